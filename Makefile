@@ -1,0 +1,45 @@
+# Thin wrapper over meson for the README's commands. Every target first
+# makes sure Debian's packages are there: installed when root, otherwise
+# the exact apt-get command is printed and make stops.
+
+BUILD      ?= build
+MESON_OPTS ?=
+PORT       ?= 5000
+
+# What building and testing need (logrotate: the differential suite's peer).
+DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev \
+       zlib1g-dev libcriterion-dev logrotate
+# What `make bench` needs on top.
+BENCH_DEBS = wrk pigz nginx-light python3-flask
+
+.PHONY: all deps bench-deps build run test bench install clean
+
+all: build
+
+deps:
+	@DEBS="$(DEBS)" sh tools/ensure-debs.sh
+
+bench-deps:
+	@DEBS="$(DEBS) $(BENCH_DEBS)" sh tools/ensure-debs.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	mkdir -p run
+	./$(BUILD)/mond -c conf/demo.conf
+
+test: build
+	meson test -C $(BUILD) --print-errorlogs --verbose
+
+bench: bench-deps build
+	sh bench/run-all.sh $(BUILD)
+
+install: build
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD) run bench/out

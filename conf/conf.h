@@ -1,0 +1,138 @@
+/*
+ * conf.h: what /etc/mond.conf becomes. conf_load() parses the file with
+ * libconfuse into a struct mond_conf and nothing else: it never creates,
+ * moves or opens a log. The struct is immutable once loaded; a reload loads
+ * a new one and swaps it in only on success.
+ */
+#ifndef MOND_CONF_H
+#define MOND_CONF_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define CONF_DEFAULT_PATH "/etc/mond.conf"
+
+enum freq {
+	FREQ_NONE = 0,		/* no time rule: size only */
+	FREQ_HOURLY,
+	FREQ_DAILY,
+	FREQ_WEEKLY,
+	FREQ_MONTHLY,
+	FREQ_YEARLY,
+};
+
+enum applog_level {
+	APPLOG_DEBUG = 0,	/* DEBUG and INFO lines */
+	APPLOG_INFO,		/* INFO lines only */
+};
+
+/*
+ * A file's attributes as `create = "MODE [OWNER [GROUP]]"` gives them (also
+ * used by createolddir). Whatever is not given is taken, as logrotate does,
+ * from the file being rotated (or 0755/current ids for a directory).
+ */
+struct create_spec {
+	bool	enabled;
+	bool	has_mode;
+	bool	has_uid;
+	bool	has_gid;
+	mode_t	mode;
+	uid_t	uid;
+	gid_t	gid;
+};
+
+/* Sizes are bytes; SIZE_UNSET marks an option the user did not give. */
+#define SIZE_UNSET	(-1LL)
+
+/* One `log "PATTERN" {}` stanza with defaults {} and built-ins applied. */
+struct log_rule {
+	char		*title;		/* the stanza's title, as written */
+	char		**patterns;	/* title, then every `files` entry */
+	size_t		 npatterns;
+	char		*file;		/* config file and line of the stanza, */
+	int		 line;		/*   for messages */
+
+	enum freq	 frequency;
+	long long	 size;		/* rotate when >= size, time ignored */
+	long long	 minsize;	/* veto a due time rotation below it */
+	long long	 maxsize;	/* force a rotation at or above it */
+	int		 rotate;	/* backups kept; 0 none; -1 forever */
+	int		 start;		/* first backup number (default 1) */
+	int		 maxage;	/* days; 0 = unset */
+	int		 minage;	/* days; 0 = unset */
+
+	bool		 missingok;
+	bool		 ifempty;
+	struct create_spec create;
+	bool		 copy;
+	bool		 copytruncate;
+	bool		 compress;
+	bool		 delaycompress;
+	int		 compresslevel;	/* 1..9, default 6 */
+	bool		 dateext;
+	char		*dateformat;	/* strftime(3) text, default "-%Y%m%d" */
+	bool		 dateyesterday;
+	char		*extension;	/* NULL when unset */
+	char		*olddir;	/* NULL when unset; relative = to the log's dir */
+	struct create_spec createolddir;
+
+	char		*prerotate;	/* shell text, NULL when unset */
+	char		*postrotate;
+	char		*firstaction;
+	char		*lastaction;
+	char		*preremove;
+	bool		 sharedscripts;
+
+	bool		 has_su;
+	uid_t		 su_uid;
+	gid_t		 su_gid;
+	bool		 allowhardlink;
+};
+
+struct http_conf {
+	char		*listen;	/* address to bind, default "0.0.0.0" */
+	int		 port;		/* default 5000 */
+	int		 timeout;	/* seconds, read and write, default 10 */
+};
+
+struct applog_conf {
+	char		*path;		/* default /var/log/mon/mon.log */
+	long long	 maxbytes;	/* 0 = never roll over */
+	int		 backups;	/* 0 = never roll over */
+	enum applog_level level;
+};
+
+struct mond_conf {
+	char		*path;		/* the file this was loaded from */
+	char		*statefile;
+	char		*control;
+	char		*include_dir;	/* NULL when unset */
+	struct http_conf http;
+	struct applog_conf applog;
+	struct log_rule	*rules;
+	size_t		 nrules;
+};
+
+/*
+ * Loads and validates PATH (and every *.conf of its include_dir). Every
+ * problem is printed to stderr as "mond: FILE:LINE: message", all of them,
+ * not only the first. Returns the new config, or NULL when anything was
+ * wrong (nothing half-loaded is ever returned).
+ */
+struct mond_conf *conf_load(const char *path);
+
+/* Frees a config from conf_load(); NULL is fine. */
+void conf_free(struct mond_conf *conf);
+
+/*
+ * Writes the canonical form of CONF to FP: every option, defaults applied,
+ * in a fixed order, so that conf_load() of the output prints the same text
+ * again. Returns 0, or -1 with errno set when writing failed.
+ */
+int conf_print(const struct mond_conf *conf, FILE *fp);
+
+/* Names used by the config grammar and by conf_print(). */
+const char *conf_freq_name(enum freq freq);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * applog.h: the web front's own log (mon.log), with the rollover rules of
+ * Python 3.12's logging.handlers.RotatingFileHandler(maxBytes, backupCount)
+ * and its Formatter('%(asctime)s - %(name)s - %(levelname)s - %(message)s').
+ * Each line is one write(2) on an O_APPEND descriptor: readers never see
+ * half a line.
+ */
+#ifndef MOND_APPLOG_H
+#define MOND_APPLOG_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "conf/conf.h"
+
+enum applog_msg_level {
+	MSG_DEBUG = 0,
+	MSG_INFO,
+	MSG_WARNING,
+	MSG_ERROR,
+};
+
+struct applog;
+
+/*
+ * Opens (creating it, and its directory with mode 0755, if missing) the log
+ * CONF describes. CONF is copied. Returns NULL with errno set on failure.
+ */
+struct applog *applog_open(const struct applog_conf *conf);
+
+/*
+ * Appends one line for MSG at LEVEL, unless CONF's level filters it out,
+ * rolling the file over first when the line would make it reach maxbytes.
+ * Returns 0, or -1 with errno set (the line is lost; the caller goes on).
+ */
+int	applog_write(struct applog *al, enum applog_msg_level level, const char *msg);
+
+/*
+ * Formats one line as the Python formatter would, timestamp from TS in local
+ * time, "\n" included, into BUF of SIZE bytes. Returns the line's length
+ * (which may be >= SIZE when truncated, as snprintf does).
+ */
+size_t	applog_format(char *buf, size_t size, const struct timespec *ts,
+	    enum applog_msg_level level, const char *msg);
+
+void	applog_close(struct applog *al);
+
+#endif

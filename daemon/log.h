@@ -1,0 +1,28 @@
+/*
+ * log.h: the daemon's own messages. Everything goes to stderr (the journal
+ * under systemd) prefixed "mond: "; once an applog is attached, warnings,
+ * errors and rotation outcomes are copied into mon.log too. Never used for
+ * the web front's per-request lines (that is applog_write()).
+ */
+#ifndef MOND_LOG_H
+#define MOND_LOG_H
+
+#include <stdarg.h>
+#include <stdnoreturn.h>
+
+struct applog;
+
+/* VERBOSE > 0 lets log_debug() through. */
+void	log_init(int verbose);
+/* Copies INFO and worse into AL as well as stderr; NULL detaches. */
+void	log_set_applog(struct applog *al);
+
+/* log_warn() and fatal() append ": strerror(errno)". */
+void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * main.c: the command line. Parses options, picks a mode, maps the outcome
+ * to an exit code (0 ok, 1 error, 2 usage, 3 lock held). Nothing else lives
+ * here: every mode is a call into libmond.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "daemon/log.h"
+#include "daemon/mond.h"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: mond [-v] [-c FILE]                  run the daemon (foreground)\n"
+	    "       mond -t|--check-config [-v] [-c FILE]\n"
+	    "       mond --once [-v] [--dry-run] [--now TIME] [-s STATE] [-c FILE]\n"
+	    "       mond --force-rotate [--dry-run] [--now TIME] [-s STATE] [-c FILE] [PATTERN...]\n"
+	    "       mond --version | --help\n");
+}
+
+enum mode { MODE_DAEMON, MODE_CHECK, MODE_ONCE, MODE_FORCE };
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_ONCE = 256, OPT_FORCE, OPT_DRYRUN, OPT_NOW, OPT_VERSION,
+	    OPT_HELP };
+	static const struct option longopts[] = {
+		{ "config",		required_argument, NULL, 'c' },
+		{ "check-config",	no_argument,	   NULL, 't' },
+		{ "verbose",		no_argument,	   NULL, 'v' },
+		{ "state",		required_argument, NULL, 's' },
+		{ "once",		no_argument,	   NULL, OPT_ONCE },
+		{ "force-rotate",	no_argument,	   NULL, OPT_FORCE },
+		{ "dry-run",		no_argument,	   NULL, OPT_DRYRUN },
+		{ "now",		required_argument, NULL, OPT_NOW },
+		{ "version",		no_argument,	   NULL, OPT_VERSION },
+		{ "help",		no_argument,	   NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run_opts opts = { .conf_path = CONF_DEFAULT_PATH };
+	enum mode mode = MODE_DAEMON;
+	int nmodes = 0, ch;
+
+	while ((ch = getopt_long(argc, argv, "c:s:tv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			opts.conf_path = optarg;
+			break;
+		case 's':
+			opts.state_path = optarg;
+			break;
+		case 't':
+			mode = MODE_CHECK;
+			nmodes++;
+			break;
+		case 'v':
+			opts.verbose++;
+			break;
+		case OPT_ONCE:
+			mode = MODE_ONCE;
+			nmodes++;
+			break;
+		case OPT_FORCE:
+			mode = MODE_FORCE;
+			nmodes++;
+			break;
+		case OPT_DRYRUN:
+			opts.dry_run = true;
+			break;
+		case OPT_NOW:
+			if (mond_parse_time(optarg, &opts.now) == -1) {
+				fprintf(stderr, "mond: --now %s: expected "
+				    "YYYY-MM-DDTHH:MM[:SS]\n", optarg);
+				return EXIT_USAGE;
+			}
+			opts.has_now = true;
+			break;
+		case OPT_VERSION:
+			printf("mond %s\n", MOND_VERSION);
+			return EXIT_OK;
+		case OPT_HELP:
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (nmodes > 1) {
+		fprintf(stderr, "mond: -t, --once and --force-rotate exclude "
+		    "each other\n");
+		return EXIT_USAGE;
+	}
+	if (argc > 0 && mode != MODE_FORCE) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((opts.dry_run || opts.has_now || opts.state_path) &&
+	    mode != MODE_ONCE && mode != MODE_FORCE) {
+		fprintf(stderr, "mond: --dry-run, --now and -s go with --once "
+		    "or --force-rotate\n");
+		return EXIT_USAGE;
+	}
+	opts.patterns = argv;
+	opts.npatterns = (size_t)argc;
+
+	log_init(opts.verbose);
+	switch (mode) {
+	case MODE_CHECK:
+		return mond_check_config(&opts);
+	case MODE_ONCE:
+		return mond_once(&opts, false);
+	case MODE_FORCE:
+		return mond_once(&opts, true);
+	case MODE_DAEMON:
+		break;
+	}
+	return mond_daemon(&opts);
+}

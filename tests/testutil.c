@@ -1,0 +1,391 @@
+/*
+ * testutil.c: shared helpers of the criterion suites. They run the real
+ * binary and talk to real sockets; nothing here mocks mond.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+const char *
+tu_mond_bin(void)
+{
+	const char *bin = getenv("MOND_BIN");
+
+	cr_assert_not_null(bin, "MOND_BIN is not set: run the suites with meson test");
+	return bin;
+}
+
+const char *
+tu_srcdir(void)
+{
+	const char *dir = getenv("MOND_SRCDIR");
+
+	cr_assert_not_null(dir, "MOND_SRCDIR is not set: run the suites with meson test");
+	return dir;
+}
+
+char *
+tu_tmpdir(void)
+{
+	char *dir = strdup("/tmp/mond-test.XXXXXX");
+
+	cr_assert_not_null(dir);
+	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+	return dir;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+void
+tu_rmtree(const char *dir)
+{
+	if (dir != NULL)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *
+tu_path(const char *dir, const char *name)
+{
+	char *p;
+
+	cr_assert(asprintf(&p, "%s/%s", dir, name) != -1);
+	return p;
+}
+
+void
+tu_write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fputs(text, fp) == EOF && *text != '\0', 0, "%s: write failed", path);
+	cr_assert_eq(fclose(fp), 0, "%s: %s", path, strerror(errno));
+}
+
+char *
+tu_read_file(const char *path, size_t *lenp)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+		n = fread(buf + len, 1, cap - len - 1, fp);
+		len += n;
+	} while (n > 0);
+	fclose(fp);
+	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+}
+
+bool
+tu_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static char *
+slurp_fd(int fd)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int
+wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+struct tu_run
+tu_run_mond(const char *const argv[])
+{
+	struct tu_run r = { 0 };
+	char outpath[] = "/tmp/mond-out.XXXXXX", errpath[] = "/tmp/mond-err.XXXXXX";
+	const char *args[64];
+	int outfd, errfd;
+	size_t n = 0;
+	pid_t pid;
+
+	args[n++] = tu_mond_bin();
+	for (; argv != NULL && argv[n - 1] != NULL; n++) {
+		cr_assert_lt(n, 63);
+		args[n] = argv[n - 1];
+	}
+	args[n] = NULL;
+
+	/* Files, not pipes: a chatty child can never block on a full pipe. */
+	outfd = mkstemp(outpath);
+	errfd = mkstemp(errpath);
+	cr_assert(outfd != -1 && errfd != -1, "mkstemp: %s", strerror(errno));
+	unlink(outpath);
+	unlink(errpath);
+	pid = fork();
+	cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		dup2(devnull, 0);
+		dup2(outfd, 1);
+		dup2(errfd, 2);
+		execv(args[0], (char *const *)args);
+		_exit(127);
+	}
+	r.status = wait_status(pid);
+	lseek(outfd, 0, SEEK_SET);
+	lseek(errfd, 0, SEEK_SET);
+	r.out = slurp_fd(outfd);
+	r.err = slurp_fd(errfd);
+	close(outfd);
+	close(errfd);
+	return r;
+}
+
+void
+tu_run_free(struct tu_run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+int
+tu_daemon_start(struct tu_daemon *d, const char *conf, const char *const extra[])
+{
+	const char *args[64];
+	size_t n = 0;
+	int errfd, i;
+
+	memset(d, 0, sizeof(*d));
+	args[n++] = tu_mond_bin();
+	args[n++] = "-c";
+	args[n++] = conf;
+	for (i = 0; extra != NULL && extra[i] != NULL; i++) {
+		cr_assert_lt(n, 63);
+		args[n++] = extra[i];
+	}
+	args[n] = NULL;
+
+	snprintf(d->err_path, sizeof(d->err_path), "/tmp/mond-daemon.XXXXXX");
+	errfd = mkstemp(d->err_path);
+	cr_assert_neq(errfd, -1, "mkstemp: %s", strerror(errno));
+	d->pid = fork();
+	cr_assert_neq(d->pid, -1, "fork: %s", strerror(errno));
+	if (d->pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(errfd, 2);
+		execv(args[0], (char *const *)args);
+		_exit(127);
+	}
+	close(errfd);
+
+	for (i = 0; i < 1000; i++) {
+		char *err = tu_read_file(d->err_path, NULL);
+		const char *p = err ? strstr(err, "listening on http://") : NULL;
+		int status;
+
+		if (p != NULL) {
+			/* "listening on http://ADDR:PORT/"; ADDR may be [v6] */
+			const char *slash = strchr(p + strlen("listening on http://"), '/');
+			const char *q = slash;
+
+			while (q != NULL && q > p && q[-1] != ':')
+				q--;
+			if (slash != NULL && q != NULL && q > p) {
+				d->port = atoi(q);
+				free(err);
+				return d->port > 0 ? 0 : -1;
+			}
+		}
+		free(err);
+		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+			d->pid = 0;
+			return -1;
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+int
+tu_daemon_signal_wait(struct tu_daemon *d, int sig)
+{
+	int status;
+
+	cr_assert_gt(d->pid, 0, "the daemon is not running");
+	cr_assert_eq(kill(d->pid, sig), 0, "kill: %s", strerror(errno));
+	status = wait_status(d->pid);
+	d->pid = 0;
+	return status;
+}
+
+void
+tu_daemon_kill(struct tu_daemon *d)
+{
+	if (d->pid > 0) {
+		kill(d->pid, SIGKILL);
+		waitpid(d->pid, NULL, 0);
+		d->pid = 0;
+	}
+	if (d->err_path[0] != '\0') {
+		unlink(d->err_path);
+		d->err_path[0] = '\0';
+	}
+}
+
+char *
+tu_daemon_stderr(struct tu_daemon *d)
+{
+	char *s = tu_read_file(d->err_path, NULL);
+
+	return s != NULL ? s : strdup("");
+}
+
+char *
+tu_http_raw(int port, const char *request, int timeout_ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct pollfd pfd;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, reqlen = strlen(request), off = 0;
+	struct timespec start, now;
+	int fd;
+
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return NULL;
+	}
+	while (off < reqlen) {
+		ssize_t n = send(fd, request + off, reqlen - off, MSG_NOSIGNAL);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* the server may close early on a bad request */
+		off += (size_t)n;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		long elapsed;
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (elapsed >= timeout_ms ||
+		    poll(&pfd, 1, (int)(timeout_ms - elapsed)) <= 0)
+			break;
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+		n = recv(fd, buf + len, cap - len - 1, 0);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (buf == NULL)
+		buf = calloc(1, 1);
+	else
+		buf[len] = '\0';
+	return buf;
+}
+
+int
+tu_http_status(const char *response)
+{
+	int code;
+
+	if (response == NULL || sscanf(response, "HTTP/1.%*d %d", &code) != 1)
+		return -1;
+	return code;
+}
+
+const char *
+tu_http_body(const char *response)
+{
+	const char *p = response ? strstr(response, "\r\n\r\n") : NULL;
+
+	return p ? p + 4 : NULL;
+}
+
+int
+tu_count_lines(const char *path, const char *needle)
+{
+	char *text = tu_read_file(path, NULL), *line, *save = NULL;
+	int count = 0;
+
+	if (text == NULL)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, needle) != NULL)
+			count++;
+	free(text);
+	return count;
+}

@@ -1,0 +1,71 @@
+/*
+ * testutil.h: what the suites share to test the real thing: temporary
+ * directories, running the real mond binary, starting the real daemon on
+ * an ephemeral port, and raw HTTP over a real socket. Failures here abort
+ * the calling test through criterion's asserts.
+ */
+#ifndef MOND_TESTUTIL_H
+#define MOND_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* $MOND_BIN (the built mond) and $MOND_SRCDIR (the source tree). */
+const char *tu_mond_bin(void);
+const char *tu_srcdir(void);
+
+/* A fresh mkdtemp directory; removed with tu_rmtree(). */
+char	*tu_tmpdir(void);
+void	 tu_rmtree(const char *dir);
+/* DIR "/" NAME, malloc'd. */
+char	*tu_path(const char *dir, const char *name);
+/* Writes TEXT to PATH (created 0644, truncated). */
+void	 tu_write_file(const char *path, const char *text);
+/* The whole file, NUL-terminated, *LEN set if LEN; NULL if it can't be read. */
+char	*tu_read_file(const char *path, size_t *len);
+bool	 tu_exists(const char *path);
+
+struct tu_run {
+	int	 status;	/* exit code, or 128+signal */
+	char	*out;		/* stdout, NUL-terminated */
+	char	*err;		/* stderr, NUL-terminated */
+};
+/* Runs mond with ARGV (NULL-terminated, without argv[0]) and waits. */
+struct tu_run tu_run_mond(const char *const argv[]);
+void	 tu_run_free(struct tu_run *r);
+
+struct tu_daemon {
+	pid_t	 pid;
+	int	 port;		/* read back from the daemon's startup line */
+	char	 err_path[256];	/* the daemon's stderr goes to this file */
+};
+/*
+ * Starts `mond -c CONF [EXTRA...]` (EXTRA NULL-terminated, may be NULL) and
+ * waits up to 10 s for its "listening on http://ADDR:PORT/" line on stderr.
+ * Returns 0, or -1 when it died or never said so.
+ */
+int	 tu_daemon_start(struct tu_daemon *d, const char *conf,
+	    const char *const extra[]);
+/* Sends SIG and waits for the exit; returns the status as tu_run's. */
+int	 tu_daemon_signal_wait(struct tu_daemon *d, int sig);
+/* Kills (SIGKILL) a daemon still running; safe to call twice. */
+void	 tu_daemon_kill(struct tu_daemon *d);
+/* What the daemon wrote on stderr so far (malloc'd). */
+char	*tu_daemon_stderr(struct tu_daemon *d);
+
+/*
+ * Sends REQUEST verbatim to 127.0.0.1:PORT and reads until the server
+ * closes or TIMEOUT_MS passes. Returns the response (malloc'd, may be
+ * empty), or NULL when the connection failed.
+ */
+char	*tu_http_raw(int port, const char *request, int timeout_ms);
+/* The status code of a response's first line, or -1. */
+int	 tu_http_status(const char *response);
+/* The body (after the blank line) of a response, or NULL. */
+const char *tu_http_body(const char *response);
+
+/* Counts lines of FILE containing NEEDLE; 0 when missing. */
+int	 tu_count_lines(const char *path, const char *needle);
+
+#endif
