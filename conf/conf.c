@@ -464,7 +464,7 @@ check_duplicates(const struct mond_conf *conf)
  * paths put in *OUT (a glob_t the caller frees), or -1.
  */
 static int
-list_includes(const char *dir, const char *conffile, glob_t *out)
+list_includes(const char *dir, const char *conffile, int line, glob_t *out)
 {
 	char *pattern;
 	DIR *d;
@@ -474,9 +474,8 @@ list_includes(const char *dir, const char *conffile, glob_t *out)
 	if ((d = opendir(dir)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		nerrors++;
-		fprintf(stderr, "mond: %s: include_dir \"%s\": %s\n", conffile,
-		    dir, strerror(errno));
+		errat(conffile, line, "include_dir = \"%s\": %s", dir,
+		    strerror(errno));
 		return -1;
 	}
 	closedir(d);
@@ -487,9 +486,8 @@ list_includes(const char *dir, const char *conffile, glob_t *out)
 	if (rc == GLOB_NOMATCH)
 		return 0;
 	if (rc != 0) {
-		nerrors++;
-		fprintf(stderr, "mond: %s: include_dir \"%s\": cannot list "
-		    "it\n", conffile, dir);
+		errat(conffile, line, "include_dir = \"%s\": cannot list it",
+		    dir);
 		return -1;
 	}
 	return (int)out->gl_pathc;
@@ -537,7 +535,8 @@ conf_load(const char *path)
 	    defs) == -1)
 		goto nomem;
 	if (conf->include_dir != NULL) {
-		if ((ninc = list_includes(conf->include_dir, path, &gl)) == -1)
+		if ((ninc = list_includes(conf->include_dir, path,
+		    main.scan.include_line, &gl)) == -1)
 			goto fail;
 		if (ninc > 0 && (incs = calloc((size_t)ninc,
 		    sizeof(*incs))) == NULL)

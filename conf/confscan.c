@@ -57,6 +57,8 @@ shift_token(struct scanner *s, bool word, const char *start, size_t len,
 {
 	s->prev[0] = s->prev[1];
 	s->prev[1] = (struct token){ word, start, len, line };
+	if (word && len == 11 && memcmp(start, "include_dir", 11) == 0)
+		s->cs->include_line = line;
 }
 
 /* Blanks a comment out, up to (not including) the newline or past the close. */
