@@ -1,23 +1,588 @@
-/* conf.c: STUB, replaced by the conf work. */
-#include <stdio.h>
+/*
+ * conf.c: turns /etc/mond.conf (and the *.conf files of its include_dir)
+ * into a struct mond_conf. It owns the libconfuse option tables, the checks
+ * across options and the merge of stanza, defaults {} and built-in values
+ * (single values are parsed in confvalue.c). It
+ * never creates, opens or moves a log, and never returns a half-loaded
+ * config: any error means NULL, after every error was printed.
+ *
+ * libconfuse's lexer is global: conf_load() must run on one thread only.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <confuse.h>
+
 #include "conf/conf.h"
+#include "conf/confscan.h"
+#include "conf/confvalue.h"
+
+#define DEFAULT_STATEFILE	"/var/lib/mond/status"
+#define DEFAULT_CONTROL		"/run/mond/mond.sock"
+#define DEFAULT_APPLOG		"/var/log/mon/mon.log"
+#define DEFAULT_DATEFORMAT	"-%Y%m%d"
+#define BUILTIN_SIZE		(1024LL * 1024)
+
+/*
+ * Errors found while libconfuse parses are counted here rather than
+ * aborting the parse, so that one run reports all of them. Global like
+ * libconfuse's own lexer state, and for the same one-thread reason.
+ */
+static int nerrors;
+/* The file libconfuse is parsing: its unnamed sections (http...) lack one. */
+static const char *parsing;
+
+static const char *const freq_names[] = {
+	[FREQ_NONE] = "none",
+	[FREQ_HOURLY] = "hourly",
+	[FREQ_DAILY] = "daily",
+	[FREQ_WEEKLY] = "weekly",
+	[FREQ_MONTHLY] = "monthly",
+	[FREQ_YEARLY] = "yearly",
+};
+
+const char *
+conf_freq_name(enum freq freq)
+{
+	if ((size_t)freq >= sizeof(freq_names) / sizeof(freq_names[0]))
+		return "none";
+	return freq_names[freq];
+}
+
+static void
+errfunc(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	nerrors++;
+	fprintf(stderr, "mond: %s:%d: ", parsing != NULL ? parsing : "?",
+	    cfg != NULL ? cfg->line : 0);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* An error that has a place but no cfg_t (after-parse checks). */
+static void
+errat(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	nerrors++;
+	fprintf(stderr, "mond: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Every log option; defaults {} takes them all, log {} adds `files`. */
+#define LOG_OPTS \
+	CFG_INT_CB("frequency", 0, CFGF_NODEFAULT, confvalue_freq), \
+	CFG_INT_CB("size", 0, CFGF_NODEFAULT, confvalue_size), \
+	CFG_INT_CB("minsize", 0, CFGF_NODEFAULT, confvalue_size), \
+	CFG_INT_CB("maxsize", 0, CFGF_NODEFAULT, confvalue_size), \
+	CFG_INT_CB("rotate", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_INT_CB("start", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_INT_CB("maxage", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_INT_CB("minage", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_BOOL("missingok", cfg_false, CFGF_NODEFAULT), \
+	CFG_BOOL("ifempty", cfg_false, CFGF_NODEFAULT), \
+	CFG_PTR_CB("create", NULL, CFGF_NODEFAULT, confvalue_create, free), \
+	CFG_BOOL("copy", cfg_false, CFGF_NODEFAULT), \
+	CFG_BOOL("copytruncate", cfg_false, CFGF_NODEFAULT), \
+	CFG_BOOL("compress", cfg_false, CFGF_NODEFAULT), \
+	CFG_BOOL("delaycompress", cfg_false, CFGF_NODEFAULT), \
+	CFG_INT_CB("compresslevel", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_BOOL("dateext", cfg_false, CFGF_NODEFAULT), \
+	CFG_STR("dateformat", NULL, CFGF_NODEFAULT), \
+	CFG_BOOL("dateyesterday", cfg_false, CFGF_NODEFAULT), \
+	CFG_STR("extension", NULL, CFGF_NODEFAULT), \
+	CFG_STR("olddir", NULL, CFGF_NODEFAULT), \
+	CFG_PTR_CB("createolddir", NULL, CFGF_NODEFAULT, confvalue_create, free), \
+	CFG_STR("prerotate", NULL, CFGF_NODEFAULT), \
+	CFG_STR("postrotate", NULL, CFGF_NODEFAULT), \
+	CFG_STR("firstaction", NULL, CFGF_NODEFAULT), \
+	CFG_STR("lastaction", NULL, CFGF_NODEFAULT), \
+	CFG_STR("preremove", NULL, CFGF_NODEFAULT), \
+	CFG_BOOL("sharedscripts", cfg_false, CFGF_NODEFAULT), \
+	CFG_PTR_CB("su", NULL, CFGF_NODEFAULT, confvalue_su, free), \
+	CFG_BOOL("allowhardlink", cfg_false, CFGF_NODEFAULT)
+
+static cfg_opt_t log_opts[] = {
+	LOG_OPTS,
+	CFG_STR_LIST("files", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t defaults_opts[] = {
+	LOG_OPTS,
+	CFG_END()
+};
+
+static cfg_opt_t http_opts[] = {
+	CFG_STR("listen", "0.0.0.0", CFGF_NONE),
+	CFG_INT_CB("port", 5000, CFGF_NONE, confvalue_int),
+	CFG_INT_CB("timeout", 10, CFGF_NONE, confvalue_int),
+	CFG_END()
+};
+
+static cfg_opt_t applog_opts[] = {
+	CFG_STR("path", DEFAULT_APPLOG, CFGF_NONE),
+	CFG_INT_CB("maxbytes", 1000000, CFGF_NONE, confvalue_size),
+	CFG_INT_CB("backups", 7, CFGF_NONE, confvalue_int),
+	CFG_INT_CB("level", APPLOG_DEBUG, CFGF_NONE, confvalue_level),
+	CFG_END()
+};
+
+#define LOG_SECTION \
+	CFG_SEC("log", log_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES)
+
+static cfg_opt_t main_opts[] = {
+	CFG_STR("statefile", DEFAULT_STATEFILE, CFGF_NONE),
+	CFG_STR("control", DEFAULT_CONTROL, CFGF_NONE),
+	CFG_STR("include_dir", NULL, CFGF_NODEFAULT),
+	CFG_SEC("http", http_opts, CFGF_NONE),
+	CFG_SEC("applog", applog_opts, CFGF_NONE),
+	CFG_SEC("defaults", defaults_opts, CFGF_NONE),
+	LOG_SECTION,
+	CFG_END()
+};
+
+/* An included file holds log stanzas only: anything else is "no such option". */
+static cfg_opt_t include_opts[] = {
+	LOG_SECTION,
+	CFG_END()
+};
+
+/* One parsed file: its libconfuse tree and where each log stanza starts. */
+struct parsed {
+	cfg_t		*cfg;
+	char		*path;
+	struct confscan	 scan;
+};
+
+static void
+parsed_free(struct parsed *p)
+{
+	if (p->cfg != NULL)
+		cfg_free(p->cfg);
+	free(p->path);
+	confscan_free(&p->scan);
+}
+
+/*
+ * Parses PATH with OPTS into P. The text goes through confscan first: it
+ * catches an unclosed `{` (which libconfuse silently accepts), learns each
+ * stanza's line, and blanks comments out, because libconfuse 3.3 counts
+ * every comment line twice and would report wrong lines. Returns 0 when
+ * the file parsed (even with value errors, which are counted), -1 when not.
+ */
+static int
+parse_file(struct parsed *p, const char *path, cfg_opt_t *opts)
+{
+	FILE *fp;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((p->path = strdup(path)) == NULL ||
+	    (p->cfg = cfg_init(opts, CFGF_NONE)) == NULL) {
+		errat(path, 0, "%s", strerror(errno));
+		return -1;
+	}
+	cfg_set_error_function(p->cfg, errfunc);
+	if (confscan_file(path, &p->scan) == -1) {
+		nerrors++;
+		fprintf(stderr, "mond: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	nerrors += p->scan.nerrors;
+	/* Past an unclosed quote libconfuse would only add noise. */
+	if (p->scan.unterminated)
+		return -1;
+	if ((fp = fmemopen(p->scan.text, p->scan.len, "r")) == NULL) {
+		errat(path, 0, "fmemopen: %s", strerror(errno));
+		return -1;
+	}
+	free(p->cfg->filename);
+	if ((p->cfg->filename = strdup(path)) == NULL) {
+		fclose(fp);
+		errat(path, 0, "%s", strerror(errno));
+		return -1;
+	}
+	parsing = path;
+	rc = cfg_parse_fp(p->cfg, fp);
+	parsing = NULL;
+	fclose(fp);
+	return rc == CFG_SUCCESS ? 0 : -1;
+}
+
+/* The section holding NAME: the stanza's, else defaults {}, else NULL (built-in). */
+static cfg_t *
+pick(cfg_t *sec, cfg_t *defs, const char *name)
+{
+	if (cfg_size(sec, name) > 0)
+		return sec;
+	if (defs != NULL && cfg_size(defs, name) > 0)
+		return defs;
+	return NULL;
+}
+
+static long
+get_int(cfg_t *sec, cfg_t *defs, const char *name, long builtin)
+{
+	cfg_t *s = pick(sec, defs, name);
+
+	return s != NULL ? cfg_getint(s, name) : builtin;
+}
+
+static bool
+get_bool(cfg_t *sec, cfg_t *defs, const char *name, bool builtin)
+{
+	cfg_t *s = pick(sec, defs, name);
+
+	return s != NULL ? cfg_getbool(s, name) == cfg_true : builtin;
+}
+
+/* A strdup'd copy, NULL for NULL; sets *OOM on failure. */
+static char *
+dup_or_null(const char *s, bool *oom)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*oom = true;
+	return d;
+}
+
+static char *
+get_str(cfg_t *sec, cfg_t *defs, const char *name, const char *builtin,
+    bool *oom)
+{
+	cfg_t *s = pick(sec, defs, name);
+
+	return dup_or_null(s != NULL ? cfg_getstr(s, name) : builtin, oom);
+}
+
+static struct create_spec
+get_create(cfg_t *sec, cfg_t *defs, const char *name)
+{
+	struct create_spec none = { 0 };
+	cfg_t *s = pick(sec, defs, name);
+
+	return s != NULL ? *(struct create_spec *)cfg_getptr(s, name) : none;
+}
+
+static void
+rule_free(struct log_rule *r)
+{
+	size_t i;
+
+	free(r->title);
+	for (i = 0; i < r->npatterns; i++)
+		free(r->patterns[i]);
+	free(r->patterns);
+	free(r->file);
+	free(r->dateformat);
+	free(r->extension);
+	free(r->olddir);
+	free(r->prerotate);
+	free(r->postrotate);
+	free(r->firstaction);
+	free(r->lastaction);
+	free(r->preremove);
+}
+
+/* Combinations the engine cannot honour; reported at the stanza's line. */
+static void
+check_rule(struct log_rule *r, cfg_t *sec)
+{
+	size_t i;
+
+	for (i = 0; i < r->npatterns; i++)
+		if (r->patterns[i][0] != '/')
+			errat(r->file, r->line, "log \"%s\": pattern \"%s\" is "
+			    "not an absolute path", r->title, r->patterns[i]);
+	if (r->copy && r->copytruncate)
+		errat(r->file, r->line, "log \"%s\": copy and copytruncate "
+		    "exclude each other", r->title);
+	if (r->copytruncate && cfg_size(sec, "create") > 0 &&
+	    ((struct create_spec *)cfg_getptr(sec, "create"))->has_mode)
+		errat(r->file, r->line, "log \"%s\": copytruncate and "
+		    "create = \"MODE...\" exclude each other (the log stays "
+		    "in place)", r->title);
+	if (r->minsize != SIZE_UNSET && r->maxsize != SIZE_UNSET &&
+	    r->minsize > r->maxsize)
+		errat(r->file, r->line, "log \"%s\": minsize is larger than "
+		    "maxsize", r->title);
+}
+
+/* Fills R from stanza SEC with DEFS and the built-ins under it. */
+static int
+build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
+    int line)
+{
+	bool oom = false;
+	unsigned int i, nfiles = cfg_size(sec, "files");
+	struct confvalue_su *su;
+	cfg_t *s;
+
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	r->title = dup_or_null(cfg_title(sec), &oom);
+	r->file = dup_or_null(file, &oom);
+	if ((r->patterns = calloc(nfiles + 1, sizeof(char *))) == NULL)
+		return -1;
+	r->patterns[r->npatterns++] = dup_or_null(cfg_title(sec), &oom);
+	for (i = 0; i < nfiles; i++)
+		r->patterns[r->npatterns++] =
+		    dup_or_null(cfg_getnstr(sec, "files", i), &oom);
+
+	r->frequency = (enum freq)get_int(sec, defs, "frequency", FREQ_NONE);
+	r->size = get_int(sec, defs, "size", SIZE_UNSET);
+	r->minsize = get_int(sec, defs, "minsize", SIZE_UNSET);
+	r->maxsize = get_int(sec, defs, "maxsize", SIZE_UNSET);
+	/* logrotate's built-in criterion, stored so that -t -v shows it. */
+	if (r->frequency == FREQ_NONE && r->size == SIZE_UNSET)
+		r->size = BUILTIN_SIZE;
+	r->rotate = (int)get_int(sec, defs, "rotate", 0);
+	r->start = (int)get_int(sec, defs, "start", 1);
+	r->maxage = (int)get_int(sec, defs, "maxage", 0);
+	r->minage = (int)get_int(sec, defs, "minage", 0);
+	r->missingok = get_bool(sec, defs, "missingok", false);
+	r->ifempty = get_bool(sec, defs, "ifempty", true);
+	r->create = get_create(sec, defs, "create");
+	r->copy = get_bool(sec, defs, "copy", false);
+	r->copytruncate = get_bool(sec, defs, "copytruncate", false);
+	/*
+	 * The log stays in place under copy/copytruncate, so there is nothing
+	 * to create: an inherited create (Debian's global one) is dropped, as
+	 * logrotate ignores it, while a stanza's own mode is an error below.
+	 */
+	if (r->copy || r->copytruncate)
+		r->create.enabled = r->create.has_mode = r->create.has_uid =
+		    r->create.has_gid = false;
+	r->compress = get_bool(sec, defs, "compress", false);
+	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
+	r->compresslevel = (int)get_int(sec, defs, "compresslevel", 6);
+	r->dateext = get_bool(sec, defs, "dateext", false);
+	r->dateformat = get_str(sec, defs, "dateformat", DEFAULT_DATEFORMAT,
+	    &oom);
+	r->dateyesterday = get_bool(sec, defs, "dateyesterday", false);
+	r->extension = get_str(sec, defs, "extension", NULL, &oom);
+	r->olddir = get_str(sec, defs, "olddir", NULL, &oom);
+	r->createolddir = get_create(sec, defs, "createolddir");
+	r->prerotate = get_str(sec, defs, "prerotate", NULL, &oom);
+	r->postrotate = get_str(sec, defs, "postrotate", NULL, &oom);
+	r->firstaction = get_str(sec, defs, "firstaction", NULL, &oom);
+	r->lastaction = get_str(sec, defs, "lastaction", NULL, &oom);
+	r->preremove = get_str(sec, defs, "preremove", NULL, &oom);
+	r->sharedscripts = get_bool(sec, defs, "sharedscripts", false);
+	if ((s = pick(sec, defs, "su")) != NULL) {
+		su = cfg_getptr(s, "su");
+		r->has_su = true;
+		r->su_uid = su->uid;
+		r->su_gid = su->gid;
+	}
+	r->allowhardlink = get_bool(sec, defs, "allowhardlink", false);
+	if (oom)
+		return -1;
+	check_rule(r, sec);
+	return 0;
+}
+
+/* Adds the log stanzas of P to CONF. */
+static int
+add_rules(struct mond_conf *conf, struct parsed *p, cfg_t *defs)
+{
+	unsigned int i, n = cfg_size(p->cfg, "log");
+	struct log_rule *rules;
+	int line;
+
+	if (n == 0)
+		return 0;
+	rules = reallocarray(conf->rules, conf->nrules + n, sizeof(*rules));
+	if (rules == NULL)
+		return -1;
+	conf->rules = rules;
+	for (i = 0; i < n; i++) {
+		cfg_t *sec = cfg_getnsec(p->cfg, "log", i);
+
+		line = i < p->scan.nstanzas ? p->scan.stanza_lines[i] :
+		    sec->line;
+		if (build_rule(&conf->rules[conf->nrules], sec, defs, p->path,
+		    line) == -1) {
+			rule_free(&conf->rules[conf->nrules]);
+			return -1;
+		}
+		conf->nrules++;
+	}
+	return 0;
+}
+
+/* The rule and pattern index where PAT first appears before rule I, pattern K. */
+static const struct log_rule *
+first_use(const struct mond_conf *conf, size_t i, size_t k, const char *pat)
+{
+	size_t j, l, n;
+
+	for (j = 0; j <= i; j++) {
+		n = j == i ? k : conf->rules[j].npatterns;
+		for (l = 0; l < n; l++)
+			if (strcmp(conf->rules[j].patterns[l], pat) == 0)
+				return &conf->rules[j];
+	}
+	return NULL;
+}
+
+/* One pattern in two places would rotate one file twice. */
+static void
+check_duplicates(const struct mond_conf *conf)
+{
+	const struct log_rule *r, *first;
+	size_t i, k;
+
+	for (i = 0; i < conf->nrules; i++) {
+		r = &conf->rules[i];
+		for (k = 0; k < r->npatterns; k++) {
+			first = first_use(conf, i, k, r->patterns[k]);
+			if (first != NULL)
+				errat(r->file, r->line, "pattern \"%s\" is "
+				    "already used at %s:%d", r->patterns[k],
+				    first->file, first->line);
+		}
+	}
+}
+
+/*
+ * The include_dir's *.conf files, in glob()'s sorted order. A missing
+ * directory is fine (the shipped config names /etc/mond.d, which packages
+ * may never create); an unreadable one is an error. Returns the count of
+ * paths put in *OUT (a glob_t the caller frees), or -1.
+ */
+static int
+list_includes(const char *dir, const char *conffile, int line, glob_t *out)
+{
+	char *pattern;
+	DIR *d;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		errat(conffile, line, "include_dir = \"%s\": %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	closedir(d);
+	if (asprintf(&pattern, "%s/*.conf", dir) == -1)
+		return -1;
+	rc = glob(pattern, GLOB_ERR, NULL, out);
+	free(pattern);
+	if (rc == GLOB_NOMATCH)
+		return 0;
+	if (rc != 0) {
+		errat(conffile, line, "include_dir = \"%s\": cannot list it",
+		    dir);
+		return -1;
+	}
+	return (int)out->gl_pathc;
+}
+
+static int
+load_globals(struct mond_conf *conf, cfg_t *cfg)
+{
+	cfg_t *http = cfg_getsec(cfg, "http");
+	cfg_t *applog = cfg_getsec(cfg, "applog");
+	bool oom = false;
+
+	conf->statefile = dup_or_null(cfg_getstr(cfg, "statefile"), &oom);
+	conf->control = dup_or_null(cfg_getstr(cfg, "control"), &oom);
+	if (cfg_size(cfg, "include_dir") > 0)
+		conf->include_dir = dup_or_null(cfg_getstr(cfg, "include_dir"),
+		    &oom);
+	conf->http.listen = dup_or_null(cfg_getstr(http, "listen"), &oom);
+	conf->http.port = (int)cfg_getint(http, "port");
+	conf->http.timeout = (int)cfg_getint(http, "timeout");
+	conf->applog.path = dup_or_null(cfg_getstr(applog, "path"), &oom);
+	conf->applog.maxbytes = cfg_getint(applog, "maxbytes");
+	conf->applog.backups = (int)cfg_getint(applog, "backups");
+	conf->applog.level = (enum applog_level)cfg_getint(applog, "level");
+	return oom ? -1 : 0;
+}
 
 struct mond_conf *
 conf_load(const char *path)
 {
-	fprintf(stderr, "mond: %s: config loading is not written yet\n", path);
-	return NULL;
+	struct mond_conf *conf;
+	struct parsed main = { 0 }, *incs = NULL;
+	cfg_t *defs;
+	glob_t gl = { 0 };
+	int ninc = 0, i, oom = 0;
+
+	nerrors = 0;
+	if ((conf = calloc(1, sizeof(*conf))) == NULL ||
+	    (conf->path = strdup(path)) == NULL)
+		goto nomem;
+	if (parse_file(&main, path, main_opts) == -1)
+		goto fail;
+	defs = cfg_getsec(main.cfg, "defaults");
+	if (load_globals(conf, main.cfg) == -1 || add_rules(conf, &main,
+	    defs) == -1)
+		goto nomem;
+	if (conf->include_dir != NULL) {
+		if ((ninc = list_includes(conf->include_dir, path,
+		    main.scan.include_line, &gl)) == -1)
+			goto fail;
+		if (ninc > 0 && (incs = calloc((size_t)ninc,
+		    sizeof(*incs))) == NULL)
+			goto nomem;
+		for (i = 0; i < ninc; i++)
+			if (parse_file(&incs[i], gl.gl_pathv[i],
+			    include_opts) == 0 && add_rules(conf, &incs[i],
+			    defs) == -1)
+				oom = 1;
+		if (oom)
+			goto nomem;
+	}
+	check_duplicates(conf);
+	if (nerrors > 0)
+		goto fail;
+	goto done;
+nomem:
+	fprintf(stderr, "mond: %s: %s\n", path, strerror(ENOMEM));
+fail:
+	conf_free(conf);
+	conf = NULL;
+done:
+	for (i = 0; i < ninc; i++)
+		parsed_free(&incs[i]);
+	free(incs);
+	if (gl.gl_pathv != NULL)
+		globfree(&gl);
+	parsed_free(&main);
+	return conf;
 }
 
 void
 conf_free(struct mond_conf *conf)
 {
-	(void)conf;
-}
+	size_t i;
 
-const char *
-conf_freq_name(enum freq freq)
-{
-	(void)freq;
-	return "none";
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->nrules; i++)
+		rule_free(&conf->rules[i]);
+	free(conf->rules);
+	free(conf->path);
+	free(conf->statefile);
+	free(conf->control);
+	free(conf->include_dir);
+	free(conf->http.listen);
+	free(conf->applog.path);
+	free(conf);
 }

@@ -1,23 +1,228 @@
-/* printconf.c: STUB, replaced by the conf work. */
+/*
+ * printconf.c: the canonical text of a loaded config, for `mond -t -v`.
+ * Every option of every rule is written with defaults {} and built-ins
+ * applied, in one fixed order, as valid mond.conf syntax, so the output
+ * loads again to the same output. It only writes to the stream it is given.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "conf/conf.h"
 #include "daemon/mond.h"
+
+/* Collects the first write error so callers check once, at the end. */
+struct out {
+	FILE	*fp;
+	int	 err;
+};
+
+static void
+put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vfprintf(o->fp, fmt, ap) < 0 && o->err == 0)
+		o->err = errno ? errno : EIO;
+	va_end(ap);
+}
+
+/*
+ * A double-quoted libconfuse string. `$` is escaped because libconfuse
+ * expands "${VAR}" inside double quotes; newlines stay literal so that
+ * scripts read as scripts.
+ */
+static void
+put_quoted(struct out *o, const char *s)
+{
+	const unsigned char *p;
+
+	put(o, "\"");
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\' || *p == '$')
+			put(o, "\\%c", *p);
+		else if (*p == '\n' || *p == '\t' || *p >= 0x20)
+			put(o, "%c", *p);
+		else
+			put(o, "\\%03o", *p);
+	}
+	put(o, "\"");
+}
+
+static void
+put_str(struct out *o, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	put(o, "\t%s = ", name);
+	put_quoted(o, value);
+	put(o, "\n");
+}
+
+static void
+put_bool(struct out *o, const char *name, bool value)
+{
+	put(o, "\t%s = %s\n", name, value ? "yes" : "no");
+}
+
+static void
+put_size(struct out *o, const char *name, long long value)
+{
+	if (value != SIZE_UNSET)
+		put(o, "\t%s = %lld\n", name, value);
+}
+
+static void
+put_user(struct out *o, uid_t uid, bool space)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL)
+		put(o, "%s%s", space ? " " : "", pw->pw_name);
+	else
+		put(o, "%s%lu", space ? " " : "", (unsigned long)uid);
+}
+
+static void
+put_group(struct out *o, gid_t gid)
+{
+	struct group *gr = getgrgid(gid);
+
+	if (gr != NULL)
+		put(o, " %s", gr->gr_name);
+	else
+		put(o, " %lu", (unsigned long)gid);
+}
+
+static void
+put_create(struct out *o, const char *name, const struct create_spec *cs)
+{
+	if (!cs->enabled || !cs->has_mode) {
+		put(o, "\t%s = %s\n", name, cs->enabled ? "yes" : "no");
+		return;
+	}
+	put(o, "\t%s = \"%04o", name, (unsigned int)cs->mode);
+	if (cs->has_uid)
+		put_user(o, cs->uid, true);
+	if (cs->has_gid)
+		put_group(o, cs->gid);
+	put(o, "\"\n");
+}
+
+static void
+put_rule(struct out *o, const struct log_rule *r)
+{
+	size_t i;
+
+	put(o, "\nlog ");
+	put_quoted(o, r->title);
+	put(o, " {\n");
+	if (r->npatterns > 1) {
+		put(o, "\tfiles = {");
+		for (i = 1; i < r->npatterns; i++) {
+			put(o, i > 1 ? ", " : "");
+			put_quoted(o, r->patterns[i]);
+		}
+		put(o, "}\n");
+	}
+	if (r->frequency != FREQ_NONE)
+		put(o, "\tfrequency = %s\n", conf_freq_name(r->frequency));
+	put_size(o, "size", r->size);
+	put_size(o, "minsize", r->minsize);
+	put_size(o, "maxsize", r->maxsize);
+	put(o, "\trotate = %d\n\tstart = %d\n", r->rotate, r->start);
+	put(o, "\tmaxage = %d\n\tminage = %d\n", r->maxage, r->minage);
+	put_bool(o, "missingok", r->missingok);
+	put_bool(o, "ifempty", r->ifempty);
+	put_create(o, "create", &r->create);
+	put_bool(o, "copy", r->copy);
+	put_bool(o, "copytruncate", r->copytruncate);
+	put_bool(o, "compress", r->compress);
+	put_bool(o, "delaycompress", r->delaycompress);
+	put(o, "\tcompresslevel = %d\n", r->compresslevel);
+	put_bool(o, "dateext", r->dateext);
+	put_str(o, "dateformat", r->dateformat);
+	put_bool(o, "dateyesterday", r->dateyesterday);
+	put_str(o, "extension", r->extension);
+	put_str(o, "olddir", r->olddir);
+	put_create(o, "createolddir", &r->createolddir);
+	put_bool(o, "sharedscripts", r->sharedscripts);
+	if (r->has_su) {
+		put(o, "\tsu = \"");
+		put_user(o, r->su_uid, false);
+		put_group(o, r->su_gid);
+		put(o, "\"\n");
+	}
+	put_bool(o, "allowhardlink", r->allowhardlink);
+	put_str(o, "firstaction", r->firstaction);
+	put_str(o, "prerotate", r->prerotate);
+	put_str(o, "postrotate", r->postrotate);
+	put_str(o, "preremove", r->preremove);
+	put_str(o, "lastaction", r->lastaction);
+	put(o, "}\n");
+}
 
 int
 conf_print(const struct mond_conf *conf, FILE *fp)
 {
-	(void)conf; (void)fp;
+	struct out o = { fp, 0 };
+	size_t i;
+
+	put(&o, "statefile = ");
+	put_quoted(&o, conf->statefile);
+	put(&o, "\ncontrol = ");
+	put_quoted(&o, conf->control);
+	put(&o, "\n");
+	/*
+	 * No include_dir: its rules are printed inline like the others, so
+	 * the text stands alone and prints the same when loaded again.
+	 */
+	put(&o, "\nhttp {\n");
+	put_str(&o, "listen", conf->http.listen);
+	put(&o, "\tport = %d\n\ttimeout = %d\n}\n", conf->http.port,
+	    conf->http.timeout);
+	put(&o, "\napplog {\n");
+	put_str(&o, "path", conf->applog.path);
+	put(&o, "\tmaxbytes = %lld\n\tbackups = %d\n\tlevel = %s\n}\n",
+	    conf->applog.maxbytes, conf->applog.backups,
+	    conf->applog.level == APPLOG_INFO ? "info" : "debug");
+	for (i = 0; i < conf->nrules; i++)
+		put_rule(&o, &conf->rules[i]);
+	if (fflush(fp) == EOF && o.err == 0)
+		o.err = errno;
+	if (o.err != 0) {
+		errno = o.err;
+		return -1;
+	}
 	return 0;
 }
 
+/*
+ * `mond -t`: "configuration OK" on stdout, exit 0. `mond -t -v`: ONLY the
+ * canonical config on stdout (no "configuration OK"), so that its output
+ * can be saved and fed back to `mond -t -c`. Errors go to stderr (conf_load
+ * prints them) and the exit code is 1; nothing goes to stdout then.
+ */
 int
 mond_check_config(const struct run_opts *opts)
 {
 	struct mond_conf *conf = conf_load(opts->conf_path);
+	int rc = EXIT_OK;
 
 	if (conf == NULL)
 		return EXIT_ERROR;
-	puts("configuration OK");
+	if (opts->verbose > 0) {
+		if (conf_print(conf, stdout) == -1) {
+			fprintf(stderr, "mond: stdout: %s\n", strerror(errno));
+			rc = EXIT_ERROR;
+		}
+	} else
+		puts("configuration OK");
 	conf_free(conf);
-	return EXIT_OK;
+	return rc;
 }

@@ -1,0 +1,31 @@
+/*
+ * confvalue.h: parse callbacks for libconfuse options (cfg_callback_t).
+ * INT ones store a long; PTR ones (create, createolddir, su) store a
+ * malloc'd struct that libconfuse frees with free(). Internal to conf/.
+ */
+#ifndef MOND_CONFVALUE_H
+#define MOND_CONFVALUE_H
+
+#include <sys/types.h>
+#include <confuse.h>
+
+/* What `su = "USER GROUP"` becomes. */
+struct confvalue_su {
+	uid_t	uid;
+	gid_t	gid;
+};
+
+/* N, Nk, NM or NG (1024^n), N >= 0. */
+int	confvalue_size(cfg_t *, cfg_opt_t *, const char *, void *);
+/* An integer within the range its option name allows. */
+int	confvalue_int(cfg_t *, cfg_opt_t *, const char *, void *);
+/* hourly..yearly as enum freq. */
+int	confvalue_freq(cfg_t *, cfg_opt_t *, const char *, void *);
+/* debug or info as enum applog_level. */
+int	confvalue_level(cfg_t *, cfg_opt_t *, const char *, void *);
+/* yes | no | "MODE [OWNER [GROUP]]" as a struct create_spec. */
+int	confvalue_create(cfg_t *, cfg_opt_t *, const char *, void *);
+/* "USER GROUP" as a struct confvalue_su. */
+int	confvalue_su(cfg_t *, cfg_opt_t *, const char *, void *);
+
+#endif
