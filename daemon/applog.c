@@ -34,7 +34,7 @@ struct applog {
 	bool		 regular;	/* only regular files roll over (bpo-45401) */
 	dev_t		 dev;
 	ino_t		 ino;
-	time_t		 checked;	/* last identity check, wall seconds */
+	time_t		 checked;	/* last identity check, monotonic seconds */
 	bool		 failing;	/* a failure was reported; quiet till success */
 };
 
@@ -141,6 +141,16 @@ check_identity(struct applog *al, time_t now)
 	return 0;
 }
 
+/* A clock that wall-clock steps cannot hold still; coarse is cheap enough. */
+static time_t
+mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
 /* Renames FROM to TO, TO removed first, when FROM exists (Python's order). */
 static int
 shift(const char *from, const char *to)
@@ -205,7 +215,7 @@ applog_open(const struct applog_conf *conf)
 		goto fail;
 	if (open_file(al) == -1)
 		goto fail;
-	al->checked = time(NULL);
+	al->checked = mono_seconds();
 	if ((errno = pthread_mutex_init(&al->mu, NULL)) != 0)
 		goto fail;
 	return al;
@@ -287,7 +297,7 @@ applog_write(struct applog *al, enum applog_msg_level level, const char *msg)
 	}
 
 	pthread_mutex_lock(&al->mu);
-	rc = append_line(al, line, len, ts.tv_sec);
+	rc = append_line(al, line, len, mono_seconds());
 	saved = errno;
 	/*
 	 * Report the first failure of a run straight to stderr: log_warn()

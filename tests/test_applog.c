@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,23 @@ line_len(enum applog_msg_level level, const char *msg)
 	char buf[512];
 
 	return (long long)applog_format(buf, sizeof(buf), &ts, level, msg);
+}
+
+/*
+ * Waits 1.1 s by the monotonic clock, whatever interrupts the sleep: the
+ * applog compares its path with its file at most once a second.
+ */
+static void
+wait_identity_check(void)
+{
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		usleep(50 * 1000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - t0.tv_sec) * 1000 +
+	    (now.tv_nsec - t0.tv_nsec) / 1000000 < 1100);
 }
 
 static struct applog *
@@ -241,12 +259,13 @@ Test(applog, reopens_after_the_file_was_renamed_away)
 
 	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
 	cr_assert_eq(rename(path, moved), 0);
-	usleep(1100 * 1000);	/* the path is checked once a second */
+	wait_identity_check();
 	cr_assert_eq(applog_write(al, MSG_INFO, "line 01"), 0);
-	cr_expect_eq(size_of(moved), len);
-	cr_expect_eq(size_of(path), len, "a new mon.log holds the new line");
+	cr_expect_eq(size_of(moved), len, "moved: %lld", size_of(moved));
+	cr_expect_eq(size_of(path), len, "a new mon.log holds the new line: "
+	    "%lld", size_of(path));
 	cr_assert_eq(unlink(path), 0);
-	usleep(1100 * 1000);
+	wait_identity_check();
 	cr_assert_eq(applog_write(al, MSG_INFO, "line 02"), 0);
 	cr_expect_eq(size_of(path), len, "recreated after removal");
 	applog_close(al);
@@ -267,7 +286,7 @@ Test(applog, another_writers_lines_count_toward_maxbytes)
 	for (int i = 0; i < 10; i++)
 		fputs("123456789\n", fp);
 	fclose(fp);
-	usleep(1100 * 1000);
+	wait_identity_check();
 	cr_assert_eq(applog_write(al, MSG_INFO, "line 01"), 0);
 	cr_expect_eq(size_of(p1), len + 100, "L + 100 + L reaches maxbytes");
 	cr_expect_eq(size_of(path), len);
@@ -391,4 +410,49 @@ Test(applog, open_fails_with_errno_when_the_directory_cannot_be_made)
 	cr_expect_eq(errno, ENOTDIR, "%s", strerror(errno));
 	free(path);
 	free(file);
+}
+
+enum { THREADS = 4, PER_THREAD = 400 };
+
+static void *
+writer(void *arg)
+{
+	struct applog *al = arg;
+	char msg[32];
+
+	for (int i = 0; i < PER_THREAD; i++) {
+		snprintf(msg, sizeof(msg), "line %03d", i);
+		cr_assert_eq(applog_write(al, MSG_INFO, msg), 0);
+	}
+	return NULL;
+}
+
+Test(applog, concurrent_writers_lose_and_split_no_line)
+{
+	char *path = tu_path(dir, "mon.log");
+	long long len = line_len(MSG_INFO, "line 000");
+	struct applog *al = open_log(path, 4000, 100, APPLOG_DEBUG);
+	pthread_t t[THREADS];
+	int i, total = 0, files = 0;
+
+	for (i = 0; i < THREADS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, writer, al), 0);
+	for (i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	applog_close(al);
+	for (i = 0; i <= 100; i++) {
+		char *p = sibling(path, i);
+		long long size = size_of(p);
+
+		if (size != MISSING) {
+			files++;
+			cr_expect_eq(size % len, 0, "%s: %lld bytes", p, size);
+			cr_expect_lt(size, 4000, "%s", p);
+			total += tu_count_lines(p, " - mond - INFO - line ");
+		}
+		free(p);
+	}
+	cr_expect_gt(files, 10);
+	cr_expect_eq(total, THREADS * PER_THREAD);
+	free(path);
 }
