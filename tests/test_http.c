@@ -334,6 +334,7 @@ Test(http, a_failed_reload_keeps_the_daemon_serving)
 	resp = get(GET_HOME);
 	cr_expect_eq(tu_http_status(resp), 200, "%s", resp);
 	free(resp);
+	cr_expect_eq(tu_daemon_signal_wait(&daemon_, SIGTERM), 0);
 }
 
 Test(http, many_hits_roll_mon_log_over_and_lose_no_line)
@@ -366,4 +367,90 @@ Test(http, many_hits_roll_mon_log_over_and_lose_no_line)
 	}
 	cr_expect_gt(files, 10, "rolled over into %d files only", files);
 	cr_expect_eq(total, HITS, "INFO lines across mon.log*: %d", total);
+}
+
+Test(http, head_on_an_unknown_path_is_404_without_a_body)
+{
+	char *resp;
+
+	start("debug", 1000000, 7, 5);
+	resp = get("HEAD /nope HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+	cr_expect_eq(tu_http_status(resp), 404, "%s", resp);
+	cr_expect_str_eq(tu_http_body(resp), "");
+	free(resp);
+}
+
+Test(http, an_applog_that_cannot_open_stops_the_start_with_exit_1)
+{
+	char *blocker = tu_path(dir, "mon");
+	const char *argv[] = { "-c", conf_path, NULL };
+	struct tu_run r;
+
+	tu_write_file(blocker, "a file where the directory should be\n");
+	write_conf("debug", 1000000, 7, 5);
+	r = tu_run_mond(argv);
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	cr_expect_not_null(strstr(r.err, log_path), "%s", r.err);
+	cr_expect_not_null(strstr(r.err, strerror(ENOTDIR)), "%s", r.err);
+	cr_expect_null(strstr(r.err, "listening on"), "%s", r.err);
+	tu_run_free(&r);
+	free(blocker);
+}
+
+Test(http, a_missing_config_stops_the_start_with_exit_1)
+{
+	const char *argv[] = { "-c", "/nonexistent/mond.conf", NULL };
+	struct tu_run r = tu_run_mond(argv);
+
+	cr_expect_eq(r.status, 1, "status %d: %s", r.status, r.err);
+	tu_run_free(&r);
+}
+
+/* The port of the last "listening on" line the daemon wrote, or 0. */
+static int
+last_listening_port(void)
+{
+	char *err = tu_daemon_stderr(&daemon_), *p, *last = NULL;
+	int port = 0;
+
+	for (p = err; (p = strstr(p, "listening on http://")) != NULL; p++)
+		last = p;
+	if (last != NULL) {
+		char *slash = strchr(last + strlen("listening on http://"), '/');
+
+		while (slash != NULL && slash > last && slash[-1] != ':')
+			slash--;
+		port = slash != NULL ? atoi(slash) : 0;
+	}
+	free(err);
+	return port;
+}
+
+Test(http, a_reload_applies_a_new_applog_level)
+{
+	char *resp, *err = NULL;
+	int i;
+
+	start("debug", 1000000, 7, 5);
+	write_conf("info", 1000000, 7, 5);
+	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	for (i = 0; i < 200 && err == NULL; i++) {
+		err = tu_daemon_stderr(&daemon_);
+		if (strstr(err, "configuration reloaded") == NULL) {
+			free(err);
+			err = NULL;
+			usleep(10000);
+		}
+	}
+	cr_assert_not_null(err, "no reload");
+	free(err);
+	/* The listener restarts with the applog: port 0 picks a new port. */
+	daemon_.port = last_listening_port();
+	resp = get(GET_HOME);
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	free(resp);
+	cr_expect_eq(tu_count_lines(log_path, "Home page accessed at DEBUG"), 0);
+	cr_expect_eq(tu_count_lines(log_path, "Home page accessed at INFO"), 1);
+	/* Exit 0 also says ASan found no leak of the swapped config. */
+	cr_expect_eq(tu_daemon_signal_wait(&daemon_, SIGTERM), 0);
 }

@@ -25,8 +25,8 @@
 #define MAX_HEADERS_SIZE	8192
 
 static const char home_body[] = "Stage Seven!";
-static const char home_length[] = "12";
-_Static_assert(sizeof(home_body) - 1 == 12, "home_length must match home_body");
+static const char not_found_body[] =
+    "<!doctype html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n";
 static const char not_allowed_body[] =
     "<!doctype html>\n<title>405 Method Not Allowed</title>\n"
     "<h1>Method Not Allowed</h1>\n";
@@ -38,21 +38,25 @@ struct http_server {
 };
 
 /*
- * Answers 405 naming what the route takes, as Flask does. Built by hand:
- * evhttp_send_error() drops the headers set before it, Allow included.
+ * Sends a static page, referenced rather than copied. libevent would send
+ * a HEAD answer's body and leave out its length: HEAD gets GET's length
+ * (as Flask gives it) and no body.
  */
 static void
-send_not_allowed(struct evhttp_request *req)
+send_page(struct evhttp_request *req, int code, const char *reason,
+    const char *body, size_t len)
 {
 	struct evkeyvalq *hdrs = evhttp_request_get_output_headers(req);
+	char clen[24];
 
-	evhttp_add_header(hdrs, "Allow", "GET, HEAD");
 	evhttp_add_header(hdrs, "Content-Type", "text/html; charset=utf-8");
-	evhttp_add_header(hdrs, "Connection", "close");
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		snprintf(clen, sizeof(clen), "%zu", len);
+		evhttp_add_header(hdrs, "Content-Length", clen);
+	} else
 		evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-		    not_allowed_body, sizeof(not_allowed_body) - 1, NULL, NULL);
-	evhttp_send_reply(req, HTTP_BADMETHOD, "Method Not Allowed", NULL);
+		    body, len, NULL, NULL);
+	evhttp_send_reply(req, code, reason, NULL);
 }
 
 static int
@@ -63,10 +67,17 @@ is_get_or_head(struct evhttp_request *req)
 	return cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD;
 }
 
-/*
- * GET / : the seed's page, and its two log lines. The body is referenced,
- * not copied, so a hit costs no allocation beyond libevent's own.
- */
+/* 405 naming what the route takes, as Flask does. */
+static void
+send_not_allowed(struct evhttp_request *req)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    "GET, HEAD");
+	send_page(req, HTTP_BADMETHOD, "Method Not Allowed", not_allowed_body,
+	    sizeof(not_allowed_body) - 1);
+}
+
+/* GET / : the seed's page, and its two log lines. */
 static void
 home_cb(struct evhttp_request *req, void *arg)
 {
@@ -79,19 +90,7 @@ home_cb(struct evhttp_request *req, void *arg)
 	/* A failed line is reported by the applog; the page is served anyway. */
 	applog_write(srv->applog, MSG_DEBUG, "Home page accessed at DEBUG level");
 	applog_write(srv->applog, MSG_INFO, "Home page accessed at INFO level");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/html; charset=utf-8");
-	/*
-	 * libevent would send a HEAD answer's body and leave out its length:
-	 * give the length GET has (as Flask does) and no body.
-	 */
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Content-Length", home_length);
-	else
-		evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-		    home_body, sizeof(home_body) - 1, NULL, NULL);
-	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+	send_page(req, HTTP_OK, "OK", home_body, sizeof(home_body) - 1);
 }
 
 /* Every path without a route: 404, whatever the method (as Flask does). */
@@ -99,7 +98,8 @@ static void
 not_found_cb(struct evhttp_request *req, void *arg)
 {
 	(void)arg;
-	evhttp_send_error(req, HTTP_NOTFOUND, NULL);
+	send_page(req, HTTP_NOTFOUND, "Not Found", not_found_body,
+	    sizeof(not_found_body) - 1);
 }
 
 /* Reads back the port bound, which differs from the config's when it is 0. */
