@@ -36,6 +36,7 @@ struct applog {
 	ino_t		 ino;
 	time_t		 checked;	/* last identity check, monotonic seconds */
 	bool		 failing;	/* a failure was reported; quiet till success */
+	bool		 roll_failing;	/* the same, for renames */
 };
 
 static const char *const level_names[] = {
@@ -258,9 +259,22 @@ append_line(struct applog *al, const char *line, size_t len, time_t now)
 		return -1;
 	/* shouldRollover(): never an empty file, never a non-regular one. */
 	if (al->maxbytes > 0 && al->backups > 0 && al->regular &&
-	    al->size > 0 && al->size + (long long)len >= al->maxbytes &&
-	    rollover(al) == -1)
-		return -1;
+	    al->size > 0 && al->size + (long long)len >= al->maxbytes) {
+		/*
+		 * Python drops the line when a rename fails, and every line
+		 * after it; here the file grows past maxbytes instead, and
+		 * the failure is said once per streak.
+		 */
+		if (rollover(al) == -1) {
+			if (!al->roll_failing)
+				fprintf(stderr, "mond: %s: rollover: %s\n",
+				    al->path, strerror(errno));
+			al->roll_failing = true;
+		} else
+			al->roll_failing = false;
+		if (al->fd == -1)
+			return -1;
+	}
 	do
 		n = write(al->fd, line, len);
 	while (n == -1 && errno == EINTR);

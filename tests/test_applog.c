@@ -456,3 +456,28 @@ Test(applog, concurrent_writers_lose_and_split_no_line)
 	cr_expect_eq(total, THREADS * PER_THREAD);
 	free(path);
 }
+
+Test(applog, a_failed_rollover_keeps_the_lines_in_the_current_file)
+{
+	char *path = tu_path(dir, "mon.log"), *p1 = sibling(path, 1),
+	    *inside = tu_path(p1, "x");
+	long long len = line_len(MSG_INFO, "line 00");
+	struct applog *al = open_log(path, 2 * len, 1, APPLOG_DEBUG);
+
+	/* A non-empty directory as .1: removing it fails, even for root. */
+	cr_assert_eq(mkdir(p1, 0755), 0);
+	tu_write_file(inside, "x");
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0,
+		    "line %d: %s", i, strerror(errno));
+	cr_expect_eq(size_of(path), 3 * len, "no line lost");
+	cr_assert_eq(unlink(inside), 0);
+	cr_assert_eq(rmdir(p1), 0);
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
+	cr_expect_eq(size_of(p1), 3 * len, "rolls over once it can");
+	cr_expect_eq(size_of(path), len);
+	applog_close(al);
+	free(inside);
+	free(p1);
+	free(path);
+}
