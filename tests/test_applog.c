@@ -1,8 +1,483 @@
-/* test_applog.c: STUB, replaced by the suite's author. */
+/*
+ * test_applog.c: mon.log against Python 3.12's RotatingFileHandler. Every
+ * line a case writes has the same length L, so the expected sizes of
+ * mon.log, .1, .2 ... are tables of multiples of L.
+ */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/applog.h"
 #include "tests/testutil.h"
 
-Test(applog, placeholder)
+#define MAXFILES	8
+#define MISSING		(-1)
+
+static char *dir;
+
+static void
+setup(void)
 {
-	cr_assert(1);
+	umask(022);
+	dir = tu_tmpdir();
+}
+
+static void
+teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+TestSuite(applog, .init = setup, .fini = teardown);
+
+/* The length of one line of MSG at LEVEL: the timestamp has a fixed width. */
+static long long
+line_len(enum applog_msg_level level, const char *msg)
+{
+	struct timespec ts = { .tv_sec = 1795645801, .tv_nsec = 0 };
+	char buf[512];
+
+	return (long long)applog_format(buf, sizeof(buf), &ts, level, msg);
+}
+
+/*
+ * Waits 1.1 s by the monotonic clock, whatever interrupts the sleep: the
+ * applog compares its path with its file at most once a second.
+ */
+static void
+wait_identity_check(void)
+{
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		usleep(50 * 1000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - t0.tv_sec) * 1000 +
+	    (now.tv_nsec - t0.tv_nsec) / 1000000 < 1100);
+}
+
+static struct applog *
+open_log(const char *path, long long maxbytes, int backups,
+    enum applog_level level)
+{
+	struct applog_conf conf = {
+		.path = (char *)path, .maxbytes = maxbytes,
+		.backups = backups, .level = level,
+	};
+	struct applog *al = applog_open(&conf);
+
+	cr_assert_not_null(al, "applog_open %s: %s", path, strerror(errno));
+	return al;
+}
+
+/* Size of PATH, or MISSING. */
+static long long
+size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long long)st.st_size : MISSING;
+}
+
+static char *
+sibling(const char *base, int i)
+{
+	char *p;
+
+	if (i == 0)
+		return strdup(base);
+	cr_assert(asprintf(&p, "%s.%d", base, i) != -1);
+	return p;
+}
+
+/*
+ * Writes NLINES lines ("line 00", "line 01"...) with maxbytes MAXL*L+EXTRA
+ * and BACKUPS, then checks the sizes of base, .1, ... against WANT (in
+ * lines; MISSING for no file), up to and including the first MISSING.
+ */
+static void
+check_table(const char *name, long long maxl, long long extra, int backups,
+    int nlines, const int want[MAXFILES])
+{
+	char *path = tu_path(dir, name), msg[32];
+	long long len = line_len(MSG_INFO, "line 00");
+	struct applog *al;
+	int i;
+
+	al = open_log(path, maxl * len + extra, backups, APPLOG_DEBUG);
+	for (i = 0; i < nlines; i++) {
+		snprintf(msg, sizeof(msg), "line %02d", i);
+		cr_assert_eq(applog_write(al, MSG_INFO, msg), 0,
+		    "write %d: %s", i, strerror(errno));
+	}
+	applog_close(al);
+	for (i = 0; i < MAXFILES; i++) {
+		char *p = sibling(path, i);
+		long long got = size_of(p);
+		long long exp = want[i] == MISSING ? MISSING : want[i] * len;
+
+		cr_expect_eq(got, exp, "%s: size %lld, want %lld (%d lines)",
+		    p, got, exp, want[i]);
+		free(p);
+		if (want[i] == MISSING)
+			break;
+	}
+	free(path);
+}
+
+Test(applog, maxbytes_zero_never_rolls_over)
+{
+	check_table("mon.log", 0, 0, 3, 10, (int[MAXFILES]){ 10, MISSING });
+}
+
+Test(applog, backups_zero_never_renames_and_keeps_growing)
+{
+	check_table("mon.log", 2, 0, 0, 5, (int[MAXFILES]){ 5, MISSING });
+}
+
+Test(applog, reaching_maxbytes_exactly_rolls_over)
+{
+	/* size + len == maxbytes: every line after the first rolls. */
+	check_table("mon.log", 2, 0, 3, 5,
+	    (int[MAXFILES]){ 1, 1, 1, 1, MISSING });
+}
+
+Test(applog, one_byte_below_maxbytes_does_not_roll_over)
+{
+	/* 2L == maxbytes - 1 is kept; the third line would make 3L. */
+	check_table("mon.log", 2, 1, 3, 5,
+	    (int[MAXFILES]){ 1, 2, 2, MISSING });
+}
+
+Test(applog, oldest_beyond_backups_is_dropped)
+{
+	check_table("mon.log", 3, 1, 2, 10,
+	    (int[MAXFILES]){ 1, 3, 3, MISSING });
+}
+
+Test(applog, rollover_keeps_the_newest_lines_in_order)
+{
+	char *path = tu_path(dir, "mon.log"), *p1, *p2, *text;
+
+	check_table("mon.log", 3, 1, 2, 10,
+	    (int[MAXFILES]){ 1, 3, 3, MISSING });
+	p1 = sibling(path, 1);
+	p2 = sibling(path, 2);
+	text = tu_read_file(path, NULL);
+	cr_assert(strstr(text, "line 09\n") != NULL, "base: %s", text);
+	free(text);
+	text = tu_read_file(p1, NULL);
+	cr_assert(strstr(text, "line 06\n") != NULL &&
+	    strstr(text, "line 08\n") != NULL, ".1: %s", text);
+	cr_assert(strstr(text, "line 06\n") < strstr(text, "line 08\n"));
+	free(text);
+	text = tu_read_file(p2, NULL);
+	cr_assert(strstr(text, "line 03\n") != NULL &&
+	    strstr(text, "line 05\n") != NULL, ".2: %s", text);
+	free(text);
+	free(p1);
+	free(p2);
+	free(path);
+}
+
+Test(applog, a_line_longer_than_maxbytes_goes_whole_into_an_empty_file)
+{
+	char *path = tu_path(dir, "mon.log"), *p1 = sibling(path, 1);
+	long long len = line_len(MSG_INFO, "line 00");
+	struct applog *al = open_log(path, 10, 1, APPLOG_DEBUG);
+
+	cr_assert_gt(len, 10);
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
+	cr_expect_eq(size_of(path), len);
+	cr_expect_eq(size_of(p1), MISSING, "an empty file never rolls over");
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 01"), 0);
+	cr_expect_eq(size_of(path), len);
+	cr_expect_eq(size_of(p1), len);
+	applog_close(al);
+	free(p1);
+	free(path);
+}
+
+Test(applog, existing_content_counts_toward_maxbytes)
+{
+	char *path = tu_path(dir, "mon.log"), *p1 = sibling(path, 1);
+	long long len = line_len(MSG_INFO, "line 00");
+	struct applog *al;
+
+	tu_write_file(path, "0123456789\n");
+	al = open_log(path, len + 11, 1, APPLOG_DEBUG);
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
+	cr_expect_eq(size_of(p1), 11, "11 + L reaches maxbytes: roll first");
+	cr_expect_eq(size_of(path), len);
+	applog_close(al);
+	free(p1);
+	free(path);
+}
+
+Test(applog, missing_directories_are_created_0755_and_the_file_0644)
+{
+	char *path = tu_path(dir, "a/b/mon.log"), *a = tu_path(dir, "a"),
+	    *b = tu_path(dir, "a/b");
+	struct applog *al;
+	struct stat st;
+
+	umask(077);
+	al = open_log(path, 0, 0, APPLOG_DEBUG);
+	cr_assert_eq(stat(a, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0755, "a: %o", st.st_mode & 07777);
+	cr_assert_eq(stat(b, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0755, "a/b: %o", st.st_mode & 07777);
+	/* Python's open(..., 'a'): 0666 & ~umask. */
+	cr_assert_eq(stat(path, &st), 0, "created at open, as Python does");
+	cr_expect_eq(st.st_mode & 07777, 0600, "mon.log: %o",
+	    st.st_mode & 07777);
+	applog_close(al);
+	umask(022);
+	unlink(path);
+	al = open_log(path, 0, 0, APPLOG_DEBUG);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0644);
+	applog_close(al);
+	free(a);
+	free(b);
+	free(path);
+}
+
+Test(applog, reopens_after_the_file_was_renamed_away)
+{
+	char *path = tu_path(dir, "mon.log"), *moved = tu_path(dir, "moved");
+	long long len = line_len(MSG_INFO, "line 00");
+	struct applog *al = open_log(path, 0, 0, APPLOG_DEBUG);
+
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
+	cr_assert_eq(rename(path, moved), 0);
+	wait_identity_check();
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 01"), 0);
+	cr_expect_eq(size_of(moved), len, "moved: %lld", size_of(moved));
+	cr_expect_eq(size_of(path), len, "a new mon.log holds the new line: "
+	    "%lld", size_of(path));
+	cr_assert_eq(unlink(path), 0);
+	wait_identity_check();
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 02"), 0);
+	cr_expect_eq(size_of(path), len, "recreated after removal");
+	applog_close(al);
+	free(moved);
+	free(path);
+}
+
+Test(applog, another_writers_lines_count_toward_maxbytes)
+{
+	char *path = tu_path(dir, "mon.log"), *p1 = sibling(path, 1);
+	long long len = line_len(MSG_INFO, "line 00");
+	struct applog *al = open_log(path, 2 * len + 50, 1, APPLOG_DEBUG);
+	FILE *fp;
+
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
+	fp = fopen(path, "a");
+	cr_assert_not_null(fp);
+	for (int i = 0; i < 10; i++)
+		fputs("123456789\n", fp);
+	fclose(fp);
+	wait_identity_check();
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 01"), 0);
+	cr_expect_eq(size_of(p1), len + 100, "L + 100 + L reaches maxbytes");
+	cr_expect_eq(size_of(path), len);
+	applog_close(al);
+	free(p1);
+	free(path);
+}
+
+Test(applog, level_info_filters_debug_lines)
+{
+	char *path = tu_path(dir, "mon.log"), *text;
+	struct applog *al = open_log(path, 0, 0, APPLOG_INFO);
+
+	cr_assert_eq(applog_write(al, MSG_DEBUG, "dbg"), 0);
+	cr_assert_eq(applog_write(al, MSG_INFO, "inf"), 0);
+	cr_assert_eq(applog_write(al, MSG_ERROR, "err"), 0);
+	applog_close(al);
+	text = tu_read_file(path, NULL);
+	cr_expect_null(strstr(text, "DEBUG"), "%s", text);
+	cr_expect_not_null(strstr(text, " - mond - INFO - inf\n"), "%s", text);
+	cr_expect_not_null(strstr(text, " - mond - ERROR - err\n"), "%s", text);
+	free(text);
+	cr_expect_eq(tu_count_lines(path, " - mond - "), 2);
+	free(path);
+}
+
+Test(applog, level_debug_keeps_debug_lines)
+{
+	char *path = tu_path(dir, "mon.log");
+	struct applog *al = open_log(path, 0, 0, APPLOG_DEBUG);
+
+	cr_assert_eq(applog_write(al, MSG_DEBUG, "dbg"), 0);
+	applog_close(al);
+	cr_expect_eq(tu_count_lines(path, " - mond - DEBUG - dbg"), 1);
+	free(path);
+}
+
+Test(applog, format_is_pythons_with_truncated_milliseconds)
+{
+	/* 2026-11-25 22:30:01 UTC, and .123999999 s truncates to 123. */
+	struct timespec ts = { .tv_sec = 1795645801, .tv_nsec = 123999999 };
+	const char *want = "2026-11-25 22:30:01,123 - mond - DEBUG - "
+	    "Home page accessed at DEBUG level\n";
+	char buf[256];
+	size_t n;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	n = applog_format(buf, sizeof(buf), &ts, MSG_DEBUG,
+	    "Home page accessed at DEBUG level");
+	cr_assert_str_eq(buf, want);
+	cr_assert_eq(n, strlen(want));
+	ts.tv_nsec = 7000000;
+	applog_format(buf, sizeof(buf), &ts, MSG_WARNING, "w");
+	cr_assert_str_eq(buf, "2026-11-25 22:30:01,007 - mond - WARNING - w\n");
+}
+
+Test(applog, format_uses_local_time)
+{
+	struct timespec ts = { .tv_sec = 1795645801, .tv_nsec = 0 };
+	char buf[256];
+
+	setenv("TZ", "Etc/GMT-2", 1);	/* POSIX sign: UTC+2 */
+	tzset();
+	applog_format(buf, sizeof(buf), &ts, MSG_INFO, "x");
+	cr_assert_str_eq(buf, "2026-11-26 00:30:01,000 - mond - INFO - x\n");
+}
+
+Test(applog, format_reports_the_full_length_when_truncated)
+{
+	struct timespec ts = { .tv_sec = 1795645801, .tv_nsec = 0 };
+	char buf[8];
+	size_t n = applog_format(buf, sizeof(buf), &ts, MSG_INFO, "x");
+
+	cr_assert_eq(n, strlen("2026-11-25 22:30:01,000 - mond - INFO - x\n"));
+	cr_assert_eq(buf[7], '\0');
+}
+
+Test(applog, a_non_regular_file_never_rolls_over)
+{
+	char *path = tu_path(dir, "mon.log"), *p1 = sibling(path, 1);
+	struct applog *al;
+	struct stat st;
+
+	cr_assert_eq(symlink("/dev/null", path), 0);
+	al = open_log(path, 10, 3, APPLOG_DEBUG);
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(applog_write(al, MSG_INFO, "line"), 0);
+	applog_close(al);
+	cr_assert_eq(lstat(path, &st), 0);
+	cr_expect(S_ISLNK(st.st_mode), "the symlink was renamed");
+	cr_expect_eq(size_of(p1), MISSING);
+	free(p1);
+	free(path);
+}
+
+Test(applog, a_failed_write_returns_minus_one)
+{
+	char *path = tu_path(dir, "mon.log");
+	struct applog *al;
+
+	if (access("/dev/full", W_OK) != 0)
+		cr_skip_test("no writable /dev/full");
+	cr_assert_eq(symlink("/dev/full", path), 0);
+	al = open_log(path, 0, 0, APPLOG_DEBUG);
+	errno = 0;
+	cr_expect_eq(applog_write(al, MSG_INFO, "line"), -1);
+	cr_expect_eq(errno, ENOSPC, "%s", strerror(errno));
+	applog_close(al);
+	free(path);
+}
+
+Test(applog, open_fails_with_errno_when_the_directory_cannot_be_made)
+{
+	char *file = tu_path(dir, "file"), *path = tu_path(dir, "file/mon.log");
+	struct applog_conf conf = { .path = path, .maxbytes = 0 };
+
+	tu_write_file(file, "x");
+	errno = 0;
+	cr_assert_null(applog_open(&conf));
+	cr_expect_eq(errno, ENOTDIR, "%s", strerror(errno));
+	free(path);
+	free(file);
+}
+
+enum { THREADS = 4, PER_THREAD = 400 };
+
+static void *
+writer(void *arg)
+{
+	struct applog *al = arg;
+	char msg[32];
+
+	for (int i = 0; i < PER_THREAD; i++) {
+		snprintf(msg, sizeof(msg), "line %03d", i);
+		cr_assert_eq(applog_write(al, MSG_INFO, msg), 0);
+	}
+	return NULL;
+}
+
+Test(applog, concurrent_writers_lose_and_split_no_line)
+{
+	char *path = tu_path(dir, "mon.log");
+	long long len = line_len(MSG_INFO, "line 000");
+	struct applog *al = open_log(path, 4000, 100, APPLOG_DEBUG);
+	pthread_t t[THREADS];
+	int i, total = 0, files = 0;
+
+	for (i = 0; i < THREADS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, writer, al), 0);
+	for (i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	applog_close(al);
+	for (i = 0; i <= 100; i++) {
+		char *p = sibling(path, i);
+		long long size = size_of(p);
+
+		if (size != MISSING) {
+			files++;
+			cr_expect_eq(size % len, 0, "%s: %lld bytes", p, size);
+			cr_expect_lt(size, 4000, "%s", p);
+			total += tu_count_lines(p, " - mond - INFO - line ");
+		}
+		free(p);
+	}
+	cr_expect_gt(files, 10);
+	cr_expect_eq(total, THREADS * PER_THREAD);
+	free(path);
+}
+
+Test(applog, a_failed_rollover_keeps_the_lines_in_the_current_file)
+{
+	char *path = tu_path(dir, "mon.log"), *p1 = sibling(path, 1),
+	    *inside = tu_path(p1, "x");
+	long long len = line_len(MSG_INFO, "line 00");
+	struct applog *al = open_log(path, 2 * len, 1, APPLOG_DEBUG);
+
+	/* A non-empty directory as .1: removing it fails, even for root. */
+	cr_assert_eq(mkdir(p1, 0755), 0);
+	tu_write_file(inside, "x");
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0,
+		    "line %d: %s", i, strerror(errno));
+	cr_expect_eq(size_of(path), 3 * len, "no line lost");
+	cr_assert_eq(unlink(inside), 0);
+	cr_assert_eq(rmdir(p1), 0);
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
+	cr_expect_eq(size_of(p1), 3 * len, "rolls over once it can");
+	cr_expect_eq(size_of(path), len);
+	applog_close(al);
+	free(inside);
+	free(p1);
+	free(path);
 }
