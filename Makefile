@@ -28,9 +28,11 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+# demo.conf names its logs as ${PWD}/run/log/*.log: PWD must be this directory
+# even under `make -C`.
 run: build
-	mkdir -p run
-	./$(BUILD)/mond -c conf/demo.conf
+	mkdir -p run/log
+	cd $(CURDIR) && PWD=$(CURDIR) ./$(BUILD)/mond -c conf/demo.conf
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs --verbose
