@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "daemon/plan.h"
-#include "daemon/plan_names.h"
+#include "daemon/plan_int.h"
 
 #define DEFAULT_DATEFMT		"-%Y%m%d"
 #define DEFAULT_DATEFMT_HOURLY	"-%Y%m%d%H"

@@ -20,7 +20,6 @@ utc(void)
 	tzset();
 }
 
-TestSuite(plan, .init = utc);
 
 /* "YYYY-MM-DD HH:MM" in the current zone. */
 static time_t
@@ -55,11 +54,25 @@ struct fx {
 
 static char *patterns[] = { "/l/*.log" };
 
+static struct fx *cur;
+
+static void
+fini(void)
+{
+	if (cur != NULL)
+		plan_free(&cur->p);
+}
+
+TestSuite(plan, .init = utc, .fini = fini);
+
 /* A weekly, rotate 4 rule on a 100-byte 0640 root:adm log, due by a week. */
 static void
 fx_init(struct fx *f)
 {
+	if (cur != NULL)
+		plan_free(&cur->p);
 	memset(f, 0, sizeof(*f));
+	cur = f;
 	f->r.title = "/l/*.log";
 	f->r.patterns = patterns;
 	f->r.npatterns = 1;
@@ -102,6 +115,7 @@ fx_run(struct fx *f)
 	};
 	size_t i, o = 0;
 
+	plan_free(&f->p);
 	plan_sort_siblings(f->sib, f->nsib);
 	cr_assert_eq(plan_build(&in, &f->p), 0);
 	f->lines[0] = '\0';
@@ -178,7 +192,7 @@ static const struct freq_case freq_cases[] = {
 Test(plan, frequencies_at_calendar_edges)
 {
 	size_t i;
-	struct fx f;
+	static struct fx f;
 
 	for (i = 0; i < sizeof(freq_cases) / sizeof(freq_cases[0]); i++) {
 		const struct freq_case *c = &freq_cases[i];
@@ -202,7 +216,7 @@ Test(plan, frequencies_at_calendar_edges)
 Test(plan, first_sight_is_not_due_and_records_now)
 {
 	enum freq freqs[] = { FREQ_HOURLY, FREQ_DAILY, FREQ_WEEKLY, FREQ_MONTHLY, FREQ_YEARLY };
-	struct fx f;
+	static struct fx f;
 	size_t i;
 
 	for (i = 0; i < 5; i++) {
@@ -218,7 +232,7 @@ Test(plan, first_sight_is_not_due_and_records_now)
 
 Test(plan, first_sight_still_rotates_by_size_and_force)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.size = 50;
@@ -278,7 +292,7 @@ static const struct size_case size_cases[] = {
 
 Test(plan, size_minsize_maxsize_interplay)
 {
-	struct fx f;
+	static struct fx f;
 	size_t i;
 
 	for (i = 0; i < sizeof(size_cases) / sizeof(size_cases[0]); i++) {
@@ -303,7 +317,7 @@ Test(plan, size_minsize_maxsize_interplay)
 
 Test(plan, empty_log_with_ifempty_no_never_rotates_even_forced)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.ifempty = false;
@@ -330,7 +344,7 @@ Test(plan, empty_log_with_ifempty_no_never_rotates_even_forced)
 
 Test(plan, minage_vetoes_young_logs_only)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.minage = 3;
@@ -355,7 +369,7 @@ Test(plan, minage_vetoes_young_logs_only)
 
 Test(plan, forced_rotates_what_time_says_not_due)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.last = f.now - 60;
@@ -371,7 +385,7 @@ Test(plan, forced_rotates_what_time_says_not_due)
 
 Test(plan, missing_log_is_quiet_with_missingok_else_an_error)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.missing = true;
@@ -389,7 +403,7 @@ Test(plan, missing_log_is_quiet_with_missingok_else_an_error)
 
 Test(plan, symlink_fifo_and_hardlinked_logs_are_skipped_even_forced)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.force = true;
@@ -439,7 +453,7 @@ static const struct dir_case dir_cases[] = {
 
 Test(plan, insecure_parent_directory_as_root_without_su_is_refused)
 {
-	struct fx f;
+	static struct fx f;
 	size_t i;
 
 	for (i = 0; i < sizeof(dir_cases) / sizeof(dir_cases[0]); i++) {
@@ -463,7 +477,7 @@ Test(plan, insecure_parent_directory_as_root_without_su_is_refused)
 
 Test(plan, rotate_4_shifts_from_the_oldest_down_and_disposes_the_fifth)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	fx_sib(&f, "a.log.3", 0);
@@ -494,7 +508,7 @@ Test(plan, rotate_4_shifts_from_the_oldest_down_and_disposes_the_fifth)
 
 Test(plan, first_rotation_has_nothing_to_shift)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	fx_run(&f);
@@ -503,7 +517,7 @@ Test(plan, first_rotation_has_nothing_to_shift)
 
 Test(plan, compress_shifts_gz_names_and_gzips_the_new_one)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.compress = true;
@@ -524,7 +538,7 @@ Test(plan, compress_shifts_gz_names_and_gzips_the_new_one)
 
 Test(plan, delaycompress_gzips_the_previous_one_first_and_leaves_the_new_one)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.compress = f.r.delaycompress = true;
@@ -543,7 +557,7 @@ Test(plan, delaycompress_gzips_the_previous_one_first_and_leaves_the_new_one)
 
 Test(plan, rotate_0_keeps_no_old_version)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.rotate = 0;
@@ -559,7 +573,7 @@ Test(plan, rotate_0_keeps_no_old_version)
 
 Test(plan, rotate_minus_1_keeps_everything_and_shifts_from_the_highest)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.rotate = -1;
@@ -577,7 +591,7 @@ Test(plan, rotate_minus_1_keeps_everything_and_shifts_from_the_highest)
 
 Test(plan, start_sets_the_first_number)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.start = 0;
@@ -609,7 +623,7 @@ Test(plan, start_sets_the_first_number)
 
 Test(plan, maxage_removes_old_versions_while_shifting)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.maxage = 10;
@@ -629,7 +643,7 @@ Test(plan, maxage_removes_old_versions_while_shifting)
 
 Test(plan, extension_moves_to_the_end)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.path = "/l/app.log";
@@ -655,7 +669,7 @@ Test(plan, extension_moves_to_the_end)
 
 Test(plan, olddir_relative_absolute_and_created)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.olddir = "old";
@@ -683,7 +697,7 @@ Test(plan, olddir_relative_absolute_and_created)
 
 Test(plan, copy_and_copytruncate_leave_the_log_in_place)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.copy = true;
@@ -717,7 +731,7 @@ fake_group(gid_t gid)
 
 Test(plan, create_takes_missing_attributes_from_the_old_log)
 {
-	struct fx f;
+	static struct fx f;
 	char line[128];
 
 	fx_init(&f);
@@ -741,7 +755,7 @@ Test(plan, create_takes_missing_attributes_from_the_old_log)
 
 Test(plan, scripts_in_order_with_their_arguments)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.firstaction = "first";
@@ -789,7 +803,7 @@ Test(plan, scripts_in_order_with_their_arguments)
 
 Test(plan, dateext_removes_the_oldest_beyond_rotate)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.dateext = true;
@@ -808,7 +822,7 @@ Test(plan, dateext_removes_the_oldest_beyond_rotate)
 
 Test(plan, dateext_orders_by_the_date_not_the_name)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.dateext = true;
@@ -827,7 +841,7 @@ Test(plan, dateext_orders_by_the_date_not_the_name)
 
 Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.dateext = f.r.compress = f.r.dateyesterday = true;
@@ -857,7 +871,7 @@ Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 
 Test(plan, dateext_with_delaycompress_and_extension)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.path = "/l/app.log";
@@ -878,7 +892,7 @@ Test(plan, dateext_with_delaycompress_and_extension)
 
 Test(plan, dateext_existing_destination_is_an_error)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.dateext = true;
@@ -889,9 +903,28 @@ Test(plan, dateext_existing_destination_is_an_error)
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 }
 
+Test(plan, dateformat_that_names_nothing_is_an_error)
+{
+	static struct fx f;
+	char longfmt[300];
+
+	fx_init(&f);
+	f.r.dateext = true;
+	f.r.dateformat = "";
+	fx_run(&f);
+	expect_status(&f, PLAN_ERROR, "empty suffix");
+	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
+
+	memset(longfmt, 'x', sizeof(longfmt) - 1);
+	longfmt[sizeof(longfmt) - 1] = '\0';
+	f.r.dateformat = longfmt;
+	fx_run(&f);
+	expect_status(&f, PLAN_ERROR, "too long");
+}
+
 Test(plan, log_in_the_root_directory)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.path = "/a.log";
@@ -904,7 +937,7 @@ Test(plan, log_in_the_root_directory)
 
 Test(plan, is_sibling_knows_each_rule_shape)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	cr_assert(plan_is_sibling(&f.r, "a.log", "a.log.1"));
@@ -957,7 +990,7 @@ static const struct due_case due_cases[] = {
 
 Test(plan, next_due_is_the_next_calendar_boundary)
 {
-	struct fx f;
+	static struct fx f;
 	size_t i;
 
 	for (i = 0; i < sizeof(due_cases) / sizeof(due_cases[0]); i++) {
@@ -981,7 +1014,7 @@ Test(plan, next_due_is_the_next_calendar_boundary)
 
 Test(plan, next_due_without_a_time_rule_or_in_the_future)
 {
-	struct fx f;
+	static struct fx f;
 
 	fx_init(&f);
 	f.r.size = 100;
@@ -996,7 +1029,7 @@ Test(plan, next_due_without_a_time_rule_or_in_the_future)
 
 Test(plan, dst_boundaries_in_a_named_zone)
 {
-	struct fx f;
+	static struct fx f;
 
 	if (access("/usr/share/zoneinfo/Europe/Berlin", R_OK) != 0)
 		cr_skip_test("needs tzdata: /usr/share/zoneinfo/Europe/Berlin");

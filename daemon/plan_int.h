@@ -1,16 +1,22 @@
 /*
- * plan_names.h: internal to plan.c and plan_names.c. How a rule names the
- * rotated versions of a log (numbers, dateext suffixes, `extension` moved
- * to the end, ".gz"), and how such names are recognised again. Pure string
- * work: no file is looked at.
+ * plan_int.h: internal to plan.c, plan_decide.c and plan_names.c. The
+ * decision step, and how a rule names the rotated versions of a log
+ * (numbers, dateext suffixes, `extension` moved to the end, ".gz") and
+ * recognises them again. Pure: no file is looked at.
  */
-#ifndef MOND_PLAN_NAMES_H
-#define MOND_PLAN_NAMES_H
+#ifndef MOND_PLAN_INT_H
+#define MOND_PLAN_INT_H
 
 #include <stdbool.h>
 #include <time.h>
 
-#include "conf/conf.h"
+#include "daemon/plan.h"
+
+/* Sets status, why, record and first_sight of *P; never any action. */
+void	plan_decide(const struct plan_input *in, struct plan *p);
+/* printf into p->why, truncated to fit. */
+void	plan_why(struct plan *p, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 #define NAMES_FMT_MAX	128
 
