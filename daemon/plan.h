@@ -1,0 +1,214 @@
+/*
+ * plan.h: the planner's contract. plan_build() decides, from what the caller
+ * gathered (the rule, an lstat, the state entry, the clock, the rotated
+ * siblings on disk), whether one log rotates now, says why, and lists the
+ * actions that rotate.c runs in order. The planner does no I/O at all: it
+ * never opens, stats, reads the clock or looks a name up; everything it
+ * knows arrives through struct plan_input.
+ */
+#ifndef MOND_PLAN_H
+#define MOND_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "conf/conf.h"
+
+/* One file of the target directory (the log's dir, or olddir). */
+struct plan_sibling {
+	const char	*name;		/* basename, no '/' */
+	time_t		 mtime;		/* for maxage */
+};
+
+struct plan_input {
+	const struct log_rule *rule;
+	const char	*path;		/* the log, as globbed ("/var/log/a.log") */
+	const struct stat *st;		/* lstat(path); NULL when it does not exist */
+	/*
+	 * stat() of path's directory, or NULL to skip the directory check.
+	 * Checked only when euid is 0 and the rule has no `su`.
+	 */
+	const struct stat *dir_st;
+	uid_t		 euid;
+	time_t		 last;		/* the state entry; 0 = none (first sight) */
+	time_t		 now;
+	bool		 force;
+	/*
+	 * The entries of the target directory (olddir when set, else the
+	 * log's directory), sorted by strcmp() (plan_sort_siblings() does
+	 * it). Unrelated names may be included: the planner picks the ones
+	 * that are rotated versions of this log. May be NULL when nsiblings
+	 * is 0 (then nothing old is shifted or removed).
+	 */
+	const struct plan_sibling *siblings;
+	size_t		 nsiblings;
+};
+
+enum plan_status {
+	PLAN_IDLE = 0,		/* nothing to do now */
+	PLAN_DUE,		/* rotate: run the actions */
+	PLAN_SKIP,		/* left alone on purpose (missingok, symlink...) */
+	PLAN_ERROR,		/* left alone, and the pass counts a failure */
+};
+
+/* What the caller writes into the state file for this log. */
+enum plan_record {
+	PLAN_RECORD_NONE = 0,
+	PLAN_RECORD_NOW,	/* first sight, not rotating: record `now` */
+	PLAN_RECORD_ON_SUCCESS,	/* record `now` once every action succeeded */
+};
+
+enum act_kind {
+	ACT_MKDIR,		/* from: olddir to create (EEXIST as a dir is fine) */
+	ACT_SCRIPT,		/* run script text with $1 = arg1, $2 = arg2 */
+	ACT_RENAME,		/* from -> to */
+	ACT_COPY,		/* copy from -> to (new file), from untouched */
+	ACT_TRUNCATE,		/* from: truncate what ACT_COPY copied */
+	ACT_CREATE,		/* from: new empty file with mode/uid/gid */
+	ACT_COMPRESS,		/* from -> to (from + ".gz"), then remove from */
+	ACT_REMOVE,		/* unlink from */
+};
+
+enum script_kind {
+	SCRIPT_FIRSTACTION,
+	SCRIPT_PREROTATE,
+	SCRIPT_POSTROTATE,
+	SCRIPT_PREREMOVE,
+	SCRIPT_LASTACTION,
+};
+
+/*
+ * The order a rule's actions run in, logrotate's. A rule whose pattern
+ * matched several due logs runs them like this:
+ *   PHASE_FIRST once (firstaction is always shared);
+ *   sharedscripts: every plan's PHASE_PRE, the PHASE_PRESCRIPT once, every
+ *     plan's PHASE_ROTATE, PHASE_POSTSCRIPT once, every plan's PHASE_POST;
+ *   else: for each plan in turn, its PHASE_PRE .. PHASE_POST;
+ *   PHASE_LAST once.
+ * An action with `shared` set is one of those run-once scripts: the caller
+ * runs the first plan's copy and ignores the others (theirs are equal).
+ * A single plan's actions are already in phase order, so a one-log rule may
+ * just run them front to back.
+ */
+enum plan_phase {
+	PHASE_FIRST,		/* firstaction */
+	PHASE_PRE,		/* mkdir olddir, compress previous, shift, old removals */
+	PHASE_PRESCRIPT,	/* prerotate */
+	PHASE_ROTATE,		/* rename or copy(+truncate), create */
+	PHASE_POSTSCRIPT,	/* postrotate */
+	PHASE_POST,		/* compress, preremove + remove the disposed one */
+	PHASE_LAST,		/* lastaction */
+};
+
+/* Which directory an action's path lies in, for openat() on a dir fd. */
+enum plan_dir {
+	PLAN_DIR_LOG,		/* plan->log_dir */
+	PLAN_DIR_TARGET,	/* plan->target_dir (== log_dir without olddir) */
+};
+
+struct plan_action {
+	enum act_kind	 kind;
+	enum plan_phase	 phase;
+	/*
+	 * Paths are as the log's path was given (absolute when it was),
+	 * `from_name`/`to_name` point at their last component inside
+	 * from/to, and from_dir/to_dir tell which of the plan's dirs holds
+	 * them. For ACT_MKDIR, from is target_dir itself.
+	 */
+	char		*from;
+	const char	*from_name;
+	enum plan_dir	 from_dir;
+	char		*to;		/* RENAME, COPY, COMPRESS; else NULL */
+	const char	*to_name;
+	enum plan_dir	 to_dir;
+	/*
+	 * A file the caller listed among the siblings may have vanished since:
+	 * ENOENT on `from` is then not an error (logrotate ignores it too).
+	 */
+	bool		 enoent_ok;
+	/* ACT_CREATE, ACT_MKDIR: final attributes; (uid_t)-1 = leave as made */
+	mode_t		 mode;
+	uid_t		 uid;
+	gid_t		 gid;
+	/* ACT_SCRIPT */
+	enum script_kind script;
+	const char	*text;		/* the rule's shell text, not owned */
+	char		*arg1;		/* $1: log path, or the rule's title */
+	char		*arg2;		/* $2: the rotated name, or NULL */
+	bool		 shared;
+};
+
+#define PLAN_WHY_MAX	256
+
+struct plan {
+	enum plan_status status;
+	enum plan_record record;
+	bool		 first_sight;
+	char		 why[PLAN_WHY_MAX];
+	char		*log_dir;	/* dirname of the log's path */
+	char		*target_dir;	/* where rotated files live */
+	char		*rotated;	/* the log's new name (dir + base.1 or date) */
+	struct plan_action *actions;
+	size_t		 nactions;
+};
+
+/*
+ * Fills *PLAN from IN. Returns 0 (look at plan->status), or -1 with errno
+ * ENOMEM (or EINVAL for an input without rule/path); *PLAN then holds
+ * nothing to free. Any *PLAN filled must be released with plan_free().
+ */
+int	plan_build(const struct plan_input *in, struct plan *plan);
+
+/* Frees what plan_build() allocated in *PLAN; safe on a zeroed plan. */
+void	plan_free(struct plan *plan);
+
+/* Sorts siblings by name with strcmp(), as plan_input wants them. */
+void	plan_sort_siblings(struct plan_sibling *sib, size_t n);
+
+/* Names for the dry-run lines; return NULL to print the number. */
+typedef const char *(*plan_user_fn)(uid_t uid);
+typedef const char *(*plan_group_fn)(gid_t gid);
+
+/*
+ * Writes the dry-run line of A into BUF (at most LEN bytes, always
+ * NUL-terminated): "mv a.log a.log.1", "copy a.log a.log.1", "truncate a.log",
+ * "create a.log 0640 root:adm", "mkdir old 0755", "gzip a.log.1",
+ * "rm a.log.8.gz", "run postrotate for a.log". USER/GROUP may be NULL.
+ * Returns the length the full line has (as snprintf does).
+ */
+int	plan_action_render(const struct plan_action *a, char *buf, size_t len,
+	    plan_user_fn user, plan_group_fn group);
+
+/* "firstaction", "prerotate", ... */
+const char *plan_script_name(enum script_kind kind);
+
+/*
+ * The first moment at or after which RULE's time criterion is due when the
+ * log was last rotated at LAST (local calendar, DST-correct through mktime):
+ * the next hour, midnight, Sunday, 1st of the month or 1st of January.
+ * A LAST more than 25 hours after NOW (a clock set back) gives NOW. Returns
+ * (time_t)-1 when the rule has no time criterion (size only). The result
+ * may be before NOW: the log is due already. minsize/minage can still veto
+ * it then; plan_build() is the judge when the timer fires.
+ */
+time_t	plan_next_due(const struct log_rule *rule, time_t last, time_t now);
+
+/*
+ * 1 when CANDIDATE (a basename) is a rotated version of the log whose
+ * basename is LOGNAME under RULE: LOGNAME.N, LOGNAME.N.gz, or the dateext
+ * form, with `extension` moved to the end. 0 otherwise (LOGNAME itself too).
+ */
+int	plan_is_sibling(const struct log_rule *rule, const char *logname,
+	    const char *candidate);
+
+/*
+ * 1 when NAME looks rotated whatever the rule: it ends in ".N", ".N.gz",
+ * "-YYYYMMDD", "-YYYYMMDDHH" (each with an optional ".gz"). Conservative:
+ * "app.8080.log" is not rotated. For glob() results of `*` patterns.
+ */
+int	plan_is_rotated_name(const char *name);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * plan_decide.c: whether a log rotates now, and why, as logrotate 3.21's
+ * findNeedRotating() would say: the safety skips, force, maxsize, size, the
+ * calendar fields of the frequency, and the minsize/minage/ifempty vetoes.
+ * No I/O: the stat, state entry and clock all come in plan_input.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/plan.h"
+#include "daemon/plan_int.h"
+
+#define DAY	86400LL
+#define MB	1048576LL
+
+static const char *
+freq_name(enum freq f)
+{
+	static const char *const names[] = {
+		"size", "hourly", "daily", "weekly", "monthly", "yearly",
+	};
+
+	return (size_t)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
+}
+
+void
+plan_why(struct plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	va_end(ap);
+}
+
+static void
+day_text(time_t t, bool hour, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, hour ? "%Y-%m-%d %H:00" : "%Y-%m-%d", &tm);
+}
+
+/* Days between two calendar dates, exact whatever DST does to midnights. */
+static long long
+civil_days(const struct tm *tm)
+{
+	long long y = tm->tm_year + 1900LL, m = tm->tm_mon + 1, d = tm->tm_mday;
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe;
+}
+
+static bool
+same_hour(const struct tm *a, const struct tm *b)
+{
+	return a->tm_year == b->tm_year && a->tm_mon == b->tm_mon &&
+	    a->tm_mday == b->tm_mday && a->tm_hour == b->tm_hour;
+}
+
+static bool
+freq_due(enum freq f, const struct tm *now, const struct tm *last)
+{
+	long long days;
+
+	switch (f) {
+	case FREQ_HOURLY:
+		return !same_hour(now, last);
+	case FREQ_DAILY:
+		return now->tm_mday != last->tm_mday ||
+		    now->tm_mon != last->tm_mon || now->tm_year != last->tm_year;
+	case FREQ_WEEKLY:
+		days = civil_days(now) - civil_days(last);
+		return days >= 7 || (days >= 1 && now->tm_wday == 0);
+	case FREQ_MONTHLY:
+		return now->tm_mon != last->tm_mon || now->tm_year != last->tm_year;
+	case FREQ_YEARLY:
+		return now->tm_year != last->tm_year;
+	case FREQ_NONE:
+		break;
+	}
+	return false;
+}
+
+/*
+ * The time criterion, with logrotate's vetoes: minsize and minage only ever
+ * hold back a rotation that time made due, never size or force.
+ */
+static bool
+time_due(const struct plan_input *in, time_t last, struct plan *p)
+{
+	const struct log_rule *r = in->rule;
+	const char *fname = freq_name(r->frequency);
+	bool hourly = r->frequency == FREQ_HOURLY;
+	struct tm tnow, tlast;
+	char lt[32], mt[32];
+
+	day_text(last, hourly, lt, sizeof(lt));
+	if (last - in->now > 25 * 3600) {
+		plan_why(p, "last rotation %s is in the future: rotating", lt);
+		return true;
+	}
+	localtime_r(&in->now, &tnow);
+	localtime_r(&last, &tlast);
+	if (same_hour(&tnow, &tlast) || !freq_due(r->frequency, &tnow, &tlast)) {
+		plan_why(p, "not due: %s, last %s", fname, lt);
+		return false;
+	}
+	if (r->minsize > 0 && in->st->st_size < r->minsize) {
+		plan_why(p, "not due: size %lld < minsize %lld (%s, last %s)",
+		    (long long)in->st->st_size, r->minsize, fname, lt);
+		return false;
+	}
+	if (r->minage > 0 && r->minage * DAY >= (long long)(in->now - in->st->st_mtime)) {
+		day_text(in->st->st_mtime, false, mt, sizeof(mt));
+		plan_why(p, "not due: minage %d days, modified %s", r->minage, mt);
+		return false;
+	}
+	plan_why(p, "%s: last %s", fname, lt);
+	return true;
+}
+
+static bool
+criteria(const struct plan_input *in, time_t last, struct plan *p)
+{
+	const struct log_rule *r = in->rule;
+	long long size = in->st->st_size, thr = r->size;
+
+	if (in->force) {
+		plan_why(p, "forced");
+		return true;
+	}
+	if (r->maxsize > 0 && size > r->maxsize) {
+		plan_why(p, "size %lld > maxsize %lld", size, r->maxsize);
+		return true;
+	}
+	if (thr < 0 && r->frequency == FREQ_NONE)
+		thr = MB;	/* neither size nor frequency: logrotate's 1M */
+	if (thr >= 0) {
+		if (size >= thr)
+			plan_why(p, "size %lld >= %lld", size, thr);
+		else
+			plan_why(p, "not due: size %lld < %lld", size, thr);
+		return size >= thr;
+	}
+	return time_due(in, last, p);
+}
+
+static bool
+insecure_dir(const struct stat *d)
+{
+	return (d->st_mode & S_IWOTH) || (d->st_gid != 0 && (d->st_mode & S_IWGRP));
+}
+
+/* The checks that leave a log alone; true when it may be considered. */
+static bool
+admissible(const struct plan_input *in, struct plan *p)
+{
+	const struct log_rule *r = in->rule;
+	const struct stat *st = in->st;
+
+	p->status = PLAN_SKIP;
+	if (in->dir_st != NULL && in->euid == 0 && !r->has_su &&
+	    insecure_dir(in->dir_st)) {
+		p->status = PLAN_ERROR;
+		plan_why(p, "parent directory is writable by others or by a "
+		    "non-root group: skipped (set su)");
+	} else if (st == NULL) {
+		if (!r->missingok)
+			p->status = PLAN_ERROR;
+		plan_why(p, r->missingok ? "missing, missingok" : "log does not exist");
+	} else if (S_ISLNK(st->st_mode))
+		plan_why(p, "symbolic link: skipped");
+	else if (!S_ISREG(st->st_mode))
+		plan_why(p, "not a regular file: skipped");
+	else if (st->st_nlink > 1 && !r->allowhardlink)
+		plan_why(p, "%lu hard links and allowhardlink = no: skipped",
+		    (unsigned long)st->st_nlink);
+	else {
+		p->status = PLAN_IDLE;
+		return true;
+	}
+	return false;
+}
+
+void
+plan_decide(const struct plan_input *in, struct plan *p)
+{
+	const struct log_rule *r = in->rule;
+	time_t last = in->last != 0 ? in->last : in->now;
+	bool due, by_time;
+	size_t l;
+
+	if (!admissible(in, p))
+		return;
+	p->first_sight = in->last == 0;
+	due = criteria(in, last, p);
+	if (due && !r->ifempty && in->st->st_size == 0) {
+		due = false;
+		plan_why(p, "empty and ifempty = no");
+	}
+	p->status = due ? PLAN_DUE : PLAN_IDLE;
+	if (due)
+		p->record = PLAN_RECORD_ON_SUCCESS;
+	else if (p->first_sight)
+		p->record = PLAN_RECORD_NOW;
+	if (due || !p->first_sight)
+		return;
+	by_time = !in->force && r->size < 0 && r->frequency != FREQ_NONE;
+	if (by_time && strncmp(p->why, "not due: ", 9) == 0)
+		plan_why(p, "first sight: state recorded");
+	else if ((l = strlen(p->why)) + 30 < sizeof(p->why))
+		snprintf(p->why + l, sizeof(p->why) - l,
+		    " (first sight: state recorded)");
+}

@@ -1,0 +1,357 @@
+/*
+ * plan_names.c: the planner's pure helpers: the names of rotated files and
+ * their recognition, the dry-run rendering of an action, and the calendar
+ * arithmetic of plan_next_due(). Like plan.c it never touches a file; the
+ * only libc state it reads is the time zone, through localtime_r/mktime.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/plan.h"
+#include "daemon/plan_int.h"
+
+#define DEFAULT_DATEFMT		"-%Y%m%d"
+#define DEFAULT_DATEFMT_HOURLY	"-%Y%m%d%H"
+
+/* The strftime conversions logrotate allows in dateformat, and their widths. */
+static int
+spec_width(char c, int *field)
+{
+	static const char specs[] = "sYmdHMSV";
+	static const int widths[] = { 10, 4, 2, 2, 2, 2, 2, 2 };
+	const char *p;
+
+	if (c == '\0' || (p = strchr(specs, c)) == NULL)
+		return 0;
+	*field = (int)(p - specs);	/* 7 (%V) is matched but not kept */
+	return widths[p - specs];
+}
+
+static const char *
+skip_spaces(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/*
+ * Any other '%' is printed literally, as logrotate does, so a stray "%a"
+ * can never make a name that the recognition below would not find again.
+ */
+static int
+make_strf(const char *fmt, char *out, size_t len)
+{
+	size_t o = 0;
+	int field;
+
+	for (fmt = skip_spaces(fmt); *fmt != '\0'; fmt++) {
+		if (o + 3 >= len)
+			return -1;
+		if (*fmt == '%' && spec_width(fmt[1], &field) > 0) {
+			out[o++] = '%';
+			out[o++] = *++fmt;
+		} else if (*fmt == '%') {
+			out[o++] = '%';
+			out[o++] = '%';
+		} else
+			out[o++] = *fmt;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int
+names_init(struct names *n, const struct log_rule *rule, const char *logbase,
+    time_t now)
+{
+	size_t blen = strlen(logbase), elen;
+	struct tm tm;
+
+	memset(n, 0, sizeof(*n));
+	n->ext = "";
+	n->comp = rule->compress ? ".gz" : "";
+	/* `extension` moves to the end only when the log's name ends in it. */
+	if (rule->extension != NULL && *rule->extension != '\0' &&
+	    (elen = strlen(rule->extension)) <= blen &&
+	    strcmp(logbase + blen - elen, rule->extension) == 0) {
+		n->ext = rule->extension;
+		blen -= elen;
+	}
+	if ((n->base = strndup(logbase, blen)) == NULL)
+		return -1;
+
+	if (rule->dateformat != NULL)
+		n->datefmt = rule->dateformat;
+	else if (rule->frequency == FREQ_HOURLY)
+		n->datefmt = DEFAULT_DATEFMT_HOURLY;
+	else
+		n->datefmt = DEFAULT_DATEFMT;
+	if (make_strf(n->datefmt, n->strf, sizeof(n->strf)) == -1) {
+		names_free(n);
+		errno = EINVAL;
+		return -1;
+	}
+
+	localtime_r(&now, &tm);
+	if (rule->dateyesterday) {
+		/* Noon keeps "yesterday" clear of DST's missing or double hour. */
+		tm.tm_hour = 12;
+		tm.tm_mday -= 1;
+		tm.tm_isdst = -1;
+		if (mktime(&tm) == (time_t)-1)
+			localtime_r(&now, &tm);
+	}
+	if (strftime(n->date, sizeof(n->date), n->strf, &tm) == 0)
+		n->date[0] = '\0';
+	return 0;
+}
+
+void
+names_free(struct names *n)
+{
+	free(n->base);
+	n->base = NULL;
+}
+
+int
+names_numbered(const struct names *n, const char *cand, const char *suffix,
+    long long *num)
+{
+	size_t blen = strlen(n->base);
+	const char *p;
+	long long v = 0;
+
+	if (strncmp(cand, n->base, blen) != 0 || cand[blen] != '.')
+		return 0;
+	p = cand + blen + 1;
+	if (!isdigit((unsigned char)*p) || (p[0] == '0' && isdigit((unsigned char)p[1])))
+		return 0;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > 100000000LL)
+			return 0;
+		v = v * 10 + (*p - '0');
+	}
+	if (strncmp(p, n->ext, strlen(n->ext)) != 0)
+		return 0;
+	p += strlen(n->ext);
+	if (strcmp(p, suffix) != 0)
+		return 0;
+	*num = v;
+	return 1;
+}
+
+int
+names_dated(const struct names *n, const char *cand, const char *suffix,
+    struct datekey *key)
+{
+	size_t blen = strlen(n->base);
+	const char *f, *p;
+	int w, field, i;
+	long long v;
+
+	memset(key, 0, sizeof(*key));
+	if (strncmp(cand, n->base, blen) != 0)
+		return 0;
+	p = cand + blen;
+	for (f = skip_spaces(n->datefmt); *f != '\0'; f++) {
+		if (*f == '%' && (w = spec_width(f[1], &field)) > 0) {
+			for (v = 0, i = 0; i < w; i++, p++) {
+				if (!isdigit((unsigned char)*p))
+					return 0;
+				v = v * 10 + (*p - '0');
+			}
+			if (field < 7)
+				key->f[field] = v;
+			f++;
+		} else if (*p++ != *f)
+			return 0;
+	}
+	if (strncmp(p, n->ext, strlen(n->ext)) != 0)
+		return 0;
+	p += strlen(n->ext);
+	return strcmp(p, suffix) == 0;
+}
+
+int
+datekey_cmp(const struct datekey *a, const struct datekey *b)
+{
+	size_t i;
+
+	for (i = 0; i < 7; i++)
+		if (a->f[i] != b->f[i])
+			return a->f[i] < b->f[i] ? -1 : 1;
+	return 0;
+}
+
+int
+plan_is_sibling(const struct log_rule *rule, const char *logname,
+    const char *candidate)
+{
+	struct names n;
+	struct datekey key;
+	long long num;
+	int yes;
+
+	/* The date itself is irrelevant here; any `now` will do. */
+	if (names_init(&n, rule, logname, 0) == -1)
+		return 0;
+	yes = names_numbered(&n, candidate, "", &num) ||
+	    names_numbered(&n, candidate, ".gz", &num) ||
+	    names_dated(&n, candidate, "", &key) ||
+	    names_dated(&n, candidate, ".gz", &key);
+	names_free(&n);
+	return yes;
+}
+
+static size_t
+trailing_digits(const char *s, size_t len)
+{
+	size_t d = 0;
+
+	while (d < len && isdigit((unsigned char)s[len - 1 - d]))
+		d++;
+	return d;
+}
+
+int
+plan_is_rotated_name(const char *name)
+{
+	size_t len = strlen(name), d;
+
+	if (len > 3 && strcmp(name + len - 3, ".gz") == 0)
+		len -= 3;
+	d = trailing_digits(name, len);
+	if (d == 0 || d == len)
+		return 0;
+	if (name[len - d - 1] == '.' && len - d - 1 > 0)
+		return 1;
+	return name[len - d - 1] == '-' && len - d - 1 > 0 && (d == 8 || d == 10);
+}
+
+const char *
+plan_script_name(enum script_kind kind)
+{
+	switch (kind) {
+	case SCRIPT_FIRSTACTION:
+		return "firstaction";
+	case SCRIPT_PREROTATE:
+		return "prerotate";
+	case SCRIPT_POSTROTATE:
+		return "postrotate";
+	case SCRIPT_PREREMOVE:
+		return "preremove";
+	case SCRIPT_LASTACTION:
+		return "lastaction";
+	}
+	return "script";
+}
+
+static const char *
+id_name(char *buf, size_t len, unsigned long id, const char *name)
+{
+	if (name != NULL)
+		return name;
+	snprintf(buf, len, "%lu", id);
+	return buf;
+}
+
+/* "0640 root:adm", with "-" for an owner left as it is made. */
+static void
+attrs(const struct plan_action *a, char *buf, size_t len, plan_user_fn user,
+    plan_group_fn group)
+{
+	char ub[32], gb[32];
+	const char *u = "-", *g = "-";
+
+	if (a->uid != (uid_t)-1)
+		u = id_name(ub, sizeof(ub), (unsigned long)a->uid,
+		    user != NULL ? user(a->uid) : NULL);
+	if (a->gid != (gid_t)-1)
+		g = id_name(gb, sizeof(gb), (unsigned long)a->gid,
+		    group != NULL ? group(a->gid) : NULL);
+	snprintf(buf, len, "%04o %s:%s", (unsigned)(a->mode & 07777), u, g);
+}
+
+int
+plan_action_render(const struct plan_action *a, char *buf, size_t len,
+    plan_user_fn user, plan_group_fn group)
+{
+	char at[96];
+
+	switch (a->kind) {
+	case ACT_MKDIR:
+		attrs(a, at, sizeof(at), user, group);
+		return snprintf(buf, len, "mkdir %s %s", a->from, at);
+	case ACT_SCRIPT:
+		return snprintf(buf, len, "run %s for %s",
+		    plan_script_name(a->script), a->arg1);
+	case ACT_RENAME:
+		return snprintf(buf, len, "mv %s %s", a->from, a->to);
+	case ACT_COPY:
+		return snprintf(buf, len, "copy %s %s", a->from, a->to);
+	case ACT_TRUNCATE:
+		return snprintf(buf, len, "truncate %s", a->from);
+	case ACT_CREATE:
+		attrs(a, at, sizeof(at), user, group);
+		return snprintf(buf, len, "create %s %s", a->from, at);
+	case ACT_COMPRESS:
+		return snprintf(buf, len, "gzip %s", a->from);
+	case ACT_REMOVE:
+		return snprintf(buf, len, "rm %s", a->from);
+	}
+	return snprintf(buf, len, "?");
+}
+
+/*
+ * The moment the calendar field FREQ compares next changes after LAST.
+ * mktime() with tm_isdst = -1 normalises a midnight or hour that DST skips
+ * to the first instant that exists.
+ */
+time_t
+plan_next_due(const struct log_rule *rule, time_t last, time_t now)
+{
+	struct tm tm;
+
+	if (rule->frequency == FREQ_NONE || rule->size >= 0)
+		return (time_t)-1;
+	if (last == 0)
+		last = now;	/* first sight: the entry recorded now */
+	if (last - now > 25 * 3600)
+		return now;
+	localtime_r(&last, &tm);
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	switch (rule->frequency) {
+	case FREQ_HOURLY:
+		tm.tm_hour += 1;
+		break;
+	case FREQ_DAILY:
+		tm.tm_hour = 0;
+		tm.tm_mday += 1;
+		break;
+	case FREQ_WEEKLY:
+		/* The next Sunday comes no later than 7 days after LAST's date. */
+		tm.tm_hour = 0;
+		tm.tm_mday += tm.tm_wday == 0 ? 7 : 7 - tm.tm_wday;
+		break;
+	case FREQ_MONTHLY:
+		tm.tm_hour = 0;
+		tm.tm_mday = 1;
+		tm.tm_mon += 1;
+		break;
+	case FREQ_YEARLY:
+		tm.tm_hour = 0;
+		tm.tm_mday = 1;
+		tm.tm_mon = 0;
+		tm.tm_year += 1;
+		break;
+	case FREQ_NONE:
+		return (time_t)-1;
+	}
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
