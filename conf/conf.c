@@ -25,6 +25,7 @@
 #define DEFAULT_CONTROL		"/run/mond/mond.sock"
 #define DEFAULT_APPLOG		"/var/log/mon/mon.log"
 #define DEFAULT_DATEFORMAT	"-%Y%m%d"
+#define DEFAULT_DATEFORMAT_HOURLY "-%Y%m%d%H"
 #define BUILTIN_SIZE		(1024LL * 1024)
 
 /*
@@ -369,8 +370,10 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
 	r->compresslevel = (int)get_int(sec, defs, "compresslevel", 6);
 	r->dateext = get_bool(sec, defs, "dateext", false);
-	r->dateformat = get_str(sec, defs, "dateformat", DEFAULT_DATEFORMAT,
-	    &oom);
+	/* logrotate's default suffix carries the hour for hourly rules. */
+	r->dateformat = get_str(sec, defs, "dateformat",
+	    r->frequency == FREQ_HOURLY ? DEFAULT_DATEFORMAT_HOURLY :
+	    DEFAULT_DATEFORMAT, &oom);
 	r->dateyesterday = get_bool(sec, defs, "dateyesterday", false);
 	r->extension = get_str(sec, defs, "extension", NULL, &oom);
 	r->olddir = get_str(sec, defs, "olddir", NULL, &oom);
