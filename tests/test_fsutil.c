@@ -53,6 +53,30 @@ p(const char *name)
 	return buf[i];
 }
 
+/* PATH's whole contents equal WANT (freed either way). */
+static void
+assert_file(const char *path, const char *want)
+{
+	char *got = tu_read_file(path, NULL);
+
+	cr_assert_not_null(got, "%s unreadable", path);
+	cr_assert_str_eq(got, want, "%s", path);
+	free(got);
+}
+
+/* PATH's size, read back; -1 when unreadable. */
+static long
+file_len(const char *path)
+{
+	size_t len;
+	char *got = tu_read_file(path, &len);
+
+	if (got == NULL)
+		return -1;
+	free(got);
+	return (long)len;
+}
+
 TestSuite(fsutil, .init = setup, .fini = teardown);
 
 Test(fsutil, open_dir_refuses_symlink)
@@ -123,7 +147,7 @@ Test(fsutil, create_excl_refuses_existing)
 	tu_write_file(p("a.log"), "keep\n");
 	cr_assert_eq(fs_create_excl(dfd, "a.log", &a, 0), -1);
 	cr_assert_eq(errno, EEXIST);
-	cr_assert_str_eq(tu_read_file(p("a.log"), NULL), "keep\n");
+	assert_file(p("a.log"), "keep\n");
 }
 
 Test(fsutil, create_excl_refuses_planted_symlink)
@@ -198,14 +222,12 @@ Test(fsutil, create_swap_moves_old_and_leaves_new)
 {
 	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
 	struct stat st;
-	size_t len;
 
 	tu_write_file(p("a.log"), "old contents\n");
 	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a), 0,
 	    "%s", strerror(errno));
-	cr_assert_str_eq(tu_read_file(p("a.log.1"), NULL), "old contents\n");
-	cr_assert_not_null(tu_read_file(p("a.log"), &len));
-	cr_assert_eq(len, 0);
+	assert_file(p("a.log.1"), "old contents\n");
+	cr_assert_eq(file_len(p("a.log")), 0);
 	cr_assert_eq(stat(p("a.log"), &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0640);
 	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
@@ -219,8 +241,8 @@ Test(fsutil, create_swap_refuses_existing_old_name)
 	tu_write_file(p("a.log.1"), "older\n");
 	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a), -1);
 	cr_assert_eq(errno, EEXIST);
-	cr_assert_str_eq(tu_read_file(p("a.log"), NULL), "live\n");
-	cr_assert_str_eq(tu_read_file(p("a.log.1"), NULL), "older\n");
+	assert_file(p("a.log"), "live\n");
+	assert_file(p("a.log.1"), "older\n");
 	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
 }
 
@@ -290,12 +312,15 @@ check_copy(int flags)
 	b = tu_read_file(p("dst"), &lb);
 	cr_assert_eq(la, lb);
 	cr_assert_eq(memcmp(a, b, la), 0);
+	free(b);
 	/* From an offset, appending at another. */
 	cr_assert_eq(fs_copy(in, la - 5, out, (off_t)lb, flags, &n), 0);
 	cr_assert_eq(n, 5);
 	b = tu_read_file(p("dst"), &lb);
 	cr_assert_eq(lb, la + 5);
 	cr_assert_eq(memcmp(a + la - 5, b + la, 5), 0);
+	free(a);
+	free(b);
 	close(in);
 	close(out);
 }
@@ -354,7 +379,7 @@ Test(fsutil, rename_noreplace_and_unlink)
 	cr_assert_eq(errno, EEXIST);
 	cr_assert_eq(fs_rename(dfd, "a", dfd, "c", true), 0);
 	cr_assert_eq(fs_rename(dfd, "c", dfd, "b", false), 0);
-	cr_assert_str_eq(tu_read_file(p("b"), NULL), "a");
+	assert_file(p("b"), "a");
 	cr_assert_eq(fs_unlink(dfd, "b"), 0);
 	cr_assert_eq(fs_unlink(dfd, "b"), -1);
 	cr_assert_eq(errno, ENOENT);
@@ -491,7 +516,6 @@ Test(fsutil, copytruncate_collapse_loses_nothing, .timeout = 120)
 Test(fsutil, copytruncate_collapse_leaves_unaligned_tail_in_live)
 {
 	struct fs_ct_result res;
-	size_t len;
 	int live, dst;
 
 	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
@@ -504,10 +528,8 @@ Test(fsutil, copytruncate_collapse_leaves_unaligned_tail_in_live)
 	cr_assert_eq(res.copied, 3 * 4096);
 	cr_assert_eq(res.left, 100);
 	cr_assert_eq(res.dup, 0);
-	cr_assert_not_null(tu_read_file(p("live"), &len));
-	cr_assert_eq(len, 100);
-	cr_assert_not_null(tu_read_file(p("copy"), &len));
-	cr_assert_eq(len, 3 * 4096);
+	cr_assert_eq(file_len(p("live")), 100);
+	cr_assert_eq(file_len(p("copy")), 3 * 4096);
 	close(live);
 	close(dst);
 }
@@ -515,7 +537,6 @@ Test(fsutil, copytruncate_collapse_leaves_unaligned_tail_in_live)
 Test(fsutil, copytruncate_small_log_is_truncated_whole)
 {
 	struct fs_ct_result res;
-	size_t len;
 	int live, dst;
 
 	tu_write_file(p("live"), "a short log\n");
@@ -524,9 +545,8 @@ Test(fsutil, copytruncate_small_log_is_truncated_whole)
 	cr_assert_eq(fs_copytruncate(live, dst, 0, &res), 0);
 	cr_assert_eq(res.method, FS_CT_TRUNCATED);
 	cr_assert_eq(res.copied, 12);
-	cr_assert_not_null(tu_read_file(p("live"), &len));
-	cr_assert_eq(len, 0);
-	cr_assert_str_eq(tu_read_file(p("copy"), NULL), "a short log\n");
+	cr_assert_eq(file_len(p("live")), 0);
+	assert_file(p("copy"), "a short log\n");
 	close(live);
 	close(dst);
 }

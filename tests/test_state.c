@@ -45,6 +45,17 @@ p(const char *name)
 	return buf[i];
 }
 
+/* PATH's whole contents equal WANT (freed either way). */
+static void
+assert_file(const char *path, const char *want)
+{
+	char *got = tu_read_file(path, NULL);
+
+	cr_assert_not_null(got, "%s unreadable", path);
+	cr_assert_str_eq(got, want, "%s", path);
+	free(got);
+}
+
 static time_t
 local(int y, int mo, int d, int h, int mi, int s)
 {
@@ -130,8 +141,7 @@ Test(state, writes_logrotate_format_exactly)
 	cr_assert_eq(state_set(st, "/l/a\"b\\c\nd", local(2026, 11, 25, 23, 0,
 	    0)), 0);
 	cr_assert_eq(state_save(st, p("status")), 0);
-	cr_assert_str_eq(tu_read_file(p("status"), NULL),
-	    "logrotate state -- version 2\n"
+	assert_file(p("status"), "logrotate state -- version 2\n"
 	    "\"/var/log/syslog\" 2025-3-2-6:5:7\n"
 	    "\"/l/a\\\"b\\\\c\\nd\" 2026-11-25-23:0:0\n");
 	state_free(st);
@@ -171,6 +181,7 @@ Test(state, odd_names_round_trip)
 	}
 	state_free(st);
 	state_free(back);
+	free(err);
 }
 
 Test(state, bad_line_is_skipped_with_warning_others_kept)
@@ -204,6 +215,7 @@ Test(state, bad_line_is_skipped_with_warning_others_kept)
 	snprintf(want, sizeof(want), "%s:2:", p("status"));
 	cr_assert_null(strstr(err, want), "good line warned: %s", err);
 	state_free(st);
+	free(err);
 }
 
 Test(state, bad_header_is_warned_lines_kept)
@@ -219,6 +231,7 @@ Test(state, bad_header_is_warned_lines_kept)
 	snprintf(want, sizeof(want), "%s:1:", p("status"));
 	cr_assert_not_null(strstr(err, want), "%s", err);
 	state_free(st);
+	free(err);
 }
 
 Test(state, unreadable_state_is_an_error)
