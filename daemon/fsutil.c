@@ -154,7 +154,7 @@ exists_at(int dirfd, const char *name)
 
 int
 fs_create_swap(int dirfd, const char *name, int olddirfd, const char *oldname,
-    const struct fs_attr *attr)
+    const struct fs_attr *attr, int flags)
 {
 	char tmp[NAME_MAX + 1];
 	int fd, save;
@@ -169,6 +169,8 @@ fs_create_swap(int dirfd, const char *name, int olddirfd, const char *oldname,
 		return -1;
 	close(fd);
 
+	if (flags & FS_SWAP_LINK)
+		goto link;
 	if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
 		/* NAME is the new file; TMP holds the old log. */
 		if (renameat2(dirfd, tmp, olddirfd, oldname,
@@ -183,6 +185,7 @@ fs_create_swap(int dirfd, const char *name, int olddirfd, const char *oldname,
 	}
 	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
 		goto fail;
+link:
 	/* No RENAME_EXCHANGE: a second link keeps NAME present throughout. */
 	if (linkat(dirfd, name, olddirfd, oldname, 0) == -1)
 		goto fail;

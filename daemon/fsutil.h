@@ -68,10 +68,11 @@ int	fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
  * file system has no RENAME_EXCHANGE, by linkat(NAME, OLDNAME) and a rename
  * of the temporary over NAME. OLDNAME must not exist (EEXIST otherwise,
  * nothing moved). On failure NAME keeps the old file. Neither directory is
- * fsynced. Returns 0.
+ * fsynced. FLAGS: FS_SWAP_LINK. Returns 0.
  */
+#define FS_SWAP_LINK	0x1	/* skip RENAME_EXCHANGE (tests, odd fs) */
 int	fs_create_swap(int dirfd, const char *name, int olddirfd,
-	    const char *oldname, const struct fs_attr *attr);
+	    const char *oldname, const struct fs_attr *attr, int flags);
 
 /* "." NAME ".mond-tmp" into BUF; -1 with ENAMETOOLONG when it won't fit. */
 int	fs_tmpname(const char *name, char *buf, size_t size);

@@ -224,7 +224,7 @@ Test(fsutil, create_swap_moves_old_and_leaves_new)
 	struct stat st;
 
 	tu_write_file(p("a.log"), "old contents\n");
-	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a), 0,
+	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), 0,
 	    "%s", strerror(errno));
 	assert_file(p("a.log.1"), "old contents\n");
 	cr_assert_eq(file_len(p("a.log")), 0);
@@ -239,14 +239,15 @@ Test(fsutil, create_swap_refuses_existing_old_name)
 
 	tu_write_file(p("a.log"), "live\n");
 	tu_write_file(p("a.log.1"), "older\n");
-	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a), -1);
+	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), -1);
 	cr_assert_eq(errno, EEXIST);
 	assert_file(p("a.log"), "live\n");
 	assert_file(p("a.log.1"), "older\n");
 	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
 }
 
-Test(fsutil, create_swap_never_leaves_path_missing)
+static void
+swap_race(int flags)
 {
 	struct fs_attr a = { 0644, (uid_t)-1, (gid_t)-1 };
 	int pipefd[2], i, misses = -1;
@@ -272,13 +273,39 @@ Test(fsutil, create_swap_never_leaves_path_missing)
 	close(pipefd[1]);
 	for (i = 1; i <= 300; i++) {
 		snprintf(old, sizeof(old), "a.log.%d", i);
-		cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, old, &a), 0,
+		cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, old, &a, flags), 0,
 		    "%s", strerror(errno));
 	}
 	cr_assert_eq(read(pipefd[0], &misses, sizeof(misses)),
 	    sizeof(misses));
 	waitpid(pid, NULL, 0);
 	cr_assert_eq(misses, 0, "a.log was missing %d times", misses);
+}
+
+Test(fsutil, create_swap_never_leaves_path_missing)
+{
+	swap_race(0);
+}
+
+Test(fsutil, create_swap_link_fallback_never_leaves_path_missing)
+{
+	swap_race(FS_SWAP_LINK);
+	assert_file(p("a.log.300"), "");
+}
+
+Test(fsutil, create_swap_link_fallback_moves_old)
+{
+	struct fs_attr a = { 0600, (uid_t)-1, (gid_t)-1 };
+	struct stat st;
+
+	tu_write_file(p("a.log"), "old contents\n");
+	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a,
+	    FS_SWAP_LINK), 0, "%s", strerror(errno));
+	assert_file(p("a.log.1"), "old contents\n");
+	assert_file(p("a.log"), "");
+	cr_assert_eq(stat(p("a.log.1"), &st), 0);
+	cr_assert_eq(st.st_nlink, 1, "the old log kept a second name");
+	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
 }
 
 static void
@@ -511,6 +538,20 @@ Test(fsutil, copytruncate_collapse_loses_nothing, .timeout = 120)
 	cr_assert_eq(missing, 0, "%d lines lost", missing);
 	cr_assert_eq(nt, 0, "%d truncations", nt);
 	cr_assert_gt(nc, 0);
+}
+
+/* The default: COLLAPSE, and the short-window TRUNCATE for a tail < 1 block. */
+Test(fsutil, copytruncate_default_no_duplicates, .timeout = 120)
+{
+	int nc, nt, missing, cut;
+
+	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
+		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
+	missing = copytruncate_race(dir, 0, &nc, &nt, 100, false, &cut);
+	cr_assert_gt(nc, 0);
+	cr_assert_leq(missing, 8 * nt, "%d lines lost in %d truncations",
+	    missing, nt);
+	cr_assert_leq(cut, nt);
 }
 
 Test(fsutil, copytruncate_collapse_leaves_unaligned_tail_in_live)
