@@ -1,0 +1,439 @@
+/*
+ * fsutil.c: safe file primitives (DESIGN §6). Every function acts on a
+ * directory fd and one path component, opens with O_NOFOLLOW and judges the
+ * result by fstat on the fd, never by a second lookup of the path. It never
+ * logs and never follows a symlink it did not expect.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/falloc.h>
+
+#include "daemon/fsutil.h"
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE	(1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE		(1 << 1)
+#endif
+
+/* Closes FD keeping errno, for error paths. */
+static void
+close_keep(int fd)
+{
+	int save = errno;
+
+	if (fd != -1)
+		close(fd);
+	errno = save;
+}
+
+int
+fs_open_dir(const char *path)
+{
+	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int
+fs_open_dirat(int dirfd, const char *name)
+{
+	return openat(dirfd, name,
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int
+fs_open_log(int dirfd, const char *name, int flags, struct stat *st)
+{
+	int fd;
+
+	/* O_NONBLOCK so a FIFO planted at the name can't hang the open. */
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, st) == -1)
+		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (!(flags & O_NONBLOCK) &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1)
+		goto fail;
+	return fd;
+fail:
+	close_keep(fd);
+	return -1;
+}
+
+int
+fs_dir_insecure(const struct stat *dirst)
+{
+	if (dirst->st_mode & S_IWOTH)
+		return 1;
+	if ((dirst->st_mode & S_IWGRP) && dirst->st_gid != 0)
+		return 1;
+	return 0;
+}
+
+/* fchown (ids not -1) then fchmod, on the fd. */
+static int
+apply_attr(int fd, const struct fs_attr *attr)
+{
+	if (attr->uid != (uid_t)-1 || attr->gid != (gid_t)-1)
+		if (fchown(fd, attr->uid, attr->gid) == -1)
+			return -1;
+	/* After fchown: it clears set-id bits, so the mode comes last. */
+	return fchmod(fd, attr->mode);
+}
+
+int
+fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
+    int flags)
+{
+	int fd;
+
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC | flags, 0600);
+	if (fd == -1)
+		return -1;
+	if (apply_attr(fd, attr) == -1) {
+		close_keep(fd);
+		/* We made it (O_EXCL), so removing NAME removes only ours. */
+		int save = errno;
+		unlinkat(dirfd, name, 0);
+		errno = save;
+		return -1;
+	}
+	return fd;
+}
+
+int
+fs_tmpname(const char *name, char *buf, size_t size)
+{
+	int n;
+
+	n = snprintf(buf, size, "%s%s%s", FS_TMP_PREFIX, name, FS_TMP_SUFFIX);
+	if (n < 0 || (size_t)n >= size || n > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* A temporary left by a crashed mond may sit at TMP: it is ours to replace. */
+static int
+create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr)
+{
+	int fd;
+
+	fd = fs_create_excl(dirfd, tmp, attr, 0);
+	if (fd == -1 && errno == EEXIST) {
+		if (unlinkat(dirfd, tmp, 0) == -1)
+			return -1;
+		fd = fs_create_excl(dirfd, tmp, attr, 0);
+	}
+	return fd;
+}
+
+static int
+exists_at(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int
+fs_create_swap(int dirfd, const char *name, int olddirfd, const char *oldname,
+    const struct fs_attr *attr, int flags)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, save;
+
+	if (fs_tmpname(name, tmp, sizeof(tmp)) == -1)
+		return -1;
+	if (exists_at(olddirfd, oldname)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = create_tmp(dirfd, tmp, attr)) == -1)
+		return -1;
+	close(fd);
+
+	if (flags & FS_SWAP_LINK)
+		goto link;
+	if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+		/* NAME is the new file; TMP holds the old log. */
+		if (renameat2(dirfd, tmp, olddirfd, oldname,
+		    RENAME_NOREPLACE) == 0)
+			return 0;
+		save = errno;
+		/* Put the old log back; drop the new file. */
+		if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0)
+			unlinkat(dirfd, tmp, 0);
+		errno = save;
+		return -1;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		goto fail;
+link:
+	/* No RENAME_EXCHANGE: a second link keeps NAME present throughout. */
+	if (linkat(dirfd, name, olddirfd, oldname, 0) == -1)
+		goto fail;
+	if (renameat(dirfd, tmp, dirfd, name) == -1) {
+		save = errno;
+		unlinkat(olddirfd, oldname, 0);
+		errno = save;
+		goto fail;
+	}
+	return 0;
+fail:
+	save = errno;
+	unlinkat(dirfd, tmp, 0);
+	errno = save;
+	return -1;
+}
+
+static int
+is_tmpname(const char *name)
+{
+	size_t n = strlen(name), pl = strlen(FS_TMP_PREFIX),
+	    sl = strlen(FS_TMP_SUFFIX);
+
+	return n > pl + sl && strncmp(name, FS_TMP_PREFIX, pl) == 0 &&
+	    strcmp(name + n - sl, FS_TMP_SUFFIX) == 0;
+}
+
+int
+fs_clean_temps(int dirfd)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd, n = 0, save;
+
+	/* fdopendir takes the fd; keep the caller's. */
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close_keep(fd);
+		return -1;
+	}
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_tmpname(de->d_name))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd, de->d_name, 0) == 0)
+			n++;
+		errno = 0;
+	}
+	save = errno;
+	closedir(d);
+	errno = save;
+	return save != 0 ? -1 : n;
+}
+
+static int
+copy_rw(int in, off_t *in_off, int out, off_t *out_off, off_t *total)
+{
+	char buf[65536];
+	ssize_t r, w;
+	size_t done;
+
+	for (;;) {
+		r = pread(in, buf, sizeof(buf), *in_off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			return 0;
+		for (done = 0; done < (size_t)r; done += (size_t)w) {
+			w = pwrite(out, buf + done, (size_t)r - done,
+			    *out_off);
+			if (w == -1 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			if (w == -1)
+				return -1;
+			*out_off += w;
+			*in_off += w;
+			*total += w;
+		}
+	}
+}
+
+int
+fs_copy(int in, off_t in_off, int out, off_t out_off, int flags,
+    off_t *ncopied)
+{
+	off_t total = 0;
+	ssize_t n;
+	int rc = 0;
+
+	while (!(flags & FS_COPY_NOCFR)) {
+		n = copy_file_range(in, &in_off, out, &out_off, 1 << 30, 0);
+		if (n > 0) {
+			total += n;
+			continue;
+		}
+		if (n == 0)
+			goto done;
+		if (errno == EINTR)
+			continue;
+		if (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+		    errno == EOPNOTSUPP || errno == EBADF)
+			break;	/* the offsets were not moved: go on by hand */
+		rc = -1;
+		goto done;
+	}
+	rc = copy_rw(in, &in_off, out, &out_off, &total);
+done:
+	if (ncopied != NULL)
+		*ncopied = total;
+	return rc;
+}
+
+int
+fs_fsync_dir(int dirfd)
+{
+	return fsync(dirfd);
+}
+
+int
+fs_rename(int olddirfd, const char *old, int newdirfd, const char *new,
+    bool noreplace)
+{
+	if (!noreplace)
+		return renameat(olddirfd, old, newdirfd, new);
+	return renameat2(olddirfd, old, newdirfd, new, RENAME_NOREPLACE);
+}
+
+int
+fs_unlink(int dirfd, const char *name)
+{
+	return unlinkat(dirfd, name, 0);
+}
+
+int
+fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr)
+{
+	int fd;
+	bool made = true;
+
+	if (mkdirat(dirfd, name, 0700) == -1) {
+		if (errno != EEXIST)
+			return -1;
+		made = false;
+	}
+	if ((fd = fs_open_dirat(dirfd, name)) == -1)
+		return -1;
+	if (made && apply_attr(fd, attr) == -1) {
+		close_keep(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Copy to end of file, make that durable, copy what arrived during the
+ * sync, truncate. The loss window is from the last read that found end of
+ * file to the ftruncate: two syscalls, whatever the log's size.
+ */
+static int
+ct_truncate(int live, int dst, int flags, struct fs_ct_result *res)
+{
+	off_t off = res->copied, n;
+	int cflags = (flags & FS_CT_NOCFR) ? FS_COPY_NOCFR : 0;
+
+	res->method = FS_CT_TRUNCATED;
+	if (fdatasync(dst) == -1)
+		return -1;
+	if (fs_copy(live, off, dst, off, cflags, &n) == -1) {
+		res->copied = off + n;
+		return -1;
+	}
+	res->copied = off + n;
+	if (ftruncate(live, 0) == -1)
+		return -1;
+	res->left = 0;
+	/* Only the bytes of the second copy can be unsynced here. */
+	(void)fdatasync(dst);
+	return 0;
+}
+
+int
+fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res)
+{
+	struct statfs sfs;
+	struct stat st;
+	off_t n, aligned, blk;
+	int cflags = (flags & FS_CT_NOCFR) ? FS_COPY_NOCFR : 0;
+
+	res->method = FS_CT_TRUNCATED;
+	res->copied = res->left = res->dup = 0;
+	if (fs_copy(live, 0, dst, 0, cflags, &n) == -1) {
+		res->copied = n;
+		return -1;
+	}
+	res->copied = n;
+	if (flags & FS_CT_TRUNCATE)
+		return ct_truncate(live, dst, flags, res);
+
+	if (fstatfs(live, &sfs) == -1 || fstat(live, &st) == -1)
+		return -1;
+	blk = sfs.f_bsize > 0 ? (off_t)sfs.f_bsize : 4096;
+	aligned = n - n % blk;
+	/* COLLAPSE_RANGE may not reach EOF; the size only grows meanwhile. */
+	if (aligned >= st.st_size)
+		aligned -= blk;
+	if (aligned <= 0 && (flags & FS_CT_COLLAPSE_ONLY)) {
+		/* Less than a block: it all stays in LIVE, DST stays empty. */
+		if (ftruncate(dst, 0) == -1)
+			return -1;
+		res->method = FS_CT_COLLAPSED;
+		res->left = n;
+		res->copied = 0;
+		return 0;
+	}
+	if (aligned <= 0)
+		return ct_truncate(live, dst, flags, res);
+
+	/* The copy must be on disk before its bytes leave the live file. */
+	if (fdatasync(dst) == -1)
+		return -1;
+	if (fallocate(live, FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == -1) {
+		if ((errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) &&
+		    !(flags & FS_CT_COLLAPSE_ONLY))
+			return ct_truncate(live, dst, flags, res);
+		return -1;
+	}
+	/*
+	 * The unaligned rest stays in LIVE only: drop it from the copy. From
+	 * here on DST is the only home of the collapsed bytes, so a failure
+	 * must not make the caller remove it: a duplicate beats a loss.
+	 */
+	res->method = FS_CT_COLLAPSED;
+	res->left = n - aligned;
+	res->copied = aligned;
+	if (ftruncate(dst, aligned) == -1) {
+		res->copied = n;
+		res->dup = n - aligned;
+	}
+	(void)fdatasync(dst);
+	return 0;
+}

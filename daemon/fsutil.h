@@ -1,0 +1,153 @@
+/*
+ * fsutil.h: the only way mond touches files next to a log. Everything works
+ * relative to a directory fd opened once with O_NOFOLLOW, and every file is
+ * opened O_NOFOLLOW and then judged by fstat on the fd, so a path component
+ * swapped for a symlink after a check is never followed. Nothing here
+ * prints: errors come back as -1 with errno, and the caller names the file.
+ */
+#ifndef MOND_FSUTIL_H
+#define MOND_FSUTIL_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/*
+ * Temporaries mond creates are named "." NAME ".mond-tmp" in the directory
+ * of their final name, so a restarted mond can find and remove its own
+ * leftovers (fs_clean_temps) and nothing else.
+ */
+#define FS_TMP_PREFIX	"."
+#define FS_TMP_SUFFIX	".mond-tmp"
+
+/* Final attributes of a created file or directory; -1 ids mean "keep". */
+struct fs_attr {
+	mode_t	mode;
+	uid_t	uid;
+	gid_t	gid;
+};
+
+/*
+ * Opens directory PATH read-only (O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC). A
+ * symlink as the last component fails with ELOOP or ENOTDIR. Returns the fd.
+ */
+int	fs_open_dir(const char *path);
+/* The same for NAME inside DIRFD (one component, e.g. an olddir). */
+int	fs_open_dirat(int dirfd, const char *name);
+
+/*
+ * Opens the existing regular file NAME in DIRFD with O_NOFOLLOW|O_CLOEXEC
+ * and FLAGS (O_RDONLY or O_RDWR, maybe O_APPEND), and fills *ST from fstat
+ * on the fd. A symlink fails with ELOOP, anything not a regular file (FIFO,
+ * device, directory) with EINVAL, without ever blocking on a FIFO. The
+ * caller checks ST->st_nlink itself (allowhardlink). Returns the fd.
+ */
+int	fs_open_log(int dirfd, const char *name, int flags, struct stat *st);
+
+/*
+ * logrotate 3.21's rule for a log's directory when running as root without
+ * `su`: insecure when world-writable, or group-writable by a group other
+ * than root. The sticky bit does not make it secure. Returns 1 or 0.
+ */
+int	fs_dir_insecure(const struct stat *dirst);
+
+/*
+ * Creates NAME in DIRFD with O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, then
+ * fchown (ids that are not -1) and fchmod to ATTR, all on the fd; FLAGS
+ * adds e.g. O_APPEND. An existing NAME, symlink included, fails with
+ * EEXIST. On failure nothing is left at NAME. Returns an O_RDWR fd.
+ */
+int	fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
+	    int flags);
+
+/*
+ * Rotates NAME to OLDNAME (in OLDDIRFD, same file system) and leaves a new
+ * empty file with ATTR at NAME, so that NAME is never missing: the new
+ * file is made under FS_TMP name with its final attributes, then swapped
+ * in with renameat2(RENAME_EXCHANGE) and the old file moved on; where the
+ * file system has no RENAME_EXCHANGE, by linkat(NAME, OLDNAME) and a rename
+ * of the temporary over NAME. OLDNAME must not exist (EEXIST otherwise,
+ * nothing moved). On failure NAME keeps the old file. Neither directory is
+ * fsynced. FLAGS: FS_SWAP_LINK. Returns 0.
+ */
+#define FS_SWAP_LINK	0x1	/* skip RENAME_EXCHANGE (tests, odd fs) */
+int	fs_create_swap(int dirfd, const char *name, int olddirfd,
+	    const char *oldname, const struct fs_attr *attr, int flags);
+
+/* "." NAME ".mond-tmp" into BUF; -1 with ENAMETOOLONG when it won't fit. */
+int	fs_tmpname(const char *name, char *buf, size_t size);
+
+/*
+ * Removes the regular files named like mond temporaries in DIRFD. Returns
+ * how many were removed, or -1 (errno) when the directory can't be read.
+ */
+int	fs_clean_temps(int dirfd);
+
+/*
+ * Copies IN from offset IN_OFF to its end of file (until a read returns 0)
+ * into OUT at OUT_OFF, with copy_file_range where the kernel can and
+ * read/write otherwise (EXDEV, ENOSYS, EINVAL, EOPNOTSUPP), resuming short
+ * copies and EINTR. FS_COPY_NOCFR forces read/write. *NCOPIED (if not NULL)
+ * gets the byte count even on failure. Returns 0.
+ */
+#define FS_COPY_NOCFR	0x1
+int	fs_copy(int in, off_t in_off, int out, off_t out_off, int flags,
+	    off_t *ncopied);
+
+/* fsync of a directory fd, so renames and creations in it are durable. */
+int	fs_fsync_dir(int dirfd);
+
+/* renameat; with NOREPLACE an existing NEW fails with EEXIST instead. */
+int	fs_rename(int olddirfd, const char *old, int newdirfd, const char *new,
+	    bool noreplace);
+/* unlinkat of a non-directory NAME; ENOENT is reported, not ignored. */
+int	fs_unlink(int dirfd, const char *name);
+
+/*
+ * createolddir: makes directory NAME in DIRFD and gives it ATTR on the
+ * opened fd. An existing directory is left as it is (returns 0); an
+ * existing non-directory or symlink fails with ENOTDIR/ELOOP.
+ */
+int	fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr);
+
+/*
+ * copytruncate without losing a byte. Copies LIVE (from offset 0) into DST
+ * (from offset 0), fdatasyncs DST, then removes the copied prefix from LIVE:
+ *
+ *  - COLLAPSE: fallocate(FALLOC_FL_COLLAPSE_RANGE) removes the block-
+ *    aligned part of the copy from the head of LIVE atomically with
+ *    respect to writers; DST is truncated back to that length, so the
+ *    unaligned rest stays only in LIVE (as its first bytes). Nothing is
+ *    lost, nothing duplicated, but DST may end mid-line.
+ *  - TRUNCATE (no COLLAPSE_RANGE, a log smaller than one block, or
+ *    FS_CT_TRUNCATE): fdatasync the copy, copy again what arrived during
+ *    the sync, then ftruncate(LIVE, 0) at once. A write landing between
+ *    that last read (which found end of file) and the ftruncate is lost:
+ *    logrotate's window, shrunk to two syscalls whatever the log's size.
+ *
+ * Writers must use O_APPEND (true for any copytruncate setup). DST's name
+ * must already be durable (fs_fsync_dir after creating it) for the crash
+ * guarantee. Returns -1 only while LIVE is untouched (DST then holds a
+ * partial copy the caller removes); once bytes have left LIVE it returns
+ * 0, since DST is their only home. Fills *RES.
+ */
+#define FS_CT_TRUNCATE		0x1	/* force the TRUNCATE path */
+#define FS_CT_NOCFR		0x2	/* copies with read/write */
+/*
+ * Never truncate: less than one block copied leaves everything in LIVE
+ * (DST empty, COLLAPSED, left = all); no COLLAPSE_RANGE fails EOPNOTSUPP.
+ */
+#define FS_CT_COLLAPSE_ONLY	0x4
+
+enum fs_ct_method { FS_CT_COLLAPSED, FS_CT_TRUNCATED };
+
+struct fs_ct_result {
+	enum fs_ct_method method;
+	off_t	copied;		/* bytes now in DST */
+	off_t	left;		/* copied bytes left at LIVE's head (COLLAPSE) */
+	off_t	dup;		/* of those, also in DST (shrinking DST failed) */
+};
+
+int	fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res);
+
+#endif

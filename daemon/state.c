@@ -1,0 +1,580 @@
+/*
+ * state.c: the state file (logrotate's "version 2" format) held in a hash
+ * table, its atomic save, and the lock that keeps a second mond away. A
+ * bad line costs only that line (logrotate #45 stopped everything); the
+ * file on disk is only ever replaced whole, by rename.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/fsutil.h"
+#include "daemon/log.h"
+#include "daemon/state.h"
+
+#define STATE_HEADER	"logrotate state -- version 2"
+#define STATE_HEADER1	"logrotate state -- version 1"
+
+struct entry {
+	char	*path;
+	time_t	 when;
+};
+
+struct state {
+	struct entry	*ents;		/* insertion order */
+	size_t		 n, cap;
+	size_t		*slots;		/* index + 1 into ents; 0 = free */
+	size_t		 nslots;	/* power of two, > 2 * n */
+};
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The slot holding PATH, or the free slot where it would go. */
+static size_t *
+find_slot(const struct state *st, const char *path)
+{
+	size_t i = (size_t)hash(path) & (st->nslots - 1), *s;
+
+	for (;; i = (i + 1) & (st->nslots - 1)) {
+		s = &st->slots[i];
+		if (*s == 0 || strcmp(st->ents[*s - 1].path, path) == 0)
+			return s;
+	}
+}
+
+static int
+grow_slots(struct state *st)
+{
+	size_t *old = st->slots, oldn = st->nslots, i;
+
+	st->nslots = oldn ? oldn * 2 : 64;
+	if ((st->slots = calloc(st->nslots, sizeof(*st->slots))) == NULL) {
+		st->slots = old;
+		st->nslots = oldn;
+		return -1;
+	}
+	for (i = 0; i < st->n; i++)
+		*find_slot(st, st->ents[i].path) = i + 1;
+	free(old);
+	return 0;
+}
+
+struct state *
+state_new(void)
+{
+	struct state *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return NULL;
+	if (grow_slots(st) == -1) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+state_free(struct state *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->n; i++)
+		free(st->ents[i].path);
+	free(st->ents);
+	free(st->slots);
+	free(st);
+}
+
+int
+state_get(const struct state *st, const char *logpath, time_t *when)
+{
+	size_t *s = find_slot(st, logpath);
+
+	if (*s == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	*when = st->ents[*s - 1].when;
+	return 0;
+}
+
+int
+state_set(struct state *st, const char *logpath, time_t when)
+{
+	struct entry *e;
+	size_t *s = find_slot(st, logpath), ncap;
+
+	if (*s != 0) {
+		st->ents[*s - 1].when = when;
+		return 0;
+	}
+	if (2 * (st->n + 1) >= st->nslots) {
+		if (grow_slots(st) == -1)
+			return -1;
+		s = find_slot(st, logpath);
+	}
+	if (st->n == st->cap) {
+		ncap = st->cap ? st->cap * 2 : 64;
+		if ((e = reallocarray(st->ents, ncap, sizeof(*e))) == NULL)
+			return -1;
+		st->ents = e;
+		st->cap = ncap;
+	}
+	if ((st->ents[st->n].path = strdup(logpath)) == NULL)
+		return -1;
+	st->ents[st->n].when = when;
+	*s = ++st->n;
+	return 0;
+}
+
+size_t
+state_count(const struct state *st)
+{
+	return st->n;
+}
+
+/*
+ * The file name of a line: quoted with logrotate's escapes (\" and \\ and
+ * \n; any other backslash pair stays as it is, as logrotate reads it), or
+ * a bare word as version 1 wrote. Decoded into OUT (at least as long as
+ * the line); *P moves past it. Returns 0, or -1 when malformed.
+ */
+static int
+parse_name(const char **p, char *out)
+{
+	const char *s = *p;
+
+	if (*s != '"') {
+		while (*s != '\0' && *s != ' ' && *s != '\t')
+			*out++ = *s++;
+		*out = '\0';
+		*p = s;
+		return 0;
+	}
+	for (s++; *s != '"'; s++) {
+		if (*s == '\0')
+			return -1;
+		if (*s == '\\') {
+			if (s[1] == '\0')
+				return -1;
+			if (s[1] == '"' || s[1] == '\\')
+				s++;
+			else if (s[1] == 'n') {
+				s++;
+				*out++ = '\n';
+				continue;
+			}
+		}
+		*out++ = *s;
+	}
+	*out = '\0';
+	*p = s + 1;
+	return 0;
+}
+
+/* Y-M-D[-h[:m[:s]]] as logrotate accepts it, into local time. */
+static int
+parse_when(const char *s, time_t *when)
+{
+	static const char seps[] = "---::";
+	int v[6] = { 0 }, n = 0;
+	struct tm tm;
+	char *end;
+	long x;
+
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		x = strtol(s, &end, 10);
+		if (x > 100000)
+			return -1;
+		v[n++] = (int)x;
+		s = end;
+		if (*s == '\0' || *s == ' ' || *s == '\t' || n == 6)
+			break;
+		if (*s++ != seps[n - 1])
+			return -1;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '\0' || n < 3)
+		return -1;
+	if ((v[0] != 1900 && (v[0] < 1970 || v[0] > 2100)) || v[1] < 1 ||
+	    v[1] > 12 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 59)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = v[0] - 1900;
+	tm.tm_mon = v[1] - 1;
+	tm.tm_mday = v[2];
+	tm.tm_hour = v[3];
+	tm.tm_min = v[4];
+	tm.tm_sec = v[5];
+	tm.tm_isdst = -1;
+	*when = mktime(&tm);
+	return 0;
+}
+
+/* One line (NUL-terminated, no newline). 0 ok/blank, 1 bad, -1 ENOMEM. */
+static int
+parse_line(struct state *st, const char *line, char *name)
+{
+	const char *p = line;
+	time_t when;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return 0;
+	if (parse_name(&p, name) == -1 || name[0] == '\0')
+		return 1;
+	if (*p != ' ' && *p != '\t')
+		return 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (parse_when(p, &when) == -1)
+		return 1;
+	return state_set(st, name, when) == -1 ? -1 : 0;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct stat sb;
+	char *buf = NULL, *nb;
+	size_t cap = 0, n = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1)
+		goto fail;
+	if (!S_ISREG(sb.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : (size_t)sb.st_size + 4096;
+			if ((nb = realloc(buf, cap + 1)) == NULL)
+				goto fail;
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	r = errno;
+	free(buf);
+	close(fd);
+	errno = (int)r;
+	return NULL;
+}
+
+struct state *
+state_load(const char *path)
+{
+	struct state *st;
+	char *buf, *line, *nl, *name = NULL;
+	size_t len, lineno = 0;
+	int rc;
+
+	if ((st = state_new()) == NULL)
+		return NULL;
+	if ((buf = slurp(path, &len)) == NULL) {
+		if (errno == ENOENT)
+			return st;
+		log_warn("%s: read", path);
+		goto fail;
+	}
+	if ((name = malloc(len + 1)) == NULL)
+		goto fail;
+	for (line = buf; line < buf + len; line = nl + 1) {
+		lineno++;
+		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
+			nl = buf + len;
+		*nl = '\0';
+		if (strlen(line) != (size_t)(nl - line)) {
+			log_warnx("%s:%zu: NUL byte in line, skipped", path,
+			    lineno);
+			continue;
+		}
+		if (lineno == 1) {
+			if (strcmp(line, STATE_HEADER) != 0 &&
+			    strcmp(line, STATE_HEADER1) != 0)
+				log_warnx("%s:1: not a state file header, "
+				    "skipped", path);
+			continue;
+		}
+		if ((rc = parse_line(st, line, name)) == -1)
+			goto fail;
+		if (rc == 1)
+			log_warnx("%s:%zu: bad state line, skipped", path,
+			    lineno);
+	}
+	free(name);
+	free(buf);
+	return st;
+fail:
+	rc = errno;
+	free(name);
+	free(buf);
+	state_free(st);
+	errno = rc;
+	return NULL;
+}
+
+struct sbuf {
+	char	*b;
+	size_t	 n, cap;
+	int	 err;
+};
+
+static void
+sb_put(struct sbuf *sb, const char *s, size_t len)
+{
+	char *nb;
+	size_t ncap;
+
+	if (sb->err)
+		return;
+	if (sb->cap - sb->n < len) {
+		ncap = (sb->cap + len) * 2;
+		if ((nb = realloc(sb->b, ncap)) == NULL) {
+			sb->err = errno;
+			return;
+		}
+		sb->b = nb;
+		sb->cap = ncap;
+	}
+	memcpy(sb->b + sb->n, s, len);
+	sb->n += len;
+}
+
+static void
+format_entry(struct sbuf *sb, const struct entry *e)
+{
+	const char *p;
+	struct tm tm;
+	char tail[64];
+	int n;
+
+	sb_put(sb, "\"", 1);
+	for (p = e->path; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_put(sb, "\\", 1);
+		if (*p == '\n')
+			sb_put(sb, "\\n", 2);
+		else
+			sb_put(sb, p, 1);
+	}
+	if (localtime_r(&e->when, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	n = snprintf(tail, sizeof(tail), "\" %d-%d-%d-%d:%d:%d\n",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	sb_put(sb, tail, (size_t)n);
+}
+
+static int
+write_all(int fd, const char *b, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, b, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Splits PATH into an opened directory fd and a pointer to its last name. */
+static int
+open_parent(const char *path, const char **base)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t dl;
+
+	if (slash == NULL) {
+		*base = path;
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	*base = slash + 1;
+	dl = slash == path ? 1 : (size_t)(slash - path);
+	if (dl >= sizeof(dir) || **base == '\0') {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, dl);
+	dir[dl] = '\0';
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int
+state_save(const struct state *st, const char *path)
+{
+	struct fs_attr attr = { 0640, (uid_t)-1, (gid_t)-1 };
+	struct sbuf sb = { NULL, 0, 0, 0 };
+	char tmp[NAME_MAX + 1];
+	const char *base, *op = "open directory";
+	int dfd, fd = -1, save;
+	size_t i;
+
+	if ((dfd = open_parent(path, &base)) == -1)
+		goto fail;
+	op = "temporary name";
+	if (fs_tmpname(base, tmp, sizeof(tmp)) == -1)
+		goto fail;
+	sb_put(&sb, STATE_HEADER "\n", sizeof(STATE_HEADER));
+	for (i = 0; i < st->n; i++)
+		format_entry(&sb, &st->ents[i]);
+	if (sb.err) {
+		errno = sb.err;
+		op = "format";
+		goto fail;
+	}
+	op = "create temporary";
+	fd = fs_create_excl(dfd, tmp, &attr, 0);
+	if (fd == -1 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0)
+		fd = fs_create_excl(dfd, tmp, &attr, 0);
+	if (fd == -1)
+		goto fail;
+	op = "write";
+	if (write_all(fd, sb.b, sb.n) == -1)
+		goto fail_tmp;
+	op = "fsync";
+	if (fsync(fd) == -1)
+		goto fail_tmp;
+	op = "close";
+	save = close(fd);
+	fd = -1;
+	if (save == -1)
+		goto fail_tmp;
+	op = "rename";
+	if (renameat(dfd, tmp, dfd, base) == -1)
+		goto fail_tmp;
+	op = "fsync directory";
+	if (fs_fsync_dir(dfd) == -1)
+		goto fail;
+	close(dfd);
+	free(sb.b);
+	return 0;
+fail_tmp:
+	save = errno;
+	if (fd != -1)
+		close(fd);
+	fd = -1;
+	unlinkat(dfd, tmp, 0);
+	errno = save;
+fail:
+	save = errno;
+	log_warnx("%s: state save: %s: %s", path, op, strerror(save));
+	if (fd != -1)
+		close(fd);
+	if (dfd != -1)
+		close(dfd);
+	free(sb.b);
+	errno = save;
+	return -1;
+}
+
+/* Nobody but root and us may create, replace or hold files in DIRST. */
+static int
+lockdir_safe(const struct stat *dirst)
+{
+	if (dirst->st_uid != 0 && dirst->st_uid != geteuid())
+		return 0;
+	return !fs_dir_insecure(dirst);
+}
+
+int
+state_lock(const char *statepath, int timeout_ms)
+{
+	char name[NAME_MAX + 1];
+	const char *base;
+	struct stat sb;
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	int dfd, fd = -1, waited = 0, save;
+
+	if ((dfd = open_parent(statepath, &base)) == -1)
+		return -1;
+	if (fstat(dfd, &sb) == -1)
+		goto fail;
+	if (!lockdir_safe(&sb)) {
+		errno = EPERM;
+		goto fail;
+	}
+	if ((size_t)snprintf(name, sizeof(name), "%s.lock", base) >=
+	    sizeof(name)) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY, 0600);
+	if (fd == -1 || fstat(fd, &sb) == -1)
+		goto fail;
+	if (!S_ISREG(sb.st_mode) || (sb.st_uid != 0 && sb.st_uid != geteuid())) {
+		errno = EPERM;
+		goto fail;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK || waited >= timeout_ms)
+			goto fail;
+		nanosleep(&nap, NULL);
+		waited += 20;
+	}
+	close(dfd);
+	return fd;
+fail:
+	save = errno;
+	if (fd != -1)
+		close(fd);
+	close(dfd);
+	errno = save;
+	return -1;
+}
+
+void
+state_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
+}

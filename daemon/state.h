@@ -1,0 +1,57 @@
+/*
+ * state.h: the state file, in logrotate's format so either tool can read
+ * the other's: a "logrotate state -- version 2" line, then one
+ * `"PATH" YYYY-M-D-h:m:s` line (local time) per log, with '"' and '\' in
+ * PATH escaped by a backslash and newline written as "\n". A separate lock
+ * file keeps two mond processes off the same logs.
+ */
+#ifndef MOND_STATE_H
+#define MOND_STATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct state;
+
+/* An empty state. NULL only on ENOMEM. */
+struct state	*state_new(void);
+
+/*
+ * Reads PATH. A missing file is an empty state. A line that can't be
+ * parsed (or a bad first line) is skipped with a warning "PATH:LINE: ..."
+ * through log_warnx, and the other lines kept. Returns NULL (errno) only
+ * when PATH exists but can't be read, or on ENOMEM.
+ */
+struct state	*state_load(const char *path);
+void		 state_free(struct state *st);
+
+/* Last rotation of LOGPATH into *WHEN: 0, or -1 with ENOENT when unknown. */
+int		 state_get(const struct state *st, const char *logpath,
+		    time_t *when);
+/* Records WHEN for LOGPATH (added or replaced). 0, or -1 on ENOMEM. */
+int		 state_set(struct state *st, const char *logpath, time_t when);
+/* Entries, in first-insertion order (load order, then new ones). */
+size_t		 state_count(const struct state *st);
+
+/*
+ * Writes ST to PATH atomically: a temporary "." NAME ".mond-tmp" in the
+ * same directory (O_EXCL|O_NOFOLLOW, mode 0640), written, fsynced, renamed
+ * over PATH, directory fsynced. On failure PATH keeps its old contents and
+ * the temporary is removed. Returns 0, or -1 with errno (message logged).
+ */
+int		 state_save(const struct state *st, const char *path);
+
+/*
+ * Takes the lock for the state at STATEPATH: the file STATEPATH ".lock",
+ * opened O_NOFOLLOW and flock()ed. Its directory must be owned by root or
+ * by us and writable by nobody else (no world write, no group write unless
+ * the group is root), so that no unprivileged user can create or hold the
+ * lock (CVE-2022-1348); otherwise -1 with EPERM. With TIMEOUT_MS 0 it does
+ * not wait; otherwise it retries until the timeout. Held by another process
+ * (or another open of it): -1 with EWOULDBLOCK, which the CLI turns into
+ * exit 3. Returns the lock fd; closing it (state_unlock) releases the lock.
+ */
+int		 state_lock(const char *statepath, int timeout_ms);
+void		 state_unlock(int fd);
+
+#endif

@@ -1,0 +1,632 @@
+/*
+ * test_fsutil.c: the safe file primitives on real files in mkdtemp
+ * directories: refusals (symlink, FIFO, planted names), exact attributes,
+ * logrotate's directory rule, the never-missing create, copies, and a
+ * lossless copytruncate racing a real writer process.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "daemon/fsutil.h"
+#include "tests/testutil.h"
+
+static char *dir;
+static int dfd = -1;
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	dfd = fs_open_dir(dir);
+	cr_assert_geq(dfd, 0, "open %s: %s", dir, strerror(errno));
+}
+
+static void
+teardown(void)
+{
+	if (dfd != -1)
+		close(dfd);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static char *
+p(const char *name)
+{
+	static char buf[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+/* PATH's whole contents equal WANT (freed either way). */
+static void
+assert_file(const char *path, const char *want)
+{
+	char *got = tu_read_file(path, NULL);
+
+	cr_assert_not_null(got, "%s unreadable", path);
+	cr_assert_str_eq(got, want, "%s", path);
+	free(got);
+}
+
+/* PATH's size, read back; -1 when unreadable. */
+static long
+file_len(const char *path)
+{
+	size_t len;
+	char *got = tu_read_file(path, &len);
+
+	if (got == NULL)
+		return -1;
+	free(got);
+	return (long)len;
+}
+
+TestSuite(fsutil, .init = setup, .fini = teardown);
+
+Test(fsutil, open_dir_refuses_symlink)
+{
+	cr_assert_eq(mkdir(p("real"), 0755), 0);
+	cr_assert_eq(symlink(p("real"), p("link")), 0);
+	cr_assert_eq(fs_open_dir(p("link")), -1);
+	cr_assert(errno == ELOOP || errno == ENOTDIR, "errno %d", errno);
+	cr_assert_eq(fs_open_dirat(dfd, "link"), -1);
+	int fd = fs_open_dirat(dfd, "real");
+	cr_assert_geq(fd, 0);
+	close(fd);
+}
+
+Test(fsutil, open_log_refuses_symlink)
+{
+	struct stat st;
+
+	tu_write_file(p("target"), "secret\n");
+	cr_assert_eq(symlink(p("target"), p("a.log")), 0);
+	cr_assert_eq(fs_open_log(dfd, "a.log", O_RDWR, &st), -1);
+	cr_assert_eq(errno, ELOOP);
+}
+
+Test(fsutil, open_log_refuses_fifo_without_blocking)
+{
+	struct stat st;
+
+	cr_assert_eq(mkfifo(p("a.log"), 0644), 0);
+	alarm(5);	/* a blocking open would hang the test: fail it instead */
+	cr_assert_eq(fs_open_log(dfd, "a.log", O_RDONLY, &st), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(fs_open_log(dfd, "a.log", O_RDWR, &st), -1);
+	cr_assert_eq(errno, EINVAL);
+	alarm(0);
+}
+
+Test(fsutil, open_log_refuses_directory)
+{
+	struct stat st;
+
+	cr_assert_eq(mkdir(p("d.log"), 0755), 0);
+	cr_assert_eq(fs_open_log(dfd, "d.log", O_RDONLY, &st), -1);
+	cr_assert_eq(errno, EINVAL);
+}
+
+Test(fsutil, open_log_reports_nlink_and_blocks_normally)
+{
+	struct stat st;
+	int fd;
+
+	tu_write_file(p("a.log"), "x\n");
+	cr_assert_eq(link(p("a.log"), p("b")), 0);
+	fd = fs_open_log(dfd, "a.log", O_RDWR | O_APPEND, &st);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	cr_assert_eq(st.st_nlink, 2);
+	cr_assert(S_ISREG(st.st_mode));
+	cr_assert_eq(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	cr_assert_neq(fcntl(fd, F_GETFL) & O_APPEND, 0);
+	cr_assert_neq(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	close(fd);
+}
+
+Test(fsutil, create_excl_refuses_existing)
+{
+	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
+
+	tu_write_file(p("a.log"), "keep\n");
+	cr_assert_eq(fs_create_excl(dfd, "a.log", &a, 0), -1);
+	cr_assert_eq(errno, EEXIST);
+	assert_file(p("a.log"), "keep\n");
+}
+
+Test(fsutil, create_excl_refuses_planted_symlink)
+{
+	struct fs_attr a = { 0644, (uid_t)-1, (gid_t)-1 };
+
+	cr_assert_eq(symlink(p("victim"), p("a.log")), 0);
+	cr_assert_eq(fs_create_excl(dfd, "a.log", &a, 0), -1);
+	cr_assert_eq(errno, EEXIST);
+	cr_assert(!tu_exists(p("victim")), "wrote through the symlink");
+}
+
+Test(fsutil, create_excl_sets_exact_mode_despite_umask)
+{
+	struct fs_attr a = { 0666, (uid_t)-1, (gid_t)-1 };
+	struct stat st;
+	int fd;
+
+	umask(077);
+	fd = fs_create_excl(dfd, "a.log", &a, O_APPEND);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	cr_assert_eq(fstat(fd, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0666, "mode %o", st.st_mode & 07777);
+	cr_assert_eq(st.st_size, 0);
+	close(fd);
+}
+
+Test(fsutil, create_excl_sets_owner)
+{
+	struct fs_attr a = { 0640, 4321, 4322 };
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root: chown to another user");
+	fd = fs_create_excl(dfd, "a.log", &a, 0);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	cr_assert_eq(stat(p("a.log"), &st), 0);
+	cr_assert_eq(st.st_uid, 4321);
+	cr_assert_eq(st.st_gid, 4322);
+	cr_assert_eq(st.st_mode & 07777, 0640);
+	close(fd);
+}
+
+static int
+insecure(const char *name, mode_t mode, gid_t gid)
+{
+	struct stat st;
+
+	cr_assert_eq(mkdir(p(name), 0700), 0);
+	if (gid != (gid_t)-1)
+		cr_assert_eq(chown(p(name), (uid_t)-1, gid), 0);
+	cr_assert_eq(chmod(p(name), mode), 0);
+	cr_assert_eq(stat(p(name), &st), 0);
+	return fs_dir_insecure(&st);
+}
+
+Test(fsutil, dir_insecure_follows_logrotate_rule)
+{
+	cr_assert_eq(insecure("w777", 0777, (gid_t)-1), 1);
+	cr_assert_eq(insecure("sticky", 01777, (gid_t)-1), 1,
+	    "sticky does not make a world-writable dir secure");
+	cr_assert_eq(insecure("d755", 0755, (gid_t)-1), 0);
+	if (geteuid() != 0)
+		cr_skip_test("needs root: chgrp to a non-root group");
+	cr_assert_eq(insecure("g775", 0775, 4000), 1);
+	cr_assert_eq(insecure("g775root", 0775, 0), 0);
+	cr_assert_eq(insecure("g755", 0755, 4000), 0);
+}
+
+Test(fsutil, create_swap_moves_old_and_leaves_new)
+{
+	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
+	struct stat st;
+
+	tu_write_file(p("a.log"), "old contents\n");
+	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), 0,
+	    "%s", strerror(errno));
+	assert_file(p("a.log.1"), "old contents\n");
+	cr_assert_eq(file_len(p("a.log")), 0);
+	cr_assert_eq(stat(p("a.log"), &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0640);
+	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+}
+
+Test(fsutil, create_swap_refuses_existing_old_name)
+{
+	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
+
+	tu_write_file(p("a.log"), "live\n");
+	tu_write_file(p("a.log.1"), "older\n");
+	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), -1);
+	cr_assert_eq(errno, EEXIST);
+	assert_file(p("a.log"), "live\n");
+	assert_file(p("a.log.1"), "older\n");
+	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+}
+
+static void
+swap_race(int flags)
+{
+	struct fs_attr a = { 0644, (uid_t)-1, (gid_t)-1 };
+	int pipefd[2], i, misses = -1;
+	char old[32];
+	pid_t pid;
+
+	tu_write_file(p("a.log"), "0\n");
+	cr_assert_eq(pipe(pipefd), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* Watch the name until killed; report misses on the pipe. */
+		struct stat st;
+		int n = 0;
+		close(pipefd[0]);
+		for (i = 0; i < 200000; i++)
+			if (fstatat(dfd, "a.log", &st, AT_SYMLINK_NOFOLLOW) == -1)
+				n++;
+		if (write(pipefd[1], &n, sizeof(n)) != sizeof(n))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	for (i = 1; i <= 300; i++) {
+		snprintf(old, sizeof(old), "a.log.%d", i);
+		cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, old, &a, flags), 0,
+		    "%s", strerror(errno));
+	}
+	cr_assert_eq(read(pipefd[0], &misses, sizeof(misses)),
+	    sizeof(misses));
+	waitpid(pid, NULL, 0);
+	cr_assert_eq(misses, 0, "a.log was missing %d times", misses);
+}
+
+Test(fsutil, create_swap_never_leaves_path_missing)
+{
+	swap_race(0);
+}
+
+Test(fsutil, create_swap_link_fallback_never_leaves_path_missing)
+{
+	swap_race(FS_SWAP_LINK);
+	assert_file(p("a.log.300"), "");
+}
+
+Test(fsutil, create_swap_link_fallback_moves_old)
+{
+	struct fs_attr a = { 0600, (uid_t)-1, (gid_t)-1 };
+	struct stat st;
+
+	tu_write_file(p("a.log"), "old contents\n");
+	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a,
+	    FS_SWAP_LINK), 0, "%s", strerror(errno));
+	assert_file(p("a.log.1"), "old contents\n");
+	assert_file(p("a.log"), "");
+	cr_assert_eq(stat(p("a.log.1"), &st), 0);
+	cr_assert_eq(st.st_nlink, 1, "the old log kept a second name");
+	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+}
+
+static void
+fill(const char *path, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	cr_assert_not_null(f);
+	for (i = 0; i < n; i++)
+		fputc("abcdefghij\n"[(i * 7) % 11], f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+static void
+check_copy(int flags)
+{
+	int in, out;
+	off_t n;
+	size_t la, lb;
+	char *a, *b;
+
+	fill(p("src"), 3 * 1024 * 1024 + 17);
+	in = open(p("src"), O_RDONLY);
+	out = open(p("dst"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	cr_assert(in >= 0 && out >= 0);
+	cr_assert_eq(fs_copy(in, 0, out, 0, flags, &n), 0, "%s",
+	    strerror(errno));
+	cr_assert_eq(n, 3 * 1024 * 1024 + 17);
+	a = tu_read_file(p("src"), &la);
+	b = tu_read_file(p("dst"), &lb);
+	cr_assert_eq(la, lb);
+	cr_assert_eq(memcmp(a, b, la), 0);
+	free(b);
+	/* From an offset, appending at another. */
+	cr_assert_eq(fs_copy(in, la - 5, out, (off_t)lb, flags, &n), 0);
+	cr_assert_eq(n, 5);
+	b = tu_read_file(p("dst"), &lb);
+	cr_assert_eq(lb, la + 5);
+	cr_assert_eq(memcmp(a + la - 5, b + la, 5), 0);
+	free(a);
+	free(b);
+	close(in);
+	close(out);
+}
+
+Test(fsutil, copy_with_copy_file_range)
+{
+	check_copy(0);
+}
+
+Test(fsutil, copy_with_read_write)
+{
+	check_copy(FS_COPY_NOCFR);
+}
+
+Test(fsutil, clean_temps_removes_only_ours)
+{
+	tu_write_file(p(".a.log.mond-tmp"), "x");
+	tu_write_file(p(".a.log.1.gz.mond-tmp"), "x");
+	tu_write_file(p("a.log"), "x");
+	tu_write_file(p("b.mond-tmp"), "x");
+	cr_assert_eq(symlink(p("a.log"), p(".c.mond-tmp")), 0);
+	cr_assert_eq(mkdir(p(".d.mond-tmp"), 0700), 0);
+	cr_assert_eq(fs_clean_temps(dfd), 2);
+	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
+	cr_assert(tu_exists(p("a.log")));
+	cr_assert(tu_exists(p("b.mond-tmp")));
+	cr_assert(tu_exists(p(".d.mond-tmp")));
+	struct stat st;
+	cr_assert_eq(lstat(p(".c.mond-tmp"), &st), 0);
+}
+
+Test(fsutil, mkdir_sets_attrs_and_accepts_existing)
+{
+	struct fs_attr a = { 0750, (uid_t)-1, (gid_t)-1 };
+	struct stat st;
+
+	umask(077);
+	cr_assert_eq(fs_mkdir(dfd, "old", &a), 0, "%s", strerror(errno));
+	cr_assert_eq(stat(p("old"), &st), 0);
+	cr_assert(S_ISDIR(st.st_mode));
+	cr_assert_eq(st.st_mode & 07777, 0750);
+	cr_assert_eq(fs_mkdir(dfd, "old", &a), 0);
+	tu_write_file(p("file"), "x");
+	cr_assert_eq(fs_mkdir(dfd, "file", &a), -1);
+	cr_assert_eq(errno, ENOTDIR);
+	cr_assert_eq(symlink(p("old"), p("link")), 0);
+	cr_assert_eq(fs_mkdir(dfd, "link", &a), -1);
+}
+
+Test(fsutil, rename_noreplace_and_unlink)
+{
+	tu_write_file(p("a"), "a");
+	tu_write_file(p("b"), "b");
+	cr_assert_eq(fs_rename(dfd, "a", dfd, "b", true), -1);
+	cr_assert_eq(errno, EEXIST);
+	cr_assert_eq(fs_rename(dfd, "a", dfd, "c", true), 0);
+	cr_assert_eq(fs_rename(dfd, "c", dfd, "b", false), 0);
+	assert_file(p("b"), "a");
+	cr_assert_eq(fs_unlink(dfd, "b"), 0);
+	cr_assert_eq(fs_unlink(dfd, "b"), -1);
+	cr_assert_eq(errno, ENOENT);
+}
+
+/*
+ * copytruncate racing a writer: a child appends numbered lines (O_APPEND,
+ * one write each) while the parent copytruncates into copy.1, copy.2...
+ * Afterwards copies + live file, concatenated, must be every line once, in
+ * order. Returns the number of lines missing (the TRUNCATE window).
+ */
+#define CT_LINES 40000
+
+static int
+copytruncate_race(const char *d, int flags, int *ncollapsed, int *ntrunc,
+    int pause_us, bool strict, int *mangled)
+{
+	struct fs_ct_result res;
+	char name[PATH_MAX], *all = NULL, *buf;
+	size_t alllen = 0, len;
+	int ddfd, live, dst, status, rounds = 0, next = 0, missing = 0, i;
+	pid_t pid;
+
+	ddfd = fs_open_dir(d);
+	cr_assert_geq(ddfd, 0);
+	snprintf(name, sizeof(name), "%s/live.log", d);
+	live = open(name, O_RDWR | O_CREAT | O_APPEND, 0644);
+	cr_assert_geq(live, 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		char line[160];
+		struct timespec ts = { 0, pause_us * 1000L };
+		int fd = open(name, O_WRONLY | O_APPEND);
+		for (i = 0; i < CT_LINES; i++) {
+			int n = snprintf(line, sizeof(line), "%07d %.*s\n", i,
+			    i % 97, "................................"
+			    "................................................"
+			    "..................................................");
+			if (fd == -1 || write(fd, line, (size_t)n) != n)
+				_exit(1);
+			if (pause_us > 0 && i % 8 == 0)
+				nanosleep(&ts, NULL);
+		}
+		_exit(0);
+	}
+	*ncollapsed = *ntrunc = *mangled = 0;
+	for (;;) {
+		int done = waitpid(pid, &status, WNOHANG) == pid;
+		snprintf(name, sizeof(name), "copy.%d", ++rounds);
+		dst = openat(ddfd, name, O_RDWR | O_CREAT | O_EXCL, 0600);
+		cr_assert_geq(dst, 0);
+		cr_assert_eq(fs_copytruncate(live, dst, flags, &res), 0,
+		    "round %d: %s", rounds, strerror(errno));
+		cr_assert_eq(lseek(dst, 0, SEEK_END), res.copied);
+		if (res.method == FS_CT_COLLAPSED)
+			(*ncollapsed)++;
+		else
+			(*ntrunc)++;
+		close(dst);
+		if (done)
+			break;
+		usleep(2000);
+	}
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (i = 1; i <= rounds; i++) {
+		snprintf(name, sizeof(name), "%s/copy.%d", d, i);
+		buf = tu_read_file(name, &len);
+		all = realloc(all, alllen + len + 1);
+		memcpy(all + alllen, buf, len);
+		alllen += len;
+		free(buf);
+	}
+	snprintf(name, sizeof(name), "%s/live.log", d);
+	buf = tu_read_file(name, &len);
+	all = realloc(all, alllen + len + 1);
+	memcpy(all + alllen, buf, len);
+	alllen += len;
+	all[alllen] = '\0';
+	free(buf);
+	/*
+	 * Every line once, in order: a repeat fails, a gap is counted. A line
+	 * cut by the TRUNCATE window (its first part was read, the rest landed
+	 * just before the ftruncate) is counted as lost, never as a line.
+	 */
+	for (char *l = all; *l != '\0'; ) {
+		char *nl = strchr(l, '\n'), *end;
+		long num;
+		if (nl == NULL)
+			nl = l + strlen(l) - 1;
+		num = strtol(l, &end, 10);
+		if (end != l + 7 || *end != ' ' || num < 0 || num >= CT_LINES ||
+		    nl - l != 8 + num % 97) {
+			cr_assert(!strict, "line %.*s mangled", (int)(nl - l), l);
+			(*mangled)++;
+			l = nl + 1;
+			continue;
+		}
+		cr_assert_geq(num, next, "line %ld again after %d", num, next);
+		missing += (int)num - next;
+		next = (int)num + 1;
+		l = nl + 1;
+	}
+	missing += CT_LINES - next;
+	cr_log_info("%s: %d rounds, %d lines missing, %d cut", d, rounds,
+	    missing, *mangled);
+	free(all);
+	close(live);
+	close(ddfd);
+	return missing;
+}
+
+static bool
+fs_is(const char *d, long magic)
+{
+	struct statfs s;
+
+	return statfs(d, &s) == 0 && s.f_type == magic;
+}
+
+Test(fsutil, copytruncate_collapse_loses_nothing, .timeout = 120)
+{
+	int nc, nt, missing, cut;
+
+	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
+		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
+	missing = copytruncate_race(dir, FS_CT_COLLAPSE_ONLY, &nc, &nt, 0,
+	    true, &cut);
+	cr_assert_eq(missing, 0, "%d lines lost", missing);
+	cr_assert_eq(nt, 0, "%d truncations", nt);
+	cr_assert_gt(nc, 0);
+}
+
+/* The default: COLLAPSE, and the short-window TRUNCATE for a tail < 1 block. */
+Test(fsutil, copytruncate_default_no_duplicates, .timeout = 120)
+{
+	int nc, nt, missing, cut;
+
+	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
+		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
+	missing = copytruncate_race(dir, 0, &nc, &nt, 100, false, &cut);
+	cr_assert_gt(nc, 0);
+	cr_assert_leq(missing, 8 * nt, "%d lines lost in %d truncations",
+	    missing, nt);
+	cr_assert_leq(cut, nt);
+}
+
+Test(fsutil, copytruncate_collapse_leaves_unaligned_tail_in_live)
+{
+	struct fs_ct_result res;
+	int live, dst;
+
+	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
+		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
+	fill(p("live"), 3 * 4096 + 100);
+	live = open(p("live"), O_RDWR | O_APPEND);
+	dst = open(p("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	cr_assert_eq(fs_copytruncate(live, dst, 0, &res), 0);
+	cr_assert_eq(res.method, FS_CT_COLLAPSED);
+	cr_assert_eq(res.copied, 3 * 4096);
+	cr_assert_eq(res.left, 100);
+	cr_assert_eq(res.dup, 0);
+	cr_assert_eq(file_len(p("live")), 100);
+	cr_assert_eq(file_len(p("copy")), 3 * 4096);
+	close(live);
+	close(dst);
+}
+
+Test(fsutil, copytruncate_small_log_is_truncated_whole)
+{
+	struct fs_ct_result res;
+	int live, dst;
+
+	tu_write_file(p("live"), "a short log\n");
+	live = open(p("live"), O_RDWR | O_APPEND);
+	dst = open(p("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	cr_assert_eq(fs_copytruncate(live, dst, 0, &res), 0);
+	cr_assert_eq(res.method, FS_CT_TRUNCATED);
+	cr_assert_eq(res.copied, 12);
+	cr_assert_eq(file_len(p("live")), 0);
+	assert_file(p("copy"), "a short log\n");
+	close(live);
+	close(dst);
+}
+
+/*
+ * The TRUNCATE path has a window of two syscalls in which a write is lost
+ * (documented in fsutil.h). With the writer pausing every 8 lines, at most
+ * one burst can fall in each window: nothing duplicated, order kept, and
+ * what is lost stays far below one burst per round.
+ */
+Test(fsutil, copytruncate_forced_truncate_bounded_loss, .timeout = 120)
+{
+	int nc, nt, missing, cut;
+
+	missing = copytruncate_race(dir, FS_CT_TRUNCATE | FS_CT_NOCFR, &nc,
+	    &nt, 100, false, &cut);
+	cr_assert_eq(nc, 0);
+	cr_assert_gt(nt, 0);
+	cr_assert_leq(missing, 8 * nt, "%d lines lost in %d rounds", missing,
+	    nt);
+	cr_assert_leq(cut, nt, "%d lines cut in %d rounds", cut, nt);
+}
+
+Test(fsutil, copytruncate_on_tmpfs_falls_back, .timeout = 120)
+{
+	char d[] = "/dev/shm/mond-test.XXXXXX";
+	int nc, nt, missing, cut;
+
+	if (mkdtemp(d) == NULL)
+		cr_skip_test("no /dev/shm: %s", strerror(errno));
+	if (!fs_is(d, TMPFS_MAGIC)) {
+		tu_rmtree(d);
+		cr_skip_test("/dev/shm is not tmpfs");
+	}
+	missing = copytruncate_race(d, 0, &nc, &nt, 100, false, &cut);
+	tu_rmtree(d);
+	cr_assert_eq(nc, 0, "tmpfs has no COLLAPSE_RANGE");
+	cr_assert_gt(nt, 0);
+	cr_assert_leq(missing, 8 * nt, "%d lines lost in %d rounds", missing,
+	    nt);
+	cr_assert_leq(cut, nt, "%d lines cut in %d rounds", cut, nt);
+}

@@ -1,0 +1,403 @@
+/*
+ * test_state.c: the state file on real files: logrotate's format read and
+ * written byte for byte, odd names round-tripping, a bad line costing only
+ * itself, the atomic save, and the lock that a second holder can't take.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/state.h"
+#include "tests/testutil.h"
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void
+teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+TestSuite(state, .init = setup, .fini = teardown);
+
+static char *
+p(const char *name)
+{
+	static char buf[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+/* PATH's whole contents equal WANT (freed either way). */
+static void
+assert_file(const char *path, const char *want)
+{
+	char *got = tu_read_file(path, NULL);
+
+	cr_assert_not_null(got, "%s unreadable", path);
+	cr_assert_str_eq(got, want, "%s", path);
+	free(got);
+}
+
+static time_t
+local(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = { 0 };
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* Runs state_load(PATH) with stderr captured into *ERR (malloc'd). */
+static struct state *
+load_capturing(const char *path, char **err)
+{
+	struct state *st;
+	int save, fd;
+
+	fflush(stderr);
+	save = dup(2);
+	fd = open(p("stderr"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert(save >= 0 && fd >= 0);
+	dup2(fd, 2);
+	st = state_load(path);
+	fflush(stderr);
+	dup2(save, 2);
+	close(save);
+	close(fd);
+	*err = tu_read_file(p("stderr"), NULL);
+	return st;
+}
+
+Test(state, missing_file_is_empty_state)
+{
+	struct state *st = state_load(p("nope"));
+	time_t t;
+
+	cr_assert_not_null(st);
+	cr_assert_eq(state_count(st), 0);
+	cr_assert_eq(state_get(st, "/var/log/x", &t), -1);
+	cr_assert_eq(errno, ENOENT);
+	state_free(st);
+}
+
+Test(state, reads_what_logrotate_writes)
+{
+	struct state *st;
+	time_t t;
+
+	tu_write_file(p("status"),
+	    "logrotate state -- version 2\n"
+	    "\"/var/log/syslog\" 2025-3-12-6:25:7\n"
+	    "\"/var/log/a \\\"q\\\" \\\\b\\nc\" 2016-12-1-4:0:0\n"
+	    "\n"
+	    "\"/var/log/odd\\tname\" 2020-2-29-23:59:59\n"
+	    "/var/log/v1 2010-5-6\n");
+	st = state_load(p("status"));
+	cr_assert_not_null(st);
+	cr_assert_eq(state_count(st), 4);
+	cr_assert_eq(state_get(st, "/var/log/syslog", &t), 0);
+	cr_assert_eq(t, local(2025, 3, 12, 6, 25, 7));
+	cr_assert_eq(state_get(st, "/var/log/a \"q\" \\b\nc", &t), 0);
+	cr_assert_eq(t, local(2016, 12, 1, 4, 0, 0));
+	/* A backslash before anything else stays, as logrotate reads it. */
+	cr_assert_eq(state_get(st, "/var/log/odd\\tname", &t), 0);
+	cr_assert_eq(t, local(2020, 2, 29, 23, 59, 59));
+	cr_assert_eq(state_get(st, "/var/log/v1", &t), 0);
+	cr_assert_eq(t, local(2010, 5, 6, 0, 0, 0));
+	state_free(st);
+}
+
+Test(state, writes_logrotate_format_exactly)
+{
+	struct state *st = state_new();
+
+	cr_assert_not_null(st);
+	cr_assert_eq(state_set(st, "/var/log/syslog",
+	    local(2025, 3, 2, 6, 5, 7)), 0);
+	cr_assert_eq(state_set(st, "/l/a\"b\\c\nd", local(2026, 11, 25, 23, 0,
+	    0)), 0);
+	cr_assert_eq(state_save(st, p("status")), 0);
+	assert_file(p("status"), "logrotate state -- version 2\n"
+	    "\"/var/log/syslog\" 2025-3-2-6:5:7\n"
+	    "\"/l/a\\\"b\\\\c\\nd\" 2026-11-25-23:0:0\n");
+	state_free(st);
+}
+
+Test(state, odd_names_round_trip)
+{
+	static const char *names[] = {
+		"/var/log/plain.log",
+		"/var/log/with space.log",
+		"/var/log/new\nline.log",
+		"/var/log/\"quoted\".log",
+		"/var/log/back\\slash.log",
+		"/var/log/back\\nnot-a-newline.log",
+		"/var/log/trailing\\",
+		"/var/log/\\\"mix\\\n\".log",
+		"/var/log/utf8-\xc3\xa9t\xc3\xa9-\xe6\x97\xa5\xe5\xbf\x97.log",
+		"/var/log/tab\there",
+	};
+	size_t i, n = sizeof(names) / sizeof(names[0]);
+	struct state *st = state_new(), *back;
+	char *err;
+	time_t t;
+
+	for (i = 0; i < n; i++)
+		cr_assert_eq(state_set(st, names[i],
+		    local(2026, 1 + (int)i, 2, 3, 4, 5)), 0);
+	cr_assert_eq(state_save(st, p("status")), 0);
+	back = load_capturing(p("status"), &err);
+	cr_assert_not_null(back);
+	cr_assert_str_eq(err, "", "warnings: %s", err);
+	cr_assert_eq(state_count(back), n);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(state_get(back, names[i], &t), 0, "lost %s",
+		    names[i]);
+		cr_assert_eq(t, local(2026, 1 + (int)i, 2, 3, 4, 5));
+	}
+	state_free(st);
+	state_free(back);
+	free(err);
+}
+
+Test(state, bad_line_is_skipped_with_warning_others_kept)
+{
+	struct state *st;
+	char *err, want[600];
+	time_t t;
+
+	tu_write_file(p("status"),
+	    "logrotate state -- version 2\n"
+	    "\"/var/log/a\" 2026-1-2-3:4:5\n"
+	    "\"/var/log/b\" 2026-13-2-3:4:5\n"
+	    "\"/var/log/unterminated 2026-1-2\n"
+	    "garbage\n"
+	    "\"/var/log/c\" 2026-1-2-3:4:5 extra\n"
+	    "\"/var/log/d\" 1969-1-1\n"
+	    "\"/var/log/e\" 2026-2-3-4:5:6\n");
+	st = load_capturing(p("status"), &err);
+	cr_assert_not_null(st);
+	cr_assert_eq(state_count(st), 2);
+	cr_assert_eq(state_get(st, "/var/log/a", &t), 0);
+	cr_assert_eq(state_get(st, "/var/log/e", &t), 0);
+	cr_assert_eq(t, local(2026, 2, 3, 4, 5, 6));
+	cr_assert_eq(state_get(st, "/var/log/b", &t), -1);
+	for (int line = 3; line <= 7; line++) {
+		snprintf(want, sizeof(want), "%s:%d: bad state line",
+		    p("status"), line);
+		cr_assert_not_null(strstr(err, want), "no '%s' in: %s", want,
+		    err);
+	}
+	snprintf(want, sizeof(want), "%s:2:", p("status"));
+	cr_assert_null(strstr(err, want), "good line warned: %s", err);
+	state_free(st);
+	free(err);
+}
+
+Test(state, bad_header_is_warned_lines_kept)
+{
+	struct state *st;
+	char *err, want[600];
+	time_t t;
+
+	tu_write_file(p("status"), "something else\n\"/x\" 2026-1-2-3:4:5\n");
+	st = load_capturing(p("status"), &err);
+	cr_assert_not_null(st);
+	cr_assert_eq(state_get(st, "/x", &t), 0);
+	snprintf(want, sizeof(want), "%s:1:", p("status"));
+	cr_assert_not_null(strstr(err, want), "%s", err);
+	state_free(st);
+	free(err);
+}
+
+Test(state, unreadable_state_is_an_error)
+{
+	cr_assert_eq(mkdir(p("status"), 0700), 0);
+	cr_assert_null(state_load(p("status")));
+}
+
+Test(state, save_is_atomic_0640_and_leaves_no_temp)
+{
+	struct state *st = state_new();
+	struct stat sb;
+	time_t t;
+
+	tu_write_file(p("status"), "old\n");
+	tu_write_file(p(".status.mond-tmp"), "stale temp of a crash\n");
+	umask(077);
+	cr_assert_eq(state_set(st, "/a", 1000000000), 0);
+	cr_assert_eq(state_save(st, p("status")), 0, "%s", strerror(errno));
+	cr_assert_eq(stat(p("status"), &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0640, "mode %o", sb.st_mode & 07777);
+	cr_assert(!tu_exists(p(".status.mond-tmp")));
+	state_free(st);
+	st = state_load(p("status"));
+	cr_assert_eq(state_get(st, "/a", &t), 0);
+	cr_assert_eq(t, 1000000000);
+	state_free(st);
+}
+
+Test(state, failed_save_keeps_old_and_removes_temp)
+{
+	struct state *st = state_new();
+
+	/* A directory at the path: the rename over it must fail. */
+	cr_assert_eq(mkdir(p("status"), 0700), 0);
+	tu_write_file(p("status/keep"), "x");
+	cr_assert_eq(state_set(st, "/a", 1), 0);
+	cr_assert_eq(state_save(st, p("status")), -1);
+	cr_assert(tu_exists(p("status/keep")));
+	cr_assert(!tu_exists(p(".status.mond-tmp")));
+	state_free(st);
+}
+
+Test(state, save_refuses_symlink_at_temp_name)
+{
+	struct state *st = state_new();
+
+	/* A planted symlink at the temp name is replaced, never written through. */
+	cr_assert_eq(symlink(p("victim"), p(".status.mond-tmp")), 0);
+	cr_assert_eq(state_set(st, "/a", 1), 0);
+	cr_assert_eq(state_save(st, p("status")), 0);
+	cr_assert(!tu_exists(p("victim")));
+	cr_assert(tu_exists(p("status")));
+	state_free(st);
+}
+
+Test(state, twenty_thousand_entries_fast, .timeout = 20)
+{
+	struct state *st = state_new(), *back;
+	struct timespec a, b;
+	char name[64];
+	time_t t;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "/var/log/app/%d.log", i);
+		cr_assert_eq(state_set(st, name, 1700000000 + i), 0);
+	}
+	cr_assert_eq(state_set(st, "/var/log/app/7.log", 5), 0);
+	cr_assert_eq(state_count(st), 20000);
+	cr_assert_eq(state_save(st, p("status")), 0);
+	back = state_load(p("status"));
+	cr_assert_not_null(back);
+	cr_assert_eq(state_count(back), 20000);
+	for (i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "/var/log/app/%d.log", i);
+		cr_assert_eq(state_get(back, name, &t), 0);
+		cr_assert_eq(t, i == 7 ? 5 : 1700000000 + i);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	cr_assert_lt((b.tv_sec - a.tv_sec) * 1000 +
+	    (b.tv_nsec - a.tv_nsec) / 1000000, 2000, "too slow");
+	state_free(st);
+	state_free(back);
+}
+
+Test(state, lock_second_holder_gets_ewouldblock)
+{
+	int a, b;
+
+	a = state_lock(p("status"), 0);
+	cr_assert_geq(a, 0, "%s", strerror(errno));
+	/* Another open file description in the same process. */
+	b = state_lock(p("status"), 0);
+	cr_assert_eq(b, -1);
+	cr_assert_eq(errno, EWOULDBLOCK);
+	state_unlock(a);
+	b = state_lock(p("status"), 0);
+	cr_assert_geq(b, 0);
+	state_unlock(b);
+	cr_assert(tu_exists(p("status.lock")));
+}
+
+Test(state, lock_held_by_other_process_and_timeout)
+{
+	struct timespec a, b;
+	int pfd[2], fd;
+	char c;
+	pid_t pid;
+
+	cr_assert_eq(pipe(pfd), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		fd = state_lock(p("status"), 0);
+		if (write(pfd[1], fd >= 0 ? "y" : "n", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	cr_assert_eq(read(pfd[0], &c, 1), 1);
+	cr_assert_eq(c, 'y');
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	cr_assert_eq(state_lock(p("status"), 300), -1);
+	cr_assert_eq(errno, EWOULDBLOCK);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	cr_assert_geq((b.tv_sec - a.tv_sec) * 1000 +
+	    (b.tv_nsec - a.tv_nsec) / 1000000, 290);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	fd = state_lock(p("status"), 1000);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	state_unlock(fd);
+}
+
+Test(state, lock_refused_in_writable_directory)
+{
+	cr_assert_eq(mkdir(p("pub"), 0700), 0);
+	cr_assert_eq(chmod(p("pub"), 01777), 0);
+	cr_assert_eq(state_lock(p("pub/status"), 0), -1);
+	cr_assert_eq(errno, EPERM);
+	cr_assert(!tu_exists(p("pub/status.lock")));
+	cr_assert_eq(chmod(p("pub"), 0775), 0);
+	if (getegid() != 0) {
+		cr_assert_eq(state_lock(p("pub/status"), 0), -1);
+		cr_assert_eq(errno, EPERM);
+	}
+	if (geteuid() == 0) {
+		cr_assert_eq(chown(p("pub"), 0, 4000), 0);
+		cr_assert_eq(state_lock(p("pub/status"), 0), -1);
+		cr_assert_eq(errno, EPERM);
+		cr_assert_eq(chown(p("pub"), 4000, 0), 0);
+		cr_assert_eq(chmod(p("pub"), 0755), 0);
+		cr_assert_eq(state_lock(p("pub/status"), 0), -1,
+		    "a directory owned by another user");
+		cr_assert_eq(errno, EPERM);
+	}
+}
+
+Test(state, lock_never_follows_a_planted_symlink)
+{
+	cr_assert_eq(symlink(p("victim"), p("status.lock")), 0);
+	cr_assert_eq(state_lock(p("status"), 0), -1);
+	cr_assert_eq(errno, ELOOP);
+	cr_assert(!tu_exists(p("victim")));
+}
