@@ -6,6 +6,7 @@
  * documented tree is asserted instead. Suite "dryrun" runs every scenario's
  * starting tree through `--dry-run` and requires that nothing changed.
  * Logrotate's result is the spec: these tests never edit it to suit mond.
+ * MOND_DIFF_KEEP=1 in the environment keeps each scenario's directory.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -22,6 +23,37 @@
 #define DUE		{ DF_DUE, NULL, NULL }
 #define DUE_ADD(n, t)	{ DF_DUE, (n), (t) }
 
+/*
+ * The running test's directory and the texts a failed assert abandons;
+ * the .fini hook frees them, so a failing scenario leaks nothing.
+ */
+static struct df_run run;
+static char *held[4];
+static struct tu_run held_run;
+
+static char *
+hold(int slot, char *text)
+{
+	free(held[slot]);
+	held[slot] = text;
+	return text;
+}
+
+static void
+fini(void)
+{
+	for (int i = 0; i < 4; i++)
+		free(hold(i, NULL));
+	tu_run_free(&held_run);
+	if (run.dir == NULL)
+		return;
+	if (getenv("MOND_DIFF_KEEP") != NULL) {
+		cr_log_warn("kept in %s", run.dir);
+		run.dir[0] = '\0';	/* tu_rmtree("") removes nothing */
+	}
+	df_cleanup(&run);
+}
+
 static const char *
 how_name(enum df_how how)
 {
@@ -30,138 +62,129 @@ how_name(enum df_how how)
 
 /* mond must leave every state line we wrote (DESIGN §3: no advance on failure). */
 static void
-check_state_kept(const struct df_run *run)
+check_state_kept(void)
 {
-	char *now = tu_read_file(run->mo_state, NULL);
-	char *want = strdup(run->state_text[1]), *save = NULL, *line;
+	char *now = hold(0, tu_read_file(run.mo_state, NULL));
+	char *want = hold(1, strdup(run.state_text[1])), *save = NULL, *line;
 
-	cr_assert_not_null(now, "%s: mond removed its state file", run->mo_state);
+	cr_assert_not_null(now, "%s: mond removed its state file", run.mo_state);
 	for (line = strtok_r(want, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
 		if (line[0] == '"')
 			cr_expect_not_null(strstr(now, line), "state line `%s` "
 			    "was changed though the rotation failed; state "
 			    "now:\n%s", line, now);
-	free(want);
-	free(now);
+}
+
+static void
+run_steps(const struct df_scenario *sc)
+{
+	int i;
+
+	for (i = 0; i < DF_MAX_STEPS && sc->steps[i].how != DF_END; i++) {
+		char *err = NULL;
+		int status;
+
+		df_append(run.lr, &sc->steps[i]);
+		status = df_run_logrotate(&run, sc->steps[i].how, &err);
+		hold(0, err);
+		if (sc->mond_tree[0] != NULL)
+			continue;	/* logrotate is only a witness there */
+		if (sc->fails)
+			cr_assert_neq(status, 0, "%s: step %d: logrotate should "
+			    "have failed", sc->name, i + 1);
+		else
+			cr_assert_eq(status, 0, "%s: step %d: logrotate (the "
+			    "spec) exited %d: %s", sc->name, i + 1, status, err);
+	}
+	for (i = 0; i < DF_MAX_STEPS && sc->steps[i].how != DF_END; i++) {
+		enum df_how how = sc->steps[i].how;
+
+		df_append(run.mo, &sc->steps[i]);
+		tu_run_free(&held_run);
+		held_run = df_run_mond(&run, how, false);
+		cr_assert_eq(held_run.status, sc->fails ? 1 : 0, "%s: step %d: "
+		    "mond %s exited %d, expected %d; stderr:\n%s", sc->name,
+		    i + 1, how_name(how), held_run.status, sc->fails ? 1 : 0,
+		    held_run.err);
+	}
 }
 
 static void
 check_diff(const struct df_scenario *sc)
 {
-	struct df_run run;
-	char *diff, *err = NULL;
-	int i;
+	char *diff;
 
 	df_require_peer();
 	df_prepare(sc, &run);
-	if (getenv("MOND_DIFF_KEEP") != NULL)
-		cr_log_warn("%s: kept in %s", sc->name, run.dir);
-
-	for (i = 0; i < DF_MAX_STEPS && sc->steps[i].how != DF_END; i++) {
-		const struct df_step *st = &sc->steps[i];
-		int status;
-
-		df_append(run.lr, st);
-		status = df_run_logrotate(&run, st->how, &err);
-		if (sc->mond_tree[0] == NULL) {
-			if (sc->fails)
-				cr_assert_neq(status, 0, "%s: step %d: logrotate "
-				    "should have failed", sc->name, i + 1);
-			else
-				cr_assert_eq(status, 0, "%s: step %d: logrotate "
-				    "(the spec) exited %d: %s", sc->name, i + 1,
-				    status, err);
-		}
-		free(err);
-	}
-	for (i = 0; i < DF_MAX_STEPS && sc->steps[i].how != DF_END; i++) {
-		const struct df_step *st = &sc->steps[i];
-		struct tu_run r;
-
-		df_append(run.mo, st);
-		r = df_run_mond(&run, st->how, false);
-		cr_assert_eq(r.status, sc->fails ? 1 : 0, "%s: step %d: mond %s "
-		    "exited %d, expected %d; stderr:\n%s", sc->name, i + 1,
-		    how_name(st->how), r.status, sc->fails ? 1 : 0, r.err);
-		tu_run_free(&r);
-	}
-
+	run_steps(sc);
 	if (sc->mond_tree[0] != NULL) {
-		diff = df_tree_expect(run.mo, sc->mond_tree);
+		diff = hold(2, df_tree_expect(run.mo, sc->mond_tree));
 		cr_assert_null(diff, "%s: mond's tree is not the documented one "
 		    "(DESIGN §3):\n%s", sc->name, diff);
 		if (sc->lr_has != NULL) {
-			char *p = tu_path(run.lr, sc->lr_has);
+			char *p = hold(3, tu_path(run.lr, sc->lr_has));
 
-			cr_expect(tu_exists(p), "%s: logrotate no longer makes %s: "
-			    "this deliberate difference may be gone", sc->name,
-			    sc->lr_has);
-			free(p);
+			cr_expect(tu_exists(p), "%s: logrotate no longer leaves "
+			    "%s: this deliberate difference may be gone",
+			    sc->name, sc->lr_has);
 		}
 		if (sc->state_kept)
-			check_state_kept(&run);
+			check_state_kept();
 	} else {
-		diff = df_tree_diff(run.lr, run.mo);
-		cr_assert_null(diff, "%s: trees differ (logrotate's is the spec):"
-		    "\n%s", sc->name, diff);
+		diff = hold(2, df_tree_diff(run.lr, run.mo));
+		cr_assert_null(diff, "%s: trees differ (logrotate's is the "
+		    "spec):\n%s", sc->name, diff);
 	}
 	if (sc->cmp_state) {
-		char *a = df_state_names(run.lr_state, run.lr);
-		char *b = df_state_names(run.mo_state, run.mo);
+		char *a = hold(0, df_state_names(run.lr_state, run.lr));
+		char *b = hold(1, df_state_names(run.mo_state, run.mo));
 
 		cr_assert_str_eq(a, b, "%s: state files name different logs: "
 		    "logrotate [%s], mond [%s]", sc->name, a, b);
-		free(a);
-		free(b);
 	}
-	if (getenv("MOND_DIFF_KEEP") == NULL)
-		df_cleanup(&run);
 }
 
 static void
-dry_pass(const struct df_scenario *sc, struct df_run *run, enum df_how how,
-    bool rotates, const char *before)
+dry_pass(const struct df_scenario *sc, enum df_how how, bool rotates,
+    const char *before)
 {
-	struct tu_run r = df_run_mond(run, how, true);
 	int want = sc->dry_fails ? 1 : 0;
 	char *after;
 
-	cr_assert_eq(r.status, want, "%s: mond --dry-run %s exited %d, expected "
-	    "%d; stderr:\n%s", sc->name, how_name(how), r.status, want, r.err);
+	tu_run_free(&held_run);
+	held_run = df_run_mond(&run, how, true);
+	cr_assert_eq(held_run.status, want, "%s: mond --dry-run %s exited %d, "
+	    "expected %d; stderr:\n%s", sc->name, how_name(how),
+	    held_run.status, want, held_run.err);
 	if (rotates)
-		cr_assert(r.out[0] != '\0', "%s: mond --dry-run %s printed "
-		    "nothing though it would rotate; stderr:\n%s", sc->name,
-		    how_name(how), r.err);
-	after = df_fingerprint(run->mo, run->mo_state);
+		cr_assert(held_run.out[0] != '\0', "%s: mond --dry-run %s "
+		    "printed nothing though it would rotate; stderr:\n%s",
+		    sc->name, how_name(how), held_run.err);
+	after = hold(1, df_fingerprint(run.mo, run.mo_state));
 	cr_assert_str_eq(before, after, "%s: mond --dry-run %s changed the "
 	    "tree or the state.\nbefore:\n%s\nafter:\n%s", sc->name,
 	    how_name(how), before, after);
-	free(after);
-	tu_run_free(&r);
 }
 
 static void
 check_dry(const struct df_scenario *sc)
 {
-	struct df_run run;
 	char *before;
 
 	df_require_root();
 	df_prepare(sc, &run);
 	df_append(run.mo, &sc->steps[0]);
-	before = df_fingerprint(run.mo, run.mo_state);
-	dry_pass(sc, &run, DF_DUE, sc->once_rotates, before);
-	dry_pass(sc, &run, DF_FORCE, !sc->force_idle, before);
-	free(before);
-	df_cleanup(&run);
+	before = hold(0, df_fingerprint(run.mo, run.mo_state));
+	dry_pass(sc, DF_DUE, sc->once_rotates, before);
+	dry_pass(sc, DF_FORCE, !sc->force_idle, before);
 }
 
 /* One scenario: a `diff` test and a `dryrun` test of the same name. */
 #define SCENARIO(id, ...)						\
 	static const struct df_scenario sc_##id = { .name = #id, __VA_ARGS__ }; \
-	Test(diff, id, .timeout = 60) { check_diff(&sc_##id); }	\
-	Test(dryrun, id, .timeout = 60) { check_dry(&sc_##id); }
+	Test(diff, id, .fini = fini, .timeout = 60) { check_diff(&sc_##id); } \
+	Test(dryrun, id, .fini = fini, .timeout = 60) { check_dry(&sc_##id); }
 
 /* ---- numbering ---------------------------------------------------- */
 
