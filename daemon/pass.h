@@ -1,0 +1,74 @@
+/*
+ * pass.h: one pass of the rotation engine over a config. It expands every
+ * rule's patterns, plans each log (plan.c), runs the due plans (rotate.c),
+ * and records successes in the state. --once, --force-rotate, SIGUSR1, the
+ * control socket and the daemon's timers all come through pass_run(). It
+ * never loads a config, takes the lock or saves the state: callers do.
+ */
+#ifndef MOND_PASS_H
+#define MOND_PASS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "conf/conf.h"
+
+struct state;
+
+struct pass_opts {
+	time_t		 now;
+	bool		 force;		/* rotate whatever time and size say */
+	bool		 dry_run;	/* print each action to `out`, touch nothing */
+	/*
+	 * Only logs whose path matches one of these fnmatch(3) patterns
+	 * (a stanza's title matches all of its logs); none = every log.
+	 */
+	char *const	*patterns;
+	size_t		 npatterns;
+	FILE		*out;		/* dry-run lines; NULL = nowhere */
+};
+
+enum pass_outcome {
+	PASS_IDLE = 0,		/* looked at, nothing due */
+	PASS_ROTATED,
+	PASS_SKIPPED,		/* left alone on purpose (missingok, symlink...) */
+	PASS_FAILED,
+};
+
+/* One line of the report per log looked at. */
+struct pass_result {
+	char		*path;
+	enum pass_outcome outcome;
+	char		 why[256];	/* plan's reason, or what failed and strerror */
+	off_t		 size;		/* size when looked at; -1 when missing */
+	time_t		 last;		/* last rotation after the pass; 0 = none */
+	time_t		 next_due;	/* plan_next_due; (time_t)-1 = size only */
+	size_t		 rule;		/* index into conf->rules */
+};
+
+struct pass_report {
+	struct pass_result *results;
+	size_t		 nresults;
+	size_t		 nrotated;
+	size_t		 nfailed;
+};
+
+/*
+ * Runs one pass of CONF at OPTS->now, reading and updating STATE (which
+ * the caller loaded and will save). Every failure is logged (log_warn)
+ * with the log's path and strerror and counted; the other logs still
+ * rotate. REPORT (zeroed by the caller, may be NULL) receives one result
+ * per log. Returns 0 when nothing failed, -1 when any log failed (ENOMEM
+ * included); release REPORT with pass_report_free() either way.
+ */
+int	pass_run(const struct mond_conf *conf, struct state *state,
+	    const struct pass_opts *opts, struct pass_report *report);
+
+void	pass_report_free(struct pass_report *report);
+
+/* "rotated", "skipped", ... */
+const char *pass_outcome_name(enum pass_outcome outcome);
+
+#endif
