@@ -661,22 +661,22 @@ free_items(struct item *its, size_t n)
 	free(its);
 }
 
+/* The logs of one rule, globbed before anything of the pass moves. */
+struct ruleset {
+	struct item	*its;
+	size_t		 n;
+};
+
 static void
-run_rule(struct pass *p, size_t ri)
+run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 {
 	const struct log_rule *r = &p->conf->rules[ri];
-	struct item *its = NULL, tmp;
+	struct item tmp;
 	struct ids ids;
-	size_t n = 0, ndue = 0, i;
+	size_t ndue = 0, i;
 
-	if (expand(p, ri, &its, &n) == -1) {
-		p->nomem = true;
-		log_warnx("%s:%d: out of memory", r->file, r->line);
-		free_items(its, n);
-		return;
-	}
 	/* Plan all; the due ones move to the front, in glob order. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !p->nomem; i++)
 		if (plan_log(p, ri, &its[i])) {
 			tmp = its[ndue];
 			its[ndue++] = its[i];
@@ -696,7 +696,6 @@ run_rule(struct pass *p, size_t ri)
 			su_leave(&ids);
 	}
 	finish_due(p, its, ndue);
-	free_items(its, n);
 }
 
 int
@@ -706,11 +705,28 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	struct pass_report own = { 0 };
 	struct pass p = { .conf = conf, .state = state, .opts = opts,
 	    .rep = report != NULL ? report : &own, .euid = geteuid() };
+	struct ruleset *rs;
 	size_t i;
 	int rc;
 
+	if ((rs = calloc(conf->nrules + 1, sizeof(*rs))) == NULL)
+		return -1;
+	/*
+	 * Every pattern is globbed first, as logrotate reads them all
+	 * before rotating: a rule's rotation never changes what a later
+	 * rule matches.
+	 */
 	for (i = 0; i < conf->nrules && !p.nomem; i++)
-		run_rule(&p, i);
+		if (expand(&p, i, &rs[i].its, &rs[i].n) == -1) {
+			p.nomem = true;
+			log_warnx("%s:%d: out of memory", conf->rules[i].file,
+			    conf->rules[i].line);
+		}
+	for (i = 0; i < conf->nrules && !p.nomem; i++)
+		run_rule(&p, i, rs[i].its, rs[i].n);
+	for (i = 0; i < conf->nrules; i++)
+		free_items(rs[i].its, rs[i].n);
+	free(rs);
 	strmap_free(&p.claimed);
 	strmap_free(&p.dirmap);
 	free_dirs(&p);
