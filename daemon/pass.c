@@ -65,6 +65,10 @@ struct pass {
 	struct dir		*dirs;
 	size_t			 ndirs, capdirs;
 	bool			 nomem;
+	/* plan_next_due of the last (rule, last) asked: logs share dates */
+	size_t			 nd_rule;
+	time_t			 nd_last, nd_value;
+	bool			 nd_valid;
 };
 
 static uint64_t
@@ -318,6 +322,24 @@ set_outcome(struct pass *p, size_t idx, enum pass_outcome o, const char *why)
 
 /* ---- planning ---- */
 
+/*
+ * plan_next_due, remembered for the last rule and date asked: mktime()
+ * costs a stat of /etc/localtime, and the logs of a pattern mostly share
+ * their last rotation.
+ */
+static time_t
+next_due(struct pass *p, size_t ri, time_t last)
+{
+	if (!p->nd_valid || p->nd_rule != ri || p->nd_last != last) {
+		p->nd_value = plan_next_due(&p->conf->rules[ri], last,
+		    p->opts->now);
+		p->nd_rule = ri;
+		p->nd_last = last;
+		p->nd_valid = true;
+	}
+	return p->nd_value;
+}
+
 static bool
 selected(const struct pass_opts *o, const struct log_rule *r, const char *path)
 {
@@ -384,7 +406,7 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 		goto nomem;
 	free(logdir);
 	free(tgtdir);
-	res->next_due = plan_next_due(r, last, p->opts->now);
+	res->next_due = next_due(p, ri, last);
 	if (it->plan.record == PLAN_RECORD_NOW && !p->opts->dry_run) {
 		if (state_set(p->state, it->path, p->opts->now) == -1)
 			goto nomem2;
@@ -559,9 +581,8 @@ finish_due(struct pass *p, struct item *its, size_t n)
 		if (p->opts->dry_run)
 			continue;
 		res->last = p->opts->now;
-		res->next_due = plan_next_due(&p->conf->rules[res->rule],
-		    p->opts->now, p->opts->now);
-		log_info("%s: rotated (%s)", its[i].path, its[i].plan.why);
+		res->next_due = next_due(p, res->rule, p->opts->now);
+		log_debug("%s: rotated (%s)", its[i].path, its[i].plan.why);
 	}
 }
 
