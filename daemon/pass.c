@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "daemon/compress.h"
@@ -445,32 +446,55 @@ nomem2:
  * su = "USER GROUP": the rule's file operations run with these effective
  * ids (and that group alone as supplementary group), so what mond creates
  * belongs to them and a directory the user may write is handled with the
- * user's rights only. Root only. These ids are per process: in a threaded
- * daemon every thread changes identity while a rule with su rotates.
+ * user's rights only. Root only. The raw system calls change the calling
+ * thread alone (glibc's wrappers would switch every thread): in the daemon
+ * the worker takes the user's identity while the HTTP loop stays root.
  */
 struct ids {
 	bool	 switched;
 	uid_t	 euid;
 	gid_t	 egid;
-	gid_t	 groups[NGROUPS_MAX];
+	gid_t	*groups;
 	int	 ngroups;
 };
 
 static int
+thread_setids(uid_t euid, gid_t egid, size_t ngroups, const gid_t *groups)
+{
+	/* Root's euid first when going back, the user's last when leaving it. */
+	if (euid == 0 && syscall(SYS_setresuid, -1, 0, -1) == -1)
+		return -1;
+	if (syscall(SYS_setgroups, ngroups, groups) == -1 ||
+	    syscall(SYS_setresgid, -1, egid, -1) == -1)
+		return -1;
+	if (euid != 0 && syscall(SYS_setresuid, -1, euid, -1) == -1)
+		return -1;
+	return 0;
+}
+
+static int
 su_enter(const struct log_rule *r, struct ids *ids)
 {
-	ids->switched = false;
+	memset(ids, 0, sizeof(*ids));
 	ids->euid = geteuid();
 	ids->egid = getegid();
 	if (!r->has_su || ids->euid != 0)
 		return 0;
-	if ((ids->ngroups = getgroups(NGROUPS_MAX, ids->groups)) == -1)
+	if ((ids->ngroups = getgroups(0, NULL)) == -1)
 		return -1;
-	if (setgroups(1, &r->su_gid) == -1)
+	if ((ids->groups = calloc((size_t)ids->ngroups + 1, sizeof(gid_t))) == NULL)
 		return -1;
-	if (setegid(r->su_gid) == -1 || seteuid(r->su_uid) == -1) {
-		(void)setegid(ids->egid);
-		(void)setgroups((size_t)ids->ngroups, ids->groups);
+	if ((ids->ngroups = getgroups(ids->ngroups, ids->groups)) == -1 ||
+	    thread_setids(r->su_uid, r->su_gid, 1, &r->su_gid) == -1) {
+		int saved = errno;
+
+		/* Partly switched: back to root, or stop (see su_leave). */
+		if (thread_setids(ids->euid, ids->egid,
+		    (size_t)(ids->ngroups > 0 ? ids->ngroups : 0), ids->groups) == -1)
+			fatal("restoring root's ids after su");
+		free(ids->groups);
+		ids->groups = NULL;
+		errno = saved;
 		return -1;
 	}
 	ids->switched = true;
@@ -483,9 +507,11 @@ su_leave(struct ids *ids)
 	if (!ids->switched)
 		return;
 	/* Running on with the wrong ids would be worse than stopping. */
-	if (seteuid(ids->euid) == -1 || setegid(ids->egid) == -1 ||
-	    setgroups((size_t)ids->ngroups, ids->groups) == -1)
+	if (thread_setids(ids->euid, ids->egid, (size_t)ids->ngroups,
+	    ids->groups) == -1)
 		fatal("restoring root's ids after su");
+	free(ids->groups);
+	ids->groups = NULL;
 	ids->switched = false;
 }
 
