@@ -1,11 +1,751 @@
-/* pass.c: STUB, replaced by the rotation engine [2/6]. */
-#include <stdio.h>
-#include "daemon/mond.h"
+/*
+ * pass.c: one pass of the engine over a config. For each rule it globs the
+ * patterns, gathers what the planner needs (lstat, the directory's stat and
+ * listing, read once per directory per pass, the state entry), plans every
+ * log, and runs the due plans phase by phase so that sharedscripts,
+ * firstaction and lastaction happen in logrotate's order. The state is
+ * advanced only for a rotation that fully succeeded. It never loads a
+ * config, takes the lock or saves the state (once.c and the daemon do).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon/compress.h"
+#include "daemon/fsutil.h"
+#include "daemon/log.h"
+#include "daemon/pass.h"
+#include "daemon/plan.h"
+#include "daemon/rotate.h"
+#include "daemon/state.h"
+
+/* A string-keyed open-addressing table: claimed paths, cached dirs. */
+struct strmap {
+	char		**keys;
+	size_t		 *vals;
+	size_t		  cap, n;
+};
+
+/* One directory as this pass saw it: stat and sorted listing. */
+struct dir {
+	char		*path;
+	bool		 stat_ok;
+	struct stat	 st;
+	bool		 listed;
+	struct plan_sibling *sib;
+	size_t		 nsib;
+	bool		 have_mtimes;
+};
+
+/* A log of the rule in hand. */
+struct item {
+	char		*path;
+	struct plan	 plan;
+	size_t		 res;		/* index into the report */
+	bool		 ok;		/* no action failed so far */
+	char		 why[256];
+};
+
+struct pass {
+	const struct mond_conf	*conf;
+	struct state		*state;
+	const struct pass_opts	*opts;
+	struct pass_report	*rep;
+	uid_t			 euid;
+	struct strmap		 claimed;	/* path -> rule index */
+	struct strmap		 dirmap;	/* path -> index into dirs */
+	struct dir		*dirs;
+	size_t			 ndirs, capdirs;
+	bool			 nomem;
+};
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * The slot of KEY, inserting it with VAL when absent (*FOUND false).
+ * NULL on ENOMEM.
+ */
+static size_t *
+strmap_get(struct strmap *m, const char *key, size_t val, bool *found)
+{
+	size_t i, j, ncap;
+	char **nk;
+	size_t *nv;
+
+	if (m->n * 2 >= m->cap) {
+		ncap = m->cap ? m->cap * 2 : 64;
+		if ((nk = calloc(ncap, sizeof(*nk))) == NULL ||
+		    (nv = calloc(ncap, sizeof(*nv))) == NULL) {
+			free(nk);
+			return NULL;
+		}
+		for (i = 0; i < m->cap; i++) {
+			if (m->keys[i] == NULL)
+				continue;
+			for (j = hash(m->keys[i]) & (ncap - 1); nk[j] != NULL;
+			    j = (j + 1) & (ncap - 1))
+				;
+			nk[j] = m->keys[i];
+			nv[j] = m->vals[i];
+		}
+		free(m->keys);
+		free(m->vals);
+		m->keys = nk;
+		m->vals = nv;
+		m->cap = ncap;
+	}
+	for (i = hash(key) & (m->cap - 1); m->keys[i] != NULL;
+	    i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->keys[i], key) == 0) {
+			*found = true;
+			return &m->vals[i];
+		}
+	if ((m->keys[i] = strdup(key)) == NULL)
+		return NULL;
+	m->vals[i] = val;
+	m->n++;
+	*found = false;
+	return &m->vals[i];
+}
+
+static void
+strmap_free(struct strmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+}
+
+/* ---- directories ---- */
+
+static int
+list_dir(struct pass *p, struct dir *d)
+{
+	struct plan_sibling *ns;
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *dp;
+	int fd;
+
+	d->listed = true;
+	if ((fd = fs_open_dir(d->path)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	/* Leftovers of a crashed mond go before anything is planned. */
+	if (!p->opts->dry_run && fs_clean_temps(fd) > 0)
+		log_info("%s: removed stale mond temporaries", d->path);
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+			continue;
+		if (d->nsib == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((ns = reallocarray(d->sib, cap, sizeof(*ns))) == NULL)
+				goto nomem;
+			d->sib = ns;
+		}
+		d->sib[d->nsib].mtime = 0;
+		if ((d->sib[d->nsib].name = strdup(de->d_name)) == NULL)
+			goto nomem;
+		d->nsib++;
+	}
+	closedir(dp);
+	plan_sort_siblings(d->sib, d->nsib);
+	return 0;
+nomem:
+	closedir(dp);
+	p->nomem = true;
+	errno = ENOMEM;
+	return -1;
+}
+
+/* maxage needs mtimes: one fstatat per entry, only for such rules. */
+static void
+dir_mtimes(struct dir *d)
+{
+	struct stat st;
+	size_t i;
+	int fd;
+
+	d->have_mtimes = true;
+	if (d->nsib == 0 || (fd = fs_open_dir(d->path)) == -1)
+		return;
+	for (i = 0; i < d->nsib; i++)
+		if (fstatat(fd, d->sib[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			d->sib[i].mtime = st.st_mtime;
+	close(fd);
+}
+
+/* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
+static struct dir *
+get_dir(struct pass *p, const char *path)
+{
+	struct dir *nd, *d;
+	size_t *slot;
+	bool found;
+
+	if ((slot = strmap_get(&p->dirmap, path, p->ndirs, &found)) == NULL)
+		goto nomem;
+	if (found)
+		return &p->dirs[*slot];
+	if (p->ndirs == p->capdirs) {
+		p->capdirs = p->capdirs ? p->capdirs * 2 : 16;
+		if ((nd = reallocarray(p->dirs, p->capdirs, sizeof(*nd))) == NULL)
+			goto nomem;
+		p->dirs = nd;
+	}
+	d = &p->dirs[p->ndirs];
+	memset(d, 0, sizeof(*d));
+	if ((d->path = strdup(path)) == NULL)
+		goto nomem;
+	p->ndirs++;
+	d->stat_ok = stat(path, &d->st) == 0;
+	return d;
+nomem:
+	p->nomem = true;
+	return NULL;
+}
+
+static void
+free_dirs(struct pass *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->ndirs; i++) {
+		for (j = 0; j < p->dirs[i].nsib; j++)
+			free((char *)p->dirs[i].sib[j].name);
+		free(p->dirs[i].sib);
+		free(p->dirs[i].path);
+	}
+	free(p->dirs);
+}
+
+/* The log's directory and the target (olddir) directory, as plan.c names them. */
+static int
+dir_names(const struct log_rule *r, const char *path, char **logdir,
+    char **tgtdir)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	*tgtdir = NULL;
+	if (slash == NULL)
+		*logdir = strdup(".");
+	else if (slash == path)
+		*logdir = strdup("/");
+	else
+		*logdir = strndup(path, (size_t)(slash - path));
+	if (*logdir == NULL)
+		return -1;
+	if (r->olddir == NULL)
+		*tgtdir = strdup(*logdir);
+	else if (r->olddir[0] == '/')
+		*tgtdir = strdup(r->olddir);
+	else {
+		n = asprintf(tgtdir, "%s%s%s", *logdir,
+		    strcmp(*logdir, "/") == 0 ? "" : "/", r->olddir);
+		if (n == -1)
+			*tgtdir = NULL;
+	}
+	if (*tgtdir == NULL) {
+		free(*logdir);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the report ---- */
+
+static struct pass_result *
+add_result(struct pass *p, const char *path, size_t rule, size_t *idx)
+{
+	struct pass_report *rep = p->rep;
+	struct pass_result *nr, *res;
+
+	if ((nr = reallocarray(rep->results, rep->nresults + 1,
+	    sizeof(*nr))) == NULL) {
+		p->nomem = true;
+		return NULL;
+	}
+	rep->results = nr;
+	res = &nr[rep->nresults];
+	memset(res, 0, sizeof(*res));
+	if ((res->path = strdup(path)) == NULL) {
+		p->nomem = true;
+		return NULL;
+	}
+	res->rule = rule;
+	res->size = -1;
+	res->next_due = (time_t)-1;
+	*idx = rep->nresults++;
+	return res;
+}
+
+static void
+set_outcome(struct pass *p, size_t idx, enum pass_outcome o, const char *why)
+{
+	struct pass_result *res = &p->rep->results[idx];
+
+	res->outcome = o;
+	snprintf(res->why, sizeof(res->why), "%s", why);
+	if (o == PASS_FAILED)
+		p->rep->nfailed++;
+	else if (o == PASS_ROTATED)
+		p->rep->nrotated++;
+}
+
+/* ---- planning ---- */
+
+static bool
+selected(const struct pass_opts *o, const struct log_rule *r, const char *path)
+{
+	size_t i, j;
+
+	if (o->npatterns == 0)
+		return true;
+	for (i = 0; i < o->npatterns; i++) {
+		if (fnmatch(o->patterns[i], path, 0) == 0)
+			return true;
+		for (j = 0; j < r->npatterns; j++)
+			if (strcmp(o->patterns[i], r->patterns[j]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Plans the log PATH of rule RI into IT. Returns true when it is due; the
+ * report already holds the outcome of a log that is not.
+ */
+static bool
+plan_log(struct pass *p, size_t ri, struct item *it)
+{
+	const struct log_rule *r = &p->conf->rules[ri];
+	struct plan_input in = { .rule = r, .path = it->path, .euid = p->euid,
+	    .now = p->opts->now, .force = p->opts->force };
+	struct pass_result *res;
+	char *logdir = NULL, *tgtdir = NULL;
+	struct dir *ld, *td;
+	struct stat st;
+	time_t last;
+
+	if ((res = add_result(p, it->path, ri, &it->res)) == NULL)
+		return false;
+	if (lstat(it->path, &st) == 0) {
+		in.st = &st;
+		res->size = st.st_size;
+	} else if (errno != ENOENT && errno != ENOTDIR) {
+		snprintf(it->why, sizeof(it->why), "%s: lstat: %s", it->path,
+		    strerror(errno));
+		log_warnx("%s", it->why);
+		set_outcome(p, it->res, PASS_FAILED, it->why);
+		return false;
+	}
+	if (state_get(p->state, it->path, &last) == -1)
+		last = 0;
+	in.last = last;
+	res->last = last;
+	if (dir_names(r, it->path, &logdir, &tgtdir) == -1 ||
+	    (ld = get_dir(p, logdir)) == NULL || (td = get_dir(p, tgtdir)) == NULL)
+		goto nomem;
+	in.dir_st = ld->stat_ok ? &ld->st : NULL;
+	if (in.st != NULL && !td->listed && list_dir(p, td) == -1) {
+		if (p->nomem)
+			goto nomem;
+		log_warn("%s: read directory", td->path);
+	}
+	if (r->maxage > 0 && !td->have_mtimes)
+		dir_mtimes(td);
+	in.siblings = td->sib;
+	in.nsiblings = td->nsib;
+	if (plan_build(&in, &it->plan) == -1)
+		goto nomem;
+	free(logdir);
+	free(tgtdir);
+	res->next_due = plan_next_due(r, last, p->opts->now);
+	if (it->plan.record == PLAN_RECORD_NOW && !p->opts->dry_run) {
+		if (state_set(p->state, it->path, p->opts->now) == -1)
+			goto nomem2;
+		res->last = p->opts->now;
+	}
+	switch (it->plan.status) {
+	case PLAN_DUE:
+		return true;
+	case PLAN_IDLE:
+		set_outcome(p, it->res, PASS_IDLE, it->plan.why);
+		break;
+	case PLAN_SKIP:
+		log_info("%s: %s", it->path, it->plan.why);
+		set_outcome(p, it->res, PASS_SKIPPED, it->plan.why);
+		break;
+	case PLAN_ERROR:
+		log_warnx("%s: %s", it->path, it->plan.why);
+		set_outcome(p, it->res, PASS_FAILED, it->plan.why);
+		break;
+	}
+	return false;
+nomem:
+	free(logdir);
+	free(tgtdir);
+nomem2:
+	p->nomem = true;
+	snprintf(it->why, sizeof(it->why), "%s: out of memory", it->path);
+	log_warnx("%s", it->why);
+	set_outcome(p, it->res, PASS_FAILED, it->why);
+	return false;
+}
+
+/* ---- running a rule's due plans ---- */
+
+/*
+ * su = "USER GROUP": the rule's file operations run with these effective
+ * ids (and that group alone as supplementary group), so what mond creates
+ * belongs to them and a directory the user may write is handled with the
+ * user's rights only. Root only. These ids are per process: in a threaded
+ * daemon every thread changes identity while a rule with su rotates.
+ */
+struct ids {
+	bool	 switched;
+	uid_t	 euid;
+	gid_t	 egid;
+	gid_t	 groups[NGROUPS_MAX];
+	int	 ngroups;
+};
+
+static int
+su_enter(const struct log_rule *r, struct ids *ids)
+{
+	ids->switched = false;
+	ids->euid = geteuid();
+	ids->egid = getegid();
+	if (!r->has_su || ids->euid != 0)
+		return 0;
+	if ((ids->ngroups = getgroups(NGROUPS_MAX, ids->groups)) == -1)
+		return -1;
+	if (setgroups(1, &r->su_gid) == -1)
+		return -1;
+	if (setegid(r->su_gid) == -1 || seteuid(r->su_uid) == -1) {
+		(void)setegid(ids->egid);
+		(void)setgroups((size_t)ids->ngroups, ids->groups);
+		return -1;
+	}
+	ids->switched = true;
+	return 0;
+}
+
+static void
+su_leave(struct ids *ids)
+{
+	if (!ids->switched)
+		return;
+	/* Running on with the wrong ids would be worse than stopping. */
+	if (seteuid(ids->euid) == -1 || setegid(ids->egid) == -1 ||
+	    setgroups((size_t)ids->ngroups, ids->groups) == -1)
+		fatal("restoring root's ids after su");
+	ids->switched = false;
+}
+
+static bool
+run_phases(struct pass *p, const struct log_rule *r, struct item *it,
+    unsigned phases, bool shared)
+{
+	struct rotate_opts ro = { p->opts->dry_run, p->opts->out, shared };
+
+	if (it->ok && rotate_run(r, &it->plan, phases, &ro, it->why,
+	    sizeof(it->why)) == -1)
+		it->ok = false;
+	return it->ok;
+}
+
+/* A run-once script of PHASE: the first live plan's copy. */
+static void
+run_shared(struct pass *p, const struct log_rule *r, struct item *its,
+    size_t n, enum plan_phase phase)
+{
+	size_t i, s;
+
+	for (s = 0; s < n && !its[s].ok; s++)
+		;
+	if (s == n || run_phases(p, r, &its[s], ROTATE_PHASE(phase), true))
+		return;
+	for (i = 0; i < n; i++)
+		if (i != s && its[i].ok) {
+			its[i].ok = false;
+			memcpy(its[i].why, its[s].why, sizeof(its[i].why));
+		}
+}
+
+static bool
+any_ok(const struct item *its, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (its[i].ok)
+			return true;
+	return false;
+}
+
+/* The due logs ITS of rule R, in plan.h's phase order. */
+static void
+run_due(struct pass *p, const struct log_rule *r, struct item *its, size_t n)
+{
+	size_t i;
+
+	run_shared(p, r, its, n, PHASE_FIRST);
+	if (r->sharedscripts) {
+		for (i = 0; i < n; i++)
+			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE), false);
+		run_shared(p, r, its, n, PHASE_PRESCRIPT);
+		for (i = 0; i < n; i++)
+			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_ROTATE),
+			    false);
+		run_shared(p, r, its, n, PHASE_POSTSCRIPT);
+		for (i = 0; i < n; i++)
+			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_POST), false);
+	} else
+		for (i = 0; i < n; i++)
+			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE) |
+			    ROTATE_PHASE(PHASE_PRESCRIPT) |
+			    ROTATE_PHASE(PHASE_ROTATE) |
+			    ROTATE_PHASE(PHASE_POSTSCRIPT) |
+			    ROTATE_PHASE(PHASE_POST), false);
+	if (any_ok(its, n))
+		run_shared(p, r, its, n, PHASE_LAST);
+}
+
+/* Records the outcome of each due log; the state moves only on success. */
+static void
+finish_due(struct pass *p, struct item *its, size_t n)
+{
+	struct pass_result *res;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		res = &p->rep->results[its[i].res];
+		if (!its[i].ok) {
+			set_outcome(p, its[i].res, PASS_FAILED, its[i].why);
+			continue;
+		}
+		if (!p->opts->dry_run &&
+		    state_set(p->state, its[i].path, p->opts->now) == -1) {
+			p->nomem = true;
+			set_outcome(p, its[i].res, PASS_FAILED, "out of memory");
+			continue;
+		}
+		set_outcome(p, its[i].res, PASS_ROTATED, its[i].plan.why);
+		if (p->opts->dry_run)
+			continue;
+		res->last = p->opts->now;
+		res->next_due = plan_next_due(&p->conf->rules[res->rule],
+		    p->opts->now, p->opts->now);
+		log_info("%s: rotated (%s)", its[i].path, its[i].plan.why);
+	}
+}
+
+static bool
+has_magic(const char *pattern)
+{
+	return strpbrk(pattern, "*?[") != NULL;
+}
+
+/*
+ * Appends PATH to the rule's logs unless another rule claimed it first
+ * (first rule wins, as the config reads) or the caller did not select it.
+ */
+static int
+add_item(struct pass *p, size_t ri, const char *path, struct item **its,
+    size_t *n, size_t *cap)
+{
+	const struct log_rule *r = &p->conf->rules[ri];
+	struct item *ni;
+	size_t *owner;
+	bool found;
+
+	if ((owner = strmap_get(&p->claimed, path, ri, &found)) == NULL)
+		return -1;
+	if (found) {
+		if (*owner != ri)
+			log_warnx("%s: matched by %s:%d and earlier by %s:%d; "
+			    "the earlier rule wins", path, r->file, r->line,
+			    p->conf->rules[*owner].file,
+			    p->conf->rules[*owner].line);
+		return 0;
+	}
+	if (!selected(p->opts, r, path))
+		return 0;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((ni = reallocarray(*its, *cap, sizeof(*ni))) == NULL)
+			return -1;
+		*its = ni;
+	}
+	memset(&(*its)[*n], 0, sizeof(**its));
+	if (((*its)[*n].path = strdup(path)) == NULL)
+		return -1;
+	(*its)[*n].ok = true;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * The rule's logs: each pattern globbed (sorted); a pattern that matches
+ * nothing names itself, so a missing log is reported. Wildcards never
+ * take rotated siblings (DESIGN §3); a literal path is always taken.
+ */
+static int
+expand(struct pass *p, size_t ri, struct item **its, size_t *n)
+{
+	const struct log_rule *r = &p->conf->rules[ri];
+	size_t i, j, cap = 0;
+	const char *base;
+	glob_t g;
+	int rc;
+
+	for (i = 0; i < r->npatterns; i++) {
+		rc = glob(r->patterns[i], GLOB_NOCHECK, NULL, &g);
+		if (rc != 0) {
+			if (rc == GLOB_NOSPACE)
+				return -1;
+			log_warnx("%s: glob failed", r->patterns[i]);
+			continue;
+		}
+		for (j = 0; j < g.gl_pathc; j++) {
+			base = strrchr(g.gl_pathv[j], '/');
+			base = base != NULL ? base + 1 : g.gl_pathv[j];
+			if (has_magic(r->patterns[i]) &&
+			    strcmp(g.gl_pathv[j], r->patterns[i]) != 0 &&
+			    plan_is_rotated_name(base))
+				continue;
+			if (add_item(p, ri, g.gl_pathv[j], its, n, &cap) == -1) {
+				globfree(&g);
+				return -1;
+			}
+		}
+		globfree(&g);
+	}
+	return 0;
+}
+
+static void
+free_items(struct item *its, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(its[i].path);
+		plan_free(&its[i].plan);
+	}
+	free(its);
+}
+
+static void
+run_rule(struct pass *p, size_t ri)
+{
+	const struct log_rule *r = &p->conf->rules[ri];
+	struct item *its = NULL, tmp;
+	struct ids ids;
+	size_t n = 0, ndue = 0, i;
+
+	if (expand(p, ri, &its, &n) == -1) {
+		p->nomem = true;
+		log_warnx("%s:%d: out of memory", r->file, r->line);
+		free_items(its, n);
+		return;
+	}
+	/* Plan all; the due ones move to the front, in glob order. */
+	for (i = 0; i < n; i++)
+		if (plan_log(p, ri, &its[i])) {
+			tmp = its[ndue];
+			its[ndue++] = its[i];
+			its[i] = tmp;
+		}
+	if (ndue > 0 && !p->opts->dry_run && su_enter(r, &ids) == -1) {
+		for (i = 0; i < ndue; i++) {
+			its[i].ok = false;
+			snprintf(its[i].why, sizeof(its[i].why), "%s: su "
+			    "%lu:%lu: %s", its[i].path, (unsigned long)r->su_uid,
+			    (unsigned long)r->su_gid, strerror(errno));
+			log_warnx("%s", its[i].why);
+		}
+	} else if (ndue > 0) {
+		run_due(p, r, its, ndue);
+		if (!p->opts->dry_run)
+			su_leave(&ids);
+	}
+	finish_due(p, its, ndue);
+	free_items(its, n);
+}
 
 int
-mond_once(const struct run_opts *opts, bool force)
+pass_run(const struct mond_conf *conf, struct state *state,
+    const struct pass_opts *opts, struct pass_report *report)
 {
-	(void)opts; (void)force;
-	fprintf(stderr, "mond: --once and --force-rotate are not written yet\n");
-	return EXIT_ERROR;
+	struct pass_report own = { 0 };
+	struct pass p = { .conf = conf, .state = state, .opts = opts,
+	    .rep = report != NULL ? report : &own, .euid = geteuid() };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < conf->nrules && !p.nomem; i++)
+		run_rule(&p, i);
+	strmap_free(&p.claimed);
+	strmap_free(&p.dirmap);
+	free_dirs(&p);
+	rc = p.nomem || p.rep->nfailed > 0 ? -1 : 0;
+	if (p.nomem)
+		errno = ENOMEM;
+	pass_report_free(&own);
+	return rc;
+}
+
+void
+pass_report_free(struct pass_report *report)
+{
+	size_t i;
+
+	if (report == NULL)
+		return;
+	for (i = 0; i < report->nresults; i++)
+		free(report->results[i].path);
+	free(report->results);
+	memset(report, 0, sizeof(*report));
+}
+
+const char *
+pass_outcome_name(enum pass_outcome outcome)
+{
+	switch (outcome) {
+	case PASS_IDLE:
+		return "idle";
+	case PASS_ROTATED:
+		return "rotated";
+	case PASS_SKIPPED:
+		return "skipped";
+	case PASS_FAILED:
+		return "failed";
+	}
+	return "?";
 }

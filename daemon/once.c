@@ -1,0 +1,87 @@
+/*
+ * once.c: `mond --once` and the in-process `mond --force-rotate`: load the
+ * config, take the lock, load the state, make one pass, save the state,
+ * the order logrotate's main() keeps. A config error exits before any file
+ * moves; a dry run takes no lock and writes no state.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf/conf.h"
+#include "daemon/log.h"
+#include "daemon/mond.h"
+#include "daemon/pass.h"
+#include "daemon/state.h"
+
+static void
+print_report(const struct pass_report *rep)
+{
+	const struct pass_result *res;
+	size_t i;
+
+	for (i = 0; i < rep->nresults; i++) {
+		res = &rep->results[i];
+		log_info("%s: %s: %s", res->path, pass_outcome_name(res->outcome),
+		    res->why);
+	}
+}
+
+static int
+take_lock(const char *statepath)
+{
+	int fd;
+
+	if ((fd = state_lock(statepath, 0)) != -1)
+		return fd;
+	if (errno == EWOULDBLOCK)
+		fprintf(stderr, "mond: %s.lock: another mond is rotating\n",
+		    statepath);
+	else if (errno == EPERM)
+		fprintf(stderr, "mond: %s.lock: its directory is writable by "
+		    "others, refusing to lock there\n", statepath);
+	else
+		fprintf(stderr, "mond: %s.lock: %s\n", statepath,
+		    strerror(errno));
+	return errno == EWOULDBLOCK ? -2 : -1;
+}
+
+int
+mond_once(const struct run_opts *opts, bool force)
+{
+	struct pass_opts po = { .force = force, .dry_run = opts->dry_run,
+	    .patterns = opts->patterns, .npatterns = opts->npatterns,
+	    .out = opts->dry_run ? stdout : NULL };
+	struct pass_report rep = { 0 };
+	struct mond_conf *conf;
+	struct state *st = NULL;
+	const char *path;
+	int lock = -1, rc = EXIT_ERROR;
+
+	if ((conf = conf_load(opts->conf_path)) == NULL)
+		return EXIT_ERROR;
+	path = opts->state_path != NULL ? opts->state_path : conf->statefile;
+	if (!opts->dry_run && (lock = take_lock(path)) < 0) {
+		rc = lock == -2 ? EXIT_LOCKED : EXIT_ERROR;
+		goto out;
+	}
+	if ((st = state_load(path)) == NULL) {
+		log_warn("%s: cannot read the state", path);
+		goto out;
+	}
+	po.now = opts->has_now ? opts->now : time(NULL);
+	rc = pass_run(conf, st, &po, &rep) == 0 ? EXIT_OK : EXIT_ERROR;
+	fflush(stdout);
+	if (opts->verbose > 0)
+		print_report(&rep);
+	if (!opts->dry_run && state_save(st, path) == -1)
+		rc = EXIT_ERROR;
+out:
+	pass_report_free(&rep);
+	state_free(st);
+	if (lock >= 0)
+		state_unlock(lock);
+	conf_free(conf);
+	return rc;
+}

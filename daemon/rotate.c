@@ -1,0 +1,436 @@
+/*
+ * rotate.c: runs a plan's actions on real files, and in dry-run mode prints
+ * them instead from the very same switch, so the dry run cannot drift from
+ * the real code path. It opens the plan's two directories once (O_NOFOLLOW)
+ * and acts relative to them; the log itself is re-opened O_NOFOLLOW and
+ * judged by fstat before anything touches it, because the planner's lstat
+ * may be stale. It must never follow a symlink, write through a path, or
+ * splice a path into shell text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon/compress.h"
+#include "daemon/fsutil.h"
+#include "daemon/log.h"
+#include "daemon/rotate.h"
+
+struct run {
+	const struct log_rule	*rule;
+	const struct plan	*plan;
+	const struct rotate_opts *opts;
+	int			 logfd;		/* -1 until needed */
+	int			 tgtfd;		/* -1 until needed; == logfd without olddir */
+	char			*why;
+	size_t			 whylen;
+};
+
+/* Records and logs a failure: "FMT: strerror(errno)". Returns -1. */
+static int
+fail(struct run *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int save = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(r->why, r->whylen, "%s: %s", msg, strerror(save));
+	log_warnx("%s", r->why);
+	errno = save;
+	return -1;
+}
+
+/* The fd of the plan's directory WHICH, opened on first use. */
+static int
+dir_fd(struct run *r, enum plan_dir which)
+{
+	const struct plan *p = r->plan;
+	bool same = strcmp(p->log_dir, p->target_dir) == 0;
+
+	if (which == PLAN_DIR_LOG || same) {
+		if (r->logfd == -1 && (r->logfd = fs_open_dir(p->log_dir)) == -1)
+			fail(r, "%s: open directory", p->log_dir);
+		return r->logfd;
+	}
+	if (r->tgtfd == -1 && (r->tgtfd = fs_open_dir(p->target_dir)) == -1)
+		fail(r, "%s: open directory", p->target_dir);
+	return r->tgtfd;
+}
+
+/*
+ * Opens the log NAME afresh with O_NOFOLLOW and judges the fd: a symlink,
+ * a non-regular file or (without allowhardlink) a hard-linked file swapped
+ * in since the plan was made is refused. Returns the fd, or -1.
+ */
+static int
+open_log(struct run *r, const struct plan_action *a, int flags, struct stat *st)
+{
+	int dfd, fd;
+
+	if ((dfd = dir_fd(r, PLAN_DIR_LOG)) == -1)
+		return -1;
+	if ((fd = fs_open_log(dfd, a->from_name, flags, st)) == -1) {
+		if (errno == ELOOP)
+			return fail(r, "%s: became a symbolic link: not rotated",
+			    a->from);
+		if (errno == EINVAL)
+			return fail(r, "%s: no longer a regular file: not rotated",
+			    a->from);
+		return fail(r, "%s: open", a->from);
+	}
+	if (st->st_nlink > 1 && !r->rule->allowhardlink) {
+		close(fd);
+		errno = EMLINK;
+		return fail(r, "%s: has %lu hard links now: not rotated",
+		    a->from, (unsigned long)st->st_nlink);
+	}
+	return fd;
+}
+
+/* The owner ids to give a file made from ST: -1 where ours already. */
+static struct fs_attr
+attr_of(const struct stat *st)
+{
+	struct fs_attr at = { st->st_mode & 07777, st->st_uid, st->st_gid };
+
+	if (at.uid == geteuid())
+		at.uid = (uid_t)-1;
+	if (at.gid == getegid())
+		at.gid = (gid_t)-1;
+	return at;
+}
+
+static bool
+same_log(const struct plan_action *a, const struct plan_action *b)
+{
+	return b != NULL && a->from_dir == PLAN_DIR_LOG &&
+	    b->from_dir == PLAN_DIR_LOG && strcmp(a->from, b->from) == 0;
+}
+
+/*
+ * ACT_RENAME. The log's own rename followed by its ACT_CREATE becomes one
+ * fs_create_swap, so the log's path is never missing. Returns the number
+ * of actions consumed, or -1.
+ */
+static int
+do_rename(struct run *r, const struct plan_action *a,
+    const struct plan_action *next)
+{
+	struct fs_attr at;
+	struct stat st;
+	int fd, lfd, tfd;
+
+	if (a->from_dir != PLAN_DIR_LOG) {
+		if ((tfd = dir_fd(r, PLAN_DIR_TARGET)) == -1)
+			return -1;
+		if (fs_rename(tfd, a->from_name, tfd, a->to_name, false) == -1) {
+			if (errno == ENOENT && a->enoent_ok)
+				return 1;
+			return fail(r, "%s: rename to %s", a->from, a->to);
+		}
+		return 1;
+	}
+	if ((fd = open_log(r, a, O_RDONLY, &st)) == -1)
+		return -1;
+	close(fd);
+	if ((lfd = dir_fd(r, PLAN_DIR_LOG)) == -1 ||
+	    (tfd = dir_fd(r, a->to_dir)) == -1)
+		return -1;
+	if (next != NULL && next->kind == ACT_CREATE && same_log(a, next)) {
+		at = (struct fs_attr){ next->mode, next->uid, next->gid };
+		if (fs_create_swap(lfd, a->from_name, tfd, a->to_name, &at,
+		    0) == -1)
+			return fail(r, "%s: rename to %s and create", a->from,
+			    a->to);
+		return 2;
+	}
+	if (fs_rename(lfd, a->from_name, tfd, a->to_name, true) == -1)
+		return fail(r, "%s: rename to %s", a->from, a->to);
+	return 1;
+}
+
+/*
+ * ACT_COPY, and with a following ACT_TRUNCATE the lossless copytruncate.
+ * The copy gets the log's mode and owner. Returns actions consumed, or -1.
+ */
+static int
+do_copy(struct run *r, const struct plan_action *a,
+    const struct plan_action *next)
+{
+	bool trunc = next != NULL && next->kind == ACT_TRUNCATE &&
+	    same_log(a, next);
+	struct fs_ct_result res;
+	struct fs_attr at;
+	struct stat st;
+	int live, dst, tfd, rc;
+
+	if ((live = open_log(r, a, trunc ? O_RDWR : O_RDONLY, &st)) == -1)
+		return -1;
+	if ((tfd = dir_fd(r, a->to_dir)) == -1) {
+		close(live);
+		return -1;
+	}
+	at = attr_of(&st);
+	if ((dst = fs_create_excl(tfd, a->to_name, &at, 0)) == -1) {
+		fail(r, "%s: create", a->to);
+		close(live);
+		return -1;
+	}
+	if (trunc)
+		rc = fs_fsync_dir(tfd) == -1 ? -1 :
+		    fs_copytruncate(live, dst, 0, &res);
+	else
+		rc = fs_copy(live, 0, dst, 0, 0, NULL);
+	if (rc == -1) {
+		fail(r, "%s: copy to %s", a->from, a->to);
+		unlinkat(tfd, a->to_name, 0);
+	} else if (trunc)
+		log_debug("%s: copytruncate by %s, %lld bytes copied, %lld "
+		    "left at its head", a->from, res.method == FS_CT_COLLAPSED ?
+		    "collapse" : "truncate", (long long)res.copied,
+		    (long long)res.left);
+	close(dst);
+	close(live);
+	return rc == -1 ? -1 : trunc ? 2 : 1;
+}
+
+/* An ACT_TRUNCATE on its own (the planner pairs it with ACT_COPY). */
+static int
+do_truncate(struct run *r, const struct plan_action *a)
+{
+	struct stat st;
+	int fd, rc;
+
+	if ((fd = open_log(r, a, O_RDWR, &st)) == -1)
+		return -1;
+	if ((rc = ftruncate(fd, 0)) == -1)
+		fail(r, "%s: truncate", a->from);
+	close(fd);
+	return rc;
+}
+
+static int
+do_create(struct run *r, const struct plan_action *a)
+{
+	struct fs_attr at = { a->mode, a->uid, a->gid };
+	int dfd, fd;
+
+	if ((dfd = dir_fd(r, a->from_dir)) == -1)
+		return -1;
+	if ((fd = fs_create_excl(dfd, a->from_name, &at, 0)) == -1)
+		return fail(r, "%s: create", a->from);
+	close(fd);
+	return 0;
+}
+
+/* createolddir: the target directory itself, made in its parent. */
+static int
+do_mkdir(struct run *r, const struct plan_action *a)
+{
+	struct fs_attr at = { a->mode, a->uid, a->gid };
+	char *parent, *slash;
+	const char *name;
+	int pfd, rc;
+
+	if ((parent = strdup(a->from)) == NULL)
+		return fail(r, "%s: mkdir", a->from);
+	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' &&
+	    slash != parent)
+		*slash = '\0';
+	if ((slash = strrchr(parent, '/')) == NULL) {
+		name = parent;
+		pfd = fs_open_dir(".");
+	} else {
+		*slash = '\0';
+		name = slash + 1;
+		pfd = fs_open_dir(slash == parent ? "/" : parent);
+	}
+	if (pfd == -1) {
+		fail(r, "%s: open parent directory", a->from);
+		free(parent);
+		return -1;
+	}
+	if ((rc = fs_mkdir(pfd, name, &at)) == -1)
+		fail(r, "%s: mkdir", a->from);
+	close(pfd);
+	free(parent);
+	return rc;
+}
+
+static int
+do_compress(struct run *r, const struct plan_action *a)
+{
+	struct compress_opts co = { .level = r->rule->compresslevel };
+	int dfd;
+
+	if ((dfd = dir_fd(r, a->from_dir)) == -1)
+		return -1;
+	if (compress_file(dfd, a->from_name, dfd, a->to_name, &co) == -1) {
+		if (errno == ENOENT && a->enoent_ok)
+			return 0;
+		return fail(r, "%s: compress to %s", a->from, a->to);
+	}
+	return 0;
+}
+
+static int
+do_remove(struct run *r, const struct plan_action *a)
+{
+	int dfd;
+
+	if ((dfd = dir_fd(r, a->from_dir)) == -1)
+		return -1;
+	if (fs_unlink(dfd, a->from_name) == -1) {
+		if (errno == ENOENT && a->enoent_ok)
+			return 0;
+		return fail(r, "%s: remove", a->from);
+	}
+	return 0;
+}
+
+static int
+do_script(struct run *r, const struct plan_action *a)
+{
+	int status;
+
+	if ((status = rotate_script(a->text, a->arg1, a->arg2)) == -1)
+		return fail(r, "%s: %s script", a->arg1,
+		    plan_script_name(a->script));
+	if (status != 0) {
+		snprintf(r->why, r->whylen, "%s: %s script exited %d", a->arg1,
+		    plan_script_name(a->script), status);
+		log_warnx("%s", r->why);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+user_name(uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	return pw != NULL ? pw->pw_name : NULL;
+}
+
+static const char *
+group_name(gid_t gid)
+{
+	struct group *gr = getgrgid(gid);
+
+	return gr != NULL ? gr->gr_name : NULL;
+}
+
+/*
+ * One action (and its partner, see do_rename/do_copy), or its dry-run
+ * line. Returns the number of actions consumed, or -1.
+ */
+static int
+act(struct run *r, const struct plan_action *a, const struct plan_action *next)
+{
+	char line[PATH_MAX * 2 + 64];
+
+	plan_action_render(a, line, sizeof(line), user_name, group_name);
+	if (r->opts->dry_run) {
+		if (r->opts->out != NULL)
+			fprintf(r->opts->out, "%s\n", line);
+		return 1;
+	}
+	log_debug("%s", line);
+	switch (a->kind) {
+	case ACT_MKDIR:
+		return do_mkdir(r, a) == -1 ? -1 : 1;
+	case ACT_SCRIPT:
+		return do_script(r, a) == -1 ? -1 : 1;
+	case ACT_RENAME:
+		return do_rename(r, a, next);
+	case ACT_COPY:
+		return do_copy(r, a, next);
+	case ACT_TRUNCATE:
+		return do_truncate(r, a) == -1 ? -1 : 1;
+	case ACT_CREATE:
+		return do_create(r, a) == -1 ? -1 : 1;
+	case ACT_COMPRESS:
+		return do_compress(r, a) == -1 ? -1 : 1;
+	case ACT_REMOVE:
+		return do_remove(r, a) == -1 ? -1 : 1;
+	}
+	errno = EINVAL;
+	return fail(r, "%s: unknown action", a->from);
+}
+
+int
+rotate_run(const struct log_rule *rule, const struct plan *plan,
+    unsigned phases, const struct rotate_opts *opts, char *why, size_t whylen)
+{
+	struct run r = { rule, plan, opts, -1, -1, why, whylen };
+	const struct plan_action *a, *next;
+	size_t i, j;
+	int n = 1, rc = 0;
+
+	for (i = 0; i < plan->nactions; i += (size_t)n) {
+		a = &plan->actions[i];
+		n = 1;
+		if (!(phases & ROTATE_PHASE(a->phase)) ||
+		    (a->kind == ACT_SCRIPT && a->shared && !opts->shared))
+			continue;
+		/* A partner must lie in the same selection. */
+		j = i + 1;
+		next = j < plan->nactions && (phases &
+		    ROTATE_PHASE(plan->actions[j].phase)) ? &plan->actions[j] :
+		    NULL;
+		if ((n = act(&r, a, next)) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	if (r.tgtfd != -1 && r.tgtfd != r.logfd)
+		close(r.tgtfd);
+	if (r.logfd != -1)
+		close(r.logfd);
+	return rc;
+}
+
+int
+rotate_script(const char *text, const char *arg1, const char *arg2)
+{
+	pid_t pid;
+	int status, fd;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		/*
+		 * Scripts run with the real ids (root under `su`), as
+		 * logrotate's do once sh resets its effective ids.
+		 */
+		if (seteuid(getuid()) == -1 || setegid(getgid()) == -1)
+			_exit(126);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			if (fd != STDIN_FILENO)
+				close(fd);
+		}
+		execl("/bin/sh", "sh", "-c", text, "mond_script", arg1, arg2,
+		    (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
