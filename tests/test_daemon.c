@@ -474,3 +474,113 @@ Test(daemon, the_control_socket_refuses_a_non_root_peer)
 	cr_assert_eq(WEXITSTATUS(status), 0, "child %d", WEXITSTATUS(status));
 	cr_assert_eq(tu_count_lines(mon_log, "rotated"), 0);
 }
+
+/* MB megabytes of varied text lines, so that gzip has work to do. */
+static void
+write_big(const char *path, size_t mb)
+{
+	FILE *fp = fopen(path, "w");
+	unsigned long long x = 88172645463325252ULL;
+	size_t written = 0;
+
+	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+	while (written < mb * 1024 * 1024) {
+		int n;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = fprintf(fp, "2026-11-25 12:00:%02u host app[%llu]: request "
+		    "%llx served in %llu ms\n", (unsigned)(x % 60), x % 65536,
+		    x, x % 997);
+		cr_assert_gt(n, 0);
+		written += (size_t)n;
+	}
+	cr_assert_eq(fclose(fp), 0);
+}
+
+static off_t
+size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static void
+big_log_conf(const char *log)
+{
+	char *stanza;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1G\n rotate = 2\n"
+	    " compress = yes\n}\n", log) != -1);
+	write_conf(stanza);
+	free(stanza);
+}
+
+Test(daemon, sigterm_during_a_long_compression_exits_zero_leaving_no_partial_gz)
+{
+	char *log = tu_path(dir, "big.log"), *rot = tu_path(dir, "big.log.1");
+	char *gz = tu_path(dir, "big.log.1.gz"), *cmd;
+	off_t size;
+	double t0;
+	int status;
+
+	big_log_conf(log);
+	write_big(log, 200);
+	size = size_of(log);
+	start(NULL);
+	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
+	cr_assert_geq(wait_for(rot, 10.0), 0, "the big log was not rotated");
+	usleep(300000);
+	cr_assert_not(tu_exists(gz) && !tu_exists(rot),
+	    "compression already over: nothing to interrupt");
+	t0 = now_s();
+	status = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	cr_assert_eq(status, 0, "exit %d", status);
+	cr_assert_lt(now_s() - t0, 60.0, "took %.1f s to stop", now_s() - t0);
+	if (tu_exists(gz)) {
+		cr_assert(asprintf(&cmd, "gzip -t '%s'", gz) != -1);
+		cr_assert_eq(system(cmd), 0, "a broken .gz under its final name");
+		free(cmd);
+		cr_assert_not(tu_exists(rot), "both the .gz and its source");
+	} else
+		cr_assert_eq(size_of(rot), size, "the source is not intact");
+	free(gz);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, the_web_front_answers_quickly_while_a_big_log_compresses)
+{
+	char *log = tu_path(dir, "big.log"), *rot = tu_path(dir, "big.log.1");
+	char *gz = tu_path(dir, "big.log.1.gz");
+	double worst = 0, t;
+	int samples = 0;
+
+	big_log_conf(log);
+	write_big(log, 200);
+	start(NULL);
+	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
+	cr_assert_geq(wait_for(rot, 10.0), 0, "the big log was not rotated");
+	while (tu_exists(rot) && samples < 200) {
+		char *resp;
+
+		t = now_s();
+		resp = tu_http_raw(daemon_.port, "GET / HTTP/1.0\r\n\r\n", 5000);
+		t = now_s() - t;
+		cr_assert_eq(tu_http_status(resp), 200);
+		free(resp);
+		if (t > worst)
+			worst = t;
+		samples++;
+		usleep(10000);
+	}
+	cr_assert_geq(samples, 3, "compression too quick to measure");
+	cr_assert_lt(worst, 0.100, "GET / took %.0f ms during compression "
+	    "(%d samples)", worst * 1000, samples);
+	cr_assert_geq(wait_for(gz, 60.0), 0);
+	free(gz);
+	free(rot);
+	free(log);
+}
