@@ -65,6 +65,10 @@ struct pass {
 	struct dir		*dirs;
 	size_t			 ndirs, capdirs;
 	bool			 nomem;
+	/* plan_next_due of the last (rule, last) asked: logs share dates */
+	size_t			 nd_rule;
+	time_t			 nd_last, nd_value;
+	bool			 nd_valid;
 };
 
 static uint64_t
@@ -318,6 +322,24 @@ set_outcome(struct pass *p, size_t idx, enum pass_outcome o, const char *why)
 
 /* ---- planning ---- */
 
+/*
+ * plan_next_due, remembered for the last rule and date asked: mktime()
+ * costs a stat of /etc/localtime, and the logs of a pattern mostly share
+ * their last rotation.
+ */
+static time_t
+next_due(struct pass *p, size_t ri, time_t last)
+{
+	if (!p->nd_valid || p->nd_rule != ri || p->nd_last != last) {
+		p->nd_value = plan_next_due(&p->conf->rules[ri], last,
+		    p->opts->now);
+		p->nd_rule = ri;
+		p->nd_last = last;
+		p->nd_valid = true;
+	}
+	return p->nd_value;
+}
+
 static bool
 selected(const struct pass_opts *o, const struct log_rule *r, const char *path)
 {
@@ -384,7 +406,7 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 		goto nomem;
 	free(logdir);
 	free(tgtdir);
-	res->next_due = plan_next_due(r, last, p->opts->now);
+	res->next_due = next_due(p, ri, last);
 	if (it->plan.record == PLAN_RECORD_NOW && !p->opts->dry_run) {
 		if (state_set(p->state, it->path, p->opts->now) == -1)
 			goto nomem2;
@@ -559,9 +581,8 @@ finish_due(struct pass *p, struct item *its, size_t n)
 		if (p->opts->dry_run)
 			continue;
 		res->last = p->opts->now;
-		res->next_due = plan_next_due(&p->conf->rules[res->rule],
-		    p->opts->now, p->opts->now);
-		log_info("%s: rotated (%s)", its[i].path, its[i].plan.why);
+		res->next_due = next_due(p, res->rule, p->opts->now);
+		log_debug("%s: rotated (%s)", its[i].path, its[i].plan.why);
 	}
 }
 
@@ -661,22 +682,22 @@ free_items(struct item *its, size_t n)
 	free(its);
 }
 
+/* The logs of one rule, globbed before anything of the pass moves. */
+struct ruleset {
+	struct item	*its;
+	size_t		 n;
+};
+
 static void
-run_rule(struct pass *p, size_t ri)
+run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 {
 	const struct log_rule *r = &p->conf->rules[ri];
-	struct item *its = NULL, tmp;
+	struct item tmp;
 	struct ids ids;
-	size_t n = 0, ndue = 0, i;
+	size_t ndue = 0, i;
 
-	if (expand(p, ri, &its, &n) == -1) {
-		p->nomem = true;
-		log_warnx("%s:%d: out of memory", r->file, r->line);
-		free_items(its, n);
-		return;
-	}
 	/* Plan all; the due ones move to the front, in glob order. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !p->nomem; i++)
 		if (plan_log(p, ri, &its[i])) {
 			tmp = its[ndue];
 			its[ndue++] = its[i];
@@ -696,7 +717,6 @@ run_rule(struct pass *p, size_t ri)
 			su_leave(&ids);
 	}
 	finish_due(p, its, ndue);
-	free_items(its, n);
 }
 
 int
@@ -706,11 +726,28 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	struct pass_report own = { 0 };
 	struct pass p = { .conf = conf, .state = state, .opts = opts,
 	    .rep = report != NULL ? report : &own, .euid = geteuid() };
+	struct ruleset *rs;
 	size_t i;
 	int rc;
 
+	if ((rs = calloc(conf->nrules + 1, sizeof(*rs))) == NULL)
+		return -1;
+	/*
+	 * Every pattern is globbed first, as logrotate reads them all
+	 * before rotating: a rule's rotation never changes what a later
+	 * rule matches.
+	 */
 	for (i = 0; i < conf->nrules && !p.nomem; i++)
-		run_rule(&p, i);
+		if (expand(&p, i, &rs[i].its, &rs[i].n) == -1) {
+			p.nomem = true;
+			log_warnx("%s:%d: out of memory", conf->rules[i].file,
+			    conf->rules[i].line);
+		}
+	for (i = 0; i < conf->nrules && !p.nomem; i++)
+		run_rule(&p, i, rs[i].its, rs[i].n);
+	for (i = 0; i < conf->nrules; i++)
+		free_items(rs[i].its, rs[i].n);
+	free(rs);
 	strmap_free(&p.claimed);
 	strmap_free(&p.dirmap);
 	free_dirs(&p);
