@@ -3,11 +3,11 @@
 # the exact apt-get command is printed and make stops.
 
 BUILD      ?= build
-MESON_OPTS ?=
+MESON_OPTS ?= --prefix=/usr
 PORT       ?= 5000
 
 # What building and testing need (logrotate: the differential suite's peer).
-DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev \
+DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
        zlib1g-dev libcriterion-dev logrotate
 # What `make bench` needs on top.
 BENCH_DEBS = wrk pigz nginx-light python3-flask

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/mond.h"
 
@@ -16,7 +17,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: mond [-v] [-c FILE]                  run the daemon (foreground)\n"
+	    "usage: mond [-v] [--now TIME] [-s STATE] [-c FILE]   run the daemon\n"
 	    "       mond -t|--check-config [-v] [-c FILE]\n"
 	    "       mond --once [-v] [--dry-run] [--now TIME] [-s STATE] [-c FILE]\n"
 	    "       mond --force-rotate [--dry-run] [--now TIME] [-s STATE] [-c FILE] [PATTERN...]\n"
@@ -104,10 +105,14 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((opts.dry_run || opts.has_now || opts.state_path) &&
-	    mode != MODE_ONCE && mode != MODE_FORCE) {
-		fprintf(stderr, "mond: --dry-run, --now and -s go with --once "
-		    "or --force-rotate\n");
+	/* The daemon takes --now (its clock starts there) and -s too. */
+	if (opts.dry_run && mode != MODE_ONCE && mode != MODE_FORCE) {
+		fprintf(stderr, "mond: --dry-run goes with --once or "
+		    "--force-rotate\n");
+		return EXIT_USAGE;
+	}
+	if ((opts.has_now || opts.state_path) && mode == MODE_CHECK) {
+		fprintf(stderr, "mond: --now and -s do not go with -t\n");
 		return EXIT_USAGE;
 	}
 	opts.patterns = argv;
@@ -119,8 +124,12 @@ main(int argc, char *argv[])
 		return mond_check_config(&opts);
 	case MODE_ONCE:
 		return mond_once(&opts, false);
-	case MODE_FORCE:
-		return mond_once(&opts, true);
+	case MODE_FORCE: {
+		/* Through the running daemon when there is one. */
+		int rc = control_cli_force(&opts);
+
+		return rc != -1 ? rc : mond_once(&opts, true);
+	}
 	case MODE_DAEMON:
 		break;
 	}

@@ -8,6 +8,7 @@
 #ifndef MOND_PASS_H
 #define MOND_PASS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -28,6 +29,11 @@ struct pass_opts {
 	char *const	*patterns;
 	size_t		 npatterns;
 	FILE		*out;		/* dry-run lines; NULL = nowhere */
+	/*
+	 * The daemon's stop request (SIGTERM): when non-NULL and true, the
+	 * pass finishes the log in hand and looks at no further log.
+	 */
+	const atomic_bool *cancel;
 };
 
 enum pass_outcome {
@@ -46,6 +52,8 @@ struct pass_result {
 	time_t		 last;		/* last rotation after the pass; 0 = none */
 	time_t		 next_due;	/* plan_next_due; (time_t)-1 = size only */
 	size_t		 rule;		/* index into conf->rules */
+	/* PASS_ROTATED: the log's new name (as plan->rotated); else NULL */
+	char		*rotated;
 };
 
 struct pass_report {

@@ -1,32 +1,61 @@
 /*
- * schedule.c: the daemon's loop. One libevent base carries the web front and
- * the signals (SIGTERM/SIGINT stop, SIGHUP reloads); the rotation timers and
- * the worker thread hang off the same struct daemon later. The loop itself
- * never blocks on a file: it only dispatches.
+ * schedule.c: the daemon's loop. One libevent base carries the web front,
+ * the control socket, the signals, the size triggers (watch.c) and one
+ * timer to the earliest next-due moment; the rotation work itself runs on
+ * the worker thread (worker.c). The loop never blocks on a file: it only
+ * queues passes and reads their reports back.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
+#include <event2/thread.h>
 
 #include "conf/conf.h"
 #include "daemon/applog.h"
+#include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/mond.h"
+#include "daemon/pass.h"
+#include "daemon/state.h"
+#include "daemon/watch.h"
+#include "daemon/worker.h"
 #include "web/http.h"
+
+/* The timer wakes at least this often to notice clock jumps and suspend. */
+#define RECHECK_SECS	60
+/* A log that failed, or is due but vetoed, is looked at again after this. */
+#define RETRY_SECS	300
 
 struct daemon {
 	const struct run_opts	*opts;
-	struct mond_conf	*conf;
+	struct mond_conf	*conf;		/* owned by the worker once it runs */
+	bool			 conf_owned;
 	struct event_base	*base;
 	struct applog		*applog;
 	struct http_server	*http;
+	struct control		*control;
+	struct worker		*worker;
+	struct watch		*watch;
+	int			 lockfd;
 	struct event		*ev_term;
 	struct event		*ev_int;
 	struct event		*ev_hup;
+	struct event		*ev_usr1;
+	struct event		*ev_timer;
+	bool			 usr1_queued;
+	time_t			 due;		/* earliest next-due; -1 none */
+	time_t			 armed_wall;	/* the clock when the timer was armed */
+	struct timespec		 armed_mono;
+	struct pass_report	 last;		/* the last full pass */
+	time_t			 last_now;
 };
 
 static bool
@@ -98,6 +127,208 @@ apply_web(struct daemon *d, const struct mond_conf *new)
 }
 
 static void
+mono_now(struct timespec *ts)
+{
+	if (clock_gettime(CLOCK_MONOTONIC, ts) == -1)
+		fatal("clock_gettime");
+}
+
+/* Sleeps until the earliest due moment, but never past RECHECK_SECS. */
+static void
+arm_timer(struct daemon *d)
+{
+	struct timeval tv = { RECHECK_SECS, 0 };
+	time_t now = worker_now(d->worker);
+
+	evtimer_del(d->ev_timer);
+	if (d->due == (time_t)-1)
+		return;
+	if (d->due - now < RECHECK_SECS)
+		tv.tv_sec = d->due > now ? d->due - now : 0;
+	d->armed_wall = now;
+	mono_now(&d->armed_mono);
+	if (evtimer_add(d->ev_timer, &tv) == -1)
+		log_warnx("cannot arm the rotation timer");
+}
+
+/*
+ * The timer: the wall clock decides, not the time slept. A pass runs when
+ * the due moment has passed, or when the wall clock moved by more than the
+ * monotonic one (suspend, a clock set): the planner then decides from the
+ * state, so nothing is skipped or done twice.
+ */
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct timespec mono;
+	time_t now = worker_now(d->worker), expect;
+
+	(void)fd; (void)what;
+	mono_now(&mono);
+	expect = d->armed_wall + (mono.tv_sec - d->armed_mono.tv_sec);
+	if (now >= d->due || now - expect > 2 || expect - now > 2) {
+		log_debug("timer: looking at the logs");
+		d->due = (time_t)-1;
+		worker_request_pass(d->worker);
+		return;
+	}
+	arm_timer(d);
+}
+
+/* The earliest moment a full report says something may become due. */
+static time_t
+earliest_due(const struct pass_report *rep, time_t now)
+{
+	time_t due = (time_t)-1, t;
+	size_t i;
+
+	for (i = 0; i < rep->nresults; i++) {
+		const struct pass_result *r = &rep->results[i];
+
+		if (r->outcome == PASS_FAILED)
+			t = now + RETRY_SECS;
+		else if (r->next_due == (time_t)-1)
+			continue;
+		else if (r->next_due <= now)
+			t = now + RETRY_SECS;	/* vetoed (minsize, minage) */
+		else
+			t = r->next_due;
+		if (due == (time_t)-1 || t < due)
+			due = t;
+	}
+	return due;
+}
+
+static void
+on_full_report(struct daemon *d, struct worker_job *job)
+{
+	pass_report_free(&d->last);
+	d->last = job->report;
+	memset(&job->report, 0, sizeof(job->report));
+	d->last_now = job->now;
+	if (d->watch != NULL &&
+	    watch_update(d->watch, worker_conf(d->worker), &d->last,
+	    job->now) == -1)
+		log_warn("size triggers");
+	d->due = earliest_due(&d->last, job->now);
+	arm_timer(d);
+}
+
+/* A job is back from the worker (or cancelled at exit, now == 0). */
+static void
+on_job_done(struct worker_job *job, void *arg)
+{
+	struct daemon *d = arg;
+	struct evhttp_request *req = job->req;
+
+	if (job->force && job->req == NULL && job->npatterns == 0)
+		d->usr1_queued = false;
+	if (req != NULL) {
+		if (job->now == 0)
+			control_reply_error(req, 503, "Service Unavailable",
+			    "mond is stopping");
+		else
+			control_reply_report(req, &job->report);
+	}
+	if (job->now != 0 && job->npatterns == 0)
+		on_full_report(d, job);
+	else if (job->now != 0)
+		worker_request_pass(d->worker);	/* refresh the whole picture */
+	worker_job_free(job);
+}
+
+static void
+on_trigger(void *arg)
+{
+	struct daemon *d = arg;
+
+	log_debug("size trigger: looking at the logs");
+	worker_request_pass(d->worker);
+}
+
+static int
+submit_forced(struct daemon *d, struct evhttp_request *req, char **pats,
+    size_t n)
+{
+	struct worker_job *job;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL) {
+		log_warn("calloc");
+		control_free_patterns(pats, n);
+		return -1;
+	}
+	job->force = true;
+	job->patterns = pats;
+	job->npatterns = n;
+	job->req = req;
+	worker_submit(d->worker, job);
+	return 0;
+}
+
+/* POST /rotate on the control socket: answered when the pass is done. */
+static void
+on_control_rotate(struct evhttp_request *req, char **pats, size_t n,
+    void *arg)
+{
+	struct daemon *d = arg;
+
+	if (n == 0) {
+		control_free_patterns(pats, n);
+		pats = NULL;
+	}
+	if (submit_forced(d, req, pats, n) == -1)
+		control_reply_error(req, 500, "Internal Server Error",
+		    strerror(ENOMEM));
+}
+
+static void
+json_str(struct evbuffer *b, const char *s)
+{
+	evbuffer_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			evbuffer_add_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			evbuffer_add_printf(b, "\\u%04x", c);
+		else
+			evbuffer_add(b, s, 1);
+	}
+	evbuffer_add(b, "\"", 1);
+}
+
+/* GET /status.json: what the last full pass saw, one object per log. */
+static void
+on_control_status(struct evbuffer *b, void *arg)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	evbuffer_add_printf(b, "{\"now\":%lld,\"logs\":[",
+	    (long long)worker_now(d->worker));
+	for (i = 0; i < d->last.nresults; i++) {
+		const struct pass_result *r = &d->last.results[i];
+
+		evbuffer_add_printf(b, "%s\n{\"path\":", i ? "," : "");
+		json_str(b, r->path);
+		evbuffer_add_printf(b, ",\"size\":%lld,\"threshold\":%lld,"
+		    "\"last\":%lld,\"next_due\":%lld,\"outcome\":\"%s\","
+		    "\"error\":", (long long)r->size,
+		    d->watch ? watch_threshold(d->watch, r->path) : -1LL,
+		    (long long)r->last, (long long)r->next_due,
+		    pass_outcome_name(r->outcome));
+		if (r->outcome == PASS_FAILED)
+			json_str(b, r->why);
+		else
+			evbuffer_add(b, "null", 4);
+		evbuffer_add(b, "}", 1);
+	}
+	evbuffer_add_printf(b, "]}\n");
+}
+
+static void
 on_stop(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -107,12 +338,27 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(d->base, NULL);
 }
 
+/* SIGUSR1: force-rotate everything (merged while one is waiting). */
+static void
+on_usr1(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)sig; (void)what;
+	if (d->usr1_queued)
+		return;
+	log_info("SIGUSR1: rotating every log");
+	if (submit_forced(d, NULL, NULL, 0) == 0)
+		d->usr1_queued = true;
+}
+
 /* SIGHUP: the new config replaces the old only when all of it applies. */
 static void
 on_reload(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 	struct mond_conf *new;
+	struct watch *w;
 
 	(void)sig; (void)what;
 	if ((new = conf_load(d->opts->conf_path)) == NULL) {
@@ -120,15 +366,24 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		    d->opts->conf_path);
 		return;
 	}
-	if (apply_web(d, new) == -1) {
+	if ((w = watch_new(d->base, new, on_trigger, d)) == NULL ||
+	    apply_web(d, new) == -1) {
 		log_warnx("%s: reload not applied, keeping the running "
 		    "configuration", d->opts->conf_path);
+		watch_free(w);
 		conf_free(new);
 		return;
 	}
-	conf_free(d->conf);
+	if (!str_eq(new->control, d->conf->control) ||
+	    !str_eq(new->statefile, d->conf->statefile))
+		log_warnx("%s: control and statefile change at the next "
+		    "start only", d->opts->conf_path);
+	watch_free(d->watch);
+	d->watch = w;
+	worker_set_conf(d->worker, new);
 	d->conf = new;
 	log_info("%s: configuration reloaded", d->opts->conf_path);
+	worker_request_pass(d->worker);
 }
 
 static int
@@ -146,42 +401,110 @@ add_signal(struct daemon *d, struct event **ev, int sig,
 static void
 daemon_free(struct daemon *d)
 {
-	if (d->ev_hup != NULL)
-		event_free(d->ev_hup);
-	if (d->ev_int != NULL)
-		event_free(d->ev_int);
-	if (d->ev_term != NULL)
-		event_free(d->ev_term);
+	struct event **evs[] = { &d->ev_hup, &d->ev_int, &d->ev_term,
+	    &d->ev_usr1, &d->ev_timer };
+	size_t i;
+
+	/* First: pending control replies still need the control server. */
+	worker_stop(d->worker);
+	watch_free(d->watch);
+	for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (*evs[i] != NULL)
+			event_free(*evs[i]);
+	control_stop(d->control);
 	http_stop(d->http);
 	if (d->base != NULL)
 		event_base_free(d->base);
+	if (d->lockfd != -1)
+		state_unlock(d->lockfd);
+	pass_report_free(&d->last);
 	log_set_applog(NULL);
 	applog_close(d->applog);
-	conf_free(d->conf);
+	if (d->conf_owned)
+		conf_free(d->conf);
+}
+
+/* The lock for the daemon's whole life, and the state it guards. */
+static int
+take_state(struct daemon *d, struct state **st, const char **path)
+{
+	*path = d->opts->state_path ? d->opts->state_path : d->conf->statefile;
+	if ((d->lockfd = state_lock(*path, 0)) == -1) {
+		if (errno == EWOULDBLOCK) {
+			log_warnx("%s: another mond holds the lock", *path);
+			return EXIT_LOCKED;
+		}
+		log_warn("%s.lock", *path);
+		return EXIT_ERROR;
+	}
+	if ((*st = state_load(*path)) == NULL) {
+		log_warn("%s", *path);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static int
+start_rotation(struct daemon *d)
+{
+	struct control_ops ops = { on_control_rotate, on_control_status, d };
+	struct state *st;
+	const char *statepath;
+	time_t offset = 0;
+	int rc;
+
+	if ((rc = take_state(d, &st, &statepath)) != EXIT_OK)
+		return rc;
+	if (d->opts->has_now)
+		offset = d->opts->now - time(NULL);
+	if ((d->control = control_start(d->base, d->conf->control,
+	    &ops)) == NULL) {
+		state_free(st);
+		return EXIT_ERROR;
+	}
+	d->worker = worker_start(d->base, d->conf, st, statepath, offset,
+	    on_job_done, d);
+	if (d->worker == NULL) {
+		state_free(st);
+		return EXIT_ERROR;
+	}
+	d->conf_owned = false;
+	if ((d->watch = watch_new(d->base, d->conf, on_trigger, d)) == NULL)
+		return EXIT_ERROR;
+	return EXIT_OK;
 }
 
 int
 mond_daemon(const struct run_opts *opts)
 {
-	struct daemon d = { .opts = opts };
+	struct daemon d = { .opts = opts, .lockfd = -1, .due = (time_t)-1 };
 	int rc = EXIT_ERROR;
 
 	if ((d.conf = conf_load(opts->conf_path)) == NULL)
 		return EXIT_ERROR;
+	d.conf_owned = true;
 	if ((d.applog = open_applog(&d.conf->applog)) == NULL)
 		goto done;
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		log_warn("signal SIGPIPE");
 		goto done;
 	}
-	if ((d.base = event_base_new()) == NULL) {
+	/* The worker wakes the loop from its thread with event_active(). */
+	if (evthread_use_pthreads() == -1 ||
+	    (d.base = event_base_new()) == NULL) {
 		log_warnx("event_base_new failed");
 		goto done;
 	}
 	if (add_signal(&d, &d.ev_term, SIGTERM, on_stop) == -1 ||
 	    add_signal(&d, &d.ev_int, SIGINT, on_stop) == -1 ||
-	    add_signal(&d, &d.ev_hup, SIGHUP, on_reload) == -1)
+	    add_signal(&d, &d.ev_hup, SIGHUP, on_reload) == -1 ||
+	    add_signal(&d, &d.ev_usr1, SIGUSR1, on_usr1) == -1)
 		goto done;
+	if ((d.ev_timer = evtimer_new(d.base, on_timer, &d)) == NULL)
+		goto done;
+	if ((rc = start_rotation(&d)) != EXIT_OK)
+		goto done;
+	rc = EXIT_ERROR;
 	if ((d.http = http_start(d.base, &d.conf->http, d.applog)) == NULL)
 		goto done;
 	/*
@@ -189,6 +512,7 @@ mond_daemon(const struct run_opts *opts)
 	 * does, with nothing but what the page and the rotations write.
 	 */
 	log_set_applog(d.applog);
+	worker_request_pass(d.worker);
 	if (event_base_dispatch(d.base) == -1) {
 		log_warnx("event_base_dispatch failed");
 		goto done;

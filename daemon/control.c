@@ -1,0 +1,525 @@
+/*
+ * control.c: the control socket, server and client. The server creates the
+ * AF_UNIX socket safely (0600 from birth, never unlinking anything but a
+ * stale socket), checks each peer's uid with SO_PEERCRED before any route
+ * runs, and turns requests into calls to the scheduler. It never rotates,
+ * never blocks the loop, and is never bound to TCP.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/queue.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "conf/conf.h"
+#include "daemon/control.h"
+#include "daemon/log.h"
+#include "daemon/pass.h"
+
+#define MAX_PATTERNS	64
+
+struct control {
+	struct evhttp	*http;
+	char		*path;
+	struct control_ops ops;
+};
+
+void
+control_free_patterns(char **patterns, size_t n)
+{
+	size_t i;
+
+	if (patterns == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(patterns[i]);
+	free(patterns);
+}
+
+static int
+fill_sun(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+/* Only root and the daemon's own uid may talk to it. */
+static int
+peer_allowed(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	evutil_socket_t fd;
+
+	if (evcon == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
+	    (fd = bufferevent_getfd(bev)) == -1)
+		return 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("control: SO_PEERCRED");
+		return 0;
+	}
+	return cred.uid == 0 || cred.uid == geteuid();
+}
+
+void
+control_reply_error(struct evhttp_request *req, int code, const char *reason,
+    const char *msg)
+{
+	struct evbuffer *body = evhttp_request_get_output_buffer(req);
+
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=utf-8");
+	evbuffer_add_printf(body, "%s\n", msg);
+	evhttp_send_reply(req, code, reason, NULL);
+}
+
+void
+control_reply_report(struct evhttp_request *req, const struct pass_report *rep)
+{
+	struct evbuffer *body = evhttp_request_get_output_buffer(req);
+	const struct pass_result *r;
+	char nfailed[24];
+	size_t i;
+
+	for (i = 0; rep != NULL && i < rep->nresults; i++) {
+		r = &rep->results[i];
+		switch (r->outcome) {
+		case PASS_ROTATED:
+			evbuffer_add_printf(body, "rotated %s\n", r->path);
+			break;
+		case PASS_FAILED:
+			evbuffer_add_printf(body, "failed %s: %s\n", r->path,
+			    r->why);
+			break;
+		default:
+			evbuffer_add_printf(body, "skipped %s: %s\n", r->path,
+			    r->why[0] != '\0' ? r->why : "not due");
+			break;
+		}
+	}
+	snprintf(nfailed, sizeof(nfailed), "%zu", rep ? rep->nfailed : 0);
+	evbuffer_add_printf(body, "%s failed\n", nfailed);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "X-Mond-Failed", nfailed);
+	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+}
+
+/* The ?log=PATTERN values, decoded; NULL (errno) when there are too many. */
+static char **
+query_patterns(struct evhttp_request *req, size_t *n)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	struct evkeyvalq kv;
+	struct evkeyval *e;
+	char **pats;
+
+	*n = 0;
+	if ((pats = calloc(MAX_PATTERNS + 1, sizeof(*pats))) == NULL)
+		return NULL;
+	if (query == NULL)
+		return pats;
+	TAILQ_INIT(&kv);
+	if (evhttp_parse_query_str(query, &kv) == -1) {
+		free(pats);
+		errno = EINVAL;
+		return NULL;
+	}
+	TAILQ_FOREACH(e, &kv, next) {
+		if (strcmp(e->key, "log") != 0)
+			continue;
+		if (*n == MAX_PATTERNS || (pats[*n] = strdup(e->value)) == NULL) {
+			evhttp_clear_headers(&kv);
+			control_free_patterns(pats, *n);
+			errno = E2BIG;
+			return NULL;
+		}
+		(*n)++;
+	}
+	evhttp_clear_headers(&kv);
+	return pats;
+}
+
+static void
+rotate_cb(struct evhttp_request *req, void *arg)
+{
+	struct control *ctl = arg;
+	char **pats;
+	size_t n;
+
+	if (!peer_allowed(req)) {
+		control_reply_error(req, 403, "Forbidden", "forbidden");
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "POST");
+		control_reply_error(req, HTTP_BADMETHOD, "Method Not Allowed",
+		    "POST only");
+		return;
+	}
+	if ((pats = query_patterns(req, &n)) == NULL) {
+		control_reply_error(req, HTTP_BADREQUEST, "Bad Request",
+		    strerror(errno));
+		return;
+	}
+	ctl->ops.rotate(req, pats, n, ctl->ops.arg);
+}
+
+static void
+status_cb(struct evhttp_request *req, void *arg)
+{
+	struct control *ctl = arg;
+
+	if (!peer_allowed(req)) {
+		control_reply_error(req, 403, "Forbidden", "forbidden");
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET");
+		control_reply_error(req, HTTP_BADMETHOD, "Method Not Allowed",
+		    "GET only");
+		return;
+	}
+	ctl->ops.status(evhttp_request_get_output_buffer(req), ctl->ops.arg);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json");
+	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+}
+
+static void
+other_cb(struct evhttp_request *req, void *arg)
+{
+	(void)arg;
+	if (!peer_allowed(req)) {
+		control_reply_error(req, 403, "Forbidden", "forbidden");
+		return;
+	}
+	control_reply_error(req, HTTP_NOTFOUND, "Not Found", "not found");
+}
+
+/*
+ * Clears PATH for a new socket: nothing there, or a stale socket (no one
+ * accepts on it) which is removed. A live socket or any other file stays
+ * and is an error.
+ */
+static int
+clear_stale(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	if (rc == 0) {
+		errno = EADDRINUSE;
+		return -1;
+	}
+	return unlink(path);
+}
+
+/* A listening socket at PATH with mode 0600 from the moment it exists. */
+static int
+listen_unix(const char *path)
+{
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd, rc;
+
+	if (fill_sun(&sun, path) == -1 || clear_stale(path, &sun) == -1)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1)
+		return -1;
+	old = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (rc == -1 || chmod(path, 0600) == -1 || listen(fd, 64) == -1) {
+		rc = errno;
+		if (rc != EADDRINUSE)
+			unlink(path);
+		close(fd);
+		errno = rc;
+		return -1;
+	}
+	return fd;
+}
+
+struct control *
+control_start(struct event_base *base, const char *path,
+    const struct control_ops *ops)
+{
+	struct control *ctl;
+	int fd = -1;
+
+	if ((ctl = calloc(1, sizeof(*ctl))) == NULL ||
+	    (ctl->path = strdup(path)) == NULL) {
+		log_warn("control: calloc");
+		free(ctl);
+		return NULL;
+	}
+	ctl->ops = *ops;
+	if ((fd = listen_unix(path)) == -1) {
+		log_warn("control socket %s", path);
+		free(ctl->path);
+		free(ctl);
+		return NULL;
+	}
+	if ((ctl->http = evhttp_new(base)) == NULL) {
+		log_warnx("control: evhttp_new failed");
+		goto fail;
+	}
+	evhttp_set_allowed_methods(ctl->http, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE);
+	evhttp_set_max_headers_size(ctl->http, 8192);
+	evhttp_set_max_body_size(ctl->http, 0);
+	evhttp_set_timeout(ctl->http, 30);
+	if (evhttp_set_cb(ctl->http, "/rotate", rotate_cb, ctl) != 0 ||
+	    evhttp_set_cb(ctl->http, "/status.json", status_cb, ctl) != 0) {
+		log_warnx("control: cannot route");
+		goto fail;
+	}
+	evhttp_set_gencb(ctl->http, other_cb, ctl);
+	if (evhttp_accept_socket_with_handle(ctl->http, fd) == NULL) {
+		log_warnx("control: cannot serve %s", path);
+		goto fail;
+	}
+	log_info("control socket %s", path);
+	return ctl;
+fail:
+	close(fd);
+	unlink(path);
+	if (ctl->http != NULL)
+		evhttp_free(ctl->http);
+	free(ctl->path);
+	free(ctl);
+	return NULL;
+}
+
+void
+control_stop(struct control *ctl)
+{
+	if (ctl == NULL)
+		return;
+	evhttp_free(ctl->http);
+	if (unlink(ctl->path) == -1 && errno != ENOENT)
+		log_warn("%s: unlink", ctl->path);
+	free(ctl->path);
+	free(ctl);
+}
+
+/* ---- client ---- */
+
+static int
+append_encoded(char *buf, size_t size, size_t *off, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (*off + 4 >= size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
+			buf[(*off)++] = (char)c;
+		else {
+			buf[(*off)++] = '%';
+			buf[(*off)++] = hex[c >> 4];
+			buf[(*off)++] = hex[c & 15];
+		}
+	}
+	buf[*off] = '\0';
+	return 0;
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads until EOF into a malloc'd NUL-terminated buffer. */
+static char *
+read_all(int fd)
+{
+	char *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		if ((n = read(fd, buf + len, cap - len - 1)) == -1) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int
+send_rotate(int fd, char *const *patterns, size_t n)
+{
+	char req[8192];
+	size_t off, i;
+
+	off = (size_t)snprintf(req, sizeof(req), "POST /rotate");
+	for (i = 0; i < n; i++) {
+		req[off++] = i == 0 ? '?' : '&';
+		memcpy(req + off, "log=", 4);
+		off += 4;
+		if (append_encoded(req, sizeof(req) - 64, &off, patterns[i]) == -1)
+			return -1;
+	}
+	off += (size_t)snprintf(req + off, sizeof(req) - off,
+	    " HTTP/1.0\r\nHost: mond\r\nContent-Length: 0\r\n\r\n");
+	return write_all(fd, req, off);
+}
+
+/* Prints RESP's body to OUT and reads X-Mond-Failed; -1 when not a 200. */
+static int
+read_report(const char *path, const char *resp, FILE *out, int *failed)
+{
+	const char *body, *h;
+	int code;
+
+	if (sscanf(resp, "HTTP/1.%*d %d", &code) != 1 ||
+	    (body = strstr(resp, "\r\n\r\n")) == NULL) {
+		fprintf(stderr, "mond: %s: bad answer from the daemon\n", path);
+		errno = EPROTO;
+		return -1;
+	}
+	body += 4;
+	if (code != 200) {
+		fprintf(stderr, "mond: %s: the daemon answered %d: %s", path,
+		    code, body);
+		errno = code == 403 ? EPERM : EPROTO;
+		return -1;
+	}
+	*failed = 0;
+	if ((h = strcasestr(resp, "\r\nX-Mond-Failed:")) != NULL && h < body)
+		*failed = atoi(h + strlen("\r\nX-Mond-Failed:"));
+	fputs(body, out);
+	fflush(out);
+	return 0;
+}
+
+int
+control_force_rotate(const struct mond_conf *conf, char *const *patterns,
+    size_t n, FILE *out, int *failed)
+{
+	struct sockaddr_un sun;
+	char *resp;
+	int fd, rc, saved;
+
+	if (fill_sun(&sun, conf->control) == -1) {
+		fprintf(stderr, "mond: %s: %s\n", conf->control, strerror(errno));
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		fprintf(stderr, "mond: socket: %s\n", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		saved = errno;
+		close(fd);
+		if (saved != ENOENT && saved != ECONNREFUSED)
+			fprintf(stderr, "mond: %s: %s\n", conf->control,
+			    strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (send_rotate(fd, patterns, n) == -1 ||
+	    (resp = read_all(fd)) == NULL) {
+		saved = errno;
+		fprintf(stderr, "mond: %s: %s\n", conf->control, strerror(saved));
+		close(fd);
+		errno = saved == ENOENT || saved == ECONNREFUSED ? EIO : saved;
+		return -1;
+	}
+	close(fd);
+	rc = read_report(conf->control, resp, out, failed);
+	free(resp);
+	return rc;
+}
+
+int
+control_cli_force(const struct run_opts *opts)
+{
+	struct mond_conf *conf;
+	int failed = 0, rc;
+
+	/* Dry runs, another clock or another state file stay in process. */
+	if (opts->dry_run || opts->has_now || opts->state_path != NULL)
+		return -1;
+	if ((conf = conf_load(opts->conf_path)) == NULL)
+		return EXIT_ERROR;
+	rc = control_force_rotate(conf, opts->patterns, opts->npatterns,
+	    stdout, &failed);
+	if (rc == -1 && (errno == ENOENT || errno == ECONNREFUSED))
+		rc = -1;
+	else if (rc == -1)
+		rc = EXIT_ERROR;
+	else
+		rc = failed > 0 ? EXIT_ERROR : EXIT_OK;
+	conf_free(conf);
+	return rc;
+}

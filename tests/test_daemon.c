@@ -1,0 +1,586 @@
+/*
+ * test_daemon.c: the real mond daemon keeping logs within their rules:
+ * size triggers, the next-due timer (its clock moved with --now), reloads,
+ * the control socket and --force-rotate, signals during a long compression,
+ * and the web front answering while the worker rotates. Each test has its
+ * own directory, port, state file and socket.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+static char *dir;
+static char *conf_path;
+static char *mon_log;
+static char *sock_path;
+static struct tu_daemon daemon_;
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	conf_path = tu_path(dir, "mond.conf");
+	mon_log = tu_path(dir, "mon.log");
+	sock_path = tu_path(dir, "mond.sock");
+}
+
+static void
+teardown(void)
+{
+	tu_daemon_kill(&daemon_);
+	tu_rmtree(dir);
+	free(sock_path);
+	free(mon_log);
+	free(conf_path);
+	free(dir);
+}
+
+TestSuite(daemon, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The test's config: its own state, socket, port and mon.log, then STANZAS. */
+static void
+write_conf(const char *stanzas)
+{
+	char *text;
+
+	cr_assert(asprintf(&text,
+	    "statefile = \"%s/status\"\n"
+	    "control = \"%s\"\n"
+	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n}\n"
+	    "applog {\n    path = \"%s\"\n}\n%s", dir, sock_path, mon_log,
+	    stanzas) != -1);
+	tu_write_file(conf_path, text);
+	free(text);
+}
+
+static void
+start(const char *const extra[])
+{
+	if (tu_daemon_start(&daemon_, conf_path, extra) != 0) {
+		char *err = tu_daemon_stderr(&daemon_);
+
+		cr_assert_fail("mond did not start: %s", err);
+	}
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits up to SECS for PATH to exist; returns the seconds it took or -1. */
+static double
+wait_for(const char *path, double secs)
+{
+	double t0 = now_s();
+
+	while (now_s() - t0 < secs) {
+		if (tu_exists(path))
+			return now_s() - t0;
+		usleep(20000);
+	}
+	return -1;
+}
+
+/* Waits up to SECS for the daemon's stderr to contain NEEDLE. */
+static bool
+wait_stderr(const char *needle, double secs)
+{
+	double t0 = now_s();
+
+	while (now_s() - t0 < secs) {
+		char *err = tu_daemon_stderr(&daemon_);
+		bool found = strstr(err, needle) != NULL;
+
+		free(err);
+		if (found)
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+static void
+append(const char *path, size_t n)
+{
+	FILE *fp = fopen(path, "a");
+	size_t i;
+
+	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+	for (i = 0; i < n; i++)
+		fputc("abcdefghijklmnopqrstuvwxyz\n"[i % 27], fp);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+/* Raw HTTP over the control socket; NULL when connect fails (errno). */
+static char *
+unix_http(const char *path, const char *request)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char *buf;
+	size_t len = 0, cap = 65536;
+	ssize_t n;
+	int fd;
+
+	strncpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (write(fd, request, strlen(request)) == -1) {
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(cap);
+	while (buf != NULL && (n = read(fd, buf + len, cap - len - 1)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (buf != NULL)
+		buf[len] = '\0';
+	return buf;
+}
+
+Test(daemon, a_log_crossing_size_is_rotated_within_two_seconds)
+{
+	char *log = tu_path(dir, "app.log"), *rot = tu_path(dir, "app.log.1");
+	char *stanza;
+	double took;
+
+	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n size = 4k\n"
+	    " rotate = 2\n create = yes\n}\n", dir) != -1);
+	write_conf(stanza);
+	tu_write_file(log, "start\n");
+	start(NULL);
+	usleep(300000);
+	cr_assert_not(tu_exists(rot), "rotated before crossing its size");
+	append(log, 5000);
+	took = wait_for(rot, 2.0);
+	cr_assert_geq(took, 0, "app.log crossed 4k but was not rotated in 2 s");
+	cr_assert(wait_stderr("rotated ", 2.0));
+	cr_assert_geq(tu_count_lines(mon_log, "INFO - rotated "), 1,
+	    "no INFO rotated line in mon.log");
+	cr_assert(tu_exists(log), "create = yes left no new log");
+	free(stanza);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, a_new_file_matching_a_pattern_is_picked_up)
+{
+	char *log = tu_path(dir, "late.log"), *rot = tu_path(dir, "late.log.1");
+	char *stanza, *big;
+
+	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n size = 1k\n"
+	    " missingok = yes\n rotate = 1\n}\n", dir) != -1);
+	write_conf(stanza);
+	start(NULL);
+	big = calloc(1, 3000);
+	memset(big, 'x', 2999);
+	tu_write_file(log, big);
+	cr_assert_geq(wait_for(rot, 2.0), 0, "a new oversized log was not "
+	    "rotated within 2 s");
+	free(big);
+	free(stanza);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, a_daily_log_rotates_when_the_daemons_clock_passes_midnight)
+{
+	char *log = tu_path(dir, "d.txt"), *rot = tu_path(dir, "d.txt.1");
+	char *stanza;
+	const char *extra[] = { "--now", "2026-03-10T23:59:57", NULL };
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n frequency = daily\n"
+	    " rotate = 3\n}\n", log) != -1);
+	write_conf(stanza);
+	tu_write_file(log, "a line\n");
+	start(extra);
+	usleep(1000000);
+	cr_assert_not(tu_exists(rot), "rotated before midnight");
+	cr_assert_geq(wait_for(rot, 8.0), 0, "not rotated after midnight "
+	    "(the daemon's clock started 3 s before it)");
+	free(stanza);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, a_good_reload_applies_the_new_rule)
+{
+	char *log = tu_path(dir, "r.log"), *rot = tu_path(dir, "r.log.1");
+	char *s1, *s2;
+
+	cr_assert(asprintf(&s1, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
+	cr_assert(asprintf(&s2, "log \"%s\" {\n size = 2k\n rotate = 1\n}\n", log) != -1);
+	write_conf(s1);
+	tu_write_file(log, "x\n");
+	start(NULL);
+	append(log, 3000);
+	usleep(800000);
+	cr_assert_not(tu_exists(rot), "rotated under the 1M rule");
+	write_conf(s2);
+	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	cr_assert(wait_stderr("configuration reloaded", 5.0));
+	cr_assert_geq(wait_for(rot, 2.0), 0, "the reloaded 2k rule did not "
+	    "rotate a 3k log");
+	free(s2);
+	free(s1);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, a_broken_reload_keeps_the_old_rules_serving_and_rotating)
+{
+	char *log = tu_path(dir, "b.log"), *rot = tu_path(dir, "b.log.1");
+	char *s1, *resp;
+
+	cr_assert(asprintf(&s1, "log \"%s\" {\n size = 2k\n rotate = 1\n}\n", log) != -1);
+	write_conf(s1);
+	tu_write_file(log, "x\n");
+	start(NULL);
+	tu_write_file(conf_path, "log \"/x\" {\n no_such_option = 1\n}\n");
+	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	cr_assert(wait_stderr("reload failed", 5.0));
+	cr_assert_geq(tu_count_lines(mon_log, "ERROR - "), 1,
+	    "no ERROR line in mon.log for the failed reload");
+	resp = tu_http_raw(daemon_.port, "GET / HTTP/1.0\r\n\r\n", 5000);
+	cr_assert_eq(tu_http_status(resp), 200);
+	append(log, 3000);
+	cr_assert_geq(wait_for(rot, 2.0), 0, "the old rules stopped rotating");
+	free(resp);
+	free(s1);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, force_rotate_goes_through_the_running_daemon)
+{
+	char *log = tu_path(dir, "f.log"), *rot = tu_path(dir, "f.log.1");
+	char *stanza, *want;
+	struct tu_run r;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
+	    " create = yes\n}\n", log) != -1);
+	write_conf(stanza);
+	tu_write_file(log, "some text\n");
+	start(NULL);
+	{
+		const char *argv[] = { "-c", conf_path, "--force-rotate", log,
+		    NULL };
+
+		r = tu_run_mond(argv);
+	}
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_assert(asprintf(&want, "rotated %s\n", log) != -1);
+	cr_assert_not_null(strstr(r.out, want), "report: %s", r.out);
+	cr_assert_not_null(strstr(r.out, "0 failed"), "report: %s", r.out);
+	cr_assert(tu_exists(rot));
+	/* The daemon did it: its mon.log says so. */
+	cr_assert_geq(tu_count_lines(mon_log, "INFO - rotated "), 1);
+	tu_run_free(&r);
+	free(want);
+	free(stanza);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, force_rotate_reports_failures_and_exits_one)
+{
+	char *log = tu_path(dir, "gone.log");
+	char *stanza;
+	struct tu_run r;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
+	write_conf(stanza);
+	start(NULL);
+	{
+		const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+
+		r = tu_run_mond(argv);
+	}
+	cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.out);
+	cr_assert_not_null(strstr(r.out, "failed "), "report: %s", r.out);
+	cr_assert_not_null(strstr(r.out, "1 failed"), "report: %s", r.out);
+	tu_run_free(&r);
+	free(stanza);
+	free(log);
+}
+
+Test(daemon, force_rotate_without_a_daemon_rotates_in_process)
+{
+	char *log = tu_path(dir, "n.log"), *rot = tu_path(dir, "n.log.1");
+	char *stanza;
+	struct tu_run r;
+	const char *argv[] = { "-c", NULL, "--force-rotate", NULL };
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
+	write_conf(stanza);
+	tu_write_file(log, "text\n");
+	argv[1] = conf_path;
+	r = tu_run_mond(argv);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_assert(tu_exists(rot));
+	cr_assert_null(strstr(r.out, "0 failed"), "a daemon answered?");
+	cr_assert_not(tu_exists(sock_path));
+	tu_run_free(&r);
+	free(stanza);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, once_while_the_daemon_runs_exits_three)
+{
+	struct tu_run r;
+	const char *argv[] = { "-c", NULL, "--once", NULL };
+
+	write_conf("");
+	start(NULL);
+	argv[1] = conf_path;
+	r = tu_run_mond(argv);
+	cr_assert_eq(r.status, 3, "exit %d: %s", r.status, r.err);
+	tu_run_free(&r);
+}
+
+Test(daemon, sigusr1_force_rotates_everything)
+{
+	char *a = tu_path(dir, "u1.log"), *b = tu_path(dir, "u2.log");
+	char *ra = tu_path(dir, "u1.log.1"), *rb = tu_path(dir, "u2.log.1");
+	char *stanza;
+
+	cr_assert(asprintf(&stanza, "log \"%s/u*.log\" {\n size = 1M\n rotate = 1\n}\n",
+	    dir) != -1);
+	write_conf(stanza);
+	tu_write_file(a, "a\n");
+	tu_write_file(b, "b\n");
+	start(NULL);
+	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
+	cr_assert_geq(wait_for(ra, 3.0), 0);
+	cr_assert_geq(wait_for(rb, 3.0), 0);
+	free(stanza);
+	free(rb);
+	free(ra);
+	free(b);
+	free(a);
+}
+
+Test(daemon, the_control_socket_is_0600_and_serves_status_json)
+{
+	char *log = tu_path(dir, "s.log"), *stanza, *resp, *want;
+	struct stat st;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 10k\n}\n", log) != -1);
+	write_conf(stanza);
+	tu_write_file(log, "abc\n");
+	start(NULL);
+	cr_assert_eq(lstat(sock_path, &st), 0);
+	cr_assert(S_ISSOCK(st.st_mode));
+	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+	usleep(300000);
+	resp = unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n");
+	cr_assert_not_null(resp);
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert(asprintf(&want, "\"path\":\"%s\",\"size\":4,"
+	    "\"threshold\":10240", log) != -1);
+	cr_assert_not_null(strstr(resp, want), "%s", resp);
+	free(resp);
+	/* The TCP front has no such route and rotates nothing. */
+	resp = tu_http_raw(daemon_.port, "POST /rotate HTTP/1.0\r\n\r\n", 5000);
+	cr_assert_eq(tu_http_status(resp), 404, "%s", resp);
+	free(resp);
+	free(want);
+	free(stanza);
+	free(log);
+}
+
+Test(daemon, a_stale_socket_is_replaced_and_a_regular_file_is_not)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct tu_daemon other;
+
+	strncpy(sun.sun_path, sock_path, sizeof(sun.sun_path) - 1);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);	/* a socket file nobody listens on */
+	write_conf("");
+	start(NULL);
+	tu_daemon_signal_wait(&daemon_, SIGTERM);
+	cr_assert_not(tu_exists(sock_path), "the socket outlived the daemon");
+	tu_write_file(sock_path, "precious\n");
+	cr_assert_neq(tu_daemon_start(&other, conf_path, NULL), 0,
+	    "started over a regular file at the socket path");
+	cr_assert_str_eq(tu_read_file(sock_path, NULL), "precious\n");
+	tu_daemon_kill(&other);
+}
+
+Test(daemon, the_control_socket_refuses_a_non_root_peer)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root: setuid to nobody");
+	write_conf("");
+	start(NULL);
+	/* Open the way on purpose so that only SO_PEERCRED stands in it. */
+	cr_assert_eq(chmod(dir, 0755), 0);
+	if ((pid = fork()) == 0) {
+		char *resp;
+
+		if (setgid(65534) == -1 || setuid(65534) == -1)
+			_exit(10);
+		/* Mode 0600: nobody cannot even connect. */
+		resp = unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n");
+		if (resp != NULL || errno != EACCES)
+			_exit(11);
+		_exit(0);
+	}
+	cr_assert_gt(pid, 0);
+	waitpid(pid, &status, 0);
+	cr_assert_eq(WEXITSTATUS(status), 0, "child %d", WEXITSTATUS(status));
+	cr_assert_eq(chmod(sock_path, 0666), 0);
+	if ((pid = fork()) == 0) {
+		char *resp;
+
+		if (setgid(65534) == -1 || setuid(65534) == -1)
+			_exit(10);
+		resp = unix_http(sock_path, "POST /rotate HTTP/1.0\r\n\r\n");
+		if (resp == NULL)
+			_exit(12);
+		/* 403, or closed without an answer. */
+		_exit(resp[0] == '\0' || tu_http_status(resp) == 403 ? 0 : 13);
+	}
+	waitpid(pid, &status, 0);
+	cr_assert_eq(WEXITSTATUS(status), 0, "child %d", WEXITSTATUS(status));
+	cr_assert_eq(tu_count_lines(mon_log, "rotated"), 0);
+}
+
+/* MB megabytes of varied text lines, so that gzip has work to do. */
+static void
+write_big(const char *path, size_t mb)
+{
+	FILE *fp = fopen(path, "w");
+	unsigned long long x = 88172645463325252ULL;
+	size_t written = 0;
+
+	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+	while (written < mb * 1024 * 1024) {
+		int n;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = fprintf(fp, "2026-11-25 12:00:%02u host app[%llu]: request "
+		    "%llx served in %llu ms\n", (unsigned)(x % 60), x % 65536,
+		    x, x % 997);
+		cr_assert_gt(n, 0);
+		written += (size_t)n;
+	}
+	cr_assert_eq(fclose(fp), 0);
+}
+
+static off_t
+size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static void
+big_log_conf(const char *log)
+{
+	char *stanza;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1G\n rotate = 2\n"
+	    " compress = yes\n}\n", log) != -1);
+	write_conf(stanza);
+	free(stanza);
+}
+
+Test(daemon, sigterm_during_a_long_compression_exits_zero_leaving_no_partial_gz)
+{
+	char *log = tu_path(dir, "big.log"), *rot = tu_path(dir, "big.log.1");
+	char *gz = tu_path(dir, "big.log.1.gz"), *cmd;
+	off_t size;
+	double t0;
+	int status;
+
+	big_log_conf(log);
+	write_big(log, 200);
+	size = size_of(log);
+	start(NULL);
+	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
+	cr_assert_geq(wait_for(rot, 10.0), 0, "the big log was not rotated");
+	usleep(300000);
+	cr_assert_not(tu_exists(gz) && !tu_exists(rot),
+	    "compression already over: nothing to interrupt");
+	t0 = now_s();
+	status = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	cr_assert_eq(status, 0, "exit %d", status);
+	cr_assert_lt(now_s() - t0, 60.0, "took %.1f s to stop", now_s() - t0);
+	if (tu_exists(gz)) {
+		cr_assert(asprintf(&cmd, "gzip -t '%s'", gz) != -1);
+		cr_assert_eq(system(cmd), 0, "a broken .gz under its final name");
+		free(cmd);
+		cr_assert_not(tu_exists(rot), "both the .gz and its source");
+	} else
+		cr_assert_eq(size_of(rot), size, "the source is not intact");
+	free(gz);
+	free(rot);
+	free(log);
+}
+
+Test(daemon, the_web_front_answers_quickly_while_a_big_log_compresses)
+{
+	char *log = tu_path(dir, "big.log"), *rot = tu_path(dir, "big.log.1");
+	char *gz = tu_path(dir, "big.log.1.gz");
+	double worst = 0, t;
+	int samples = 0;
+
+	big_log_conf(log);
+	write_big(log, 200);
+	start(NULL);
+	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
+	cr_assert_geq(wait_for(rot, 10.0), 0, "the big log was not rotated");
+	while (tu_exists(rot) && samples < 200) {
+		char *resp;
+
+		t = now_s();
+		resp = tu_http_raw(daemon_.port, "GET / HTTP/1.0\r\n\r\n", 5000);
+		t = now_s() - t;
+		cr_assert_eq(tu_http_status(resp), 200);
+		free(resp);
+		if (t > worst)
+			worst = t;
+		samples++;
+		usleep(10000);
+	}
+	cr_assert_geq(samples, 3, "compression too quick to measure");
+	cr_assert_lt(worst, 0.100, "GET / took %.0f ms during compression "
+	    "(%d samples)", worst * 1000, samples);
+	cr_assert_geq(wait_for(gz, 60.0), 0);
+	free(gz);
+	free(rot);
+	free(log);
+}
