@@ -52,6 +52,7 @@ struct item {
 	struct plan	 plan;
 	size_t		 res;		/* index into the report */
 	bool		 ok;		/* no action failed so far */
+	bool		 stopped;	/* not started: the pass was cancelled */
 	char		 why[256];
 };
 
@@ -551,12 +552,22 @@ any_ok(const struct item *its, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (its[i].ok)
+		if (its[i].ok && !its[i].stopped)
 			return true;
 	return false;
 }
 
-/* The due logs ITS of rule R, in plan.h's phase order. */
+static bool
+cancelled(const struct pass *p)
+{
+	return p->opts->cancel != NULL && atomic_load(p->opts->cancel);
+}
+
+/*
+ * The due logs ITS of rule R, in plan.h's phase order. A cancel stops
+ * between logs; a sharedscripts rule runs its scripts around all of its
+ * logs, so it is finished as one unit.
+ */
 static void
 run_due(struct pass *p, const struct log_rule *r, struct item *its, size_t n)
 {
@@ -574,12 +585,17 @@ run_due(struct pass *p, const struct log_rule *r, struct item *its, size_t n)
 		for (i = 0; i < n; i++)
 			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_POST), false);
 	} else
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (cancelled(p)) {
+				its[i].stopped = true;
+				continue;
+			}
 			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE) |
 			    ROTATE_PHASE(PHASE_PRESCRIPT) |
 			    ROTATE_PHASE(PHASE_ROTATE) |
 			    ROTATE_PHASE(PHASE_POSTSCRIPT) |
 			    ROTATE_PHASE(PHASE_POST), false);
+		}
 	if (any_ok(its, n))
 		run_shared(p, r, its, n, PHASE_LAST);
 }
@@ -593,6 +609,11 @@ finish_due(struct pass *p, struct item *its, size_t n)
 
 	for (i = 0; i < n; i++) {
 		res = &p->rep->results[its[i].res];
+		if (its[i].stopped) {
+			set_outcome(p, its[i].res, PASS_SKIPPED,
+			    "not rotated: mond is stopping");
+			continue;
+		}
 		if (!its[i].ok) {
 			set_outcome(p, its[i].res, PASS_FAILED, its[i].why);
 			continue;
@@ -606,6 +627,9 @@ finish_due(struct pass *p, struct item *its, size_t n)
 		set_outcome(p, its[i].res, PASS_ROTATED, its[i].plan.why);
 		if (p->opts->dry_run)
 			continue;
+		if (its[i].plan.rotated != NULL &&
+		    (res->rotated = strdup(its[i].plan.rotated)) == NULL)
+			p->nomem = true;
 		res->last = p->opts->now;
 		res->next_due = next_due(p, res->rule, p->opts->now);
 		log_debug("%s: rotated (%s)", its[i].path, its[i].plan.why);
@@ -769,7 +793,7 @@ pass_run(const struct mond_conf *conf, struct state *state,
 			log_warnx("%s:%d: out of memory", conf->rules[i].file,
 			    conf->rules[i].line);
 		}
-	for (i = 0; i < conf->nrules && !p.nomem; i++)
+	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++)
 		run_rule(&p, i, rs[i].its, rs[i].n);
 	for (i = 0; i < conf->nrules; i++)
 		free_items(rs[i].its, rs[i].n);
@@ -791,8 +815,10 @@ pass_report_free(struct pass_report *report)
 
 	if (report == NULL)
 		return;
-	for (i = 0; i < report->nresults; i++)
+	for (i = 0; i < report->nresults; i++) {
 		free(report->results[i].path);
+		free(report->results[i].rotated);
+	}
 	free(report->results);
 	memset(report, 0, sizeof(*report));
 }

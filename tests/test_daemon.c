@@ -551,6 +551,36 @@ Test(daemon, sigterm_during_a_long_compression_exits_zero_leaving_no_partial_gz)
 	free(log);
 }
 
+Test(daemon, sigterm_stops_between_logs_and_leaves_the_next_one_alone)
+{
+	char *a = tu_path(dir, "a.log"), *a1 = tu_path(dir, "a.log.1");
+	char *b = tu_path(dir, "b.log"), *b1 = tu_path(dir, "b.log.1");
+	char *b1gz = tu_path(dir, "b.log.1.gz"), *stanza;
+	off_t bsize;
+	int status;
+
+	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n size = 1G\n"
+	    " rotate = 2\n compress = yes\n}\n", dir) != -1);
+	write_conf(stanza);
+	free(stanza);
+	write_big(a, 200);
+	write_big(b, 20);
+	bsize = size_of(b);
+	start(NULL);
+	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
+	cr_assert_geq(wait_for(a1, 10.0), 0, "a.log was not rotated");
+	status = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	cr_assert_eq(status, 0, "exit %d", status);
+	cr_assert_not(tu_exists(b1) || tu_exists(b1gz),
+	    "b.log was rotated after SIGTERM");
+	cr_assert_eq(size_of(b), bsize, "b.log changed");
+	free(b1gz);
+	free(b1);
+	free(b);
+	free(a1);
+	free(a);
+}
+
 Test(daemon, the_web_front_answers_quickly_while_a_big_log_compresses)
 {
 	char *log = tu_path(dir, "big.log"), *rot = tu_path(dir, "big.log.1");
