@@ -12,6 +12,6 @@ for b in "$here"/*.sh; do
 	[ "$(basename "$b")" = run-all.sh ] && continue
 	[ "$(basename "$b")" = lib.sh ] && continue
 	echo "== $(basename "$b" .sh)"
-	sh "$b" || { echo "!! $(basename "$b") failed"; rc=1; }
+	bash "$b" || { echo "!! $(basename "$b") failed"; rc=1; }
 done
 exit $rc

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/scale: one pattern matching 10,000 logs, run through mond --once and
+# bench/scale.sh: one pattern matching 10,000 logs, run through mond --once and
 # logrotate on identical trees and state files. Two passes are timed: one
 # with nothing due (the state says every log rotated today) and one that
 # rotates all of them (the state says two days ago). Prints the median of
@@ -8,13 +8,13 @@
 set -euo pipefail
 
 BUILD=${1:-build}
-MOND=$(realpath "$BUILD/mond")
+MOND=${MOND_BIN:-$(realpath "$BUILD/mond")}
 N=${N:-10000}
 REPS=${REPS:-5}
 LOGROTATE=${LOGROTATE:-/usr/sbin/logrotate}
 
-[ "$(id -u)" -eq 0 ] || { echo "bench/scale: run as root (logrotate insists on root-owned configs)" >&2; exit 1; }
-[ -x "$LOGROTATE" ] || { echo "bench/scale: $LOGROTATE missing (apt-get install logrotate)" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "bench/scale.sh: run as root (logrotate insists on root-owned configs)" >&2; exit 1; }
+[ -x "$LOGROTATE" ] || { echo "bench/scale.sh: $LOGROTATE missing (apt-get install logrotate)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/mond-scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -66,7 +66,7 @@ EOC
 seconds() {
 	local t0 t1
 	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || { echo "bench/scale: failed: $*" >&2; exit 1; }
+	"$@" >/dev/null 2>&1 || { echo "bench/scale.sh: failed: $*" >&2; exit 1; }
 	t1=$(date +%s.%N)
 	echo "$t1 - $t0" | bc -l
 }
@@ -101,8 +101,8 @@ pass() {
 # The rotate-all pass must really rotate: check once.
 tree mo; state mo "$past"; tree lr; configs
 run_mo
-[ -e "$work/mo/logs/app00000.log.1" ] || { echo "bench/scale: mond did not rotate" >&2; exit 1; }
+[ -e "$work/mo/logs/app00000.log.1" ] || { echo "bench/scale.sh: mond did not rotate" >&2; exit 1; }
 
-echo "bench/scale: $N logs, one pattern, median of $REPS runs ($(nproc) cores, $(uname -m))"
+echo "bench/scale.sh: $N logs, one pattern, median of $REPS runs ($(nproc) cores, $(uname -m))"
 pass nothing-due "$today"
 pass rotate-all "$past"
