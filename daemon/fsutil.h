@@ -19,6 +19,13 @@
  */
 #define FS_TMP_PREFIX	"."
 #define FS_TMP_SUFFIX	".mond-tmp"
+/*
+ * fs_create_swap's temporary, "." NAME ".mond-swap": after the exchange it
+ * holds the OLD log until it is moved on, so it is never deleted unless
+ * empty; a non-empty one becomes NAME ".mond-recovered[.N]".
+ */
+#define FS_SWAP_SUFFIX		".mond-swap"
+#define FS_RECOVERED_SUFFIX	".mond-recovered"
 
 /* Final attributes of a created file or directory; -1 ids mean "keep". */
 struct fs_attr {
@@ -66,9 +73,13 @@ int	fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
  * file is made under FS_TMP name with its final attributes, then swapped
  * in with renameat2(RENAME_EXCHANGE) and the old file moved on; where the
  * file system has no RENAME_EXCHANGE, by linkat(NAME, OLDNAME) and a rename
- * of the temporary over NAME. OLDNAME must not exist (EEXIST otherwise,
- * nothing moved). On failure NAME keeps the old file. Neither directory is
- * fsynced. FLAGS: FS_SWAP_LINK. Returns 0.
+ * of the temporary over NAME. The temporary is the FS_SWAP_SUFFIX name; an
+ * empty leftover there is replaced, a non-empty one fails with EEXIST.
+ * OLDNAME must not exist (EEXIST otherwise, nothing moved). On failure
+ * before the exchange NAME keeps the old file; if the move after the
+ * exchange fails, NAME is the new file and the old data stays under the
+ * swap name for fs_recover_swaps: nothing is unlinked that may hold a
+ * line. Neither directory is fsynced. FLAGS: FS_SWAP_LINK. Returns 0.
  */
 #define FS_SWAP_LINK	0x1	/* skip RENAME_EXCHANGE (tests, odd fs) */
 int	fs_create_swap(int dirfd, const char *name, int olddirfd,
@@ -77,11 +88,28 @@ int	fs_create_swap(int dirfd, const char *name, int olddirfd,
 /* "." NAME ".mond-tmp" into BUF; -1 with ENAMETOOLONG when it won't fit. */
 int	fs_tmpname(const char *name, char *buf, size_t size);
 
+/* "." NAME ".mond-swap" into BUF; -1 with ENAMETOOLONG when it won't fit. */
+int	fs_swapname(const char *name, char *buf, size_t size);
+
 /*
- * Removes the regular files named like mond temporaries in DIRFD. Returns
- * how many were removed, or -1 (errno) when the directory can't be read.
+ * Removes the regular files named like mond temporaries (FS_TMP_SUFFIX) in
+ * DIRFD: each is a partial copy whose source still exists, or an unused
+ * empty file. Swap files are not touched (fs_recover_swaps). Returns how
+ * many were removed, or -1 (errno) when the directory can't be read.
  */
 int	fs_clean_temps(int dirfd);
+
+/*
+ * Leftover fs_create_swap temporaries in DIRFD: an empty regular one is
+ * removed; anything else (it may be a log's only copy) is renamed, never
+ * replacing, to NAME ".mond-recovered" (or ".mond-recovered.N") and CB is
+ * called with (swap, recovered name, 0, ARG); when that fails CB gets
+ * (swap, NULL, errno, ARG) and the file stays. Returns how many were
+ * removed or recovered, or -1 (errno) when the directory can't be read.
+ */
+typedef void (*fs_recover_cb)(const char *swap, const char *to, int err,
+    void *arg);
+int	fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg);
 
 /*
  * Copies IN from offset IN_OFF to its end of file (until a read returns 0)

@@ -142,6 +142,20 @@ strmap_free(struct strmap *m)
 
 /* ---- directories ---- */
 
+/* fs_recover_swaps' report: a swap left by a crash held a log's data. */
+static void
+swap_report(const char *swap, const char *to, int err, void *arg)
+{
+	const char *dir = arg;
+
+	if (to != NULL)
+		log_warnx("%s/%s: left by an interrupted rotation with data in "
+		    "it; kept as %s/%s", dir, swap, dir, to);
+	else
+		log_warnx("%s/%s: left by an interrupted rotation, may hold "
+		    "a log's data; not removed: %s", dir, swap, strerror(err));
+}
+
 static int
 list_dir(struct pass *p, struct dir *d)
 {
@@ -157,6 +171,9 @@ list_dir(struct pass *p, struct dir *d)
 	/* Leftovers of a crashed mond go before anything is planned. */
 	if (!p->opts->dry_run && fs_clean_temps(fd) > 0)
 		log_info("%s: removed stale mond temporaries", d->path);
+	if (!p->opts->dry_run && fs_recover_swaps(fd, swap_report,
+	    d->path) == -1)
+		log_warn("%s: recovering interrupted rotations", d->path);
 	if ((dp = fdopendir(fd)) == NULL) {
 		close(fd);
 		return -1;

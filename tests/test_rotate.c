@@ -377,6 +377,30 @@ Test(once, never_overwrites_a_rotated_file, .init = init, .fini = fini)
 	cr_assert_str_eq(slurp(P(1, "a.log.1")), "older\n");
 }
 
+/*
+ * A crash between the exchange and the move on leaves the old log's data
+ * in the swap file: the next pass must keep it under a visible name and
+ * say so, and still remove an empty leftover.
+ */
+Test(once, interrupted_swap_is_recovered_not_deleted, .init = init,
+    .fini = fini)
+{
+	tu_write_file(P(0, ".a.log.mond-swap"), "old data\n");
+	tu_write_file(P(1, "a.log"), "");
+	tu_write_file(P(2, "a.log.mond-recovered"), "earlier\n");
+	tu_write_file(P(2, ".b.log.mond-swap"), "");
+	tu_write_file(P(2, "b.log"), "b\n");
+	write_conf("log \"@D/*.log\" {\n size = 100\n rotate = 2\n}\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_str_eq(slurp(P(0, "a.log.mond-recovered.1")), "old data\n");
+	cr_assert_str_eq(slurp(P(0, "a.log.mond-recovered")), "earlier\n");
+	cr_assert(!tu_exists(P(0, ".a.log.mond-swap")));
+	cr_assert(strstr(run.err, ".a.log.mond-swap") != NULL &&
+	    strstr(run.err, "a.log.mond-recovered.1") != NULL, "%s", run.err);
+	cr_assert(!tu_exists(P(0, ".b.log.mond-swap")), "empty swap not removed");
+	cr_assert_str_eq(slurp(P(0, "b.log")), "b\n");
+}
+
 Test(once, sharedscripts_run_once, .init = init, .fini = fini)
 {
 	tu_write_file(P(0, "a.log"), "a\n");
@@ -469,7 +493,7 @@ Test(safety, planted_temp_symlink_not_followed, .init = init, .fini = fini)
 	cr_assert_eq(chmod(P(0, "victim"), 0644), 0);
 	tu_write_file(P(1, "a.log"), "a\n");
 	/* fs_create_swap makes the new log under this name first. */
-	cr_assert_eq(symlink(P(0, "victim"), P(2, ".a.log.mond-tmp")), 0);
+	cr_assert_eq(symlink(P(0, "victim"), P(2, ".a.log.mond-swap")), 0);
 	write_conf("log \"@D/a.log\" {\n rotate = 1\n create = \"0600\"\n}\n");
 	cr_assert_eq(FORCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
 	cr_assert_str_eq(slurp(P(0, "victim")), "precious\n");
