@@ -315,6 +315,13 @@ check_rule(struct log_rule *r, cfg_t *sec)
 		errat(r->file, r->line, "log \"%s\": copytruncate and "
 		    "create = \"MODE...\" exclude each other (the log stays "
 		    "in place)", r->title);
+	/* Both end up inside a file name next to the log. */
+	if (r->dateformat != NULL && strchr(r->dateformat, '/') != NULL)
+		errat(r->file, r->line, "log \"%s\": dateformat must not "
+		    "contain \"/\"", r->title);
+	if (r->extension != NULL && strchr(r->extension, '/') != NULL)
+		errat(r->file, r->line, "log \"%s\": extension must not "
+		    "contain \"/\"", r->title);
 	if (r->minsize != SIZE_UNSET && r->maxsize != SIZE_UNSET &&
 	    r->minsize > r->maxsize)
 		errat(r->file, r->line, "log \"%s\": minsize is larger than "

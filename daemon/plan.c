@@ -533,6 +533,14 @@ build_actions(struct builder *b)
 	    r->title, NULL);
 }
 
+/* A name that is not one component of its directory: "/", ".", "..". */
+static bool
+bad_name(const char *name)
+{
+	return strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0;
+}
+
 static int
 plan_due(struct builder *b)
 {
@@ -570,10 +578,17 @@ plan_due(struct builder *b)
 		    b->r->start < 0 ? 1 : b->r->start, b->n.ext);
 	if (n == -1 || (b->p->rotated = join(b->p->target_dir, name)) == NULL)
 		b->nomem = true;
+	if (n != -1 && !bad_name(name))
+		build_actions(b);
+	else if (n != -1) {
+		/* dateformat with a "/": the log would leave its directory. */
+		b->p->status = PLAN_ERROR;
+		b->p->record = PLAN_RECORD_NONE;
+		plan_why(b->p, "rotated name \"%s\" is not a file name in "
+		    "the log's directory", name);
+	}
 	if (n != -1)
 		free(name);
-	if (!b->nomem)
-		build_actions(b);
 	if (!b->nomem)
 		rc = 0;
 	for (i = 0; i < b->nv; i++)

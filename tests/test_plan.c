@@ -922,6 +922,18 @@ Test(plan, dateformat_that_names_nothing_is_an_error)
 	expect_status(&f, PLAN_ERROR, "too long");
 }
 
+Test(plan, dateformat_with_a_slash_is_refused)
+{
+	static struct fx f;
+
+	fx_init(&f);
+	f.r.dateext = true;
+	f.r.dateformat = "-%Y/%m%d";
+	fx_run(&f);
+	expect_status(&f, PLAN_ERROR, "not a file name");
+	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
+}
+
 Test(plan, log_in_the_root_directory)
 {
 	static struct fx f;
