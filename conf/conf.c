@@ -14,6 +14,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <confuse.h>
 
@@ -174,6 +176,26 @@ parsed_free(struct parsed *p)
 }
 
 /*
+ * The config holds shell scripts run as root: like logrotate 3.21, refuse
+ * a file others could have written. Returns 1 (reported) or 0.
+ */
+static int
+unsafe_file(const char *path, const struct stat *st)
+{
+	const char *why = NULL;
+
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		why = "writable by group or others";
+	else if (geteuid() == 0 && st->st_uid != 0)
+		why = "not owned by root";
+	if (why == NULL)
+		return 0;
+	nerrors++;
+	fprintf(stderr, "mond: %s: %s\n", path, why);
+	return 1;
+}
+
+/*
  * Parses PATH with OPTS into P. The text goes through confscan first: it
  * catches an unclosed `{` (which libconfuse silently accepts), learns each
  * stanza's line, and blanks comments out, because libconfuse 3.3 counts
@@ -195,9 +217,13 @@ parse_file(struct parsed *p, const char *path, cfg_opt_t *opts)
 	cfg_set_error_function(p->cfg, errfunc);
 	if (confscan_file(path, &p->scan) == -1) {
 		nerrors++;
-		fprintf(stderr, "mond: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mond: %s: %s\n", path, errno == ELOOP ?
+		    "is a symbolic link, refused" : errno == EINVAL ?
+		    "not a regular file" : strerror(errno));
 		return -1;
 	}
+	if (unsafe_file(path, &p->scan.st))
+		return -1;
 	nerrors += p->scan.nerrors;
 	/* Past an unclosed quote libconfuse would only add noise. */
 	if (p->scan.unterminated)

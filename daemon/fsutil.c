@@ -74,6 +74,58 @@ fail:
 	return -1;
 }
 
+char *
+fs_read_file(const char *path, size_t maxlen, size_t *len, struct stat *st)
+{
+	struct stat sb, *sp = st != NULL ? st : &sb;
+	char *buf = NULL, *nb;
+	size_t cap = 0, n = 0;
+	ssize_t r;
+	int fd, save;
+
+	/* O_NONBLOCK: a FIFO planted at PATH fails the S_ISREG test, not hangs. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, sp) == -1)
+		goto fail;
+	if (!S_ISREG(sp->st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : (size_t)sp->st_size + 4096;
+			if ((nb = realloc(buf, cap + 1)) == NULL)
+				goto fail;
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > maxlen) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	save = errno;
+	free(buf);
+	close(fd);
+	errno = save;
+	return NULL;
+}
+
 int
 fs_dir_insecure(const struct stat *dirst)
 {

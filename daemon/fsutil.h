@@ -52,6 +52,16 @@ int	fs_open_dirat(int dirfd, const char *name);
 int	fs_open_log(int dirfd, const char *name, int flags, struct stat *st);
 
 /*
+ * Reads the whole regular file PATH (config, include, state) into a
+ * malloc'd NUL-terminated buffer, *LEN bytes without the NUL, and fills *ST
+ * (if not NULL) from fstat on the fd. Opened O_NOFOLLOW|O_NONBLOCK, so a
+ * symlink fails with ELOOP and a FIFO or device with EINVAL at once, never
+ * hanging; more than MAXLEN bytes fails with EFBIG. Returns NULL (errno).
+ */
+char	*fs_read_file(const char *path, size_t maxlen, size_t *len,
+	    struct stat *st);
+
+/*
  * logrotate 3.21's rule for a log's directory when running as root without
  * `su`: insecure when world-writable, or group-writable by a group other
  * than root. The sticky bit does not make it secure. Returns 1 or 0.

@@ -75,7 +75,9 @@ tu_path(const char *dir, const char *name)
 void
 tu_write_file(const char *path, const char *text)
 {
-	FILE *fp = fopen(path, "w");
+	/* 0644 whatever the umask: mond refuses group/other-writable configs. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	FILE *fp = fd == -1 ? NULL : fdopen(fd, "w");
 
 	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
 	cr_assert_eq(fputs(text, fp) == EOF && *text != '\0', 0, "%s: write failed", path);
