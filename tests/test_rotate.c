@@ -401,6 +401,17 @@ Test(once, interrupted_swap_is_recovered_not_deleted, .init = init,
 	cr_assert_str_eq(slurp(P(0, "b.log")), "b\n");
 }
 
+Test(once, fifo_at_the_state_path_fails_at_once, .init = init, .fini = fini,
+    .timeout = 10)
+{
+	tu_write_file(P(0, "a.log"), "a\n");
+	write_conf("log \"@D/a.log\" {\n size = 1\n rotate = 1\n}\n");
+	cr_assert_eq(mkfifo(state, 0600), 0);
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 1, "%s", run.err);
+	cr_assert(strstr(run.err, "not a regular file") != NULL, "%s", run.err);
+	cr_assert_str_eq(slurp(P(0, "a.log")), "a\n");
+}
+
 Test(once, sharedscripts_run_once, .init = init, .fini = fini)
 {
 	tu_write_file(P(0, "a.log"), "a\n");
