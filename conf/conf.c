@@ -362,7 +362,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	bool oom = false;
 	unsigned int i, nfiles = cfg_size(sec, "files");
 	struct confvalue_su *su;
-	cfg_t *s;
+	cfg_t *s, *crit;
 
 	memset(r, 0, sizeof(*r));
 	r->line = line;
@@ -375,8 +375,17 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 		r->patterns[r->npatterns++] =
 		    dup_or_null(cfg_getnstr(sec, "files", i), &oom);
 
-	r->frequency = (enum freq)get_int(sec, defs, "frequency", FREQ_NONE);
-	r->size = get_int(sec, defs, "size", SIZE_UNSET);
+	/*
+	 * frequency and size are one criterion, taken whole from the first
+	 * section that sets either (a stanza's frequency is not overridden
+	 * by a size in defaults {}); both in one section: size wins.
+	 */
+	crit = pick(sec, NULL, "frequency") != NULL ||
+	    pick(sec, NULL, "size") != NULL ? sec : defs;
+	r->frequency = crit == NULL ? FREQ_NONE :
+	    (enum freq)get_int(crit, NULL, "frequency", FREQ_NONE);
+	r->size = crit == NULL ? SIZE_UNSET :
+	    get_int(crit, NULL, "size", SIZE_UNSET);
 	r->minsize = get_int(sec, defs, "minsize", SIZE_UNSET);
 	r->maxsize = get_int(sec, defs, "maxsize", SIZE_UNSET);
 	/* logrotate's built-in criterion, stored so that -t -v shows it. */

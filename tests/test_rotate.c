@@ -412,6 +412,21 @@ Test(once, fifo_at_the_state_path_fails_at_once, .init = init, .fini = fini,
 	cr_assert_str_eq(slurp(P(0, "a.log")), "a\n");
 }
 
+/* A size in defaults {} must not turn a daily stanza into a size rule. */
+Test(once, stanza_frequency_beats_size_in_defaults, .init = init,
+    .fini = fini)
+{
+	tu_write_file(P(0, "a.log"), "more than ten bytes\n");
+	write_conf("defaults {\n size = 10\n}\n"
+	    "log \"@D/a.log\" {\n frequency = daily\n rotate = 1\n}\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, "a.log.1")), "rotated by defaults' size");
+	cr_assert_eq(ONCE("--now", "2026-03-01T18:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, "a.log.1")), "rotated by defaults' size");
+	cr_assert_eq(ONCE("--now", "2026-03-02T10:00"), 0, "%s", run.err);
+	cr_assert(tu_exists(P(1, "a.log.1")), "daily did not rotate");
+}
+
 Test(once, sharedscripts_run_once, .init = init, .fini = fini)
 {
 	tu_write_file(P(0, "a.log"), "a\n");
