@@ -967,17 +967,34 @@ Test(plan, is_sibling_knows_each_rule_shape)
 	cr_assert_not(plan_is_sibling(&f.r, "app.log", "app.log.3"));
 }
 
-Test(plan, is_rotated_name_is_conservative)
+Test(plan, is_rotated_by_follows_the_rules_own_naming)
 {
-	cr_assert(plan_is_rotated_name("syslog.1"));
-	cr_assert(plan_is_rotated_name("syslog.10.gz"));
-	cr_assert(plan_is_rotated_name("a.log-20261125"));
-	cr_assert(plan_is_rotated_name("a.log-2026112513.gz"));
-	cr_assert_not(plan_is_rotated_name("app.8080.log"));
-	cr_assert_not(plan_is_rotated_name("a.log"));
-	cr_assert_not(plan_is_rotated_name("a.log-2026"));
-	cr_assert_not(plan_is_rotated_name("42"));
-	cr_assert_not(plan_is_rotated_name(".1"));
+	static struct fx f;
+
+	fx_init(&f);
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*", "/l/syslog.1"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*", "/l/syslog.10.gz"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log*", "/l/a.log.3"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.8080.log"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*", "/l/a.log"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*", "/l/.1"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*", "/l/a.log-20261125"),
+	    "a date is not this rule's naming without dateext");
+	/* The stem must be a name the pattern matches: a live worker.1. */
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/worker.*", "/l/worker.1"));
+
+	f.r.extension = ".log";
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.1.log"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.1.1.log"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.2.log.gz"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.8080x.log"));
+
+	f.r.dateext = true;
+	f.r.dateformat = "_%Y-%m-%d";
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app_2026-11-25.log"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log",
+	    "/l/app-20261125.log"));
+	cr_assert_eq(plan_date_width(&f.r), 11);
 }
 
 /* ---- plan_next_due ---- */

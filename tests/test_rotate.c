@@ -7,6 +7,7 @@
  * arguments never parsed as shell).
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -425,6 +426,55 @@ Test(once, stanza_frequency_beats_size_in_defaults, .init = init,
 	cr_assert_not(tu_exists(P(1, "a.log.1")), "rotated by defaults' size");
 	cr_assert_eq(ONCE("--now", "2026-03-02T10:00"), 0, "%s", run.err);
 	cr_assert(tu_exists(P(1, "a.log.1")), "daily did not rotate");
+}
+
+/* The names in DIR, sorted, space-separated, without the test's own files. */
+static const char *
+listing(void)
+{
+	struct dirent **de;
+	char buf[1024] = "";
+	int n, i;
+
+	n = scandir(dir, &de, NULL, alphasort);
+	cr_assert_geq(n, 0);
+	for (i = 0; i < n; i++) {
+		if (de[i]->d_name[0] != '.' && strcmp(de[i]->d_name, "mond.conf") &&
+		    strncmp(de[i]->d_name, "state", 5) && strcmp(de[i]->d_name, "aux")) {
+			strcat(buf, de[i]->d_name);
+			strcat(buf, " ");
+		}
+		free(de[i]);
+	}
+	free(de);
+	return hold(3, strdup(buf));
+}
+
+Test(once, extension_rotations_are_not_rotated_again, .init = init,
+    .fini = fini)
+{
+	const char *when[] = { "2026-03-01T10:00", "2026-03-01T11:00",
+	    "2026-03-01T12:00" };
+
+	write_conf("log \"@D/*.log\" {\n size = 1\n rotate = 3\n"
+	    " extension = \".log\"\n create = yes\n}\n");
+	for (int i = 0; i < 3; i++) {
+		tu_write_file(P(0, "app.log"), "line\n");
+		cr_assert_eq(ONCE("--now", when[i]), 0, "%s", run.err);
+	}
+	cr_assert_str_eq(listing(), "app.1.log app.2.log app.3.log app.log ");
+}
+
+Test(once, a_live_log_named_like_a_rotation_is_rotated, .init = init,
+    .fini = fini)
+{
+	tu_write_file(P(0, "worker.1"), "w\n");
+	write_conf("log \"@D/worker.*\" {\n size = 1\n rotate = 2\n}\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_str_eq(slurp(P(0, "worker.1.1")), "w\n");
+	tu_write_file(P(0, "worker.1"), "v\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T11:00"), 0, "%s", run.err);
+	cr_assert_str_eq(listing(), "worker.1.1 worker.1.2 ");
 }
 
 Test(once, sharedscripts_run_once, .init = init, .fini = fini)
