@@ -215,6 +215,12 @@ parse_file(struct parsed *p, const char *path, cfg_opt_t *opts)
 		return -1;
 	}
 	cfg_set_error_function(p->cfg, errfunc);
+	if (opts == main_opts) {
+		cfg_set_validate_func(p->cfg, "http|listen",
+		    confvalue_check_addr);
+		cfg_set_validate_func(p->cfg, "include_dir",
+		    confvalue_check_nonempty);
+	}
 	if (confscan_file(path, &p->scan) == -1) {
 		nerrors++;
 		fprintf(stderr, "mond: %s: %s\n", path, errno == ELOOP ?
@@ -341,6 +347,9 @@ check_rule(struct log_rule *r, cfg_t *sec)
 		errat(r->file, r->line, "log \"%s\": copytruncate and "
 		    "create = \"MODE...\" exclude each other (the log stays "
 		    "in place)", r->title);
+	if (r->dateext && r->dateformat != NULL && *r->dateformat == '\0')
+		errat(r->file, r->line, "log \"%s\": dateformat = \"\" with "
+		    "dateext would name the log itself", r->title);
 	/* Both end up inside a file name next to the log. */
 	if (r->dateformat != NULL && strchr(r->dateformat, '/') != NULL)
 		errat(r->file, r->line, "log \"%s\": dateformat must not "

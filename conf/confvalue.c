@@ -5,6 +5,7 @@
  * reports a bad value with cfg_error() and still returns 0, so that one
  * load reports every bad value; conf.c counts the errors.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -273,5 +274,29 @@ confvalue_su(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		cfg_error(cfg, "%s = \"%s\": unknown group \"%s\"", opt->name,
 		    value, w[1]);
 	free(copy);
+	return 0;
+}
+
+int
+confvalue_check_addr(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	/* evhttp would resolve a name; mond binds only what it was given. */
+	if (v == NULL || (inet_pton(AF_INET, v, buf) != 1 &&
+	    inet_pton(AF_INET6, v, buf) != 1))
+		cfg_error(cfg, "%s = \"%s\": not a numeric IPv4 or IPv6 "
+		    "address", opt->name, v != NULL ? v : "");
+	return 0;
+}
+
+int
+confvalue_check_nonempty(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (v == NULL || *v == '\0')
+		cfg_error(cfg, "%s = \"\": must not be empty", opt->name);
 	return 0;
 }
