@@ -79,14 +79,15 @@ struct range {
 };
 
 static const struct range ranges[] = {
-	{ "rotate", -1, INT_MAX, "-1 (keep forever) or more" },
+	/* Caps keep a rollover's or a shift's work bounded. */
+	{ "rotate", -1, 100000, "-1 (keep forever) to 100000" },
 	{ "start", 0, INT_MAX, "0 or more" },
 	{ "maxage", 0, INT_MAX, "0 or more days" },
 	{ "minage", 0, INT_MAX, "0 or more days" },
 	{ "compresslevel", 1, 9, "1 to 9" },
 	{ "port", 0, 65535, "0 to 65535" },
 	{ "timeout", 1, 86400, "1 to 86400 seconds" },
-	{ "backups", 0, INT_MAX, "0 or more" },
+	{ "backups", 0, 1000, "0 to 1000" },
 };
 
 int
