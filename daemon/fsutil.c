@@ -52,7 +52,7 @@ fs_open_dirat(int dirfd, const char *name)
 int
 fs_open_log(int dirfd, const char *name, int flags, struct stat *st)
 {
-	int fd;
+	int fd, fl;
 
 	/* O_NONBLOCK so a FIFO planted at the name can't hang the open. */
 	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
@@ -65,8 +65,8 @@ fs_open_log(int dirfd, const char *name, int flags, struct stat *st)
 		errno = EINVAL;
 		goto fail;
 	}
-	if (!(flags & O_NONBLOCK) &&
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1)
+	if (!(flags & O_NONBLOCK) && ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1))
 		goto fail;
 	return fd;
 fail:
@@ -456,13 +456,37 @@ fs_fsync_dir(int dirfd)
 	return fsync(dirfd);
 }
 
+/*
+ * A no-replace rename of a file by linkat + unlinkat: an existing NEW
+ * fails with EEXIST. If the unlink fails, the second name is undone.
+ */
+static int
+rename_by_link(int olddirfd, const char *old, int newdirfd, const char *new)
+{
+	int save;
+
+	if (linkat(olddirfd, old, newdirfd, new, 0) == -1)
+		return -1;
+	if (unlinkat(olddirfd, old, 0) == 0)
+		return 0;
+	save = errno;
+	unlinkat(newdirfd, new, 0);
+	errno = save;
+	return -1;
+}
+
 int
 fs_rename(int olddirfd, const char *old, int newdirfd, const char *new,
     bool noreplace)
 {
 	if (!noreplace)
 		return renameat(olddirfd, old, newdirfd, new);
-	return renameat2(olddirfd, old, newdirfd, new, RENAME_NOREPLACE);
+	if (renameat2(olddirfd, old, newdirfd, new, RENAME_NOREPLACE) == 0)
+		return 0;
+	/* NFS and older file systems lack the flag: link never replaces. */
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+	return rename_by_link(olddirfd, old, newdirfd, new);
 }
 
 int

@@ -135,7 +135,11 @@ int	fs_copy(int in, off_t in_off, int out, off_t out_off, int flags,
 /* fsync of a directory fd, so renames and creations in it are durable. */
 int	fs_fsync_dir(int dirfd);
 
-/* renameat; with NOREPLACE an existing NEW fails with EEXIST instead. */
+/*
+ * renameat; with NOREPLACE an existing NEW fails with EEXIST instead
+ * (renameat2 RENAME_NOREPLACE, or linkat + unlinkat of a file where the
+ * file system lacks the flag).
+ */
 int	fs_rename(int olddirfd, const char *old, int newdirfd, const char *new,
 	    bool noreplace);
 /* unlinkat of a non-directory NAME; ENOENT is reported, not ignored. */
