@@ -511,6 +511,17 @@ check_duplicates(const struct mond_conf *conf)
 	}
 }
 
+/* glob()'s read error, for the message (conf loads on one thread). */
+static int glob_errno;
+
+static int
+glob_err(const char *epath, int eerrno)
+{
+	(void)epath;
+	glob_errno = eerrno;
+	return 1;
+}
+
 /*
  * The include_dir's *.conf files, in glob()'s sorted order. A missing
  * directory is fine (the shipped config names /etc/mond.d, which packages
@@ -535,13 +546,15 @@ list_includes(const char *dir, const char *conffile, int line, glob_t *out)
 	closedir(d);
 	if (asprintf(&pattern, "%s/*.conf", dir) == -1)
 		return -1;
-	rc = glob(pattern, GLOB_ERR, NULL, out);
+	glob_errno = 0;
+	rc = glob(pattern, GLOB_ERR, glob_err, out);
 	free(pattern);
 	if (rc == GLOB_NOMATCH)
 		return 0;
 	if (rc != 0) {
-		errat(conffile, line, "include_dir = \"%s\": cannot list it",
-		    dir);
+		errat(conffile, line, "include_dir = \"%s\": cannot list it: "
+		    "%s", dir, rc == GLOB_NOSPACE ? strerror(ENOMEM) :
+		    strerror(glob_errno != 0 ? glob_errno : EIO));
 		return -1;
 	}
 	return (int)out->gl_pathc;

@@ -38,6 +38,7 @@ struct applog {
 	time_t		 checked;	/* last identity check, monotonic seconds */
 	bool		 failing;	/* a failure was reported; quiet till success */
 	bool		 roll_failing;	/* the same, for renames */
+	char		 roll_what[PATH_MAX + 2 * NAME_MAX + 32]; /* failed step */
 };
 
 static const char *const level_names[] = {
@@ -208,14 +209,17 @@ mono_seconds(void)
  * order). Names, not targets: a symlink is moved or removed, not followed.
  */
 static int
-shift(int dfd, const char *from, const char *to)
+shift(int dfd, const char *from, const char *to, const char **op)
 {
 	struct stat st;
 
+	*op = "stat";
 	if (fstatat(dfd, from, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return errno == ENOENT ? 0 : -1;
+	*op = "remove";
 	if (unlinkat(dfd, to, 0) == -1 && errno != ENOENT)
 		return -1;
+	*op = "rename";
 	return renameat(dfd, from, dfd, to);
 }
 
@@ -228,6 +232,7 @@ static int
 rollover(struct applog *al)
 {
 	char from[NAME_MAX + 1], to[NAME_MAX + 1];
+	const char *op = "name";
 	int i, dfd, rc = 0, saved = 0;
 
 	if ((dfd = open(al->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
@@ -242,16 +247,30 @@ rollover(struct applog *al)
 			errno = ENAMETOOLONG;
 			rc = -1;
 		} else
-			rc = shift(dfd, from, to);
+			rc = shift(dfd, from, to, &op);
 	}
-	if (rc == -1)
+	if (rc == -1) {
 		saved = errno;
+		/* Name the step for the caller's one line on stderr. */
+		if (dfd == -1)
+			snprintf(al->roll_what, sizeof(al->roll_what),
+			    "open directory %s", al->dir);
+		else if (strcmp(op, "remove") == 0)
+			snprintf(al->roll_what, sizeof(al->roll_what),
+			    "remove %s/%s", al->dir, to);
+		else
+			snprintf(al->roll_what, sizeof(al->roll_what),
+			    "%s %s/%s%s%s", op, al->dir, from,
+			    strcmp(op, "rename") == 0 ? " to " : "",
+			    strcmp(op, "rename") == 0 ? to : "");
+	}
 	if (dfd != -1)
 		close(dfd);
 	/* Reopen even after a failed rename so the next line has a file. */
 	if (open_file(al) == -1 && rc == 0) {
 		saved = errno;
 		rc = -1;
+		snprintf(al->roll_what, sizeof(al->roll_what), "reopen");
 	}
 	if (rc == -1)
 		errno = saved;
@@ -349,8 +368,8 @@ append_line(struct applog *al, const char *line, size_t len, time_t now)
 		 */
 		if (rollover(al) == -1) {
 			if (!al->roll_failing)
-				fprintf(stderr, "mond: %s: rollover: %s\n",
-				    al->path, strerror(errno));
+				fprintf(stderr, "mond: %s: rollover: %s: %s\n",
+				    al->path, al->roll_what, strerror(errno));
 			al->roll_failing = true;
 		} else
 			al->roll_failing = false;

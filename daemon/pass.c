@@ -772,7 +772,10 @@ glob_all(struct pass *p, struct match **ms, size_t *n)
 			if (rc != 0) {
 				if (rc == GLOB_NOSPACE)
 					return -1;
-				log_warnx("%s: glob failed", r->patterns[i]);
+				/* Without GLOB_ERR only GLOB_ABORTED is left. */
+				log_warnx("%s:%d: %s: cannot expand the pattern "
+				    "(glob error %d)", r->file, r->line,
+				    r->patterns[i], rc);
 				continue;
 			}
 			for (j = 0; j < g.gl_pathc; j++) {

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -494,13 +495,29 @@ Test(applog, a_failed_rollover_keeps_the_lines_in_the_current_file)
 	long long len = line_len(MSG_INFO, "line 00");
 	struct applog *al = open_log(path, 2 * len, 1, APPLOG_DEBUG);
 
+	char *errpath = tu_path(dir, "stderr"), *err, *want;
+	int save = dup(2), efd;
+
 	/* A non-empty directory as .1: removing it fails, even for root. */
 	cr_assert_eq(mkdir(p1, 0755), 0);
 	tu_write_file(inside, "x");
+	efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(efd != -1 && save != -1 && dup2(efd, 2) == 2);
 	for (int i = 0; i < 3; i++)
 		cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0,
 		    "line %d: %s", i, strerror(errno));
+	cr_assert_eq(dup2(save, 2), 2);
+	close(efd);
+	close(save);
 	cr_expect_eq(size_of(path), 3 * len, "no line lost");
+	/* The one stderr line names the step and the file that failed. */
+	err = tu_read_file(errpath, NULL);
+	cr_assert(asprintf(&want, "mond: %s: rollover: remove %s/mon.log.1: ",
+	    path, dir) != -1);
+	cr_expect(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	free(want);
+	free(err);
+	free(errpath);
 	cr_assert_eq(unlink(inside), 0);
 	cr_assert_eq(rmdir(p1), 0);
 	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
