@@ -126,8 +126,8 @@ open_brace(struct scanner *s)
 
 	if (s->nopen == 0 && kw->word && kw->len == 3 &&
 	    memcmp(kw->start, "log", 3) == 0 &&
-	    push_int(&s->cs->stanza_lines, &s->cs->nstanzas, &(size_t){
-	    s->cs->nstanzas }, kw->line) == -1)
+	    push_int(&s->cs->stanza_lines, &s->cs->nstanzas,
+	    &s->cs->capstanzas, kw->line) == -1)
 		return -1;
 	memset(s->prev, 0, sizeof(s->prev));
 	return push_int(&s->open, &s->nopen, &s->capopen, s->line);

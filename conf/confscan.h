@@ -18,7 +18,7 @@ struct confscan {
 	struct stat st;		/* fstat of the file read (owner, mode) */
 	size_t	 len;
 	int	*stanza_lines;	/* line of each top-level `log` stanza, in order */
-	size_t	 nstanzas;
+	size_t	 nstanzas, capstanzas;
 	int	 include_line;	/* line of a top-level include_dir, or 0 */
 	int	 nerrors;
 	int	 unterminated;	/* a string runs to the end of the file */	/* problems printed as "mond: FILE:LINE: ..." */

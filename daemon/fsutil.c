@@ -187,6 +187,39 @@ fs_tmpname(const char *name, char *buf, size_t size)
  * one loses nothing; the swap name is different (FS_SWAP_SUFFIX) because
  * after the exchange it holds a log's only copy.
  */
+int
+fs_create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr)
+{
+	int fd;
+
+	fd = fs_create_excl(dirfd, tmp, attr, 0);
+	if (fd == -1 && errno == EEXIST) {
+		/* A crashed mond's copy: its source is still in place. */
+		if (unlinkat(dirfd, tmp, 0) == -1)
+			return -1;
+		fd = fs_create_excl(dirfd, tmp, attr, 0);
+	}
+	return fd;
+}
+
+int
+fs_write_all(int fd, const void *buf, size_t n)
+{
+	const char *b = buf;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, b, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 static int
 exists_at(int dirfd, const char *name)
 {

@@ -95,6 +95,17 @@ int	fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
 int	fs_create_swap(int dirfd, const char *name, int olddirfd,
 	    const char *oldname, const struct fs_attr *attr, int flags);
 
+/*
+ * Creates the temporary TMP (an fs_tmpname) in DIRFD as fs_create_excl
+ * does; a leftover regular file or symlink at TMP is removed first, once
+ * (every ".mond-tmp" is a copy whose source still exists). Returns the fd.
+ */
+int	fs_create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr);
+
+/* write(2) until all N bytes of BUF are out, resuming short writes and
+ * EINTR. Returns 0, or -1 with errno. */
+int	fs_write_all(int fd, const void *buf, size_t n);
+
 /* "." NAME ".mond-tmp" into BUF; -1 with ENAMETOOLONG when it won't fit. */
 int	fs_tmpname(const char *name, char *buf, size_t size);
 

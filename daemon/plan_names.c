@@ -4,6 +4,7 @@
  * arithmetic of plan_next_due(). Like plan.c it never touches a file; the
  * only libc state it reads is the time zone, through localtime_r/mktime.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -15,10 +16,8 @@
 #include "daemon/plan.h"
 #include "daemon/plan_int.h"
 
-#define DEFAULT_DATEFMT		"-%Y%m%d"
 #define NAME_MAX_STEM		(NAME_MAX + 1)
 #define PATH_MAX_STEM		PATH_MAX
-#define DEFAULT_DATEFMT_HOURLY	"-%Y%m%d%H"
 
 /* The strftime conversions logrotate allows in dateformat, and their widths. */
 static int
@@ -88,12 +87,9 @@ names_init(struct names *n, const struct log_rule *rule, const char *logbase,
 	if ((n->base = strndup(logbase, blen)) == NULL)
 		return -1;
 
-	if (rule->dateformat != NULL)
-		n->datefmt = rule->dateformat;
-	else if (rule->frequency == FREQ_HOURLY)
-		n->datefmt = DEFAULT_DATEFMT_HOURLY;
-	else
-		n->datefmt = DEFAULT_DATEFMT;
+	/* conf_load always sets it, hourly's default included. */
+	assert(rule->dateformat != NULL);
+	n->datefmt = rule->dateformat;
 	if (make_strf(n->datefmt, n->strf, sizeof(n->strf)) == -1) {
 		names_free(n);
 		errno = EINVAL;
@@ -214,9 +210,8 @@ plan_is_sibling(const struct log_rule *rule, const char *logname,
 size_t
 plan_date_width(const struct log_rule *rule)
 {
-	const char *f = rule->dateformat != NULL ? rule->dateformat :
-	    rule->frequency == FREQ_HOURLY ? DEFAULT_DATEFMT_HOURLY :
-	    DEFAULT_DATEFMT;
+	assert(rule->dateformat != NULL);
+	const char *f = rule->dateformat;
 	size_t n = 0;
 	int w, field;
 

@@ -368,23 +368,6 @@ format_entry(struct sbuf *sb, const struct entry *e)
 	sb_put(sb, tail, (size_t)n);
 }
 
-static int
-write_all(int fd, const char *b, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, b, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Splits PATH into an opened directory fd and a pointer to its last name. */
 static int
 open_parent(const char *path, const char **base)
@@ -432,13 +415,10 @@ state_save(const struct state *st, const char *path)
 		goto fail;
 	}
 	op = "create temporary";
-	fd = fs_create_excl(dfd, tmp, &attr, 0);
-	if (fd == -1 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0)
-		fd = fs_create_excl(dfd, tmp, &attr, 0);
-	if (fd == -1)
+	if ((fd = fs_create_tmp(dfd, tmp, &attr)) == -1)
 		goto fail;
 	op = "write";
-	if (write_all(fd, sb.b, sb.n) == -1)
+	if (fs_write_all(fd, sb.b, sb.n) == -1)
 		goto fail_tmp;
 	op = "fsync";
 	if (fsync(fd) == -1)

@@ -343,6 +343,22 @@ Test(fsutil, create_swap_keeps_a_nonempty_leftover)
 	assert_file(p("a.log"), "live\n");
 }
 
+Test(fsutil, create_tmp_replaces_a_leftover_and_write_all_writes)
+{
+	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
+	struct stat st;
+	int fd;
+
+	tu_write_file(p(".s.mond-tmp"), "stale partial copy");
+	fd = fs_create_tmp(dfd, ".s.mond-tmp", &a);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	cr_assert_eq(fs_write_all(fd, "new\n", 4), 0);
+	close(fd);
+	assert_file(p(".s.mond-tmp"), "new\n");
+	cr_assert_eq(stat(p(".s.mond-tmp"), &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0640);
+}
+
 static void
 fill(const char *path, size_t n)
 {

@@ -80,6 +80,7 @@ fx_init(struct fx *f)
 	f->r.size = f->r.minsize = f->r.maxsize = SIZE_UNSET;
 	f->r.rotate = 4;
 	f->r.start = 1;
+	f->r.dateformat = "-%Y%m%d";	/* as conf_load sets it */
 	f->r.ifempty = true;
 	f->r.compresslevel = 6;
 	f->path = "/l/a.log";
@@ -275,9 +276,9 @@ static const struct size_case size_cases[] = {
 	/* size ignores time both ways */
 	{ 1000, -1, -1, FREQ_DAILY, "2026-01-01 00:00", 10, false, false, "not due: size 10 < 1000" },
 	{ 1000, -1, -1, FREQ_DAILY, "2026-11-25 12:00", 5000, false, true, "size 5000 >= 1000" },
-	/* neither size nor frequency: logrotate's 1M */
-	{ -1, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048576, false, true, "size 1048576 >= 1048576" },
-	{ -1, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048575, false, false, "not due" },
+	/* neither size nor frequency: conf_load stores logrotate's 1M */
+	{ 1048576, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048576, false, true, "size 1048576 >= 1048576" },
+	{ 1048576, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048575, false, false, "not due" },
 	/* maxsize forces past the time rule, strictly above it */
 	{ -1, -1, 1000, FREQ_MONTHLY, "2026-11-02 00:00", 1001, false, true, "size 1001 > maxsize 1000" },
 	{ -1, -1, 1000, FREQ_MONTHLY, "2026-11-02 00:00", 1000, false, false, "not due: monthly" },
@@ -855,9 +856,10 @@ Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 	    NULL });
 	plan_free(&f.p);
 
-	fx_init(&f);	/* hourly's default format has the hour */
+	fx_init(&f);	/* hourly's default format (from conf) has the hour */
 	f.r.dateext = true;
 	f.r.frequency = FREQ_HOURLY;
+	f.r.dateformat = "-%Y%m%d%H";
 	fx_run(&f);
 	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log-2026112512", NULL });
 	plan_free(&f.p);
