@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,4 +398,25 @@ Test(conf, fifo_or_symlink_config_is_refused_at_once, .timeout = 10)
 	free(fifo);
 	tu_rmtree(dir);
 	free(dir);
+}
+
+/* tu_run_mond's child gets stdin/out/err only, not the runner's fds. */
+Test(conf, helpers_pass_no_stray_descriptor_to_children)
+{
+	const char *old = getenv("MOND_BIN");
+	const char *argv[] = { "-c", "test -e /proc/$$/fd/77 && echo leak; "
+	    "echo done", NULL };
+	char *keep = strdup(old != NULL ? old : "");
+	struct tu_run r;
+	int fd = open("/dev/null", O_RDONLY);
+
+	cr_assert(fd != -1 && dup2(fd, 77) == 77);
+	setenv("MOND_BIN", "/bin/sh", 1);
+	r = tu_run_mond(argv);
+	setenv("MOND_BIN", keep, 1);
+	cr_expect_str_eq(r.out, "done\n", "%s", r.out);
+	tu_run_free(&r);
+	close(77);
+	close(fd);
+	free(keep);
 }
