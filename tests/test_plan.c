@@ -798,6 +798,16 @@ Test(plan, scripts_in_order_with_their_arguments)
 	cr_assert_str_eq(f.p.actions[2].arg1, "/l/*.log");
 	cr_assert(f.p.actions[5].shared);
 	cr_assert_null(f.p.actions[5].arg2);
+	plan_free(&f.p);
+
+	/* Shared and per-stanza scripts get the pattern list, as logrotate. */
+	static char *two[] = { "/l/*.log", "/m/x.log" };
+	f.r.patterns = two;
+	f.r.npatterns = 2;
+	fx_run(&f);
+	cr_assert_str_eq(f.p.actions[0].arg1, "/l/*.log /m/x.log");
+	cr_assert_str_eq(f.p.actions[2].arg1, "/l/*.log /m/x.log");
+	cr_assert_str_eq(f.p.actions[9].arg1, "/l/*.log /m/x.log");
 }
 
 /* ---- dateext ---- */
