@@ -14,6 +14,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <confuse.h>
 
@@ -174,6 +176,26 @@ parsed_free(struct parsed *p)
 }
 
 /*
+ * The config holds shell scripts run as root: like logrotate 3.21, refuse
+ * a file others could have written. Returns 1 (reported) or 0.
+ */
+static int
+unsafe_file(const char *path, const struct stat *st)
+{
+	const char *why = NULL;
+
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		why = "writable by group or others";
+	else if (geteuid() == 0 && st->st_uid != 0)
+		why = "not owned by root";
+	if (why == NULL)
+		return 0;
+	nerrors++;
+	fprintf(stderr, "mond: %s: %s\n", path, why);
+	return 1;
+}
+
+/*
  * Parses PATH with OPTS into P. The text goes through confscan first: it
  * catches an unclosed `{` (which libconfuse silently accepts), learns each
  * stanza's line, and blanks comments out, because libconfuse 3.3 counts
@@ -193,11 +215,21 @@ parse_file(struct parsed *p, const char *path, cfg_opt_t *opts)
 		return -1;
 	}
 	cfg_set_error_function(p->cfg, errfunc);
+	if (opts == main_opts) {
+		cfg_set_validate_func(p->cfg, "http|listen",
+		    confvalue_check_addr);
+		cfg_set_validate_func(p->cfg, "include_dir",
+		    confvalue_check_nonempty);
+	}
 	if (confscan_file(path, &p->scan) == -1) {
 		nerrors++;
-		fprintf(stderr, "mond: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mond: %s: %s\n", path, errno == ELOOP ?
+		    "is a symbolic link, refused" : errno == EINVAL ?
+		    "not a regular file" : strerror(errno));
 		return -1;
 	}
+	if (unsafe_file(path, &p->scan.st))
+		return -1;
 	nerrors += p->scan.nerrors;
 	/* Past an unclosed quote libconfuse would only add noise. */
 	if (p->scan.unterminated)
@@ -315,6 +347,16 @@ check_rule(struct log_rule *r, cfg_t *sec)
 		errat(r->file, r->line, "log \"%s\": copytruncate and "
 		    "create = \"MODE...\" exclude each other (the log stays "
 		    "in place)", r->title);
+	if (r->dateext && r->dateformat != NULL && *r->dateformat == '\0')
+		errat(r->file, r->line, "log \"%s\": dateformat = \"\" with "
+		    "dateext would name the log itself", r->title);
+	/* Both end up inside a file name next to the log. */
+	if (r->dateformat != NULL && strchr(r->dateformat, '/') != NULL)
+		errat(r->file, r->line, "log \"%s\": dateformat must not "
+		    "contain \"/\"", r->title);
+	if (r->extension != NULL && strchr(r->extension, '/') != NULL)
+		errat(r->file, r->line, "log \"%s\": extension must not "
+		    "contain \"/\"", r->title);
 	if (r->minsize != SIZE_UNSET && r->maxsize != SIZE_UNSET &&
 	    r->minsize > r->maxsize)
 		errat(r->file, r->line, "log \"%s\": minsize is larger than "
@@ -329,7 +371,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	bool oom = false;
 	unsigned int i, nfiles = cfg_size(sec, "files");
 	struct confvalue_su *su;
-	cfg_t *s;
+	cfg_t *s, *crit;
 
 	memset(r, 0, sizeof(*r));
 	r->line = line;
@@ -342,8 +384,17 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 		r->patterns[r->npatterns++] =
 		    dup_or_null(cfg_getnstr(sec, "files", i), &oom);
 
-	r->frequency = (enum freq)get_int(sec, defs, "frequency", FREQ_NONE);
-	r->size = get_int(sec, defs, "size", SIZE_UNSET);
+	/*
+	 * frequency and size are one criterion, taken whole from the first
+	 * section that sets either (a stanza's frequency is not overridden
+	 * by a size in defaults {}); both in one section: size wins.
+	 */
+	crit = pick(sec, NULL, "frequency") != NULL ||
+	    pick(sec, NULL, "size") != NULL ? sec : defs;
+	r->frequency = crit == NULL ? FREQ_NONE :
+	    (enum freq)get_int(crit, NULL, "frequency", FREQ_NONE);
+	r->size = crit == NULL ? SIZE_UNSET :
+	    get_int(crit, NULL, "size", SIZE_UNSET);
 	r->minsize = get_int(sec, defs, "minsize", SIZE_UNSET);
 	r->maxsize = get_int(sec, defs, "maxsize", SIZE_UNSET);
 	/* logrotate's built-in criterion, stored so that -t -v shows it. */
@@ -460,6 +511,17 @@ check_duplicates(const struct mond_conf *conf)
 	}
 }
 
+/* glob()'s read error, for the message (conf loads on one thread). */
+static int glob_errno;
+
+static int
+glob_err(const char *epath, int eerrno)
+{
+	(void)epath;
+	glob_errno = eerrno;
+	return 1;
+}
+
 /*
  * The include_dir's *.conf files, in glob()'s sorted order. A missing
  * directory is fine (the shipped config names /etc/mond.d, which packages
@@ -484,13 +546,15 @@ list_includes(const char *dir, const char *conffile, int line, glob_t *out)
 	closedir(d);
 	if (asprintf(&pattern, "%s/*.conf", dir) == -1)
 		return -1;
-	rc = glob(pattern, GLOB_ERR, NULL, out);
+	glob_errno = 0;
+	rc = glob(pattern, GLOB_ERR, glob_err, out);
 	free(pattern);
 	if (rc == GLOB_NOMATCH)
 		return 0;
 	if (rc != 0) {
-		errat(conffile, line, "include_dir = \"%s\": cannot list it",
-		    dir);
+		errat(conffile, line, "include_dir = \"%s\": cannot list it: "
+		    "%s", dir, rc == GLOB_NOSPACE ? strerror(ENOMEM) :
+		    strerror(glob_errno != 0 ? glob_errno : EIO));
 		return -1;
 	}
 	return (int)out->gl_pathc;

@@ -71,7 +71,9 @@ struct log_rule {
 	bool		 delaycompress;
 	int		 compresslevel;	/* 1..9, default 6 */
 	bool		 dateext;
-	char		*dateformat;	/* strftime(3) text, default "-%Y%m%d" */
+	/* strftime(3) text; never NULL: conf_load sets "-%Y%m%d" (hourly
+	 * "-%Y%m%d%H"), the only place that knows the defaults */
+	char		*dateformat;
 	bool		 dateyesterday;
 	char		*extension;	/* NULL when unset */
 	char		*olddir;	/* NULL when unset; relative = to the log's dir */

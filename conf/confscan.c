@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "conf/confscan.h"
+#include "daemon/fsutil.h"
 
 struct token {
 	bool		 word;	/* an unquoted word (else string or symbol) */
@@ -125,8 +126,8 @@ open_brace(struct scanner *s)
 
 	if (s->nopen == 0 && kw->word && kw->len == 3 &&
 	    memcmp(kw->start, "log", 3) == 0 &&
-	    push_int(&s->cs->stanza_lines, &s->cs->nstanzas, &(size_t){
-	    s->cs->nstanzas }, kw->line) == -1)
+	    push_int(&s->cs->stanza_lines, &s->cs->nstanzas,
+	    &s->cs->capstanzas, kw->line) == -1)
 		return -1;
 	memset(s->prev, 0, sizeof(s->prev));
 	return push_int(&s->open, &s->nopen, &s->capopen, s->line);
@@ -189,40 +190,6 @@ scan(struct scanner *s)
 	return 0;
 }
 
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *fp;
-	char *buf = NULL, *nbuf;
-	size_t cap = 0, n = 0, got;
-	int saved;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return NULL;
-	do {
-		if (cap - n < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			if ((nbuf = realloc(buf, cap + 1)) == NULL)
-				goto fail;
-			buf = nbuf;
-		}
-		got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-	} while (got > 0);
-	if (ferror(fp))
-		goto fail;
-	fclose(fp);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	saved = errno;
-	free(buf);
-	fclose(fp);
-	errno = saved;
-	return NULL;
-}
-
 int
 confscan_file(const char *path, struct confscan *cs)
 {
@@ -230,7 +197,8 @@ confscan_file(const char *path, struct confscan *cs)
 	int rc;
 
 	memset(cs, 0, sizeof(*cs));
-	if ((cs->text = read_all(path, &cs->len)) == NULL)
+	if ((cs->text = fs_read_file(path, CONFSCAN_MAXLEN, &cs->len,
+	    &cs->st)) == NULL)
 		return -1;
 	s.p = cs->text;
 	s.end = cs->text + cs->len;

@@ -5,6 +5,7 @@
  * reports a bad value with cfg_error() and still returns 0, so that one
  * load reports every bad value; conf.c counts the errors.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -78,14 +79,15 @@ struct range {
 };
 
 static const struct range ranges[] = {
-	{ "rotate", -1, INT_MAX, "-1 (keep forever) or more" },
+	/* Caps keep a rollover's or a shift's work bounded. */
+	{ "rotate", -1, 100000, "-1 (keep forever) to 100000" },
 	{ "start", 0, INT_MAX, "0 or more" },
 	{ "maxage", 0, INT_MAX, "0 or more days" },
 	{ "minage", 0, INT_MAX, "0 or more days" },
 	{ "compresslevel", 1, 9, "1 to 9" },
 	{ "port", 0, 65535, "0 to 65535" },
 	{ "timeout", 1, 86400, "1 to 86400 seconds" },
-	{ "backups", 0, INT_MAX, "0 or more" },
+	{ "backups", 0, 1000, "0 to 1000" },
 };
 
 int
@@ -273,5 +275,29 @@ confvalue_su(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		cfg_error(cfg, "%s = \"%s\": unknown group \"%s\"", opt->name,
 		    value, w[1]);
 	free(copy);
+	return 0;
+}
+
+int
+confvalue_check_addr(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	/* evhttp would resolve a name; mond binds only what it was given. */
+	if (v == NULL || (inet_pton(AF_INET, v, buf) != 1 &&
+	    inet_pton(AF_INET6, v, buf) != 1))
+		cfg_error(cfg, "%s = \"%s\": not a numeric IPv4 or IPv6 "
+		    "address", opt->name, v != NULL ? v : "");
+	return 0;
+}
+
+int
+confvalue_check_nonempty(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (v == NULL || *v == '\0')
+		cfg_error(cfg, "%s = \"\": must not be empty", opt->name);
 	return 0;
 }

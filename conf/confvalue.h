@@ -28,4 +28,10 @@ int	confvalue_create(cfg_t *, cfg_opt_t *, const char *, void *);
 /* "USER GROUP" as a struct confvalue_su. */
 int	confvalue_su(cfg_t *, cfg_opt_t *, const char *, void *);
 
+/* Validators (cfg_validate_callback_t): report with cfg_error, return 0. */
+/* A numeric IPv4 or IPv6 address (inet_pton), never a host name. */
+int	confvalue_check_addr(cfg_t *, cfg_opt_t *);
+/* A string that is not "". */
+int	confvalue_check_nonempty(cfg_t *, cfg_opt_t *);
+
 #endif

@@ -25,18 +25,20 @@
 struct applog {
 	pthread_mutex_t	 mu;
 	char		*path;
+	char		*dir;		/* PATH's directory ("." or "/" at least) */
+	char		*base;		/* PATH's last component */
 	long long	 maxbytes;
 	int		 backups;
 	enum applog_level level;
 
 	int		 fd;		/* -1 after a failed (re)open */
 	long long	 size;		/* Python's stream.tell(): our end of file */
-	bool		 regular;	/* only regular files roll over (bpo-45401) */
 	dev_t		 dev;
 	ino_t		 ino;
 	time_t		 checked;	/* last identity check, monotonic seconds */
 	bool		 failing;	/* a failure was reported; quiet till success */
 	bool		 roll_failing;	/* the same, for renames */
+	char		 roll_what[PATH_MAX + 2 * NAME_MAX + 32]; /* failed step */
 };
 
 static const char *const level_names[] = {
@@ -47,75 +49,126 @@ static const char *const level_names[] = {
 };
 
 /*
- * mkdir -p of PATH's directory. Directories made here get 0755 whatever the
- * umask, as the seed's os.makedirs() + os.chmod(0o755) leaves them.
+ * mkdir -p of directory DIR, one component at a time relative to an open
+ * directory fd, and returns DIR's fd. Directories made here get 0755
+ * whatever the umask (fchmod on the opened fd), as the seed's os.makedirs()
+ * + os.chmod(0o755) leaves them; one we made, and the last component
+ * always, are opened O_NOFOLLOW, so a symlink swapped in is never entered.
+ * Existing components above are followed, as Python does.
  */
 static int
-make_parent_dirs(const char *path)
+open_parent_dirs(const char *dir)
 {
-	char dir[PATH_MAX];
-	char *slash, *p;
-	size_t len = strlen(path);
+	char buf[PATH_MAX], *comp, *save = NULL;
+	int fd, nfd, made, flags, saved;
+	size_t len = strlen(dir);
 
-	if (len >= sizeof(dir)) {
+	if (len >= sizeof(buf)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	memcpy(dir, path, len + 1);
-	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-
-		*p = '\0';
-		if (mkdir(dir, 0755) == 0) {
-			if (chmod(dir, 0755) == -1)
-				return -1;
-		} else if (errno != EEXIST)
+	memcpy(buf, dir, len + 1);
+	fd = open(dir[0] == '/' ? "/" : ".",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	for (comp = strtok_r(buf, "/", &save); comp != NULL;
+	    comp = strtok_r(NULL, "/", &save)) {
+		made = mkdirat(fd, comp, 0755) == 0;
+		if (!made && errno != EEXIST) {
+			saved = errno;
+			close(fd);
+			errno = saved;
 			return -1;
-		*p = saved;
-		if (saved == '\0')
-			break;
+		}
+		flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+		/* strtok_r leaves SAVE at the rest: only slashes = last. */
+		if (made || save[strspn(save, "/")] == '\0')
+			flags |= O_NOFOLLOW;
+		nfd = openat(fd, comp, flags);
+		if (nfd != -1 && made && fchmod(nfd, 0755) == -1) {
+			close(nfd);
+			nfd = -1;
+		}
+		close(fd);
+		fd = nfd;
+		if (fd == -1)
+			return -1;
 	}
-	return 0;
+	return fd;
 }
 
 /*
- * (Re)opens the path in append mode. Mode 0666 & ~umask, as Python's
- * open(path, 'a') creates it (0644 under the usual umask 022). Like Python,
- * the size starts at the end of what is already there.
+ * (Re)opens the path in append mode, through the opened directory and with
+ * O_NOFOLLOW: as root, a symlink or a hard link planted at mon.log must not
+ * turn our lines into writes to another file. Mode 0666 & ~umask, as
+ * Python's open(path, 'a') creates it (0644 under the usual umask 022).
+ * Like Python, the size starts at the end of what is already there.
  */
 static int
 open_file(struct applog *al)
 {
 	struct stat st;
-	int fd;
+	int dfd, fd, saved;
 
 	if (al->fd != -1) {
 		close(al->fd);
 		al->fd = -1;
 	}
-	if (make_parent_dirs(al->path) == -1)
+	if ((dfd = open_parent_dirs(al->dir)) == -1)
 		return -1;
-	fd = open(al->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &st) == -1) {
-		int saved = errno;
-
-		close(fd);
+	fd = openat(dfd, al->base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0666);
+	saved = errno;
+	close(dfd);
+	if (fd == -1) {
 		errno = saved;
 		return -1;
 	}
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		errno = S_ISREG(st.st_mode) ? EMLINK : EINVAL;
+		goto fail;
+	}
 	al->fd = fd;
 	al->size = st.st_size;
-	al->regular = S_ISREG(st.st_mode);
 	al->dev = st.st_dev;
 	al->ino = st.st_ino;
 	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* What a failed open means, for the one line on stderr. */
+static const char *
+why(int err)
+{
+	if (err == ELOOP)
+		return "is a symbolic link, refused";
+	if (err == EINVAL)
+		return "not a regular file, refused";
+	if (err == EMLINK)
+		return "has more than one hard link, refused";
+	return strerror(err);
+}
+
+/* fstatat of NAME in the directory DIR, never following a symlink. */
+static int
+stat_nofollow(const char *dir, const char *name, struct stat *st)
+{
+	int dfd, rc, saved;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return rc;
 }
 
 /*
@@ -132,13 +185,12 @@ check_identity(struct applog *al, time_t now)
 	if (al->fd != -1 && now == al->checked)
 		return 0;
 	al->checked = now;
-	if (al->fd == -1 || stat(al->path, &st) == -1 ||
+	if (al->fd == -1 || stat_nofollow(al->dir, al->base, &st) == -1 ||
 	    st.st_dev != al->dev || st.st_ino != al->ino)
 		return open_file(al);
 	if (fstat(al->fd, &st) == -1)
 		return -1;
 	al->size = st.st_size;
-	al->regular = S_ISREG(st.st_mode);
 	return 0;
 }
 
@@ -152,17 +204,23 @@ mono_seconds(void)
 	return ts.tv_sec;
 }
 
-/* Renames FROM to TO, TO removed first, when FROM exists (Python's order). */
+/*
+ * Renames FROM to TO in DFD, TO removed first, when FROM exists (Python's
+ * order). Names, not targets: a symlink is moved or removed, not followed.
+ */
 static int
-shift(const char *from, const char *to)
+shift(int dfd, const char *from, const char *to, const char **op)
 {
 	struct stat st;
 
-	if (stat(from, &st) == -1)
+	*op = "stat";
+	if (fstatat(dfd, from, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return errno == ENOENT ? 0 : -1;
-	if (unlink(to) == -1 && errno != ENOENT)
+	*op = "remove";
+	if (unlinkat(dfd, to, 0) == -1 && errno != ENOENT)
 		return -1;
-	return rename(from, to);
+	*op = "rename";
+	return renameat(dfd, from, dfd, to);
 }
 
 /*
@@ -173,31 +231,72 @@ shift(const char *from, const char *to)
 static int
 rollover(struct applog *al)
 {
-	char from[PATH_MAX], to[PATH_MAX];
-	int i, rc = 0, saved = 0;
+	char from[NAME_MAX + 1], to[NAME_MAX + 1];
+	const char *op = "name";
+	int i, dfd, rc = 0, saved = 0;
 
+	if ((dfd = open(al->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		rc = -1;
 	for (i = al->backups - 1; i >= 0 && rc == 0; i--) {
 		if (i == 0)
-			snprintf(from, sizeof(from), "%s", al->path);
+			snprintf(from, sizeof(from), "%s", al->base);
 		else
-			snprintf(from, sizeof(from), "%s.%d", al->path, i);
-		if (snprintf(to, sizeof(to), "%s.%d", al->path, i + 1) >=
+			snprintf(from, sizeof(from), "%s.%d", al->base, i);
+		if (snprintf(to, sizeof(to), "%s.%d", al->base, i + 1) >=
 		    (int)sizeof(to)) {
 			errno = ENAMETOOLONG;
 			rc = -1;
 		} else
-			rc = shift(from, to);
+			rc = shift(dfd, from, to, &op);
 	}
-	if (rc == -1)
+	if (rc == -1) {
 		saved = errno;
+		/* Name the step for the caller's one line on stderr. */
+		if (dfd == -1)
+			snprintf(al->roll_what, sizeof(al->roll_what),
+			    "open directory %s", al->dir);
+		else if (strcmp(op, "remove") == 0)
+			snprintf(al->roll_what, sizeof(al->roll_what),
+			    "remove %s/%s", al->dir, to);
+		else
+			snprintf(al->roll_what, sizeof(al->roll_what),
+			    "%s %s/%s%s%s", op, al->dir, from,
+			    strcmp(op, "rename") == 0 ? " to " : "",
+			    strcmp(op, "rename") == 0 ? to : "");
+	}
+	if (dfd != -1)
+		close(dfd);
 	/* Reopen even after a failed rename so the next line has a file. */
 	if (open_file(al) == -1 && rc == 0) {
 		saved = errno;
 		rc = -1;
+		snprintf(al->roll_what, sizeof(al->roll_what), "reopen");
 	}
 	if (rc == -1)
 		errno = saved;
 	return rc;
+}
+
+/* PATH into its directory and last component; "a" is "." and "a". */
+static int
+split_path(struct applog *al)
+{
+	const char *slash = strrchr(al->path, '/');
+
+	if (slash == NULL)
+		al->dir = strdup(".");
+	else if (slash == al->path)
+		al->dir = strdup("/");
+	else
+		al->dir = strndup(al->path, (size_t)(slash - al->path));
+	al->base = strdup(slash != NULL ? slash + 1 : al->path);
+	if (al->dir == NULL || al->base == NULL)
+		return -1;
+	if (al->base[0] == '\0') {
+		errno = EISDIR;
+		return -1;
+	}
+	return 0;
 }
 
 struct applog *
@@ -212,7 +311,7 @@ applog_open(const struct applog_conf *conf)
 	al->maxbytes = conf->maxbytes;
 	al->backups = conf->backups;
 	al->level = conf->level;
-	if ((al->path = strdup(conf->path)) == NULL)
+	if ((al->path = strdup(conf->path)) == NULL || split_path(al) == -1)
 		goto fail;
 	if (open_file(al) == -1)
 		goto fail;
@@ -225,6 +324,8 @@ fail:
 	if (al->fd != -1)
 		close(al->fd);
 	free(al->path);
+	free(al->dir);
+	free(al->base);
 	free(al);
 	errno = saved;
 	return NULL;
@@ -257,8 +358,8 @@ append_line(struct applog *al, const char *line, size_t len, time_t now)
 
 	if (check_identity(al, now) == -1)
 		return -1;
-	/* shouldRollover(): never an empty file, never a non-regular one. */
-	if (al->maxbytes > 0 && al->backups > 0 && al->regular &&
+	/* shouldRollover(): never an empty file (the file is regular). */
+	if (al->maxbytes > 0 && al->backups > 0 &&
 	    al->size > 0 && al->size + (long long)len >= al->maxbytes) {
 		/*
 		 * Python drops the line when a rename fails, and every line
@@ -267,8 +368,8 @@ append_line(struct applog *al, const char *line, size_t len, time_t now)
 		 */
 		if (rollover(al) == -1) {
 			if (!al->roll_failing)
-				fprintf(stderr, "mond: %s: rollover: %s\n",
-				    al->path, strerror(errno));
+				fprintf(stderr, "mond: %s: rollover: %s: %s\n",
+				    al->path, al->roll_what, strerror(errno));
 			al->roll_failing = true;
 		} else
 			al->roll_failing = false;
@@ -318,7 +419,7 @@ applog_write(struct applog *al, enum applog_msg_level level, const char *msg)
 	 * would come back here. Quiet again until a line gets through.
 	 */
 	if (rc == -1 && !al->failing)
-		fprintf(stderr, "mond: %s: %s\n", al->path, strerror(saved));
+		fprintf(stderr, "mond: %s: %s\n", al->path, why(saved));
 	al->failing = rc == -1;
 	pthread_mutex_unlock(&al->mu);
 
@@ -337,5 +438,7 @@ applog_close(struct applog *al)
 		close(al->fd);
 	pthread_mutex_destroy(&al->mu);
 	free(al->path);
+	free(al->dir);
+	free(al->base);
 	free(al);
 }

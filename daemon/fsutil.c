@@ -52,7 +52,7 @@ fs_open_dirat(int dirfd, const char *name)
 int
 fs_open_log(int dirfd, const char *name, int flags, struct stat *st)
 {
-	int fd;
+	int fd, fl;
 
 	/* O_NONBLOCK so a FIFO planted at the name can't hang the open. */
 	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
@@ -65,13 +65,65 @@ fs_open_log(int dirfd, const char *name, int flags, struct stat *st)
 		errno = EINVAL;
 		goto fail;
 	}
-	if (!(flags & O_NONBLOCK) &&
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1)
+	if (!(flags & O_NONBLOCK) && ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1))
 		goto fail;
 	return fd;
 fail:
 	close_keep(fd);
 	return -1;
+}
+
+char *
+fs_read_file(const char *path, size_t maxlen, size_t *len, struct stat *st)
+{
+	struct stat sb, *sp = st != NULL ? st : &sb;
+	char *buf = NULL, *nb;
+	size_t cap = 0, n = 0;
+	ssize_t r;
+	int fd, save;
+
+	/* O_NONBLOCK: a FIFO planted at PATH fails the S_ISREG test, not hangs. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, sp) == -1)
+		goto fail;
+	if (!S_ISREG(sp->st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : (size_t)sp->st_size + 4096;
+			if ((nb = realloc(buf, cap + 1)) == NULL)
+				goto fail;
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > maxlen) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	save = errno;
+	free(buf);
+	close(fd);
+	errno = save;
+	return NULL;
 }
 
 int
@@ -129,19 +181,43 @@ fs_tmpname(const char *name, char *buf, size_t size)
 	return 0;
 }
 
-/* A temporary left by a crashed mond may sit at TMP: it is ours to replace. */
-static int
-create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr)
+/*
+ * Every ".mond-tmp" file is a copy (compress, state) whose source is still
+ * in place until the copy has been renamed to its final name, so deleting
+ * one loses nothing; the swap name is different (FS_SWAP_SUFFIX) because
+ * after the exchange it holds a log's only copy.
+ */
+int
+fs_create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr)
 {
 	int fd;
 
 	fd = fs_create_excl(dirfd, tmp, attr, 0);
 	if (fd == -1 && errno == EEXIST) {
+		/* A crashed mond's copy: its source is still in place. */
 		if (unlinkat(dirfd, tmp, 0) == -1)
 			return -1;
 		fd = fs_create_excl(dirfd, tmp, attr, 0);
 	}
 	return fd;
+}
+
+int
+fs_write_all(int fd, const void *buf, size_t n)
+{
+	const char *b = buf;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, b, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 static int
@@ -153,34 +229,68 @@ exists_at(int dirfd, const char *name)
 }
 
 int
+fs_swapname(const char *name, char *buf, size_t size)
+{
+	int n;
+
+	n = snprintf(buf, size, "%s%s%s", FS_TMP_PREFIX, name, FS_SWAP_SUFFIX);
+	if (n < 0 || (size_t)n >= size || n > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Removes SWAP only when it is an empty regular file: then it is the
+ * unused new file of a create that stopped before the exchange (or an
+ * empty old log) and nothing is lost. Returns 0, or -1 with EEXIST for a
+ * non-empty one, which only fs_recover_swaps may move.
+ */
+static int
+drop_empty_swap(int dirfd, const char *swap)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, swap, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISREG(st.st_mode) || st.st_size != 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return unlinkat(dirfd, swap, 0);
+}
+
+int
 fs_create_swap(int dirfd, const char *name, int olddirfd, const char *oldname,
     const struct fs_attr *attr, int flags)
 {
 	char tmp[NAME_MAX + 1];
 	int fd, save;
 
-	if (fs_tmpname(name, tmp, sizeof(tmp)) == -1)
+	if (fs_swapname(name, tmp, sizeof(tmp)) == -1)
 		return -1;
 	if (exists_at(olddirfd, oldname)) {
 		errno = EEXIST;
 		return -1;
 	}
-	if ((fd = create_tmp(dirfd, tmp, attr)) == -1)
+	if (drop_empty_swap(dirfd, tmp) == -1)
+		return -1;
+	if ((fd = fs_create_excl(dirfd, tmp, attr, 0)) == -1)
 		return -1;
 	close(fd);
 
 	if (flags & FS_SWAP_LINK)
 		goto link;
 	if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
-		/* NAME is the new file; TMP holds the old log. */
-		if (renameat2(dirfd, tmp, olddirfd, oldname,
-		    RENAME_NOREPLACE) == 0)
+		/*
+		 * NAME is the new file, TMP holds the old log. If the move
+		 * on fails, neither is touched again: writers may already
+		 * append to NAME, and TMP is the old data's only home until
+		 * fs_recover_swaps (next pass) gives it a visible name.
+		 */
+		if (fs_rename(dirfd, tmp, olddirfd, oldname, true) == 0)
 			return 0;
-		save = errno;
-		/* Put the old log back; drop the new file. */
-		if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0)
-			unlinkat(dirfd, tmp, 0);
-		errno = save;
 		return -1;
 	}
 	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
@@ -190,6 +300,7 @@ link:
 	if (linkat(dirfd, name, olddirfd, oldname, 0) == -1)
 		goto fail;
 	if (renameat(dirfd, tmp, dirfd, name) == -1) {
+		/* NAME still is the old log, so OLDNAME is a spare link. */
 		save = errno;
 		unlinkat(olddirfd, oldname, 0);
 		errno = save;
@@ -197,6 +308,7 @@ link:
 	}
 	return 0;
 fail:
+	/* Before the exchange TMP is our own empty file. */
 	save = errno;
 	unlinkat(dirfd, tmp, 0);
 	errno = save;
@@ -204,13 +316,13 @@ fail:
 }
 
 static int
-is_tmpname(const char *name)
+has_affixes(const char *name, const char *suffix)
 {
 	size_t n = strlen(name), pl = strlen(FS_TMP_PREFIX),
-	    sl = strlen(FS_TMP_SUFFIX);
+	    sl = strlen(suffix);
 
 	return n > pl + sl && strncmp(name, FS_TMP_PREFIX, pl) == 0 &&
-	    strcmp(name + n - sl, FS_TMP_SUFFIX) == 0;
+	    strcmp(name + n - sl, suffix) == 0;
 }
 
 int
@@ -230,13 +342,77 @@ fs_clean_temps(int dirfd)
 	}
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
-		if (!is_tmpname(de->d_name))
+		if (!has_affixes(de->d_name, FS_TMP_SUFFIX))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))
 			continue;
 		if (unlinkat(dirfd, de->d_name, 0) == 0)
 			n++;
+		errno = 0;
+	}
+	save = errno;
+	closedir(d);
+	errno = save;
+	return save != 0 ? -1 : n;
+}
+
+/* Moves the non-empty SWAP to NAME.mond-recovered[.N], never replacing. */
+static int
+recover_swap(int dirfd, const char *swap, char *to, size_t tosize)
+{
+	size_t pl = strlen(FS_TMP_PREFIX), sl = strlen(FS_SWAP_SUFFIX);
+	int len = (int)(strlen(swap) - pl - sl), i, n;
+
+	for (i = 0; i < 1000; i++) {
+		if (i == 0)
+			n = snprintf(to, tosize, "%.*s%s", len, swap + pl,
+			    FS_RECOVERED_SUFFIX);
+		else
+			n = snprintf(to, tosize, "%.*s%s.%d", len, swap + pl,
+			    FS_RECOVERED_SUFFIX, i);
+		if (n < 0 || (size_t)n >= tosize || n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (fs_rename(dirfd, swap, dirfd, to, true) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+int
+fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg)
+{
+	char to[NAME_MAX + 1];
+	struct dirent *de;
+	DIR *d;
+	int fd, n = 0, save;
+
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close_keep(fd);
+		return -1;
+	}
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (!has_affixes(de->d_name, FS_SWAP_SUFFIX))
+			continue;
+		if (drop_empty_swap(dirfd, de->d_name) == 0) {
+			n++;
+		} else if (errno == EEXIST) {
+			/* Data (or not a file): make it visible, never drop it. */
+			if (recover_swap(dirfd, de->d_name, to,
+			    sizeof(to)) == 0) {
+				n++;
+				cb(de->d_name, to, 0, arg);
+			} else
+				cb(de->d_name, NULL, errno, arg);
+		} else
+			cb(de->d_name, NULL, errno, arg);
 		errno = 0;
 	}
 	save = errno;
@@ -313,13 +489,37 @@ fs_fsync_dir(int dirfd)
 	return fsync(dirfd);
 }
 
+/*
+ * A no-replace rename of a file by linkat + unlinkat: an existing NEW
+ * fails with EEXIST. If the unlink fails, the second name is undone.
+ */
+static int
+rename_by_link(int olddirfd, const char *old, int newdirfd, const char *new)
+{
+	int save;
+
+	if (linkat(olddirfd, old, newdirfd, new, 0) == -1)
+		return -1;
+	if (unlinkat(olddirfd, old, 0) == 0)
+		return 0;
+	save = errno;
+	unlinkat(newdirfd, new, 0);
+	errno = save;
+	return -1;
+}
+
 int
 fs_rename(int olddirfd, const char *old, int newdirfd, const char *new,
     bool noreplace)
 {
 	if (!noreplace)
 		return renameat(olddirfd, old, newdirfd, new);
-	return renameat2(olddirfd, old, newdirfd, new, RENAME_NOREPLACE);
+	if (renameat2(olddirfd, old, newdirfd, new, RENAME_NOREPLACE) == 0)
+		return 0;
+	/* NFS and older file systems lack the flag: link never replaces. */
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+	return rename_by_link(olddirfd, old, newdirfd, new);
 }
 
 int

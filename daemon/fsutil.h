@@ -19,6 +19,13 @@
  */
 #define FS_TMP_PREFIX	"."
 #define FS_TMP_SUFFIX	".mond-tmp"
+/*
+ * fs_create_swap's temporary, "." NAME ".mond-swap": after the exchange it
+ * holds the OLD log until it is moved on, so it is never deleted unless
+ * empty; a non-empty one becomes NAME ".mond-recovered[.N]".
+ */
+#define FS_SWAP_SUFFIX		".mond-swap"
+#define FS_RECOVERED_SUFFIX	".mond-recovered"
 
 /* Final attributes of a created file or directory; -1 ids mean "keep". */
 struct fs_attr {
@@ -45,6 +52,16 @@ int	fs_open_dirat(int dirfd, const char *name);
 int	fs_open_log(int dirfd, const char *name, int flags, struct stat *st);
 
 /*
+ * Reads the whole regular file PATH (config, include, state) into a
+ * malloc'd NUL-terminated buffer, *LEN bytes without the NUL, and fills *ST
+ * (if not NULL) from fstat on the fd. Opened O_NOFOLLOW|O_NONBLOCK, so a
+ * symlink fails with ELOOP and a FIFO or device with EINVAL at once, never
+ * hanging; more than MAXLEN bytes fails with EFBIG. Returns NULL (errno).
+ */
+char	*fs_read_file(const char *path, size_t maxlen, size_t *len,
+	    struct stat *st);
+
+/*
  * logrotate 3.21's rule for a log's directory when running as root without
  * `su`: insecure when world-writable, or group-writable by a group other
  * than root. The sticky bit does not make it secure. Returns 1 or 0.
@@ -66,22 +83,54 @@ int	fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
  * file is made under FS_TMP name with its final attributes, then swapped
  * in with renameat2(RENAME_EXCHANGE) and the old file moved on; where the
  * file system has no RENAME_EXCHANGE, by linkat(NAME, OLDNAME) and a rename
- * of the temporary over NAME. OLDNAME must not exist (EEXIST otherwise,
- * nothing moved). On failure NAME keeps the old file. Neither directory is
- * fsynced. FLAGS: FS_SWAP_LINK. Returns 0.
+ * of the temporary over NAME. The temporary is the FS_SWAP_SUFFIX name; an
+ * empty leftover there is replaced, a non-empty one fails with EEXIST.
+ * OLDNAME must not exist (EEXIST otherwise, nothing moved). On failure
+ * before the exchange NAME keeps the old file; if the move after the
+ * exchange fails, NAME is the new file and the old data stays under the
+ * swap name for fs_recover_swaps: nothing is unlinked that may hold a
+ * line. Neither directory is fsynced. FLAGS: FS_SWAP_LINK. Returns 0.
  */
 #define FS_SWAP_LINK	0x1	/* skip RENAME_EXCHANGE (tests, odd fs) */
 int	fs_create_swap(int dirfd, const char *name, int olddirfd,
 	    const char *oldname, const struct fs_attr *attr, int flags);
 
+/*
+ * Creates the temporary TMP (an fs_tmpname) in DIRFD as fs_create_excl
+ * does; a leftover regular file or symlink at TMP is removed first, once
+ * (every ".mond-tmp" is a copy whose source still exists). Returns the fd.
+ */
+int	fs_create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr);
+
+/* write(2) until all N bytes of BUF are out, resuming short writes and
+ * EINTR. Returns 0, or -1 with errno. */
+int	fs_write_all(int fd, const void *buf, size_t n);
+
 /* "." NAME ".mond-tmp" into BUF; -1 with ENAMETOOLONG when it won't fit. */
 int	fs_tmpname(const char *name, char *buf, size_t size);
 
+/* "." NAME ".mond-swap" into BUF; -1 with ENAMETOOLONG when it won't fit. */
+int	fs_swapname(const char *name, char *buf, size_t size);
+
 /*
- * Removes the regular files named like mond temporaries in DIRFD. Returns
- * how many were removed, or -1 (errno) when the directory can't be read.
+ * Removes the regular files named like mond temporaries (FS_TMP_SUFFIX) in
+ * DIRFD: each is a partial copy whose source still exists, or an unused
+ * empty file. Swap files are not touched (fs_recover_swaps). Returns how
+ * many were removed, or -1 (errno) when the directory can't be read.
  */
 int	fs_clean_temps(int dirfd);
+
+/*
+ * Leftover fs_create_swap temporaries in DIRFD: an empty regular one is
+ * removed; anything else (it may be a log's only copy) is renamed, never
+ * replacing, to NAME ".mond-recovered" (or ".mond-recovered.N") and CB is
+ * called with (swap, recovered name, 0, ARG); when that fails CB gets
+ * (swap, NULL, errno, ARG) and the file stays. Returns how many were
+ * removed or recovered, or -1 (errno) when the directory can't be read.
+ */
+typedef void (*fs_recover_cb)(const char *swap, const char *to, int err,
+    void *arg);
+int	fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg);
 
 /*
  * Copies IN from offset IN_OFF to its end of file (until a read returns 0)
@@ -97,7 +146,11 @@ int	fs_copy(int in, off_t in_off, int out, off_t out_off, int flags,
 /* fsync of a directory fd, so renames and creations in it are durable. */
 int	fs_fsync_dir(int dirfd);
 
-/* renameat; with NOREPLACE an existing NEW fails with EEXIST instead. */
+/*
+ * renameat; with NOREPLACE an existing NEW fails with EEXIST instead
+ * (renameat2 RENAME_NOREPLACE, or linkat + unlinkat of a file where the
+ * file system lacks the flag).
+ */
 int	fs_rename(int olddirfd, const char *old, int newdirfd, const char *new,
 	    bool noreplace);
 /* unlinkat of a non-directory NAME; ENOENT is reported, not ignored. */

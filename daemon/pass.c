@@ -63,6 +63,8 @@ struct pass {
 	struct pass_report	*rep;
 	uid_t			 euid;
 	struct strmap		 claimed;	/* path -> rule index */
+	struct strmap		 matched;	/* every glob match -> first rule */
+	size_t			*datew, ndatew;	/* distinct dateformat widths */
 	struct strmap		 dirmap;	/* path -> index into dirs */
 	struct dir		*dirs;
 	size_t			 ndirs, capdirs;
@@ -130,6 +132,21 @@ strmap_get(struct strmap *m, const char *key, size_t val, bool *found)
 	return &m->vals[i];
 }
 
+/* The value slot of KEY, or NULL when absent. */
+static size_t *
+strmap_find(const struct strmap *m, const char *key)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return NULL;
+	for (i = hash(key) & (m->cap - 1); m->keys[i] != NULL;
+	    i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->keys[i], key) == 0)
+			return &m->vals[i];
+	return NULL;
+}
+
 static void
 strmap_free(struct strmap *m)
 {
@@ -142,6 +159,20 @@ strmap_free(struct strmap *m)
 }
 
 /* ---- directories ---- */
+
+/* fs_recover_swaps' report: a swap left by a crash held a log's data. */
+static void
+swap_report(const char *swap, const char *to, int err, void *arg)
+{
+	const char *dir = arg;
+
+	if (to != NULL)
+		log_warnx("%s/%s: left by an interrupted rotation with data in "
+		    "it; kept as %s/%s", dir, swap, dir, to);
+	else
+		log_warnx("%s/%s: left by an interrupted rotation, may hold "
+		    "a log's data; not removed: %s", dir, swap, strerror(err));
+}
 
 static int
 list_dir(struct pass *p, struct dir *d)
@@ -158,6 +189,9 @@ list_dir(struct pass *p, struct dir *d)
 	/* Leftovers of a crashed mond go before anything is planned. */
 	if (!p->opts->dry_run && fs_clean_temps(fd) > 0)
 		log_info("%s: removed stale mond temporaries", d->path);
+	if (!p->opts->dry_run && fs_recover_swaps(fd, swap_report,
+	    d->path) == -1)
+		log_warn("%s: recovering interrupted rotations", d->path);
 	if ((dp = fdopendir(fd)) == NULL) {
 		close(fd);
 		return -1;
@@ -681,41 +715,155 @@ add_item(struct pass *p, size_t ri, const char *path, struct item **its,
 	return 0;
 }
 
+/* One glob() result, kept until every rule's patterns are expanded. */
+struct match {
+	char	*path;
+	size_t	 ri, pi;	/* rule, and its pattern */
+	bool	 wild;		/* from a wildcard, and not the pattern itself */
+};
+
+struct sib_arg {
+	struct pass	*p;
+	const char	*dir, *name;	/* the candidate's directory and basename */
+};
+
+/* STEM is a log some rule matched, and NAME one of its rotated names. */
+static int
+is_log_stem(const char *stem, void *arg)
+{
+	struct sib_arg *a = arg;
+	char path[PATH_MAX];
+	size_t *ri;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", a->dir, stem);
+	if (n < 0 || (size_t)n >= sizeof(path) ||
+	    (ri = strmap_find(&a->p->matched, path)) == NULL)
+		return 0;
+	return plan_is_sibling(&a->p->conf->rules[*ri], stem, a->name);
+}
+
 /*
- * The rule's logs: each pattern globbed (sorted); a pattern that matches
- * nothing names itself, so a missing log is reported. Wildcards never
- * take rotated siblings (DESIGN §3); a literal path is always taken.
+ * Whether a wildcard's match M is a rotated file rather than a log (the
+ * exact rule is in mond.conf(5)): a rotated sibling, under that log's
+ * rule, of a log any rule matched in the same directory; or a rotated
+ * name under M's own rule of a name its pattern matches.
+ */
+static bool
+is_rotated(struct pass *p, const struct match *m)
+{
+	const struct log_rule *r = &p->conf->rules[m->ri];
+	const char *slash = strrchr(m->path, '/');
+	char dir[PATH_MAX];
+	struct sib_arg a = { p, dir, NULL };
+	size_t i, w;
+
+	if (plan_is_rotated_by(r, r->patterns[m->pi], m->path))
+		return true;
+	if (slash == NULL || (size_t)(slash - m->path) >= sizeof(dir))
+		return false;
+	memcpy(dir, m->path, (size_t)(slash - m->path));
+	dir[slash - m->path] = '\0';
+	a.name = slash + 1;
+	if (plan_unrotate(a.name, NULL, 0, is_log_stem, &a))
+		return true;
+	for (i = 0; i < p->ndatew; i++)
+		if ((w = p->datew[i]) > 0 &&
+		    plan_unrotate(a.name, NULL, w, is_log_stem, &a))
+			return true;
+	return false;
+}
+
+/*
+ * Every rule's patterns globbed (sorted), into *MS; a pattern that matches
+ * nothing names itself, so a missing log is reported. Every match is
+ * recorded in p->matched (path -> first rule) for is_rotated.
  */
 static int
-expand(struct pass *p, size_t ri, struct item **its, size_t *n)
+glob_all(struct pass *p, struct match **ms, size_t *n)
 {
-	const struct log_rule *r = &p->conf->rules[ri];
-	size_t i, j, cap = 0;
-	const char *base;
+	const struct log_rule *r;
+	struct match *nm;
+	size_t ri, i, j, cap = 0, *slot;
+	bool found;
 	glob_t g;
 	int rc;
 
-	for (i = 0; i < r->npatterns; i++) {
-		rc = glob(r->patterns[i], GLOB_NOCHECK, NULL, &g);
-		if (rc != 0) {
-			if (rc == GLOB_NOSPACE)
-				return -1;
-			log_warnx("%s: glob failed", r->patterns[i]);
-			continue;
-		}
-		for (j = 0; j < g.gl_pathc; j++) {
-			base = strrchr(g.gl_pathv[j], '/');
-			base = base != NULL ? base + 1 : g.gl_pathv[j];
-			if (has_magic(r->patterns[i]) &&
-			    strcmp(g.gl_pathv[j], r->patterns[i]) != 0 &&
-			    plan_is_rotated_name(base))
+	for (ri = 0; ri < p->conf->nrules; ri++) {
+		r = &p->conf->rules[ri];
+		for (i = 0; i < r->npatterns; i++) {
+			rc = glob(r->patterns[i], GLOB_NOCHECK, NULL, &g);
+			if (rc != 0) {
+				if (rc == GLOB_NOSPACE)
+					return -1;
+				/* Without GLOB_ERR only GLOB_ABORTED is left. */
+				log_warnx("%s:%d: %s: cannot expand the pattern "
+				    "(glob error %d)", r->file, r->line,
+				    r->patterns[i], rc);
 				continue;
-			if (add_item(p, ri, g.gl_pathv[j], its, n, &cap) == -1) {
-				globfree(&g);
-				return -1;
 			}
+			for (j = 0; j < g.gl_pathc; j++) {
+				if (*n == cap) {
+					cap = cap ? cap * 2 : 64;
+					if ((nm = reallocarray(*ms, cap,
+					    sizeof(*nm))) == NULL)
+						goto nomem;
+					*ms = nm;
+				}
+				nm = &(*ms)[*n];
+				nm->ri = ri;
+				nm->pi = i;
+				nm->wild = has_magic(r->patterns[i]) &&
+				    strcmp(g.gl_pathv[j], r->patterns[i]) != 0;
+				if ((nm->path = strdup(g.gl_pathv[j])) == NULL)
+					goto nomem;
+				(*n)++;
+				if ((slot = strmap_get(&p->matched, nm->path, ri,
+				    &found)) == NULL)
+					goto nomem;
+			}
+			globfree(&g);
 		}
-		globfree(&g);
+	}
+	return 0;
+nomem:
+	globfree(&g);
+	return -1;
+}
+
+/* The distinct dateformat widths of the rules, for is_rotated. */
+static int
+date_widths(struct pass *p)
+{
+	size_t i, j, w;
+
+	if ((p->datew = calloc(p->conf->nrules + 1, sizeof(*p->datew))) == NULL)
+		return -1;
+	for (i = 0; i < p->conf->nrules; i++) {
+		w = plan_date_width(&p->conf->rules[i]);
+		for (j = 0; j < p->ndatew && p->datew[j] != w; j++)
+			;
+		if (j == p->ndatew)
+			p->datew[p->ndatew++] = w;
+	}
+	return 0;
+}
+
+/*
+ * Rule RI's logs out of the matches: wildcards never take rotated files
+ * (DESIGN §3); a literal path is always taken.
+ */
+static int
+expand(struct pass *p, size_t ri, const struct match *ms, size_t nms,
+    struct item **its, size_t *n)
+{
+	size_t i, cap = 0;
+
+	for (i = 0; i < nms; i++) {
+		if (ms[i].ri != ri || (ms[i].wild && is_rotated(p, &ms[i])))
+			continue;
+		if (add_item(p, ri, ms[i].path, its, n, &cap) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -777,7 +925,8 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	struct pass p = { .conf = conf, .state = state, .opts = opts,
 	    .rep = report != NULL ? report : &own, .euid = geteuid() };
 	struct ruleset *rs;
-	size_t i;
+	struct match *ms = NULL;
+	size_t i, nms = 0;
 	int rc;
 
 	if ((rs = calloc(conf->nrules + 1, sizeof(*rs))) == NULL)
@@ -787,12 +936,21 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	 * before rotating: a rule's rotation never changes what a later
 	 * rule matches.
 	 */
+	if (glob_all(&p, &ms, &nms) == -1 || date_widths(&p) == -1) {
+		p.nomem = true;
+		log_warnx("expanding the patterns: out of memory");
+	}
 	for (i = 0; i < conf->nrules && !p.nomem; i++)
-		if (expand(&p, i, &rs[i].its, &rs[i].n) == -1) {
+		if (expand(&p, i, ms, nms, &rs[i].its, &rs[i].n) == -1) {
 			p.nomem = true;
 			log_warnx("%s:%d: out of memory", conf->rules[i].file,
 			    conf->rules[i].line);
 		}
+	for (i = 0; i < nms; i++)
+		free(ms[i].path);
+	free(ms);
+	free(p.datew);
+	strmap_free(&p.matched);
 	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++)
 		run_rule(&p, i, rs[i].its, rs[i].n);
 	for (i = 0; i < conf->nrules; i++)

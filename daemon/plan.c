@@ -495,16 +495,43 @@ set_dirs(struct builder *b)
 	return p->target_dir == NULL ? -1 : 0;
 }
 
+/*
+ * The stanza's patterns joined by spaces: $1 of the scripts that run once
+ * per stanza, as logrotate passes its pattern list. NULL on ENOMEM.
+ */
+static char *
+join_patterns(const struct log_rule *r)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < r->npatterns; i++)
+		len += strlen(r->patterns[i]) + 1;
+	if ((s = calloc(1, len)) == NULL)
+		return NULL;
+	for (i = 0; i < r->npatterns; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, r->patterns[i]);
+	}
+	return s;
+}
+
 static void
 build_actions(struct builder *b)
 {
 	const struct log_rule *r = b->r;
 	const char *path = b->in->path;
-	const char *arg1 = r->sharedscripts ? r->title : path;
+	char *pats = join_patterns(r);
+	const char *arg1 = r->sharedscripts ? pats : path;
 	struct plan_action *a;
 
+	if (pats == NULL) {
+		b->nomem = true;
+		return;
+	}
 	script(b, SCRIPT_FIRSTACTION, PHASE_FIRST, r->firstaction, true,
-	    r->title, NULL);
+	    pats, NULL);
 	if (r->olddir != NULL && r->createolddir.enabled &&
 	    (a = add(b, ACT_MKDIR, PHASE_PRE, PLAN_DIR_TARGET, NULL,
 	    PLAN_DIR_TARGET, NULL)) != NULL) {
@@ -519,8 +546,10 @@ build_actions(struct builder *b)
 			a->gid = r->createolddir.gid;
 	}
 	if (r->dateext) {
-		if (shift_dated(b) == -1)
+		if (shift_dated(b) == -1) {
+			free(pats);
 			return;
+		}
 	} else
 		shift_numbered(b);
 	script(b, SCRIPT_PREROTATE, PHASE_PRESCRIPT, r->prerotate,
@@ -530,7 +559,16 @@ build_actions(struct builder *b)
 	    r->sharedscripts, arg1, r->sharedscripts ? NULL : b->p->rotated);
 	finish(b);
 	script(b, SCRIPT_LASTACTION, PHASE_LAST, r->lastaction, true,
-	    r->title, NULL);
+	    pats, NULL);
+	free(pats);
+}
+
+/* A name that is not one component of its directory: "/", ".", "..". */
+static bool
+bad_name(const char *name)
+{
+	return strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0;
 }
 
 static int
@@ -570,10 +608,17 @@ plan_due(struct builder *b)
 		    b->r->start < 0 ? 1 : b->r->start, b->n.ext);
 	if (n == -1 || (b->p->rotated = join(b->p->target_dir, name)) == NULL)
 		b->nomem = true;
+	if (n != -1 && !bad_name(name))
+		build_actions(b);
+	else if (n != -1) {
+		/* dateformat with a "/": the log would leave its directory. */
+		b->p->status = PLAN_ERROR;
+		b->p->record = PLAN_RECORD_NONE;
+		plan_why(b->p, "rotated name \"%s\" is not a file name in "
+		    "the log's directory", name);
+	}
 	if (n != -1)
 		free(name);
-	if (!b->nomem)
-		build_actions(b);
 	if (!b->nomem)
 		rc = 0;
 	for (i = 0; i < b->nv; i++)

@@ -205,10 +205,27 @@ int	plan_is_sibling(const struct log_rule *rule, const char *logname,
 	    const char *candidate);
 
 /*
- * 1 when NAME looks rotated whatever the rule: it ends in ".N", ".N.gz",
- * "-YYYYMMDD", "-YYYYMMDDHH" (each with an optional ".gz"). Conservative:
- * "app.8080.log" is not rotated. For glob() results of `*` patterns.
+ * Calls CB(STEM, ARG) for each name STEM of which NAME (a basename) could
+ * be a rotated version: NAME without an optional ".gz", then without a
+ * ".N", or (DLEN > 0) without DLEN bytes of date, just before an ending
+ * EXT ("" for none; NULL tries every ending). Stops and returns 1 when CB
+ * returns 1; else 0. plan_is_sibling is the judge of each stem.
  */
-int	plan_is_rotated_name(const char *name);
+typedef int (*plan_stem_fn)(const char *stem, void *arg);
+int	plan_unrotate(const char *name, const char *ext, size_t dlen,
+	    plan_stem_fn cb, void *arg);
+
+/* The length of RULE's dateformat suffix as names are parsed (%Y is 4...). */
+size_t	plan_date_width(const struct log_rule *rule);
+
+/*
+ * 1 when PATH, matched by RULE's wildcard PATTERN, is a rotated version
+ * under RULE's own naming (".N" with `extension` moved to the end, or
+ * RULE's dateformat when dateext, each with an optional ".gz") of a name
+ * that PATTERN would match too: a rotation of this rule's own logs, even
+ * when the live log is gone. "worker.1" under "worker.*" is a log.
+ */
+int	plan_is_rotated_by(const struct log_rule *rule, const char *pattern,
+	    const char *path);
 
 #endif

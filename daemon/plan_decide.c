@@ -8,21 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/fsutil.h"
 #include "daemon/plan.h"
 #include "daemon/plan_int.h"
 
 #define DAY	86400LL
-#define MB	1048576LL
-
-static const char *
-freq_name(enum freq f)
-{
-	static const char *const names[] = {
-		"size", "hourly", "daily", "weekly", "monthly", "yearly",
-	};
-
-	return (size_t)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
-}
 
 void
 plan_why(struct plan *p, const char *fmt, ...)
@@ -97,7 +87,7 @@ static bool
 time_due(const struct plan_input *in, time_t last, struct plan *p)
 {
 	const struct log_rule *r = in->rule;
-	const char *fname = freq_name(r->frequency);
+	const char *fname = conf_freq_name(r->frequency);
 	bool hourly = r->frequency == FREQ_HOURLY;
 	struct tm tnow, tlast;
 	char lt[32], mt[32];
@@ -127,8 +117,10 @@ time_due(const struct plan_input *in, time_t last, struct plan *p)
 	return true;
 }
 
+/* *TIME_NO: the time criterion alone said no (not a veto of size). */
 static bool
-criteria(const struct plan_input *in, time_t last, struct plan *p)
+criteria(const struct plan_input *in, time_t last, struct plan *p,
+    bool *time_no)
 {
 	const struct log_rule *r = in->rule;
 	long long size = in->st->st_size, thr = r->size;
@@ -141,8 +133,7 @@ criteria(const struct plan_input *in, time_t last, struct plan *p)
 		plan_why(p, "size %lld > maxsize %lld", size, r->maxsize);
 		return true;
 	}
-	if (thr < 0 && r->frequency == FREQ_NONE)
-		thr = MB;	/* neither size nor frequency: logrotate's 1M */
+	/* No built-in 1M here: conf_load stores it as the size (-t -v). */
 	if (thr >= 0) {
 		if (size >= thr)
 			plan_why(p, "size %lld >= %lld", size, thr);
@@ -150,13 +141,8 @@ criteria(const struct plan_input *in, time_t last, struct plan *p)
 			plan_why(p, "not due: size %lld < %lld", size, thr);
 		return size >= thr;
 	}
-	return time_due(in, last, p);
-}
-
-static bool
-insecure_dir(const struct stat *d)
-{
-	return (d->st_mode & S_IWOTH) || (d->st_gid != 0 && (d->st_mode & S_IWGRP));
+	*time_no = !time_due(in, last, p);
+	return !*time_no;
 }
 
 /* The checks that leave a log alone; true when it may be considered. */
@@ -168,7 +154,7 @@ admissible(const struct plan_input *in, struct plan *p)
 
 	p->status = PLAN_SKIP;
 	if (in->dir_st != NULL && in->euid == 0 && !r->has_su &&
-	    insecure_dir(in->dir_st)) {
+	    fs_dir_insecure(in->dir_st)) {
 		p->status = PLAN_ERROR;
 		plan_why(p, "parent directory is writable by others or by a "
 		    "non-root group: skipped (set su)");
@@ -195,13 +181,13 @@ plan_decide(const struct plan_input *in, struct plan *p)
 {
 	const struct log_rule *r = in->rule;
 	time_t last = in->last != 0 ? in->last : in->now;
-	bool due, by_time;
+	bool due, by_time, time_no = false;
 	size_t l;
 
 	if (!admissible(in, p))
 		return;
 	p->first_sight = in->last == 0;
-	due = criteria(in, last, p);
+	due = criteria(in, last, p, &time_no);
 	if (due && !r->ifempty && in->st->st_size == 0) {
 		due = false;
 		plan_why(p, "empty and ifempty = no");
@@ -214,7 +200,7 @@ plan_decide(const struct plan_input *in, struct plan *p)
 	if (due || !p->first_sight)
 		return;
 	by_time = !in->force && r->size < 0 && r->frequency != FREQ_NONE;
-	if (by_time && strncmp(p->why, "not due: ", 9) == 0)
+	if (by_time && time_no)
 		plan_why(p, "first sight: state recorded");
 	else if ((l = strlen(p->why)) + 30 < sizeof(p->why))
 		snprintf(p->why + l, sizeof(p->why) - l,

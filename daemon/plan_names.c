@@ -4,8 +4,11 @@
  * arithmetic of plan_next_due(). Like plan.c it never touches a file; the
  * only libc state it reads is the time zone, through localtime_r/mktime.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +16,8 @@
 #include "daemon/plan.h"
 #include "daemon/plan_int.h"
 
-#define DEFAULT_DATEFMT		"-%Y%m%d"
-#define DEFAULT_DATEFMT_HOURLY	"-%Y%m%d%H"
+#define NAME_MAX_STEM		(NAME_MAX + 1)
+#define PATH_MAX_STEM		PATH_MAX
 
 /* The strftime conversions logrotate allows in dateformat, and their widths. */
 static int
@@ -84,12 +87,9 @@ names_init(struct names *n, const struct log_rule *rule, const char *logbase,
 	if ((n->base = strndup(logbase, blen)) == NULL)
 		return -1;
 
-	if (rule->dateformat != NULL)
-		n->datefmt = rule->dateformat;
-	else if (rule->frequency == FREQ_HOURLY)
-		n->datefmt = DEFAULT_DATEFMT_HOURLY;
-	else
-		n->datefmt = DEFAULT_DATEFMT;
+	/* conf_load always sets it, hourly's default included. */
+	assert(rule->dateformat != NULL);
+	n->datefmt = rule->dateformat;
 	if (make_strf(n->datefmt, n->strf, sizeof(n->strf)) == -1) {
 		names_free(n);
 		errno = EINVAL;
@@ -207,29 +207,125 @@ plan_is_sibling(const struct log_rule *rule, const char *logname,
 	return yes;
 }
 
-static size_t
-trailing_digits(const char *s, size_t len)
+size_t
+plan_date_width(const struct log_rule *rule)
+{
+	assert(rule->dateformat != NULL);
+	const char *f = rule->dateformat;
+	size_t n = 0;
+	int w, field;
+
+	/* What names_dated consumes: fixed-width fields, literal bytes. */
+	for (f = skip_spaces(f); *f != '\0'; f++) {
+		if (*f == '%' && (w = spec_width(f[1], &field)) > 0) {
+			n += (size_t)w;
+			f++;
+		} else
+			n++;
+	}
+	return n;
+}
+
+/* CB on G[0..cut) + G[from..len); 1 when CB says so. */
+static int
+try_stem(const char *g, size_t cut, size_t from, size_t len,
+    plan_stem_fn cb, void *arg)
+{
+	char buf[NAME_MAX_STEM];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%.*s%.*s", (int)cut, g,
+	    (int)(len - from), g + from);
+	if (n < 0 || (size_t)n >= sizeof(buf) || n == 0)
+		return 0;
+	return cb(buf, arg);
+}
+
+/* The stems of G (G's first LEN bytes) with the rotation part before E. */
+static int
+stems_at(const char *g, size_t len, size_t e, size_t dlen, plan_stem_fn cb,
+    void *arg)
 {
 	size_t d = 0;
 
-	while (d < len && isdigit((unsigned char)s[len - 1 - d]))
+	while (d < e && isdigit((unsigned char)g[e - 1 - d]))
 		d++;
-	return d;
+	if (d > 0 && d < e && g[e - d - 1] == '.' && e - d - 1 > 0 &&
+	    try_stem(g, e - d - 1, e, len, cb, arg))
+		return 1;
+	return dlen > 0 && e > dlen && try_stem(g, e - dlen, e, len, cb, arg);
 }
 
 int
-plan_is_rotated_name(const char *name)
+plan_unrotate(const char *name, const char *ext, size_t dlen,
+    plan_stem_fn cb, void *arg)
 {
-	size_t len = strlen(name), d;
+	size_t len = strlen(name), glen, elen, e;
+	int gz;
 
-	if (len > 3 && strcmp(name + len - 3, ".gz") == 0)
-		len -= 3;
-	d = trailing_digits(name, len);
-	if (d == 0 || d == len)
+	for (gz = 0; gz < 2; gz++) {
+		glen = len;
+		if (gz) {
+			if (len <= 3 || strcmp(name + len - 3, ".gz") != 0)
+				break;
+			glen -= 3;
+		}
+		if (ext == NULL) {
+			for (e = glen; e > 0; e--)
+				if (stems_at(name, glen, e, dlen, cb, arg))
+					return 1;
+			continue;
+		}
+		elen = strlen(ext);
+		if (elen > glen || strncmp(name + glen - elen, ext, elen) != 0)
+			continue;
+		if (stems_at(name, glen, glen - elen, dlen, cb, arg))
+			return 1;
+	}
+	return 0;
+}
+
+struct own_arg {
+	const struct log_rule	*rule;
+	const char		*pattern, *dir, *name;
+};
+
+/* A stem that the rule's pattern matches and whose sibling NAME is. */
+static int
+own_stem(const char *stem, void *arg)
+{
+	struct own_arg *o = arg;
+	char path[PATH_MAX_STEM];
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", o->dir, stem);
+	if (n < 0 || (size_t)n >= sizeof(path))
 		return 0;
-	if (name[len - d - 1] == '.' && len - d - 1 > 0)
+	return fnmatch(o->pattern, path, FNM_PATHNAME | FNM_PERIOD) == 0 &&
+	    plan_is_sibling(o->rule, stem, o->name);
+}
+
+int
+plan_is_rotated_by(const struct log_rule *rule, const char *pattern,
+    const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct own_arg o = { rule, pattern, "", path };
+	char dir[PATH_MAX_STEM];
+	size_t dlen = rule->dateext ? plan_date_width(rule) : 0;
+
+	if (slash != NULL) {
+		if ((size_t)(slash - path) >= sizeof(dir))
+			return 0;
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		o.dir = dir;
+		o.name = slash + 1;
+	}
+	if (rule->extension != NULL && *rule->extension != '\0' &&
+	    plan_unrotate(o.name, rule->extension, dlen, own_stem, &o))
 		return 1;
-	return name[len - d - 1] == '-' && len - d - 1 > 0 && (d == 8 || d == 10);
+	return plan_unrotate(o.name, "", dlen, own_stem, &o);
 }
 
 const char *

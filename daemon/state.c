@@ -256,50 +256,8 @@ parse_line(struct state *st, const char *line, char *name)
 	return state_set(st, name, when) == -1 ? -1 : 0;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct stat sb;
-	char *buf = NULL, *nb;
-	size_t cap = 0, n = 0;
-	ssize_t r;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return NULL;
-	if (fstat(fd, &sb) == -1)
-		goto fail;
-	if (!S_ISREG(sb.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	for (;;) {
-		if (cap - n < 4096) {
-			cap = cap ? cap * 2 : (size_t)sb.st_size + 4096;
-			if ((nb = realloc(buf, cap + 1)) == NULL)
-				goto fail;
-			buf = nb;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto fail;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	r = errno;
-	free(buf);
-	close(fd);
-	errno = (int)r;
-	return NULL;
-}
+/* A state file larger than this is not ours (10,000 logs take ~1 MB). */
+#define STATE_MAXLEN	(256u << 20)
 
 struct state *
 state_load(const char *path)
@@ -311,10 +269,14 @@ state_load(const char *path)
 
 	if ((st = state_new()) == NULL)
 		return NULL;
-	if ((buf = slurp(path, &len)) == NULL) {
+	if ((buf = fs_read_file(path, STATE_MAXLEN, &len, NULL)) == NULL) {
 		if (errno == ENOENT)
 			return st;
-		log_warn("%s: read", path);
+		if (errno == EINVAL || errno == ELOOP)
+			log_warnx("%s: read: not a regular file (a symlink, "
+			    "FIFO or device is never read)", path);
+		else
+			log_warn("%s: read", path);
 		goto fail;
 	}
 	if ((name = malloc(len + 1)) == NULL)
@@ -406,23 +368,6 @@ format_entry(struct sbuf *sb, const struct entry *e)
 	sb_put(sb, tail, (size_t)n);
 }
 
-static int
-write_all(int fd, const char *b, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, b, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Splits PATH into an opened directory fd and a pointer to its last name. */
 static int
 open_parent(const char *path, const char **base)
@@ -470,13 +415,10 @@ state_save(const struct state *st, const char *path)
 		goto fail;
 	}
 	op = "create temporary";
-	fd = fs_create_excl(dfd, tmp, &attr, 0);
-	if (fd == -1 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0)
-		fd = fs_create_excl(dfd, tmp, &attr, 0);
-	if (fd == -1)
+	if ((fd = fs_create_tmp(dfd, tmp, &attr)) == -1)
 		goto fail;
 	op = "write";
-	if (write_all(fd, sb.b, sb.n) == -1)
+	if (fs_write_all(fd, sb.b, sb.n) == -1)
 		goto fail_tmp;
 	op = "fsync";
 	if (fsync(fd) == -1)

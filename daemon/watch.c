@@ -123,18 +123,18 @@ add_dir_of(struct watch *w, const char *path)
 
 /* A new name in a watched directory that some rule's pattern names. */
 static bool
-is_new_log(const struct watch *w, const char *path, const char *name)
+is_new_log(const struct watch *w, const char *path)
 {
 	size_t i, j;
 
-	if (plan_is_rotated_name(name))
-		return false;
+	/* Our own rotations create rotated names: those are not new logs. */
 	for (i = 0; i < w->conf->nrules; i++) {
 		const struct log_rule *r = &w->conf->rules[i];
 
 		for (j = 0; j < r->npatterns; j++)
 			if (fnmatch(r->patterns[j], path,
-			    FNM_PATHNAME | FNM_PERIOD) == 0)
+			    FNM_PATHNAME | FNM_PERIOD) == 0 &&
+			    !plan_is_rotated_by(r, r->patterns[j], path))
 				return true;
 	}
 	return false;
@@ -159,7 +159,7 @@ note_event(struct watch *w, const struct inotify_event *ev)
 	if ((e = find_entry(w, path)) != NULL) {
 		if (e->threshold >= 0)
 			e->dirty = true;
-	} else if (is_new_log(w, path, ev->name))
+	} else if (is_new_log(w, path))
 		w->new_file = true;
 }
 

@@ -5,10 +5,13 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -365,36 +368,64 @@ Test(applog, format_reports_the_full_length_when_truncated)
 	cr_assert_eq(buf[7], '\0');
 }
 
-Test(applog, a_non_regular_file_never_rolls_over)
+Test(applog, a_symlink_or_fifo_at_the_path_is_refused)
 {
-	char *path = tu_path(dir, "mon.log"), *p1 = sibling(path, 1);
-	struct applog *al;
-	struct stat st;
+	char *path = tu_path(dir, "mon.log"), *victim = tu_path(dir, "victim");
+	struct applog_conf conf = { .path = path, .maxbytes = 10, .backups = 3 };
 
-	cr_assert_eq(symlink("/dev/null", path), 0);
-	al = open_log(path, 10, 3, APPLOG_DEBUG);
-	for (int i = 0; i < 5; i++)
-		cr_assert_eq(applog_write(al, MSG_INFO, "line"), 0);
+	tu_write_file(victim, "precious\n");
+	cr_assert_eq(symlink(victim, path), 0);
+	errno = 0;
+	cr_assert_null(applog_open(&conf));
+	cr_expect_eq(errno, ELOOP, "%s", strerror(errno));
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(mkfifo(path, 0644), 0);
+	errno = 0;
+	cr_assert_null(applog_open(&conf), "a FIFO was opened (or hung)");
+	/* ENXIO: no reader, O_NONBLOCK; EINVAL: opened, not regular. */
+	cr_expect(errno == ENXIO || errno == EINVAL, "%s", strerror(errno));
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(link(victim, path), 0);
+	cr_assert_null(applog_open(&conf), "a hard link was opened");
+	cr_assert_str_eq(tu_read_file(victim, NULL), "precious\n");
+	free(victim);
+	free(path);
+}
+
+Test(applog, a_symlink_planted_later_is_not_followed)
+{
+	char *path = tu_path(dir, "mon.log"), *victim = tu_path(dir, "victim");
+	char *moved = tu_path(dir, "moved");
+	struct applog *al = open_log(path, 0, 0, APPLOG_DEBUG);
+
+	tu_write_file(victim, "precious\n");
+	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);
+	cr_assert_eq(rename(path, moved), 0);
+	cr_assert_eq(symlink(victim, path), 0);
+	wait_identity_check();
+	cr_expect_eq(applog_write(al, MSG_INFO, "line 01"), -1);
+	cr_expect_eq(errno, ELOOP, "%s", strerror(errno));
+	cr_assert_str_eq(tu_read_file(victim, NULL), "precious\n");
 	applog_close(al);
-	cr_assert_eq(lstat(path, &st), 0);
-	cr_expect(S_ISLNK(st.st_mode), "the symlink was renamed");
-	cr_expect_eq(size_of(p1), MISSING);
-	free(p1);
+	free(moved);
+	free(victim);
 	free(path);
 }
 
 Test(applog, a_failed_write_returns_minus_one)
 {
 	char *path = tu_path(dir, "mon.log");
+	struct rlimit rl = { 16, 16 };
 	struct applog *al;
 
-	if (access("/dev/full", W_OK) != 0)
-		cr_skip_test("no writable /dev/full");
-	cr_assert_eq(symlink("/dev/full", path), 0);
+	/* A file already at the size limit: the write fails with EFBIG. */
+	tu_write_file(path, "0123456789abcdef");
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
 	al = open_log(path, 0, 0, APPLOG_DEBUG);
 	errno = 0;
 	cr_expect_eq(applog_write(al, MSG_INFO, "line"), -1);
-	cr_expect_eq(errno, ENOSPC, "%s", strerror(errno));
+	cr_expect_eq(errno, EFBIG, "%s", strerror(errno));
 	applog_close(al);
 	free(path);
 }
@@ -464,13 +495,29 @@ Test(applog, a_failed_rollover_keeps_the_lines_in_the_current_file)
 	long long len = line_len(MSG_INFO, "line 00");
 	struct applog *al = open_log(path, 2 * len, 1, APPLOG_DEBUG);
 
+	char *errpath = tu_path(dir, "stderr"), *err, *want;
+	int save = dup(2), efd;
+
 	/* A non-empty directory as .1: removing it fails, even for root. */
 	cr_assert_eq(mkdir(p1, 0755), 0);
 	tu_write_file(inside, "x");
+	efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(efd != -1 && save != -1 && dup2(efd, 2) == 2);
 	for (int i = 0; i < 3; i++)
 		cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0,
 		    "line %d: %s", i, strerror(errno));
+	cr_assert_eq(dup2(save, 2), 2);
+	close(efd);
+	close(save);
 	cr_expect_eq(size_of(path), 3 * len, "no line lost");
+	/* The one stderr line names the step and the file that failed. */
+	err = tu_read_file(errpath, NULL);
+	cr_assert(asprintf(&want, "mond: %s: rollover: remove %s/mon.log.1: ",
+	    path, dir) != -1);
+	cr_expect(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	free(want);
+	free(err);
+	free(errpath);
 	cr_assert_eq(unlink(inside), 0);
 	cr_assert_eq(rmdir(p1), 0);
 	cr_assert_eq(applog_write(al, MSG_INFO, "line 00"), 0);

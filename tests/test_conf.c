@@ -8,11 +8,13 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/conf.h"
 #include "tests/testutil.h"
@@ -164,16 +166,23 @@ Test(conf, bad_files_fail_with_their_exact_errors)
 }
 
 static void
-check_ok(const char *name)
+check_ok_abs(const char *conf)
 {
-	char *conf = tu_path(tu_srcdir(), name);
 	const char *argv[] = { "-t", "-c", conf, NULL };
 	struct tu_run r = tu_run_mond(argv);
 
-	cr_expect_eq(r.status, 0, "%s: exit %d: %s", name, r.status, r.err);
+	cr_expect_eq(r.status, 0, "%s: exit %d: %s", conf, r.status, r.err);
 	cr_expect_str_eq(r.out, "configuration OK\n");
 	cr_expect_str_empty(r.err);
 	tu_run_free(&r);
+}
+
+static void
+check_ok(const char *name)
+{
+	char *conf = tu_path(tu_srcdir(), name);
+
+	check_ok_abs(conf);
 	free(conf);
 }
 
@@ -314,4 +323,100 @@ Test(conf, a_bad_config_loads_as_null)
 	free(path);
 	tu_rmtree(dir);
 	free(dir);
+}
+
+/* mond -t on PATH: exit 1 and exactly "mond: PATH: WHY\n" on stderr. */
+static void
+expect_refused(const char *path, const char *why)
+{
+	const char *argv[] = { "-t", "-c", path, NULL };
+	struct tu_run r = tu_run_mond(argv);
+	char *want;
+
+	cr_assert(asprintf(&want, "mond: %s: %s\n", path, why) != -1);
+	cr_expect_eq(r.status, 1, "%s: exit %d", path, r.status);
+	cr_expect_str_eq(r.err, want);
+	free(want);
+	tu_run_free(&r);
+}
+
+Test(conf, group_or_other_writable_config_and_include_are_refused)
+{
+	char *dir = tu_tmpdir(), *inc = tu_path(dir, "d");
+	char *path = write_conf(dir, "m.conf", "log \"/l/a\" {\n}\n");
+	char *text, *part;
+
+	cr_assert_eq(chmod(path, 0664), 0);
+	expect_refused(path, "writable by group or others");
+	cr_assert_eq(chmod(path, 0646), 0);
+	expect_refused(path, "writable by group or others");
+
+	cr_assert_eq(mkdir(inc, 0755), 0);
+	part = write_conf(inc, "a.conf", "log \"/l/b\" {\n}\n");
+	cr_assert(asprintf(&text, "include_dir = \"%s\"\n", inc) != -1);
+	free(path);
+	path = write_conf(dir, "m.conf", text);
+	cr_assert_eq(chmod(path, 0644), 0);
+	cr_assert_eq(chmod(part, 0666), 0);
+	expect_refused(part, "writable by group or others");
+	cr_assert_eq(chmod(part, 0644), 0);
+	check_ok_abs(path);
+	free(text);
+	free(part);
+	free(path);
+	free(inc);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+Test(conf, config_not_owned_by_root_is_refused_as_root)
+{
+	char *dir = tu_tmpdir();
+	char *path = write_conf(dir, "m.conf", "log \"/l/a\" {\n}\n");
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root: chown to another user");
+	cr_assert_eq(chown(path, 1, 1), 0);
+	expect_refused(path, "not owned by root");
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+Test(conf, fifo_or_symlink_config_is_refused_at_once, .timeout = 10)
+{
+	char *dir = tu_tmpdir(), *fifo = tu_path(dir, "fifo.conf");
+	char *link = tu_path(dir, "link.conf");
+	char *real = write_conf(dir, "m.conf", "log \"/l/a\" {\n}\n");
+
+	cr_assert_eq(mkfifo(fifo, 0644), 0);
+	expect_refused(fifo, "not a regular file");
+	cr_assert_eq(symlink(real, link), 0);
+	expect_refused(link, "is a symbolic link, refused");
+	free(real);
+	free(link);
+	free(fifo);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* tu_run_mond's child gets stdin/out/err only, not the runner's fds. */
+Test(conf, helpers_pass_no_stray_descriptor_to_children)
+{
+	const char *old = getenv("MOND_BIN");
+	const char *argv[] = { "-c", "test -e /proc/$$/fd/77 && echo leak; "
+	    "echo done", NULL };
+	char *keep = strdup(old != NULL ? old : "");
+	struct tu_run r;
+	int fd = open("/dev/null", O_RDONLY);
+
+	cr_assert(fd != -1 && dup2(fd, 77) == 77);
+	setenv("MOND_BIN", "/bin/sh", 1);
+	r = tu_run_mond(argv);
+	setenv("MOND_BIN", keep, 1);
+	cr_expect_str_eq(r.out, "done\n", "%s", r.out);
+	tu_run_free(&r);
+	close(77);
+	close(fd);
+	free(keep);
 }

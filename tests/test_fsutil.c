@@ -230,7 +230,7 @@ Test(fsutil, create_swap_moves_old_and_leaves_new)
 	cr_assert_eq(file_len(p("a.log")), 0);
 	cr_assert_eq(stat(p("a.log"), &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0640);
-	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+	cr_assert(!tu_exists(p(".a.log.mond-swap")));
 }
 
 Test(fsutil, create_swap_refuses_existing_old_name)
@@ -243,7 +243,7 @@ Test(fsutil, create_swap_refuses_existing_old_name)
 	cr_assert_eq(errno, EEXIST);
 	assert_file(p("a.log"), "live\n");
 	assert_file(p("a.log.1"), "older\n");
-	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+	cr_assert(!tu_exists(p(".a.log.mond-swap")));
 }
 
 static void
@@ -305,7 +305,58 @@ Test(fsutil, create_swap_link_fallback_moves_old)
 	assert_file(p("a.log"), "");
 	cr_assert_eq(stat(p("a.log.1"), &st), 0);
 	cr_assert_eq(st.st_nlink, 1, "the old log kept a second name");
-	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+	cr_assert(!tu_exists(p(".a.log.mond-swap")));
+}
+
+static void
+recovered(const char *swap, const char *to, int err, void *arg)
+{
+	char *out = arg;
+
+	snprintf(out, 256, "%s>%s:%d", swap, to ? to : "-", err);
+}
+
+Test(fsutil, recover_swaps_keeps_data_drops_empty)
+{
+	char seen[256] = "";
+
+	tu_write_file(p(".a.log.mond-swap"), "old\n");
+	tu_write_file(p(".e.log.mond-swap"), "");
+	cr_assert_eq(fs_clean_temps(dfd), 0, "clean_temps took a swap file");
+	cr_assert(tu_exists(p(".a.log.mond-swap")));
+	cr_assert_eq(fs_recover_swaps(dfd, recovered, seen), 2);
+	assert_file(p("a.log.mond-recovered"), "old\n");
+	cr_assert(!tu_exists(p(".a.log.mond-swap")));
+	cr_assert(!tu_exists(p(".e.log.mond-swap")));
+	cr_assert_str_eq(seen, ".a.log.mond-swap>a.log.mond-recovered:0");
+}
+
+Test(fsutil, create_swap_keeps_a_nonempty_leftover)
+{
+	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
+
+	tu_write_file(p("a.log"), "live\n");
+	tu_write_file(p(".a.log.mond-swap"), "older\n");
+	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), -1);
+	cr_assert_eq(errno, EEXIST);
+	assert_file(p(".a.log.mond-swap"), "older\n");
+	assert_file(p("a.log"), "live\n");
+}
+
+Test(fsutil, create_tmp_replaces_a_leftover_and_write_all_writes)
+{
+	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
+	struct stat st;
+	int fd;
+
+	tu_write_file(p(".s.mond-tmp"), "stale partial copy");
+	fd = fs_create_tmp(dfd, ".s.mond-tmp", &a);
+	cr_assert_geq(fd, 0, "%s", strerror(errno));
+	cr_assert_eq(fs_write_all(fd, "new\n", 4), 0);
+	close(fd);
+	assert_file(p(".s.mond-tmp"), "new\n");
+	cr_assert_eq(stat(p(".s.mond-tmp"), &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0640);
 }
 
 static void
@@ -371,7 +422,7 @@ Test(fsutil, clean_temps_removes_only_ours)
 	cr_assert_eq(symlink(p("a.log"), p(".c.mond-tmp")), 0);
 	cr_assert_eq(mkdir(p(".d.mond-tmp"), 0700), 0);
 	cr_assert_eq(fs_clean_temps(dfd), 2);
-	cr_assert(!tu_exists(p(".a.log.mond-tmp")));
+	cr_assert(!tu_exists(p(".a.log.mond-swap")));
 	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
 	cr_assert(tu_exists(p("a.log")));
 	cr_assert(tu_exists(p("b.mond-tmp")));

@@ -397,6 +397,32 @@ Test(http, an_applog_that_cannot_open_stops_the_start_with_exit_1)
 	free(blocker);
 }
 
+/* As root, a symlink at mon.log must not turn GET / into a write there. */
+Test(http, a_symlink_planted_at_mon_log_is_refused_and_get_still_works)
+{
+	char *victim = tu_path(dir, "victim"), *moved = tu_path(dir, "moved");
+	char *resp, *err, *text;
+
+	start("debug", 1000000, 7, 5);
+	free(get(GET_HOME));
+	tu_write_file(victim, "precious\n");
+	cr_assert_eq(rename(log_path, moved), 0);
+	cr_assert_eq(symlink(victim, log_path), 0);
+	usleep(1100 * 1000);
+	resp = get(GET_HOME);
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert_str_eq(tu_http_body(resp), "Stage Seven!");
+	free(resp);
+	text = tu_read_file(victim, NULL);
+	cr_assert_str_eq(text, "precious\n");
+	free(text);
+	err = tu_daemon_stderr(&daemon_);
+	cr_assert_not_null(strstr(err, "is a symbolic link, refused"), "%s", err);
+	free(err);
+	free(moved);
+	free(victim);
+}
+
 Test(http, a_missing_config_stops_the_start_with_exit_1)
 {
 	const char *argv[] = { "-c", "/nonexistent/mond.conf", NULL };

@@ -80,6 +80,7 @@ fx_init(struct fx *f)
 	f->r.size = f->r.minsize = f->r.maxsize = SIZE_UNSET;
 	f->r.rotate = 4;
 	f->r.start = 1;
+	f->r.dateformat = "-%Y%m%d";	/* as conf_load sets it */
 	f->r.ifempty = true;
 	f->r.compresslevel = 6;
 	f->path = "/l/a.log";
@@ -275,9 +276,9 @@ static const struct size_case size_cases[] = {
 	/* size ignores time both ways */
 	{ 1000, -1, -1, FREQ_DAILY, "2026-01-01 00:00", 10, false, false, "not due: size 10 < 1000" },
 	{ 1000, -1, -1, FREQ_DAILY, "2026-11-25 12:00", 5000, false, true, "size 5000 >= 1000" },
-	/* neither size nor frequency: logrotate's 1M */
-	{ -1, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048576, false, true, "size 1048576 >= 1048576" },
-	{ -1, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048575, false, false, "not due" },
+	/* neither size nor frequency: conf_load stores logrotate's 1M */
+	{ 1048576, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048576, false, true, "size 1048576 >= 1048576" },
+	{ 1048576, -1, -1, FREQ_NONE, "2026-11-25 11:00", 1048575, false, false, "not due" },
 	/* maxsize forces past the time rule, strictly above it */
 	{ -1, -1, 1000, FREQ_MONTHLY, "2026-11-02 00:00", 1001, false, true, "size 1001 > maxsize 1000" },
 	{ -1, -1, 1000, FREQ_MONTHLY, "2026-11-02 00:00", 1000, false, false, "not due: monthly" },
@@ -797,6 +798,16 @@ Test(plan, scripts_in_order_with_their_arguments)
 	cr_assert_str_eq(f.p.actions[2].arg1, "/l/*.log");
 	cr_assert(f.p.actions[5].shared);
 	cr_assert_null(f.p.actions[5].arg2);
+	plan_free(&f.p);
+
+	/* Shared and per-stanza scripts get the pattern list, as logrotate. */
+	static char *two[] = { "/l/*.log", "/m/x.log" };
+	f.r.patterns = two;
+	f.r.npatterns = 2;
+	fx_run(&f);
+	cr_assert_str_eq(f.p.actions[0].arg1, "/l/*.log /m/x.log");
+	cr_assert_str_eq(f.p.actions[2].arg1, "/l/*.log /m/x.log");
+	cr_assert_str_eq(f.p.actions[9].arg1, "/l/*.log /m/x.log");
 }
 
 /* ---- dateext ---- */
@@ -855,9 +866,10 @@ Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 	    NULL });
 	plan_free(&f.p);
 
-	fx_init(&f);	/* hourly's default format has the hour */
+	fx_init(&f);	/* hourly's default format (from conf) has the hour */
 	f.r.dateext = true;
 	f.r.frequency = FREQ_HOURLY;
+	f.r.dateformat = "-%Y%m%d%H";
 	fx_run(&f);
 	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log-2026112512", NULL });
 	plan_free(&f.p);
@@ -922,6 +934,18 @@ Test(plan, dateformat_that_names_nothing_is_an_error)
 	expect_status(&f, PLAN_ERROR, "too long");
 }
 
+Test(plan, dateformat_with_a_slash_is_refused)
+{
+	static struct fx f;
+
+	fx_init(&f);
+	f.r.dateext = true;
+	f.r.dateformat = "-%Y/%m%d";
+	fx_run(&f);
+	expect_status(&f, PLAN_ERROR, "not a file name");
+	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
+}
+
 Test(plan, log_in_the_root_directory)
 {
 	static struct fx f;
@@ -955,17 +979,34 @@ Test(plan, is_sibling_knows_each_rule_shape)
 	cr_assert_not(plan_is_sibling(&f.r, "app.log", "app.log.3"));
 }
 
-Test(plan, is_rotated_name_is_conservative)
+Test(plan, is_rotated_by_follows_the_rules_own_naming)
 {
-	cr_assert(plan_is_rotated_name("syslog.1"));
-	cr_assert(plan_is_rotated_name("syslog.10.gz"));
-	cr_assert(plan_is_rotated_name("a.log-20261125"));
-	cr_assert(plan_is_rotated_name("a.log-2026112513.gz"));
-	cr_assert_not(plan_is_rotated_name("app.8080.log"));
-	cr_assert_not(plan_is_rotated_name("a.log"));
-	cr_assert_not(plan_is_rotated_name("a.log-2026"));
-	cr_assert_not(plan_is_rotated_name("42"));
-	cr_assert_not(plan_is_rotated_name(".1"));
+	static struct fx f;
+
+	fx_init(&f);
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*", "/l/syslog.1"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*", "/l/syslog.10.gz"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log*", "/l/a.log.3"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.8080.log"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*", "/l/a.log"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*", "/l/.1"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*", "/l/a.log-20261125"),
+	    "a date is not this rule's naming without dateext");
+	/* The stem must be a name the pattern matches: a live worker.1. */
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/worker.*", "/l/worker.1"));
+
+	f.r.extension = ".log";
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.1.log"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.1.1.log"));
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.2.log.gz"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app.8080x.log"));
+
+	f.r.dateext = true;
+	f.r.dateformat = "_%Y-%m-%d";
+	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/app_2026-11-25.log"));
+	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log",
+	    "/l/app-20261125.log"));
+	cr_assert_eq(plan_date_width(&f.r), 11);
 }
 
 /* ---- plan_next_due ---- */

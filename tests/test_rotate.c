@@ -7,6 +7,7 @@
  * arguments never parsed as shell).
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -377,6 +378,105 @@ Test(once, never_overwrites_a_rotated_file, .init = init, .fini = fini)
 	cr_assert_str_eq(slurp(P(1, "a.log.1")), "older\n");
 }
 
+/*
+ * A crash between the exchange and the move on leaves the old log's data
+ * in the swap file: the next pass must keep it under a visible name and
+ * say so, and still remove an empty leftover.
+ */
+Test(once, interrupted_swap_is_recovered_not_deleted, .init = init,
+    .fini = fini)
+{
+	tu_write_file(P(0, ".a.log.mond-swap"), "old data\n");
+	tu_write_file(P(1, "a.log"), "");
+	tu_write_file(P(2, "a.log.mond-recovered"), "earlier\n");
+	tu_write_file(P(2, ".b.log.mond-swap"), "");
+	tu_write_file(P(2, "b.log"), "b\n");
+	write_conf("log \"@D/*.log\" {\n size = 100\n rotate = 2\n}\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_str_eq(slurp(P(0, "a.log.mond-recovered.1")), "old data\n");
+	cr_assert_str_eq(slurp(P(0, "a.log.mond-recovered")), "earlier\n");
+	cr_assert(!tu_exists(P(0, ".a.log.mond-swap")));
+	cr_assert(strstr(run.err, ".a.log.mond-swap") != NULL &&
+	    strstr(run.err, "a.log.mond-recovered.1") != NULL, "%s", run.err);
+	cr_assert(!tu_exists(P(0, ".b.log.mond-swap")), "empty swap not removed");
+	cr_assert_str_eq(slurp(P(0, "b.log")), "b\n");
+}
+
+Test(once, fifo_at_the_state_path_fails_at_once, .init = init, .fini = fini,
+    .timeout = 10)
+{
+	tu_write_file(P(0, "a.log"), "a\n");
+	write_conf("log \"@D/a.log\" {\n size = 1\n rotate = 1\n}\n");
+	cr_assert_eq(mkfifo(state, 0600), 0);
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 1, "%s", run.err);
+	cr_assert(strstr(run.err, "not a regular file") != NULL, "%s", run.err);
+	cr_assert_str_eq(slurp(P(0, "a.log")), "a\n");
+}
+
+/* A size in defaults {} must not turn a daily stanza into a size rule. */
+Test(once, stanza_frequency_beats_size_in_defaults, .init = init,
+    .fini = fini)
+{
+	tu_write_file(P(0, "a.log"), "more than ten bytes\n");
+	write_conf("defaults {\n size = 10\n}\n"
+	    "log \"@D/a.log\" {\n frequency = daily\n rotate = 1\n}\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, "a.log.1")), "rotated by defaults' size");
+	cr_assert_eq(ONCE("--now", "2026-03-01T18:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, "a.log.1")), "rotated by defaults' size");
+	cr_assert_eq(ONCE("--now", "2026-03-02T10:00"), 0, "%s", run.err);
+	cr_assert(tu_exists(P(1, "a.log.1")), "daily did not rotate");
+}
+
+/* The names in DIR, sorted, space-separated, without the test's own files. */
+static const char *
+listing(void)
+{
+	struct dirent **de;
+	char buf[1024] = "";
+	int n, i;
+
+	n = scandir(dir, &de, NULL, alphasort);
+	cr_assert_geq(n, 0);
+	for (i = 0; i < n; i++) {
+		if (de[i]->d_name[0] != '.' && strcmp(de[i]->d_name, "mond.conf") &&
+		    strncmp(de[i]->d_name, "state", 5) && strcmp(de[i]->d_name, "aux")) {
+			strcat(buf, de[i]->d_name);
+			strcat(buf, " ");
+		}
+		free(de[i]);
+	}
+	free(de);
+	return hold(3, strdup(buf));
+}
+
+Test(once, extension_rotations_are_not_rotated_again, .init = init,
+    .fini = fini)
+{
+	const char *when[] = { "2026-03-01T10:00", "2026-03-01T11:00",
+	    "2026-03-01T12:00" };
+
+	write_conf("log \"@D/*.log\" {\n size = 1\n rotate = 3\n"
+	    " extension = \".log\"\n create = yes\n}\n");
+	for (int i = 0; i < 3; i++) {
+		tu_write_file(P(0, "app.log"), "line\n");
+		cr_assert_eq(ONCE("--now", when[i]), 0, "%s", run.err);
+	}
+	cr_assert_str_eq(listing(), "app.1.log app.2.log app.3.log app.log ");
+}
+
+Test(once, a_live_log_named_like_a_rotation_is_rotated, .init = init,
+    .fini = fini)
+{
+	tu_write_file(P(0, "worker.1"), "w\n");
+	write_conf("log \"@D/worker.*\" {\n size = 1\n rotate = 2\n}\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_str_eq(slurp(P(0, "worker.1.1")), "w\n");
+	tu_write_file(P(0, "worker.1"), "v\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T11:00"), 0, "%s", run.err);
+	cr_assert_str_eq(listing(), "worker.1.1 worker.1.2 ");
+}
+
 Test(once, sharedscripts_run_once, .init = init, .fini = fini)
 {
 	tu_write_file(P(0, "a.log"), "a\n");
@@ -469,7 +569,7 @@ Test(safety, planted_temp_symlink_not_followed, .init = init, .fini = fini)
 	cr_assert_eq(chmod(P(0, "victim"), 0644), 0);
 	tu_write_file(P(1, "a.log"), "a\n");
 	/* fs_create_swap makes the new log under this name first. */
-	cr_assert_eq(symlink(P(0, "victim"), P(2, ".a.log.mond-tmp")), 0);
+	cr_assert_eq(symlink(P(0, "victim"), P(2, ".a.log.mond-swap")), 0);
 	write_conf("log \"@D/a.log\" {\n rotate = 1\n create = \"0600\"\n}\n");
 	cr_assert_eq(FORCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
 	cr_assert_str_eq(slurp(P(0, "victim")), "precious\n");

@@ -75,7 +75,9 @@ tu_path(const char *dir, const char *name)
 void
 tu_write_file(const char *path, const char *text)
 {
-	FILE *fp = fopen(path, "w");
+	/* 0644 whatever the umask: mond refuses group/other-writable configs. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	FILE *fp = fd == -1 ? NULL : fdopen(fd, "w");
 
 	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
 	cr_assert_eq(fputs(text, fp) == EOF && *text != '\0', 0, "%s: write failed", path);
@@ -151,6 +153,26 @@ wait_status(pid_t pid)
 	return 128 + WTERMSIG(status);
 }
 
+/*
+ * In a forked child: /dev/null (opened with MODE) on stdin, OUT (or
+ * /dev/null when -1) on stdout, ERR on stderr, and nothing else: the test
+ * runner's other descriptors (criterion's pipes, other tests' files) must
+ * not reach mond or its scripts. Exits 126 when that cannot be set up.
+ */
+static void
+child_fds(int mode, int out, int err)
+{
+	int devnull, fd;
+
+	if ((devnull = open("/dev/null", mode)) == -1 ||
+	    dup2(devnull, 0) == -1 ||
+	    dup2(out != -1 ? out : devnull, 1) == -1 || dup2(err, 2) == -1)
+		_exit(126);
+	if (close_range(3, ~0U, 0) == -1)
+		for (fd = 3; fd < 65536; fd++)
+			close(fd);
+}
+
 struct tu_run
 tu_run_mond(const char *const argv[])
 {
@@ -177,11 +199,7 @@ tu_run_mond(const char *const argv[])
 	pid = fork();
 	cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-
-		dup2(devnull, 0);
-		dup2(outfd, 1);
-		dup2(errfd, 2);
+		child_fds(O_RDONLY, outfd, errfd);
 		execv(args[0], (char *const *)args);
 		_exit(127);
 	}
@@ -226,11 +244,7 @@ tu_daemon_start(struct tu_daemon *d, const char *conf, const char *const extra[]
 	d->pid = fork();
 	cr_assert_neq(d->pid, -1, "fork: %s", strerror(errno));
 	if (d->pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(errfd, 2);
+		child_fds(O_RDWR, -1, errfd);
 		execv(args[0], (char *const *)args);
 		_exit(127);
 	}
@@ -261,6 +275,10 @@ tu_daemon_start(struct tu_daemon *d, const char *conf, const char *const extra[]
 		}
 		usleep(10000);
 	}
+	/* Never started listening: do not leave it running for the caller. */
+	kill(d->pid, SIGKILL);
+	waitpid(d->pid, NULL, 0);
+	d->pid = 0;
 	return -1;
 }
 

@@ -21,7 +21,7 @@ void	 tu_rmtree(const char *dir);
 /* DIR "/" NAME, malloc'd. */
 char	*tu_path(const char *dir, const char *name);
 /* Writes TEXT to PATH (created 0644, truncated). */
-void	 tu_write_file(const char *path, const char *text);
+void	 tu_write_file(const char *path, const char *text);	/* new files 0644 */
 /* The whole file, NUL-terminated, *LEN set if LEN; NULL if it can't be read. */
 char	*tu_read_file(const char *path, size_t *len);
 bool	 tu_exists(const char *path);

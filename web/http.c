@@ -162,10 +162,17 @@ http_start(struct event_base *base, const struct http_conf *conf,
 	}
 	evhttp_set_gencb(srv->http, not_found_cb, srv);
 
+	errno = 0;
 	sock = evhttp_bind_socket_with_handle(srv->http, conf->listen,
 	    (ev_uint16_t)conf->port);
 	if (sock == NULL) {
-		log_warn("http: bind %s port %d", conf->listen, conf->port);
+		/* A resolver failure inside libevent leaves errno at 0. */
+		if (errno != 0)
+			log_warn("http: bind %s port %d", conf->listen,
+			    conf->port);
+		else
+			log_warnx("http: bind %s port %d: address not usable",
+			    conf->listen, conf->port);
 		goto fail;
 	}
 	if ((srv->port = bound_port(sock)) == -1) {
