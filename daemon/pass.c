@@ -12,12 +12,10 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <glob.h>
-#include <grp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "daemon/compress.h"
@@ -27,13 +25,8 @@
 #include "daemon/plan.h"
 #include "daemon/rotate.h"
 #include "daemon/state.h"
-
-/* A string-keyed open-addressing table: claimed paths, cached dirs. */
-struct strmap {
-	char		**keys;
-	size_t		 *vals;
-	size_t		  cap, n;
-};
+#include "daemon/strmap.h"
+#include "daemon/su.h"
 
 /* One directory as this pass saw it: stat and sorted listing. */
 struct dir {
@@ -74,89 +67,6 @@ struct pass {
 	time_t			 nd_last, nd_value;
 	bool			 nd_valid;
 };
-
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/*
- * The slot of KEY, inserting it with VAL when absent (*FOUND false).
- * NULL on ENOMEM.
- */
-static size_t *
-strmap_get(struct strmap *m, const char *key, size_t val, bool *found)
-{
-	size_t i, j, ncap;
-	char **nk;
-	size_t *nv;
-
-	if (m->n * 2 >= m->cap) {
-		ncap = m->cap ? m->cap * 2 : 64;
-		if ((nk = calloc(ncap, sizeof(*nk))) == NULL ||
-		    (nv = calloc(ncap, sizeof(*nv))) == NULL) {
-			free(nk);
-			return NULL;
-		}
-		for (i = 0; i < m->cap; i++) {
-			if (m->keys[i] == NULL)
-				continue;
-			for (j = hash(m->keys[i]) & (ncap - 1); nk[j] != NULL;
-			    j = (j + 1) & (ncap - 1))
-				;
-			nk[j] = m->keys[i];
-			nv[j] = m->vals[i];
-		}
-		free(m->keys);
-		free(m->vals);
-		m->keys = nk;
-		m->vals = nv;
-		m->cap = ncap;
-	}
-	for (i = hash(key) & (m->cap - 1); m->keys[i] != NULL;
-	    i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->keys[i], key) == 0) {
-			*found = true;
-			return &m->vals[i];
-		}
-	if ((m->keys[i] = strdup(key)) == NULL)
-		return NULL;
-	m->vals[i] = val;
-	m->n++;
-	*found = false;
-	return &m->vals[i];
-}
-
-/* The value slot of KEY, or NULL when absent. */
-static size_t *
-strmap_find(const struct strmap *m, const char *key)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	for (i = hash(key) & (m->cap - 1); m->keys[i] != NULL;
-	    i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->keys[i], key) == 0)
-			return &m->vals[i];
-	return NULL;
-}
-
-static void
-strmap_free(struct strmap *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-}
 
 /* ---- directories ---- */
 
@@ -476,79 +386,6 @@ nomem2:
 }
 
 /* ---- running a rule's due plans ---- */
-
-/*
- * su = "USER GROUP": the rule's file operations run with these effective
- * ids (and that group alone as supplementary group), so what mond creates
- * belongs to them and a directory the user may write is handled with the
- * user's rights only. Root only. The raw system calls change the calling
- * thread alone (glibc's wrappers would switch every thread): in the daemon
- * the worker takes the user's identity while the HTTP loop stays root.
- */
-struct ids {
-	bool	 switched;
-	uid_t	 euid;
-	gid_t	 egid;
-	gid_t	*groups;
-	int	 ngroups;
-};
-
-static int
-thread_setids(uid_t euid, gid_t egid, size_t ngroups, const gid_t *groups)
-{
-	/* Root's euid first when going back, the user's last when leaving it. */
-	if (euid == 0 && syscall(SYS_setresuid, -1, 0, -1) == -1)
-		return -1;
-	if (syscall(SYS_setgroups, ngroups, groups) == -1 ||
-	    syscall(SYS_setresgid, -1, egid, -1) == -1)
-		return -1;
-	if (euid != 0 && syscall(SYS_setresuid, -1, euid, -1) == -1)
-		return -1;
-	return 0;
-}
-
-static int
-su_enter(const struct log_rule *r, struct ids *ids)
-{
-	memset(ids, 0, sizeof(*ids));
-	ids->euid = geteuid();
-	ids->egid = getegid();
-	if (!r->has_su || ids->euid != 0)
-		return 0;
-	if ((ids->ngroups = getgroups(0, NULL)) == -1)
-		return -1;
-	if ((ids->groups = calloc((size_t)ids->ngroups + 1, sizeof(gid_t))) == NULL)
-		return -1;
-	if ((ids->ngroups = getgroups(ids->ngroups, ids->groups)) == -1 ||
-	    thread_setids(r->su_uid, r->su_gid, 1, &r->su_gid) == -1) {
-		int saved = errno;
-
-		/* Partly switched: back to root, or stop (see su_leave). */
-		if (thread_setids(ids->euid, ids->egid,
-		    (size_t)(ids->ngroups > 0 ? ids->ngroups : 0), ids->groups) == -1)
-			fatal("restoring root's ids after su");
-		free(ids->groups);
-		ids->groups = NULL;
-		errno = saved;
-		return -1;
-	}
-	ids->switched = true;
-	return 0;
-}
-
-static void
-su_leave(struct ids *ids)
-{
-	if (!ids->switched)
-		return;
-	/* Running on with the wrong ids would be worse than stopping. */
-	if (thread_setids(ids->euid, ids->egid, (size_t)ids->ngroups,
-	    ids->groups) == -1)
-		fatal("restoring root's ids after su");
-	free(ids->groups);
-	ids->groups = NULL;
-	ids->switched = false;
-}
 
 static bool
 run_phases(struct pass *p, const struct log_rule *r, struct item *it,
@@ -891,7 +728,7 @@ run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 {
 	const struct log_rule *r = &p->conf->rules[ri];
 	struct item tmp;
-	struct ids ids;
+	struct su_ids ids;
 	size_t ndue = 0, i;
 
 	/* Plan all; the due ones move to the front, in glob order. */

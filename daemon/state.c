@@ -19,6 +19,7 @@
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/state.h"
+#include "daemon/strmap.h"
 
 #define STATE_HEADER	"logrotate state -- version 2"
 #define STATE_HEADER1	"logrotate state -- version 1"
@@ -29,66 +30,15 @@ struct entry {
 };
 
 struct state {
-	struct entry	*ents;		/* insertion order */
+	struct entry	*ents;		/* insertion order, as saved */
 	size_t		 n, cap;
-	size_t		*slots;		/* index + 1 into ents; 0 = free */
-	size_t		 nslots;	/* power of two, > 2 * n */
+	struct strmap	 index;		/* path -> index into ents */
 };
-
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* The slot holding PATH, or the free slot where it would go. */
-static size_t *
-find_slot(const struct state *st, const char *path)
-{
-	size_t i = (size_t)hash(path) & (st->nslots - 1), *s;
-
-	for (;; i = (i + 1) & (st->nslots - 1)) {
-		s = &st->slots[i];
-		if (*s == 0 || strcmp(st->ents[*s - 1].path, path) == 0)
-			return s;
-	}
-}
-
-static int
-grow_slots(struct state *st)
-{
-	size_t *old = st->slots, oldn = st->nslots, i;
-
-	st->nslots = oldn ? oldn * 2 : 64;
-	if ((st->slots = calloc(st->nslots, sizeof(*st->slots))) == NULL) {
-		st->slots = old;
-		st->nslots = oldn;
-		return -1;
-	}
-	for (i = 0; i < st->n; i++)
-		*find_slot(st, st->ents[i].path) = i + 1;
-	free(old);
-	return 0;
-}
 
 struct state *
 state_new(void)
 {
-	struct state *st;
-
-	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return NULL;
-	if (grow_slots(st) == -1) {
-		free(st);
-		return NULL;
-	}
-	return st;
+	return calloc(1, sizeof(struct state));
 }
 
 void
@@ -101,20 +51,20 @@ state_free(struct state *st)
 	for (i = 0; i < st->n; i++)
 		free(st->ents[i].path);
 	free(st->ents);
-	free(st->slots);
+	strmap_free(&st->index);
 	free(st);
 }
 
 int
 state_get(const struct state *st, const char *logpath, time_t *when)
 {
-	size_t *s = find_slot(st, logpath);
+	size_t *i = strmap_find(&st->index, logpath);
 
-	if (*s == 0) {
+	if (i == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
-	*when = st->ents[*s - 1].when;
+	*when = st->ents[*i].when;
 	return 0;
 }
 
@@ -122,16 +72,13 @@ int
 state_set(struct state *st, const char *logpath, time_t when)
 {
 	struct entry *e;
-	size_t *s = find_slot(st, logpath), ncap;
+	size_t *i, ncap;
+	char *path;
+	bool found;
 
-	if (*s != 0) {
-		st->ents[*s - 1].when = when;
+	if ((i = strmap_find(&st->index, logpath)) != NULL) {
+		st->ents[*i].when = when;
 		return 0;
-	}
-	if (2 * (st->n + 1) >= st->nslots) {
-		if (grow_slots(st) == -1)
-			return -1;
-		s = find_slot(st, logpath);
 	}
 	if (st->n == st->cap) {
 		ncap = st->cap ? st->cap * 2 : 64;
@@ -140,10 +87,14 @@ state_set(struct state *st, const char *logpath, time_t when)
 		st->ents = e;
 		st->cap = ncap;
 	}
-	if ((st->ents[st->n].path = strdup(logpath)) == NULL)
+	if ((path = strdup(logpath)) == NULL)
 		return -1;
-	st->ents[st->n].when = when;
-	*s = ++st->n;
+	if (strmap_get(&st->index, logpath, st->n, &found) == NULL) {
+		free(path);
+		return -1;
+	}
+	st->ents[st->n].path = path;
+	st->ents[st->n++].when = when;
 	return 0;
 }
 

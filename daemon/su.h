@@ -1,0 +1,36 @@
+/*
+ * su.h: `su = "USER GROUP"`. A rule's file operations run with the
+ * user's effective ids (and that group alone as supplementary group), so
+ * what mond creates belongs to them and a directory the user may write
+ * is handled with the user's rights only. The switch is per thread: in
+ * the daemon the worker takes the user's identity while the loop that
+ * serves HTTP stays root.
+ */
+#ifndef MOND_SU_H
+#define MOND_SU_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "conf/conf.h"
+
+/* What su_enter() saved, for su_leave() to restore. */
+struct su_ids {
+	bool	 switched;
+	uid_t	 euid;
+	gid_t	 egid;
+	gid_t	*groups;
+	int	 ngroups;
+};
+
+/*
+ * Switches the calling thread to RULE's su ids when RULE has `su` and
+ * the thread runs as root; otherwise does nothing. Returns 0, or -1 with
+ * errno (the thread's ids are then unchanged).
+ */
+int	su_enter(const struct log_rule *rule, struct su_ids *ids);
+
+/* Back to the ids su_enter() saved; fatal() if that fails. */
+void	su_leave(struct su_ids *ids);
+
+#endif
