@@ -6,6 +6,7 @@
  * line on purpose: each line is a single write(2). It must never take the
  * daemon down: every failure is a -1 to the caller.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -166,6 +167,46 @@ shift(const char *from, const char *to)
 }
 
 /*
+ * The highest I < backups for which PATH.I exists, found by one scan of
+ * the directory: the shift below would otherwise stat() every name up to
+ * backups - 1 under the lock, and with hundreds of backups that stalled
+ * GET / for milliseconds at each rollover. Names above it do not exist, so
+ * starting there changes nothing. When the scan fails: backups - 1.
+ */
+static int
+top_backup(const struct applog *al)
+{
+	const char *slash = strrchr(al->path, '/');
+	const char *base = slash ? slash + 1 : al->path;
+	size_t blen = strlen(base);
+	char dir[PATH_MAX], *end;
+	struct dirent *de;
+	long n, top = 0;
+	DIR *dp;
+
+	if (al->backups <= 8)
+		return al->backups - 1;
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - al->path),
+	    slash == al->path ? "/" : al->path) >= (int)sizeof(dir))
+		return al->backups - 1;
+	if ((dp = opendir(slash == al->path ? "/" : dir)) == NULL)
+		return al->backups - 1;
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0 ||
+		    de->d_name[blen] != '.' || de->d_name[blen + 1] < '1' ||
+		    de->d_name[blen + 1] > '9')
+			continue;
+		n = strtol(de->d_name + blen + 1, &end, 10);
+		if (*end == '\0' && n > top)
+			top = n;
+	}
+	closedir(dp);
+	return top < al->backups - 1 ? (int)top : al->backups - 1;
+}
+
+/*
  * doRollover(): .(n-1) → .n … .1 → .2, then base → .1, and a fresh base.
  * Called only with backups > 0: with none, Python reopens the same file and
  * it keeps growing, which is what not rolling over at all leaves too.
@@ -176,7 +217,7 @@ rollover(struct applog *al)
 	char from[PATH_MAX], to[PATH_MAX];
 	int i, rc = 0, saved = 0;
 
-	for (i = al->backups - 1; i >= 0 && rc == 0; i--) {
+	for (i = top_backup(al); i >= 0 && rc == 0; i--) {
 		if (i == 0)
 			snprintf(from, sizeof(from), "%s", al->path);
 		else
