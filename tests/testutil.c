@@ -389,3 +389,42 @@ tu_count_lines(const char *path, const char *needle)
 	free(text);
 	return count;
 }
+
+char *
+tu_filter(const char *cmd, const char *input, int *status)
+{
+	char *dir = tu_tmpdir(), *in = tu_path(dir, "stdin"), *full, *out;
+	size_t len = 0, cap = 4096;
+	FILE *fp;
+	int rc;
+
+	tu_write_file(in, input);
+	cr_assert(asprintf(&full, "(%s) < '%s'", cmd, in) != -1);
+	cr_assert_not_null(fp = popen(full, "r"), "popen %s", cmd);
+	cr_assert_not_null(out = malloc(cap));
+	while (!feof(fp) && !ferror(fp)) {
+		if (len + 1024 + 1 > cap)
+			cr_assert_not_null(out = realloc(out, cap *= 2));
+		len += fread(out + len, 1, 1024, fp);
+	}
+	out[len] = '\0';
+	rc = pclose(fp);
+	*status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+	free(full);
+	tu_rmtree(dir);
+	free(in);
+	free(dir);
+	return out;
+}
+
+bool
+tu_have(const char *prog)
+{
+	char *cmd;
+	int rc;
+
+	cr_assert(asprintf(&cmd, "command -v '%s' >/dev/null 2>&1", prog) != -1);
+	rc = system(cmd);
+	free(cmd);
+	return rc == 0;
+}

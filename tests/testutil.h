@@ -65,6 +65,14 @@ int	 tu_http_status(const char *response);
 /* The body (after the blank line) of a response, or NULL. */
 const char *tu_http_body(const char *response);
 
+/*
+ * Runs the shell command CMD with INPUT on its stdin (through a temp file)
+ * and returns its stdout (malloc'd); *STATUS gets the exit code.
+ */
+char	*tu_filter(const char *cmd, const char *input, int *status);
+/* 1 when PROG is found in $PATH (for tests that skip without it). */
+bool	 tu_have(const char *prog);
+
 /* Counts lines of FILE containing NEEDLE; 0 when missing. */
 int	 tu_count_lines(const char *path, const char *needle);
 

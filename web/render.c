@@ -421,9 +421,9 @@ html_time(struct render_buf *b, time_t t, time_t now)
 	    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M UTC", &tm) == 0)
 		snprintf(stamp, sizeof(stamp), "%lld", (long long)t);
 	human_span(span, sizeof(span), (long long)(t - now));
-	addf(b, "<time datetime=\"%lld\">%s</time> <span class=\"dim\">(%s%s)"
-	    "</span>", (long long)t, stamp, t > now ? "in " : "",
-	    t > now ? span : strcat(span, " ago"));
+	addf(b, "<time datetime=\"%lld\">%s</time> <span class=\"dim\">(%s%s%s)"
+	    "</span>", (long long)t, stamp, t > now ? "in " : "", span,
+	    t > now ? "" : " ago");
 }
 
 /* The size as a bar against the threshold: green, amber past 80%, red at it. */
