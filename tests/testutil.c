@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -298,24 +299,15 @@ tu_daemon_stderr(struct tu_daemon *d)
 	return s != NULL ? s : strdup("");
 }
 
-char *
-tu_http_raw(int port, const char *request, int timeout_ms)
+/* Sends REQUEST on the connected FD, reads until EOF or TIMEOUT_MS, closes FD. */
+static char *
+talk(int fd, const char *request, int timeout_ms)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct pollfd pfd;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, reqlen = strlen(request), off = 0;
 	struct timespec start, now;
-	int fd;
 
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return NULL;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return NULL;
-	}
 	while (off < reqlen) {
 		ssize_t n = send(fd, request + off, reqlen - off, MSG_NOSIGNAL);
 
@@ -354,6 +346,39 @@ tu_http_raw(int port, const char *request, int timeout_ms)
 	else
 		buf[len] = '\0';
 	return buf;
+}
+
+char *
+tu_http_raw(int port, const char *request, int timeout_ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd;
+
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return NULL;
+	}
+	return talk(fd, request, timeout_ms);
+}
+
+char *
+tu_unix_http(const char *path, const char *request, int timeout_ms)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	strncpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		close(fd);
+		return NULL;
+	}
+	return talk(fd, request, timeout_ms);
 }
 
 int

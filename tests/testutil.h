@@ -60,6 +60,8 @@ char	*tu_daemon_stderr(struct tu_daemon *d);
  * empty), or NULL when the connection failed.
  */
 char	*tu_http_raw(int port, const char *request, int timeout_ms);
+/* The same over the AF_UNIX socket at PATH (the control socket). */
+char	*tu_unix_http(const char *path, const char *request, int timeout_ms);
 /* The status code of a response's first line, or -1. */
 int	 tu_http_status(const char *response);
 /* The body (after the blank line) of a response, or NULL. */
