@@ -351,7 +351,7 @@ chromium(const char *args, const char *path)
 	return out;
 }
 
-Test(web, chromium_renders_one_row_per_log, .timeout = 120)
+Test(web, chromium_renders_one_row_per_log)
 {
 	char *dom, *shots, *shot, *args;
 
