@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,8 +95,19 @@ start(const char *httpopts)
 
 		cr_assert_fail("mond did not start: %s", err);
 	}
-	/* The first pass fills the table. */
-	usleep(300000);
+	/* Until the first pass has filled the table (the control socket's
+	 * status.json is always on). */
+	for (int i = 0; i < 100; i++) {
+		char *resp = tu_unix_http(sock_path, "GET /status.json "
+		    "HTTP/1.0\r\n\r\n", 5000);
+		bool filled = resp != NULL && strstr(resp, "\"path\"") != NULL;
+
+		free(resp);
+		if (filled)
+			return;
+		usleep(50000);
+	}
+	cr_assert_fail("no log in status.json after 5 s");
 }
 
 static char *
