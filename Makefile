@@ -8,7 +8,9 @@ PORT       ?= 5000
 
 # What building and testing need (logrotate: the differential suite's peer).
 DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
-       zlib1g-dev libcriterion-dev logrotate
+       zlib1g-dev libcriterion-dev logrotate python3
+# The web front's tests: the page in a real browser, /metrics through promtool.
+DEBS += chromium prometheus
 # What `make bench` needs on top.
 BENCH_DEBS = wrk pigz nginx-light python3-flask bc
 

@@ -14,4 +14,6 @@ for b in "$here"/*.sh; do
 	echo "== $(basename "$b" .sh)"
 	bash "$b" || { echo "!! $(basename "$b") failed"; rc=1; }
 done
+echo "== http"
+bash "$here/http" "$build" || { echo "!! http failed"; rc=1; }
 exit $rc

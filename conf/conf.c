@@ -128,6 +128,9 @@ static cfg_opt_t http_opts[] = {
 	CFG_STR("listen", "0.0.0.0", CFGF_NONE),
 	CFG_INT_CB("port", 5000, CFGF_NONE, confvalue_int),
 	CFG_INT_CB("timeout", 10, CFGF_NONE, confvalue_int),
+	CFG_BOOL("status", cfg_true, CFGF_NONE),
+	CFG_BOOL("status_json", cfg_true, CFGF_NONE),
+	CFG_BOOL("metrics", cfg_true, CFGF_NONE),
 	CFG_END()
 };
 
@@ -575,6 +578,9 @@ load_globals(struct mond_conf *conf, cfg_t *cfg)
 	conf->http.listen = dup_or_null(cfg_getstr(http, "listen"), &oom);
 	conf->http.port = (int)cfg_getint(http, "port");
 	conf->http.timeout = (int)cfg_getint(http, "timeout");
+	conf->http.status = cfg_getbool(http, "status");
+	conf->http.status_json = cfg_getbool(http, "status_json");
+	conf->http.metrics = cfg_getbool(http, "metrics");
 	conf->applog.path = dup_or_null(cfg_getstr(applog, "path"), &oom);
 	conf->applog.maxbytes = cfg_getint(applog, "maxbytes");
 	conf->applog.backups = (int)cfg_getint(applog, "backups");

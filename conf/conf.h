@@ -96,6 +96,9 @@ struct http_conf {
 	char		*listen;	/* address to bind, default "0.0.0.0" */
 	int		 port;		/* default 5000 */
 	int		 timeout;	/* seconds, read and write, default 10 */
+	bool		 status;	/* GET /status served (default yes) */
+	bool		 status_json;	/* GET /status.json served (default yes) */
+	bool		 metrics;	/* GET /metrics served (default yes) */
 };
 
 struct applog_conf {

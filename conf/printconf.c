@@ -184,8 +184,12 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 	 */
 	put(&o, "\nhttp {\n");
 	put_str(&o, "listen", conf->http.listen);
-	put(&o, "\tport = %d\n\ttimeout = %d\n}\n", conf->http.port,
+	put(&o, "\tport = %d\n\ttimeout = %d\n", conf->http.port,
 	    conf->http.timeout);
+	put_bool(&o, "status", conf->http.status);
+	put_bool(&o, "status_json", conf->http.status_json);
+	put_bool(&o, "metrics", conf->http.metrics);
+	put(&o, "}\n");
 	put(&o, "\napplog {\n");
 	put_str(&o, "path", conf->applog.path);
 	put(&o, "\tmaxbytes = %lld\n\tbackups = %d\n\tlevel = %s\n}\n",

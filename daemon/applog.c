@@ -6,6 +6,7 @@
  * line on purpose: each line is a single write(2). It must never take the
  * daemon down: every failure is a -1 to the caller.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -224,6 +225,44 @@ shift(int dfd, const char *from, const char *to, const char **op)
 }
 
 /*
+ * The highest I < backups for which PATH.I exists, found by one scan of
+ * the directory: the shift below would otherwise stat() every name up to
+ * backups - 1 under the lock, and with hundreds of backups that stalled
+ * GET / for milliseconds at each rollover. Names above it do not exist, so
+ * starting there changes nothing. When the scan fails: backups - 1.
+ */
+static int
+top_backup(const struct applog *al, int dfd)
+{
+	size_t blen = strlen(al->base);
+	struct dirent *de;
+	long n, top = 0;
+	char *end;
+	DIR *dp;
+	int fd;
+
+	if (al->backups <= 8)
+		return al->backups - 1;
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return al->backups - 1;
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return al->backups - 1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, al->base, blen) != 0 ||
+		    de->d_name[blen] != '.' || de->d_name[blen + 1] < '1' ||
+		    de->d_name[blen + 1] > '9')
+			continue;
+		n = strtol(de->d_name + blen + 1, &end, 10);
+		if (*end == '\0' && n > top)
+			top = n;
+	}
+	closedir(dp);
+	return top < al->backups - 1 ? (int)top : al->backups - 1;
+}
+
+/*
  * doRollover(): .(n-1) → .n … .1 → .2, then base → .1, and a fresh base.
  * Called only with backups > 0: with none, Python reopens the same file and
  * it keeps growing, which is what not rolling over at all leaves too.
@@ -237,7 +276,7 @@ rollover(struct applog *al)
 
 	if ((dfd = open(al->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		rc = -1;
-	for (i = al->backups - 1; i >= 0 && rc == 0; i--) {
+	for (i = rc == 0 ? top_backup(al, dfd) : -1; i >= 0 && rc == 0; i--) {
 		if (i == 0)
 			snprintf(from, sizeof(from), "%s", al->base);
 		else
@@ -331,23 +370,86 @@ fail:
 	return NULL;
 }
 
+/*
+ * The "%Y-%m-%d %H:%M:%S" text of SEC in local time, made once per second
+ * per thread: at thousands of lines a second, localtime_r and strftime
+ * were most of a line's cost.
+ */
+static size_t
+stamp_of(time_t sec, char *out, size_t size)
+{
+	static _Thread_local time_t cached_sec = -1;
+	static _Thread_local char cached[64];
+	static _Thread_local size_t cached_len;
+	struct tm tm;
+
+	if (sec != cached_sec) {
+		if (localtime_r(&sec, &tm) == NULL || (cached_len = strftime(cached,
+		    sizeof(cached), "%Y-%m-%d %H:%M:%S", &tm)) == 0)
+			cached_len = (size_t)snprintf(cached, sizeof(cached),
+			    "%lld", (long long)sec);
+		cached_sec = sec;
+	}
+	if (cached_len >= size)
+		return 0;
+	memcpy(out, cached, cached_len + 1);
+	return cached_len;
+}
+
 size_t
 applog_format(char *buf, size_t size, const struct timespec *ts,
     enum applog_msg_level level, const char *msg)
 {
+	static const char name[] = " - mond - ", sep[] = " - ";
 	char stamp[64];
-	struct tm tm;
+	size_t slen, llen, mlen, len;
+	long ms = ts->tv_nsec / 1000000;
+	char *p;
 	int n;
 
 	if ((unsigned)level > MSG_ERROR)
 		level = MSG_ERROR;
-	if (localtime_r(&ts->tv_sec, &tm) == NULL ||
-	    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(stamp, sizeof(stamp), "%lld", (long long)ts->tv_sec);
+	slen = stamp_of(ts->tv_sec, stamp, sizeof(stamp));
+	llen = strlen(level_names[level]);
+	mlen = strlen(msg);
 	/* Python: "%s,%03d" % (asctime, int(record.msecs)), truncated. */
-	n = snprintf(buf, size, "%s,%03ld - mond - %s - %s\n", stamp,
-	    ts->tv_nsec / 1000000, level_names[level], msg);
+	len = slen + 4 + sizeof(name) - 1 + llen + sizeof(sep) - 1 + mlen + 1;
+	if (len < size && ms >= 0 && ms < 1000) {
+		p = buf;
+		memcpy(p, stamp, slen);
+		p += slen;
+		*p++ = ',';
+		*p++ = (char)('0' + ms / 100);
+		*p++ = (char)('0' + ms / 10 % 10);
+		*p++ = (char)('0' + ms % 10);
+		memcpy(p, name, sizeof(name) - 1);
+		p += sizeof(name) - 1;
+		memcpy(p, level_names[level], llen);
+		p += llen;
+		memcpy(p, sep, sizeof(sep) - 1);
+		p += sizeof(sep) - 1;
+		memcpy(p, msg, mlen);
+		p += mlen;
+		*p++ = '\n';
+		*p = '\0';
+		return len;
+	}
+	n = snprintf(buf, size, "%s,%03ld - mond - %s - %s\n", stamp, ms,
+	    level_names[level], msg);
 	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+ * Reports the first failure of a run straight to stderr (log_warn() would
+ * come back here), then stays quiet until a line gets through. Called
+ * with the lock held.
+ */
+static void
+note_outcome(struct applog *al, int rc, int err)
+{
+	if (rc == -1 && !al->failing)
+		fprintf(stderr, "mond: %s: %s\n", al->path, why(err));
+	al->failing = rc == -1;
 }
 
 /* Writes LINE under the lock: identity check, rollover, one write(2). */
@@ -414,13 +516,7 @@ applog_write(struct applog *al, enum applog_msg_level level, const char *msg)
 	pthread_mutex_lock(&al->mu);
 	rc = append_line(al, line, len, mono_seconds());
 	saved = errno;
-	/*
-	 * Report the first failure of a run straight to stderr: log_warn()
-	 * would come back here. Quiet again until a line gets through.
-	 */
-	if (rc == -1 && !al->failing)
-		fprintf(stderr, "mond: %s: %s\n", al->path, why(saved));
-	al->failing = rc == -1;
+	note_outcome(al, rc, saved);
 	pthread_mutex_unlock(&al->mu);
 
 	if (line != small)
@@ -441,4 +537,73 @@ applog_close(struct applog *al)
 	free(al->dir);
 	free(al->base);
 	free(al);
+}
+
+/*
+ * The web front's pair of lines, fast: one clock reading, one lock, and
+ * when no rollover can fall between them (the file stays under maxbytes
+ * with all of them, so Python would not roll before any), one write(2)
+ * for all. Otherwise each line goes as applog_write() sends it.
+ */
+int
+applog_write_lines(struct applog *al, const struct applog_line *lines,
+    size_t n)
+{
+	char buf[1024];
+	size_t off[APPLOG_MAX_LINES + 1], len, i, k = 0;
+	struct timespec ts;
+	time_t now;
+	ssize_t w;
+	int rc = 0, saved = 0;
+
+	if (al == NULL || n > APPLOG_MAX_LINES) {
+		errno = EINVAL;
+		return -1;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	off[0] = 0;
+	for (i = 0; i < n; i++) {
+		if (al->level == APPLOG_INFO && lines[i].level < MSG_INFO)
+			continue;
+		len = applog_format(buf + off[k], sizeof(buf) - off[k], &ts,
+		    lines[i].level, lines[i].msg);
+		if (off[k] + len >= sizeof(buf)) {
+			/* Too long for the fast path: one at a time. */
+			for (i = 0; i < n; i++)
+				if (applog_write(al, lines[i].level,
+				    lines[i].msg) == -1)
+					rc = -1;
+			return rc;
+		}
+		off[k + 1] = off[k] + len;
+		k++;
+	}
+	if (k == 0)
+		return 0;
+
+	pthread_mutex_lock(&al->mu);
+	now = mono_seconds();
+	if (check_identity(al, now) == 0 && al->fd != -1 &&
+	    (al->maxbytes <= 0 || al->backups <= 0 ||
+	    al->size + (long long)off[k] < al->maxbytes)) {
+		do
+			w = write(al->fd, buf, off[k]);
+		while (w == -1 && errno == EINTR);
+		if (w != -1)
+			al->size += w;
+		if (w == -1 || (size_t)w != off[k]) {
+			saved = w == -1 ? errno : ENOSPC;
+			rc = -1;
+		}
+	} else
+		for (i = 0; i < k; i++)
+			if (append_line(al, buf + off[i], off[i + 1] - off[i],
+			    now) == -1) {
+				saved = errno;
+				rc = -1;
+			}
+	note_outcome(al, rc, saved);
+	pthread_mutex_unlock(&al->mu);
+	errno = saved;
+	return rc;
 }

@@ -35,6 +35,23 @@ struct applog *applog_open(const struct applog_conf *conf);
  */
 int	applog_write(struct applog *al, enum applog_msg_level level, const char *msg);
 
+/* One line of applog_write_lines(). */
+struct applog_line {
+	enum applog_msg_level level;
+	const char	*msg;
+};
+
+#define APPLOG_MAX_LINES	8
+
+/*
+ * As applog_write() for each of LINES (N <= APPLOG_MAX_LINES) in order,
+ * with one timestamp; lines no rollover separates go out in one write(2),
+ * so each line is still whole. Returns 0, or -1 with errno when a line
+ * was lost.
+ */
+int	applog_write_lines(struct applog *al, const struct applog_line *lines,
+	    size_t n);
+
 /*
  * Formats one line as the Python formatter would, timestamp from TS in local
  * time, "\n" included, into BUF of SIZE bytes. Returns the line's length

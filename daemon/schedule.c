@@ -25,14 +25,18 @@
 #include "daemon/mond.h"
 #include "daemon/pass.h"
 #include "daemon/state.h"
+#include "daemon/status.h"
 #include "daemon/watch.h"
 #include "daemon/worker.h"
 #include "web/http.h"
+#include "web/render.h"
 
 /* The timer wakes at least this often to notice clock jumps and suspend. */
 #define RECHECK_SECS	60
 /* A log that failed, or is due but vetoed, is looked at again after this. */
 #define RETRY_SECS	300
+/* /healthz calls the worker stuck when one job has run this long. */
+#define STUCK_SECS	900
 
 struct daemon {
 	const struct run_opts	*opts;
@@ -56,7 +60,26 @@ struct daemon {
 	struct timespec		 armed_mono;
 	struct pass_report	 last;		/* the last full pass */
 	time_t			 last_now;
+	struct status_table	*status;	/* what the status pages show */
+	struct http_counts	 http_counts;	/* kept across listener restarts */
+	time_t			 started;
 };
+
+static void fill_snapshot(struct status_snapshot *s, void *arg);
+static int worker_is_alive(void *arg);
+
+/* Starts the web front on CONF with its status routes. */
+static struct http_server *
+start_web(struct daemon *d, const struct http_conf *conf, struct applog *al)
+{
+	struct http_status_ops ops = { fill_snapshot, worker_is_alive,
+	    &d->http_counts, d };
+	struct http_server *srv;
+
+	if ((srv = http_start(d->base, conf, al)) != NULL)
+		http_set_status(srv, &ops);
+	return srv;
+}
 
 static bool
 str_eq(const char *a, const char *b)
@@ -77,7 +100,8 @@ static bool
 http_conf_eq(const struct http_conf *a, const struct http_conf *b)
 {
 	return str_eq(a->listen, b->listen) && a->port == b->port &&
-	    a->timeout == b->timeout;
+	    a->timeout == b->timeout && a->status == b->status &&
+	    a->status_json == b->status_json && a->metrics == b->metrics;
 }
 
 static struct applog *
@@ -109,10 +133,10 @@ apply_web(struct daemon *d, const struct mond_conf *new)
 		return -1;
 	http_stop(d->http);
 	d->http = NULL;
-	if ((srv = http_start(d->base, &new->http, al)) == NULL) {
+	if ((srv = start_web(d, &new->http, al)) == NULL) {
 		if (al != d->applog)
 			applog_close(al);
-		d->http = http_start(d->base, &d->conf->http, d->applog);
+		d->http = start_web(d, &d->conf->http, d->applog);
 		if (d->http == NULL)
 			log_warnx("the web front is down until the next reload");
 		return -1;
@@ -231,6 +255,9 @@ on_job_done(struct worker_job *job, void *arg)
 		else
 			control_reply_report(req, &job->report);
 	}
+	if (job->now != 0 && status_update(d->status, worker_conf(d->worker),
+	    &job->report, job->npatterns == 0) == -1)
+		log_warn("status");
 	if (job->now != 0 && job->npatterns == 0)
 		on_full_report(d, job);
 	else if (job->now != 0)
@@ -282,50 +309,46 @@ on_control_rotate(struct evhttp_request *req, char **pats, size_t n,
 		    strerror(ENOMEM));
 }
 
+/* The status pages' data: the table, sizes stat()ed now, the daemon's facts. */
 static void
-json_str(struct evbuffer *b, const char *s)
+fill_snapshot(struct status_snapshot *s, void *arg)
 {
-	evbuffer_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct daemon *d = arg;
 
-		if (c == '"' || c == '\\')
-			evbuffer_add_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			evbuffer_add_printf(b, "\\u%04x", c);
-		else
-			evbuffer_add(b, s, 1);
-	}
-	evbuffer_add(b, "\"", 1);
+	status_fill(d->status, s);
+	s->version = MOND_VERSION;
+	s->conf_path = d->conf->path;
+	s->now = worker_now(d->worker);
+	s->started = d->started;
+	s->worker_alive = worker_is_alive(d);
 }
 
-/* GET /status.json: what the last full pass saw, one object per log. */
+static int
+worker_is_alive(void *arg)
+{
+	struct daemon *d = arg;
+
+	return worker_alive(d->worker, STUCK_SECS);
+}
+
+/* GET /status.json on the control socket: the web front's JSON. */
 static void
 on_control_status(struct evbuffer *b, void *arg)
 {
 	struct daemon *d = arg;
-	size_t i;
+	struct status_http_count counts[HTTP_NCOUNTED];
+	struct status_snapshot snap;
+	struct render_buf buf = { 0 };
 
-	evbuffer_add_printf(b, "{\"now\":%lld,\"logs\":[",
-	    (long long)worker_now(d->worker));
-	for (i = 0; i < d->last.nresults; i++) {
-		const struct pass_result *r = &d->last.results[i];
-
-		evbuffer_add_printf(b, "%s\n{\"path\":", i ? "," : "");
-		json_str(b, r->path);
-		evbuffer_add_printf(b, ",\"size\":%lld,\"threshold\":%lld,"
-		    "\"last\":%lld,\"next_due\":%lld,\"outcome\":\"%s\","
-		    "\"error\":", (long long)r->size,
-		    d->watch ? watch_threshold(d->watch, r->path) : -1LL,
-		    (long long)r->last, (long long)r->next_due,
-		    pass_outcome_name(r->outcome));
-		if (r->outcome == PASS_FAILED)
-			json_str(b, r->why);
-		else
-			evbuffer_add(b, "null", 4);
-		evbuffer_add(b, "}", 1);
-	}
-	evbuffer_add_printf(b, "]}\n");
+	memset(&snap, 0, sizeof(snap));
+	fill_snapshot(&snap, d);
+	snap.nhttp = http_counts_list(&d->http_counts, counts);
+	snap.http = counts;
+	if (render_json(&buf, &snap) == -1)
+		log_warn("control: status.json");
+	else
+		evbuffer_add(b, buf.data, buf.len);
+	render_buf_free(&buf);
 }
 
 static void
@@ -418,6 +441,7 @@ daemon_free(struct daemon *d)
 	if (d->lockfd != -1)
 		state_unlock(d->lockfd);
 	pass_report_free(&d->last);
+	status_free(d->status);
 	log_set_applog(NULL);
 	applog_close(d->applog);
 	if (d->conf_owned)
@@ -474,6 +498,25 @@ start_rotation(struct daemon *d)
 	return EXIT_OK;
 }
 
+/*
+ * With epoll's changelist, the read/write toggles evhttp makes around each
+ * keep-alive request cancel out before they reach the kernel: GET / went
+ * from four epoll_ctl calls to none.
+ */
+static struct event_base *
+new_base(void)
+{
+	struct event_config *cfg;
+	struct event_base *base;
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
 int
 mond_daemon(const struct run_opts *opts)
 {
@@ -490,8 +533,7 @@ mond_daemon(const struct run_opts *opts)
 		goto done;
 	}
 	/* The worker wakes the loop from its thread with event_active(). */
-	if (evthread_use_pthreads() == -1 ||
-	    (d.base = event_base_new()) == NULL) {
+	if (evthread_use_pthreads() == -1 || (d.base = new_base()) == NULL) {
 		log_warnx("event_base_new failed");
 		goto done;
 	}
@@ -502,10 +544,15 @@ mond_daemon(const struct run_opts *opts)
 		goto done;
 	if ((d.ev_timer = evtimer_new(d.base, on_timer, &d)) == NULL)
 		goto done;
+	if ((d.status = status_new()) == NULL) {
+		log_warn("status");
+		goto done;
+	}
 	if ((rc = start_rotation(&d)) != EXIT_OK)
 		goto done;
 	rc = EXIT_ERROR;
-	if ((d.http = http_start(d.base, &d.conf->http, d.applog)) == NULL)
+	d.started = worker_now(d.worker);
+	if ((d.http = start_web(&d, &d.conf->http, d.applog)) == NULL)
 		goto done;
 	/*
 	 * Attached after the start-up line: mon.log starts as the seed's

@@ -31,6 +31,9 @@ struct worker {
 	struct state		*state;
 	char			*statepath;
 	atomic_bool		 cancel;
+	/* For /healthz: monotonic second the running job began, 0 idle. */
+	atomic_llong		 busy_since;
+	atomic_bool		 exited;
 	/* under mu */
 	bool			 stop;
 	bool			 want_pass;
@@ -96,6 +99,17 @@ log_outcomes(const struct pass_report *rep)
 	}
 }
 
+static long long
+mono_secs(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 1;
+	/* Never 0: that means idle. */
+	return (long long)ts.tv_sec + 1;
+}
+
 static void
 run_job(struct worker *w, const struct mond_conf *conf, struct worker_job *job)
 {
@@ -128,7 +142,9 @@ worker_main(void *arg)
 		conf = w->busy = w->conf;
 		pthread_mutex_unlock(&w->mu);
 
+		atomic_store(&w->busy_since, mono_secs());
 		run_job(w, conf, job);
+		atomic_store(&w->busy_since, 0);
 
 		pthread_mutex_lock(&w->mu);
 		w->busy = NULL;
@@ -139,6 +155,7 @@ worker_main(void *arg)
 		event_active(w->ev_done, EV_READ, 0);
 	}
 	pthread_mutex_unlock(&w->mu);
+	atomic_store(&w->exited, true);
 	return NULL;
 }
 
@@ -179,6 +196,8 @@ worker_start(struct event_base *base, struct mond_conf *conf,
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	atomic_init(&w->cancel, false);
+	atomic_init(&w->busy_since, 0);
+	atomic_init(&w->exited, false);
 	w->queue_tail = &w->queue;
 	w->done_tail = &w->done;
 	w->done_fn = done;
@@ -226,6 +245,16 @@ worker_conf(const struct worker *w)
 {
 	/* Only the loop's thread changes it: it may read without the lock. */
 	return w->conf;
+}
+
+bool
+worker_alive(struct worker *w, int stuck_secs)
+{
+	long long since = atomic_load(&w->busy_since);
+
+	if (atomic_load(&w->exited))
+		return false;
+	return since == 0 || mono_secs() - since <= stuck_secs;
 }
 
 void

@@ -48,6 +48,12 @@ void	worker_set_conf(struct worker *w, struct mond_conf *new);
 /* The config now in force (borrowed: valid until the next set_conf). */
 const struct mond_conf *worker_conf(const struct worker *w);
 
+/*
+ * 1 while the thread runs and is idle or has been on its current job for
+ * at most STUCK_SECS; 0 when it exited or looks stuck. Any thread may ask.
+ */
+bool	worker_alive(struct worker *w, int stuck_secs);
+
 /* Asks for a pass over everything; merged with any pass already waiting. */
 void	worker_request_pass(struct worker *w);
 /* Queues JOB (owned from now on) behind the jobs already waiting. */

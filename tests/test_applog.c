@@ -387,7 +387,7 @@ Test(applog, a_symlink_or_fifo_at_the_path_is_refused)
 	cr_assert_eq(unlink(path), 0);
 	cr_assert_eq(link(victim, path), 0);
 	cr_assert_null(applog_open(&conf), "a hard link was opened");
-	cr_assert_str_eq(tu_read_file(victim, NULL), "precious\n");
+	cr_assert(tu_file_is(victim, "precious\n"), "the victim file changed");
 	free(victim);
 	free(path);
 }
@@ -405,7 +405,7 @@ Test(applog, a_symlink_planted_later_is_not_followed)
 	wait_identity_check();
 	cr_expect_eq(applog_write(al, MSG_INFO, "line 01"), -1);
 	cr_expect_eq(errno, ELOOP, "%s", strerror(errno));
-	cr_assert_str_eq(tu_read_file(victim, NULL), "precious\n");
+	cr_assert(tu_file_is(victim, "precious\n"), "the victim file changed");
 	applog_close(al);
 	free(moved);
 	free(victim);
@@ -526,5 +526,131 @@ Test(applog, a_failed_rollover_keeps_the_lines_in_the_current_file)
 	applog_close(al);
 	free(inside);
 	free(p1);
+	free(path);
+}
+
+/* ---- applog_write_lines: the web front's pair of lines ---- */
+
+static const struct applog_line pair[] = {
+	{ MSG_DEBUG, "Home page accessed at DEBUG level" },
+	{ MSG_INFO, "Home page accessed at INFO level" },
+};
+
+/*
+ * N pairs through applog_write_lines() leave the same files, line for
+ * line, as 2N applog_write() calls: a rollover may fall between the two.
+ */
+static void
+check_pairs_like_single_lines(long long maxbytes, int n)
+{
+	static int run;
+	char *a, *b, name[32];
+	struct applog *la, *lb;
+	int i;
+
+	snprintf(name, sizeof(name), "a%d.log", run);
+	a = tu_path(dir, name);
+	snprintf(name, sizeof(name), "b%d.log", run++);
+	b = tu_path(dir, name);
+	la = open_log(a, maxbytes, 5, APPLOG_DEBUG);
+	lb = open_log(b, maxbytes, 5, APPLOG_DEBUG);
+
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(applog_write_lines(la, pair, 2), 0);
+		cr_assert_eq(applog_write(lb, pair[0].level, pair[0].msg), 0);
+		cr_assert_eq(applog_write(lb, pair[1].level, pair[1].msg), 0);
+	}
+	applog_close(la);
+	applog_close(lb);
+	for (i = 0; i < MAXFILES; i++) {
+		char *pa = sibling(a, i), *pb = sibling(b, i);
+
+		cr_expect_eq(size_of(pa), size_of(pb), "%s: %lld vs %lld "
+		    "(maxbytes %lld)", pa, size_of(pa), size_of(pb), maxbytes);
+		free(pa);
+		free(pb);
+	}
+	free(a);
+	free(b);
+}
+
+Test(applog, write_lines_rolls_over_where_single_lines_would)
+{
+	long long d = line_len(MSG_DEBUG, pair[0].msg);
+	long long i = line_len(MSG_INFO, pair[1].msg);
+
+	check_pairs_like_single_lines(0, 7);
+	check_pairs_like_single_lines(d + i, 7);	/* between the pair */
+	check_pairs_like_single_lines(d + i + 1, 7);
+	check_pairs_like_single_lines(2 * (d + i) + d, 7);
+	check_pairs_like_single_lines(d, 7);		/* every line alone */
+}
+
+Test(applog, write_lines_keeps_each_line_whole_and_in_order)
+{
+	char *path = tu_path(dir, "mon.log"), *text, *dbg, *inf;
+	struct applog *al = open_log(path, 0, 0, APPLOG_DEBUG);
+
+	cr_assert_eq(applog_write_lines(al, pair, 2), 0);
+	applog_close(al);
+	text = tu_read_file(path, NULL);
+	dbg = strstr(text, " - mond - DEBUG - Home page accessed at DEBUG level\n");
+	inf = strstr(text, " - mond - INFO - Home page accessed at INFO level\n");
+	cr_assert(dbg != NULL && inf != NULL && dbg < inf, "%s", text);
+	cr_assert_eq(tu_count_lines(path, " - mond - "), 2);
+	free(text);
+	free(path);
+}
+
+Test(applog, write_lines_at_level_info_writes_the_info_line_only)
+{
+	char *path = tu_path(dir, "mon.log");
+	struct applog *al = open_log(path, 0, 0, APPLOG_INFO);
+
+	cr_assert_eq(applog_write_lines(al, pair, 2), 0);
+	applog_close(al);
+	cr_assert_eq(tu_count_lines(path, "DEBUG"), 0);
+	cr_assert_eq(tu_count_lines(path, "INFO level"), 1);
+	free(path);
+}
+
+Test(applog, a_rollover_with_many_backups_shifts_every_one_present)
+{
+	char *path = tu_path(dir, "mon.log"), *p;
+	struct applog *al;
+	int i;
+	static const int present[] = { 1, 2, 15, 19, 20 };
+
+	tu_write_file(path, "x\n");
+	for (i = 0; i < 5; i++) {
+		char body[16];
+
+		p = sibling(path, present[i]);
+		snprintf(body, sizeof(body), "was %d\n", present[i]);
+		tu_write_file(p, body);
+		free(p);
+	}
+	al = open_log(path, 3, 20, APPLOG_DEBUG);
+	cr_assert_eq(applog_write(al, MSG_INFO, "line"), 0);	/* rolls */
+	applog_close(al);
+	/* .1 -> .2 -> .3, .15 -> .16, .19 -> .20 (the old .20 goes). */
+	static const struct { int i; const char *text; } want[] = {
+		{ 1, "x\n" }, { 2, "was 1\n" }, { 3, "was 2\n" },
+		{ 16, "was 15\n" }, { 20, "was 19\n" },
+		{ 15, NULL }, { 19, NULL }, { 21, NULL },
+	};
+	for (i = 0; i < (int)(sizeof(want) / sizeof(want[0])); i++) {
+		char *text;
+
+		p = sibling(path, want[i].i);
+		text = tu_read_file(p, NULL);
+		if (want[i].text == NULL)
+			cr_expect_null(text, "%s exists", p);
+		else
+			cr_expect(text != NULL && strcmp(text, want[i].text) == 0,
+			    "%s: %s", p, text ? text : "(missing)");
+		free(text);
+		free(p);
+	}
 	free(path);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,6 +108,16 @@ tu_read_file(const char *path, size_t *lenp)
 	if (lenp != NULL)
 		*lenp = len;
 	return buf;
+}
+
+bool
+tu_file_is(const char *path, const char *text)
+{
+	char *got = tu_read_file(path, NULL);
+	bool same = got != NULL && strcmp(got, text) == 0;
+
+	free(got);
+	return same;
 }
 
 bool
@@ -316,24 +327,15 @@ tu_daemon_stderr(struct tu_daemon *d)
 	return s != NULL ? s : strdup("");
 }
 
-char *
-tu_http_raw(int port, const char *request, int timeout_ms)
+/* Sends REQUEST on the connected FD, reads until EOF or TIMEOUT_MS, closes FD. */
+static char *
+talk(int fd, const char *request, int timeout_ms)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct pollfd pfd;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, reqlen = strlen(request), off = 0;
 	struct timespec start, now;
-	int fd;
 
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return NULL;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return NULL;
-	}
 	while (off < reqlen) {
 		ssize_t n = send(fd, request + off, reqlen - off, MSG_NOSIGNAL);
 
@@ -374,6 +376,39 @@ tu_http_raw(int port, const char *request, int timeout_ms)
 	return buf;
 }
 
+char *
+tu_http_raw(int port, const char *request, int timeout_ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd;
+
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return NULL;
+	}
+	return talk(fd, request, timeout_ms);
+}
+
+char *
+tu_unix_http(const char *path, const char *request, int timeout_ms)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	strncpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		close(fd);
+		return NULL;
+	}
+	return talk(fd, request, timeout_ms);
+}
+
 int
 tu_http_status(const char *response)
 {
@@ -406,4 +441,43 @@ tu_count_lines(const char *path, const char *needle)
 			count++;
 	free(text);
 	return count;
+}
+
+char *
+tu_filter(const char *cmd, const char *input, int *status)
+{
+	char *dir = tu_tmpdir(), *in = tu_path(dir, "stdin"), *full, *out;
+	size_t len = 0, cap = 4096;
+	FILE *fp;
+	int rc;
+
+	tu_write_file(in, input);
+	cr_assert(asprintf(&full, "(%s) < '%s'", cmd, in) != -1);
+	cr_assert_not_null(fp = popen(full, "r"), "popen %s", cmd);
+	cr_assert_not_null(out = malloc(cap));
+	while (!feof(fp) && !ferror(fp)) {
+		if (len + 1024 + 1 > cap)
+			cr_assert_not_null(out = realloc(out, cap *= 2));
+		len += fread(out + len, 1, 1024, fp);
+	}
+	out[len] = '\0';
+	rc = pclose(fp);
+	*status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+	free(full);
+	tu_rmtree(dir);
+	free(in);
+	free(dir);
+	return out;
+}
+
+bool
+tu_have(const char *prog)
+{
+	char *cmd;
+	int rc;
+
+	cr_assert(asprintf(&cmd, "command -v '%s' >/dev/null 2>&1", prog) != -1);
+	rc = system(cmd);
+	free(cmd);
+	return rc == 0;
 }

@@ -25,6 +25,8 @@ void	 tu_write_file(const char *path, const char *text);	/* new files 0644 */
 /* The whole file, NUL-terminated, *LEN set if LEN; NULL if it can't be read. */
 char	*tu_read_file(const char *path, size_t *len);
 bool	 tu_exists(const char *path);
+/* 1 when PATH holds exactly TEXT (0 when it differs or can't be read). */
+bool	 tu_file_is(const char *path, const char *text);
 
 struct tu_run {
 	int	 status;	/* exit code, or 128+signal */
@@ -60,10 +62,20 @@ char	*tu_daemon_stderr(struct tu_daemon *d);
  * empty), or NULL when the connection failed.
  */
 char	*tu_http_raw(int port, const char *request, int timeout_ms);
+/* The same over the AF_UNIX socket at PATH (the control socket). */
+char	*tu_unix_http(const char *path, const char *request, int timeout_ms);
 /* The status code of a response's first line, or -1. */
 int	 tu_http_status(const char *response);
 /* The body (after the blank line) of a response, or NULL. */
 const char *tu_http_body(const char *response);
+
+/*
+ * Runs the shell command CMD with INPUT on its stdin (through a temp file)
+ * and returns its stdout (malloc'd); *STATUS gets the exit code.
+ */
+char	*tu_filter(const char *cmd, const char *input, int *status);
+/* 1 when PROG is found in $PATH (for tests that skip without it). */
+bool	 tu_have(const char *prog);
 
 /* Counts lines of FILE containing NEEDLE; 0 when missing. */
 int	 tu_count_lines(const char *path, const char *needle);

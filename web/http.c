@@ -21,21 +21,57 @@
 #include "daemon/applog.h"
 #include "daemon/log.h"
 #include "web/http.h"
+#include "web/render.h"
 
 #define MAX_HEADERS_SIZE	8192
 
 static const char home_body[] = "Stage Seven!";
+static const struct applog_line home_lines[] = {
+	{ MSG_DEBUG, "Home page accessed at DEBUG level" },
+	{ MSG_INFO, "Home page accessed at INFO level" },
+};
 static const char not_found_body[] =
     "<!doctype html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n";
 static const char not_allowed_body[] =
     "<!doctype html>\n<title>405 Method Not Allowed</title>\n"
     "<h1>Method Not Allowed</h1>\n";
 
+static const int counted_codes[HTTP_NCOUNTED] = { 200, 404, 405, 500, 503 };
+
 struct http_server {
 	struct evhttp	*http;
 	struct applog	*applog;
 	int		 port;
+	bool		 status, status_json, metrics;	/* routes the config allows */
+	struct http_status_ops ops;
+	struct http_counts spare;	/* counts until http_set_status */
+	struct http_counts *counts;
 };
+
+static void
+count(struct http_server *srv, int code)
+{
+	size_t i;
+
+	for (i = 0; i < HTTP_NCOUNTED; i++)
+		if (counted_codes[i] == code) {
+			srv->counts->n[i]++;
+			return;
+		}
+}
+
+size_t
+http_counts_list(const struct http_counts *counts,
+    struct status_http_count *out)
+{
+	size_t i;
+
+	for (i = 0; i < HTTP_NCOUNTED; i++) {
+		out[i].code = counted_codes[i];
+		out[i].count = counts->n[i];
+	}
+	return HTTP_NCOUNTED;
+}
 
 /*
  * Sends a static page, referenced rather than copied. libevent would send
@@ -43,20 +79,32 @@ struct http_server {
  * (as Flask gives it) and no body.
  */
 static void
-send_page(struct evhttp_request *req, int code, const char *reason,
-    const char *body, size_t len)
+send_typed(struct http_server *srv, struct evhttp_request *req, int code,
+    const char *reason, const char *type, const char *body, size_t len,
+    evbuffer_ref_cleanup_cb cleanup)
 {
 	struct evkeyvalq *hdrs = evhttp_request_get_output_headers(req);
 	char clen[24];
 
-	evhttp_add_header(hdrs, "Content-Type", "text/html; charset=utf-8");
+	evhttp_add_header(hdrs, "Content-Type", type);
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
 		snprintf(clen, sizeof(clen), "%zu", len);
 		evhttp_add_header(hdrs, "Content-Length", clen);
-	} else
-		evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-		    body, len, NULL, NULL);
+		if (cleanup != NULL)
+			cleanup(body, len, NULL);
+	} else if (evbuffer_add_reference(evhttp_request_get_output_buffer(req),
+	    body, len, cleanup, NULL) == -1 && cleanup != NULL)
+		cleanup(body, len, NULL);
+	count(srv, code);
 	evhttp_send_reply(req, code, reason, NULL);
+}
+
+static void
+send_page(struct http_server *srv, struct evhttp_request *req, int code,
+    const char *reason, const char *body, size_t len)
+{
+	send_typed(srv, req, code, reason, "text/html; charset=utf-8", body,
+	    len, NULL);
 }
 
 static int
@@ -69,11 +117,11 @@ is_get_or_head(struct evhttp_request *req)
 
 /* 405 naming what the route takes, as Flask does. */
 static void
-send_not_allowed(struct evhttp_request *req)
+send_not_allowed(struct http_server *srv, struct evhttp_request *req)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
 	    "GET, HEAD");
-	send_page(req, HTTP_BADMETHOD, "Method Not Allowed", not_allowed_body,
+	send_page(srv, req, HTTP_BADMETHOD, "Method Not Allowed", not_allowed_body,
 	    sizeof(not_allowed_body) - 1);
 }
 
@@ -84,22 +132,137 @@ home_cb(struct evhttp_request *req, void *arg)
 	struct http_server *srv = arg;
 
 	if (!is_get_or_head(req)) {
-		send_not_allowed(req);
+		send_not_allowed(srv, req);
 		return;
 	}
-	/* A failed line is reported by the applog; the page is served anyway. */
-	applog_write(srv->applog, MSG_DEBUG, "Home page accessed at DEBUG level");
-	applog_write(srv->applog, MSG_INFO, "Home page accessed at INFO level");
-	send_page(req, HTTP_OK, "OK", home_body, sizeof(home_body) - 1);
+	/*
+	 * Both lines in one write when no rollover falls between them. A
+	 * failed line is reported by the applog; the page is served anyway.
+	 */
+	applog_write_lines(srv->applog, home_lines,
+	    sizeof(home_lines) / sizeof(home_lines[0]));
+	send_page(srv, req, HTTP_OK, "OK", home_body, sizeof(home_body) - 1);
 }
 
 /* Every path without a route: 404, whatever the method (as Flask does). */
 static void
 not_found_cb(struct evhttp_request *req, void *arg)
 {
-	(void)arg;
-	send_page(req, HTTP_NOTFOUND, "Not Found", not_found_body,
+	send_page(arg, req, HTTP_NOTFOUND, "Not Found", not_found_body,
 	    sizeof(not_found_body) - 1);
+}
+
+static void
+free_body(const void *data, size_t len, void *extra)
+{
+	(void)len; (void)extra;
+	free((void *)data);
+}
+
+enum page { PAGE_HTML, PAGE_JSON, PAGE_METRICS };
+
+/*
+ * /status, /status.json, /metrics: built per request from the daemon's
+ * snapshot (one stat() per log), handed to libevent without a copy.
+ */
+static void
+serve_status(struct evhttp_request *req, struct http_server *srv,
+    enum page page)
+{
+	static const char *const types[] = {
+		[PAGE_HTML] = "text/html; charset=utf-8",
+		[PAGE_JSON] = "application/json",
+		[PAGE_METRICS] = "text/plain; version=0.0.4; charset=utf-8",
+	};
+	struct status_http_count counts[HTTP_NCOUNTED];
+	struct status_snapshot snap;
+	struct render_buf buf = { 0 };
+	int rc;
+
+	if (!is_get_or_head(req)) {
+		send_not_allowed(srv, req);
+		return;
+	}
+	memset(&snap, 0, sizeof(snap));
+	srv->ops.snapshot(&snap, srv->ops.arg);
+	/* The counts so far: this response is not among them yet. */
+	snap.nhttp = http_counts_list(srv->counts, counts);
+	snap.http = counts;
+	if (page == PAGE_HTML)
+		rc = render_html(&buf, &snap);
+	else if (page == PAGE_JSON)
+		rc = render_json(&buf, &snap);
+	else
+		rc = render_metrics(&buf, &snap);
+	if (rc == -1) {
+		render_buf_free(&buf);
+		log_warn("http: status page");
+		send_typed(srv, req, HTTP_INTERNAL, "Internal Server Error",
+		    "text/plain; charset=utf-8", "out of memory\n", 14, NULL);
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	send_typed(srv, req, HTTP_OK, "OK", types[page], buf.data, buf.len,
+	    free_body);
+}
+
+static void
+status_html_cb(struct evhttp_request *req, void *arg)
+{
+	serve_status(req, arg, PAGE_HTML);
+}
+
+static void
+status_json_cb(struct evhttp_request *req, void *arg)
+{
+	serve_status(req, arg, PAGE_JSON);
+}
+
+static void
+metrics_cb(struct evhttp_request *req, void *arg)
+{
+	serve_status(req, arg, PAGE_METRICS);
+}
+
+/* ok while the loop answers (it is answering) and the worker is alive. */
+static void
+healthz_cb(struct evhttp_request *req, void *arg)
+{
+	static const char ok[] = "ok\n", down[] = "worker not responding\n";
+	struct http_server *srv = arg;
+
+	if (!is_get_or_head(req)) {
+		send_not_allowed(srv, req);
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	if (srv->ops.alive(srv->ops.arg))
+		send_typed(srv, req, HTTP_OK, "OK", "text/plain; charset=utf-8",
+		    ok, sizeof(ok) - 1, NULL);
+	else
+		send_typed(srv, req, HTTP_SERVUNAVAIL, "Service Unavailable",
+		    "text/plain; charset=utf-8", down, sizeof(down) - 1, NULL);
+}
+
+void
+http_set_status(struct http_server *srv, const struct http_status_ops *ops)
+{
+	int rc = 0;
+
+	srv->ops = *ops;
+	srv->counts = ops->counts;
+	if (srv->status)
+		rc |= evhttp_set_cb(srv->http, "/status", status_html_cb, srv);
+	if (srv->status_json)
+		rc |= evhttp_set_cb(srv->http, "/status.json", status_json_cb,
+		    srv);
+	if (srv->metrics)
+		rc |= evhttp_set_cb(srv->http, "/metrics", metrics_cb, srv);
+	rc |= evhttp_set_cb(srv->http, "/healthz", healthz_cb, srv);
+	if (rc != 0)
+		log_warnx("http: cannot route the status pages");
 }
 
 /* Reads back the port bound, which differs from the config's when it is 0. */
@@ -151,6 +314,10 @@ http_start(struct event_base *base, const struct http_conf *conf,
 		return NULL;
 	}
 	srv->applog = applog;
+	srv->counts = &srv->spare;
+	srv->status = conf->status;
+	srv->status_json = conf->status_json;
+	srv->metrics = conf->metrics;
 	if ((srv->http = evhttp_new(base)) == NULL) {
 		log_warnx("http: evhttp_new failed");
 		goto fail;

@@ -1,0 +1,46 @@
+/*
+ * status.h: the daemon's one record of how each log is doing, kept by the
+ * loop thread from the reports the worker hands back: the last pass's
+ * view of each log plus counters of rotations and failures, kept per path
+ * across reloads. The web front and the control socket both read it
+ * through status_fill(); nothing else keeps per-log status.
+ */
+#ifndef MOND_STATUS_H
+#define MOND_STATUS_H
+
+#include <stdbool.h>
+
+#include "conf/conf.h"
+#include "daemon/pass.h"
+#include "web/render.h"
+
+struct status_table;
+
+struct status_table *status_new(void);
+
+/*
+ * Folds REP (made under CONF) in: each result counts as a rotation or a
+ * failure of its path. When FULL (a pass over every log) the rows become
+ * exactly REP's logs; paths still there keep their counters. Returns 0, or
+ * -1 with errno ENOMEM (the table keeps its previous rows).
+ */
+int	status_update(struct status_table *t, const struct mond_conf *conf,
+	    const struct pass_report *rep, bool full);
+
+/*
+ * Points S's rows at the table's (valid until the next status_update or
+ * status_fill) with each log's size stat()ed now, for up to STATUS_STAT_MAX
+ * logs; beyond that the sizes are the last pass's. Fills nrows and rows
+ * only; the caller sets the rest of S.
+ */
+void	status_fill(struct status_table *t, struct status_snapshot *s);
+
+#define STATUS_STAT_MAX	4096
+
+void	status_free(struct status_table *t);
+
+/* Which of RULE's options is its size threshold, and its value (-1 none). */
+enum threshold_kind status_threshold(const struct log_rule *rule,
+	    long long *bytes);
+
+#endif

@@ -1,0 +1,355 @@
+/*
+ * test_render.c: the status bodies built from plain snapshots (render.c),
+ * checked by real parsers where there are some (python3's json, promtool),
+ * and the per-log status table (status.c) on real files.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/pass.h"
+#include "daemon/status.h"
+#include "tests/testutil.h"
+#include "web/render.h"
+
+#define T0	1795600000	/* 2026-11-25 09:46:40 UTC */
+
+static const struct status_row rows[] = {
+	{ .path = "/var/log/<script>.log", .rule = "/var/log/*.log",
+	  .size = 512, .threshold = 1024, .threshold_kind = THRESHOLD_SIZE,
+	  .last = T0 - 3600, .next_due = (time_t)-1, .backups = 4,
+	  .outcome = "idle", .rotations = 2 },
+	{ .path = "/var/log/q\"b\\s\nn\x01\xff.log", .rule = "r&<>",
+	  .size = 5000, .threshold = 4096, .threshold_kind = THRESHOLD_MAXSIZE,
+	  .last = 0, .next_due = T0 + 7200, .backups = -1,
+	  .outcome = "failed", .error = "rename to <x>.1: Permission denied",
+	  .failures = 3 },
+	{ .path = "/var/log/gone.log", .rule = "/var/log/gone.log",
+	  .size = -1, .threshold = -1, .threshold_kind = THRESHOLD_NONE,
+	  .last = T0 - 86400, .next_due = T0 + 60, .backups = 7,
+	  .outcome = "skipped" },
+};
+
+static const struct status_http_count http[] = {
+	{ 200, 41 }, { 404, 2 }, { 405, 0 },
+};
+
+static struct status_snapshot
+snap(void)
+{
+	struct status_snapshot s = {
+		.version = "1.2.3", .conf_path = "/etc/mond<1>.conf",
+		.now = T0, .started = T0 - 90061, .worker_alive = true,
+		.rows = rows, .nrows = 3, .http = http, .nhttp = 3,
+	};
+	return s;
+}
+
+static char *
+html(void)
+{
+	struct status_snapshot s = snap();
+	struct render_buf b = { 0 };
+
+	cr_assert_eq(render_html(&b, &s), 0);
+	return b.data;
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+Test(render, html_has_one_row_per_log)
+{
+	char *h = html();
+
+	cr_assert_eq(count(h, "<tr class=\"log\""), 3, "%s", h);
+	cr_assert_eq(count(h, "<svg class=\"bar\""), 2, "missing/no-limit logs have no bar");
+	free(h);
+}
+
+Test(render, html_escapes_every_path_and_text)
+{
+	char *h = html();
+
+	cr_assert_null(strstr(h, "<script>"), "%s", h);
+	cr_assert_not_null(strstr(h, "/var/log/&lt;script&gt;.log"));
+	cr_assert_not_null(strstr(h, "q&quot;b\\s\xef\xbf\xbdn\xef\xbf\xbd\xef\xbf\xbd.log"),
+	    "control and non-UTF-8 bytes become U+FFFD: %s", h);
+	cr_assert_not_null(strstr(h, "r&amp;&lt;&gt;"));
+	cr_assert_not_null(strstr(h, "rename to &lt;x&gt;.1: Permission denied"));
+	cr_assert_not_null(strstr(h, "/etc/mond&lt;1&gt;.conf"));
+	free(h);
+}
+
+Test(render, html_is_self_contained_and_phone_ready)
+{
+	char *h = html();
+
+	cr_assert_not_null(strstr(h, "<meta name=\"viewport\""));
+	cr_assert_not_null(strstr(h, "@media (max-width:"));
+	cr_assert_null(strstr(h, "<script"), "no JavaScript");
+	cr_assert_null(strstr(h, "src="), "no external assets");
+	cr_assert_null(strstr(h, "href="), "no external assets");
+	free(h);
+}
+
+Test(render, html_shows_uptime_version_times_and_bars)
+{
+	char *h = html();
+
+	cr_assert_not_null(strstr(h, "version 1.2.3"));
+	cr_assert_not_null(strstr(h, "up 25h 1m"), "%s", h);
+	/* 512 of 1024: half the bar; 5000 of 4096: full and red. */
+	cr_assert_not_null(strstr(h, "width=\"60.0\""), "%s", h);
+	cr_assert_not_null(strstr(h, "width=\"120.0\" height=\"10\" rx=\"2\" fill=\"#d93025\""));
+	cr_assert_not_null(strstr(h, "2026-11-25 08:46 UTC"), "last rotation");
+	cr_assert_not_null(strstr(h, "(in 2h 0m)"), "next due: %s", h);
+	cr_assert_not_null(strstr(h, "(3 failed)"));
+	cr_assert_not_null(strstr(h, ">missing<"));
+	cr_assert_not_null(strstr(h, ">all<"), "backups -1 = all kept");
+	free(h);
+}
+
+Test(render, json_parses_with_every_field_and_the_exact_path)
+{
+	struct status_snapshot s = snap();
+	struct render_buf b = { 0 };
+	char *out;
+	int st;
+
+	if (!tu_have("python3"))
+		cr_skip_test("python3 is not installed: cannot validate JSON");
+	cr_assert_eq(render_json(&b, &s), 0);
+	out = tu_filter("python3 -c 'import json,sys\n"
+	    "d = json.load(sys.stdin)\n"
+	    "l = d[\"logs\"]\n"
+	    "print(len(l), d[\"version\"], d[\"uptime_seconds\"], d[\"http_requests\"][\"200\"])\n"
+	    "print(ascii(l[1][\"path\"]))\n"
+	    "print(l[0][\"threshold_kind\"], l[1][\"threshold_kind\"], l[2][\"threshold_kind\"])\n"
+	    "print(l[0][\"next_due\"], l[1][\"last_rotation\"], l[2][\"size\"], l[1][\"backups\"])\n"
+	    "print(l[1][\"error\"], l[0][\"error\"], l[0][\"rotations_total\"], l[1][\"failures_total\"])\n"
+	    "print(sorted(l[0]))'", b.data, &st);
+	cr_assert_eq(st, 0, "python3 rejected: %s\n%s", out, b.data);
+	cr_assert_str_eq(out,
+	    "3 1.2.3 90061 41\n"
+	    "'/var/log/q\"b\\\\s\\nn\\x01\\ufffd.log'\n"
+	    "size maxsize none\n"
+	    "None None -1 -1\n"
+	    "rename to <x>.1: Permission denied None 2 3\n"
+	    "['backups', 'error', 'failures_total', 'last_rotation', "
+	    "'next_due', 'outcome', 'path', 'rotations_total', 'rule', "
+	    "'size', 'threshold', 'threshold_kind']\n");
+	free(out);
+	render_buf_free(&b);
+}
+
+Test(render, json_escapes_quotes_backslashes_and_control_bytes)
+{
+	struct status_snapshot s = snap();
+	struct render_buf b = { 0 };
+
+	cr_assert_eq(render_json(&b, &s), 0);
+	cr_assert_not_null(strstr(b.data,
+	    "\"path\":\"/var/log/q\\\"b\\\\s\\nn\\u0001\xef\xbf\xbd.log\""),
+	    "%s", b.data);
+	render_buf_free(&b);
+}
+
+static char *
+metrics(void)
+{
+	struct status_snapshot s = snap();
+	struct render_buf b = { 0 };
+
+	cr_assert_eq(render_metrics(&b, &s), 0);
+	return b.data;
+}
+
+Test(render, metrics_have_help_type_and_one_sample_per_log)
+{
+	static const char *const names[] = {
+		"mond_log_size_bytes", "mond_log_threshold_bytes",
+		"mond_rotations_total", "mond_rotation_failures_total",
+		"mond_last_rotation_timestamp_seconds",
+		"mond_next_rotation_timestamp_seconds",
+		"mond_http_requests_total", "mond_build_info",
+	};
+	char *m = metrics(), *want;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cr_assert(asprintf(&want, "# HELP %s ", names[i]) != -1);
+		cr_assert_eq(count(m, want), 1, "%s", want);
+		free(want);
+		cr_assert(asprintf(&want, "# TYPE %s %s\n", names[i],
+		    strstr(names[i], "_total") ? "counter" : "gauge") != -1);
+		cr_assert_eq(count(m, want), 1, "%s", want);
+		free(want);
+	}
+	cr_assert_eq(count(m, "\nmond_rotations_total{log="), 3);
+	cr_assert_eq(count(m, "\nmond_log_size_bytes{log="), 2, "missing log left out");
+	cr_assert_eq(count(m, "\nmond_log_threshold_bytes{log="), 2);
+	cr_assert_eq(count(m, "\nmond_last_rotation_timestamp_seconds{log="), 2);
+	cr_assert_eq(count(m, "\nmond_next_rotation_timestamp_seconds{log="), 2);
+	cr_assert_not_null(strstr(m, "\nmond_log_size_bytes{log=\"/var/log/<script>.log\"} 512\n"));
+	cr_assert_not_null(strstr(m, "\nmond_rotation_failures_total{log="
+	    "\"/var/log/q\\\"b\\\\s\\nn\x01\xef\xbf\xbd.log\"} 3\n"), "%s", m);
+	cr_assert_not_null(strstr(m, "\nmond_http_requests_total{code=\"200\"} 41\n"));
+	cr_assert_not_null(strstr(m, "\nmond_build_info{version=\"1.2.3\"} 1\n"));
+	cr_assert_eq(m[strlen(m) - 1], '\n');
+	free(m);
+}
+
+Test(render, metrics_pass_promtool)
+{
+	char *m = metrics(), *out;
+	int st;
+
+	if (!tu_have("promtool"))
+		cr_skip_test("promtool (Debian's prometheus) is not installed");
+	out = tu_filter("promtool check metrics 2>&1", m, &st);
+	cr_assert_eq(st, 0, "promtool: %s\n%s", out, m);
+	cr_assert_str_eq(out, "", "promtool complains: %s", out);
+	free(out);
+	free(m);
+}
+
+Test(render, an_empty_snapshot_renders_valid_bodies)
+{
+	struct status_snapshot s = snap();
+	struct render_buf b = { 0 };
+
+	s.nrows = 0;
+	s.worker_alive = false;
+	cr_assert_eq(render_html(&b, &s), 0);
+	cr_assert_not_null(strstr(b.data, "No log matched"));
+	cr_assert_not_null(strstr(b.data, ">down<"));
+	render_buf_free(&b);
+	cr_assert_eq(render_json(&b, &s), 0);
+	cr_assert_not_null(strstr(b.data, "\"worker_alive\":false,\"logs\":[]"), "%s", b.data);
+	render_buf_free(&b);
+}
+
+/* ---- the status table ---- */
+
+static struct log_rule *
+rule(const char *title, long long size, long long maxsize, long long minsize)
+{
+	struct log_rule *r = calloc(1, sizeof(*r));
+
+	r->title = (char *)title;
+	r->size = size;
+	r->maxsize = maxsize;
+	r->minsize = minsize;
+	r->rotate = 5;
+	return r;
+}
+
+Test(status, the_threshold_is_size_else_maxsize_else_minsize)
+{
+	struct log_rule *r = rule("t", 100, 50, 10);
+	long long b;
+
+	cr_assert_eq(status_threshold(r, &b), THRESHOLD_SIZE);
+	cr_assert_eq(b, 100);
+	r->size = SIZE_UNSET;
+	cr_assert_eq(status_threshold(r, &b), THRESHOLD_MAXSIZE);
+	cr_assert_eq(b, 50);
+	r->maxsize = SIZE_UNSET;
+	cr_assert_eq(status_threshold(r, &b), THRESHOLD_MINSIZE);
+	cr_assert_eq(b, 10);
+	r->minsize = SIZE_UNSET;
+	cr_assert_eq(status_threshold(r, &b), THRESHOLD_NONE);
+	cr_assert_eq(b, -1);
+	free(r);
+}
+
+static void
+result(struct pass_result *r, char *path, enum pass_outcome o)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	r->outcome = o;
+	r->next_due = (time_t)-1;
+	if (o == PASS_FAILED)
+		snprintf(r->why, sizeof(r->why), "rename: Permission denied");
+}
+
+Test(status, counters_follow_their_path_across_passes_and_new_configs)
+{
+	char *dir = tu_tmpdir(), *a = tu_path(dir, "a.log"), *b = tu_path(dir, "b.log");
+	struct log_rule *r = rule("x", 10, SIZE_UNSET, SIZE_UNSET);
+	struct mond_conf conf = { .rules = r, .nrules = 1 };
+	struct pass_result res[2];
+	struct pass_report rep = { .results = res, .nresults = 2 };
+	struct status_table *t = status_new();
+	struct status_snapshot s = { 0 };
+
+	tu_write_file(a, "12345");
+	result(&res[0], a, PASS_ROTATED);
+	result(&res[1], b, PASS_FAILED);
+	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	result(&res[0], a, PASS_ROTATED);
+	rep.nresults = 1;	/* a forced pass over a.log only */
+	cr_assert_eq(status_update(t, &conf, &rep, false), 0);
+	/* The next full pass (a reload's, say) lists b first, then a. */
+	result(&res[0], b, PASS_IDLE);
+	result(&res[1], a, PASS_IDLE);
+	rep.nresults = 2;
+	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	status_fill(t, &s);
+	cr_assert_eq(s.nrows, 2);
+	cr_assert_str_eq(s.rows[0].path, b);
+	cr_assert_eq(s.rows[0].failures, 1);
+	cr_assert_null(s.rows[0].error, "an idle pass clears the error");
+	cr_assert_eq(s.rows[0].size, -1, "b.log does not exist");
+	cr_assert_str_eq(s.rows[1].path, a);
+	cr_assert_eq(s.rows[1].rotations, 2);
+	cr_assert_eq(s.rows[1].size, 5, "stat()ed when the page is built");
+	cr_assert_eq(s.rows[1].threshold, 10);
+	cr_assert_eq(s.rows[1].backups, 5);
+	cr_assert_str_eq(s.rows[1].rule, "x");
+	/* A pass without b.log: its row and counters go. */
+	rep.nresults = 1;
+	result(&res[0], a, PASS_FAILED);
+	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	status_fill(t, &s);
+	cr_assert_eq(s.nrows, 1);
+	cr_assert_eq(s.rows[0].failures, 1);
+	cr_assert_eq(s.rows[0].rotations, 2);
+	cr_assert_str_eq(s.rows[0].error, "rename: Permission denied");
+	status_free(t);
+	free(r);
+	tu_rmtree(dir);
+	free(a);
+	free(b);
+	free(dir);
+}
+
+Test(status, a_result_naming_a_rule_the_config_lacks_is_kept_without_one)
+{
+	struct mond_conf conf = { .nrules = 0 };
+	struct pass_result res;
+	struct pass_report rep = { .results = &res, .nresults = 1 };
+	struct status_table *t = status_new();
+	struct status_snapshot s = { 0 };
+
+	result(&res, "/nonexistent/x.log", PASS_IDLE);
+	res.rule = 7;
+	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	status_fill(t, &s);
+	cr_assert_eq(s.nrows, 1);
+	cr_assert_null(s.rows[0].rule);
+	cr_assert_eq(s.rows[0].threshold_kind, THRESHOLD_NONE);
+	status_free(t);
+}

@@ -1,0 +1,439 @@
+/*
+ * test_web.c: the status routes of the real daemon (/status, /status.json,
+ * /metrics, /healthz) over a real socket, checked with real consumers where
+ * they are installed: python3's json, promtool, headless Chromium. Tests
+ * needing one of those skip with the reason when it is absent.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "conf/conf.h"
+#include "daemon/state.h"
+#include "daemon/worker.h"
+#include "tests/testutil.h"
+
+static char *dir;
+static char *conf_path;
+static char *sock_path;
+static struct tu_daemon daemon_;
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	conf_path = tu_path(dir, "mond.conf");
+	sock_path = tu_path(dir, "mond.sock");
+}
+
+static void
+teardown(void)
+{
+	tu_daemon_kill(&daemon_);
+	tu_rmtree(dir);
+	free(sock_path);
+	free(conf_path);
+	free(dir);
+}
+
+TestSuite(web, .init = setup, .fini = teardown, .timeout = 90);
+
+/* The test's config: HTTP options HTTPOPTS, then three logs (or STANZAS). */
+static void
+write_conf(const char *httpopts, const char *stanzas)
+{
+	char *text, *logs;
+
+	cr_assert(asprintf(&logs,
+	    "log \"%s/logs/*.log\" {\n  size = 1k\n  rotate = 3\n}\n"
+	    "log \"%s/logs/app.txt\" {\n  frequency = daily\n  maxsize = 10M\n"
+	    "  rotate = 7\n}\n", dir, dir) != -1);
+	cr_assert(asprintf(&text,
+	    "statefile = \"%s/status\"\ncontrol = \"%s\"\n"
+	    "http {\n  listen = \"127.0.0.1\"\n  port = 0\n%s}\n"
+	    "applog {\n  path = \"%s/mon/mon.log\"\n}\n%s", dir, sock_path,
+	    httpopts, dir, stanzas ? stanzas : logs) != -1);
+	tu_write_file(conf_path, text);
+	free(text);
+	free(logs);
+}
+
+static void
+make_logs(void)
+{
+	char *p;
+
+	cr_assert(asprintf(&p, "mkdir -p '%s/logs'", dir) != -1);
+	cr_assert_eq(system(p), 0);
+	free(p);
+	p = tu_path(dir, "logs/a.log");
+	tu_write_file(p, "0123456789\n");
+	free(p);
+	p = tu_path(dir, "logs/<script>.log");
+	tu_write_file(p, "x\n");
+	free(p);
+	p = tu_path(dir, "logs/app.txt");
+	tu_write_file(p, "y\n");
+	free(p);
+}
+
+static void
+start(const char *httpopts)
+{
+	make_logs();
+	write_conf(httpopts, NULL);
+	if (tu_daemon_start(&daemon_, conf_path, NULL) != 0) {
+		char *err = tu_daemon_stderr(&daemon_);
+
+		cr_assert_fail("mond did not start: %s", err);
+	}
+	/* Until the first pass has filled the table (the control socket's
+	 * status.json is always on). */
+	for (int i = 0; i < 100; i++) {
+		char *resp = tu_unix_http(sock_path, "GET /status.json "
+		    "HTTP/1.0\r\n\r\n", 5000);
+		bool filled = resp != NULL && strstr(resp, "\"path\"") != NULL;
+
+		free(resp);
+		if (filled)
+			return;
+		usleep(50000);
+	}
+	cr_assert_fail("no log in status.json after 5 s");
+}
+
+static char *
+get(const char *path)
+{
+	char *req, *resp;
+
+	cr_assert(asprintf(&req, "GET %s HTTP/1.1\r\nHost: t\r\n"
+	    "Connection: close\r\n\r\n", path) != -1);
+	resp = tu_http_raw(daemon_.port, req, 5000);
+	cr_assert_not_null(resp, "connect: %s", strerror(errno));
+	free(req);
+	return resp;
+}
+
+static int
+status_of(const char *path)
+{
+	char *resp = get(path);
+	int code = tu_http_status(resp);
+
+	free(resp);
+	return code;
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+Test(web, status_page_has_a_row_per_log_and_shows_names_as_text)
+{
+	char *resp;
+
+	start("");
+	resp = get("/status");
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert_not_null(strstr(resp, "\r\nContent-Type: text/html; charset=utf-8\r\n"));
+	cr_assert_eq(count(resp, "<tr class=\"log\""), 3, "%s", resp);
+	cr_assert_not_null(strstr(resp, "logs/&lt;script&gt;.log"));
+	cr_assert_null(strstr(resp, "<script>"));
+	cr_assert_not_null(strstr(resp, conf_path), "the config path at the top");
+	free(resp);
+}
+
+Test(web, status_json_parses_and_matches_the_control_sockets)
+{
+	char *resp, *ctl, *out;
+	const char *body, *cbody;
+	int st;
+
+	if (!tu_have("python3"))
+		cr_skip_test("python3 is not installed: cannot validate JSON");
+	start("");
+	resp = get("/status.json");
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert_not_null(strstr(resp, "\r\nContent-Type: application/json\r\n"));
+	cr_assert_not_null(body = tu_http_body(resp));
+	out = tu_filter("python3 -c 'import json,sys\n"
+	    "d = json.load(sys.stdin)\n"
+	    "print(len(d[\"logs\"]), d[\"worker_alive\"], sorted(l[\"threshold_kind\"] for l in d[\"logs\"]))'",
+	    body, &st);
+	cr_assert_eq(st, 0, "%s\n%s", out, body);
+	cr_assert_str_eq(out, "3 True ['maxsize', 'size', 'size']\n", "%s", body);
+	free(out);
+	/* One source: the control socket gives the same logs, same fields. */
+	ctl = tu_unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n", 5000);
+	cr_assert_not_null(ctl);
+	cr_assert_eq(tu_http_status(ctl), 200, "%s", ctl);
+	cr_assert_not_null(cbody = tu_http_body(ctl));
+	{
+		char *both;
+
+		cr_assert(asprintf(&both, "%s\f%s", body, cbody) != -1);
+		out = tu_filter("python3 -c 'import json,sys\n"
+		    "a, b = sys.stdin.read().split(\"\\f\")\n"
+		    "a, b = json.loads(a), json.loads(b)\n"
+		    "print(a[\"logs\"] == b[\"logs\"])'", both, &st);
+		cr_assert_str_eq(out, "True\n", "%s\n---\n%s", body, cbody);
+		free(both);
+	}
+	free(out);
+	free(ctl);
+	free(resp);
+}
+
+Test(web, metrics_from_the_daemon_pass_promtool)
+{
+	char *resp, *out;
+	const char *body;
+	int st;
+
+	start("");
+	resp = get("/metrics");
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert_not_null(strstr(resp,
+	    "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
+	cr_assert_not_null(body = tu_http_body(resp));
+	cr_assert_eq(count(body, "\nmond_log_size_bytes{log="), 3, "%s", body);
+	cr_assert_eq(count(body, "\nmond_rotations_total{log="), 3);
+	cr_assert_not_null(strstr(body, "\nmond_build_info{version=\""));
+	cr_assert_not_null(strstr(body, "\nmond_http_requests_total{code=\"200\"} "));
+	if (!tu_have("promtool")) {
+		free(resp);
+		cr_skip_test("promtool (Debian's prometheus) is not installed: "
+		    "format checked by hand only");
+	}
+	out = tu_filter("promtool check metrics 2>&1", body, &st);
+	cr_assert_eq(st, 0, "promtool: %s\n%s", out, body);
+	cr_assert_str_eq(out, "", "promtool complains: %s", out);
+	free(out);
+	free(resp);
+}
+
+Test(web, healthz_is_ok_while_the_worker_lives)
+{
+	char *resp;
+
+	start("");
+	resp = get("/healthz");
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert_str_eq(tu_http_body(resp), "ok\n");
+	free(resp);
+	cr_assert_eq(status_of("/healthz/x"), 404);
+}
+
+Test(web, each_status_route_can_be_turned_off)
+{
+	start("  status = no\n  metrics = no\n");
+	cr_assert_eq(status_of("/status"), 404);
+	cr_assert_eq(status_of("/metrics"), 404);
+	cr_assert_eq(status_of("/status.json"), 200, "the one left on");
+	cr_assert_eq(status_of("/healthz"), 200);
+	cr_assert_eq(status_of("/"), 200);
+	tu_daemon_kill(&daemon_);
+	memset(&daemon_, 0, sizeof(daemon_));
+	start("  status_json = no\n");
+	cr_assert_eq(status_of("/status.json"), 404);
+	cr_assert_eq(status_of("/status"), 200);
+	cr_assert_eq(status_of("/metrics"), 200);
+}
+
+Test(web, status_routes_take_get_and_head_only)
+{
+	char *resp;
+
+	start("");
+	resp = tu_http_raw(daemon_.port, "POST /metrics HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n", 5000);
+	cr_assert_eq(tu_http_status(resp), 405, "%s", resp);
+	cr_assert_not_null(strstr(resp, "\r\nAllow: GET, HEAD\r\n"));
+	free(resp);
+	resp = tu_http_raw(daemon_.port, "HEAD /status HTTP/1.1\r\nHost: t\r\n"
+	    "Connection: close\r\n\r\n", 5000);
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert_str_eq(tu_http_body(resp), "", "HEAD has no body");
+	cr_assert_not_null(strstr(resp, "\r\nContent-Length: "));
+	free(resp);
+}
+
+/* The value of SAMPLE (a full "name{labels}") in /metrics, or -1. */
+static long long
+metric(const char *sample)
+{
+	char *resp = get("/metrics"), *want;
+	const char *p;
+	long long v = -1;
+
+	cr_assert(asprintf(&want, "\n%s ", sample) != -1);
+	if ((p = strstr(resp, want)) != NULL)
+		v = atoll(p + strlen(want));
+	free(want);
+	free(resp);
+	return v;
+}
+
+Test(web, http_requests_are_counted_by_code)
+{
+	int i;
+
+	start("");
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(status_of("/"), 200);
+	cr_assert_eq(status_of("/nope"), 404);
+	cr_assert_eq(status_of("/nope"), 404);
+	cr_assert_eq(metric("mond_http_requests_total{code=\"404\"}"), 2);
+	/* 3 hits on / and the previous scrape: this one is not counted yet. */
+	cr_assert_eq(metric("mond_http_requests_total{code=\"200\"}"), 4);
+}
+
+Test(web, rotation_counters_survive_a_reload)
+{
+	char *log = tu_path(dir, "logs/a.log"), *sample, big[2048];
+	long long n = -1;
+	int i;
+
+	start("");
+	cr_assert(asprintf(&sample, "mond_rotations_total{log=\"%s\"}", log) != -1);
+	cr_assert_eq(metric(sample), 0);
+	memset(big, 'z', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\n';
+	big[sizeof(big) - 1] = '\0';
+	tu_write_file(log, big);	/* past size = 1k: the watch triggers */
+	for (i = 0; i < 50 && (n = metric(sample)) < 1; i++)
+		usleep(100000);
+	cr_assert_eq(n, 1, "rotated once within 5 s");
+	tu_write_file(log, "again\n");	/* a row exists for the log it matches */
+	/* A reload with a changed config (a rule for another log added). */
+	write_conf("", NULL);
+	{
+		char *text = tu_read_file(conf_path, NULL), *more;
+
+		cr_assert(asprintf(&more, "%slog \"%s/other.log\" {\n  size = 5k\n"
+		    "  missingok = yes\n}\n", text, dir) != -1);
+		tu_write_file(conf_path, more);
+		free(more);
+		free(text);
+	}
+	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	usleep(600000);
+	cr_assert_eq(metric(sample), 1, "the counter follows the path");
+	free(sample);
+	free(log);
+}
+
+/* ---- the page in a real browser ---- */
+
+#define CHROMIUM "/usr/bin/chromium"
+
+static char *
+chromium(const char *args, const char *path)
+{
+	char *cmd, *out, *profile = tu_path(dir, "chromium-profile");
+	int st;
+
+	cr_assert(asprintf(&cmd, CHROMIUM " --headless --no-sandbox "
+	    "--disable-gpu --disable-quic --no-first-run "
+	    "--disable-background-networking --disable-component-update "
+	    "--disable-sync --user-data-dir='%s' %s "
+	    "http://127.0.0.1:%d%s 2>/dev/null", profile, args, daemon_.port,
+	    path) != -1);
+	out = tu_filter(cmd, "", &st);
+	cr_assert_eq(st, 0, "%s failed: %s", cmd, out);
+	free(cmd);
+	free(profile);
+	return out;
+}
+
+Test(web, chromium_renders_one_row_per_log)
+{
+	char *dom, *shots, *shot, *args;
+
+	if (access(CHROMIUM, X_OK) != 0)
+		cr_skip_test("%s is not installed (Debian's chromium; make "
+		    "test installs it)", CHROMIUM);
+	start("");
+	dom = chromium("--dump-dom", "/status");
+	cr_assert_eq(count(dom, "<tr class=\"log\""), 3, "%s", dom);
+	/* The browser parsed the name as text: no script element came of it. */
+	cr_assert_null(strstr(dom, "<script"), "%s", dom);
+	cr_assert_not_null(strstr(dom, "&lt;script&gt;.log"));
+	free(dom);
+	/* MOND_SCREENSHOTS=DIR keeps a phone and a desktop shot for docs/. */
+	shots = getenv("MOND_SCREENSHOTS");
+	shot = shots ? strdup(shots) : tu_path(dir, "");
+	cr_assert(asprintf(&args, "--screenshot='%s/status-phone.png' "
+	    "--window-size=412,900 --hide-scrollbars", shot) != -1);
+	free(chromium(args, "/status"));
+	free(args);
+	cr_assert(asprintf(&args, "--screenshot='%s/status.png' "
+	    "--window-size=1280,800 --hide-scrollbars", shot) != -1);
+	free(chromium(args, "/status"));
+	free(args);
+	cr_assert(asprintf(&args, "%s/status.png", shot) != -1);
+	cr_assert(tu_exists(args), "no screenshot at %s", args);
+	free(args);
+	free(shot);
+}
+
+/* ---- the worker's health, through libmond ---- */
+
+static void
+done_cb(struct worker_job *job, void *arg)
+{
+	(void)arg;
+	worker_job_free(job);
+}
+
+Test(web, a_worker_on_one_job_too_long_is_not_alive)
+{
+	char *text, *log = tu_path(dir, "slow.log"), *st_path = tu_path(dir, "st");
+	struct event_base *base;
+	struct mond_conf *conf;
+	struct worker *w;
+	int i;
+
+	tu_write_file(log, "data\n");
+	cr_assert(asprintf(&text, "statefile = \"%s\"\ncontrol = \"%s\"\n"
+	    "log \"%s\" {\n  size = 1\n  prerotate = \"sleep 3\"\n}\n",
+	    st_path, sock_path, log) != -1);
+	tu_write_file(conf_path, text);
+	cr_assert_eq(evthread_use_pthreads(), 0);
+	cr_assert_not_null(base = event_base_new());
+	cr_assert_not_null(conf = conf_load(conf_path));
+	w = worker_start(base, conf, state_new(), st_path, 0, done_cb, NULL);
+	cr_assert_not_null(w);
+	cr_assert(worker_alive(w, 1), "idle is alive");
+	worker_request_pass(w);
+	/* The prerotate script holds the pass for 3 s: past a 1 s bound. */
+	for (i = 0; i < 40 && worker_alive(w, 1); i++)
+		usleep(100000);
+	cr_assert(!worker_alive(w, 1), "stuck beyond the bound");
+	cr_assert(worker_alive(w, 60), "not beyond a longer one");
+	for (i = 0; i < 60 && !worker_alive(w, 1); i++)
+		usleep(100000);
+	cr_assert(worker_alive(w, 1), "alive again once the job is done");
+	worker_stop(w);
+	event_base_free(base);
+	free(text);
+	free(st_path);
+	free(log);
+}

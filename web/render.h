@@ -1,0 +1,77 @@
+/*
+ * render.h: the bodies of GET /status (HTML), /status.json and /metrics
+ * (Prometheus text format 0.0.4), built from plain structs. Nothing here
+ * knows libevent, files or clocks: the caller fills a snapshot, and every
+ * text in it is escaped for the format it lands in.
+ */
+#ifndef MOND_RENDER_H
+#define MOND_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Which of the rule's options a log's threshold comes from. */
+enum threshold_kind {
+	THRESHOLD_NONE = 0,	/* time only: no size limit */
+	THRESHOLD_SIZE,
+	THRESHOLD_MAXSIZE,
+	THRESHOLD_MINSIZE,
+};
+
+/* One configured log (a file a pattern matched). */
+struct status_row {
+	const char	*path;
+	const char	*rule;		/* the stanza's title */
+	long long	 size;		/* bytes; -1 when missing */
+	long long	 threshold;	/* bytes; -1 when kind is NONE */
+	enum threshold_kind threshold_kind;
+	time_t		 last;		/* last rotation; 0 = never */
+	time_t		 next_due;	/* (time_t)-1 = size only */
+	int		 backups;	/* rule's rotate: kept; -1 = forever */
+	const char	*outcome;	/* of the last pass: "idle", "rotated"... */
+	const char	*error;		/* the last failure's text; NULL = none */
+	unsigned long long rotations;	/* since the daemon started */
+	unsigned long long failures;
+};
+
+/* Responses the web front sent with one status code. */
+struct status_http_count {
+	int		 code;
+	unsigned long long count;
+};
+
+struct status_snapshot {
+	const char	*version;
+	const char	*conf_path;
+	time_t		 now;
+	time_t		 started;
+	bool		 worker_alive;
+	const struct status_row *rows;
+	size_t		 nrows;
+	const struct status_http_count *http;
+	size_t		 nhttp;
+};
+
+/* A growing byte buffer; failed is set (and sticks) when an append ran out of memory. */
+struct render_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	bool	 failed;
+};
+
+/*
+ * Each appends its body to BUF. Returns 0, or -1 with errno ENOMEM (BUF
+ * then holds a truncated body the caller must not send).
+ */
+int	render_html(struct render_buf *buf, const struct status_snapshot *s);
+int	render_json(struct render_buf *buf, const struct status_snapshot *s);
+int	render_metrics(struct render_buf *buf, const struct status_snapshot *s);
+
+/* "size", "maxsize", "minsize" or "none". */
+const char *render_threshold_name(enum threshold_kind kind);
+
+void	render_buf_free(struct render_buf *buf);
+
+#endif
