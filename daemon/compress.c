@@ -18,12 +18,21 @@
 #include "daemon/compress_par.h"
 #include "daemon/fsutil.h"
 
+/* The source's times; after the last write, which would move them. */
+static int
+set_times(int fd, const struct stat *st)
+{
+	struct timespec ts[2];
+
+	ts[0] = st->st_atim;
+	ts[1] = st->st_mtim;
+	return futimens(fd, ts);
+}
+
 /* The source's owner, mode and times onto the finished temporary. */
 static int
 copy_attrs(int fd, const struct stat *st)
 {
-	struct timespec ts[2];
-
 	if (fchown(fd, st->st_uid, st->st_gid) == -1) {
 		/* Unprivileged, a foreign owner can't be given: keep ours. */
 		if (errno != EPERM || geteuid() == 0)
@@ -31,9 +40,7 @@ copy_attrs(int fd, const struct stat *st)
 	}
 	if (fchmod(fd, st->st_mode & 07777) == -1)
 		return -1;
-	ts[0] = st->st_atim;
-	ts[1] = st->st_mtim;
-	return futimens(fd, ts);
+	return set_times(fd, st);
 }
 
 /* Creates the temporary for DST_NAME (a stale one is ours to replace). */
@@ -182,8 +189,7 @@ fail:
 	return -1;
 }
 
-#define CT_CATCHUP	(64 * 1024)	/* bytes read in the last pass, at most */
-#define CT_PASSES	8
+#define CT_PASSES	16	/* catch-up passes after the bulk, at most */
 
 /*
  * The TRUNCATE way: see compress.h. The loss window runs from the last
@@ -207,24 +213,26 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 	    NULL)
 		return tmp_abandon(out, dst_dirfd, tmp);
 	if (compress_par_feed(cp, live, &off, -1) == -1 ||
-	    fdatasync(out) == -1)
+	    fdatasync(out) == -1 || copy_attrs(out, attr) == -1)
 		goto fail;
-	/* Catch up with the writers until what's left to read is small. */
+	/*
+	 * Catch up with the writers until a pass finds nothing new, so the
+	 * last read is as close to the ftruncate as can be: after it come
+	 * only the trailer, the times, the rename.
+	 */
 	do {
 		prev = off;
 		if (compress_par_feed(cp, live, &off, -1) == -1)
 			goto fail;
-	} while (off - prev > CT_CATCHUP && ++passes < CT_PASSES);
-	if (compress_par_finish(cp, &total) == -1)
+	} while (off > prev && ++passes < CT_PASSES);
+	if (compress_par_finish(cp, &total) == -1 || set_times(out, attr) == -1)
 		goto fail;
-	compress_par_free(cp);
-	if (copy_attrs(out, attr) == -1 ||
-	    fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1)
-		return tmp_abandon(out, dst_dirfd, tmp);
+	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1)
+		goto fail;
 	if (ftruncate(live, 0) == -1) {
 		/* LIVE keeps everything: the .gz would be a duplicate. */
-		tmp_abandon(out, dst_dirfd, dst_name);
-		return -1;
+		compress_par_free(cp);
+		return tmp_abandon(out, dst_dirfd, dst_name);
 	}
 	res->method = FS_CT_TRUNCATED;
 	res->copied = total;
@@ -233,6 +241,7 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 	(void)fsync(out);
 	close(out);
 	(void)fs_fsync_dir(dst_dirfd);
+	compress_par_free(cp);
 	return 0;
 fail:
 	compress_par_free(cp);

@@ -383,6 +383,21 @@ slide_hist(struct compress_par *cp, const unsigned char *data, size_t len)
 	cp->histlen = keep + len;
 }
 
+/* Writes job J (done) and folds its CRC in. Returns 0 or -1 (errno). */
+static int
+emit_block(struct compress_par *cp, struct job *j)
+{
+	if (j->err != 0) {
+		errno = j->err;
+		return -1;
+	}
+	if (write_all(cp->out, j->out, j->outlen) == -1)
+		return -1;
+	cp->crc = crc32_combine(cp->crc, j->crc, (z_off_t)j->len);
+	cp->total += (off_t)j->len;
+	return 0;
+}
+
 /*
  * Reads the next block into its job and queues it. *EOF is set when the
  * input ended (the block may still hold data). Returns 0 or -1 (errno).
@@ -403,29 +418,26 @@ queue_block(struct compress_par *cp, int in, off_t *off, off_t limit,
 		return 0;
 	j->len = (size_t)r;
 	j->dictlen = cp->histlen;
+	j->err = 0;
 	memcpy(j->in + DICT - cp->histlen, cp->hist, cp->histlen);
 	slide_hist(cp, j->in + DICT, j->len);
+	if (*eof && cp->next_write == cp->next_read) {
+		/*
+		 * A last short block with nothing in flight (a live log's tail
+		 * that arrived meanwhile): no worker holds a stream, so deflate
+		 * it here, sparing a thread hand-off in copytruncate's window.
+		 */
+		if ((j->err = deflate_job(&cp->wzs[0], j)) != 0) {
+			errno = j->err;
+			return -1;
+		}
+		return emit_block(cp, j);
+	}
 	pthread_mutex_lock(&cp->mu);
 	j->done = false;
-	j->err = 0;
 	cp->next_read++;
 	pthread_cond_signal(&cp->work);
 	pthread_mutex_unlock(&cp->mu);
-	return 0;
-}
-
-/* Writes job J (done) and folds its CRC in. Returns 0 or -1 (errno). */
-static int
-emit_block(struct compress_par *cp, struct job *j)
-{
-	if (j->err != 0) {
-		errno = j->err;
-		return -1;
-	}
-	if (write_all(cp->out, j->out, j->outlen) == -1)
-		return -1;
-	cp->crc = crc32_combine(cp->crc, j->crc, (z_off_t)j->len);
-	cp->total += (off_t)j->len;
 	return 0;
 }
 
