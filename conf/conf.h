@@ -70,6 +70,7 @@ struct log_rule {
 	bool		 compress;
 	bool		 delaycompress;
 	int		 compresslevel;	/* 1..9, default 6 */
+	int		 compressthreads; /* workers; 0 (default) = online CPUs */
 	bool		 dateext;
 	char		*dateformat;	/* strftime(3) text, default "-%Y%m%d" */
 	bool		 dateyesterday;
