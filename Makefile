@@ -10,7 +10,7 @@ PORT       ?= 5000
 DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev \
        zlib1g-dev libcriterion-dev logrotate
 # What `make bench` needs on top.
-BENCH_DEBS = wrk pigz nginx-light python3-flask
+BENCH_DEBS = wrk pigz time nginx-light python3-flask
 
 .PHONY: all deps bench-deps build run test bench install clean
 

@@ -23,6 +23,10 @@
 #define DICT		32768		/* deflate's window: the priming history */
 #define COMPRESS_BLOCK	(256 * 1024)	/* see bench/compress for the choice */
 #define SINGLE_CHUNK	(256 * 1024)
+/* Blocks in flight per worker: enough queued to ride out a descheduled reader. */
+#ifndef JOBS_PER_THREAD
+#define JOBS_PER_THREAD	4
+#endif
 
 static size_t block_size = COMPRESS_BLOCK;
 
@@ -326,7 +330,7 @@ par_open(struct compress_par *cp)
 	size_t i, outcap;
 	int zrc;
 
-	cp->njobs = 2 * (size_t)cp->nthreads;
+	cp->njobs = JOBS_PER_THREAD * (size_t)cp->nthreads;
 	cp->jobs = calloc(cp->njobs, sizeof(*cp->jobs));
 	cp->wzs = calloc((size_t)cp->nthreads, sizeof(*cp->wzs));
 	cp->tids = calloc((size_t)cp->nthreads, sizeof(*cp->tids));
