@@ -391,7 +391,7 @@ race(const char *d, int flags, int pause_us, int *ncollapsed, int *ntrunc,
 	return missing;
 }
 
-Test(compress_ct, collapse_with_writer_loses_nothing, .timeout = 120)
+Test(compress_ct, collapse_with_writer_loses_nothing)
 {
 	int nc, nt, missing;
 
@@ -408,7 +408,7 @@ Test(compress_ct, collapse_with_writer_loses_nothing, .timeout = 120)
  * last read and the ftruncate, never duplicated or cut; with the writer
  * pausing every 8 lines, at most about a burst per round.
  */
-Test(compress_ct, truncate_with_writer_never_duplicates, .timeout = 120)
+Test(compress_ct, truncate_with_writer_never_duplicates)
 {
 	int nc, nt, missing, cut;
 
@@ -420,7 +420,7 @@ Test(compress_ct, truncate_with_writer_never_duplicates, .timeout = 120)
 	cr_assert_leq(cut, nt, "%d lines cut in %d rounds", cut, nt);
 }
 
-Test(compress_ct, tmpfs_falls_back_to_truncate, .timeout = 120)
+Test(compress_ct, tmpfs_falls_back_to_truncate)
 {
 	char d[] = "/dev/shm/mond-test.XXXXXX";
 	struct statfs s;
@@ -442,7 +442,7 @@ Test(compress_ct, tmpfs_falls_back_to_truncate, .timeout = 120)
 }
 
 /* The default on ext4/xfs: COLLAPSE, and TRUNCATE for a log under 2 blocks. */
-Test(compress_ct, default_with_writer_never_duplicates, .timeout = 120)
+Test(compress_ct, default_with_writer_never_duplicates)
 {
 	int nc, nt, missing, cut;
 
