@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -256,6 +257,7 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 	struct stat st;
 	off_t aligned, total = 0;
 	char tmp[NAME_MAX + 1];
+	bool retry = false;
 	int out, save;
 
 	res->method = FS_CT_TRUNCATED;
@@ -286,19 +288,22 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 	}
 	if (tmp_commit(out, attr, dst_dirfd, tmp, dst_name) == -1)
 		goto undo;
-	if (aligned > 0 && fs_collapse(live, aligned) == -1)
+	if (aligned > 0 && fs_collapse(live, aligned) == -1) {
+		/* A file system that can't collapse after all: truncate. */
+		retry = errno == EOPNOTSUPP && !(flags & FS_CT_COLLAPSE_ONLY);
 		goto undo;
+	}
 	res->method = FS_CT_COLLAPSED;
 	res->copied = aligned;
 	res->left = st.st_size - aligned;
 	return 0;
 undo:
-	/* LIVE still holds every byte: the .gz goes, or retries truncating. */
+	/* LIVE still holds every byte: the .gz goes. */
 	save = errno;
 	if (unlinkat(dst_dirfd, dst_name, 0) == 0)
 		(void)fs_fsync_dir(dst_dirfd);
 	errno = save;
-	if (errno != EOPNOTSUPP || (flags & FS_CT_COLLAPSE_ONLY))
+	if (!retry)
 		return -1;
 truncate:
 	return ct_truncate(live, attr, dst_dirfd, dst_name, opts, res);

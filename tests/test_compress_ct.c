@@ -454,3 +454,46 @@ Test(compress_ct, default_with_writer_never_duplicates)
 	    missing, nt);
 	cr_assert_leq(cut, nt);
 }
+
+/*
+ * COLLAPSE_ONLY where the file system can't collapse (tmpfs): the .gz was
+ * made, the collapse fails, so the .gz goes again and LIVE keeps it all.
+ */
+Test(compress_ct, collapse_only_on_tmpfs_undoes_the_gz)
+{
+	char d[] = "/dev/shm/mond-test.XXXXXX", path[PATH_MAX], *want, *got;
+	struct fs_ct_result res;
+	struct statfs s;
+	struct stat st;
+	size_t len;
+	int sdfd, live, rc, save;
+
+	if (mkdtemp(d) == NULL)
+		cr_skip_test("no /dev/shm: %s", strerror(errno));
+	if (statfs(d, &s) == -1 || s.f_type != TMPFS_MAGIC) {
+		tu_rmtree(d);
+		cr_skip_test("/dev/shm is not tmpfs");
+	}
+	snprintf(path, sizeof(path), "%s/live", d);
+	want = fill(path, 200000);
+	sdfd = fs_open_dir(d);
+	live = open(path, O_RDWR | O_APPEND);
+	cr_assert_eq(fstat(live, &st), 0);
+	rc = compress_copytruncate(live, &st, sdfd, "live.1.gz", NULL,
+	    FS_CT_COLLAPSE_ONLY, &res);
+	save = errno;
+	close(live);
+	close(sdfd);
+	got = tu_read_file(path, &len);
+	snprintf(path, sizeof(path), "%s/live.1.gz", d);
+	cr_assert(!tu_exists(path), ".gz left behind");
+	snprintf(path, sizeof(path), "%s/.live.1.gz.mond-tmp", d);
+	cr_assert(!tu_exists(path), "temporary left behind");
+	tu_rmtree(d);
+	cr_assert_eq(rc, -1);
+	cr_assert_eq(save, EOPNOTSUPP, "%s", strerror(save));
+	cr_assert_eq(len, 200000);
+	cr_assert_eq(memcmp(got, want, len), 0);
+	free(got);
+	free(want);
+}
