@@ -12,7 +12,7 @@ DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
 # The web front's tests: the page in a real browser, /metrics through promtool.
 DEBS += chromium prometheus
 # What `make bench` needs on top.
-BENCH_DEBS = wrk pigz nginx-light python3-flask bc
+BENCH_DEBS = wrk pigz time nginx-light python3-flask bc
 
 .PHONY: all deps bench-deps build run test bench install clean
 

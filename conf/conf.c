@@ -98,6 +98,7 @@ errat(const char *file, int line, const char *fmt, ...)
 	CFG_BOOL("compress", cfg_false, CFGF_NODEFAULT), \
 	CFG_BOOL("delaycompress", cfg_false, CFGF_NODEFAULT), \
 	CFG_INT_CB("compresslevel", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_INT_CB("compressthreads", 0, CFGF_NODEFAULT, confvalue_int), \
 	CFG_BOOL("dateext", cfg_false, CFGF_NODEFAULT), \
 	CFG_STR("dateformat", NULL, CFGF_NODEFAULT), \
 	CFG_BOOL("dateyesterday", cfg_false, CFGF_NODEFAULT), \
@@ -423,6 +424,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->compress = get_bool(sec, defs, "compress", false);
 	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
 	r->compresslevel = (int)get_int(sec, defs, "compresslevel", 6);
+	r->compressthreads = (int)get_int(sec, defs, "compressthreads", 0);
 	r->dateext = get_bool(sec, defs, "dateext", false);
 	/* logrotate's default suffix carries the hour for hourly rules. */
 	r->dateformat = get_str(sec, defs, "dateformat",

@@ -70,6 +70,7 @@ struct log_rule {
 	bool		 compress;
 	bool		 delaycompress;
 	int		 compresslevel;	/* 1..9, default 6 */
+	int		 compressthreads; /* workers; 0 (default) = online CPUs */
 	bool		 dateext;
 	/* strftime(3) text; never NULL: conf_load sets "-%Y%m%d" (hourly
 	 * "-%Y%m%d%H"), the only place that knows the defaults */

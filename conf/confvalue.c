@@ -85,6 +85,7 @@ static const struct range ranges[] = {
 	{ "maxage", 0, INT_MAX, "0 or more days" },
 	{ "minage", 0, INT_MAX, "0 or more days" },
 	{ "compresslevel", 1, 9, "1 to 9" },
+	{ "compressthreads", 0, INT_MAX, "0 (one per online CPU) or more" },
 	{ "port", 0, 65535, "0 to 65535" },
 	{ "timeout", 1, 86400, "1 to 86400 seconds" },
 	{ "backups", 0, 1000, "0 to 1000" },

@@ -145,6 +145,7 @@ put_rule(struct out *o, const struct log_rule *r)
 	put_bool(o, "compress", r->compress);
 	put_bool(o, "delaycompress", r->delaycompress);
 	put(o, "\tcompresslevel = %d\n", r->compresslevel);
+	put(o, "\tcompressthreads = %d\n", r->compressthreads);
 	put_bool(o, "dateext", r->dateext);
 	put_str(o, "dateformat", r->dateformat);
 	put_bool(o, "dateyesterday", r->dateyesterday);

@@ -3,12 +3,12 @@
  * `gzip` reading a pipe writes) with zlib, into a temporary that becomes
  * the final name only once complete and on disk. It never removes a source
  * whose .gz is not durable, and never leaves its temporary behind on error.
- * The single-stream deflate below is the path the parallel one (issue 5)
- * will sit beside, behind the same two entry points.
+ * The deflate itself, one stream or parallel blocks, is compress_par.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,112 +16,24 @@
 #include <zlib.h>
 
 #include "daemon/compress.h"
+#include "daemon/compress_par.h"
 #include "daemon/fsutil.h"
 
-#define CHUNK	(256 * 1024)
-
+/* The source's times; after the last write, which would move them. */
 static int
-write_all(int fd, const unsigned char *b, size_t n)
+set_times(int fd, const struct stat *st)
 {
-	ssize_t w;
+	struct timespec ts[2];
 
-	while (n > 0) {
-		if ((w = write(fd, b, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Maps zlib's failure to an errno; its messages are for humans. */
-static int
-zerr(int zrc)
-{
-	return zrc == Z_MEM_ERROR ? ENOMEM : EIO;
-}
-
-/*
- * Deflates IN (offset 0 to end of file) into OUT as one gzip member.
- * deflateEnd on every path. Returns 0, or -1 with errno.
- */
-static int
-deflate_fd(int in, int out, int level, off_t *consumed)
-{
-	unsigned char *ibuf, *obuf;
-	z_stream zs;
-	off_t off = 0;
-	ssize_t r;
-	int zrc, flush, rc = -1, save = 0;
-
-	ibuf = malloc(CHUNK);
-	obuf = malloc(CHUNK);
-	if (ibuf == NULL || obuf == NULL) {
-		free(ibuf);
-		free(obuf);
-		errno = ENOMEM;
-		return -1;
-	}
-	memset(&zs, 0, sizeof(zs));
-	zrc = deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY);
-	if (zrc != Z_OK) {
-		free(ibuf);
-		free(obuf);
-		errno = zerr(zrc);
-		return -1;
-	}
-	do {
-		do
-			r = pread(in, ibuf, CHUNK, off);
-		while (r == -1 && errno == EINTR);
-		if (r == -1) {
-			save = errno;
-			goto done;
-		}
-		off += r;
-		flush = r == 0 ? Z_FINISH : Z_NO_FLUSH;
-		zs.next_in = ibuf;
-		zs.avail_in = (uInt)r;
-		do {
-			zs.next_out = obuf;
-			zs.avail_out = CHUNK;
-			zrc = deflate(&zs, flush);
-			if (zrc == Z_STREAM_ERROR) {
-				save = EIO;
-				goto done;
-			}
-			if (write_all(out, obuf, CHUNK - zs.avail_out) == -1) {
-				save = errno;
-				goto done;
-			}
-		} while (zs.avail_out == 0);
-	} while (flush != Z_FINISH);
-	if (zrc != Z_STREAM_END) {
-		save = EIO;
-		goto done;
-	}
-	rc = 0;
-	if (consumed != NULL)
-		*consumed = off;
-done:
-	deflateEnd(&zs);
-	free(ibuf);
-	free(obuf);
-	if (rc == -1)
-		errno = save;
-	return rc;
+	ts[0] = st->st_atim;
+	ts[1] = st->st_mtim;
+	return futimens(fd, ts);
 }
 
 /* The source's owner, mode and times onto the finished temporary. */
 static int
 copy_attrs(int fd, const struct stat *st)
 {
-	struct timespec ts[2];
-
 	if (fchown(fd, st->st_uid, st->st_gid) == -1) {
 		/* Unprivileged, a foreign owner can't be given: keep ours. */
 		if (errno != EPERM || geteuid() == 0)
@@ -129,49 +41,105 @@ copy_attrs(int fd, const struct stat *st)
 	}
 	if (fchmod(fd, st->st_mode & 07777) == -1)
 		return -1;
-	ts[0] = st->st_atim;
-	ts[1] = st->st_mtim;
-	return futimens(fd, ts);
+	return set_times(fd, st);
+}
+
+/* Creates the temporary for DST_NAME (a stale one is ours to replace). */
+static int
+tmp_create(int dst_dirfd, const char *dst_name, char *tmp, size_t size)
+{
+	struct fs_attr tattr = { 0600, (uid_t)-1, (gid_t)-1 };
+	int out;
+
+	if (fs_tmpname(dst_name, tmp, size) == -1)
+		return -1;
+	out = fs_create_excl(dst_dirfd, tmp, &tattr, 0);
+	if (out == -1 && errno == EEXIST && unlinkat(dst_dirfd, tmp, 0) == 0)
+		out = fs_create_excl(dst_dirfd, tmp, &tattr, 0);
+	return out;
+}
+
+/* Closes OUT (if not -1) and removes TMP, keeping errno. Returns -1. */
+static int
+tmp_abandon(int out, int dst_dirfd, const char *tmp)
+{
+	int save = errno;
+
+	if (out != -1)
+		close(out);
+	unlinkat(dst_dirfd, tmp, 0);
+	errno = save;
+	return -1;
+}
+
+static int
+level_of(const struct compress_opts *opts)
+{
+	int level = opts != NULL ? opts->level : 6;
+
+	return level < 1 || level > 9 ? 6 : level;
+}
+
+static int
+threads_of(const struct compress_opts *opts)
+{
+	return opts != NULL ? opts->threads : 0;
+}
+
+/*
+ * IN from offset 0 up to LIMIT (-1: its end of file) as one gzip member
+ * into the temporary OUT. *CONSUMED gets the input byte count. Returns 0,
+ * or -1 with errno; the threads are gone either way.
+ */
+static int
+gzip_range(int in, off_t limit, int out, const struct compress_opts *opts,
+    off_t *consumed)
+{
+	struct compress_par *cp;
+	off_t off = 0;
+	int rc = -1;
+
+	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts))) ==
+	    NULL)
+		return -1;
+	if (compress_par_feed(cp, in, &off, limit) == 0 &&
+	    compress_par_finish(cp, consumed) == 0)
+		rc = 0;
+	compress_par_free(cp);
+	return rc;
+}
+
+/* Attributes, fsync, close, rename into place, fsync the directory. */
+static int
+tmp_commit(int out, const struct stat *attr, int dst_dirfd, const char *tmp,
+    const char *dst_name)
+{
+	if (copy_attrs(out, attr) == -1 || fsync(out) == -1)
+		return tmp_abandon(out, dst_dirfd, tmp);
+	if (close(out) == -1)
+		return tmp_abandon(-1, dst_dirfd, tmp);
+	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1)
+		return tmp_abandon(-1, dst_dirfd, tmp);
+	return fs_fsync_dir(dst_dirfd);
 }
 
 int
 compress_fd(int in, const struct stat *attr, int dst_dirfd,
     const char *dst_name, const struct compress_opts *opts, off_t *consumed)
 {
-	struct fs_attr tattr = { 0600, (uid_t)-1, (gid_t)-1 };
 	char tmp[NAME_MAX + 1];
-	int out, level, save;
+	off_t total = 0;
+	int out;
 
-	level = opts != NULL ? opts->level : 6;
-	if (level < 1 || level > 9)
-		level = 6;
-	if (fs_tmpname(dst_name, tmp, sizeof(tmp)) == -1)
+	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	out = fs_create_excl(dst_dirfd, tmp, &tattr, 0);
-	if (out == -1 && errno == EEXIST && unlinkat(dst_dirfd, tmp, 0) == 0)
-		out = fs_create_excl(dst_dirfd, tmp, &tattr, 0);
-	if (out == -1)
+	if (gzip_range(in, -1, out, opts, &total) == -1)
+		return tmp_abandon(out, dst_dirfd, tmp);
+	if (tmp_commit(out, attr, dst_dirfd, tmp, dst_name) == -1)
 		return -1;
-	if (deflate_fd(in, out, level, consumed) == -1 ||
-	    copy_attrs(out, attr) == -1 || fsync(out) == -1)
-		goto fail;
-	if (close(out) == -1) {
-		out = -1;
-		goto fail;
-	}
-	out = -1;
-	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1)
-		goto fail;
-	if (fs_fsync_dir(dst_dirfd) == -1)
-		return -1;
+	if (consumed != NULL)
+		*consumed = total;
 	return 0;
-fail:
-	save = errno;
-	if (out != -1)
-		close(out);
-	unlinkat(dst_dirfd, tmp, 0);
-	errno = save;
-	return -1;
 }
 
 int
@@ -220,6 +188,125 @@ fail:
 	close(in);
 	errno = save;
 	return -1;
+}
+
+#define CT_PASSES	16	/* catch-up passes after the bulk, at most */
+
+/*
+ * The TRUNCATE way: see compress.h. The loss window runs from the last
+ * read (which found end of file) to the ftruncate; everything slow (the
+ * bulk's fdatasync) happens before it, and the rename before the ftruncate
+ * so that a kill never leaves the data only in a temporary.
+ */
+static int
+ct_truncate(int live, const struct stat *attr, int dst_dirfd,
+    const char *dst_name, const struct compress_opts *opts,
+    struct fs_ct_result *res)
+{
+	struct compress_par *cp;
+	char tmp[NAME_MAX + 1];
+	off_t off = 0, prev, total = 0;
+	int out, passes = 0;
+
+	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
+		return -1;
+	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts))) ==
+	    NULL)
+		return tmp_abandon(out, dst_dirfd, tmp);
+	if (compress_par_feed(cp, live, &off, -1) == -1 ||
+	    fdatasync(out) == -1 || copy_attrs(out, attr) == -1)
+		goto fail;
+	/*
+	 * Catch up with the writers until a pass finds nothing new, so the
+	 * last read is as close to the ftruncate as can be: after it come
+	 * only the trailer, the times, the rename.
+	 */
+	do {
+		prev = off;
+		if (compress_par_feed(cp, live, &off, -1) == -1)
+			goto fail;
+	} while (off > prev && ++passes < CT_PASSES);
+	if (compress_par_finish(cp, &total) == -1 || set_times(out, attr) == -1)
+		goto fail;
+	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1)
+		goto fail;
+	if (ftruncate(live, 0) == -1) {
+		/* LIVE keeps everything: the .gz would be a duplicate. */
+		compress_par_free(cp);
+		return tmp_abandon(out, dst_dirfd, dst_name);
+	}
+	res->method = FS_CT_TRUNCATED;
+	res->copied = total;
+	res->left = 0;
+	/* The bytes are in the .gz only now: report success whatever follows. */
+	(void)fsync(out);
+	close(out);
+	(void)fs_fsync_dir(dst_dirfd);
+	compress_par_free(cp);
+	return 0;
+fail:
+	compress_par_free(cp);
+	return tmp_abandon(out, dst_dirfd, tmp);
+}
+
+int
+compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
+    const char *dst_name, const struct compress_opts *opts, int flags,
+    struct fs_ct_result *res)
+{
+	struct stat st;
+	off_t aligned, total = 0;
+	char tmp[NAME_MAX + 1];
+	bool retry = false;
+	int out, save;
+
+	res->method = FS_CT_TRUNCATED;
+	res->copied = res->left = res->dup = 0;
+	if (fstatat(dst_dirfd, dst_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (fstat(live, &st) == -1)
+		return -1;
+	if (flags & FS_CT_TRUNCATE)
+		goto truncate;
+	if (!fs_can_collapse(live) && !(flags & FS_CT_COLLAPSE_ONLY))
+		goto truncate;
+	if (fs_collapsible(live, st.st_size, &aligned) == -1)
+		return -1;
+	if (aligned <= 0 && !(flags & FS_CT_COLLAPSE_ONLY))
+		goto truncate;
+
+	/* Exactly the prefix that will leave LIVE goes into the .gz. */
+	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
+		return -1;
+	if (gzip_range(live, aligned, out, opts, &total) == -1)
+		return tmp_abandon(out, dst_dirfd, tmp);
+	if (total != aligned) {
+		errno = EAGAIN;		/* LIVE shrank under us */
+		return tmp_abandon(out, dst_dirfd, tmp);
+	}
+	if (tmp_commit(out, attr, dst_dirfd, tmp, dst_name) == -1)
+		goto undo;
+	if (aligned > 0 && fs_collapse(live, aligned) == -1) {
+		/* A file system that can't collapse after all: truncate. */
+		retry = errno == EOPNOTSUPP && !(flags & FS_CT_COLLAPSE_ONLY);
+		goto undo;
+	}
+	res->method = FS_CT_COLLAPSED;
+	res->copied = aligned;
+	res->left = st.st_size - aligned;
+	return 0;
+undo:
+	/* LIVE still holds every byte: the .gz goes. */
+	save = errno;
+	if (unlinkat(dst_dirfd, dst_name, 0) == 0)
+		(void)fs_fsync_dir(dst_dirfd);
+	errno = save;
+	if (!retry)
+		return -1;
+truncate:
+	return ct_truncate(live, attr, dst_dirfd, dst_name, opts, res);
 }
 
 int

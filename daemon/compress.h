@@ -11,9 +11,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "daemon/fsutil.h"
+
 struct compress_opts {
 	int	level;		/* 1..9; 0 or out of range means 6 */
-	int	threads;	/* reserved for the parallel path; 0/1 = one */
+	int	threads;	/* workers: 0 = online CPUs; 1 = one stream */
 };
 
 /*
@@ -37,6 +39,35 @@ int	compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
 int	compress_fd(int in, const struct stat *attr, int dst_dirfd,
 	    const char *dst_name, const struct compress_opts *opts,
 	    off_t *consumed);
+
+/*
+ * copytruncate + compress in one pass: reads the live log LIVE (opened
+ * O_RDWR, writers appending with O_APPEND) once, writes DST_NAME in
+ * DST_DIRFD (e.g. "log.1.gz") the crash-safe way with ATTR's mode, owner
+ * and mtime, then removes exactly the compressed prefix from LIVE, as
+ * fs_copytruncate does for a plain copy (FLAGS: FS_CT_TRUNCATE,
+ * FS_CT_COLLAPSE_ONLY):
+ *
+ *  - COLLAPSE (ext4, xfs): only LIVE's block-aligned prefix as it was at
+ *    the start is compressed; once the .gz is durable under its name, that
+ *    prefix leaves LIVE by COLLAPSE_RANGE. The rest stays in LIVE, so the
+ *    .gz may end mid-line; nothing is lost or duplicated.
+ *  - TRUNCATE (other file systems, a log under two blocks, or forced):
+ *    compress to end of file, fdatasync, compress what arrived meanwhile,
+ *    end the member, rename it into place, then ftruncate LIVE at once. A
+ *    write landing between that last read and the ftruncate is lost: a
+ *    window of a few syscalls, whatever the log's size.
+ *
+ * A kill at any instant leaves LIVE complete, or the .gz complete under its
+ * name (a kill between rename and collapse/truncate: both, the prefix
+ * twice). Returns -1 with errno only while LIVE is untouched, and then no
+ * .gz nor temporary is left; an existing DST_NAME fails with EEXIST first.
+ * Fills *RES: method, copied (input bytes in the .gz), left (bytes of the
+ * log as it was at the start that stay in LIVE), dup (always 0).
+ */
+int	compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
+	    const char *dst_name, const struct compress_opts *opts, int flags,
+	    struct fs_ct_result *res);
 
 /* Removes stale mond temporaries in DIRFD (see fs_clean_temps). */
 int	compress_clean_temps(int dirfd);

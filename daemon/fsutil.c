@@ -15,6 +15,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <linux/falloc.h>
+#include <linux/magic.h>
 
 #include "daemon/fsutil.h"
 
@@ -577,11 +578,48 @@ ct_truncate(int live, int dst, int flags, struct fs_ct_result *res)
 }
 
 int
-fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res)
+fs_can_collapse(int fd)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) == -1)
+		return 0;
+	return sfs.f_type == EXT4_SUPER_MAGIC || sfs.f_type == XFS_SUPER_MAGIC;
+}
+
+int
+fs_collapsible(int live, off_t n, off_t *aligned)
 {
 	struct statfs sfs;
 	struct stat st;
-	off_t n, aligned, blk;
+	off_t blk;
+
+	if (fstatfs(live, &sfs) == -1 || fstat(live, &st) == -1)
+		return -1;
+	blk = sfs.f_bsize > 0 ? (off_t)sfs.f_bsize : 4096;
+	*aligned = n - n % blk;
+	/* COLLAPSE_RANGE may not reach EOF; the size only grows meanwhile. */
+	if (*aligned >= st.st_size)
+		*aligned -= blk;
+	if (*aligned < 0)
+		*aligned = 0;
+	return 0;
+}
+
+int
+fs_collapse(int live, off_t len)
+{
+	if (fallocate(live, FALLOC_FL_COLLAPSE_RANGE, 0, len) == 0)
+		return 0;
+	if (errno == ENOSYS || errno == EINVAL)
+		errno = EOPNOTSUPP;
+	return -1;
+}
+
+int
+fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res)
+{
+	off_t n, aligned;
 	int cflags = (flags & FS_CT_NOCFR) ? FS_COPY_NOCFR : 0;
 
 	res->method = FS_CT_TRUNCATED;
@@ -594,13 +632,8 @@ fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res)
 	if (flags & FS_CT_TRUNCATE)
 		return ct_truncate(live, dst, flags, res);
 
-	if (fstatfs(live, &sfs) == -1 || fstat(live, &st) == -1)
+	if (fs_collapsible(live, n, &aligned) == -1)
 		return -1;
-	blk = sfs.f_bsize > 0 ? (off_t)sfs.f_bsize : 4096;
-	aligned = n - n % blk;
-	/* COLLAPSE_RANGE may not reach EOF; the size only grows meanwhile. */
-	if (aligned >= st.st_size)
-		aligned -= blk;
 	if (aligned <= 0 && (flags & FS_CT_COLLAPSE_ONLY)) {
 		/* Less than a block: it all stays in LIVE, DST stays empty. */
 		if (ftruncate(dst, 0) == -1)
@@ -616,9 +649,8 @@ fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res)
 	/* The copy must be on disk before its bytes leave the live file. */
 	if (fdatasync(dst) == -1)
 		return -1;
-	if (fallocate(live, FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == -1) {
-		if ((errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) &&
-		    !(flags & FS_CT_COLLAPSE_ONLY))
+	if (fs_collapse(live, aligned) == -1) {
+		if (errno == EOPNOTSUPP && !(flags & FS_CT_COLLAPSE_ONLY))
 			return ct_truncate(live, dst, flags, res);
 		return -1;
 	}

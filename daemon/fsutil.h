@@ -203,4 +203,20 @@ struct fs_ct_result {
 
 int	fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res);
 
+/*
+ * The pieces of fs_copytruncate's COLLAPSE path, shared with compress.c's
+ * one-pass copytruncate + compress. fs_collapsible: the longest prefix of
+ * LIVE's first N bytes that COLLAPSE_RANGE may remove now: N rounded down
+ * to the file system block, one block less when that would reach LIVE's
+ * end of file; 0 when under one block. Returns 0 and sets *ALIGNED.
+ * fs_collapse: removes LIVE's first LEN bytes (from fs_collapsible)
+ * atomically with respect to O_APPEND writers; a file system that can't
+ * fails with EOPNOTSUPP (ENOSYS and EINVAL mapped to it). Returns 0.
+ * fs_can_collapse: 1 when FD's file system is one known to implement
+ * COLLAPSE_RANGE (ext4, xfs), a hint to skip work that would be undone.
+ */
+int	fs_collapsible(int live, off_t n, off_t *aligned);
+int	fs_collapse(int live, off_t len);
+int	fs_can_collapse(int fd);
+
 #endif
