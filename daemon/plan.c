@@ -424,6 +424,19 @@ shift_dated(struct builder *b)
 	return 0;
 }
 
+/*
+ * copy/copytruncate with compress and no delaycompress: the copy is made
+ * gzipped in the same read of the log, instead of written plain and read
+ * back (the files left are the same). Not with rotate = 0, where the copy
+ * is removed at once.
+ */
+static bool
+one_pass_gzip(const struct log_rule *r)
+{
+	return (r->copy || r->copytruncate) && r->compress &&
+	    !r->delaycompress && r->rotate != 0;
+}
+
 static void
 rotate_log(struct builder *b)
 {
@@ -433,6 +446,23 @@ rotate_log(struct builder *b)
 	const struct stat *st = b->in->st;
 	struct plan_action *a;
 
+	if ((r->copy || r->copytruncate) && one_pass_gzip(r)) {
+		char *gz;
+
+		if (asprintf(&gz, "%s.gz", fname) == -1) {
+			b->nomem = true;
+			return;
+		}
+		if ((a = add(b, ACT_COPY, PHASE_ROTATE, PLAN_DIR_LOG, path,
+		    PLAN_DIR_TARGET, gz)) != NULL)
+			a->gzip = true;
+		if (r->copytruncate)
+			add(b, ACT_TRUNCATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
+			    PLAN_DIR_LOG, NULL);
+		vadd(b, gz, b->in->now);
+		free(gz);
+		return;
+	}
 	if (r->copy || r->copytruncate) {
 		add(b, ACT_COPY, PHASE_ROTATE, PLAN_DIR_LOG, path,
 		    PLAN_DIR_TARGET, fname);
@@ -465,7 +495,7 @@ finish(struct builder *b)
 		free(b->dispose);
 		if ((b->dispose = strdup(fname)) == NULL)
 			b->nomem = true;
-	} else if (r->compress && !r->delaycompress)
+	} else if (r->compress && !r->delaycompress && !one_pass_gzip(r))
 		compress_file(b, PHASE_POST, fname);
 	if (b->dispose != NULL && vfind(b, b->dispose) != NULL)
 		remove_file(b, PHASE_POST, b->dispose);

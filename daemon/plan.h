@@ -65,7 +65,8 @@ enum act_kind {
 	ACT_MKDIR,		/* from: olddir to create (EEXIST as a dir is fine) */
 	ACT_SCRIPT,		/* run script text with $1 = arg1, $2 = arg2 */
 	ACT_RENAME,		/* from -> to */
-	ACT_COPY,		/* copy from -> to (new file), from untouched */
+	ACT_COPY,		/* copy from -> to (new file), from untouched;
+				   with `gzip`, `to` is the compressed copy */
 	ACT_TRUNCATE,		/* from: truncate what ACT_COPY copied */
 	ACT_CREATE,		/* from: new empty file with mode/uid/gid */
 	ACT_COMPRESS,		/* from -> to (from + ".gz"), then remove from */
@@ -139,6 +140,12 @@ struct plan_action {
 	char		*arg1;		/* $1: log path, or the rule's title */
 	char		*arg2;		/* $2: the rotated name, or NULL */
 	bool		 shared;
+	/*
+	 * ACT_COPY: write `to` gzipped straight from the log, in one read
+	 * (copy or copytruncate with compress and no delaycompress); no
+	 * ACT_COMPRESS of the copy follows.
+	 */
+	bool		 gzip;
 };
 
 #define PLAN_WHY_MAX	256

@@ -388,7 +388,8 @@ plan_action_render(const struct plan_action *a, char *buf, size_t len,
 	case ACT_RENAME:
 		return snprintf(buf, len, "mv %s %s", a->from, a->to);
 	case ACT_COPY:
-		return snprintf(buf, len, "copy %s %s", a->from, a->to);
+		return snprintf(buf, len, "%s %s %s", a->gzip ? "copy+gzip" :
+		    "copy", a->from, a->to);
 	case ACT_TRUNCATE:
 		return snprintf(buf, len, "truncate %s", a->from);
 	case ACT_CREATE:

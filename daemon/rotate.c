@@ -161,6 +161,40 @@ do_rename(struct run *r, const struct plan_action *a,
 	return 1;
 }
 
+static struct compress_opts
+compress_opts_of(const struct log_rule *rule)
+{
+	return (struct compress_opts){ .level = rule->compresslevel,
+	    .threads = rule->compressthreads };
+}
+
+/*
+ * The gzipped copy of ACT_COPY's `gzip` form: the log LIVE (stat ST) is
+ * read once into the .gz, then with TRUNC the compressed part leaves the
+ * log the lossless way (compress_copytruncate). Returns 0 or -1.
+ */
+static int
+copy_gzip(struct run *r, const struct plan_action *a, int live,
+    const struct stat *st, int tfd, bool trunc)
+{
+	struct compress_opts co = compress_opts_of(r->rule);
+	struct fs_ct_result res;
+
+	if (trunc) {
+		if (compress_copytruncate(live, st, tfd, a->to_name, &co, 0,
+		    &res) == -1)
+			return fail(r, "%s: copytruncate to %s", a->from, a->to);
+		log_debug("%s: copytruncate+gzip by %s, %lld bytes compressed, "
+		    "%lld left at its head", a->from,
+		    res.method == FS_CT_COLLAPSED ? "collapse" : "truncate",
+		    (long long)res.copied, (long long)res.left);
+		return 0;
+	}
+	if (compress_fd(live, st, tfd, a->to_name, &co, NULL) == -1)
+		return fail(r, "%s: copy to %s", a->from, a->to);
+	return 0;
+}
+
 /*
  * ACT_COPY, and with a following ACT_TRUNCATE the lossless copytruncate.
  * The copy gets the log's mode and owner. Returns actions consumed, or -1.
@@ -181,6 +215,11 @@ do_copy(struct run *r, const struct plan_action *a,
 	if ((tfd = dir_fd(r, a->to_dir)) == -1) {
 		close(live);
 		return -1;
+	}
+	if (a->gzip) {
+		rc = copy_gzip(r, a, live, &st, tfd, trunc);
+		close(live);
+		return rc == -1 ? -1 : trunc ? 2 : 1;
 	}
 	at = attr_of(&st);
 	if ((dst = fs_create_excl(tfd, a->to_name, &at, 0)) == -1) {
@@ -272,7 +311,7 @@ do_mkdir(struct run *r, const struct plan_action *a)
 static int
 do_compress(struct run *r, const struct plan_action *a)
 {
-	struct compress_opts co = { .level = r->rule->compresslevel };
+	struct compress_opts co = compress_opts_of(r->rule);
 	int dfd;
 
 	if ((dfd = dir_fd(r, a->from_dir)) == -1)

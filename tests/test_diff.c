@@ -273,6 +273,18 @@ SCENARIO(copytruncate,
     .files = { FM("a.log", "before\n", 0640) },
     .steps = { FORCE, FORCE_ADD("a.log", "after\n") })
 
+/* mond gzips these copies in the same read of the log (one pass). */
+SCENARIO(copytruncate_compress,
+    .paths = "a.log", .body = "rotate 2\ncopytruncate\ncompress",
+    .files = { FM("a.log", "before\n", 0640) },
+    .steps = { FORCE, FORCE_ADD("a.log", "after\n"),
+	FORCE_ADD("a.log", "later\n") })
+
+SCENARIO(copy_compress,
+    .paths = "a.log", .body = "rotate 2\ncopy\ncompress",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n") })
+
 /* ---- missing and empty files --------------------------------------- */
 
 SCENARIO(missingok,
