@@ -1157,3 +1157,49 @@ Test(attack, oversized_headers_are_refused_and_the_front_keeps_serving)
 	}
 	free(log);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Regressions found by the fuzzers (tests/fuzz/)                         */
+
+/*
+ * state_load of TEXT, state_save, state_load again: what the first load
+ * kept must come back, entry for entry (fuzz_state's property).
+ */
+static size_t
+state_roundtrip(const char *text, size_t len)
+{
+	char *in = tu_path(state_dir, "in"), *out = tu_path(state_dir, "out");
+	struct state *a, *b;
+	size_t n;
+	FILE *fp = fopen(in, "w");
+
+	cr_assert_not_null(fp);
+	cr_assert_eq(fwrite(text, 1, len, fp), len);
+	cr_assert_eq(fclose(fp), 0);
+	a = state_load(in);
+	cr_assert_not_null(a);
+	cr_assert_eq(state_save(a, out), 0);
+	b = state_load(out);
+	cr_assert_not_null(b);
+	cr_assert_eq(state_count(b), state_count(a),
+	    "%zu entries loaded, %zu after a save and a load", state_count(a),
+	    state_count(b));
+	n = state_count(a);
+	state_free(a);
+	state_free(b);
+	free(in);
+	free(out);
+	return n;
+}
+
+/* fuzz_state: day 0 was taken, saved as the 31st of the month before. */
+Test(attack, regress_a_day_zero_state_line_does_not_vanish_on_save)
+{
+	static const char crash[] = "log\365rotate st\027\000/tc\377\377\377"
+	    "\377g&-/\n1/x\" 1900-1-0\n";
+	static const char plain[] = "logrotate state -- version 2\n"
+	    "\"/var/log/a\" 2026-3-0-10:0:0\n\"/var/log/b\" 2026-3-1\n";
+
+	state_roundtrip(crash, sizeof(crash) - 1);
+	cr_assert_eq(state_roundtrip(plain, sizeof(plain) - 1), 1);
+}
