@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ static char *sock_path;
 static char *mon_log;
 static struct tu_daemon daemon_;
 static pid_t helper = -1;	/* a child loop a test started, killed in fini */
+static int http_timeout = 3;	/* the front's idle/slow client timeout */
 
 static void
 setup(void)
@@ -110,9 +112,9 @@ write_conf_state(const char *statefile, const char *stanzas)
 	    "statefile = \"%s\"\n"
 	    "control = \"%s\"\n"
 	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n"
-	    "    timeout = 3\n}\n"
+	    "    timeout = %d\n}\n"
 	    "applog {\n    path = \"%s\"\n}\n%s", statefile, sock_path,
-	    mon_log, stanzas) != -1);
+	    http_timeout, mon_log, stanzas) != -1);
 	tu_write_file(conf_path, text);
 	free(text);
 }
@@ -958,8 +960,37 @@ open_idle(int port, int *fds, int n)
 		if (connect(fds[i], (struct sockaddr *)&sin, sizeof(sin)) == 0 ||
 		    errno == EINPROGRESS)
 			opened++;
+		/* Past the listen backlog the kernel drops them: pace. */
+		if (i % 50 == 49)
+			usleep(20000);
 	}
 	return opened;
+}
+
+/*
+ * Waits until every one of FDS finished connecting (the kernel queues
+ * SYNs past the listen backlog and retries them after a second).
+ */
+static void
+wait_connected(int *fds, int n, double secs)
+{
+	double t0 = now_s();
+	int i = 0;
+
+	while (i < n) {
+		struct pollfd pfd = { .fd = fds[i], .events = POLLOUT };
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		cr_assert_lt(now_s() - t0, secs, "only %d of %d connected", i, n);
+		if (poll(&pfd, 1, 100) == 1) {
+			cr_assert_eq(getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &err,
+			    &len), 0);
+			cr_assert_eq(err, 0, "connection %d: %s", i, strerror(err));
+			i++;
+		}
+	}
+	usleep(300000);	/* and the daemon accepted what it could */
 }
 
 static void
@@ -985,17 +1016,31 @@ raise_nofile(rlim_t want)
 	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0, "%s", strerror(errno));
 }
 
-Test(attack, a_thousand_idle_connections_leave_get_home_fast)
+Test(attack, over_a_thousand_idle_connections_leave_get_home_fast)
 {
 	char *log = tu_path(dir, "a.log");
-	int fds[1000], i;
+	int fds[1100], i;
 	double worst = 0;
 
-	raise_nofile(1200);
+	struct rlimit rl;
+
+	/*
+	 * The daemon starts with the usual soft limit of 1024 (systemd's
+	 * default), below what 1100 clients and its own files need: it must
+	 * raise it itself.
+	 */
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max < 1300)
+		cr_skip_test("hard fd limit %lu < 1300", (unsigned long)rl.rlim_max);
+	rl.rlim_cur = 1024;
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	http_timeout = 60;	/* idle ones stay for the whole test */
 	tu_write_file(log, "x\n");
 	front_conf(log);
 	start(NULL);
-	cr_assert_eq(open_idle(daemon_.port, fds, 1000), 1000);
+	raise_nofile(1300);
+	cr_assert_eq(open_idle(daemon_.port, fds, 1100), 1100);
+	wait_connected(fds, 1100, 8.0);
 	usleep(500000);
 	for (i = 0; i < 10; i++) {
 		double dt = get_home(daemon_.port);
@@ -1003,9 +1048,9 @@ Test(attack, a_thousand_idle_connections_leave_get_home_fast)
 		if (dt > worst)
 			worst = dt;
 	}
-	cr_assert_lt(worst, 0.1, "GET / took %.3f s beside 1000 idle "
+	cr_assert_lt(worst, 0.1, "GET / took %.3f s beside 1100 idle "
 	    "connections", worst);
-	close_all(fds, 1000);
+	close_all(fds, 1100);
 	free(log);
 }
 
