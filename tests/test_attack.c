@@ -735,13 +735,13 @@ scripts_case(bool shared, int k)
 	}
 	write_conf(stanzas);
 	run = tu_run_mond(argv);
+	text = listing(marks);
+	cr_assert_null(strstr(text, "pwned"), "a name ran a command: %s", text);
+	free(text);
 	cr_assert_eq(run.status, 0, "exit %d: %s", run.status, run.err);
 	tu_run_free(&run);
 	recorded = tu_read_file(rec, NULL);
 	cr_assert_not_null(recorded, "no hook ran");
-	text = listing(marks);
-	cr_assert_null(strstr(text, "pwned"), "a name ran a command: %s", text);
-	free(text);
 	for (i = 0; i < nf; i++) {
 		static const char *const hooks[] = { "firstaction", "prerotate",
 		    "postrotate", "preremove", "lastaction" };
