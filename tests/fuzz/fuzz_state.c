@@ -2,8 +2,9 @@
  * fuzz_state.c: libFuzzer target for the state file reader. Each input is
  * a state file in a private tmpfs directory; state_load must return (bad
  * lines are skipped, never fatal), and what it kept must survive
- * state_save and a second state_load with the same number of entries:
- * names with quotes, backslashes and newlines round-trip exactly.
+ * state_save and a second state_load with the same number of entries;
+ * saving that second load must give the same bytes again, so names with
+ * quotes, backslashes and newlines, and the times, round-trip exactly.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -19,7 +20,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[] = "/dev/shm/mond-fuzz-state.XXXXXX";
-static char in_path[64], out_path[64];
+static char in_path[64], out_path[64], out2_path[64];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -33,10 +34,35 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	snprintf(in_path, sizeof(in_path), "%s/in", dir);
 	snprintf(out_path, sizeof(out_path), "%s/out", dir);
+	snprintf(out2_path, sizeof(out2_path), "%s/out2", dir);
 	if ((devnull = fopen("/dev/null", "w")) == NULL)
 		abort();
 	stderr = devnull;
 	return 0;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	static char buf[2][1 << 20];
+	static int k;
+	FILE *fp = fopen(path, "r");
+	char *b = buf[k++ & 1];
+
+	if (fp == NULL)
+		abort();
+	*len = fread(b, 1, sizeof(buf[0]), fp);
+	fclose(fp);
+	return b;
+}
+
+static int
+same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	const char *ta = slurp(a, &la), *tb = slurp(b, &lb);
+
+	return la == lb && memcmp(ta, tb, la) == 0;
 }
 
 int
@@ -56,6 +82,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (state_count(again) != state_count(st))
 		abort();	/* an entry was lost or forged in the round trip */
+	if (state_save(again, out2_path) != 0)
+		abort();
+	if (!same_file(out_path, out2_path))
+		abort();	/* a name or a time changed in the round trip */
 	state_free(again);
 	state_free(st);
 	return 0;
