@@ -28,14 +28,25 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char dir[] = "/dev/shm/mond-fuzz-http.XXXXXX";
 static struct event_base *base;
 static struct http_server *srv;
 static int port;
 
+/* The private directory goes when libFuzzer exits normally. */
+static void
+cleanup(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char dir[] = "/dev/shm/mond-fuzz-http.XXXXXX";
 	static char logpath[80];
 	struct http_conf hc = { .listen = "127.0.0.1", .port = 0,
 	    .timeout = 1 };
@@ -49,6 +60,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (mkdtemp(dir) == NULL && mkdtemp(strcpy(dir,
 	    "/tmp/mond-fuzz-http.XXXXXX")) == NULL)
 		abort();
+	atexit(cleanup);
 	snprintf(logpath, sizeof(logpath), "%s/mon.log", dir);
 	if ((devnull = fopen("/dev/null", "w")) == NULL)
 		abort();

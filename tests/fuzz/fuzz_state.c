@@ -22,6 +22,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char dir[] = "/dev/shm/mond-fuzz-state.XXXXXX";
 static char in_path[64], out_path[64], out2_path[64];
 
+/* The private directory goes when libFuzzer exits normally. */
+static void
+cleanup(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -32,6 +43,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (mkdtemp(dir) == NULL && mkdtemp(strcpy(dir,
 	    "/tmp/mond-fuzz-state.XXXXXX")) == NULL)
 		abort();
+	atexit(cleanup);
 	snprintf(in_path, sizeof(in_path), "%s/in", dir);
 	snprintf(out_path, sizeof(out_path), "%s/out", dir);
 	snprintf(out2_path, sizeof(out2_path), "%s/out2", dir);
