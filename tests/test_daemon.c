@@ -418,6 +418,7 @@ Test(daemon, a_stale_socket_is_replaced_and_a_regular_file_is_not)
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct tu_daemon other;
+	char *text;
 
 	strncpy(sun.sun_path, sock_path, sizeof(sun.sun_path) - 1);
 	cr_assert_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
@@ -429,7 +430,9 @@ Test(daemon, a_stale_socket_is_replaced_and_a_regular_file_is_not)
 	tu_write_file(sock_path, "precious\n");
 	cr_assert_neq(tu_daemon_start(&other, conf_path, NULL), 0,
 	    "started over a regular file at the socket path");
-	cr_assert_str_eq(tu_read_file(sock_path, NULL), "precious\n");
+	text = tu_read_file(sock_path, NULL);
+	cr_assert_str_eq(text, "precious\n");
+	free(text);
 	tu_daemon_kill(&other);
 }
 
