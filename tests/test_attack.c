@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
 #include "daemon/state.h"
 #include "tests/testutil.h"
 
@@ -1247,4 +1248,37 @@ Test(attack, regress_a_day_zero_state_line_does_not_vanish_on_save)
 
 	state_roundtrip(crash, sizeof(crash) - 1);
 	cr_assert_eq(state_roundtrip(plain, sizeof(plain) - 1), 1);
+}
+
+/*
+ * fuzz_conf: a control character followed by a digit was printed as an
+ * octal escape ("\\014" then "0") that libconfuse reads back as the bad
+ * escape "\\0140", so `mond -t -v` output did not load again.
+ */
+Test(attack, regress_printed_control_characters_load_again)
+{
+	static const char text[] = "log \"/var/log/web/*.log\" {\n"
+	    "files = \"/var\\x0c0\\x01ff\\x1b7/log/single0\"\n}\n"
+	    "statefile = \"/a\\x0c0b\"\n";
+	char *in = tu_path(dir, "in.conf"), *out = tu_path(dir, "out.conf");
+	struct mond_conf *a, *b;
+	FILE *fp;
+
+	tu_write_file(in, text);
+	a = conf_load(in);
+	cr_assert_not_null(a, "the input itself does not load");
+	cr_assert_str_eq(a->statefile, "/a\f0b");
+	fp = fopen(out, "w");
+	cr_assert_not_null(fp);
+	cr_assert_eq(conf_print(a, fp), 0);
+	cr_assert_eq(fclose(fp), 0);
+	b = conf_load(out);
+	cr_assert_not_null(b, "conf_print's output does not load: %s",
+	    tu_read_file(out, NULL));
+	cr_assert_str_eq(b->statefile, a->statefile);
+	cr_assert_str_eq(b->rules[0].patterns[1], a->rules[0].patterns[1]);
+	conf_free(a);
+	conf_free(b);
+	free(in);
+	free(out);
 }
