@@ -549,6 +549,32 @@ Test(attack, a_state_lock_in_a_user_writable_directory_is_refused)
 	free(tmpdir);
 }
 
+/* The daemon, too, refuses the lock there, and says why. */
+Test(attack, the_daemon_refuses_a_state_lock_in_a_world_writable_directory)
+{
+	char *tmpdir = tu_path(dir, "tmp"), *st = tu_path(tmpdir, "status");
+	char *lock = tu_path(tmpdir, "status.lock"), *err;
+	int rc;
+
+	need_root("the lock directory rule is root's");
+	cr_assert_eq(mkdir(tmpdir, 0755), 0);
+	cr_assert_eq(chmod(tmpdir, 01777), 0);
+	write_conf_state(st, "");
+	cr_assert_neq(tu_daemon_start(&daemon_, conf_path, NULL), 0,
+	    "the daemon started with its lock in a 1777 directory");
+	err = tu_daemon_stderr(&daemon_);
+	rc = daemon_.pid;	/* 0: it exited, reaped by tu_daemon_start */
+	cr_assert_eq(rc, 0);
+	cr_assert_not_null(strstr(err, lock), "%s", err);
+	cr_assert_not_null(strstr(err, "writable by others"),
+	    "no clear reason: %s", err);
+	cr_assert(!tu_exists(lock));
+	free(err);
+	free(lock);
+	free(st);
+	free(tmpdir);
+}
+
 Test(attack, an_unprivileged_user_cannot_open_or_hold_the_lock)
 {
 	char *log = tu_path(dir, "a.log"), *rot = tu_path(dir, "a.log.1");
