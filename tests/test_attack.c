@@ -76,6 +76,7 @@ teardown(void)
 TestSuite(attack, .init = setup, .fini = teardown, .timeout = 240);
 
 static void start(const char *const extra[]);
+static char *listing(const char *d);
 
 static void
 need_root(const char *why)
@@ -368,6 +369,35 @@ Test(attack, symlinks_at_every_name_mond_writes_are_not_followed)
 	free(logdir);
 }
 
+/* An olddir swapped for a symlink to another directory is not entered. */
+Test(attack, a_symlinked_olddir_is_not_followed)
+{
+	char *logdir = tu_path(dir, "logs"), *log = tu_path(logdir, "x.log");
+	char *old = tu_path(logdir, "old"), *stanza, *list0, *list1;
+	const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+	struct tu_run run;
+
+	cr_assert_eq(mkdir(logdir, 0755), 0);
+	tu_write_file(log, "a line\n");
+	cr_assert_eq(symlink(outside, old), 0);
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n rotate = 2\n olddir = \"old\"\n"
+	    " compress = yes\n}\n", log) != -1);
+	write_conf(stanza);
+	list0 = listing(outside);
+	run = tu_run_mond(argv);
+	list1 = listing(outside);
+	cr_assert_str_eq(list1, list0, "mond wrote through the olddir link");
+	cr_assert_neq(run.status, 0, "a rotation through a symlinked olddir "
+	    "claimed success: %s", run.err);
+	tu_run_free(&run);
+	free(list0);
+	free(list1);
+	free(stanza);
+	free(old);
+	free(log);
+	free(logdir);
+}
+
 /*
  * mon.log swapped for a symlink: the web front's own log must not follow
  * it. DISABLED: applog.c opens mon.log without O_NOFOLLOW, which the
@@ -407,7 +437,7 @@ listing(const char *d)
 	FILE *fp;
 	size_t len = 0, cap = 65536;
 
-	cr_assert(asprintf(&cmd, "ls -la --time-style=+%%s '%s' | sort", d) != -1);
+	cr_assert(asprintf(&cmd, "ls -lA --time-style=+%%s '%s' | sort", d) != -1);
 	fp = popen(cmd, "r");
 	cr_assert_not_null(fp);
 	out = calloc(1, cap);
