@@ -529,3 +529,46 @@ Test(attack_net, oversized_headers_are_refused_and_the_front_keeps_serving)
 	free(log);
 }
 
+
+/*
+ * A client trickling its headers a byte a second is closed once the
+ * front's timeout has passed since it connected, not kept forever.
+ * DISABLED: libevent restarts the read timeout on every byte, so today
+ * such a client holds its connection (and an fd) indefinitely; the fix
+ * (a whole-header deadline per connection) belongs in web/http.c, which
+ * the front branch is reworking. Enable this test with that fix.
+ */
+Test(attack_net, a_slow_header_client_is_closed_after_the_timeout,
+    .disabled = true)
+{
+	char *log = tu_path(dir, "a.log");
+	static const char head[] = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	int fd, i;
+	double t0;
+	bool closed = false;
+
+	http_timeout = 2;
+	tu_write_file(log, "x\n");
+	front_conf(log);
+	start(NULL);
+	cr_assert_eq(open_idle(daemon_.port, &fd, 1), 1);
+	wait_connected(&fd, 1, 3.0);
+	t0 = now_s();
+	for (i = 0; i < (int)sizeof(head) - 1 && now_s() - t0 < 10; i++) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char c;
+
+		if (send(fd, &head[i], 1, MSG_NOSIGNAL) == -1 ||
+		    (poll(&pfd, 1, 1000) == 1 && recv(fd, &c, 1, 0) <= 0)) {
+			closed = true;
+			break;
+		}
+	}
+	close(fd);
+	cr_assert(closed, "a byte a second kept the connection %.0f s past a "
+	    "%d s timeout", now_s() - t0, http_timeout);
+	cr_assert_lt(now_s() - t0, 2.0 * http_timeout + 1.0,
+	    "closed only after %.1f s", now_s() - t0);
+	free(log);
+}
