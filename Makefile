@@ -13,8 +13,12 @@ DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
 DEBS += chromium prometheus
 # What `make bench` needs on top.
 BENCH_DEBS = wrk pigz time nginx-light python3-flask bc
+# What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
+FUZZ_DEBS = clang libclang-rt-14-dev
+# Seconds each libFuzzer target runs under `make fuzz`.
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps bench-deps build run test bench install clean
+.PHONY: all deps bench-deps fuzz build run test bench install clean
 
 all: build
 
@@ -42,8 +46,14 @@ test: build
 bench: bench-deps build
 	sh bench/run-all.sh $(BUILD)
 
+# libFuzzer targets of tests/fuzz/, built with clang in build-fuzz/ (apart
+# from the meson builds) and run FUZZ_SECONDS each; fails on a crash.
+fuzz:
+	@DEBS="$(DEBS) $(FUZZ_DEBS)" sh tools/ensure-debs.sh
+	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 install: build
 	meson install -C $(BUILD)
 
 clean:
-	rm -rf $(BUILD) run bench/out
+	rm -rf $(BUILD) build-fuzz run bench/out

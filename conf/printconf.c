@@ -35,7 +35,9 @@ put(struct out *o, const char *fmt, ...)
 /*
  * A double-quoted libconfuse string. `$` is escaped because libconfuse
  * expands "${VAR}" inside double quotes; newlines stay literal so that
- * scripts read as scripts.
+ * scripts read as scripts. Other control characters are "\xHH": libconfuse
+ * reads at most two hex digits, where an octal escape followed by a digit
+ * ("\014" "0") reads back as the bad escape "\0140".
  */
 static void
 put_quoted(struct out *o, const char *s)
@@ -49,7 +51,7 @@ put_quoted(struct out *o, const char *s)
 		else if (*p == '\n' || *p == '\t' || *p >= 0x20)
 			put(o, "%c", *p);
 		else
-			put(o, "\\%03o", *p);
+			put(o, "\\x%02x", *p);
 	}
 	put(o, "\"");
 }

@@ -458,7 +458,11 @@ take_state(struct daemon *d, struct state **st, const char **path)
 			log_warnx("%s: another mond holds the lock", *path);
 			return EXIT_LOCKED;
 		}
-		log_warn("%s.lock", *path);
+		if (errno == EPERM)
+			log_warnx("%s.lock: its directory is writable by others, "
+			    "refusing to lock there", *path);
+		else
+			log_warn("%s.lock", *path);
 		return EXIT_ERROR;
 	}
 	if ((*st = state_load(*path)) == NULL) {

@@ -171,7 +171,8 @@ parse_when(const char *s, time_t *when)
 	if (*s != '\0' || n < 3)
 		return -1;
 	if ((v[0] != 1900 && (v[0] < 1970 || v[0] > 2100)) || v[1] < 1 ||
-	    v[1] > 12 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 59)
+	    v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 ||
+	    v[5] > 59)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = v[0] - 1900;

@@ -4,6 +4,7 @@
  * answers every request on every path with a reply or an error. It only
  * reads: nothing reachable from here changes a file but mon.log's lines.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include "daemon/applog.h"
 #include "daemon/log.h"
@@ -24,6 +27,10 @@
 #include "web/render.h"
 
 #define MAX_HEADERS_SIZE	8192
+/* How long accepting stops after accept() fails (EMFILE...), in ms. */
+#define ACCEPT_PAUSE_MS		100
+/* At most one "accept paused" message per this many seconds. */
+#define ACCEPT_WARN_EVERY	10
 
 static const char home_body[] = "Stage Seven!";
 static const struct applog_line home_lines[] = {
@@ -41,11 +48,15 @@ static const int counted_codes[HTTP_NCOUNTED] = { 200, 404, 405, 500, 503 };
 struct http_server {
 	struct evhttp	*http;
 	struct applog	*applog;
+	struct evconnlistener *listener;
+	struct event	*resume;	/* re-enables accepting after a pause */
+	time_t		 warned;	/* last "accept paused" message */
 	int		 port;
 	bool		 status, status_json, metrics;	/* routes the config allows */
 	struct http_status_ops ops;
 	struct http_counts spare;	/* counts until http_set_status */
 	struct http_counts *counts;
+	struct http_server *next;	/* in servers */
 };
 
 static void
@@ -71,6 +82,23 @@ http_counts_list(const struct http_counts *counts,
 		out[i].count = counts->n[i];
 	}
 	return HTTP_NCOUNTED;
+}
+
+/*
+ * libevent hands a listener's error callback the evhttp, not ours: the
+ * running servers, to find which one paused (one or two per process).
+ */
+static struct http_server *servers;
+
+static struct http_server *
+server_of(const struct evhttp *http)
+{
+	struct http_server *srv;
+
+	for (srv = servers; srv != NULL; srv = srv->next)
+		if (srv->http == http)
+			return srv;
+	return NULL;
 }
 
 /*
@@ -283,6 +311,62 @@ bound_port(struct evhttp_bound_socket *sock)
 	return -1;
 }
 
+/*
+ * accept() failed for a reason that a retry cannot cure at once: out of
+ * fds (EMFILE, ENFILE) or memory. libevent would warn and retry at once
+ * forever, spinning and flooding stderr while the pending connection
+ * stays; instead stop accepting for a moment, and say so now and then.
+ */
+static void
+accept_error_cb(struct evconnlistener *lev, void *arg)
+{
+	struct http_server *srv = server_of(arg);
+	struct timeval tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	int err = EVUTIL_SOCKET_ERROR();
+	time_t now = time(NULL);
+
+	if (srv == NULL)
+		return;
+	if (now - srv->warned >= ACCEPT_WARN_EVERY) {
+		srv->warned = now;
+		log_warnx("http: accept: %s; not accepting for %d ms",
+		    strerror(err), ACCEPT_PAUSE_MS);
+	}
+	if (evconnlistener_disable(lev) == 0 && srv->resume != NULL &&
+	    evtimer_add(srv->resume, &tv) == 0)
+		return;
+	/* Without the timer, keep accepting rather than go deaf. */
+	evconnlistener_enable(lev);
+}
+
+static void
+resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	if (srv->listener != NULL)
+		evconnlistener_enable(srv->listener);
+}
+
+/* Idle clients cost an fd each: take the hard limit the admin allows. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("http: getrlimit NOFILE");
+		return;
+	}
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("http: setrlimit NOFILE");
+}
+
 static void
 set_limits(struct evhttp *http, const struct http_conf *conf)
 {
@@ -318,6 +402,11 @@ http_start(struct event_base *base, const struct http_conf *conf,
 	srv->status = conf->status;
 	srv->status_json = conf->status_json;
 	srv->metrics = conf->metrics;
+	raise_nofile();
+	if ((srv->resume = evtimer_new(base, resume_cb, srv)) == NULL) {
+		log_warnx("http: evtimer_new failed");
+		goto fail;
+	}
 	if ((srv->http = evhttp_new(base)) == NULL) {
 		log_warnx("http: evhttp_new failed");
 		goto fail;
@@ -342,6 +431,10 @@ http_start(struct event_base *base, const struct http_conf *conf,
 			    conf->listen, conf->port);
 		goto fail;
 	}
+	srv->listener = evhttp_bound_socket_get_listener(sock);
+	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
+	srv->next = servers;
+	servers = srv;
 	if ((srv->port = bound_port(sock)) == -1) {
 		log_warn("http: getsockname %s", conf->listen);
 		goto fail;
@@ -364,9 +457,18 @@ http_port(const struct http_server *srv)
 void
 http_stop(struct http_server *srv)
 {
+	struct http_server **pp;
+
 	if (srv == NULL)
 		return;
+	for (pp = &servers; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == srv) {
+			*pp = srv->next;
+			break;
+		}
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	if (srv->resume != NULL)
+		event_free(srv->resume);
 	free(srv);
 }
