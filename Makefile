@@ -8,11 +8,11 @@ PORT       ?= 5000
 
 # What building and testing need (logrotate: the differential suite's peer).
 DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
-       zlib1g-dev libcriterion-dev logrotate
+       zlib1g-dev libcriterion-dev logrotate wrk
 # What `make bench` needs on top.
 BENCH_DEBS = wrk pigz nginx-light python3-flask bc
 
-.PHONY: all deps bench-deps build run test bench install clean
+.PHONY: all deps bench-deps build run test stress bench install clean
 
 all: build
 
@@ -35,7 +35,12 @@ run: build
 	cd $(CURDIR) && PWD=$(CURDIR) ./$(BUILD)/mond -c conf/demo.conf
 
 test: build
-	meson test -C $(BUILD) --print-errorlogs --verbose
+	meson test -C $(BUILD) --print-errorlogs --verbose --no-suite stress
+
+# Fault injection at full size (README "Reliability"); STRESS_ROTATIONS,
+# STRESS_SECONDS, STRESS_HUPS... make it shorter (.ci/run does).
+stress: build
+	meson test -C $(BUILD) --print-errorlogs --verbose --suite stress
 
 bench: bench-deps build
 	sh bench/run-all.sh $(BUILD)
