@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -202,4 +203,158 @@ Test(crash, copytruncate_delaycompress, .timeout = 900)
 	    "copytruncate = yes\n compress = yes\n delaycompress = yes", false };
 
 	crash_run(&v);
+}
+
+/* ------------------------------------------------------------------ */
+/* copytruncate without the loss window                                */
+
+static bool
+can_collapse(const char *dir)
+{
+	char *probe = tu_path(dir, ".collapse-probe");
+	static char block[8192];
+	int fd = open(probe, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok;
+
+	cr_assert_neq(fd, -1, "%s: %s", probe, strerror(errno));
+	cr_assert_eq(write(fd, block, sizeof(block)), (ssize_t)sizeof(block));
+	ok = fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, 0, 4096) == 0;
+	close(fd);
+	unlink(probe);
+	free(probe);
+	return ok;
+}
+
+static int
+sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/*
+ * A directory for the logs on a file system with COLLAPSE_RANGE: the test's
+ * own when it has it, else an ext4 image mounted on loop (root only).
+ * *MNT is set when a mount must be undone. NULL (after cr_skip) otherwise.
+ */
+static char *
+collapse_dir(const char *dir, char **mnt)
+{
+	char *logs = tu_path(dir, "logs"), *img, *cmd;
+
+	*mnt = NULL;
+	cr_assert_eq(mkdir(logs, 0755), 0);
+	if (can_collapse(logs))
+		return logs;
+	if (geteuid() != 0)
+		cr_skip_test("needs root: %s has no COLLAPSE_RANGE and an ext4 "
+		    "loop mount needs root", dir);
+	img = tu_path(dir, "ext4.img");
+	cr_assert(asprintf(&cmd, "truncate -s 200M %s && mkfs.ext4 -q -F %s "
+	    "&& mount -o loop %s %s", img, img, img, logs) != -1);
+	if (sh(cmd) != 0)
+		cr_skip_test("no COLLAPSE_RANGE here and no ext4 loop mount "
+		    "(mkfs.ext4 or loop devices missing)");
+	*mnt = logs;
+	free(cmd);
+	free(img);
+	return logs;
+}
+
+static void
+umount_dir(const char *mnt)
+{
+	char *cmd;
+
+	if (mnt == NULL)
+		return;
+	cr_assert(asprintf(&cmd, "umount %s", mnt) != -1);
+	sh(cmd);
+	free(cmd);
+}
+
+/* logrotate's copytruncate: copy to NAME.N, then truncate NAME. */
+static void
+plain_copytruncate(const char *log, int n)
+{
+	char *dst, buf[65536];
+	int in, out;
+	ssize_t r;
+
+	cr_assert(asprintf(&dst, "%s.%d", log, n) != -1);
+	cr_assert_neq(in = open(log, O_RDONLY | O_CLOEXEC), -1);
+	cr_assert_neq(out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644), -1);
+	while ((r = read(in, buf, sizeof(buf))) > 0)
+		cr_assert_eq(write(out, buf, (size_t)r), r);
+	close(out);
+	close(in);
+	cr_assert_eq(truncate(log, 0), 0);
+	free(dst);
+}
+
+Test(copytruncate, no_loss_window, .timeout = 900)
+{
+	char *dir = tu_tmpdir(), *mnt, *logs, *log, *cplog, *stanza, *conf;
+	long n = su_env("STRESS_CT_ROTATIONS", 100), rate = 100000, i;
+	const char *argv[] = { "-c", NULL, "--force-rotate", NULL };
+	struct su_writer w;
+	struct su_count c, p;
+	uint64_t written, pwritten;
+	double t0, secs;
+
+	logs = collapse_dir(dir, &mnt);
+	log = tu_path(logs, "app.log");
+	cplog = tu_path(logs, "cp.log");
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n copytruncate = yes\n"
+	    " rotate = 1000\n size = 1G\n}\n", log) != -1);
+	argv[1] = conf = write_conf(dir, "", stanza);
+
+	su_writer_start(&w, log, rate, 50, false);
+	t0 = su_now();
+	for (i = 0; i < n; i++) {
+		struct tu_run r;
+
+		usleep(20000);
+		r = tu_run_mond(argv);
+		cr_assert_eq(r.status, 0, "--force-rotate: %s", r.err);
+		tu_run_free(&r);
+	}
+	usleep(20000);
+	written = su_writer_stop(&w);
+	secs = su_now() - t0;
+	su_count_lines(logs, "app.log", written, &c);
+
+	/* The same writer against logrotate's copy-then-truncate. */
+	su_writer_start(&w, cplog, rate, 50, false);
+	for (i = 1; i <= n; i++) {
+		usleep(20000);
+		plain_copytruncate(cplog, (int)i);
+	}
+	usleep(20000);
+	pwritten = su_writer_stop(&w);
+	su_count_lines(logs, "cp.log", pwritten, &p);
+
+	fprintf(stderr, "STRESS copytruncate rotations=%ld rate=%.0f lines/s "
+	    "mond: written=%llu lost=%llu dup=%llu torn=%llu | plain "
+	    "copy+truncate: written=%llu lost=%llu dup=%llu\n", n,
+	    (double)written / secs, (unsigned long long)written,
+	    (unsigned long long)c.lost, (unsigned long long)c.dup,
+	    (unsigned long long)c.bad, (unsigned long long)pwritten,
+	    (unsigned long long)p.lost, (unsigned long long)p.dup);
+	cr_expect_geq((double)written / secs, 50000.0, "writer too slow");
+	cr_expect_geq(c.rotated, (unsigned)n - 1, "only %u rotations", c.rotated);
+	cr_expect_eq(c.lost, 0, "mond lost %llu lines", (unsigned long long)c.lost);
+	cr_expect_eq(c.dup, 0, "mond duplicated %llu lines",
+	    (unsigned long long)c.dup);
+	cr_expect_eq(c.bad, 0, "%llu torn lines", (unsigned long long)c.bad);
+	umount_dir(mnt);
+	free(stanza);
+	free(conf);
+	free(cplog);
+	free(log);
+	free(logs);
+	tu_rmtree(dir);
+	free(dir);
 }
