@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "daemon/state.h"
 #include "tests/stressutil.h"
 #include "tests/testutil.h"
@@ -262,16 +264,19 @@ collapse_dir(const char *dir, char **mnt)
 	return logs;
 }
 
-static void
-umount_dir(const char *mnt)
-{
-	char *cmd;
+/* What a test mounted, unmounted by unmount() even when it failed. */
+static const char *mounted;
 
-	if (mnt == NULL)
+static void
+unmount(void)
+{
+	char cmd[512];
+
+	if (mounted == NULL)
 		return;
-	cr_assert(asprintf(&cmd, "umount %s", mnt) != -1);
+	snprintf(cmd, sizeof(cmd), "umount %s", mounted);
 	sh(cmd);
-	free(cmd);
+	mounted = NULL;
 }
 
 /* logrotate's copytruncate: copy to NAME.N, then truncate NAME. */
@@ -294,7 +299,7 @@ plain_copytruncate(const char *log, int n)
 	free(dst);
 }
 
-Test(copytruncate, no_loss_window, .timeout = 900)
+Test(copytruncate, no_loss_window, .timeout = 900, .fini = unmount)
 {
 	char *dir = tu_tmpdir(), *mnt, *logs, *log, *cplog, *stanza, *conf;
 	long n = su_env("STRESS_CT_ROTATIONS", 100), rate = 100000, i;
@@ -305,6 +310,7 @@ Test(copytruncate, no_loss_window, .timeout = 900)
 	double t0, secs;
 
 	logs = collapse_dir(dir, &mnt);
+	mounted = mnt;
 	log = tu_path(logs, "app.log");
 	cplog = tu_path(logs, "cp.log");
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n copytruncate = yes\n"
@@ -349,12 +355,184 @@ Test(copytruncate, no_loss_window, .timeout = 900)
 	cr_expect_eq(c.dup, 0, "mond duplicated %llu lines",
 	    (unsigned long long)c.dup);
 	cr_expect_eq(c.bad, 0, "%llu torn lines", (unsigned long long)c.bad);
-	umount_dir(mnt);
+	unmount();
 	free(stanza);
 	free(conf);
 	free(cplog);
 	free(log);
 	free(logs);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Disk full                                                           */
+
+static bool
+wait_for(bool (*cond)(void *), void *arg, double secs)
+{
+	double end = su_now() + secs;
+
+	while (su_now() < end) {
+		if (cond(arg))
+			return true;
+		usleep(20000);
+	}
+	return cond(arg);
+}
+
+static bool
+path_exists(void *arg)
+{
+	return tu_exists(arg);
+}
+
+struct grep_arg {
+	const char	*path;
+	const char	*needle;
+};
+
+static bool
+file_has(void *arg)
+{
+	struct grep_arg *g = arg;
+
+	return tu_count_lines(g->path, g->needle) > 0;
+}
+
+static void
+random_file(const char *path, size_t size, char **data)
+{
+	int fd;
+	size_t i;
+
+	*data = malloc(size);
+	cr_assert_not_null(*data);
+	srandom(42);
+	for (i = 0; i < size; i++)
+		(*data)[i] = (char)(random() & 0xff);
+	cr_assert_neq(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644), -1);
+	cr_assert_eq(write(fd, *data, size), (ssize_t)size);
+	close(fd);
+}
+
+static char *
+gunzip(const char *path, size_t *len)
+{
+	gzFile gz = gzopen(path, "rb");
+	size_t cap = 8 << 20;
+	char *buf = malloc(cap);
+	int n;
+
+	cr_assert_not_null(gz, "%s: cannot open", path);
+	*len = 0;
+	while ((n = gzread(gz, buf + *len, (unsigned)(cap - *len))) > 0)
+		if ((*len += (size_t)n) == cap)
+			cr_assert_not_null(buf = realloc(buf, cap *= 2));
+	cr_assert_geq(n, 0, "%s: not a complete gzip file", path);
+	gzclose(gz);
+	return buf;
+}
+
+/*
+ * compress on a 8 MB tmpfs holding a 6 MB log of random bytes: the .gz
+ * cannot fit. The rotated file must stay byte-identical with no .gz under
+ * a final name, the error said, the state not advanced, the web up; after
+ * the file system grows, the next trigger finishes the job.
+ */
+Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
+    .fini = unmount)
+{
+	char *dir, *fs, *log, *one, *gz1, *gz2, *stanza, *conf, *cmd, *data;
+	char *monlog, *resp, *back, *state;
+	const size_t size = 6 << 20;
+	struct grep_arg g;
+	struct tu_daemon d;
+	size_t len;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root: mounts a small tmpfs");
+	dir = tu_tmpdir();
+	fs = tu_path(dir, "fs");
+	cr_assert_eq(mkdir(fs, 0755), 0);
+	cr_assert(asprintf(&cmd, "mount -t tmpfs -o size=8m,mode=0755 tmpfs %s",
+	    fs) != -1);
+	if (sh(cmd) != 0)
+		cr_skip_test("cannot mount a tmpfs here");
+	mounted = fs;
+	free(cmd);
+	log = tu_path(fs, "app.log");
+	one = tu_path(fs, "app.log.1");
+	gz1 = tu_path(fs, "app.log.1.gz");
+	gz2 = tu_path(fs, "app.log.2.gz");
+	monlog = tu_path(dir, "mon/mon.log");
+	state = tu_path(dir, "status");
+	random_file(log, size, &data);
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 5\n"
+	    " create = yes\n compress = yes\n}\n", log) != -1);
+	conf = write_conf(dir, "", stanza);
+	/* An old last rotation, so "not advanced" can be told from "new log". */
+	cr_assert(asprintf(&cmd, "logrotate state -- version 2\n"
+	    "\"%s\" 2020-1-1-0:0:0\n", log) != -1);
+	tu_write_file(state, cmd);
+	free(cmd);
+
+	start_daemon(&d, conf);
+	g.path = monlog;
+	g.needle = "No space left on device";
+	cr_assert(wait_for(file_has, &g, 10), "no ENOSPC error in mon.log");
+	cr_expect(tu_count_lines(monlog, "ERROR") > 0, "the error is not an "
+	    "ERROR line");
+	usleep(300000);
+	back = tu_read_file(one, &len);
+	cr_assert_not_null(back, "%s is gone", one);
+	cr_expect(len == size && memcmp(back, data, size) == 0,
+	    "%s is not byte-identical to the log (%zu bytes)", one, len);
+	free(back);
+	cr_expect_not(tu_exists(gz1), "a partial .gz under its final name");
+	cr_expect_eq(tu_count_lines(state, "2020-1-1-0:0:0"), 1,
+	    "the state was advanced");
+	resp = tu_http_raw(d.port, "GET / HTTP/1.0\r\n\r\n", 2000);
+	cr_expect_eq(tu_http_status(resp), 200, "GET / while the disk is full");
+	free(resp);
+
+	/* Room again: a later trigger finishes the compression and rotates. */
+	cr_assert(asprintf(&cmd, "mount -o remount,size=64m %s", fs) != -1);
+	cr_assert_eq(sh(cmd), 0);
+	free(cmd);
+	cmd = malloc(2 << 20);
+	memset(cmd, 'x', 2 << 20);
+	{
+		int fd = open(log, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+		cr_assert_neq(fd, -1);
+		cr_assert_eq(write(fd, cmd, 2 << 20), 2 << 20);
+		close(fd);
+	}
+	free(cmd);
+	cr_expect(wait_for(path_exists, gz2, 10), "no retry after space came back");
+	if (tu_exists(gz2)) {
+		back = gunzip(gz2, &len);
+		cr_expect(len == size && memcmp(back, data, size) == 0,
+		    "%s does not hold the log", gz2);
+		free(back);
+	}
+	cr_expect_eq(tu_daemon_signal_wait(&d, SIGTERM), 0);
+	tu_daemon_kill(&d);
+	cr_expect_eq(tu_count_lines(state, "2020-1-1-0:0:0"), 0, "the state was "
+	    "not advanced by the rotation that succeeded");
+	free(data);
+	free(state);
+	free(monlog);
+	free(conf);
+	free(stanza);
+	free(gz2);
+	free(gz1);
+	free(one);
+	free(log);
+	unmount();
+	free(fs);
 	tu_rmtree(dir);
 	free(dir);
 }
