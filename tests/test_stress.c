@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -163,7 +164,11 @@ crash_run(const struct crash_variant *v)
 	free(conf);
 	free(log);
 	free(logs);
-	tu_rmtree(dir);
+	if (getenv("STRESS_KEEP") != NULL || c.lost || c.dup || c.bad ||
+	    c.temps || c.gz_bad || c.rotated < (unsigned)target)
+		cr_log_warn("kept %s", dir);
+	else
+		tu_rmtree(dir);
 	free(dir);
 }
 
@@ -533,6 +538,307 @@ Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
 	free(log);
 	unmount();
 	free(fs);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Load                                                                */
+
+static bool
+under_asan(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return true;
+#endif
+#endif
+	return false;
+}
+
+/* Counts lines with NEEDLE in every DIR/BASE*, and lines not matching RE. */
+static void
+applog_census(const char *dir, const char *base, const char *needle,
+    long *hits, long *torn, int *files)
+{
+	regex_t re;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	*hits = *torn = 0;
+	*files = 0;
+	cr_assert_not_null(d);
+	cr_assert_eq(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:"
+	    "[0-9]{2},[0-9]{3} - mond - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - "
+	    "[^\n]*$", REG_EXTENDED | REG_NOSUB), 0);
+	while ((de = readdir(d)) != NULL) {
+		char *path, *text, *line, *next;
+		size_t len;
+
+		if (strncmp(de->d_name, base, strlen(base)) != 0)
+			continue;
+		path = tu_path(dir, de->d_name);
+		cr_assert_not_null(text = tu_read_file(path, &len));
+		if (len > 0 && text[len - 1] != '\n')
+			(*torn)++;
+		for (line = text; *line != '\0'; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			else
+				next = line + strlen(line);
+			if (regexec(&re, line, 0, NULL, 0) != 0) {
+				if (*torn < 5)
+					cr_log_error("torn line in %s: %s", path,
+					    line);
+				(*torn)++;
+			} else if (strstr(line, needle) != NULL)
+				(*hits)++;
+		}
+		(*files)++;
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	regfree(&re);
+}
+
+static pid_t
+spawn_wrk(int port, long secs, const char *script, const char *out)
+{
+	char url[64], dur[32];
+	pid_t pid;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+	snprintf(dur, sizeof(dur), "%lds", secs);
+	cr_assert_neq(pid = fork(), -1);
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd == -1 || dup2(fd, 1) == -1)
+			_exit(126);
+		execlp("wrk", "wrk", "-t2", "-c16", "-d", dur, "-s", script, url,
+		    (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+#define WRK_SCRIPT \
+	"local threads = {}\n" \
+	"function setup(t) table.insert(threads, t) end\n" \
+	"function init(args) ok = 0 end\n" \
+	"function response(status, headers, body)\n" \
+	"  if status >= 200 and status < 300 then ok = ok + 1 end\n" \
+	"end\n" \
+	"function done(summary, latency, requests)\n" \
+	"  local n = 0\n" \
+	"  for _, t in ipairs(threads) do n = n + t:get(\"ok\") end\n" \
+	"  io.write(string.format(\"ok2xx=%d\\n\", n))\n" \
+	"end\n"
+
+/*
+ * wrk on GET / while mon.log rolls over about every second and another
+ * log rotates every 64k: every 2xx has its INFO line, no line of any
+ * mon.log* is torn, and the RSS at the end is within 2 MiB of the RSS at a
+ * third of the run.
+ */
+Test(load, wrk_while_logs_roll, .timeout = 600)
+{
+	char *dir = tu_tmpdir(), *logs = tu_path(dir, "logs"), *other, *stanza;
+	char *conf, *script = tu_path(dir, "count.lua"), *out, *text, *mon;
+	long secs = su_env("STRESS_SECONDS", 30), hits, torn, ok = -1, rss1, rss2;
+	struct tu_daemon d;
+	struct su_writer w;
+	int status, files;
+	const char *p;
+	pid_t wrk;
+
+	if (sh("command -v wrk >/dev/null 2>&1") != 0)
+		cr_skip_test("wrk is not installed (apt-get install wrk)");
+	cr_assert_eq(mkdir(logs, 0755), 0);
+	other = tu_path(logs, "other.log");
+	out = tu_path(dir, "wrk.out");
+	mon = tu_path(dir, "mon");
+	tu_write_file(script, WRK_SCRIPT);
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 64k\n rotate = 5\n"
+	    " create = yes\n compress = yes\n}\n", other) != -1);
+	conf = write_conf(dir, "    maxbytes = 1M\n    backups = 1000\n"
+	    "    level = info\n", stanza);
+	start_daemon(&d, conf);
+	su_writer_start(&w, other, 20000, 20, true);
+	wrk = spawn_wrk(d.port, secs, script, out);
+	usleep((useconds_t)(secs * 1000000 / 3));
+	rss1 = su_rss_kb(d.pid);
+	while (waitpid(wrk, &status, 0) == -1)
+		cr_assert_eq(errno, EINTR);
+	rss2 = su_rss_kb(d.pid);
+	su_writer_stop(&w);
+	cr_assert_eq(tu_daemon_signal_wait(&d, SIGTERM), 0);
+	tu_daemon_kill(&d);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "wrk failed");
+	text = tu_read_file(out, NULL);
+	if (text != NULL && (p = strstr(text, "ok2xx=")) != NULL)
+		ok = atol(p + 6);
+	applog_census(mon, "mon.log", "INFO - Home page", &hits, &torn, &files);
+	fprintf(stderr, "STRESS load seconds=%ld ok2xx=%ld homepage_lines=%ld "
+	    "torn=%ld monlog_files=%d rotated_other=%u rss_kb=%ld->%ld\n", secs,
+	    ok, hits, torn, files, su_count_rotated(logs, "other.log"), rss1,
+	    rss2);
+	cr_assert_gt(ok, 0, "wrk reported no 2xx: %s", text ? text : "");
+	cr_expect_gt(su_count_rotated(logs, "other.log"), 0, "%s never rotated",
+	    other);
+	cr_expect_geq(hits, ok, "%ld responses but %ld INFO lines", ok, hits);
+	/* Requests wrk abandoned at its deadline may be logged, not counted. */
+	cr_expect_leq(hits, ok + 16, "%ld responses but %ld INFO lines", ok, hits);
+	cr_expect_eq(torn, 0, "%ld torn lines", torn);
+	cr_expect_geq(files, (int)secs / 2, "mon.log rolled only %d times", files);
+	if (!under_asan())
+		cr_expect_lt(rss2 - rss1, 2048, "RSS grew from %ld to %ld kB",
+		    rss1, rss2);
+	free(text);
+	free(mon);
+	free(out);
+	free(script);
+	free(conf);
+	free(stanza);
+	free(other);
+	free(logs);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reload storm                                                        */
+
+/* A loop of GET / in a child; counts answers and failures. */
+static pid_t
+spawn_getter(int port, volatile uint64_t *shared)
+{
+	pid_t pid = fork();
+
+	cr_assert_neq(pid, -1);
+	if (pid != 0)
+		return pid;
+	while (shared[2] == 0) {
+		char *r = tu_http_raw(port, "GET / HTTP/1.0\r\n\r\n", 3000);
+
+		if (tu_http_status(r) == 200)
+			shared[0]++;
+		else
+			shared[1]++;
+		free(r);
+		usleep(2000);
+	}
+	_exit(0);
+}
+
+static int
+count_in(const char *path, const char *const *needles)
+{
+	int n = 0;
+
+	for (; *needles != NULL; needles++)
+		n += tu_count_lines(path, *needles);
+	return n;
+}
+
+/*
+ * SIGHUPs alternating a good config (each with its own log rule) and a
+ * broken one, under GET / load: every GET answered, the last good config
+ * in force at the end (its rule rotates, the one before does not), fds
+ * and RSS as before.
+ */
+Test(reload, storm_of_sighups, .timeout = 900)
+{
+	static const char *const done[] = { "configuration reloaded",
+	    "reload failed", "reload not applied", NULL };
+	char *dir = tu_tmpdir(), *logs = tu_path(dir, "logs"), *conf = NULL;
+	long hups = su_env("STRESS_HUPS", 1000), i, last = 0;
+	long fd1, fd2, rss1, rss2;
+	volatile uint64_t *shared;
+	struct tu_daemon d;
+	char *stanza, *a, *b, *a1, *b1;
+	pid_t getter;
+	int status;
+
+	cr_assert_eq(mkdir(logs, 0755), 0);
+	cr_assert(asprintf(&stanza, "log \"%s/r0.log\" {\n size = 1k\n"
+	    " rotate = 1\n missingok = yes\n}\n", logs) != -1);
+	conf = write_conf(dir, "", stanza);
+	free(stanza);
+	start_daemon(&d, conf);
+	usleep(300000);
+	fd1 = su_fd_count(d.pid);
+	rss1 = su_rss_kb(d.pid);
+	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq((void *)shared, MAP_FAILED);
+	getter = spawn_getter(d.port, shared);
+
+	for (i = 1; i <= hups; i++) {
+		double end = su_now() + 10;
+
+		if (i % 2 == 1) {
+			last = i;
+			cr_assert(asprintf(&stanza, "log \"%s/r%ld.log\" {\n"
+			    " size = 1k\n rotate = 1\n missingok = yes\n}\n",
+			    logs, i) != -1);
+		} else
+			cr_assert(asprintf(&stanza, "log \"%s/r%ld.log\" {\n"
+			    " size = 1k\n rotate = \n", logs, i) != -1);
+		free(conf);
+		conf = write_conf(dir, "", stanza);
+		free(stanza);
+		cr_assert_eq(kill(d.pid, SIGHUP), 0);
+		/* One answer per signal: each config is read before the next. */
+		while (count_in(d.err_path, done) < i && su_now() < end)
+			usleep(1000);
+		cr_assert_geq(count_in(d.err_path, done), i, "no answer to "
+		    "SIGHUP %ld", i);
+	}
+	shared[2] = 1;
+	while (waitpid(getter, &status, 0) == -1)
+		cr_assert_eq(errno, EINTR);
+	usleep(300000);
+	fd2 = su_fd_count(d.pid);
+	rss2 = su_rss_kb(d.pid);
+
+	/* The last good config rules: r<last>.log rotates, r<last-2> not. */
+	cr_assert(asprintf(&a, "%s/r%ld.log", logs, last) != -1);
+	cr_assert(asprintf(&a1, "%s/r%ld.log.1", logs, last) != -1);
+	cr_assert(asprintf(&b, "%s/r%ld.log", logs, last - 2) != -1);
+	cr_assert(asprintf(&b1, "%s/r%ld.log.1", logs, last - 2) != -1);
+	stanza = malloc(4096);
+	memset(stanza, 'x', 4095);
+	stanza[4095] = '\0';
+	tu_write_file(b, stanza);
+	tu_write_file(a, stanza);
+	free(stanza);
+	cr_expect(wait_for(path_exists, a1, 5), "the last good config's rule "
+	    "did not rotate %s", a);
+	cr_expect_not(tu_exists(b1), "an older config's rule rotated %s", b);
+	fprintf(stderr, "STRESS reload hups=%ld gets_ok=%llu gets_failed=%llu "
+	    "fds=%ld->%ld rss_kb=%ld->%ld\n", hups,
+	    (unsigned long long)shared[0], (unsigned long long)shared[1], fd1,
+	    fd2, rss1, rss2);
+	cr_expect_gt(shared[0], 0);
+	cr_expect_eq(shared[1], 0, "%llu GET / unanswered",
+	    (unsigned long long)shared[1]);
+	cr_expect_leq(fd2, fd1, "fds grew from %ld to %ld", fd1, fd2);
+	if (!under_asan())
+		cr_expect_lt(rss2 - rss1, 2048, "RSS grew from %ld to %ld kB",
+		    rss1, rss2);
+	cr_expect_eq(tu_daemon_signal_wait(&d, SIGTERM), 0);
+	tu_daemon_kill(&d);
+	munmap((void *)shared, 4096);
+	free(a);
+	free(a1);
+	free(b);
+	free(b1);
+	free(conf);
+	free(logs);
 	tu_rmtree(dir);
 	free(dir);
 }
