@@ -134,7 +134,20 @@ crash_run(const struct crash_variant *v)
 	} while (su_count_rotated(logs, "app.log") < (unsigned)target && su_now() < deadline);
 	written = su_writer_stop(&w);
 
-	/* The clean start: its first pass removes what the kills left. */
+	/*
+	 * The clean start: its first pass removes what the kills left, and
+	 * the leftovers a kill mid-compression and mid-create would leave
+	 * (planted, since few kills land exactly there).
+	 */
+	{
+		char *t = tu_path(logs, ".app.log.7.gz.mond-tmp");
+		char *s = tu_path(logs, ".app.log.mond-swap");
+
+		tu_write_file(t, "partial gzip");
+		tu_write_file(s, "");
+		free(t);
+		free(s);
+	}
 	start_daemon(&d, conf);
 	usleep(1500000);
 	cr_assert_eq(tu_daemon_signal_wait(&d, SIGTERM), 0);
