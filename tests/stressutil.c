@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,4 +327,78 @@ su_fd_count(pid_t pid)
 			n++;
 	closedir(d);
 	return n;
+}
+
+int
+su_sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+
+char *
+su_gunzip(const char *path, size_t *len)
+{
+	gzFile gz = gzopen(path, "rb");
+	size_t cap = 8 << 20;
+	char *buf = malloc(cap);
+	int n;
+
+	cr_assert_not_null(gz, "%s: cannot open", path);
+	*len = 0;
+	while ((n = gzread(gz, buf + *len, (unsigned)(cap - *len))) > 0)
+		if ((*len += (size_t)n) == cap)
+			cr_assert_not_null(buf = realloc(buf, cap *= 2));
+	cr_assert_geq(n, 0, "%s: not a complete gzip file", path);
+	gzclose(gz);
+	return buf;
+}
+
+
+/* Counts lines with NEEDLE in every DIR/BASE*, and lines not matching RE. */
+void
+su_applog_census(const char *dir, const char *base, const char *needle,
+    long *hits, long *torn, int *files)
+{
+	regex_t re;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	*hits = *torn = 0;
+	*files = 0;
+	cr_assert_not_null(d);
+	cr_assert_eq(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:"
+	    "[0-9]{2},[0-9]{3} - mond - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - "
+	    "[^\n]*$", REG_EXTENDED | REG_NOSUB), 0);
+	while ((de = readdir(d)) != NULL) {
+		char *path, *text, *line, *next;
+		size_t len;
+
+		if (strncmp(de->d_name, base, strlen(base)) != 0)
+			continue;
+		path = tu_path(dir, de->d_name);
+		cr_assert_not_null(text = tu_read_file(path, &len));
+		if (len > 0 && text[len - 1] != '\n')
+			(*torn)++;
+		for (line = text; *line != '\0'; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			else
+				next = line + strlen(line);
+			if (regexec(&re, line, 0, NULL, 0) != 0) {
+				if (*torn < 5)
+					cr_log_error("torn line in %s: %s", path,
+					    line);
+				(*torn)++;
+			} else if (strstr(line, needle) != NULL)
+				(*hits)++;
+		}
+		(*files)++;
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	regfree(&re);
 }

@@ -9,6 +9,7 @@
 #define MOND_STRESSUTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -58,6 +59,20 @@ unsigned su_count_rotated(const char *dir, const char *base);
 /* VmRSS of PID in KiB, and the number of its open fds; -1 on failure. */
 long	su_rss_kb(pid_t pid);
 long	su_fd_count(pid_t pid);
+
+/* system(CMD)'s exit code (128 when it did not exit). */
+int	su_sh(const char *cmd);
+
+/* The whole of the gzip file PATH (asserted complete), *LEN bytes. */
+char	*su_gunzip(const char *path, size_t *len);
+
+/*
+ * Over every DIR/BASE* (mon.log and its backups): *HITS lines containing
+ * NEEDLE, *TORN lines not in mon.log's exact format (or a file not ending
+ * in a newline), *FILES files read.
+ */
+void	su_applog_census(const char *dir, const char *base, const char *needle,
+	    long *hits, long *torn, int *files);
 
 /* Monotonic seconds. */
 double	su_now(void);

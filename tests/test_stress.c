@@ -245,14 +245,6 @@ can_collapse(const char *dir)
 	return ok;
 }
 
-static int
-sh(const char *cmd)
-{
-	int st = system(cmd);
-
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 /*
  * A directory for the logs on a file system with COLLAPSE_RANGE: the test's
  * own when it has it, else an ext4 image mounted on loop (root only).
@@ -273,7 +265,7 @@ collapse_dir(const char *dir, char **mnt)
 	img = tu_path(dir, "ext4.img");
 	cr_assert(asprintf(&cmd, "truncate -s 200M %s && mkfs.ext4 -q -F %s "
 	    "&& mount -o loop %s %s", img, img, img, logs) != -1);
-	if (sh(cmd) != 0)
+	if (su_sh(cmd) != 0)
 		cr_skip_test("no COLLAPSE_RANGE here and no ext4 loop mount "
 		    "(mkfs.ext4 or loop devices missing)");
 	*mnt = logs;
@@ -293,7 +285,7 @@ unmount(void)
 	if (mounted == NULL)
 		return;
 	snprintf(cmd, sizeof(cmd), "umount %s", mounted);
-	sh(cmd);
+	su_sh(cmd);
 	mounted = NULL;
 }
 
@@ -435,24 +427,6 @@ random_file(const char *path, size_t size, char **data)
 	close(fd);
 }
 
-static char *
-gunzip(const char *path, size_t *len)
-{
-	gzFile gz = gzopen(path, "rb");
-	size_t cap = 8 << 20;
-	char *buf = malloc(cap);
-	int n;
-
-	cr_assert_not_null(gz, "%s: cannot open", path);
-	*len = 0;
-	while ((n = gzread(gz, buf + *len, (unsigned)(cap - *len))) > 0)
-		if ((*len += (size_t)n) == cap)
-			cr_assert_not_null(buf = realloc(buf, cap *= 2));
-	cr_assert_geq(n, 0, "%s: not a complete gzip file", path);
-	gzclose(gz);
-	return buf;
-}
-
 /*
  * compress on a 8 MB tmpfs holding a 6 MB log of random bytes: the .gz
  * cannot fit. The rotated file must stay byte-identical with no .gz under
@@ -476,7 +450,7 @@ Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
 	cr_assert_eq(mkdir(fs, 0755), 0);
 	cr_assert(asprintf(&cmd, "mount -t tmpfs -o size=8m,mode=0755 tmpfs %s",
 	    fs) != -1);
-	if (sh(cmd) != 0)
+	if (su_sh(cmd) != 0)
 		cr_skip_test("cannot mount a tmpfs here");
 	mounted = fs;
 	free(cmd);
@@ -517,7 +491,7 @@ Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
 
 	/* Room again: a later trigger finishes the compression and rotates. */
 	cr_assert(asprintf(&cmd, "mount -o remount,size=64m %s", fs) != -1);
-	cr_assert_eq(sh(cmd), 0);
+	cr_assert_eq(su_sh(cmd), 0);
 	free(cmd);
 	cmd = malloc(2 << 20);
 	memset(cmd, 'x', 2 << 20);
@@ -531,7 +505,7 @@ Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
 	free(cmd);
 	cr_expect(wait_for(path_exists, gz2, 10), "no retry after space came back");
 	if (tu_exists(gz2)) {
-		back = gunzip(gz2, &len);
+		back = su_gunzip(gz2, &len);
 		cr_expect(len == size && memcmp(back, data, size) == 0,
 		    "%s does not hold the log", gz2);
 		free(back);
@@ -569,52 +543,6 @@ under_asan(void)
 #endif
 #endif
 	return false;
-}
-
-/* Counts lines with NEEDLE in every DIR/BASE*, and lines not matching RE. */
-static void
-applog_census(const char *dir, const char *base, const char *needle,
-    long *hits, long *torn, int *files)
-{
-	regex_t re;
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	*hits = *torn = 0;
-	*files = 0;
-	cr_assert_not_null(d);
-	cr_assert_eq(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:"
-	    "[0-9]{2},[0-9]{3} - mond - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - "
-	    "[^\n]*$", REG_EXTENDED | REG_NOSUB), 0);
-	while ((de = readdir(d)) != NULL) {
-		char *path, *text, *line, *next;
-		size_t len;
-
-		if (strncmp(de->d_name, base, strlen(base)) != 0)
-			continue;
-		path = tu_path(dir, de->d_name);
-		cr_assert_not_null(text = tu_read_file(path, &len));
-		if (len > 0 && text[len - 1] != '\n')
-			(*torn)++;
-		for (line = text; *line != '\0'; line = next) {
-			if ((next = strchr(line, '\n')) != NULL)
-				*next++ = '\0';
-			else
-				next = line + strlen(line);
-			if (regexec(&re, line, 0, NULL, 0) != 0) {
-				if (*torn < 5)
-					cr_log_error("torn line in %s: %s", path,
-					    line);
-				(*torn)++;
-			} else if (strstr(line, needle) != NULL)
-				(*hits)++;
-		}
-		(*files)++;
-		free(text);
-		free(path);
-	}
-	closedir(d);
-	regfree(&re);
 }
 
 static pid_t
@@ -669,7 +597,7 @@ Test(load, wrk_while_logs_roll, .timeout = 600)
 	const char *p;
 	pid_t wrk;
 
-	if (sh("command -v wrk >/dev/null 2>&1") != 0)
+	if (su_sh("command -v wrk >/dev/null 2>&1") != 0)
 		cr_skip_test("wrk is not installed (apt-get install wrk)");
 	cr_assert_eq(mkdir(logs, 0755), 0);
 	other = tu_path(logs, "other.log");
@@ -695,7 +623,7 @@ Test(load, wrk_while_logs_roll, .timeout = 600)
 	text = tu_read_file(out, NULL);
 	if (text != NULL && (p = strstr(text, "ok2xx=")) != NULL)
 		ok = atol(p + 6);
-	applog_census(mon, "mon.log", "INFO - Home page", &hits, &torn, &files);
+	su_applog_census(mon, "mon.log", "INFO - Home page", &hits, &torn, &files);
 	fprintf(stderr, "STRESS load seconds=%ld ok2xx=%ld homepage_lines=%ld "
 	    "torn=%ld monlog_files=%d rotated_other=%u rss_kb=%ld->%ld\n", secs,
 	    ok, hits, torn, files, su_count_rotated(logs, "other.log"), rss1,
