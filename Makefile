@@ -8,7 +8,7 @@ PORT       ?= 5000
 
 # What building and testing need (logrotate: the differential suite's peer).
 DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
-       zlib1g-dev libcriterion-dev logrotate python3
+       zlib1g-dev libcriterion-dev logrotate python3 wrk
 # The web front's tests: the page in a real browser, /metrics through promtool.
 DEBS += chromium prometheus
 # What `make bench` needs on top.
@@ -18,7 +18,7 @@ FUZZ_DEBS = clang libclang-rt-14-dev
 # Seconds each libFuzzer target runs under `make fuzz`.
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps bench-deps fuzz build run test bench install clean
+.PHONY: all deps bench-deps fuzz build run test stress bench install clean
 
 all: build
 
@@ -41,7 +41,12 @@ run: build
 	cd $(CURDIR) && PWD=$(CURDIR) ./$(BUILD)/mond -c conf/demo.conf
 
 test: build
-	meson test -C $(BUILD) --print-errorlogs --verbose
+	meson test -C $(BUILD) --print-errorlogs --verbose --no-suite stress
+
+# Fault injection at full size (README "Reliability"); STRESS_ROTATIONS,
+# STRESS_SECONDS, STRESS_HUPS... make it shorter (.ci/run does).
+stress: build
+	meson test -C $(BUILD) --print-errorlogs --verbose --suite stress
 
 bench: bench-deps build
 	sh bench/run-all.sh $(BUILD)

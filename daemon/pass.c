@@ -23,6 +23,7 @@
 #include "daemon/log.h"
 #include "daemon/pass.h"
 #include "daemon/plan.h"
+#include "daemon/recover.h"
 #include "daemon/rotate.h"
 #include "daemon/state.h"
 #include "daemon/strmap.h"
@@ -176,6 +177,21 @@ get_dir(struct pass *p, const char *path)
 nomem:
 	p->nomem = true;
 	return NULL;
+}
+
+/* Forgets D's listing after a change in it, so it is read again. */
+static void
+unlist_dir(struct dir *d)
+{
+	size_t j;
+
+	for (j = 0; j < d->nsib; j++)
+		free((char *)d->sib[j].name);
+	free(d->sib);
+	d->sib = NULL;
+	d->nsib = 0;
+	d->listed = false;
+	d->have_mtimes = false;
 }
 
 static void
@@ -339,6 +355,11 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 	    (ld = get_dir(p, logdir)) == NULL || (td = get_dir(p, tgtdir)) == NULL)
 		goto nomem;
 	in.dir_st = ld->stat_ok ? &ld->st : NULL;
+	/* What a killed mond left half done for this log, before planning. */
+	if (in.st != NULL && !p->opts->dry_run && ld->stat_ok &&
+	    !fs_dir_insecure(&ld->st) && td->stat_ok &&
+	    !fs_dir_insecure(&td->st) && recover_log(r, it->path, td->path) > 0)
+		unlist_dir(td);
 	if (in.st != NULL && !td->listed && list_dir(p, td) == -1) {
 		if (p->nomem)
 			goto nomem;

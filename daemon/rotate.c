@@ -23,6 +23,7 @@
 #include "daemon/compress.h"
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
+#include "daemon/recover.h"
 #include "daemon/rotate.h"
 
 struct run {
@@ -197,7 +198,10 @@ copy_gzip(struct run *r, const struct plan_action *a, int live,
 
 /*
  * ACT_COPY, and with a following ACT_TRUNCATE the lossless copytruncate.
- * The copy gets the log's mode and owner. Returns actions consumed, or -1.
+ * The copy gets the log's mode and owner. A copytruncate copies under
+ * RECOVER_COPY_SUFFIX and takes the rotated name only once its bytes have
+ * left the log: a kill in between leaves a name recover_log knows, never
+ * a rotated file that duplicates the log. Returns actions consumed, or -1.
  */
 static int
 do_copy(struct run *r, const struct plan_action *a,
@@ -205,11 +209,21 @@ do_copy(struct run *r, const struct plan_action *a,
 {
 	bool trunc = next != NULL && next->kind == ACT_TRUNCATE &&
 	    same_log(a, next);
+	char tmp[NAME_MAX + 1];
+	const char *name = a->to_name;
 	struct fs_ct_result res;
 	struct fs_attr at;
 	struct stat st;
 	int live, dst, tfd, rc;
 
+	if (trunc) {
+		if (snprintf(tmp, sizeof(tmp), "%s%s%s", FS_TMP_PREFIX,
+		    a->from_name, RECOVER_COPY_SUFFIX) >= (int)sizeof(tmp)) {
+			errno = ENAMETOOLONG;
+			return fail(r, "%s: copy", a->from);
+		}
+		name = tmp;
+	}
 	if ((live = open_log(r, a, trunc ? O_RDWR : O_RDONLY, &st)) == -1)
 		return -1;
 	if ((tfd = dir_fd(r, a->to_dir)) == -1) {
@@ -222,7 +236,13 @@ do_copy(struct run *r, const struct plan_action *a,
 		return rc == -1 ? -1 : trunc ? 2 : 1;
 	}
 	at = attr_of(&st);
-	if ((dst = fs_create_excl(tfd, a->to_name, &at, 0)) == -1) {
+	if (trunc && faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;	/* checked before a byte leaves the log */
+		fail(r, "%s: create", a->to);
+		close(live);
+		return -1;
+	}
+	if ((dst = fs_create_excl(tfd, name, &at, 0)) == -1) {
 		fail(r, "%s: create", a->to);
 		close(live);
 		return -1;
@@ -234,12 +254,18 @@ do_copy(struct run *r, const struct plan_action *a,
 		rc = fs_copy(live, 0, dst, 0, 0, NULL);
 	if (rc == -1) {
 		fail(r, "%s: copy to %s", a->from, a->to);
-		unlinkat(tfd, a->to_name, 0);
-	} else if (trunc)
+		unlinkat(tfd, name, 0);
+	} else if (trunc) {
 		log_debug("%s: copytruncate by %s, %lld bytes copied, %lld "
 		    "left at its head", a->from, res.method == FS_CT_COLLAPSED ?
 		    "collapse" : "truncate", (long long)res.copied,
 		    (long long)res.left);
+		/* The log lost these bytes: the copy is now their only home. */
+		if (fs_rename(tfd, name, tfd, a->to_name, true) == -1 ||
+		    fs_fsync_dir(tfd) == -1)
+			rc = fail(r, "%s: rename to %s (the copied lines stay "
+			    "in %s)", a->from, a->to, name);
+	}
 	close(dst);
 	close(live);
 	return rc == -1 ? -1 : trunc ? 2 : 1;

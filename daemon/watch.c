@@ -159,6 +159,8 @@ note_event(struct watch *w, const struct inotify_event *ev)
 	if ((e = find_entry(w, path)) != NULL) {
 		if (e->threshold >= 0)
 			e->dirty = true;
+		else if (ev->mask & (IN_CREATE | IN_MOVED_TO))
+			w->new_file = true;	/* e.g. missing at the last pass */
 	} else if (is_new_log(w, path))
 		w->new_file = true;
 }

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "daemon/state.h"
 #include "tests/testutil.h"
@@ -367,15 +369,34 @@ Test(once, dry_run_prints_and_changes_nothing, .init = init, .fini = fini)
 	cr_assert_not(tu_exists(state), "dry run wrote the state");
 }
 
-/* compress switched on beside an old plain .1: refuse, never overwrite. */
+/* The text of the gzip file PATH, freed by fini; "" when unreadable. */
+static char *
+slurp_gz(int slot, const char *path)
+{
+	gzFile gz = gzopen(path, "rb");
+	char buf[4096];
+	int n = gz != NULL ? gzread(gz, buf, sizeof(buf) - 1) : 0;
+
+	if (gz != NULL)
+		gzclose(gz);
+	buf[n > 0 ? n : 0] = '\0';
+	return hold(slot, strdup(buf));
+}
+
+/*
+ * compress switched on beside an old plain .1 (or a kill between a
+ * rename and its compression): the .1 is compressed first, never
+ * overwritten, and the rotation goes on.
+ */
 Test(once, never_overwrites_a_rotated_file, .init = init, .fini = fini)
 {
 	tu_write_file(P(0, "a.log"), "new\n");
 	tu_write_file(P(1, "a.log.1"), "older\n");
 	write_conf("log \"@D/a.log\" {\n rotate = 2\n compress = yes\n}\n");
-	cr_assert_eq(FORCE("--now", "2026-03-01T10:00"), 1, "%s", run.err);
-	cr_assert_str_eq(slurp(P(0, "a.log")), "new\n");
-	cr_assert_str_eq(slurp(P(1, "a.log.1")), "older\n");
+	cr_assert_eq(FORCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_str_eq(slurp_gz(2, P(0, "a.log.1.gz")), "new\n");
+	cr_assert_str_eq(slurp_gz(2, P(0, "a.log.2.gz")), "older\n");
+	cr_assert_not(tu_exists(P(0, "a.log.1")));
 }
 
 /*
@@ -400,6 +421,61 @@ Test(once, interrupted_swap_is_recovered_not_deleted, .init = init,
 	    strstr(run.err, "a.log.mond-recovered.1") != NULL, "%s", run.err);
 	cr_assert(!tu_exists(P(0, ".b.log.mond-swap")), "empty swap not removed");
 	cr_assert_str_eq(slurp(P(0, "b.log")), "b\n");
+}
+
+/* A kill between the .gz's rename and the source's unlink: both exist. */
+Test(once, interrupted_compress_keeps_one_copy, .init = init, .fini = fini)
+{
+	gzFile gz;
+
+	tu_write_file(P(0, "a.log"), "new\n");
+	tu_write_file(P(0, "a.log.1"), "older\n");
+	cr_assert_not_null(gz = gzopen(P(1, "a.log.1.gz"), "wb"));
+	cr_assert_eq(gzputs(gz, "older\n"), 6);
+	cr_assert_eq(gzclose(gz), Z_OK);
+	write_conf("log \"@D/a.log\" {\n size = 1M\n rotate = 2\n"
+	    " compress = yes\n}\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(0, "a.log.1")), "both copies kept");
+	cr_assert_str_eq(slurp_gz(2, P(0, "a.log.1.gz")), "older\n");
+	cr_assert_str_eq(slurp(P(0, "a.log")), "new\n");
+}
+
+/*
+ * copytruncate killed before a byte left the log: the copy is a prefix of
+ * the log and goes; killed after the collapse but before the copy was cut:
+ * the tail the log still holds is cut and the rest kept, visibly.
+ */
+Test(once, interrupted_copytruncate_never_duplicates, .init = init,
+    .fini = fini)
+{
+	struct statfs sfs;
+	size_t blk, len;
+	char *block;
+
+	cr_assert_eq(statfs(dir, &sfs), 0);
+	blk = (size_t)sfs.f_bsize;
+	write_conf("log \"@D/a.log\" {\n size = 1M\n rotate = 2\n"
+	    " copytruncate = yes\n}\n");
+	tu_write_file(P(0, "a.log"), "one\ntwo\n");
+	tu_write_file(P(1, ".a.log.mond-copy"), "one\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, ".a.log.mond-copy")));
+	cr_assert_not(tu_exists(P(1, "a.log.mond-recovered")));
+	cr_assert_str_eq(slurp(P(0, "a.log")), "one\ntwo\n");
+
+	cr_assert_not_null(block = calloc(1, blk + 8));
+	memset(block, 'x', blk - 1);
+	block[blk - 1] = '\n';
+	strcpy(block + blk, "tail\n");
+	tu_write_file(P(1, ".a.log.mond-copy"), block);
+	tu_write_file(P(0, "a.log"), "tail\nmore\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, ".a.log.mond-copy")));
+	hold(2, tu_read_file(P(1, "a.log.mond-recovered"), &len));
+	cr_assert_eq(len, blk, "the recovered copy has %zu bytes", len);
+	cr_assert_str_eq(slurp(P(0, "a.log")), "tail\nmore\n");
+	free(block);
 }
 
 Test(once, fifo_at_the_state_path_fails_at_once, .init = init, .fini = fini,

@@ -1,0 +1,272 @@
+/*
+ * recover.c: the per-log half of crash recovery (fsutil's fs_clean_temps
+ * and fs_recover_swaps are the per-directory half). A mond killed between
+ * two steps of a rotation leaves a state no plan expects; this finishes or
+ * undoes that step before the log is planned, so the next rotation neither
+ * fails on the leftover nor duplicates its lines. It never removes a file
+ * whose bytes are not all somewhere else, and never touches another log.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "daemon/compress.h"
+#include "daemon/fsutil.h"
+#include "daemon/log.h"
+#include "daemon/recover.h"
+
+#define BUFSZ	65536
+
+/* Whether the file A (size ASIZE) is a byte prefix of B. -1 on errors. */
+static int
+is_prefix(int a, off_t asize, int b)
+{
+	static char ba[BUFSZ], bb[BUFSZ];
+	off_t off = 0;
+	ssize_t na, nb;
+
+	while (off < asize) {
+		size_t want = asize - off < BUFSZ ? (size_t)(asize - off) : BUFSZ;
+
+		if ((na = pread(a, ba, want, off)) <= 0 ||
+		    (nb = pread(b, bb, (size_t)na, off)) == -1)
+			return -1;
+		if (nb != na || memcmp(ba, bb, (size_t)na) != 0)
+			return 0;
+		off += na;
+	}
+	return 1;
+}
+
+/* Whether the gzip file GZ decompresses, cleanly, to exactly PLAIN's bytes. */
+static int
+gz_holds(int gzfd, int plain)
+{
+	static char bg[BUFSZ], bp[BUFSZ];
+	gzFile gz;
+	off_t off = 0;
+	ssize_t np;
+	int ng, err, same = 1;
+
+	if ((gz = gzdopen(gzfd, "rb")) == NULL)
+		return -1;
+	for (;;) {
+		ng = gzread(gz, bg, BUFSZ);
+		if (ng < 0) {
+			same = 0;
+			break;
+		}
+		np = ng == 0 ? pread(plain, bp, 1, off) :
+		    pread(plain, bp, (size_t)ng, off);
+		if (ng == 0) {
+			same = np == 0;
+			break;
+		}
+		if (np != ng || memcmp(bg, bp, (size_t)ng) != 0) {
+			same = 0;
+			break;
+		}
+		off += ng;
+	}
+	gzerror(gz, &err);
+	if (err != Z_OK && err != Z_STREAM_END)
+		same = 0;
+	gzclose_r(gz);	/* closes GZFD */
+	return same;
+}
+
+/* Renames NAME to BASE.mond-recovered[.N] in DIRFD, never replacing. */
+static int
+keep_as_recovered(int dirfd, const char *name, const char *base, char *to,
+    size_t tosize)
+{
+	int i, n;
+
+	for (i = 0; i < 1000; i++) {
+		n = i == 0 ? snprintf(to, tosize, "%s%s", base,
+		    FS_RECOVERED_SUFFIX) : snprintf(to, tosize, "%s%s.%d",
+		    base, FS_RECOVERED_SUFFIX, i);
+		if (n < 0 || (size_t)n >= tosize) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (fs_rename(dirfd, name, dirfd, to, true) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * fs_copytruncate collapsed the block-aligned head of the log but was
+ * killed before cutting the unaligned rest off the copy: that rest is
+ * then both the copy's tail and the log's head. Returns the length the
+ * copy must be cut to, or 0 when its tail is not the log's head.
+ */
+static off_t
+dup_tail(int cfd, off_t csize, int lfd, off_t lsize)
+{
+	static char bc[BUFSZ], bl[BUFSZ];
+	struct statfs sfs;
+	off_t blk, aligned, rest;
+	int k;
+
+	if (fstatfs(lfd, &sfs) == -1)
+		return 0;
+	blk = sfs.f_bsize > 0 ? (off_t)sfs.f_bsize : 4096;
+	if (blk > BUFSZ / 2)
+		return 0;
+	/* fs_copytruncate keeps one more block when the copy reached EOF. */
+	for (k = 0; k < 2; k++) {
+		aligned = csize - csize % blk - (off_t)k * blk;
+		rest = csize - aligned;
+		if (aligned <= 0 || rest <= 0 || rest > lsize)
+			continue;
+		if (pread(cfd, bc, (size_t)rest, aligned) == (ssize_t)rest &&
+		    pread(lfd, bl, (size_t)rest, 0) == (ssize_t)rest &&
+		    memcmp(bc, bl, (size_t)rest) == 0)
+			return aligned;
+	}
+	return 0;
+}
+
+/* A copytruncate copy under its temporary name: undo or keep it. */
+static int
+recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
+{
+	char copy[NAME_MAX + 1], to[NAME_MAX + 1];
+	struct stat cst, lst;
+	off_t cut;
+	int cfd, lfd, pre;
+
+	if (snprintf(copy, sizeof(copy), "%s%s%s", FS_TMP_PREFIX, base,
+	    RECOVER_COPY_SUFFIX) >= (int)sizeof(copy))
+		return 0;
+	if ((cfd = fs_open_log(tfd, copy, O_RDONLY, &cst)) == -1)
+		return 0;
+	pre = 0;
+	cut = 0;
+	if ((lfd = fs_open_log(ldfd, base, O_RDONLY, &lst)) != -1) {
+		pre = cst.st_size <= lst.st_size ?
+		    is_prefix(cfd, cst.st_size, lfd) : 0;
+		if (pre == 0)
+			cut = dup_tail(cfd, cst.st_size, lfd, lst.st_size);
+		close(lfd);
+	}
+	close(cfd);
+	if (cut > 0) {
+		if ((cfd = openat(tfd, copy, O_WRONLY | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1 || ftruncate(cfd, cut) == -1 ||
+		    fdatasync(cfd) == -1)
+			log_warn("%s/%s: cutting what the log still holds",
+			    tgtdir, copy);
+		else
+			log_info("%s/%s: cut to %lld bytes, the rest is still "
+			    "at the log's head", tgtdir, copy, (long long)cut);
+		if (cfd != -1)
+			close(cfd);
+	}
+	if (pre == 1) {
+		/* Killed before any byte left the log: the copy is redundant. */
+		if (fs_unlink(tfd, copy) == -1) {
+			log_warn("%s/%s: remove", tgtdir, copy);
+			return 0;
+		}
+		log_info("%s/%s: copy of an interrupted copytruncate removed, "
+		    "its lines are still in the log", tgtdir, copy);
+		return 1;
+	}
+	if (keep_as_recovered(tfd, copy, base, to, sizeof(to)) == -1) {
+		log_warn("%s/%s: left by an interrupted copytruncate; not "
+		    "moved", tgtdir, copy);
+		return 0;
+	}
+	log_warnx("%s/%s: left by an interrupted copytruncate with data in "
+	    "it; kept as %s/%s", tgtdir, copy, tgtdir, to);
+	return 1;
+}
+
+/* The rotated file at the compression slot, left uncompressed. */
+static int
+recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
+    const char *base)
+{
+	struct compress_opts co = { .level = rule->compresslevel };
+	char name[NAME_MAX + 1], gzname[NAME_MAX + 1];
+	struct stat st, gst;
+	int slot = rule->start + (rule->delaycompress ? 1 : 0);
+	int fd, gfd, same;
+
+	if (snprintf(name, sizeof(name), "%s.%d", base, slot) >=
+	    (int)sizeof(name) || snprintf(gzname, sizeof(gzname), "%s.gz",
+	    name) >= (int)sizeof(gzname))
+		return 0;
+	if ((fd = fs_open_log(tfd, name, O_RDONLY, &st)) == -1)
+		return 0;
+	if ((gfd = fs_open_log(tfd, gzname, O_RDONLY, &gst)) == -1) {
+		close(fd);
+		if (compress_file(tfd, name, tfd, gzname, &co) == -1) {
+			log_warn("%s/%s: compressing what an interrupted "
+			    "rotation left", tgtdir, name);
+			return 0;
+		}
+		log_info("%s/%s: compressed, finishing an interrupted "
+		    "rotation", tgtdir, name);
+		return 1;
+	}
+	same = gz_holds(gfd, fd);
+	close(fd);
+	if (same != 1) {
+		log_warnx("%s/%s: left uncompressed beside a different %s; "
+		    "not touched", tgtdir, name, gzname);
+		return 0;
+	}
+	/* Killed between the .gz's rename and the source's unlink. */
+	if (fs_unlink(tfd, name) == -1) {
+		log_warn("%s/%s: remove", tgtdir, name);
+		return 0;
+	}
+	log_info("%s/%s: removed, %s already holds it (interrupted "
+	    "rotation)", tgtdir, name, gzname);
+	return 1;
+}
+
+int
+recover_log(const struct log_rule *rule, const char *logpath,
+    const char *tgtdir)
+{
+	char *dup, *base, *ldir;
+	int ldfd, tfd, n = 0;
+
+	if ((dup = strdup(logpath)) == NULL)
+		return 0;
+	base = strrchr(dup, '/');
+	if (base == NULL) {
+		free(dup);
+		return 0;
+	}
+	*base++ = '\0';
+	ldir = dup[0] == '\0' ? "/" : dup;
+	if ((tfd = fs_open_dir(tgtdir)) == -1) {
+		free(dup);
+		return 0;
+	}
+	if (rule->copytruncate && (ldfd = fs_open_dir(ldir)) != -1) {
+		n += recover_copy(ldfd, tfd, tgtdir, base);
+		close(ldfd);
+	}
+	if (rule->compress && !rule->dateext && rule->extension == NULL)
+		n += recover_compress(rule, tfd, tgtdir, base);
+	close(tfd);
+	free(dup);
+	return n;
+}

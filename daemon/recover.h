@@ -1,0 +1,35 @@
+/*
+ * recover.h: finishing, before a log is planned, what a killed mond left
+ * half done for it: a copytruncate copy still under its temporary name,
+ * and a rotated file whose compression never completed. It only ever
+ * removes a file whose every byte is still somewhere else.
+ */
+#ifndef MOND_RECOVER_H
+#define MOND_RECOVER_H
+
+#include "conf/conf.h"
+
+/*
+ * "." LOGNAME ".mond-copy" in the target directory: copytruncate's copy
+ * until every copied byte has left the live log; then it is renamed to the
+ * rotated name.
+ */
+#define RECOVER_COPY_SUFFIX	".mond-copy"
+
+/*
+ * For the log LOGPATH of RULE, whose rotated files live in TGTDIR:
+ *  - a leftover copy (RECOVER_COPY_SUFFIX) that is a byte prefix of the
+ *    live log is removed (nothing had left the log yet); any other is kept
+ *    as LOGNAME ".mond-recovered[.N]" and reported;
+ *  - with `compress` (numbered names, no `extension`), a rotated file at
+ *    the compression slot (start, or start+1 with delaycompress) left
+ *    uncompressed is compressed now, or removed when its .gz is complete
+ *    and holds exactly its bytes (killed between the .gz's rename and the
+ *    source's unlink).
+ * Every action is logged. Errors are logged and leave the files as they
+ * were. Returns the number of files changed.
+ */
+int	recover_log(const struct log_rule *rule, const char *logpath,
+	    const char *tgtdir);
+
+#endif
