@@ -24,10 +24,13 @@
 
 #include "conf/conf.h"
 #include "daemon/control.h"
+#include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/pass.h"
 
 #define MAX_PATTERNS	64
+/* Request line and headers the socket reads; the client checks it first. */
+#define CONTROL_MAX_REQUEST	8192
 
 struct control {
 	struct evhttp	*http;
@@ -265,7 +268,8 @@ listen_unix(const char *path)
 	old = umask(0177);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
-	if (rc == -1 || chmod(path, 0600) == -1 || listen(fd, 64) == -1) {
+	/* No chmod(path): it would follow a swapped path; umask made it 0600. */
+	if (rc == -1 || listen(fd, 64) == -1) {
 		rc = errno;
 		if (rc != EADDRINUSE)
 			unlink(path);
@@ -303,7 +307,7 @@ control_start(struct event_base *base, const char *path,
 	evhttp_set_allowed_methods(ctl->http, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
 	    EVHTTP_REQ_DELETE);
-	evhttp_set_max_headers_size(ctl->http, 8192);
+	evhttp_set_max_headers_size(ctl->http, CONTROL_MAX_REQUEST);
 	evhttp_set_max_body_size(ctl->http, 0);
 	evhttp_set_timeout(ctl->http, 30);
 	if (evhttp_set_cb(ctl->http, "/rotate", rotate_cb, ctl) != 0 ||
@@ -342,44 +346,52 @@ control_stop(struct control *ctl)
 
 /* ---- client ---- */
 
+/* A growing request buffer: every append checks its room first. */
+struct reqbuf {
+	char	*buf;
+	size_t	 len, cap;
+};
+
 static int
-append_encoded(char *buf, size_t size, size_t *off, const char *s)
+rb_put(struct reqbuf *rb, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	char *nb;
+	size_t cap;
 
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (*off + 4 >= size) {
-			errno = ENAMETOOLONG;
+	if (rb->len + n + 1 > rb->cap) {
+		for (cap = rb->cap ? rb->cap : 256; rb->len + n + 1 > cap;)
+			cap *= 2;
+		if ((nb = realloc(rb->buf, cap)) == NULL)
 			return -1;
-		}
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
-			buf[(*off)++] = (char)c;
-		else {
-			buf[(*off)++] = '%';
-			buf[(*off)++] = hex[c >> 4];
-			buf[(*off)++] = hex[c & 15];
-		}
+		rb->buf = nb;
+		rb->cap = cap;
 	}
-	buf[*off] = '\0';
+	memcpy(rb->buf + rb->len, s, n);
+	rb->len += n;
+	rb->buf[rb->len] = '\0';
 	return 0;
 }
 
 static int
-write_all(int fd, const char *buf, size_t len)
+rb_put_encoded(struct reqbuf *rb, const char *s)
 {
-	ssize_t n;
+	static const char hex[] = "0123456789ABCDEF";
+	char esc[3];
 
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL) {
+			if (rb_put(rb, (const char *)&c, 1) == -1)
+				return -1;
+			continue;
 		}
-		buf += n;
-		len -= (size_t)n;
+		esc[0] = '%';
+		esc[1] = hex[c >> 4];
+		esc[2] = hex[c & 15];
+		if (rb_put(rb, esc, 3) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -418,20 +430,29 @@ read_all(int fd)
 static int
 send_rotate(int fd, char *const *patterns, size_t n)
 {
-	char req[8192];
-	size_t off, i;
+	static const char tail[] =
+	    " HTTP/1.0\r\nHost: mond\r\nContent-Length: 0\r\n\r\n";
+	struct reqbuf rb = { NULL, 0, 0 };
+	size_t i;
+	int rc = -1;
 
-	off = (size_t)snprintf(req, sizeof(req), "POST /rotate");
+	if (rb_put(&rb, "POST /rotate", strlen("POST /rotate")) == -1)
+		goto out;
 	for (i = 0; i < n; i++) {
-		req[off++] = i == 0 ? '?' : '&';
-		memcpy(req + off, "log=", 4);
-		off += 4;
-		if (append_encoded(req, sizeof(req) - 64, &off, patterns[i]) == -1)
-			return -1;
+		if (rb_put(&rb, i == 0 ? "?log=" : "&log=", 5) == -1 ||
+		    rb_put_encoded(&rb, patterns[i]) == -1)
+			goto out;
 	}
-	off += (size_t)snprintf(req + off, sizeof(req) - off,
-	    " HTTP/1.0\r\nHost: mond\r\nContent-Length: 0\r\n\r\n");
-	return write_all(fd, req, off);
+	if (rb_put(&rb, tail, strlen(tail)) == -1)
+		goto out;
+	if (rb.len > CONTROL_MAX_REQUEST) {
+		errno = E2BIG;
+		goto out;
+	}
+	rc = fs_write_all(fd, rb.buf, rb.len);
+out:
+	free(rb.buf);
+	return rc;
 }
 
 /* Prints RESP's body to OUT and reads X-Mond-Failed; -1 when not a 200. */
@@ -490,7 +511,13 @@ control_force_rotate(const struct mond_conf *conf, char *const *patterns,
 	if (send_rotate(fd, patterns, n) == -1 ||
 	    (resp = read_all(fd)) == NULL) {
 		saved = errno;
-		fprintf(stderr, "mond: %s: %s\n", conf->control, strerror(saved));
+		if (saved == E2BIG)
+			fprintf(stderr, "mond: --force-rotate: the patterns do "
+			    "not fit in one request (%d bytes)\n",
+			    CONTROL_MAX_REQUEST);
+		else
+			fprintf(stderr, "mond: %s: %s\n", conf->control,
+			    strerror(saved));
 		close(fd);
 		errno = saved == ENOENT || saved == ECONNREFUSED ? EIO : saved;
 		return -1;
@@ -506,7 +533,14 @@ control_cli_force(const struct run_opts *opts)
 {
 	struct mond_conf *conf;
 	int failed = 0, rc;
+	size_t i;
 
+	/* An empty PATTERN matches nothing and cannot be sent: a usage error. */
+	for (i = 0; i < opts->npatterns; i++)
+		if (opts->patterns[i][0] == '\0') {
+			fprintf(stderr, "mond: --force-rotate: empty PATTERN\n");
+			return EXIT_USAGE;
+		}
 	/* Dry runs, another clock or another state file stay in process. */
 	if (opts->dry_run || opts->has_now || opts->state_path != NULL)
 		return -1;
@@ -517,7 +551,7 @@ control_cli_force(const struct run_opts *opts)
 	if (rc == -1 && (errno == ENOENT || errno == ECONNREFUSED))
 		rc = -1;
 	else if (rc == -1)
-		rc = EXIT_ERROR;
+		rc = errno == E2BIG ? EXIT_USAGE : EXIT_ERROR;
 	else
 		rc = failed > 0 ? EXIT_ERROR : EXIT_OK;
 	conf_free(conf);

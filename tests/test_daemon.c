@@ -327,6 +327,60 @@ Test(daemon, force_rotate_reports_failures_and_exits_one)
 	free(log);
 }
 
+/*
+ * Runs --force-rotate with N copies of PATTERN against the running daemon
+ * (through sh: more arguments than tu_run_mond takes); stderr joins *OUT.
+ */
+static int
+force_many(const char *pattern, int n, char **out)
+{
+	char *cmd;
+	int status;
+
+	cr_assert(asprintf(&cmd, "P='%s'; i=0; set --; while [ $i -lt %d ]; "
+	    "do set -- \"$@\" \"$P\"; i=$((i+1)); done; "
+	    "exec \"%s\" -c \"%s\" --force-rotate \"$@\" 2>&1", pattern, n,
+	    tu_mond_bin(), conf_path) != -1);
+	*out = tu_filter(cmd, "", &status);
+	free(cmd);
+	return status;
+}
+
+Test(daemon, force_rotate_rejects_empty_and_oversized_patterns)
+{
+	char *log = tu_path(dir, "p.log"), *rot = tu_path(dir, "p.log.1");
+	char *stanza, *resp, *out;
+	char longpat[201];
+	int st;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
+	    "}\n", log) != -1);
+	write_conf(stanza);
+	tu_write_file(log, "text\n");
+	start(NULL);
+	/* 2000 empty patterns: a usage error, not a smashed stack. */
+	st = force_many("", 2000, &out);
+	cr_assert_eq(st, 2, "exit %d: %s", st, out);
+	cr_assert_not_null(strstr(out, "empty PATTERN"), "output: %s", out);
+	free(out);
+	/* 2000 long ones (%-encoded to three times their size): too long. */
+	memset(longpat, '*', sizeof(longpat) - 1);
+	longpat[sizeof(longpat) - 1] = '\0';
+	st = force_many(longpat, 2000, &out);
+	cr_assert_eq(st, 2, "exit %d: %s", st, out);
+	cr_assert_not_null(strstr(out, "do not fit"), "output: %s", out);
+	free(out);
+	/* The daemon is still there and rotated nothing. */
+	resp = tu_unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n",
+	    5000);
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	cr_assert_not(tu_exists(rot));
+	free(resp);
+	free(rot);
+	free(stanza);
+	free(log);
+}
+
 Test(daemon, force_rotate_without_a_daemon_rotates_in_process)
 {
 	char *log = tu_path(dir, "n.log"), *rot = tu_path(dir, "n.log.1");
