@@ -12,12 +12,15 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/compress.h"
@@ -35,6 +38,8 @@ struct run {
 	char			*why;
 	size_t			 whylen;
 };
+
+static long	script_timeout(void);
 
 /* Records and logs a failure: "FMT: strerror(errno)". Returns -1. */
 static int
@@ -370,7 +375,14 @@ do_script(struct run *r, const struct plan_action *a)
 {
 	int status;
 
-	if ((status = rotate_script(a->text, a->arg1, a->arg2)) == -1)
+	status = rotate_script(a->text, a->arg1, a->arg2, r->opts->cancel);
+	if (status == -1 && errno == ETIMEDOUT)
+		return fail(r, "%s: %s script killed after %ld s", a->arg1,
+		    plan_script_name(a->script), script_timeout());
+	if (status == -1 && errno == ECANCELED)
+		return fail(r, "%s: %s script killed: mond is stopping",
+		    a->arg1, plan_script_name(a->script));
+	if (status == -1)
 		return fail(r, "%s: %s script", a->arg1,
 		    plan_script_name(a->script));
 	if (status != 0) {
@@ -468,15 +480,102 @@ rotate_run(const struct log_rule *rule, const struct plan *plan,
 	return rc;
 }
 
+/* The script's bound in seconds: MOND_SCRIPT_TIMEOUT (a testing aid) or 10 min. */
+static long
+script_timeout(void)
+{
+	const char *env = getenv("MOND_SCRIPT_TIMEOUT");
+	char *end;
+	long v;
+
+	if (env != NULL && *env != '\0') {
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (errno == 0 && *end == '\0' && v > 0)
+			return v;
+	}
+	return ROTATE_SCRIPT_TIMEOUT;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Polls for PID's exit until DEADLINE (or forever when < 0); 1 = exited. */
+static int
+reap(pid_t pid, int *status, double deadline, const atomic_bool *cancel)
+{
+	struct timespec nap = { 0, 1000000 };
+	pid_t w;
+
+	for (;;) {
+		if ((w = waitpid(pid, status, WNOHANG)) == pid)
+			return 1;
+		if (w == -1 && errno != EINTR)
+			return -1;
+		if (cancel != NULL && atomic_load(cancel)) {
+			errno = ECANCELED;
+			return 0;
+		}
+		if (deadline >= 0 && mono_now() >= deadline) {
+			errno = ETIMEDOUT;
+			return 0;
+		}
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 50000000)
+			nap.tv_nsec *= 2;
+	}
+}
+
+/* Ends the script's process group: SIGTERM, SIGKILL after 5 s, reaped. */
+static void
+kill_script(pid_t pid)
+{
+	int status;
+
+	kill(-pid, SIGTERM);
+	if (reap(pid, &status, mono_now() + 5, NULL) != 1) {
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+	}
+	kill(-pid, SIGKILL);	/* whatever it left behind in its group */
+}
+
+/* In the child: the signal state of a freshly started process, own group. */
+static void
+script_child(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);	/* fails harmlessly for some */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setpgid(0, 0);
+}
+
 int
-rotate_script(const char *text, const char *arg1, const char *arg2)
+rotate_script(const char *text, const char *arg1, const char *arg2,
+    const atomic_bool *cancel)
 {
 	pid_t pid;
-	int status, fd;
+	int status, fd, rc, save;
 
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
+		script_child();
 		/*
 		 * Scripts run with the real ids (root under `su`), as
 		 * logrotate's do once sh resets its effective ids.
@@ -492,9 +591,15 @@ rotate_script(const char *text, const char *arg1, const char *arg2)
 		    (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return -1;
+	setpgid(pid, pid);	/* either side may win the race; both agree */
+	if ((rc = reap(pid, &status, mono_now() + (double)script_timeout(),
+	    cancel)) != 1) {
+		save = errno;
+		if (rc == 0)
+			kill_script(pid);
+		errno = save;
+		return -1;
+	}
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

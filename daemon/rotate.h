@@ -9,6 +9,7 @@
 #ifndef MOND_ROTATE_H
 #define MOND_ROTATE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -23,7 +24,12 @@ struct rotate_opts {
 	bool	 dry_run;	/* print, touch nothing */
 	FILE	*out;		/* dry-run lines; NULL = nowhere */
 	bool	 shared;	/* run actions marked `shared` (else skip them) */
+	/* Set when mond stops: a running script is killed; NULL = never. */
+	const atomic_bool *cancel;
 };
+
+/* A script running longer than this (seconds) is killed and has failed. */
+#define ROTATE_SCRIPT_TIMEOUT	600
 
 /*
  * Runs, in order, the actions of PLAN (built for RULE) whose phase is in
@@ -38,9 +44,15 @@ int	rotate_run(const struct log_rule *rule, const struct plan *plan,
 
 /*
  * Runs shell TEXT as `sh -c TEXT mond_script ARG1 [ARG2]`, so the paths
- * reach it as $1 and $2 and are never parsed as shell. Waits for it.
- * Returns its exit status (0..255, 128+signal), or -1 with errno.
+ * reach it as $1 and $2 and are never parsed as shell, in its own process
+ * group with default signal dispositions and an empty mask. Waits for it,
+ * at most ROTATE_SCRIPT_TIMEOUT seconds ($MOND_SCRIPT_TIMEOUT overrides it,
+ * for tests) and only while CANCEL (may be NULL) is unset; past that its
+ * group gets SIGTERM, then SIGKILL after 5 s, and -1 with errno ETIMEDOUT
+ * or ECANCELED is returned. Returns its exit status (0..255, 128+signal),
+ * or -1 with errno.
  */
-int	rotate_script(const char *text, const char *arg1, const char *arg2);
+int	rotate_script(const char *text, const char *arg1, const char *arg2,
+	    const atomic_bool *cancel);
 
 #endif

@@ -671,3 +671,105 @@ Test(daemon, the_web_front_answers_quickly_while_a_big_log_compresses)
 	free(rot);
 	free(log);
 }
+
+/* A rule for DIR/NAME with POSTROTATE (shell text, no double quotes). */
+static char *
+script_rule(const char *name, const char *postrotate)
+{
+	char *stanza;
+
+	cr_assert(asprintf(&stanza, "log \"%s/%s\" {\n size = 1M\n rotate = 1\n"
+	    " postrotate = \"%s\"\n}\n", dir, name, postrotate) != -1);
+	return stanza;
+}
+
+static int
+force_one(const char *name, char **out)
+{
+	char *log = tu_path(dir, name);
+	const char *argv[] = { "-c", conf_path, "--force-rotate", log, NULL };
+	struct tu_run r = tu_run_mond(argv);
+	int status = r.status;
+
+	cr_assert(asprintf(out, "%s%s", r.out, r.err) != -1);
+	tu_run_free(&r);
+	free(log);
+	return status;
+}
+
+Test(daemon, scripts_start_with_default_signals_in_their_own_group)
+{
+	char *stanza, *out, *sig, *pg, *l = tu_path(dir, "s.log");
+	char *sigf = tu_path(dir, "sigign"), *pgf = tu_path(dir, "pgrp");
+	unsigned long long ign;
+	long pid, pgrp;
+
+	/* The daemon ignores SIGPIPE; its scripts must not inherit that. */
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
+	    " postrotate = \"grep SigIgn /proc/$$/status > %s; "
+	    "echo $$ $(cut -d' ' -f5 /proc/$$/stat) > %s\"\n}\n", l, sigf,
+	    pgf) != -1);
+	write_conf(stanza);
+	tu_write_file(l, "x\n");
+	start(NULL);
+	cr_assert_eq(force_one("s.log", &out), 0, "%s", out);
+	sig = tu_read_file(sigf, NULL);
+	pg = tu_read_file(pgf, NULL);
+	cr_assert(sig != NULL && pg != NULL, "%s", out);
+	cr_assert_eq(sscanf(sig, "SigIgn: %llx", &ign), 1, "%s", sig);
+	cr_assert_eq(ign & 0x1000, 0, "SIGPIPE ignored in the script: %s", sig);
+	cr_assert_eq(sscanf(pg, "%ld %ld", &pid, &pgrp), 2, "%s", pg);
+	cr_assert_eq(pid, pgrp, "not its own process group: %s", pg);
+	free(sig);
+	free(pg);
+	free(out);
+	free(stanza);
+	free(pgf);
+	free(sigf);
+	free(l);
+}
+
+Test(daemon, a_script_past_its_timeout_is_killed_and_fails)
+{
+	char *stanza = script_rule("t.log", "sleep 30"), *out;
+	char *l = tu_path(dir, "t.log");
+	double t0;
+
+	setenv("MOND_SCRIPT_TIMEOUT", "1", 1);
+	write_conf(stanza);
+	tu_write_file(l, "x\n");
+	start(NULL);
+	t0 = now_s();
+	cr_assert_eq(force_one("t.log", &out), 1, "%s", out);
+	cr_assert_lt(now_s() - t0, 10, "the script ran %.1f s", now_s() - t0);
+	cr_assert_not_null(strstr(out, "killed after 1 s"), "%s", out);
+	cr_assert_not_null(strstr(out, "1 failed"), "%s", out);
+	free(out);
+	free(stanza);
+	free(l);
+}
+
+Test(daemon, sigterm_does_not_wait_for_a_hung_script)
+{
+	char *started = tu_path(dir, "started"), *cmd, *stanza;
+	char *l = tu_path(dir, "h.log");
+	double t0;
+	int status;
+
+	cr_assert(asprintf(&cmd, "touch %s; sleep 40", started) != -1);
+	/* size = 1: the daemon rotates it on its own, within a second. */
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1\n rotate = 1\n"
+	    " postrotate = \"%s\"\n}\n", l, cmd) != -1);
+	write_conf(stanza);
+	tu_write_file(l, "some bytes\n");
+	start(NULL);
+	cr_assert_geq(wait_for(started, 10.0), 0, "the script never started");
+	t0 = now_s();
+	status = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	cr_assert_lt(now_s() - t0, 10, "SIGTERM took %.1f s", now_s() - t0);
+	cr_assert_eq(status, 0, "exit %d", status);
+	free(stanza);
+	free(cmd);
+	free(l);
+	free(started);
+}
