@@ -192,11 +192,38 @@ fail:
 
 #define CT_PASSES	16	/* catch-up passes after the bulk, at most */
 
+#define CT_SYNCED	4	/* synced catch-up members, at most */
+
 /*
- * The TRUNCATE way: see compress.h. The loss window runs from the last
- * read (which found end of file) to the ftruncate; everything slow (the
- * bulk's fdatasync) happens before it, and the rename before the ftruncate
- * so that a kill never leaves the data only in a temporary.
+ * LIVE's bytes from *OFF to its end of file as one more gzip member at
+ * the end of OUT (gzip readers concatenate members), synced if SYNC.
+ */
+static int
+append_member(int live, off_t *off, int out, const struct compress_opts *opts,
+    bool sync)
+{
+	struct compress_par *cp;
+	int rc = -1;
+
+	if (lseek(out, 0, SEEK_END) == -1 ||
+	    (cp = compress_par_open(out, level_of(opts), 1)) == NULL)
+		return -1;
+	if (compress_par_feed(cp, live, off, -1) == 0 &&
+	    compress_par_finish(cp, NULL) == 0 && (!sync || fdatasync(out) == 0))
+		rc = 0;
+	compress_par_free(cp);
+	return rc;
+}
+
+/*
+ * The TRUNCATE way: see compress.h. The .gz is complete, on disk and
+ * under its final name (directory synced) before LIVE is truncated, so a
+ * power loss never leaves the only copy of the bulk in a torn file.
+ * Whatever arrived during that sync goes into another member, synced in
+ * turn, until a look finds nothing new: the loss window is then that look
+ * and the ftruncate. A writer that never pauses through CT_SYNCED members
+ * gets the last one synced only after the truncate. fsutil.c's
+ * ct_truncate is the same algorithm for a plain copy; keep them in step.
  */
 static int
 ct_truncate(int live, const struct stat *attr, int dst_dirfd,
@@ -204,9 +231,11 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
     struct fs_ct_result *res)
 {
 	struct compress_par *cp;
+	struct stat now;
 	char tmp[NAME_MAX + 1];
-	off_t off = 0, prev, total = 0;
+	off_t off = 0, prev;
 	int out, passes = 0;
+	bool last = false;
 
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
@@ -216,33 +245,40 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 	if (compress_par_feed(cp, live, &off, -1) == -1 ||
 	    fdatasync(out) == -1 || copy_attrs(out, attr) == -1)
 		goto fail;
-	/*
-	 * Catch up with the writers until a pass finds nothing new, so the
-	 * last read is as close to the ftruncate as can be: after it come
-	 * only the trailer, the times, the rename.
-	 */
+	/* Catch up with the writers until a pass finds nothing new. */
 	do {
 		prev = off;
 		if (compress_par_feed(cp, live, &off, -1) == -1)
 			goto fail;
 	} while (off > prev && ++passes < CT_PASSES);
-	if (compress_par_finish(cp, &total) == -1 || set_times(out, attr) == -1)
+	if (compress_par_finish(cp, NULL) == -1 || fdatasync(out) == -1 ||
+	    set_times(out, attr) == -1)
 		goto fail;
-	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1)
-		goto fail;
-	if (ftruncate(live, 0) == -1) {
-		/* LIVE keeps everything: the .gz would be a duplicate. */
-		compress_par_free(cp);
-		return tmp_abandon(out, dst_dirfd, dst_name);
-	}
-	res->method = FS_CT_TRUNCATED;
-	res->copied = total;
-	res->left = 0;
-	/* The bytes are in the .gz only now: report success whatever follows. */
-	(void)fsync(out);
-	close(out);
-	(void)fs_fsync_dir(dst_dirfd);
 	compress_par_free(cp);
+	cp = NULL;
+	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1 ||
+	    fs_fsync_dir(dst_dirfd) == -1)
+		goto fail;
+	memcpy(tmp, dst_name, strlen(dst_name) + 1);	/* the name to undo */
+	/* What arrived during the syncs: more members, until nothing comes. */
+	for (passes = 0; !last; passes++) {
+		if (fstat(live, &now) == -1)
+			goto fail;
+		if (now.st_size <= off)
+			break;
+		last = passes + 1 >= CT_SYNCED;
+		if (append_member(live, &off, out, opts, !last) == -1 ||
+		    set_times(out, attr) == -1)
+			goto fail;
+	}
+	if (ftruncate(live, 0) == -1)
+		goto fail;	/* LIVE keeps everything: the .gz would duplicate */
+	res->method = FS_CT_TRUNCATED;
+	res->copied = off;
+	res->left = 0;
+	if (last)
+		(void)fdatasync(out);
+	close(out);
 	return 0;
 fail:
 	compress_par_free(cp);
@@ -309,8 +345,3 @@ truncate:
 	return ct_truncate(live, attr, dst_dirfd, dst_name, opts, res);
 }
 
-int
-compress_clean_temps(int dirfd)
-{
-	return fs_clean_temps(dirfd);
-}

@@ -54,9 +54,11 @@ int	compress_fd(int in, const struct stat *attr, int dst_dirfd,
  *    .gz may end mid-line; nothing is lost or duplicated.
  *  - TRUNCATE (other file systems, a log under two blocks, or forced):
  *    compress to end of file, fdatasync, compress what arrived meanwhile,
- *    end the member, rename it into place, then ftruncate LIVE at once. A
- *    write landing between that last read and the ftruncate is lost: a
- *    window of a few syscalls, whatever the log's size.
+ *    end the member, fdatasync, rename it into place and fsync the
+ *    directory; what arrived during those syncs becomes further members
+ *    (each synced) until a look finds nothing new; then ftruncate LIVE.
+ *    A write landing between that last look and the ftruncate is lost: a
+ *    window of two syscalls, whatever the log's size.
  *
  * A kill at any instant leaves LIVE complete, or the .gz complete under its
  * name (a kill between rename and collapse/truncate: both, the prefix
@@ -68,8 +70,5 @@ int	compress_fd(int in, const struct stat *attr, int dst_dirfd,
 int	compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 	    const char *dst_name, const struct compress_opts *opts, int flags,
 	    struct fs_ct_result *res);
-
-/* Removes stale mond temporaries in DIRFD (see fs_clean_temps). */
-int	compress_clean_temps(int dirfd);
 
 #endif

@@ -174,9 +174,11 @@ int	fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr);
  *    lost, nothing duplicated, but DST may end mid-line.
  *  - TRUNCATE (no COLLAPSE_RANGE, a log smaller than one block, or
  *    FS_CT_TRUNCATE): fdatasync the copy, copy again what arrived during
- *    the sync, then ftruncate(LIVE, 0) at once. A write landing between
- *    that last read (which found end of file) and the ftruncate is lost:
- *    logrotate's window, shrunk to two syscalls whatever the log's size.
+ *    the sync and sync that, until a copy finds nothing new; then
+ *    ftruncate(LIVE, 0) at once, so no byte leaves LIVE before it is on
+ *    disk in DST. A write landing between that last read (which found end
+ *    of file) and the ftruncate is lost: logrotate's window, shrunk to two
+ *    syscalls whatever the log's size.
  *
  * Writers must use O_APPEND (true for any copytruncate setup). DST's name
  * must already be durable (fs_fsync_dir after creating it) for the crash

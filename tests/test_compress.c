@@ -327,7 +327,7 @@ Test(compress, stale_temp_is_replaced_and_cleaned)
 	free(make_log("a.log.1", 100, false));
 	cr_assert_eq(compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", NULL), 0);
 	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
-	cr_assert_eq(compress_clean_temps(dfd), 1);
+	cr_assert_eq(fs_clean_temps(dfd), 1);
 	cr_assert(!tu_exists(p(".b.log.1.gz.mond-tmp")));
 	cr_assert(tu_exists(p("a.log.1.gz")));
 }
