@@ -6,7 +6,11 @@
  * flush so the pieces concatenate; the calling thread reads, writes the
  * pieces in order, combines their CRCs and writes header and trailer.
  * It never names, syncs or removes a file (compress.c does), holds at most
- * 2 x threads blocks in memory, and joins every thread it started.
+ * JOBS_PER_THREAD x threads blocks in memory (a block: 32 KiB of history
+ * plus COMPRESS_BLOCK in, compressBound(COMPRESS_BLOCK) out, ~544 KiB at
+ * the default; so ~2.1 MiB per thread, plus its deflate state of about
+ * 256 KiB), and joins every thread it started. Its workers run at
+ * nice WORKER_NICE so the web front keeps the CPU it needs.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,14 +19,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "daemon/compress_par.h"
+#include "daemon/fsutil.h"
 
 #define DICT		32768		/* deflate's window: the priming history */
 #define COMPRESS_BLOCK	(256 * 1024)	/* see bench/compress for the choice */
 #define SINGLE_CHUNK	(256 * 1024)
+#define WORKER_NICE	10	/* below the loop's threads (Linux: per thread) */
 /* Blocks in flight per worker: enough queued to ride out a descheduled reader. */
 #ifndef JOBS_PER_THREAD
 #define JOBS_PER_THREAD	4
@@ -108,23 +115,6 @@ compress_par_threads(int threads)
 	return threads > COMPRESS_MAX_THREADS ? COMPRESS_MAX_THREADS : threads;
 }
 
-static int
-write_all(int fd, const unsigned char *b, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, b, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* zlib's failures as errno; its messages are for humans. */
 static int
 zerr(int zrc)
@@ -195,7 +185,7 @@ single_pump(struct compress_par *cp, int flush)
 			errno = EIO;
 			return -1;
 		}
-		if (write_all(cp->out, cp->obuf,
+		if (fs_write_all(cp->out, cp->obuf,
 		    SINGLE_CHUNK - cp->zs.avail_out) == -1)
 			return -1;
 	} while (cp->zs.avail_out == 0);
@@ -265,6 +255,24 @@ deflate_job(z_stream *zs, struct job *j)
 	return 0;
 }
 
+/*
+ * This thread to nice WORKER_NICE unless it already is nicer. Best effort:
+ * a compression at the inherited priority is slower for the web front,
+ * not wrong, so a refusal (EPERM/EACCES in a sandbox) is ignored.
+ */
+static void
+lower_priority(void)
+{
+	id_t tid = (id_t)gettid();
+	int cur;
+
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, tid);
+	if ((cur != -1 || errno == 0) && cur >= WORKER_NICE)
+		return;
+	(void)setpriority(PRIO_PROCESS, tid, WORKER_NICE);
+}
+
 static void *
 worker(void *arg)
 {
@@ -275,6 +283,7 @@ worker(void *arg)
 	int err;
 
 	free(wa);
+	lower_priority();
 	pthread_mutex_lock(&cp->mu);
 	for (;;) {
 		while (!cp->stop && cp->next_job == cp->next_read)
@@ -395,7 +404,7 @@ emit_block(struct compress_par *cp, struct job *j)
 		errno = j->err;
 		return -1;
 	}
-	if (write_all(cp->out, j->out, j->outlen) == -1)
+	if (fs_write_all(cp->out, j->out, j->outlen) == -1)
 		return -1;
 	cp->crc = crc32_combine(cp->crc, j->crc, (z_off_t)j->len);
 	cp->total += (off_t)j->len;
@@ -482,7 +491,7 @@ put_header(struct compress_par *cp)
 	unsigned char h[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
 
 	h[8] = cp->level == 9 ? 2 : cp->level == 1 ? 4 : 0;
-	return write_all(cp->out, h, sizeof(h));
+	return fs_write_all(cp->out, h, sizeof(h));
 }
 
 static int
@@ -497,7 +506,7 @@ par_finish(struct compress_par *cp)
 		t[2 + i] = (unsigned char)(crc >> (8 * i));
 		t[6 + i] = (unsigned char)(isize >> (8 * i));
 	}
-	return write_all(cp->out, t, sizeof(t));
+	return fs_write_all(cp->out, t, sizeof(t));
 }
 
 struct compress_par *

@@ -552,3 +552,57 @@ Test(compress, peak_rss_is_bounded)
 	cr_assert_eq(WEXITSTATUS(status), 0, "exit %d: 1 = RSS grew by 24 MiB "
 	    "or more", WEXITSTATUS(status));
 }
+
+/* Threads of this process at nice NICE (/proc/self/task/TID/stat field 19). */
+static int
+tasks_at_nice(long nice)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[300], *text, *p;
+		long v;
+		int f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		if ((text = tu_read_file(path, NULL)) == NULL)
+			continue;
+		/* After "(comm) ", fields 3.. are plain: nice is the 17th. */
+		p = strrchr(text, ')');
+		for (f = 0; p != NULL && f < 17; f++)
+			p = strchr(p + 1, ' ');
+		if (p != NULL && sscanf(p, " %ld", &v) == 1 && v == nice)
+			n++;
+		free(text);
+	}
+	closedir(d);
+	return n;
+}
+
+Test(compress, workers_run_below_the_loop)
+{
+	char *path = tu_path(dir, "out.gz");
+	struct compress_par *cp;
+	int fd, found = 0;
+
+	if (getpriority(PRIO_PROCESS, 0) != 0)
+		cr_skip_test("the test runs niced already");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	cr_assert_neq(fd, -1);
+	cr_assert_not_null(cp = compress_par_open(fd, 6, 2));
+	for (int i = 0; i < 100 && found < 2; i++) {
+		usleep(10000);
+		found = tasks_at_nice(10);
+	}
+	cr_assert_eq(found, 2, "%d threads at nice 10", found);
+	cr_assert_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), 0,
+	    "the calling thread was niced too");
+	compress_par_free(cp);
+	close(fd);
+	free(path);
+}
