@@ -9,6 +9,13 @@ DURATION=${DURATION:-20}
 SIZE_MB=${SIZE_MB:-1024}
 command -v wrk >/dev/null || { echo "wrk is not installed (make bench-deps)"; exit 1; }
 log="$BTMP/big.log"
+# The log and its .gz (at most its size), plus room to spare.
+need=$(((SIZE_MB * 2 + 512) * 1024 * 1024))
+avail=$(($(df --output=avail "$BTMP" | tail -1) * 1024))
+if [ "$avail" -lt "$need" ]; then
+	echo "bench/latency-during-compress.sh: $BTMP has $((avail >> 20)) MiB free, needs $((need >> 20))" >&2
+	exit 1
+fi
 # random bytes as base64 text: gzip has to work on every block
 head -c $((SIZE_MB * 1024 * 1024 * 3 / 4)) /dev/urandom | base64 -w 120 > "$log"
 mond_conf "log \"$log\" {

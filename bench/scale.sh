@@ -88,8 +88,11 @@ pass() {
 			state $tool "$date"
 		done
 		configs
-		lr+=("$(seconds run_lr)")
-		mo+=("$(seconds run_mo)")
+		# $(...) is a subshell: its exit only ends it, so stop here.
+		t=$(seconds run_lr) || exit 1
+		lr+=("$t")
+		t=$(seconds run_mo) || exit 1
+		mo+=("$t")
 	done
 	local lrm mom
 	lrm=$(printf '%s\n' "${lr[@]}" | median)
