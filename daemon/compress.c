@@ -1,7 +1,8 @@
 /*
  * compress.c: gzip (one ordinary member, no name, mtime 0, as logrotate's
- * `gzip` reading a pipe writes) with zlib, into a temporary that becomes
- * the final name only once complete and on disk. It never removes a source
+ * `gzip` reading a pipe writes; copytruncate's TRUNCATE way appends a
+ * member for what writers added during its syncs) with zlib, into a
+ * temporary that becomes the final name only once complete and on disk. It never removes a source
  * whose .gz is not durable, and never leaves its temporary behind on error.
  * The deflate itself, one stream or parallel blocks, is compress_par.c's.
  */
