@@ -38,6 +38,7 @@ struct dir {
 	struct plan_sibling *sib;
 	size_t		 nsib;
 	bool		 have_mtimes;
+	int		 err;		/* listing or an mtime failed: errno */
 };
 
 /* A log of the rule in hand. */
@@ -85,18 +86,31 @@ swap_report(const char *swap, const char *to, int err, void *arg)
 		    "a log's data; not removed: %s", dir, swap, strerror(err));
 }
 
+/*
+ * Lists D (sorted) through one open of it; with MTIMES (maxage) each
+ * entry's mtime too, from the same fd. An entry whose mtime cannot be read
+ * makes d->err (the caller fails the logs of maxage rules there) rather
+ * than an old-looking 0: a failed stat must never delete a backup.
+ */
 static int
-list_dir(struct pass *p, struct dir *d)
+list_dir(struct pass *p, struct dir *d, bool mtimes)
 {
 	struct plan_sibling *ns;
 	struct dirent *de;
+	struct stat st;
 	size_t cap = 0;
 	DIR *dp;
 	int fd;
 
 	d->listed = true;
-	if ((fd = fs_open_dir(d->path)) == -1)
-		return errno == ENOENT ? 0 : -1;
+	d->have_mtimes = mtimes;
+	d->err = 0;
+	if ((fd = fs_open_dir(d->path)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		d->err = errno;
+		return -1;
+	}
 	/* Leftovers of a crashed mond go before anything is planned. */
 	if (!p->opts->dry_run && fs_clean_temps(fd) > 0)
 		log_info("%s: removed stale mond temporaries", d->path);
@@ -104,6 +118,7 @@ list_dir(struct pass *p, struct dir *d)
 	    d->path) == -1)
 		log_warn("%s: recovering interrupted rotations", d->path);
 	if ((dp = fdopendir(fd)) == NULL) {
+		d->err = errno;
 		close(fd);
 		return -1;
 	}
@@ -117,36 +132,28 @@ list_dir(struct pass *p, struct dir *d)
 				goto nomem;
 			d->sib = ns;
 		}
-		d->sib[d->nsib].mtime = 0;
+		d->sib[d->nsib].mtime = (time_t)-1;
+		if (mtimes) {
+			if (fstatat(dirfd(dp), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0)
+				d->sib[d->nsib].mtime = st.st_mtime;
+			else if (errno == ENOENT)
+				continue;	/* gone since readdir */
+			else if (d->err == 0)
+				d->err = errno;
+		}
 		if ((d->sib[d->nsib].name = strdup(de->d_name)) == NULL)
 			goto nomem;
 		d->nsib++;
 	}
 	closedir(dp);
 	plan_sort_siblings(d->sib, d->nsib);
-	return 0;
+	return d->err != 0 ? -1 : 0;
 nomem:
 	closedir(dp);
 	p->nomem = true;
 	errno = ENOMEM;
 	return -1;
-}
-
-/* maxage needs mtimes: one fstatat per entry, only for such rules. */
-static void
-dir_mtimes(struct dir *d)
-{
-	struct stat st;
-	size_t i;
-	int fd;
-
-	d->have_mtimes = true;
-	if (d->nsib == 0 || (fd = fs_open_dir(d->path)) == -1)
-		return;
-	for (i = 0; i < d->nsib; i++)
-		if (fstatat(fd, d->sib[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			d->sib[i].mtime = st.st_mtime;
-	close(fd);
 }
 
 /* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
@@ -192,6 +199,7 @@ unlist_dir(struct dir *d)
 	d->nsib = 0;
 	d->listed = false;
 	d->have_mtimes = false;
+	d->err = 0;
 }
 
 static void
@@ -360,13 +368,22 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 	    !fs_dir_insecure(&ld->st) && td->stat_ok &&
 	    !fs_dir_insecure(&td->st) && recover_log(r, it->path, td->path) > 0)
 		unlist_dir(td);
-	if (in.st != NULL && !td->listed && list_dir(p, td) == -1) {
-		if (p->nomem)
-			goto nomem;
-		log_warn("%s: read directory", td->path);
+	/* maxage needs mtimes: a listing without them is read again. */
+	if (in.st != NULL && td->listed && r->maxage > 0 && !td->have_mtimes)
+		unlist_dir(td);
+	if (in.st != NULL && !td->listed &&
+	    list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
+		goto nomem;
+	if (in.st != NULL && td->err != 0) {
+		/* Without the listing, shifting or maxage would guess. */
+		snprintf(it->why, sizeof(it->why), "%s: reading the directory: "
+		    "%s", td->path, strerror(td->err));
+		log_warnx("%s: %s", it->path, it->why);
+		set_outcome(p, it->res, PASS_FAILED, it->why);
+		free(logdir);
+		free(tgtdir);
+		return false;
 	}
-	if (r->maxage > 0 && !td->have_mtimes)
-		dir_mtimes(td);
 	in.siblings = td->sib;
 	in.nsiblings = td->nsib;
 	if (plan_build(&in, &it->plan) == -1)

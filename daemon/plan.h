@@ -20,7 +20,11 @@
 /* One file of the target directory (the log's dir, or olddir). */
 struct plan_sibling {
 	const char	*name;		/* basename, no '/' */
-	time_t		 mtime;		/* for maxage */
+	/*
+	 * For maxage; (time_t)-1 = unknown (the caller could not read it),
+	 * and an unknown mtime is never old: nothing is removed for it.
+	 */
+	time_t		 mtime;
 };
 
 struct plan_input {
