@@ -239,4 +239,21 @@ size_t	plan_date_width(const struct log_rule *rule);
 int	plan_is_rotated_by(const struct log_rule *rule, const char *pattern,
 	    const char *path);
 
+enum plan_threshold_kind {
+	PLAN_THRESHOLD_NONE = 0,
+	PLAN_THRESHOLD_SIZE,
+	PLAN_THRESHOLD_MAXSIZE,
+	PLAN_THRESHOLD_MINSIZE,
+};
+
+/*
+ * The size in bytes at which a write makes RULE's log due: the least of
+ * `size` and `maxsize`, and `minsize` too when TIME_DUE (its time rotation
+ * is due and waits only for minsize). -1 when no size makes it due. This is
+ * the threshold the daemon's size trigger uses and the status pages show;
+ * *KIND (may be NULL) says which option it came from.
+ */
+long long plan_threshold(const struct log_rule *rule, bool time_due,
+	    enum plan_threshold_kind *kind);
+
 #endif

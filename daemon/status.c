@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/plan.h"
 #include "daemon/status.h"
 
 struct entry {
@@ -42,20 +43,20 @@ status_new(void)
 }
 
 enum threshold_kind
-status_threshold(const struct log_rule *rule, long long *bytes)
+status_threshold(const struct log_rule *rule, bool time_due, long long *bytes)
 {
-	*bytes = -1;
-	if (rule->size != SIZE_UNSET) {
-		*bytes = rule->size;
+	enum plan_threshold_kind k;
+
+	*bytes = plan_threshold(rule, time_due, &k);
+	switch (k) {
+	case PLAN_THRESHOLD_SIZE:
 		return THRESHOLD_SIZE;
-	}
-	if (rule->maxsize != SIZE_UNSET) {
-		*bytes = rule->maxsize;
+	case PLAN_THRESHOLD_MAXSIZE:
 		return THRESHOLD_MAXSIZE;
-	}
-	if (rule->minsize != SIZE_UNSET) {
-		*bytes = rule->minsize;
+	case PLAN_THRESHOLD_MINSIZE:
 		return THRESHOLD_MINSIZE;
+	case PLAN_THRESHOLD_NONE:
+		break;
 	}
 	return THRESHOLD_NONE;
 }
@@ -104,7 +105,8 @@ apply(struct entry *e, const struct mond_conf *conf,
 	if (set_str(&e->rule, rule ? rule->title : NULL) == -1 ||
 	    set_str(&e->error, r->outcome == PASS_FAILED ? r->why : NULL) == -1)
 		return -1;
-	e->kind = rule ? status_threshold(rule, &e->threshold) : THRESHOLD_NONE;
+	e->kind = rule ? status_threshold(rule, r->next_due != (time_t)-1 &&
+	    r->next_due <= time(NULL), &e->threshold) : THRESHOLD_NONE;
 	if (rule == NULL)
 		e->threshold = -1;
 	e->backups = rule ? rule->rotate : 0;

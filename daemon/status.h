@@ -39,8 +39,12 @@ void	status_fill(struct status_table *t, struct status_snapshot *s);
 
 void	status_free(struct status_table *t);
 
-/* Which of RULE's options is its size threshold, and its value (-1 none). */
+/*
+ * RULE's size threshold as the trigger uses it (plan_threshold(): the
+ * least of size and maxsize, and minsize when TIME_DUE), and which option
+ * it is; *BYTES = -1 for none.
+ */
 enum threshold_kind status_threshold(const struct log_rule *rule,
-	    long long *bytes);
+	    bool time_due, long long *bytes);
 
 #endif

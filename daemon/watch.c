@@ -258,17 +258,12 @@ static long long
 threshold_of(const struct log_rule *r, const struct pass_result *res,
     time_t now)
 {
-	long long t = -1;
+	long long t;
 
 	if (res->outcome == PASS_FAILED || res->outcome == PASS_SKIPPED)
 		return -1;
-	if (r->size != SIZE_UNSET)
-		t = r->size;
-	if (r->maxsize != SIZE_UNSET && (t == -1 || r->maxsize < t))
-		t = r->maxsize;
-	if (r->minsize != SIZE_UNSET && res->next_due != (time_t)-1 &&
-	    res->next_due <= now && (t == -1 || r->minsize < t))
-		t = r->minsize;
+	t = plan_threshold(r, res->next_due != (time_t)-1 &&
+	    res->next_due <= now, NULL);
 	/* Already past it and not rotated: a write must not loop passes. */
 	if (t != -1 && res->outcome == PASS_IDLE && res->size >= t)
 		return -1;
@@ -313,14 +308,6 @@ watch_update(struct watch *w, const struct mond_conf *conf,
 	}
 	qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
 	return 0;
-}
-
-long long
-watch_threshold(const struct watch *w, const char *path)
-{
-	const struct entry *e = find_entry(w, path);
-
-	return e != NULL ? e->threshold : -1;
 }
 
 void
