@@ -347,7 +347,8 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 		return false;
 	if (lstat(it->path, &st) == 0) {
 		in.st = &st;
-		res->size = st.st_size;
+		/* a symlink's or device's size is not the log's */
+		res->size = S_ISREG(st.st_mode) ? st.st_size : -1;
 	} else if (errno != ENOENT && errno != ENOTDIR) {
 		snprintf(it->why, sizeof(it->why), "%s: lstat: %s", it->path,
 		    strerror(errno));
