@@ -600,12 +600,12 @@ struct match {
 
 struct sib_arg {
 	struct pass	*p;
-	const char	*dir, *name;	/* the candidate's directory and basename */
+	const char	*dir;		/* the candidate's directory */
 };
 
-/* STEM is a log some rule matched, and NAME one of its rotated names. */
-static int
-is_log_stem(const char *stem, void *arg)
+/* The rule of STEM when some rule matched it in a->dir, else NULL. */
+static const struct log_rule *
+log_stem_rule(const char *stem, void *arg)
 {
 	struct sib_arg *a = arg;
 	char path[PATH_MAX];
@@ -615,8 +615,8 @@ is_log_stem(const char *stem, void *arg)
 	n = snprintf(path, sizeof(path), "%s/%s", a->dir, stem);
 	if (n < 0 || (size_t)n >= sizeof(path) ||
 	    (ri = strmap_find(&a->p->matched, path)) == NULL)
-		return 0;
-	return plan_is_sibling(&a->p->conf->rules[*ri], stem, a->name);
+		return NULL;
+	return &a->p->conf->rules[*ri];
 }
 
 /*
@@ -631,8 +631,7 @@ is_rotated(struct pass *p, const struct match *m)
 	const struct log_rule *r = &p->conf->rules[m->ri];
 	const char *slash = strrchr(m->path, '/');
 	char dir[PATH_MAX];
-	struct sib_arg a = { p, dir, NULL };
-	size_t i, w;
+	struct sib_arg a = { p, dir };
 
 	if (plan_is_rotated_by(r, r->patterns[m->pi], m->path))
 		return true;
@@ -640,14 +639,8 @@ is_rotated(struct pass *p, const struct match *m)
 		return false;
 	memcpy(dir, m->path, (size_t)(slash - m->path));
 	dir[slash - m->path] = '\0';
-	a.name = slash + 1;
-	if (plan_unrotate(a.name, NULL, 0, is_log_stem, &a))
-		return true;
-	for (i = 0; i < p->ndatew; i++)
-		if ((w = p->datew[i]) > 0 &&
-		    plan_unrotate(a.name, NULL, w, is_log_stem, &a))
-			return true;
-	return false;
+	return plan_is_rotated_name(slash + 1, p->datew, p->ndatew,
+	    log_stem_rule, &a);
 }
 
 /*
@@ -711,17 +704,9 @@ nomem:
 static int
 date_widths(struct pass *p)
 {
-	size_t i, j, w;
-
 	if ((p->datew = calloc(p->conf->nrules + 1, sizeof(*p->datew))) == NULL)
 		return -1;
-	for (i = 0; i < p->conf->nrules; i++) {
-		w = plan_date_width(&p->conf->rules[i]);
-		for (j = 0; j < p->ndatew && p->datew[j] != w; j++)
-			;
-		if (j == p->ndatew)
-			p->datew[p->ndatew++] = w;
-	}
+	p->ndatew = plan_date_widths(p->conf, p->datew);
 	return 0;
 }
 

@@ -239,6 +239,23 @@ size_t	plan_date_width(const struct log_rule *rule);
 int	plan_is_rotated_by(const struct log_rule *rule, const char *pattern,
 	    const char *path);
 
+/*
+ * The distinct plan_date_width()s of CONF's rules into WIDTHS (room for
+ * conf->nrules); returns how many.
+ */
+size_t	plan_date_widths(const struct mond_conf *conf, size_t *widths);
+
+/*
+ * 1 when NAME (a basename) is a rotated sibling, under that log's own
+ * rule, of a log in the same directory: RULE_OF(STEM, ARG) returns the
+ * rule of the known log STEM there, or NULL when STEM is no log. WIDTHS
+ * are plan_date_widths(). This is how a wildcard match, or a new file the
+ * size trigger sees, is told from a rotated file of another rule.
+ */
+typedef const struct log_rule *(*plan_rule_fn)(const char *stem, void *arg);
+int	plan_is_rotated_name(const char *name, const size_t *widths,
+	    size_t nwidths, plan_rule_fn rule_of, void *arg);
+
 enum plan_threshold_kind {
 	PLAN_THRESHOLD_NONE = 0,
 	PLAN_THRESHOLD_SIZE,
