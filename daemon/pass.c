@@ -56,6 +56,7 @@ struct pass {
 	struct state		*state;
 	const struct pass_opts	*opts;
 	struct pass_report	*rep;
+	size_t			 capresults;	/* room in rep->results */
 	uid_t			 euid;
 	struct strmap		 claimed;	/* path -> rule index */
 	struct strmap		 matched;	/* every glob match -> first rule */
@@ -257,14 +258,19 @@ add_result(struct pass *p, const char *path, size_t rule, size_t *idx)
 {
 	struct pass_report *rep = p->rep;
 	struct pass_result *nr, *res;
+	size_t cap;
 
-	if ((nr = reallocarray(rep->results, rep->nresults + 1,
-	    sizeof(*nr))) == NULL) {
-		p->nomem = true;
-		return NULL;
+	/* Doubling: one realloc per result made a big pass quadratic. */
+	if (rep->nresults == p->capresults) {
+		cap = p->capresults ? p->capresults * 2 : 64;
+		if ((nr = reallocarray(rep->results, cap, sizeof(*nr))) == NULL) {
+			p->nomem = true;
+			return NULL;
+		}
+		rep->results = nr;
+		p->capresults = cap;
 	}
-	rep->results = nr;
-	res = &nr[rep->nresults];
+	res = &rep->results[rep->nresults];
 	memset(res, 0, sizeof(*res));
 	if ((res->path = strdup(path)) == NULL) {
 		p->nomem = true;
@@ -663,8 +669,10 @@ glob_all(struct pass *p, struct match **ms, size_t *n)
 		for (i = 0; i < r->npatterns; i++) {
 			rc = glob(r->patterns[i], GLOB_NOCHECK, NULL, &g);
 			if (rc != 0) {
-				if (rc == GLOB_NOSPACE)
+				if (rc == GLOB_NOSPACE) {
+					globfree(&g);
 					return -1;
+				}
 				/* Without GLOB_ERR only GLOB_ABORTED is left. */
 				log_warnx("%s:%d: %s: cannot expand the pattern "
 				    "(glob error %d)", r->file, r->line,
