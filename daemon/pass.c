@@ -795,7 +795,7 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	    .rep = report != NULL ? report : &own, .euid = geteuid() };
 	struct ruleset *rs;
 	struct match *ms = NULL;
-	size_t i, nms = 0;
+	size_t i, nms = 0, before;
 	int rc;
 
 	if ((rs = calloc(conf->nrules + 1, sizeof(*rs))) == NULL)
@@ -820,8 +820,13 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	free(ms);
 	free(p.datew);
 	strmap_free(&p.matched);
-	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++)
+	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++) {
+		before = p.rep->nrotated;
 		run_rule(&p, i, rs[i].its, rs[i].n);
+		if (opts->rule_done != NULL && !opts->dry_run &&
+		    p.rep->nrotated > before)
+			opts->rule_done(opts->rule_done_arg);
+	}
 	for (i = 0; i < conf->nrules; i++)
 		free_items(rs[i].its, rs[i].n);
 	free(rs);
