@@ -1,17 +1,16 @@
 /*
- * pass.c: one pass of the engine over a config. For each rule it globs the
- * patterns, gathers what the planner needs (lstat, the directory's stat and
- * listing, read once per directory per pass, the state entry), plans every
- * log, and runs the due plans phase by phase so that sharedscripts,
- * firstaction and lastaction happen in logrotate's order. The state is
+ * pass.c: one pass of the engine over a config. For each rule it takes its
+ * logs from pass_match.c (every pattern globbed first), gathers what the
+ * planner needs (lstat, the directory's stat and listing, read once per
+ * directory per pass, the state entry), plans every log, and runs the due
+ * plans phase by phase so that sharedscripts, firstaction and lastaction
+ * happen in logrotate's order. The state is
  * advanced only for a rotation that fully succeeded. It never loads a
  * config, takes the lock or saves the state (once.c and the daemon do).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
-#include <glob.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/pass.h"
+#include "daemon/pass_int.h"
 #include "daemon/plan.h"
 #include "daemon/recover.h"
 #include "daemon/rotate.h"
@@ -39,36 +39,6 @@ struct dir {
 	size_t		 nsib;
 	bool		 have_mtimes;
 	int		 err;		/* listing or an mtime failed: errno */
-};
-
-/* A log of the rule in hand. */
-struct item {
-	char		*path;
-	struct plan	 plan;
-	size_t		 res;		/* index into the report */
-	bool		 ok;		/* no action failed so far */
-	bool		 stopped;	/* not started: the pass was cancelled */
-	char		 why[256];
-};
-
-struct pass {
-	const struct mond_conf	*conf;
-	struct state		*state;
-	const struct pass_opts	*opts;
-	struct pass_report	*rep;
-	size_t			 capresults;	/* room in rep->results */
-	uid_t			 euid;
-	struct strmap		 claimed;	/* path -> rule index */
-	struct strmap		 matched;	/* every glob match -> first rule */
-	size_t			*datew, ndatew;	/* distinct dateformat widths */
-	struct strmap		 dirmap;	/* path -> index into dirs */
-	struct dir		*dirs;
-	size_t			 ndirs, capdirs;
-	bool			 nomem;
-	/* plan_next_due of the last (rule, last) asked: logs share dates */
-	size_t			 nd_rule;
-	time_t			 nd_last, nd_value;
-	bool			 nd_valid;
 };
 
 /* ---- directories ---- */
@@ -316,23 +286,6 @@ next_due(struct pass *p, size_t ri, time_t last)
 	return p->nd_value;
 }
 
-static bool
-selected(const struct pass_opts *o, const struct log_rule *r, const char *path)
-{
-	size_t i, j;
-
-	if (o->npatterns == 0)
-		return true;
-	for (i = 0; i < o->npatterns; i++) {
-		if (fnmatch(o->patterns[i], path, 0) == 0)
-			return true;
-		for (j = 0; j < r->npatterns; j++)
-			if (strcmp(o->patterns[i], r->patterns[j]) == 0)
-				return true;
-	}
-	return false;
-}
-
 /*
  * Plans the log PATH of rule RI into IT. Returns true when it is due; the
  * report already holds the outcome of a log that is not.
@@ -552,190 +505,6 @@ finish_due(struct pass *p, struct item *its, size_t n)
 	}
 }
 
-static bool
-has_magic(const char *pattern)
-{
-	return strpbrk(pattern, "*?[") != NULL;
-}
-
-/*
- * Appends PATH to the rule's logs unless another rule claimed it first
- * (first rule wins, as the config reads) or the caller did not select it.
- */
-static int
-add_item(struct pass *p, size_t ri, const char *path, struct item **its,
-    size_t *n, size_t *cap)
-{
-	const struct log_rule *r = &p->conf->rules[ri];
-	struct item *ni;
-	size_t *owner;
-	bool found;
-
-	if ((owner = strmap_get(&p->claimed, path, ri, &found)) == NULL)
-		return -1;
-	if (found) {
-		if (*owner != ri)
-			log_warnx("%s: matched by %s:%d and earlier by %s:%d; "
-			    "the earlier rule wins", path, r->file, r->line,
-			    p->conf->rules[*owner].file,
-			    p->conf->rules[*owner].line);
-		return 0;
-	}
-	if (!selected(p->opts, r, path))
-		return 0;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		if ((ni = reallocarray(*its, *cap, sizeof(*ni))) == NULL)
-			return -1;
-		*its = ni;
-	}
-	memset(&(*its)[*n], 0, sizeof(**its));
-	if (((*its)[*n].path = strdup(path)) == NULL)
-		return -1;
-	(*its)[*n].ok = true;
-	(*n)++;
-	return 0;
-}
-
-/* One glob() result, kept until every rule's patterns are expanded. */
-struct match {
-	char	*path;
-	size_t	 ri, pi;	/* rule, and its pattern */
-	bool	 wild;		/* from a wildcard, and not the pattern itself */
-};
-
-struct sib_arg {
-	struct pass	*p;
-	const char	*dir;		/* the candidate's directory */
-};
-
-/* The rule of STEM when some rule matched it in a->dir, else NULL. */
-static const struct log_rule *
-log_stem_rule(const char *stem, void *arg)
-{
-	struct sib_arg *a = arg;
-	char path[PATH_MAX];
-	size_t *ri;
-	int n;
-
-	n = snprintf(path, sizeof(path), "%s/%s", a->dir, stem);
-	if (n < 0 || (size_t)n >= sizeof(path) ||
-	    (ri = strmap_find(&a->p->matched, path)) == NULL)
-		return NULL;
-	return &a->p->conf->rules[*ri];
-}
-
-/*
- * Whether a wildcard's match M is a rotated file rather than a log (the
- * exact rule is in mond.conf(5)): a rotated sibling, under that log's
- * rule, of a log any rule matched in the same directory; or a rotated
- * name under M's own rule of a name its pattern matches.
- */
-static bool
-is_rotated(struct pass *p, const struct match *m)
-{
-	const struct log_rule *r = &p->conf->rules[m->ri];
-	const char *slash = strrchr(m->path, '/');
-	char dir[PATH_MAX];
-	struct sib_arg a = { p, dir };
-
-	if (plan_is_rotated_by(r, r->patterns[m->pi], m->path))
-		return true;
-	if (slash == NULL || (size_t)(slash - m->path) >= sizeof(dir))
-		return false;
-	memcpy(dir, m->path, (size_t)(slash - m->path));
-	dir[slash - m->path] = '\0';
-	return plan_is_rotated_name(slash + 1, p->datew, p->ndatew,
-	    log_stem_rule, &a);
-}
-
-/*
- * Every rule's patterns globbed (sorted), into *MS; a pattern that matches
- * nothing names itself, so a missing log is reported. Every match is
- * recorded in p->matched (path -> first rule) for is_rotated.
- */
-static int
-glob_all(struct pass *p, struct match **ms, size_t *n)
-{
-	const struct log_rule *r;
-	struct match *nm;
-	size_t ri, i, j, cap = 0, *slot;
-	bool found;
-	glob_t g;
-	int rc;
-
-	for (ri = 0; ri < p->conf->nrules; ri++) {
-		r = &p->conf->rules[ri];
-		for (i = 0; i < r->npatterns; i++) {
-			rc = glob(r->patterns[i], GLOB_NOCHECK, NULL, &g);
-			if (rc != 0) {
-				if (rc == GLOB_NOSPACE) {
-					globfree(&g);
-					return -1;
-				}
-				/* Without GLOB_ERR only GLOB_ABORTED is left. */
-				log_warnx("%s:%d: %s: cannot expand the pattern "
-				    "(glob error %d)", r->file, r->line,
-				    r->patterns[i], rc);
-				continue;
-			}
-			for (j = 0; j < g.gl_pathc; j++) {
-				if (*n == cap) {
-					cap = cap ? cap * 2 : 64;
-					if ((nm = reallocarray(*ms, cap,
-					    sizeof(*nm))) == NULL)
-						goto nomem;
-					*ms = nm;
-				}
-				nm = &(*ms)[*n];
-				nm->ri = ri;
-				nm->pi = i;
-				nm->wild = has_magic(r->patterns[i]) &&
-				    strcmp(g.gl_pathv[j], r->patterns[i]) != 0;
-				if ((nm->path = strdup(g.gl_pathv[j])) == NULL)
-					goto nomem;
-				(*n)++;
-				if ((slot = strmap_get(&p->matched, nm->path, ri,
-				    &found)) == NULL)
-					goto nomem;
-			}
-			globfree(&g);
-		}
-	}
-	return 0;
-nomem:
-	globfree(&g);
-	return -1;
-}
-
-/* The distinct dateformat widths of the rules, for is_rotated. */
-static int
-date_widths(struct pass *p)
-{
-	if ((p->datew = calloc(p->conf->nrules + 1, sizeof(*p->datew))) == NULL)
-		return -1;
-	p->ndatew = plan_date_widths(p->conf, p->datew);
-	return 0;
-}
-
-/*
- * Rule RI's logs out of the matches: wildcards never take rotated files
- * (DESIGN §3); a literal path is always taken.
- */
-static int
-expand(struct pass *p, size_t ri, const struct match *ms, size_t nms,
-    struct item **its, size_t *n)
-{
-	size_t i, cap = 0;
-
-	for (i = 0; i < nms; i++) {
-		if (ms[i].ri != ri || (ms[i].wild && is_rotated(p, &ms[i])))
-			continue;
-		if (add_item(p, ri, ms[i].path, its, n, &cap) == -1)
-			return -1;
-	}
-	return 0;
-}
 
 static void
 free_items(struct item *its, size_t n)
@@ -794,7 +563,7 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	struct pass p = { .conf = conf, .state = state, .opts = opts,
 	    .rep = report != NULL ? report : &own, .euid = geteuid() };
 	struct ruleset *rs;
-	struct match *ms = NULL;
+	struct pass_match *ms = NULL;
 	size_t i, nms = 0, before;
 	int rc;
 
@@ -805,19 +574,18 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	 * before rotating: a rule's rotation never changes what a later
 	 * rule matches.
 	 */
-	if (glob_all(&p, &ms, &nms) == -1 || date_widths(&p) == -1) {
+	if (pass_match_all(&p, &ms, &nms) == -1) {
 		p.nomem = true;
 		log_warnx("expanding the patterns: out of memory");
 	}
 	for (i = 0; i < conf->nrules && !p.nomem; i++)
-		if (expand(&p, i, ms, nms, &rs[i].its, &rs[i].n) == -1) {
+		if (pass_match_expand(&p, i, ms, nms, &rs[i].its,
+		    &rs[i].n) == -1) {
 			p.nomem = true;
 			log_warnx("%s:%d: out of memory", conf->rules[i].file,
 			    conf->rules[i].line);
 		}
-	for (i = 0; i < nms; i++)
-		free(ms[i].path);
-	free(ms);
+	pass_match_free(ms, nms);
 	free(p.datew);
 	strmap_free(&p.matched);
 	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++) {
