@@ -233,7 +233,8 @@ add_result(struct pass *p, const char *path, size_t rule, size_t *idx)
 	/* Doubling: one realloc per result made a big pass quadratic. */
 	if (rep->nresults == p->capresults) {
 		cap = p->capresults ? p->capresults * 2 : 64;
-		if ((nr = reallocarray(rep->results, cap, sizeof(*nr))) == NULL) {
+		nr = reallocarray(rep->results, cap, sizeof(*nr));
+		if (nr == NULL) {
 			p->nomem = true;
 			return NULL;
 		}

@@ -223,7 +223,8 @@ plan_threshold(const struct log_rule *r, bool time_due,
 		k = PLAN_THRESHOLD_MAXSIZE;
 	}
 	/* minsize only lets a due time rotation through; alone it waits. */
-	if (r->minsize != SIZE_UNSET && time_due && (t == -1 || r->minsize < t)) {
+	if (r->minsize != SIZE_UNSET && time_due &&
+	    (t == -1 || r->minsize < t)) {
 		t = r->minsize;
 		k = PLAN_THRESHOLD_MINSIZE;
 	}
