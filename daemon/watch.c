@@ -325,17 +325,21 @@ int
 watch_update(struct watch *w, const struct mond_conf *conf,
     const struct pass_report *rep, time_t now)
 {
-	const struct pass_result *res;
-	size_t i;
+	struct timeval tv = { 0, HOLDOFF_USEC };
+	struct entry *old = w->entries, *o;
+	size_t nold = w->nentries, i;
+	bool check = false;
 	int rc = 0;
 
-	free_entries(w);
-	if (rep->nresults == 0)
-		return 0;
-	if ((w->entries = calloc(rep->nresults, sizeof(*w->entries))) == NULL)
-		return -1;
+	w->entries = NULL;
+	w->nentries = 0;
+	if (rep->nresults > 0 &&
+	    (w->entries = calloc(rep->nresults, sizeof(*w->entries))) == NULL)
+		rc = -1;
 	for (i = 0; i < rep->nresults && rc == 0; i++) {
-		res = &rep->results[i];
+		const struct pass_result *res = &rep->results[i];
+		struct entry key = { .path = res->path };
+
 		if ((w->entries[i].path = strdup(res->path)) == NULL) {
 			rc = -1;
 			break;
@@ -344,10 +348,26 @@ watch_update(struct watch *w, const struct mond_conf *conf,
 		w->entries[i].rule = res->rule;
 		w->entries[i].threshold = res->rule < conf->nrules ?
 		    threshold_of(&conf->rules[res->rule], res, now) : -1;
+		/*
+		 * A write since the pass looked at the log: one the old entry
+		 * saw, or any to a log new in this pass (unknown names' writes
+		 * are ignored). Checked once after the hold-off.
+		 */
+		o = nold > 0 ? bsearch(&key, old, nold, sizeof(key),
+		    entry_cmp) : NULL;
+		w->entries[i].dirty = w->entries[i].threshold >= 0 &&
+		    (o != NULL ? o->dirty : true);
+		check = check || w->entries[i].dirty;
 		rc = add_dir_of(w, res->path);
 	}
 	/* Even after a failure: find_entry's bsearch needs them sorted. */
-	qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
+	if (w->nentries > 0)
+		qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
+	for (i = 0; i < nold; i++)
+		free(old[i].path);
+	free(old);
+	if (check && !evtimer_pending(w->ev_hold, NULL))
+		evtimer_add(w->ev_hold, &tv);
 	return rc;
 }
 
