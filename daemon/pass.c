@@ -1,17 +1,16 @@
 /*
- * pass.c: one pass of the engine over a config. For each rule it globs the
- * patterns, gathers what the planner needs (lstat, the directory's stat and
- * listing, read once per directory per pass, the state entry), plans every
- * log, and runs the due plans phase by phase so that sharedscripts,
- * firstaction and lastaction happen in logrotate's order. The state is
+ * pass.c: one pass of the engine over a config. For each rule it takes its
+ * logs from pass_match.c (every pattern globbed first), gathers what the
+ * planner needs (lstat, the directory's stat and listing, read once per
+ * directory per pass, the state entry), plans every log, and runs the due
+ * plans phase by phase so that sharedscripts, firstaction and lastaction
+ * happen in logrotate's order. The state is
  * advanced only for a rotation that fully succeeded. It never loads a
  * config, takes the lock or saves the state (once.c and the daemon do).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
-#include <glob.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/pass.h"
+#include "daemon/pass_int.h"
 #include "daemon/plan.h"
 #include "daemon/recover.h"
 #include "daemon/rotate.h"
@@ -38,35 +38,7 @@ struct dir {
 	struct plan_sibling *sib;
 	size_t		 nsib;
 	bool		 have_mtimes;
-};
-
-/* A log of the rule in hand. */
-struct item {
-	char		*path;
-	struct plan	 plan;
-	size_t		 res;		/* index into the report */
-	bool		 ok;		/* no action failed so far */
-	bool		 stopped;	/* not started: the pass was cancelled */
-	char		 why[256];
-};
-
-struct pass {
-	const struct mond_conf	*conf;
-	struct state		*state;
-	const struct pass_opts	*opts;
-	struct pass_report	*rep;
-	uid_t			 euid;
-	struct strmap		 claimed;	/* path -> rule index */
-	struct strmap		 matched;	/* every glob match -> first rule */
-	size_t			*datew, ndatew;	/* distinct dateformat widths */
-	struct strmap		 dirmap;	/* path -> index into dirs */
-	struct dir		*dirs;
-	size_t			 ndirs, capdirs;
-	bool			 nomem;
-	/* plan_next_due of the last (rule, last) asked: logs share dates */
-	size_t			 nd_rule;
-	time_t			 nd_last, nd_value;
-	bool			 nd_valid;
+	int		 err;		/* listing or an mtime failed: errno */
 };
 
 /* ---- directories ---- */
@@ -85,18 +57,31 @@ swap_report(const char *swap, const char *to, int err, void *arg)
 		    "a log's data; not removed: %s", dir, swap, strerror(err));
 }
 
+/*
+ * Lists D (sorted) through one open of it; with MTIMES (maxage) each
+ * entry's mtime too, from the same fd. An entry whose mtime cannot be read
+ * makes d->err (the caller fails the logs of maxage rules there) rather
+ * than an old-looking 0: a failed stat must never delete a backup.
+ */
 static int
-list_dir(struct pass *p, struct dir *d)
+list_dir(struct pass *p, struct dir *d, bool mtimes)
 {
 	struct plan_sibling *ns;
 	struct dirent *de;
+	struct stat st;
 	size_t cap = 0;
 	DIR *dp;
 	int fd;
 
 	d->listed = true;
-	if ((fd = fs_open_dir(d->path)) == -1)
-		return errno == ENOENT ? 0 : -1;
+	d->have_mtimes = mtimes;
+	d->err = 0;
+	if ((fd = fs_open_dir(d->path)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		d->err = errno;
+		return -1;
+	}
 	/* Leftovers of a crashed mond go before anything is planned. */
 	if (!p->opts->dry_run && fs_clean_temps(fd) > 0)
 		log_info("%s: removed stale mond temporaries", d->path);
@@ -104,6 +89,7 @@ list_dir(struct pass *p, struct dir *d)
 	    d->path) == -1)
 		log_warn("%s: recovering interrupted rotations", d->path);
 	if ((dp = fdopendir(fd)) == NULL) {
+		d->err = errno;
 		close(fd);
 		return -1;
 	}
@@ -117,36 +103,28 @@ list_dir(struct pass *p, struct dir *d)
 				goto nomem;
 			d->sib = ns;
 		}
-		d->sib[d->nsib].mtime = 0;
+		d->sib[d->nsib].mtime = (time_t)-1;
+		if (mtimes) {
+			if (fstatat(dirfd(dp), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0)
+				d->sib[d->nsib].mtime = st.st_mtime;
+			else if (errno == ENOENT)
+				continue;	/* gone since readdir */
+			else if (d->err == 0)
+				d->err = errno;
+		}
 		if ((d->sib[d->nsib].name = strdup(de->d_name)) == NULL)
 			goto nomem;
 		d->nsib++;
 	}
 	closedir(dp);
 	plan_sort_siblings(d->sib, d->nsib);
-	return 0;
+	return d->err != 0 ? -1 : 0;
 nomem:
 	closedir(dp);
 	p->nomem = true;
 	errno = ENOMEM;
 	return -1;
-}
-
-/* maxage needs mtimes: one fstatat per entry, only for such rules. */
-static void
-dir_mtimes(struct dir *d)
-{
-	struct stat st;
-	size_t i;
-	int fd;
-
-	d->have_mtimes = true;
-	if (d->nsib == 0 || (fd = fs_open_dir(d->path)) == -1)
-		return;
-	for (i = 0; i < d->nsib; i++)
-		if (fstatat(fd, d->sib[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			d->sib[i].mtime = st.st_mtime;
-	close(fd);
 }
 
 /* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
@@ -192,6 +170,7 @@ unlist_dir(struct dir *d)
 	d->nsib = 0;
 	d->listed = false;
 	d->have_mtimes = false;
+	d->err = 0;
 }
 
 static void
@@ -249,14 +228,20 @@ add_result(struct pass *p, const char *path, size_t rule, size_t *idx)
 {
 	struct pass_report *rep = p->rep;
 	struct pass_result *nr, *res;
+	size_t cap;
 
-	if ((nr = reallocarray(rep->results, rep->nresults + 1,
-	    sizeof(*nr))) == NULL) {
-		p->nomem = true;
-		return NULL;
+	/* Doubling: one realloc per result made a big pass quadratic. */
+	if (rep->nresults == p->capresults) {
+		cap = p->capresults ? p->capresults * 2 : 64;
+		nr = reallocarray(rep->results, cap, sizeof(*nr));
+		if (nr == NULL) {
+			p->nomem = true;
+			return NULL;
+		}
+		rep->results = nr;
+		p->capresults = cap;
 	}
-	rep->results = nr;
-	res = &nr[rep->nresults];
+	res = &rep->results[rep->nresults];
 	memset(res, 0, sizeof(*res));
 	if ((res->path = strdup(path)) == NULL) {
 		p->nomem = true;
@@ -302,23 +287,6 @@ next_due(struct pass *p, size_t ri, time_t last)
 	return p->nd_value;
 }
 
-static bool
-selected(const struct pass_opts *o, const struct log_rule *r, const char *path)
-{
-	size_t i, j;
-
-	if (o->npatterns == 0)
-		return true;
-	for (i = 0; i < o->npatterns; i++) {
-		if (fnmatch(o->patterns[i], path, 0) == 0)
-			return true;
-		for (j = 0; j < r->npatterns; j++)
-			if (strcmp(o->patterns[i], r->patterns[j]) == 0)
-				return true;
-	}
-	return false;
-}
-
 /*
  * Plans the log PATH of rule RI into IT. Returns true when it is due; the
  * report already holds the outcome of a log that is not.
@@ -339,7 +307,8 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 		return false;
 	if (lstat(it->path, &st) == 0) {
 		in.st = &st;
-		res->size = st.st_size;
+		/* a symlink's or device's size is not the log's */
+		res->size = S_ISREG(st.st_mode) ? st.st_size : -1;
 	} else if (errno != ENOENT && errno != ENOTDIR) {
 		snprintf(it->why, sizeof(it->why), "%s: lstat: %s", it->path,
 		    strerror(errno));
@@ -360,13 +329,22 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 	    !fs_dir_insecure(&ld->st) && td->stat_ok &&
 	    !fs_dir_insecure(&td->st) && recover_log(r, it->path, td->path) > 0)
 		unlist_dir(td);
-	if (in.st != NULL && !td->listed && list_dir(p, td) == -1) {
-		if (p->nomem)
-			goto nomem;
-		log_warn("%s: read directory", td->path);
+	/* maxage needs mtimes: a listing without them is read again. */
+	if (in.st != NULL && td->listed && r->maxage > 0 && !td->have_mtimes)
+		unlist_dir(td);
+	if (in.st != NULL && !td->listed &&
+	    list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
+		goto nomem;
+	if (in.st != NULL && td->err != 0) {
+		/* Without the listing, shifting or maxage would guess. */
+		snprintf(it->why, sizeof(it->why), "%s: reading the directory: "
+		    "%s", td->path, strerror(td->err));
+		log_warnx("%s: %s", it->path, it->why);
+		set_outcome(p, it->res, PASS_FAILED, it->why);
+		free(logdir);
+		free(tgtdir);
+		return false;
 	}
-	if (r->maxage > 0 && !td->have_mtimes)
-		dir_mtimes(td);
 	in.siblings = td->sib;
 	in.nsiblings = td->nsib;
 	if (plan_build(&in, &it->plan) == -1)
@@ -529,203 +507,6 @@ finish_due(struct pass *p, struct item *its, size_t n)
 	}
 }
 
-static bool
-has_magic(const char *pattern)
-{
-	return strpbrk(pattern, "*?[") != NULL;
-}
-
-/*
- * Appends PATH to the rule's logs unless another rule claimed it first
- * (first rule wins, as the config reads) or the caller did not select it.
- */
-static int
-add_item(struct pass *p, size_t ri, const char *path, struct item **its,
-    size_t *n, size_t *cap)
-{
-	const struct log_rule *r = &p->conf->rules[ri];
-	struct item *ni;
-	size_t *owner;
-	bool found;
-
-	if ((owner = strmap_get(&p->claimed, path, ri, &found)) == NULL)
-		return -1;
-	if (found) {
-		if (*owner != ri)
-			log_warnx("%s: matched by %s:%d and earlier by %s:%d; "
-			    "the earlier rule wins", path, r->file, r->line,
-			    p->conf->rules[*owner].file,
-			    p->conf->rules[*owner].line);
-		return 0;
-	}
-	if (!selected(p->opts, r, path))
-		return 0;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		if ((ni = reallocarray(*its, *cap, sizeof(*ni))) == NULL)
-			return -1;
-		*its = ni;
-	}
-	memset(&(*its)[*n], 0, sizeof(**its));
-	if (((*its)[*n].path = strdup(path)) == NULL)
-		return -1;
-	(*its)[*n].ok = true;
-	(*n)++;
-	return 0;
-}
-
-/* One glob() result, kept until every rule's patterns are expanded. */
-struct match {
-	char	*path;
-	size_t	 ri, pi;	/* rule, and its pattern */
-	bool	 wild;		/* from a wildcard, and not the pattern itself */
-};
-
-struct sib_arg {
-	struct pass	*p;
-	const char	*dir, *name;	/* the candidate's directory and basename */
-};
-
-/* STEM is a log some rule matched, and NAME one of its rotated names. */
-static int
-is_log_stem(const char *stem, void *arg)
-{
-	struct sib_arg *a = arg;
-	char path[PATH_MAX];
-	size_t *ri;
-	int n;
-
-	n = snprintf(path, sizeof(path), "%s/%s", a->dir, stem);
-	if (n < 0 || (size_t)n >= sizeof(path) ||
-	    (ri = strmap_find(&a->p->matched, path)) == NULL)
-		return 0;
-	return plan_is_sibling(&a->p->conf->rules[*ri], stem, a->name);
-}
-
-/*
- * Whether a wildcard's match M is a rotated file rather than a log (the
- * exact rule is in mond.conf(5)): a rotated sibling, under that log's
- * rule, of a log any rule matched in the same directory; or a rotated
- * name under M's own rule of a name its pattern matches.
- */
-static bool
-is_rotated(struct pass *p, const struct match *m)
-{
-	const struct log_rule *r = &p->conf->rules[m->ri];
-	const char *slash = strrchr(m->path, '/');
-	char dir[PATH_MAX];
-	struct sib_arg a = { p, dir, NULL };
-	size_t i, w;
-
-	if (plan_is_rotated_by(r, r->patterns[m->pi], m->path))
-		return true;
-	if (slash == NULL || (size_t)(slash - m->path) >= sizeof(dir))
-		return false;
-	memcpy(dir, m->path, (size_t)(slash - m->path));
-	dir[slash - m->path] = '\0';
-	a.name = slash + 1;
-	if (plan_unrotate(a.name, NULL, 0, is_log_stem, &a))
-		return true;
-	for (i = 0; i < p->ndatew; i++)
-		if ((w = p->datew[i]) > 0 &&
-		    plan_unrotate(a.name, NULL, w, is_log_stem, &a))
-			return true;
-	return false;
-}
-
-/*
- * Every rule's patterns globbed (sorted), into *MS; a pattern that matches
- * nothing names itself, so a missing log is reported. Every match is
- * recorded in p->matched (path -> first rule) for is_rotated.
- */
-static int
-glob_all(struct pass *p, struct match **ms, size_t *n)
-{
-	const struct log_rule *r;
-	struct match *nm;
-	size_t ri, i, j, cap = 0, *slot;
-	bool found;
-	glob_t g;
-	int rc;
-
-	for (ri = 0; ri < p->conf->nrules; ri++) {
-		r = &p->conf->rules[ri];
-		for (i = 0; i < r->npatterns; i++) {
-			rc = glob(r->patterns[i], GLOB_NOCHECK, NULL, &g);
-			if (rc != 0) {
-				if (rc == GLOB_NOSPACE)
-					return -1;
-				/* Without GLOB_ERR only GLOB_ABORTED is left. */
-				log_warnx("%s:%d: %s: cannot expand the pattern "
-				    "(glob error %d)", r->file, r->line,
-				    r->patterns[i], rc);
-				continue;
-			}
-			for (j = 0; j < g.gl_pathc; j++) {
-				if (*n == cap) {
-					cap = cap ? cap * 2 : 64;
-					if ((nm = reallocarray(*ms, cap,
-					    sizeof(*nm))) == NULL)
-						goto nomem;
-					*ms = nm;
-				}
-				nm = &(*ms)[*n];
-				nm->ri = ri;
-				nm->pi = i;
-				nm->wild = has_magic(r->patterns[i]) &&
-				    strcmp(g.gl_pathv[j], r->patterns[i]) != 0;
-				if ((nm->path = strdup(g.gl_pathv[j])) == NULL)
-					goto nomem;
-				(*n)++;
-				if ((slot = strmap_get(&p->matched, nm->path, ri,
-				    &found)) == NULL)
-					goto nomem;
-			}
-			globfree(&g);
-		}
-	}
-	return 0;
-nomem:
-	globfree(&g);
-	return -1;
-}
-
-/* The distinct dateformat widths of the rules, for is_rotated. */
-static int
-date_widths(struct pass *p)
-{
-	size_t i, j, w;
-
-	if ((p->datew = calloc(p->conf->nrules + 1, sizeof(*p->datew))) == NULL)
-		return -1;
-	for (i = 0; i < p->conf->nrules; i++) {
-		w = plan_date_width(&p->conf->rules[i]);
-		for (j = 0; j < p->ndatew && p->datew[j] != w; j++)
-			;
-		if (j == p->ndatew)
-			p->datew[p->ndatew++] = w;
-	}
-	return 0;
-}
-
-/*
- * Rule RI's logs out of the matches: wildcards never take rotated files
- * (DESIGN §3); a literal path is always taken.
- */
-static int
-expand(struct pass *p, size_t ri, const struct match *ms, size_t nms,
-    struct item **its, size_t *n)
-{
-	size_t i, cap = 0;
-
-	for (i = 0; i < nms; i++) {
-		if (ms[i].ri != ri || (ms[i].wild && is_rotated(p, &ms[i])))
-			continue;
-		if (add_item(p, ri, ms[i].path, its, n, &cap) == -1)
-			return -1;
-	}
-	return 0;
-}
 
 static void
 free_items(struct item *its, size_t n)
@@ -784,8 +565,8 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	struct pass p = { .conf = conf, .state = state, .opts = opts,
 	    .rep = report != NULL ? report : &own, .euid = geteuid() };
 	struct ruleset *rs;
-	struct match *ms = NULL;
-	size_t i, nms = 0;
+	struct pass_match *ms = NULL;
+	size_t i, nms = 0, before;
 	int rc;
 
 	if ((rs = calloc(conf->nrules + 1, sizeof(*rs))) == NULL)
@@ -795,23 +576,27 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	 * before rotating: a rule's rotation never changes what a later
 	 * rule matches.
 	 */
-	if (glob_all(&p, &ms, &nms) == -1 || date_widths(&p) == -1) {
+	if (pass_match_all(&p, &ms, &nms) == -1) {
 		p.nomem = true;
 		log_warnx("expanding the patterns: out of memory");
 	}
 	for (i = 0; i < conf->nrules && !p.nomem; i++)
-		if (expand(&p, i, ms, nms, &rs[i].its, &rs[i].n) == -1) {
+		if (pass_match_expand(&p, i, ms, nms, &rs[i].its,
+		    &rs[i].n) == -1) {
 			p.nomem = true;
 			log_warnx("%s:%d: out of memory", conf->rules[i].file,
 			    conf->rules[i].line);
 		}
-	for (i = 0; i < nms; i++)
-		free(ms[i].path);
-	free(ms);
+	pass_match_free(ms, nms);
 	free(p.datew);
 	strmap_free(&p.matched);
-	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++)
+	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++) {
+		before = p.rep->nrotated;
 		run_rule(&p, i, rs[i].its, rs[i].n);
+		if (opts->rule_done != NULL && !opts->dry_run &&
+		    p.rep->nrotated > before)
+			opts->rule_done(opts->rule_done_arg);
+	}
 	for (i = 0; i < conf->nrules; i++)
 		free_items(rs[i].its, rs[i].n);
 	free(rs);

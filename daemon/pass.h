@@ -34,6 +34,14 @@ struct pass_opts {
 	 * pass finishes the log in hand and looks at no further log.
 	 */
 	const atomic_bool *cancel;
+	/*
+	 * When non-NULL, called with rule_done_arg after each rule that
+	 * rotated a log (not in dry-run), its successes already in the state:
+	 * the daemon saves the state there, so a crash later in a long pass
+	 * does not rotate those logs again at restart.
+	 */
+	void		(*rule_done)(void *arg);
+	void		*rule_done_arg;
 };
 
 enum pass_outcome {

@@ -235,10 +235,11 @@ compress_file(struct builder *b, enum plan_phase phase, const char *name)
 	free(gz);
 }
 
+/* An unknown mtime ((time_t)-1) is never old: maxage must not guess. */
 static bool
 too_old(struct builder *b, time_t mtime)
 {
-	return b->r->maxage > 0 &&
+	return b->r->maxage > 0 && mtime != (time_t)-1 &&
 	    (long long)(b->in->now - mtime) / DAY > b->r->maxage;
 }
 

@@ -20,7 +20,11 @@
 /* One file of the target directory (the log's dir, or olddir). */
 struct plan_sibling {
 	const char	*name;		/* basename, no '/' */
-	time_t		 mtime;		/* for maxage */
+	/*
+	 * For maxage; (time_t)-1 = unknown (the caller could not read it),
+	 * and an unknown mtime is never old: nothing is removed for it.
+	 */
+	time_t		 mtime;
 };
 
 struct plan_input {
@@ -234,5 +238,39 @@ size_t	plan_date_width(const struct log_rule *rule);
  */
 int	plan_is_rotated_by(const struct log_rule *rule, const char *pattern,
 	    const char *path);
+
+/*
+ * The distinct plan_date_width()s of CONF's rules into WIDTHS (room for
+ * conf->nrules); returns how many.
+ */
+size_t	plan_date_widths(const struct mond_conf *conf, size_t *widths);
+
+/*
+ * 1 when NAME (a basename) is a rotated sibling, under that log's own
+ * rule, of a log in the same directory: RULE_OF(STEM, ARG) returns the
+ * rule of the known log STEM there, or NULL when STEM is no log. WIDTHS
+ * are plan_date_widths(). This is how a wildcard match, or a new file the
+ * size trigger sees, is told from a rotated file of another rule.
+ */
+typedef const struct log_rule *(*plan_rule_fn)(const char *stem, void *arg);
+int	plan_is_rotated_name(const char *name, const size_t *widths,
+	    size_t nwidths, plan_rule_fn rule_of, void *arg);
+
+enum plan_threshold_kind {
+	PLAN_THRESHOLD_NONE = 0,
+	PLAN_THRESHOLD_SIZE,
+	PLAN_THRESHOLD_MAXSIZE,
+	PLAN_THRESHOLD_MINSIZE,
+};
+
+/*
+ * The size in bytes at which a write makes RULE's log due: the least of
+ * `size` and `maxsize`, and `minsize` too when TIME_DUE (its time rotation
+ * is due and waits only for minsize). -1 when no size makes it due. This is
+ * the threshold the daemon's size trigger uses and the status pages show;
+ * *KIND (may be NULL) says which option it came from.
+ */
+long long plan_threshold(const struct log_rule *rule, bool time_due,
+	    enum plan_threshold_kind *kind);
 
 #endif

@@ -206,3 +206,29 @@ plan_decide(const struct plan_input *in, struct plan *p)
 		snprintf(p->why + l, sizeof(p->why) - l,
 		    " (first sight: state recorded)");
 }
+
+long long
+plan_threshold(const struct log_rule *r, bool time_due,
+    enum plan_threshold_kind *kind)
+{
+	enum plan_threshold_kind k = PLAN_THRESHOLD_NONE;
+	long long t = -1;
+
+	if (r->size != SIZE_UNSET) {
+		t = r->size;
+		k = PLAN_THRESHOLD_SIZE;
+	}
+	if (r->maxsize != SIZE_UNSET && (t == -1 || r->maxsize < t)) {
+		t = r->maxsize;
+		k = PLAN_THRESHOLD_MAXSIZE;
+	}
+	/* minsize only lets a due time rotation through; alone it waits. */
+	if (r->minsize != SIZE_UNSET && time_due &&
+	    (t == -1 || r->minsize < t)) {
+		t = r->minsize;
+		k = PLAN_THRESHOLD_MINSIZE;
+	}
+	if (kind != NULL)
+		*kind = k;
+	return t;
+}

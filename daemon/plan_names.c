@@ -452,3 +452,49 @@ plan_next_due(const struct log_rule *rule, time_t last, time_t now)
 	tm.tm_isdst = -1;
 	return mktime(&tm);
 }
+
+size_t
+plan_date_widths(const struct mond_conf *conf, size_t *widths)
+{
+	size_t i, j, w, n = 0;
+
+	for (i = 0; i < conf->nrules; i++) {
+		w = plan_date_width(&conf->rules[i]);
+		for (j = 0; j < n && widths[j] != w; j++)
+			;
+		if (j == n)
+			widths[n++] = w;
+	}
+	return n;
+}
+
+struct rot_arg {
+	const char	*name;
+	plan_rule_fn	 rule_of;
+	void		*arg;
+};
+
+static int
+rot_stem(const char *stem, void *arg)
+{
+	struct rot_arg *a = arg;
+	const struct log_rule *r = a->rule_of(stem, a->arg);
+
+	return r != NULL && plan_is_sibling(r, stem, a->name);
+}
+
+int
+plan_is_rotated_name(const char *name, const size_t *widths, size_t nwidths,
+    plan_rule_fn rule_of, void *arg)
+{
+	struct rot_arg a = { name, rule_of, arg };
+	size_t i;
+
+	if (plan_unrotate(name, NULL, 0, rot_stem, &a))
+		return 1;
+	for (i = 0; i < nwidths; i++)
+		if (widths[i] > 0 &&
+		    plan_unrotate(name, NULL, widths[i], rot_stem, &a))
+			return 1;
+	return 0;
+}

@@ -2,15 +2,18 @@
  * status.c: the per-log status table the loop keeps from the worker's
  * reports, in the order the last full pass listed the logs, with an index
  * by path so counters follow their log across passes and reloads. Only the
- * loop thread touches it; it never blocks but for one stat() per log when
- * a page is built.
+ * loop thread touches it; it never blocks but for one fstatat() per log
+ * when a page is built, at most once a second, never through a symlink.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "daemon/plan.h"
 #include "daemon/status.h"
 
 struct entry {
@@ -33,6 +36,9 @@ struct status_table {
 	struct entry	**byname;	/* the same, sorted by path */
 	struct status_row *rows;
 	size_t		 n;
+	/* when status_fill last stat()ed the logs (CLOCK_MONOTONIC) */
+	struct timespec	 sized_at;
+	bool		 sized;
 };
 
 struct status_table *
@@ -42,20 +48,20 @@ status_new(void)
 }
 
 enum threshold_kind
-status_threshold(const struct log_rule *rule, long long *bytes)
+status_threshold(const struct log_rule *rule, bool time_due, long long *bytes)
 {
-	*bytes = -1;
-	if (rule->size != SIZE_UNSET) {
-		*bytes = rule->size;
+	enum plan_threshold_kind k;
+
+	*bytes = plan_threshold(rule, time_due, &k);
+	switch (k) {
+	case PLAN_THRESHOLD_SIZE:
 		return THRESHOLD_SIZE;
-	}
-	if (rule->maxsize != SIZE_UNSET) {
-		*bytes = rule->maxsize;
+	case PLAN_THRESHOLD_MAXSIZE:
 		return THRESHOLD_MAXSIZE;
-	}
-	if (rule->minsize != SIZE_UNSET) {
-		*bytes = rule->minsize;
+	case PLAN_THRESHOLD_MINSIZE:
 		return THRESHOLD_MINSIZE;
+	case PLAN_THRESHOLD_NONE:
+		break;
 	}
 	return THRESHOLD_NONE;
 }
@@ -104,7 +110,8 @@ apply(struct entry *e, const struct mond_conf *conf,
 	if (set_str(&e->rule, rule ? rule->title : NULL) == -1 ||
 	    set_str(&e->error, r->outcome == PASS_FAILED ? r->why : NULL) == -1)
 		return -1;
-	e->kind = rule ? status_threshold(rule, &e->threshold) : THRESHOLD_NONE;
+	e->kind = rule ? status_threshold(rule, r->next_due != (time_t)-1 &&
+	    r->next_due <= time(NULL), &e->threshold) : THRESHOLD_NONE;
 	if (rule == NULL)
 		e->threshold = -1;
 	e->backups = rule ? rule->rotate : 0;
@@ -195,20 +202,51 @@ status_update(struct status_table *t, const struct mond_conf *conf,
 	return 0;
 }
 
+/*
+ * The size of the log at PATH now, -1 when missing or not a regular file:
+ * a symlink's target is never looked at (a skipped `s.log -> /etc/shadow`
+ * must not publish the size of /etc/shadow).
+ */
+static long long
+log_size(const char *path)
+{
+	struct stat st;
+
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return -1;
+	return (long long)st.st_size;
+}
+
+/* Whether the sizes are older than a second: pages re-stat at most then. */
+static bool
+sizes_stale(struct status_table *t)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		return true;
+	if (t->sized && (now.tv_sec - t->sized_at.tv_sec) * 1000000000LL +
+	    (now.tv_nsec - t->sized_at.tv_nsec) < 1000000000LL)
+		return false;
+	t->sized_at = now;
+	t->sized = true;
+	return true;
+}
+
 void
 status_fill(struct status_table *t, struct status_snapshot *s)
 {
 	struct status_row *row;
 	struct entry *e;
-	struct stat st;
+	bool restat = sizes_stale(t);
 	size_t i;
 
 	for (i = 0; i < t->n; i++) {
 		e = &t->entries[i];
 		row = &t->rows[i];
-		if (i < STATUS_STAT_MAX)
-			e->size = stat(e->path, &st) == 0 ?
-			    (long long)st.st_size : -1;
+		if (restat && i < STATUS_STAT_MAX)
+			e->size = log_size(e->path);
 		row->path = e->path;
 		row->rule = e->rule;
 		row->size = e->size;

@@ -29,9 +29,12 @@ int	status_update(struct status_table *t, const struct mond_conf *conf,
 
 /*
  * Points S's rows at the table's (valid until the next status_update or
- * status_fill) with each log's size stat()ed now, for up to STATUS_STAT_MAX
- * logs; beyond that the sizes are the last pass's. Fills nrows and rows
- * only; the caller sets the rest of S.
+ * status_fill) with each log's size read now (fstatat, not following a
+ * symlink: -1 for a missing or non-regular log), for up to STATUS_STAT_MAX
+ * logs; beyond that the sizes are the last pass's. The sizes are read at
+ * most once a second: a fill within a second of the last one shows the
+ * same sizes, so page load does not turn into stat load on the loop.
+ * Fills nrows and rows only; the caller sets the rest of S.
  */
 void	status_fill(struct status_table *t, struct status_snapshot *s);
 
@@ -39,8 +42,12 @@ void	status_fill(struct status_table *t, struct status_snapshot *s);
 
 void	status_free(struct status_table *t);
 
-/* Which of RULE's options is its size threshold, and its value (-1 none). */
+/*
+ * RULE's size threshold as the trigger uses it (plan_threshold(): the
+ * least of size and maxsize, and minsize when TIME_DUE), and which option
+ * it is; *BYTES = -1 for none.
+ */
 enum threshold_kind status_threshold(const struct log_rule *rule,
-	    long long *bytes);
+	    bool time_due, long long *bytes);
 
 #endif

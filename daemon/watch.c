@@ -27,6 +27,7 @@
 struct entry {
 	char		*path;
 	long long	 threshold;	/* bytes; -1 = never triggers */
+	size_t		 rule;		/* index into the watch's conf */
 	bool		 dirty;
 };
 
@@ -40,6 +41,7 @@ struct watch {
 	struct event		*ev_in;
 	struct event		*ev_hold;
 	const struct mond_conf	*conf;
+	size_t			*datew, ndatew;	/* plan_date_widths(conf) */
 	struct entry		*entries;	/* sorted by path */
 	size_t			 nentries;
 	struct dirw		*dirs;
@@ -121,23 +123,52 @@ add_dir_of(struct watch *w, const char *path)
 	return rc;
 }
 
-/* A new name in a watched directory that some rule's pattern names. */
-static bool
-is_new_log(const struct watch *w, const char *path)
+struct stem_arg {
+	const struct watch	*w;
+	const char		*dir;
+};
+
+/* The rule of the known log STEM in a->dir, else NULL. */
+static const struct log_rule *
+known_rule(const char *stem, void *arg)
 {
+	const struct stem_arg *a = arg;
+	const struct entry *e;
+	char path[4096];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", a->dir,
+	    strcmp(a->dir, "/") == 0 ? "" : "/", stem) >= sizeof(path) ||
+	    (e = find_entry(a->w, path)) == NULL ||
+	    e->rule >= a->w->conf->nrules)
+		return NULL;
+	return &a->w->conf->rules[e->rule];
+}
+
+/*
+ * A new name NAME in the watched directory DIR (PATH is both) that some
+ * rule's pattern names. Rotated names are not new logs, whichever rule
+ * rotated them: ours, or an application's own dateext-like rotation of a
+ * known log (pass.c leaves those out the same way).
+ */
+static bool
+is_new_log(const struct watch *w, const char *dir, const char *name,
+    const char *path)
+{
+	struct stem_arg a = { w, dir };
+	bool named = false;
 	size_t i, j;
 
-	/* Our own rotations create rotated names: those are not new logs. */
-	for (i = 0; i < w->conf->nrules; i++) {
+	for (i = 0; i < w->conf->nrules && !named; i++) {
 		const struct log_rule *r = &w->conf->rules[i];
 
-		for (j = 0; j < r->npatterns; j++)
+		for (j = 0; j < r->npatterns && !named; j++)
 			if (fnmatch(r->patterns[j], path,
 			    FNM_PATHNAME | FNM_PERIOD) == 0 &&
 			    !plan_is_rotated_by(r, r->patterns[j], path))
-				return true;
+				named = true;
 	}
-	return false;
+	return named && !plan_is_rotated_name(name, w->datew, w->ndatew,
+	    known_rule, &a);
 }
 
 static void
@@ -161,8 +192,9 @@ note_event(struct watch *w, const struct inotify_event *ev)
 			e->dirty = true;
 		else if (ev->mask & (IN_CREATE | IN_MOVED_TO))
 			w->new_file = true;	/* e.g. missing at the last pass */
-	} else if (is_new_log(w, path))
-		w->new_file = true;
+	} else if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
+	    is_new_log(w, dir, ev->name, path))
+		w->new_file = true;	/* a write alone makes no new log */
 }
 
 static void
@@ -230,9 +262,16 @@ watch_new(struct event_base *base, const struct mond_conf *conf,
 	}
 	w->conf = conf;
 	w->trigger = trigger;
+	if ((w->datew = calloc(conf->nrules + 1, sizeof(*w->datew))) == NULL) {
+		log_warn("watch: calloc");
+		free(w);
+		return NULL;
+	}
+	w->ndatew = plan_date_widths(conf, w->datew);
 	w->arg = arg;
 	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		log_warn("inotify_init1");
+		free(w->datew);
 		free(w);
 		return NULL;
 	}
@@ -258,17 +297,12 @@ static long long
 threshold_of(const struct log_rule *r, const struct pass_result *res,
     time_t now)
 {
-	long long t = -1;
+	long long t;
 
 	if (res->outcome == PASS_FAILED || res->outcome == PASS_SKIPPED)
 		return -1;
-	if (r->size != SIZE_UNSET)
-		t = r->size;
-	if (r->maxsize != SIZE_UNSET && (t == -1 || r->maxsize < t))
-		t = r->maxsize;
-	if (r->minsize != SIZE_UNSET && res->next_due != (time_t)-1 &&
-	    res->next_due <= now && (t == -1 || r->minsize < t))
-		t = r->minsize;
+	t = plan_threshold(r, res->next_due != (time_t)-1 &&
+	    res->next_due <= now, NULL);
 	/* Already past it and not rotated: a write must not loop passes. */
 	if (t != -1 && res->outcome == PASS_IDLE && res->size >= t)
 		return -1;
@@ -291,36 +325,50 @@ int
 watch_update(struct watch *w, const struct mond_conf *conf,
     const struct pass_report *rep, time_t now)
 {
-	const struct pass_result *res;
-	size_t i;
+	struct timeval tv = { 0, HOLDOFF_USEC };
+	struct entry *old = w->entries, *o;
+	size_t nold = w->nentries, i;
+	bool check = false;
+	int rc = 0;
 
-	free_entries(w);
-	if (rep->nresults == 0)
-		return 0;
-	if ((w->entries = calloc(rep->nresults, sizeof(*w->entries))) == NULL)
-		return -1;
-	for (i = 0; i < rep->nresults; i++) {
-		res = &rep->results[i];
+	w->entries = NULL;
+	w->nentries = 0;
+	if (rep->nresults > 0 &&
+	    (w->entries = calloc(rep->nresults, sizeof(*w->entries))) == NULL)
+		rc = -1;
+	for (i = 0; i < rep->nresults && rc == 0; i++) {
+		const struct pass_result *res = &rep->results[i];
+		struct entry key = { .path = res->path };
+
 		if ((w->entries[i].path = strdup(res->path)) == NULL) {
-			w->nentries = i;
-			return -1;
+			rc = -1;
+			break;
 		}
 		w->nentries = i + 1;
+		w->entries[i].rule = res->rule;
 		w->entries[i].threshold = res->rule < conf->nrules ?
 		    threshold_of(&conf->rules[res->rule], res, now) : -1;
-		if (add_dir_of(w, res->path) == -1)
-			return -1;
+		/*
+		 * A write since the pass looked at the log: one the old entry
+		 * saw, or any to a log new in this pass (unknown names' writes
+		 * are ignored). Checked once after the hold-off.
+		 */
+		o = nold > 0 ? bsearch(&key, old, nold, sizeof(key),
+		    entry_cmp) : NULL;
+		w->entries[i].dirty = w->entries[i].threshold >= 0 &&
+		    (o != NULL ? o->dirty : true);
+		check = check || w->entries[i].dirty;
+		rc = add_dir_of(w, res->path);
 	}
-	qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
-	return 0;
-}
-
-long long
-watch_threshold(const struct watch *w, const char *path)
-{
-	const struct entry *e = find_entry(w, path);
-
-	return e != NULL ? e->threshold : -1;
+	/* Even after a failure: find_entry's bsearch needs them sorted. */
+	if (w->nentries > 0)
+		qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
+	for (i = 0; i < nold; i++)
+		free(old[i].path);
+	free(old);
+	if (check && !evtimer_pending(w->ev_hold, NULL))
+		evtimer_add(w->ev_hold, &tv);
+	return rc;
 }
 
 void
@@ -340,5 +388,6 @@ watch_free(struct watch *w)
 	for (i = 0; i < w->ndirs; i++)
 		free(w->dirs[i].dir);
 	free(w->dirs);
+	free(w->datew);
 	free(w);
 }

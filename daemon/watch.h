@@ -32,9 +32,6 @@ struct watch *watch_new(struct event_base *base, const struct mond_conf *conf,
 int	watch_update(struct watch *w, const struct mond_conf *conf,
 	    const struct pass_report *rep, time_t now);
 
-/* The threshold watch_update() gave PATH, or -1 for none. */
-long long watch_threshold(const struct watch *w, const char *path);
-
 void	watch_free(struct watch *w);
 
 #endif

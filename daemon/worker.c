@@ -110,6 +110,16 @@ mono_secs(void)
 	return (long long)ts.tv_sec + 1;
 }
 
+/* After each rule that rotated: what is done is on disk before the next. */
+static void
+save_state(void *arg)
+{
+	struct worker *w = arg;
+
+	if (state_save(w->state, w->statepath) == -1)
+		log_warn("%s: state not saved", w->statepath);
+}
+
 static void
 run_job(struct worker *w, const struct mond_conf *conf, struct worker_job *job)
 {
@@ -122,12 +132,13 @@ run_job(struct worker *w, const struct mond_conf *conf, struct worker_job *job)
 	po.patterns = job->patterns;
 	po.npatterns = job->npatterns;
 	po.cancel = &w->cancel;
+	po.rule_done = save_state;
+	po.rule_done_arg = w;
 	job->rc = pass_run(conf, w->state, &po, &job->report);
 	log_outcomes(&job->report);
-	if (job->report.nrotated > 0 || state_count(w->state) != before) {
-		if (state_save(w->state, w->statepath) == -1)
-			log_warn("%s: state not saved", w->statepath);
-	}
+	/* first sights, and rules whose save failed above */
+	if (job->report.nrotated > 0 || state_count(w->state) != before)
+		save_state(w);
 }
 
 static void *

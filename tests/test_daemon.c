@@ -773,3 +773,42 @@ Test(daemon, sigterm_does_not_wait_for_a_hung_script)
 	free(l);
 	free(started);
 }
+
+Test(daemon, writes_to_another_rules_rotated_file_do_not_trigger_passes)
+{
+	const char *const verbose[] = { "-v", NULL };
+	char *d = tu_path(dir, "d"), *main_log = tu_path(dir, "d/main.log");
+	char *dated = tu_path(dir, "d/main.log-20261126");
+	char *older = tu_path(dir, "d/main.log-20261125");
+	char *stanza, *err;
+	const char *at;
+	int i, passes = 0;
+
+	cr_assert_eq(mkdir(d, 0755), 0);
+	cr_assert(asprintf(&stanza, "log \"%s/main.log\" {\n dateext = yes\n"
+	    " frequency = daily\n rotate = 3\n}\n"
+	    "log \"%s/*\" {\n size = 1M\n}\n", d, d) != -1);
+	write_conf(stanza);
+	tu_write_file(main_log, "live\n");
+	tu_write_file(dated, "rotated by the app\n");
+	start(verbose);
+	usleep(500000);		/* the first pass is over */
+	/* An application still writing its rotated file, then a new one. */
+	for (i = 0; i < 40; i++) {
+		append(dated, 100);
+		usleep(50000);
+	}
+	tu_write_file(older, "another rotated name\n");
+	usleep(500000);
+	err = tu_daemon_stderr(&daemon_);
+	for (at = err; (at = strstr(at, "size trigger: looking")) != NULL; at++)
+		passes++;
+	cr_assert_leq(passes, 1, "%d passes for writes to rotated names: %s",
+	    passes, err);
+	free(err);
+	free(stanza);
+	free(older);
+	free(dated);
+	free(main_log);
+	free(d);
+}

@@ -642,6 +642,22 @@ Test(plan, maxage_removes_old_versions_while_shifting)
 	    NULL });
 }
 
+Test(plan, maxage_never_removes_a_version_of_unknown_mtime)
+{
+	static struct fx f;
+
+	fx_init(&f);
+	f.r.maxage = 10;
+	fx_sib(&f, "a.log.1", (time_t)-1);
+	fx_sib(&f, "a.log.2", (time_t)-1);
+	fx_run(&f);
+	expect_lines(&f, (const char *[]){
+	    "mv /l/a.log.2 /l/a.log.3",
+	    "mv /l/a.log.1 /l/a.log.2",
+	    "mv /l/a.log /l/a.log.1",
+	    NULL });
+}
+
 Test(plan, extension_moves_to_the_end)
 {
 	static struct fx f;

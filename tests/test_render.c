@@ -255,21 +255,27 @@ rule(const char *title, long long size, long long maxsize, long long minsize)
 	return r;
 }
 
-Test(status, the_threshold_is_size_else_maxsize_else_minsize)
+Test(status, the_threshold_is_the_one_the_size_trigger_uses)
 {
 	struct log_rule *r = rule("t", 100, 50, 10);
 	long long b;
 
-	cr_assert_eq(status_threshold(r, &b), THRESHOLD_SIZE);
+	/* the least of size and maxsize: the trigger fires at maxsize 50 */
+	cr_assert_eq(status_threshold(r, false, &b), THRESHOLD_MAXSIZE);
+	cr_assert_eq(b, 50);
+	/* minsize counts only when the time rotation is due */
+	cr_assert_eq(status_threshold(r, true, &b), THRESHOLD_MINSIZE);
+	cr_assert_eq(b, 10);
+	r->maxsize = SIZE_UNSET;
+	cr_assert_eq(status_threshold(r, false, &b), THRESHOLD_SIZE);
 	cr_assert_eq(b, 100);
 	r->size = SIZE_UNSET;
-	cr_assert_eq(status_threshold(r, &b), THRESHOLD_MAXSIZE);
-	cr_assert_eq(b, 50);
-	r->maxsize = SIZE_UNSET;
-	cr_assert_eq(status_threshold(r, &b), THRESHOLD_MINSIZE);
+	cr_assert_eq(status_threshold(r, false, &b), THRESHOLD_NONE);
+	cr_assert_eq(b, -1);
+	cr_assert_eq(status_threshold(r, true, &b), THRESHOLD_MINSIZE);
 	cr_assert_eq(b, 10);
 	r->minsize = SIZE_UNSET;
-	cr_assert_eq(status_threshold(r, &b), THRESHOLD_NONE);
+	cr_assert_eq(status_threshold(r, true, &b), THRESHOLD_NONE);
 	cr_assert_eq(b, -1);
 	free(r);
 }

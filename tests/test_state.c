@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
+#include "daemon/pass.h"
 #include "daemon/state.h"
 #include "tests/testutil.h"
 
@@ -400,4 +402,71 @@ Test(state, lock_never_follows_a_planted_symlink)
 	cr_assert_eq(state_lock(p("status"), 0), -1);
 	cr_assert_eq(errno, ELOOP);
 	cr_assert(!tu_exists(p("victim")));
+}
+
+/* What the daemon's worker does in rule_done: save, here checked too. */
+struct saver {
+	struct state	*st;
+	char		*path, *a, *b;
+	int		 calls;
+	bool		 a_saved[2], b_saved[2];
+};
+
+static void
+save_after_rule(void *arg)
+{
+	struct saver *s = arg;
+	char *text;
+
+	cr_assert_eq(state_save(s->st, s->path), 0);
+	cr_assert_not_null(text = tu_read_file(s->path, NULL));
+	if (s->calls < 2) {
+		s->a_saved[s->calls] = strstr(text, s->a) != NULL;
+		s->b_saved[s->calls] = strstr(text, s->b) != NULL;
+	}
+	s->calls++;
+	free(text);
+}
+
+/*
+ * A crash in a long pass must not forget rotations done: the state is
+ * saved after each rule that rotated (rule_done), before the next rule
+ * moves, and not after a rule that rotated nothing.
+ */
+Test(state, saved_after_each_rule_that_rotated)
+{
+	char *conf = tu_path(dir, "mond.conf"), *text;
+	struct saver s = { NULL, tu_path(dir, "st"), tu_path(dir, "a.log"),
+	    tu_path(dir, "b.log"), 0, { 0 }, { 0 } };
+	struct pass_opts po = { .force = true, .rule_done = save_after_rule,
+	    .rule_done_arg = &s };
+	struct pass_report rep = { 0 };
+	struct mond_conf *c;
+
+	cr_assert(asprintf(&text, "statefile = \"%s\"\ncontrol = \"%s/sock\"\n"
+	    "applog {\n path = \"%s/mon.log\"\n}\n"
+	    "log \"%s\" {\n rotate = 2\n}\n"
+	    "log \"%s/none.log\" {\n missingok = yes\n}\n"
+	    "log \"%s\" {\n rotate = 2\n}\n", s.path, dir, dir, s.a, dir,
+	    s.b) != -1);
+	tu_write_file(conf, text);
+	tu_write_file(s.a, "a\n");
+	tu_write_file(s.b, "b\n");
+	cr_assert_not_null(c = conf_load(conf));
+	cr_assert_not_null(s.st = state_load(s.path));
+	po.now = time(NULL);
+	cr_assert_eq(pass_run(c, s.st, &po, &rep), 0);
+	cr_assert_eq(rep.nrotated, 2);
+	cr_assert_eq(s.calls, 2, "%d calls for 2 rotating rules", s.calls);
+	cr_assert(s.a_saved[0] && !s.b_saved[0],
+	    "the first save is not between the two rules");
+	cr_assert(s.a_saved[1] && s.b_saved[1]);
+	pass_report_free(&rep);
+	state_free(s.st);
+	conf_free(c);
+	free(text);
+	free(conf);
+	free(s.path);
+	free(s.a);
+	free(s.b);
 }

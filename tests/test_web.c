@@ -437,3 +437,50 @@ Test(web, a_worker_on_one_job_too_long_is_not_alive)
 	free(st_path);
 	free(log);
 }
+
+Test(web, a_symlinked_log_never_shows_its_targets_size)
+{
+	char *target = tu_path(dir, "secret"), *link_, *resp, big[123457];
+
+	memset(big, 's', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	tu_write_file(target, big);	/* 123456 bytes, outside the logs */
+	make_logs();
+	link_ = tu_path(dir, "logs/s.log");
+	cr_assert_eq(symlink(target, link_), 0);
+	write_conf("", NULL);
+	cr_assert_eq(tu_daemon_start(&daemon_, conf_path, NULL), 0);
+	usleep(1100000);	/* past the first pass and the size cache */
+	resp = get("/metrics");
+	cr_assert_not_null(strstr(resp, "a.log\"} 11\n"), "%s", resp);
+	cr_assert_null(strstr(resp, "123456"), "the target's size: %s", resp);
+	free(resp);
+	resp = get("/status.json");
+	cr_assert_null(strstr(resp, "123456"), "the target's size: %s", resp);
+	free(resp);
+	free(link_);
+	free(target);
+}
+
+Test(web, sizes_are_read_at_most_once_a_second)
+{
+	char *log = tu_path(dir, "logs/a.log"), *sample;
+	long long first, again;
+	FILE *f;
+
+	start("");
+	cr_assert(asprintf(&sample, "mond_log_size_bytes{log=\"%s\"}", log)
+	    != -1);
+	usleep(1100000);
+	cr_assert_eq(first = metric(sample), 11);
+	cr_assert_not_null(f = fopen(log, "a"));
+	cr_assert_eq(fputs("grown by twenty bytes", f) >= 0, true);
+	cr_assert_eq(fclose(f), 0);
+	/* within the second: the cached size, no new stat on the loop */
+	again = metric(sample);
+	cr_assert_eq(again, first, "re-stat within a second: %lld", again);
+	usleep(1100000);
+	cr_assert_eq(metric(sample), 32);
+	free(sample);
+	free(log);
+}

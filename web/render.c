@@ -313,8 +313,8 @@ render_metrics(struct render_buf *b, const struct status_snapshot *s)
 		if ((r = &s->rows[i])->size >= 0)
 			metric_log(b, "mond_log_size_bytes", r->path, r->size);
 	metric_head(b, "mond_log_threshold_bytes", "gauge",
-	    "The size at which each log rotates (size, else maxsize, else "
-	    "minsize).");
+	    "The size at which each log rotates (the least of size and "
+	    "maxsize, and minsize once its time is due).");
 	for (i = 0; i < s->nrows; i++)
 		if ((r = &s->rows[i])->threshold_kind != THRESHOLD_NONE)
 			metric_log(b, "mond_log_threshold_bytes", r->path,

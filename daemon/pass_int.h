@@ -1,0 +1,73 @@
+/*
+ * pass_int.h: what pass.c and pass_match.c share inside one pass: the
+ * pass's own state and its logs. Nothing outside the engine includes it.
+ */
+#ifndef MOND_PASS_INT_H
+#define MOND_PASS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "conf/conf.h"
+#include "daemon/pass.h"
+#include "daemon/plan.h"
+#include "daemon/strmap.h"
+
+struct state;
+struct dir;
+
+/* A log of the rule in hand. */
+struct item {
+	char		*path;
+	struct plan	 plan;
+	size_t		 res;		/* index into the report */
+	bool		 ok;		/* no action failed so far */
+	bool		 stopped;	/* not started: the pass was cancelled */
+	char		 why[256];
+};
+
+struct pass {
+	const struct mond_conf	*conf;
+	struct state		*state;
+	const struct pass_opts	*opts;
+	struct pass_report	*rep;
+	size_t			 capresults;	/* room in rep->results */
+	uid_t			 euid;
+	struct strmap		 claimed;	/* path -> rule index */
+	struct strmap		 matched;	/* every glob match -> first rule */
+	size_t			*datew, ndatew;	/* distinct dateformat widths */
+	struct strmap		 dirmap;	/* path -> index into dirs */
+	struct dir		*dirs;
+	size_t			 ndirs, capdirs;
+	bool			 nomem;
+	/* plan_next_due of the last (rule, last) asked: logs share dates */
+	size_t			 nd_rule;
+	time_t			 nd_last, nd_value;
+	bool			 nd_valid;
+};
+
+/* One glob() result of some rule's pattern (opaque outside pass_match.c). */
+struct pass_match;
+
+/*
+ * Globs every rule's patterns (sorted; a pattern that matches nothing
+ * names itself, so a missing log is reported) into *MS, records each
+ * match in p->matched and the rules' date widths in p->datew. Returns 0,
+ * or -1 on ENOMEM; release *MS with pass_match_free() either way.
+ */
+int	pass_match_all(struct pass *p, struct pass_match **ms, size_t *n);
+
+/*
+ * Appends rule RI's logs out of MS to *ITS (*N of them): a wildcard never
+ * takes a rotated file (DESIGN §3), a literal path always is taken, the
+ * first rule to match a path wins, and OPTS' patterns select. -1 on ENOMEM.
+ */
+int	pass_match_expand(struct pass *p, size_t ri,
+	    const struct pass_match *ms, size_t nms, struct item **its,
+	    size_t *n);
+
+void	pass_match_free(struct pass_match *ms, size_t n);
+
+#endif
