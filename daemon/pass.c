@@ -287,6 +287,26 @@ next_due(struct pass *p, size_t ri, time_t last)
 	return p->nd_value;
 }
 
+/* recover_wanted()'s question: is NAME in the listing of the dir ARG? */
+static int
+listed_in(const char *name, void *arg)
+{
+	const struct dir *d = arg;
+	size_t lo = 0, hi = d->nsib, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(name, d->sib[mid].name)) == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
 /*
  * Plans the log PATH of rule RI into IT. Returns true when it is due; the
  * report already holds the outcome of a log that is not.
@@ -324,10 +344,19 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 	    (ld = get_dir(p, logdir)) == NULL || (td = get_dir(p, tgtdir)) == NULL)
 		goto nomem;
 	in.dir_st = ld->stat_ok ? &ld->st : NULL;
-	/* What a killed mond left half done for this log, before planning. */
+	/*
+	 * What a killed mond left half done for this log, before planning;
+	 * the listing says whether anything was left, so the usual case
+	 * costs nothing.
+	 */
+	if (in.st != NULL && !td->listed &&
+	    list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
+		goto nomem;
 	if (in.st != NULL && !p->opts->dry_run && ld->stat_ok &&
 	    !fs_dir_insecure(&ld->st) && td->stat_ok &&
-	    !fs_dir_insecure(&td->st) && recover_log(r, it->path, td->path) > 0)
+	    !fs_dir_insecure(&td->st) && td->err == 0 &&
+	    recover_wanted(r, strrchr(it->path, '/') + 1, listed_in, td) &&
+	    recover_log(r, it->path, td->path) > 0)
 		unlist_dir(td);
 	/* maxage needs mtimes: a listing without them is read again. */
 	if (in.st != NULL && td->listed && r->maxage > 0 && !td->have_mtimes)

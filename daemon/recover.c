@@ -241,6 +241,22 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
 }
 
 int
+recover_wanted(const struct log_rule *rule, const char *logname,
+    int (*has)(const char *name, void *arg), void *arg)
+{
+	char name[NAME_MAX + 1];
+	int slot = rule->start + (rule->delaycompress ? 1 : 0);
+
+	if (rule->copytruncate && snprintf(name, sizeof(name), "%s%s%s",
+	    FS_TMP_PREFIX, logname, RECOVER_COPY_SUFFIX) < (int)sizeof(name) &&
+	    has(name, arg))
+		return 1;
+	return rule->compress && !rule->dateext && rule->extension == NULL &&
+	    snprintf(name, sizeof(name), "%s.%d", logname, slot) <
+	    (int)sizeof(name) && has(name, arg);
+}
+
+int
 recover_log(const struct log_rule *rule, const char *logpath,
     const char *tgtdir)
 {

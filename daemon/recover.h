@@ -32,4 +32,13 @@
 int	recover_log(const struct log_rule *rule, const char *logpath,
 	    const char *tgtdir);
 
+/*
+ * 1 when TGTDIR's listing (asked through HAS, which answers whether a name
+ * is in it) shows something recover_log() would act on for the log named
+ * LOGNAME under RULE: a leftover copy, or a file at the compression slot.
+ * A pass asks this first, so the common case costs no system call.
+ */
+int	recover_wanted(const struct log_rule *rule, const char *logname,
+	    int (*has)(const char *name, void *arg), void *arg);
+
 #endif
