@@ -4,13 +4,16 @@
  * application's users see the same files. It owns one O_APPEND descriptor,
  * guarded by a mutex (a worker thread logs too), and never writes a partial
  * line on purpose: each line is a single write(2). It must never take the
- * daemon down: every failure is a -1 to the caller.
+ * daemon down: every failure is a -1 to the caller. The struct lives as
+ * long as the daemon: a reload changes its settings in place
+ * (applog_reconfigure), so other threads may hold the pointer unlocked.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +33,7 @@ struct applog {
 	char		*base;		/* PATH's last component */
 	long long	 maxbytes;
 	int		 backups;
-	enum applog_level level;
+	atomic_int	 level;		/* an enum applog_level; read unlocked */
 
 	int		 fd;		/* -1 after a failed (re)open */
 	long long	 size;		/* Python's stream.tell(): our end of file */
@@ -349,7 +352,7 @@ applog_open(const struct applog_conf *conf)
 	al->fd = -1;
 	al->maxbytes = conf->maxbytes;
 	al->backups = conf->backups;
-	al->level = conf->level;
+	atomic_init(&al->level, (int)conf->level);
 	if ((al->path = strdup(conf->path)) == NULL || split_path(al) == -1)
 		goto fail;
 	if (open_file(al) == -1)
@@ -368,6 +371,60 @@ fail:
 	free(al);
 	errno = saved;
 	return NULL;
+}
+
+int
+applog_reconfigure(struct applog *al, const struct applog_conf *conf)
+{
+	char *opath, *odir, *obase;
+	int ofd, saved;
+
+	pthread_mutex_lock(&al->mu);
+	opath = al->path;
+	odir = al->dir;
+	obase = al->base;
+	ofd = al->fd;
+	al->dir = al->base = NULL;
+	if ((al->path = strdup(conf->path)) == NULL || split_path(al) == -1)
+		goto fail;
+	if (strcmp(al->path, opath) != 0) {
+		al->fd = -1;	/* the old one stays open till the new one is */
+		if (open_file(al) == -1)
+			goto fail;
+		if (ofd != -1)
+			close(ofd);
+		al->checked = mono_seconds();
+		al->failing = al->roll_failing = false;
+	}
+	free(opath);
+	free(odir);
+	free(obase);
+	al->maxbytes = conf->maxbytes;
+	al->backups = conf->backups;
+	atomic_store(&al->level, (int)conf->level);
+	pthread_mutex_unlock(&al->mu);
+	return 0;
+fail:
+	/* open_file() touched neither size nor identity when it failed. */
+	saved = errno;
+	free(al->path);
+	free(al->dir);
+	free(al->base);
+	al->path = opath;
+	al->dir = odir;
+	al->base = obase;
+	al->fd = ofd;
+	pthread_mutex_unlock(&al->mu);
+	errno = saved;
+	return -1;
+}
+
+/* Whether AL's level drops lines of LEVEL. */
+static bool
+filtered(struct applog *al, enum applog_msg_level level)
+{
+	return atomic_load_explicit(&al->level, memory_order_relaxed) ==
+	    APPLOG_INFO && level < MSG_INFO;
 }
 
 /*
@@ -503,7 +560,7 @@ applog_write(struct applog *al, enum applog_msg_level level, const char *msg)
 		errno = EINVAL;
 		return -1;
 	}
-	if (al->level == APPLOG_INFO && level < MSG_INFO)
+	if (filtered(al, level))
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	len = applog_format(small, sizeof(small), &ts, level, msg);
@@ -563,7 +620,7 @@ applog_write_lines(struct applog *al, const struct applog_line *lines,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	off[0] = 0;
 	for (i = 0; i < n; i++) {
-		if (al->level == APPLOG_INFO && lines[i].level < MSG_INFO)
+		if (filtered(al, lines[i].level))
 			continue;
 		len = applog_format(buf + off[k], sizeof(buf) - off[k], &ts,
 		    lines[i].level, lines[i].msg);

@@ -1,0 +1,145 @@
+/*
+ * test_reload.c: SIGHUP while the worker logs. A reload that moves mon.log
+ * must change the one applog in place (the worker holds it without a
+ * lock), and one that touches only applog {} must leave the listener, and
+ * so its port, alone. Each test has its own directory, port and socket.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+static char *dir;
+static char *conf_path;
+static struct tu_daemon daemon_;
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	conf_path = tu_path(dir, "mond.conf");
+}
+
+static void
+teardown(void)
+{
+	tu_daemon_kill(&daemon_);
+	tu_rmtree(dir);
+	free(conf_path);
+	free(dir);
+}
+
+TestSuite(reload, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The config: mon.log at LOGNAME, then N stanzas for logs that do not exist. */
+static void
+write_conf(const char *logname, int n)
+{
+	size_t size = 4096 + (size_t)n * 128, len;
+	char *text = malloc(size);
+	int i;
+
+	cr_assert_not_null(text);
+	len = (size_t)snprintf(text, size,
+	    "statefile = \"%s/status\"\ncontrol = \"%s/mond.sock\"\n"
+	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n}\n"
+	    "applog {\n    path = \"%s/%s\"\n}\n", dir, dir, dir, logname);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, size - len,
+		    "log \"%s/missing%d.log\" {\n size = 1k\n}\n", dir, i);
+	tu_write_file(conf_path, text);
+	free(text);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits up to SECS for the daemon's stderr to hold NEEDLE COUNT times. */
+static bool
+wait_stderr(const char *needle, int count, double secs)
+{
+	double t0 = now_s();
+
+	while (now_s() - t0 < secs) {
+		char *err = tu_daemon_stderr(&daemon_), *p = err;
+		int n = 0;
+
+		while ((p = strstr(p, needle)) != NULL && n < count) {
+			n++;
+			p++;
+		}
+		free(err);
+		if (n >= count)
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+static void
+start(void)
+{
+	if (tu_daemon_start(&daemon_, conf_path, NULL) != 0) {
+		char *err = tu_daemon_stderr(&daemon_);
+
+		cr_assert_fail("mond did not start: %s", err);
+	}
+}
+
+Test(reload, a_sighup_storm_moving_mon_log_while_the_worker_logs)
+{
+	char *a = tu_path(dir, "a.log"), *b = tu_path(dir, "b.log");
+	int i, st;
+
+	write_conf("a.log", 3000);
+	start();
+	/* Each reload waits for the last, so every one moves mon.log. */
+	for (i = 0; i < 30; i++) {
+		write_conf(i % 2 == 0 ? "b.log" : "a.log", 3000);
+		cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+		cr_assert(wait_stderr("configuration reloaded", i + 1, 30.0),
+		    "reload %d was not applied", i + 1);
+	}
+	cr_assert(wait_stderr("log does not exist", 3000 * 4, 60.0),
+	    "the reloads were not applied");
+	st = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	cr_assert_eq(st, 0, "mond exited %d after the reloads", st);
+	cr_assert_gt(tu_count_lines(a, "log does not exist"), 0);
+	cr_assert_gt(tu_count_lines(b, "log does not exist"), 0,
+	    "the moved mon.log got none of the worker's lines");
+	free(b);
+	free(a);
+}
+
+Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
+{
+	char *b = tu_path(dir, "b.log"), *resp;
+	int port;
+
+	write_conf("a.log", 1);
+	start();
+	port = daemon_.port;
+	write_conf("b.log", 1);
+	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	cr_assert(wait_stderr("configuration reloaded", 1, 10.0));
+	resp = tu_http_raw(port, "GET / HTTP/1.0\r\n\r\n", 5000);
+	cr_assert_not_null(resp, "port %d no longer answers after an "
+	    "applog-only reload", port);
+	cr_assert_eq(tu_http_status(resp), 200);
+	cr_assert_geq(tu_count_lines(b, "configuration reloaded"), 1,
+	    "the reload line did not go to the new mon.log");
+	free(resp);
+	free(b);
+}
