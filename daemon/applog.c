@@ -34,6 +34,8 @@ struct applog {
 	long long	 maxbytes;
 	int		 backups;
 	atomic_int	 level;		/* an enum applog_level; read unlocked */
+	uid_t		 owner_uid;	/* the ids that opened it: only they */
+	gid_t		 owner_gid;	/* may create or rename its files */
 
 	int		 fd;		/* -1 after a failed (re)open */
 	long long	 size;		/* Python's stream.tell(): our end of file */
@@ -176,6 +178,19 @@ stat_nofollow(const char *dir, const char *name, struct stat *st)
 }
 
 /*
+ * Whether the calling thread runs with the ids that opened AL. The worker
+ * switches its own thread's ids for `su` rules (su.c) and logs meanwhile;
+ * a file it created, or renamed, then would be made as that user: such a
+ * thread only writes to the descriptor already open. Two system calls, so
+ * asked only on the way to an open or a rollover.
+ */
+static bool
+opener_ids(const struct applog *al)
+{
+	return geteuid() == al->owner_uid && getegid() == al->owner_gid;
+}
+
+/*
  * At most once a second: reopen when the path no longer names our file
  * (renamed or removed by someone else), and take the size from the file
  * itself, so lines appended by another writer count as Python's tell()
@@ -190,8 +205,19 @@ check_identity(struct applog *al, time_t now)
 		return 0;
 	al->checked = now;
 	if (al->fd == -1 || stat_nofollow(al->dir, al->base, &st) == -1 ||
-	    st.st_dev != al->dev || st.st_ino != al->ino)
-		return open_file(al);
+	    st.st_dev != al->dev || st.st_ino != al->ino) {
+		if (opener_ids(al))
+			return open_file(al);
+		/*
+		 * Under a `su` identity: the open descriptor or nothing,
+		 * and the next thread with our ids checks again at once.
+		 */
+		al->checked = 0;
+		if (al->fd != -1)
+			return 0;
+		errno = EPERM;
+		return -1;
+	}
 	if (fstat(al->fd, &st) == -1)
 		return -1;
 	al->size = st.st_size;
@@ -353,6 +379,8 @@ applog_open(const struct applog_conf *conf)
 	al->maxbytes = conf->maxbytes;
 	al->backups = conf->backups;
 	atomic_init(&al->level, (int)conf->level);
+	al->owner_uid = geteuid();
+	al->owner_gid = getegid();
 	if ((al->path = strdup(conf->path)) == NULL || split_path(al) == -1)
 		goto fail;
 	if (open_file(al) == -1)
@@ -518,8 +546,8 @@ append_line(struct applog *al, const char *line, size_t len, time_t now)
 	if (check_identity(al, now) == -1)
 		return -1;
 	/* shouldRollover(): never an empty file (the file is regular). */
-	if (al->maxbytes > 0 && al->backups > 0 &&
-	    al->size > 0 && al->size + (long long)len >= al->maxbytes) {
+	if (al->maxbytes > 0 && al->backups > 0 && al->size > 0 &&
+	    al->size + (long long)len >= al->maxbytes && opener_ids(al)) {
 		/*
 		 * Python drops the line when a rename fails, and every line
 		 * after it; here the file grows past maxbytes instead, and

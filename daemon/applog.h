@@ -40,6 +40,8 @@ int	applog_reconfigure(struct applog *al, const struct applog_conf *conf);
 /*
  * Appends one line for MSG at LEVEL, unless CONF's level filters it out,
  * rolling the file over first when the line would make it reach maxbytes.
+ * A thread whose effective ids are not those that opened AL (a `su` rule's)
+ * never reopens or rolls over: it writes to the open descriptor only.
  * Returns 0, or -1 with errno set (the line is lost; the caller goes on).
  */
 int	applog_write(struct applog *al, enum applog_msg_level level, const char *msg);
