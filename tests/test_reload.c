@@ -2,7 +2,8 @@
  * test_reload.c: SIGHUP while the worker logs. A reload that moves mon.log
  * must change the one applog in place (the worker holds it without a
  * lock), and one that touches only applog {} must leave the listener, and
- * so its port, alone. Each test has its own directory, port and socket.
+ * so its port, alone; and a big config must parse fast, since a reload
+ * parses on the loop thread. Each test has its own directory, port and socket.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -142,4 +144,32 @@ Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
 	    "the reload line did not go to the new mon.log");
 	free(resp);
 	free(b);
+}
+
+/* CPU seconds (user + system) of the children waited for so far. */
+static double
+children_cpu(void)
+{
+	struct rusage ru;
+
+	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+Test(reload, five_thousand_stanzas_check_in_under_two_cpu_seconds)
+{
+	const char *argv[] = { "-t", "-c", conf_path, NULL };
+	struct tu_run r;
+	double before, cpu;
+
+	write_conf("a.log", 5000);
+	before = children_cpu();
+	r = tu_run_mond(argv);
+	cpu = children_cpu() - before;
+	cr_assert_eq(r.status, 0, "mond -t: %s", r.err);
+	/* About 0.2 s here; 2 s leaves room for a loaded or sanitized run. */
+	cr_assert_lt(cpu, 2.0, "mond -t took %.2f s of CPU for 5,000 stanzas",
+	    cpu);
+	tu_run_free(&r);
 }
