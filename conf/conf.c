@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include "conf/conf.h"
 #include "conf/confscan.h"
 #include "conf/confvalue.h"
+#include "daemon/strmap.h"
 
 #define DEFAULT_STATEFILE	"/var/lib/mond/status"
 #define DEFAULT_CONTROL		"/run/mond/mond.sock"
@@ -482,38 +484,36 @@ add_rules(struct mond_conf *conf, struct parsed *p, cfg_t *defs)
 	return 0;
 }
 
-/* The rule and pattern index where PAT first appears before rule I, pattern K. */
-static const struct log_rule *
-first_use(const struct mond_conf *conf, size_t i, size_t k, const char *pat)
-{
-	size_t j, l, n;
-
-	for (j = 0; j <= i; j++) {
-		n = j == i ? k : conf->rules[j].npatterns;
-		for (l = 0; l < n; l++)
-			if (strcmp(conf->rules[j].patterns[l], pat) == 0)
-				return &conf->rules[j];
-	}
-	return NULL;
-}
-
-/* One pattern in two places would rotate one file twice. */
+/*
+ * One pattern in two places would rotate one file twice. One hash table of
+ * the patterns seen, pattern -> rule: a reload parses on the daemon's loop
+ * thread, and comparing every pair took a second at 10,000 stanzas.
+ */
 static void
 check_duplicates(const struct mond_conf *conf)
 {
 	const struct log_rule *r, *first;
-	size_t i, k;
+	struct strmap seen = { 0 };
+	size_t i, k, *slot;
+	bool found;
 
 	for (i = 0; i < conf->nrules; i++) {
 		r = &conf->rules[i];
 		for (k = 0; k < r->npatterns; k++) {
-			first = first_use(conf, i, k, r->patterns[k]);
-			if (first != NULL)
-				errat(r->file, r->line, "pattern \"%s\" is "
-				    "already used at %s:%d", r->patterns[k],
-				    first->file, first->line);
+			slot = strmap_get(&seen, r->patterns[k], i, &found);
+			if (slot == NULL) {
+				errat(r->file, r->line, "%s", strerror(ENOMEM));
+				goto out;
+			}
+			if (!found)
+				continue;
+			first = &conf->rules[*slot];
+			errat(r->file, r->line, "pattern \"%s\" is already used "
+			    "at %s:%d", r->patterns[k], first->file, first->line);
 		}
 	}
+out:
+	strmap_free(&seen);
 }
 
 /* glob()'s read error, for the message (conf loads on one thread). */

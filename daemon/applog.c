@@ -4,13 +4,16 @@
  * application's users see the same files. It owns one O_APPEND descriptor,
  * guarded by a mutex (a worker thread logs too), and never writes a partial
  * line on purpose: each line is a single write(2). It must never take the
- * daemon down: every failure is a -1 to the caller.
+ * daemon down: every failure is a -1 to the caller. The struct lives as
+ * long as the daemon: a reload changes its settings in place
+ * (applog_reconfigure), so other threads may hold the pointer unlocked.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +33,9 @@ struct applog {
 	char		*base;		/* PATH's last component */
 	long long	 maxbytes;
 	int		 backups;
-	enum applog_level level;
+	atomic_int	 level;		/* an enum applog_level; read unlocked */
+	uid_t		 owner_uid;	/* the ids that opened it: only they */
+	gid_t		 owner_gid;	/* may create or rename its files */
 
 	int		 fd;		/* -1 after a failed (re)open */
 	long long	 size;		/* Python's stream.tell(): our end of file */
@@ -173,6 +178,19 @@ stat_nofollow(const char *dir, const char *name, struct stat *st)
 }
 
 /*
+ * Whether the calling thread runs with the ids that opened AL. The worker
+ * switches its own thread's ids for `su` rules (su.c) and logs meanwhile;
+ * a file it created, or renamed, then would be made as that user: such a
+ * thread only writes to the descriptor already open. Two system calls, so
+ * asked only on the way to an open or a rollover.
+ */
+static bool
+opener_ids(const struct applog *al)
+{
+	return geteuid() == al->owner_uid && getegid() == al->owner_gid;
+}
+
+/*
  * At most once a second: reopen when the path no longer names our file
  * (renamed or removed by someone else), and take the size from the file
  * itself, so lines appended by another writer count as Python's tell()
@@ -187,8 +205,19 @@ check_identity(struct applog *al, time_t now)
 		return 0;
 	al->checked = now;
 	if (al->fd == -1 || stat_nofollow(al->dir, al->base, &st) == -1 ||
-	    st.st_dev != al->dev || st.st_ino != al->ino)
-		return open_file(al);
+	    st.st_dev != al->dev || st.st_ino != al->ino) {
+		if (opener_ids(al))
+			return open_file(al);
+		/*
+		 * Under a `su` identity: the open descriptor or nothing,
+		 * and the next thread with our ids checks again at once.
+		 */
+		al->checked = 0;
+		if (al->fd != -1)
+			return 0;
+		errno = EPERM;
+		return -1;
+	}
 	if (fstat(al->fd, &st) == -1)
 		return -1;
 	al->size = st.st_size;
@@ -349,7 +378,9 @@ applog_open(const struct applog_conf *conf)
 	al->fd = -1;
 	al->maxbytes = conf->maxbytes;
 	al->backups = conf->backups;
-	al->level = conf->level;
+	atomic_init(&al->level, (int)conf->level);
+	al->owner_uid = geteuid();
+	al->owner_gid = getegid();
 	if ((al->path = strdup(conf->path)) == NULL || split_path(al) == -1)
 		goto fail;
 	if (open_file(al) == -1)
@@ -368,6 +399,60 @@ fail:
 	free(al);
 	errno = saved;
 	return NULL;
+}
+
+int
+applog_reconfigure(struct applog *al, const struct applog_conf *conf)
+{
+	char *opath, *odir, *obase;
+	int ofd, saved;
+
+	pthread_mutex_lock(&al->mu);
+	opath = al->path;
+	odir = al->dir;
+	obase = al->base;
+	ofd = al->fd;
+	al->dir = al->base = NULL;
+	if ((al->path = strdup(conf->path)) == NULL || split_path(al) == -1)
+		goto fail;
+	if (strcmp(al->path, opath) != 0) {
+		al->fd = -1;	/* the old one stays open till the new one is */
+		if (open_file(al) == -1)
+			goto fail;
+		if (ofd != -1)
+			close(ofd);
+		al->checked = mono_seconds();
+		al->failing = al->roll_failing = false;
+	}
+	free(opath);
+	free(odir);
+	free(obase);
+	al->maxbytes = conf->maxbytes;
+	al->backups = conf->backups;
+	atomic_store(&al->level, (int)conf->level);
+	pthread_mutex_unlock(&al->mu);
+	return 0;
+fail:
+	/* open_file() touched neither size nor identity when it failed. */
+	saved = errno;
+	free(al->path);
+	free(al->dir);
+	free(al->base);
+	al->path = opath;
+	al->dir = odir;
+	al->base = obase;
+	al->fd = ofd;
+	pthread_mutex_unlock(&al->mu);
+	errno = saved;
+	return -1;
+}
+
+/* Whether AL's level drops lines of LEVEL. */
+static bool
+filtered(struct applog *al, enum applog_msg_level level)
+{
+	return atomic_load_explicit(&al->level, memory_order_relaxed) ==
+	    APPLOG_INFO && level < MSG_INFO;
 }
 
 /*
@@ -461,8 +546,8 @@ append_line(struct applog *al, const char *line, size_t len, time_t now)
 	if (check_identity(al, now) == -1)
 		return -1;
 	/* shouldRollover(): never an empty file (the file is regular). */
-	if (al->maxbytes > 0 && al->backups > 0 &&
-	    al->size > 0 && al->size + (long long)len >= al->maxbytes) {
+	if (al->maxbytes > 0 && al->backups > 0 && al->size > 0 &&
+	    al->size + (long long)len >= al->maxbytes && opener_ids(al)) {
 		/*
 		 * Python drops the line when a rename fails, and every line
 		 * after it; here the file grows past maxbytes instead, and
@@ -503,7 +588,7 @@ applog_write(struct applog *al, enum applog_msg_level level, const char *msg)
 		errno = EINVAL;
 		return -1;
 	}
-	if (al->level == APPLOG_INFO && level < MSG_INFO)
+	if (filtered(al, level))
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	len = applog_format(small, sizeof(small), &ts, level, msg);
@@ -563,7 +648,7 @@ applog_write_lines(struct applog *al, const struct applog_line *lines,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	off[0] = 0;
 	for (i = 0; i < n; i++) {
-		if (al->level == APPLOG_INFO && lines[i].level < MSG_INFO)
+		if (filtered(al, lines[i].level))
 			continue;
 		len = applog_format(buf + off[k], sizeof(buf) - off[k], &ts,
 		    lines[i].level, lines[i].msg);

@@ -29,8 +29,19 @@ struct applog;
 struct applog *applog_open(const struct applog_conf *conf);
 
 /*
+ * Moves AL to CONF's path, maxbytes, backups and level, under AL's lock,
+ * reopening only when the path changed. AL itself stays: the pointer is
+ * meant to be kept for the daemon's whole life, so threads that hold it
+ * (log.c, the worker, the web front) need no synchronisation of their own.
+ * On failure AL keeps all its old settings and -1 is returned with errno.
+ */
+int	applog_reconfigure(struct applog *al, const struct applog_conf *conf);
+
+/*
  * Appends one line for MSG at LEVEL, unless CONF's level filters it out,
  * rolling the file over first when the line would make it reach maxbytes.
+ * A thread whose effective ids are not those that opened AL (a `su` rule's)
+ * never reopens or rolls over: it writes to the open descriptor only.
  * Returns 0, or -1 with errno set (the line is lost; the caller goes on).
  */
 int	applog_write(struct applog *al, enum applog_msg_level level, const char *msg);
@@ -60,6 +71,7 @@ int	applog_write_lines(struct applog *al, const struct applog_line *lines,
 size_t	applog_format(char *buf, size_t size, const struct timespec *ts,
 	    enum applog_msg_level level, const char *msg);
 
+/* Only once no other thread can reach AL (log_set_applog(NULL) first). */
 void	applog_close(struct applog *al);
 
 #endif

@@ -14,7 +14,12 @@ struct applog;
 
 /* VERBOSE > 0 lets log_debug() through. */
 void	log_init(int verbose);
-/* Copies INFO and worse into AL as well as stderr; NULL detaches. */
+/*
+ * Copies INFO and worse into AL as well as stderr; NULL detaches. Read by
+ * every thread without a lock: call it before other threads log and after
+ * they stopped, and keep AL alive meanwhile (a reload uses
+ * applog_reconfigure(), never a new applog).
+ */
 void	log_set_applog(struct applog *al);
 
 /* log_warn() and fatal() append ": strerror(errno)". */

@@ -67,12 +67,6 @@ mond_once(const struct run_opts *opts, bool force)
 		rc = lock == -2 ? EXIT_LOCKED : EXIT_ERROR;
 		goto out;
 	}
-	/*
-	 * Without TZ, glibc stats /etc/localtime on every localtime_r() and mktime();
-	 * naming it once keeps a 10,000-log pass from doing 20,000 stats.
-	 */
-	if (getenv("TZ") == NULL && setenv("TZ", ":/etc/localtime", 0) == -1)
-		log_warn("setenv TZ");
 	if ((st = state_load(path)) == NULL) {
 		log_warn("%s: cannot read the state", path);
 		goto out;

@@ -115,38 +115,37 @@ open_applog(const struct applog_conf *conf)
 }
 
 /*
- * Moves the web front and its log to NEW's settings. The listener is
- * restarted (its connections dropped) only when one of them changed; when
- * the new one cannot start, the old settings are put back. Returns 0, or
- * -1 when NEW could not be applied (the daemon still runs on the old).
+ * Moves the web front and its log to NEW's settings. The applog is changed
+ * in place (other threads hold it); the listener is restarted, dropping its
+ * connections, only when http {} changed. When either cannot be applied,
+ * the old settings are put back. Returns 0, or -1 when NEW could not be
+ * applied (the daemon still runs on the old).
  */
 static int
 apply_web(struct daemon *d, const struct mond_conf *new)
 {
-	struct applog *al = d->applog;
 	struct http_server *srv;
 	bool log_changed = !applog_conf_eq(&d->conf->applog, &new->applog);
 
-	if (!log_changed && http_conf_eq(&d->conf->http, &new->http))
-		return 0;
-	if (log_changed && (al = open_applog(&new->applog)) == NULL)
+	if (log_changed && applog_reconfigure(d->applog, &new->applog) == -1) {
+		log_warn("%s: cannot open the applog", new->applog.path);
 		return -1;
+	}
+	if (http_conf_eq(&d->conf->http, &new->http))
+		return 0;
 	http_stop(d->http);
 	d->http = NULL;
-	if ((srv = start_web(d, &new->http, al)) == NULL) {
-		if (al != d->applog)
-			applog_close(al);
+	if ((srv = start_web(d, &new->http, d->applog)) == NULL) {
+		if (log_changed && applog_reconfigure(d->applog,
+		    &d->conf->applog) == -1)
+			log_warn("%s: cannot reopen the applog",
+			    d->conf->applog.path);
 		d->http = start_web(d, &d->conf->http, d->applog);
 		if (d->http == NULL)
 			log_warnx("the web front is down until the next reload");
 		return -1;
 	}
 	d->http = srv;
-	if (al != d->applog) {
-		log_set_applog(al);
-		applog_close(d->applog);
-		d->applog = al;
-	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -653,4 +654,75 @@ Test(applog, a_rollover_with_many_backups_shifts_every_one_present)
 		free(p);
 	}
 	free(path);
+}
+
+/* Writes N lines from a thread running as nobody (euid 65534) alone. */
+struct as_nobody {
+	struct applog	*al;
+	int		 n;
+	int		 switched;
+};
+
+static void *
+write_as_nobody(void *arg)
+{
+	struct as_nobody *a = arg;
+	int i;
+
+	/* The raw call changes this thread only, as su.c does. */
+	if (syscall(SYS_setresuid, -1, 65534, -1) == -1)
+		return NULL;
+	a->switched = 1;
+	for (i = 0; i < a->n; i++)
+		applog_write(a->al, MSG_INFO, "as nobody");
+	if (syscall(SYS_setresuid, -1, 0, -1) == -1)
+		abort();
+	return NULL;
+}
+
+static void
+run_as_nobody(struct applog *al, int n)
+{
+	struct as_nobody a = { al, n, 0 };
+	pthread_t t;
+
+	cr_assert_eq(pthread_create(&t, NULL, write_as_nobody, &a), 0);
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	cr_assert(a.switched, "setresuid: cannot become nobody");
+}
+
+Test(applog, a_su_thread_neither_rolls_over_nor_recreates_mon_log)
+{
+	char *sub = tu_path(dir, "d"), *path, *one;
+	struct applog *al;
+	struct stat st;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root: switches a thread to nobody");
+	/* Where nobody could create and rename, were it allowed to. */
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_eq(mkdir(sub, 0777), 0);
+	cr_assert_eq(chmod(sub, 0777), 0);
+	path = tu_path(sub, "mon.log");
+	one = sibling(path, 1);
+	al = open_log(path, 200, 2, APPLOG_INFO);
+	cr_assert_eq(applog_write(al, MSG_INFO, "as root"), 0);
+
+	run_as_nobody(al, 20);
+	cr_assert_not(tu_exists(one), "a su thread rolled mon.log over");
+	cr_assert_eq(tu_count_lines(path, "as nobody"), 20);
+	cr_assert_eq(applog_write(al, MSG_INFO, "as root"), 0);
+	cr_assert(tu_exists(one), "root did not roll over past maxbytes");
+
+	cr_assert_eq(unlink(path), 0);
+	wait_identity_check();
+	run_as_nobody(al, 1);
+	cr_assert_not(tu_exists(path), "a su thread recreated mon.log");
+	cr_assert_eq(applog_write(al, MSG_INFO, "as root"), 0);
+	cr_assert_eq(stat(path, &st), 0, "root did not reopen mon.log");
+	cr_assert_eq(st.st_uid, 0);
+	applog_close(al);
+	free(one);
+	free(path);
+	free(sub);
 }
