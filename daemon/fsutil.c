@@ -326,11 +326,17 @@ has_affixes(const char *name, const char *suffix)
 	    strcmp(name + n - sl, suffix) == 0;
 }
 
-int
-fs_clean_temps(int dirfd)
+/*
+ * Calls FN(DIRFD, NAME, ARG) for each entry of DIRFD whose name is ours
+ * with SUFFIX (FS_TMP_PREFIX NAME SUFFIX); FN returns 1 when it changed
+ * something. Returns how many did, or -1 with errno when reading the
+ * directory failed.
+ */
+static int
+each_ours(int dirfd, const char *suffix,
+    int (*fn)(int dirfd, const char *name, void *arg), void *arg)
 {
 	struct dirent *de;
-	struct stat st;
 	DIR *d;
 	int fd, n = 0, save;
 
@@ -343,19 +349,33 @@ fs_clean_temps(int dirfd)
 	}
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
-		if (!has_affixes(de->d_name, FS_TMP_SUFFIX))
-			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISREG(st.st_mode))
-			continue;
-		if (unlinkat(dirfd, de->d_name, 0) == 0)
-			n++;
+		if (has_affixes(de->d_name, suffix))
+			n += fn(dirfd, de->d_name, arg);
 		errno = 0;
 	}
 	save = errno;
 	closedir(d);
 	errno = save;
 	return save != 0 ? -1 : n;
+}
+
+/* A stale temporary: gone if it is a regular file. */
+static int
+clean_temp(int dirfd, const char *name, void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return unlinkat(dirfd, name, 0) == 0 ? 1 : 0;
+}
+
+int
+fs_clean_temps(int dirfd)
+{
+	return each_ours(dirfd, FS_TMP_SUFFIX, clean_temp, NULL);
 }
 
 /* Moves the non-empty SWAP to NAME.mond-recovered[.N], never replacing. */
@@ -384,42 +404,37 @@ recover_swap(int dirfd, const char *swap, char *to, size_t tosize)
 	return -1;
 }
 
+struct swap_arg {
+	fs_recover_cb	 cb;
+	void		*arg;
+};
+
+/* A swap left by a crash: dropped when empty, else made visible. */
+static int
+recover_one_swap(int dirfd, const char *name, void *arg)
+{
+	struct swap_arg *sa = arg;
+	char to[NAME_MAX + 1];
+
+	if (drop_empty_swap(dirfd, name) == 0)
+		return 1;
+	if (errno == EEXIST) {
+		/* Data (or not a file): make it visible, never drop it. */
+		if (recover_swap(dirfd, name, to, sizeof(to)) == 0) {
+			sa->cb(name, to, 0, sa->arg);
+			return 1;
+		}
+	}
+	sa->cb(name, NULL, errno, sa->arg);
+	return 0;
+}
+
 int
 fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg)
 {
-	char to[NAME_MAX + 1];
-	struct dirent *de;
-	DIR *d;
-	int fd, n = 0, save;
+	struct swap_arg sa = { cb, arg };
 
-	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close_keep(fd);
-		return -1;
-	}
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (!has_affixes(de->d_name, FS_SWAP_SUFFIX))
-			continue;
-		if (drop_empty_swap(dirfd, de->d_name) == 0) {
-			n++;
-		} else if (errno == EEXIST) {
-			/* Data (or not a file): make it visible, never drop it. */
-			if (recover_swap(dirfd, de->d_name, to,
-			    sizeof(to)) == 0) {
-				n++;
-				cb(de->d_name, to, 0, arg);
-			} else
-				cb(de->d_name, NULL, errno, arg);
-		} else
-			cb(de->d_name, NULL, errno, arg);
-		errno = 0;
-	}
-	save = errno;
-	closedir(d);
-	errno = save;
-	return save != 0 ? -1 : n;
+	return each_ours(dirfd, FS_SWAP_SUFFIX, recover_one_swap, &sa);
 }
 
 static int
