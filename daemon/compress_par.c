@@ -9,12 +9,11 @@
  * JOBS_PER_THREAD x threads blocks in memory (a block: 32 KiB of history
  * plus COMPRESS_BLOCK in, compressBound(COMPRESS_BLOCK) out, ~544 KiB at
  * the default; so ~2.1 MiB per thread, plus its deflate state of about
- * 256 KiB), and joins every thread it started. Its workers run under
- * SCHED_IDLE (else nice WORKER_NICE) so the web front keeps the CPU.
+ * 256 KiB), and joins every thread it started. Its workers run at
+ * nice WORKER_NICE so the web front keeps the CPU it needs.
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -257,24 +256,16 @@ deflate_job(z_stream *zs, struct job *j)
 }
 
 /*
- * This thread to SCHED_IDLE, or failing that to nice WORKER_NICE unless it
- * already is nicer. Best effort: a compression at the inherited priority
- * is slower for the web front, not wrong, so a refusal (EPERM/EACCES in a
- * sandbox) is ignored.
+ * This thread to nice WORKER_NICE unless it already is nicer. Best effort:
+ * a compression at the inherited priority is slower for the web front,
+ * not wrong, so a refusal (EPERM/EACCES in a sandbox) is ignored.
  */
 static void
 lower_priority(void)
 {
-	struct sched_param sp = { .sched_priority = 0 };
 	id_t tid = (id_t)gettid();
 	int cur;
 
-	/*
-	 * SCHED_IDLE: a woken loop thread always preempts a compressing
-	 * one, which nice alone does not promise.
-	 */
-	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) == 0)
-		return;
 	errno = 0;
 	cur = getpriority(PRIO_PROCESS, tid);
 	if ((cur != -1 || errno == 0) && cur >= WORKER_NICE)
