@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "daemon/clock.h"
+#include "daemon/log.h"
 #include "daemon/mond.h"
 
 int
@@ -28,4 +30,14 @@ mond_parse_time(const char *text, time_t *t)
 	tm.tm_isdst = -1;	/* local time: let mktime find DST */
 	*t = mktime(&tm);
 	return *t == (time_t)-1 ? -1 : 0;
+}
+
+double
+mond_monotonic(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime(CLOCK_MONOTONIC)");
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

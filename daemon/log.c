@@ -20,6 +20,12 @@ log_init(int verbose)
 	log_verbose = verbose;
 }
 
+int
+log_debugging(void)
+{
+	return log_verbose > 0;
+}
+
 void
 log_set_applog(struct applog *al)
 {

@@ -14,6 +14,8 @@ struct applog;
 
 /* VERBOSE > 0 lets log_debug() through. */
 void	log_init(int verbose);
+/* 1 when log_debug() prints: callers skip building what it would drop. */
+int	log_debugging(void);
 /*
  * Copies INFO and worse into AL as well as stderr; NULL detaches. Read by
  * every thread without a lock: call it before other threads log and after

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/clock.h"
 #include "daemon/compress.h"
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
@@ -417,9 +418,11 @@ group_name(gid_t gid)
 static int
 act(struct run *r, const struct plan_action *a, const struct plan_action *next)
 {
-	char line[PATH_MAX * 2 + 64];
+	char line[PATH_MAX * 2 + 64] = "";
 
-	plan_action_render(a, line, sizeof(line), user_name, group_name);
+	/* The line (with its user and group look-ups) only for a reader. */
+	if ((r->opts->dry_run && r->opts->out != NULL) || log_debugging())
+		plan_action_render(a, line, sizeof(line), user_name, group_name);
 	if (r->opts->dry_run) {
 		if (r->opts->out != NULL)
 			fprintf(r->opts->out, "%s\n", line);
@@ -497,15 +500,6 @@ script_timeout(void)
 	return ROTATE_SCRIPT_TIMEOUT;
 }
 
-static double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Polls for PID's exit until DEADLINE (or forever when < 0); 1 = exited. */
 static int
 reap(pid_t pid, int *status, double deadline, const atomic_bool *cancel)
@@ -522,7 +516,7 @@ reap(pid_t pid, int *status, double deadline, const atomic_bool *cancel)
 			errno = ECANCELED;
 			return 0;
 		}
-		if (deadline >= 0 && mono_now() >= deadline) {
+		if (deadline >= 0 && mond_monotonic() >= deadline) {
 			errno = ETIMEDOUT;
 			return 0;
 		}
@@ -539,7 +533,7 @@ kill_script(pid_t pid)
 	int status;
 
 	kill(-pid, SIGTERM);
-	if (reap(pid, &status, mono_now() + 5, NULL) != 1) {
+	if (reap(pid, &status, mond_monotonic() + 5, NULL) != 1) {
 		kill(-pid, SIGKILL);
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
@@ -592,7 +586,7 @@ rotate_script(const char *text, const char *arg1, const char *arg2,
 		_exit(127);
 	}
 	setpgid(pid, pid);	/* either side may win the race; both agree */
-	if ((rc = reap(pid, &status, mono_now() + (double)script_timeout(),
+	if ((rc = reap(pid, &status, mond_monotonic() + (double)script_timeout(),
 	    cancel)) != 1) {
 		save = errno;
 		if (rc == 0)

@@ -20,6 +20,7 @@
 
 #include "conf/conf.h"
 #include "daemon/applog.h"
+#include "daemon/clock.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/mond.h"
@@ -57,7 +58,7 @@ struct daemon {
 	bool			 usr1_queued;
 	time_t			 due;		/* earliest next-due; -1 none */
 	time_t			 armed_wall;	/* the clock when the timer was armed */
-	struct timespec		 armed_mono;
+	double			 armed_mono;
 	struct pass_report	 last;		/* the last full pass */
 	time_t			 last_now;
 	struct status_table	*status;	/* what the status pages show */
@@ -149,13 +150,6 @@ apply_web(struct daemon *d, const struct mond_conf *new)
 	return 0;
 }
 
-static void
-mono_now(struct timespec *ts)
-{
-	if (clock_gettime(CLOCK_MONOTONIC, ts) == -1)
-		fatal("clock_gettime");
-}
-
 /* Sleeps until the earliest due moment, but never past RECHECK_SECS. */
 static void
 arm_timer(struct daemon *d)
@@ -169,7 +163,7 @@ arm_timer(struct daemon *d)
 	if (d->due - now < RECHECK_SECS)
 		tv.tv_sec = d->due > now ? d->due - now : 0;
 	d->armed_wall = now;
-	mono_now(&d->armed_mono);
+	d->armed_mono = mond_monotonic();
 	if (evtimer_add(d->ev_timer, &tv) == -1)
 		log_warnx("cannot arm the rotation timer");
 }
@@ -184,12 +178,10 @@ static void
 on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
-	struct timespec mono;
 	time_t now = worker_now(d->worker), expect;
 
 	(void)fd; (void)what;
-	mono_now(&mono);
-	expect = d->armed_wall + (mono.tv_sec - d->armed_mono.tv_sec);
+	expect = d->armed_wall + (time_t)(mond_monotonic() - d->armed_mono);
 	if (now >= d->due || now - expect > 2 || expect - now > 2) {
 		log_debug("timer: looking at the logs");
 		d->due = (time_t)-1;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "daemon/clock.h"
 #include "daemon/plan.h"
 #include "daemon/status.h"
 
@@ -37,7 +38,7 @@ struct status_table {
 	struct status_row *rows;
 	size_t		 n;
 	/* when status_fill last stat()ed the logs (CLOCK_MONOTONIC) */
-	struct timespec	 sized_at;
+	double		 sized_at;
 	bool		 sized;
 };
 
@@ -222,12 +223,9 @@ log_size(const char *path)
 static bool
 sizes_stale(struct status_table *t)
 {
-	struct timespec now;
+	double now = mond_monotonic();
 
-	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
-		return true;
-	if (t->sized && (now.tv_sec - t->sized_at.tv_sec) * 1000000000LL +
-	    (now.tv_nsec - t->sized_at.tv_nsec) < 1000000000LL)
+	if (t->sized && now - t->sized_at < 1.0)
 		return false;
 	t->sized_at = now;
 	t->sized = true;

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/clock.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/pass.h"
@@ -102,12 +103,8 @@ log_outcomes(const struct pass_report *rep)
 static long long
 mono_secs(void)
 {
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		return 1;
 	/* Never 0: that means idle. */
-	return (long long)ts.tv_sec + 1;
+	return (long long)mond_monotonic() + 1;
 }
 
 /* After each rule that rotated: what is done is on disk before the next. */
