@@ -29,25 +29,6 @@ print_report(const struct pass_report *rep)
 	}
 }
 
-static int
-take_lock(const char *statepath)
-{
-	int fd;
-
-	if ((fd = state_lock(statepath, 0)) != -1)
-		return fd;
-	if (errno == EWOULDBLOCK)
-		fprintf(stderr, "mond: %s.lock: another mond is rotating\n",
-		    statepath);
-	else if (errno == EPERM)
-		fprintf(stderr, "mond: %s.lock: its directory is writable by "
-		    "others, refusing to lock there\n", statepath);
-	else
-		fprintf(stderr, "mond: %s.lock: %s\n", statepath,
-		    strerror(errno));
-	return errno == EWOULDBLOCK ? -2 : -1;
-}
-
 int
 mond_once(const struct run_opts *opts, bool force)
 {
@@ -63,8 +44,8 @@ mond_once(const struct run_opts *opts, bool force)
 	if ((conf = conf_load(opts->conf_path)) == NULL)
 		return EXIT_ERROR;
 	path = opts->state_path != NULL ? opts->state_path : conf->statefile;
-	if (!opts->dry_run && (lock = take_lock(path)) < 0) {
-		rc = lock == -2 ? EXIT_LOCKED : EXIT_ERROR;
+	if (!opts->dry_run && (lock = state_lock_or_say(path)) == -1) {
+		rc = errno == EWOULDBLOCK ? EXIT_LOCKED : EXIT_ERROR;
 		goto out;
 	}
 	if ((st = state_load(path)) == NULL) {

@@ -444,18 +444,8 @@ static int
 take_state(struct daemon *d, struct state **st, const char **path)
 {
 	*path = d->opts->state_path ? d->opts->state_path : d->conf->statefile;
-	if ((d->lockfd = state_lock(*path, 0)) == -1) {
-		if (errno == EWOULDBLOCK) {
-			log_warnx("%s: another mond holds the lock", *path);
-			return EXIT_LOCKED;
-		}
-		if (errno == EPERM)
-			log_warnx("%s.lock: its directory is writable by others, "
-			    "refusing to lock there", *path);
-		else
-			log_warn("%s.lock", *path);
-		return EXIT_ERROR;
-	}
+	if ((d->lockfd = state_lock_or_say(*path)) == -1)
+		return errno == EWOULDBLOCK ? EXIT_LOCKED : EXIT_ERROR;
 	if ((*st = state_load(*path)) == NULL) {
 		log_warn("%s", *path);
 		return EXIT_ERROR;

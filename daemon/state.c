@@ -472,3 +472,23 @@ state_unlock(int fd)
 	if (fd != -1)
 		close(fd);
 }
+
+int
+state_lock_or_say(const char *statepath)
+{
+	int fd, saved;
+
+	if ((fd = state_lock(statepath, 0)) != -1)
+		return fd;
+	saved = errno;
+	if (saved == EWOULDBLOCK)
+		log_warnx("%s.lock: another mond holds it (is the daemon "
+		    "running?)", statepath);
+	else if (saved == EPERM)
+		log_warnx("%s.lock: its directory is writable by others, "
+		    "refusing to lock there", statepath);
+	else
+		log_warnx("%s.lock: %s", statepath, strerror(saved));
+	errno = saved;
+	return -1;
+}

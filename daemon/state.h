@@ -53,5 +53,11 @@ int		 state_save(const struct state *st, const char *path);
  */
 int		 state_lock(const char *statepath, int timeout_ms);
 void		 state_unlock(int fd);
+/*
+ * state_lock(STATEPATH, 0), saying why on failure (another mond holds it,
+ * an insecure directory, or strerror) with log_warnx. Returns the lock fd,
+ * or -1 with errno kept (EWOULDBLOCK: the caller's exit 3).
+ */
+int		 state_lock_or_say(const char *statepath);
 
 #endif
