@@ -41,10 +41,14 @@ vlog(enum applog_msg_level level, const char *fmt, va_list ap, const char *why)
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n >= 0 && why != NULL && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", why);
-	/* One fprintf per line so concurrent writers do not interleave mid-line. */
-	fprintf(stderr, "mond: %s\n", msg);
+	/*
+	 * mon.log first: whoever sees a line on stderr (the journal, a test)
+	 * may then count on finding it in mon.log too.
+	 */
 	if (log_applog != NULL && level >= MSG_INFO)
 		applog_write(log_applog, level, msg);
+	/* One fprintf per line so concurrent writers do not interleave mid-line. */
+	fprintf(stderr, "mond: %s\n", msg);
 }
 
 void
