@@ -9,11 +9,16 @@
  * JOBS_PER_THREAD x threads blocks in memory (a block: 32 KiB of history
  * plus COMPRESS_BLOCK in, compressBound(COMPRESS_BLOCK) out, ~544 KiB at
  * the default; so ~2.1 MiB per thread, plus its deflate state of about
- * 256 KiB), and joins every thread it started. Its workers run at
- * nice WORKER_NICE so the web front keeps the CPU it needs.
+ * 256 KiB), and joins every thread it started. Its workers run under
+ * SCHED_IDLE (else nice WORKER_NICE) so the web front keeps the CPU; when
+ * the CPUs are so busy that a block waits STARVED_SECS for a worker, the
+ * workers rise to nice WORKER_NICE, so that a loaded server still
+ * compresses (and the worker thread still reaches its other logs).
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,6 +35,8 @@
 #define COMPRESS_BLOCK	(256 * 1024)	/* see bench/compress for the choice */
 #define SINGLE_CHUNK	(256 * 1024)
 #define WORKER_NICE	10	/* below the loop's threads (Linux: per thread) */
+/* A block deflates in ~10 ms of CPU: waiting this long means no CPU at all. */
+#define STARVED_SECS	2
 /* Blocks in flight per worker: enough queued to ride out a descheduled reader. */
 #ifndef JOBS_PER_THREAD
 #define JOBS_PER_THREAD	4
@@ -76,6 +83,7 @@ struct compress_par {
 	pthread_cond_t	 work, done;
 	bool		 sync_init;
 	bool		 stop;
+	bool		 starved;	/* workers raised out of SCHED_IDLE */
 	unsigned char	 hist[DICT];	/* the last DICT bytes read */
 	size_t		 histlen;
 };
@@ -261,7 +269,7 @@ deflate_job(z_stream *zs, struct job *j)
  * not wrong, so a refusal (EPERM/EACCES in a sandbox) is ignored.
  */
 static void
-lower_priority(void)
+nice_self(void)
 {
 	id_t tid = (id_t)gettid();
 	int cur;
@@ -271,6 +279,20 @@ lower_priority(void)
 	if ((cur != -1 || errno == 0) && cur >= WORKER_NICE)
 		return;
 	(void)setpriority(PRIO_PROCESS, tid, WORKER_NICE);
+}
+
+/*
+ * SCHED_IDLE: a woken loop thread always preempts a compressing one,
+ * which nice alone does not promise. The nice value set first is the one
+ * the thread keeps if it is raised back to SCHED_OTHER.
+ */
+static void
+lower_priority(void)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	nice_self();
+	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 }
 
 static void *
@@ -283,8 +305,9 @@ worker(void *arg)
 	int err;
 
 	free(wa);
-	lower_priority();
 	pthread_mutex_lock(&cp->mu);
+	if (!cp->starved)	/* else raised before it ever ran */
+		lower_priority();
 	for (;;) {
 		while (!cp->stop && cp->next_job == cp->next_read)
 			pthread_cond_wait(&cp->work, &cp->mu);
@@ -336,6 +359,7 @@ start_workers(struct compress_par *cp)
 static int
 par_open(struct compress_par *cp)
 {
+	pthread_condattr_t attr;
 	size_t i, outcap;
 	int zrc;
 
@@ -367,7 +391,16 @@ par_open(struct compress_par *cp)
 		pthread_mutex_destroy(&cp->mu);
 		return -1;
 	}
-	if ((errno = pthread_cond_init(&cp->done, NULL)) != 0) {
+	if ((errno = pthread_condattr_init(&attr)) != 0) {
+		pthread_cond_destroy(&cp->work);
+		pthread_mutex_destroy(&cp->mu);
+		return -1;
+	}
+	/* done is waited on with a deadline: one the wall clock cannot move. */
+	(void)pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	errno = pthread_cond_init(&cp->done, &attr);
+	pthread_condattr_destroy(&attr);
+	if (errno != 0) {
 		pthread_cond_destroy(&cp->work);
 		pthread_mutex_destroy(&cp->mu);
 		return -1;
@@ -454,6 +487,33 @@ queue_block(struct compress_par *cp, int in, off_t *off, off_t limit,
 	return 0;
 }
 
+/*
+ * Waits (under mu) for a worker to finish a block. A wait that lasts
+ * STARVED_SECS means the workers get no CPU under SCHED_IDLE: they go
+ * back to SCHED_OTHER, keeping the nice value lower_priority() set.
+ * Leaving SCHED_IDLE needs CAP_SYS_NICE (root has it) or RLIMIT_NICE;
+ * without either they stay idle, which is slow, not wrong.
+ */
+static void
+wait_done(struct compress_par *cp)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+	struct timespec deadline;
+	int i;
+
+	if (cp->starved) {
+		pthread_cond_wait(&cp->done, &cp->mu);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += STARVED_SECS;
+	if (pthread_cond_timedwait(&cp->done, &cp->mu, &deadline) != ETIMEDOUT)
+		return;
+	cp->starved = true;
+	for (i = 0; i < cp->nstarted; i++)
+		(void)pthread_setschedparam(cp->tids[i], SCHED_OTHER, &sp);
+}
+
 static int
 par_feed(struct compress_par *cp, int in, off_t *off, off_t limit)
 {
@@ -466,7 +526,7 @@ par_feed(struct compress_par *cp, int in, off_t *off, off_t limit)
 		ready = cp->next_write < cp->next_read && j->done;
 		while (!ready && (eof || cp->next_read - cp->next_write ==
 		    cp->njobs) && cp->next_write < cp->next_read) {
-			pthread_cond_wait(&cp->done, &cp->mu);
+			wait_done(cp);
 			ready = j->done;
 		}
 		pthread_mutex_unlock(&cp->mu);

@@ -12,8 +12,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -555,31 +559,17 @@ Test(compress, peak_rss_is_bounded)
 
 /* Threads of this process at nice NICE (/proc/self/task/TID/stat field 19). */
 static int
-tasks_at_nice(long nice)
+tasks_idle(void)
 {
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
 	int n = 0;
 
 	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL) {
-		char path[300], *text, *p;
-		long v;
-		int f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
-		if ((text = tu_read_file(path, NULL)) == NULL)
-			continue;
-		/* After "(comm) ", fields 3.. are plain: nice is the 17th. */
-		p = strrchr(text, ')');
-		for (f = 0; p != NULL && f < 17; f++)
-			p = strchr(p + 1, ' ');
-		if (p != NULL && sscanf(p, " %ld", &v) == 1 && v == nice)
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' &&
+		    sched_getscheduler((pid_t)atoi(e->d_name)) == SCHED_IDLE)
 			n++;
-		free(text);
-	}
 	closedir(d);
 	return n;
 }
@@ -597,12 +587,105 @@ Test(compress, workers_run_below_the_loop)
 	cr_assert_not_null(cp = compress_par_open(fd, 6, 2));
 	for (int i = 0; i < 100 && found < 2; i++) {
 		usleep(10000);
-		found = tasks_at_nice(10);
+		found = tasks_idle();
 	}
-	cr_assert_eq(found, 2, "%d threads at nice 10", found);
-	cr_assert_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), 0,
-	    "the calling thread was niced too");
+	cr_assert_eq(found, 2, "%d threads under SCHED_IDLE", found);
+	cr_assert_eq(sched_getscheduler(0), SCHED_OTHER,
+	    "the calling thread was demoted too");
 	compress_par_free(cp);
 	close(fd);
+	free(path);
+}
+
+/* Whether this thread may leave SCHED_IDLE once in it (CAP_SYS_NICE). */
+static void *
+probe_unidle(void *ok)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	*(bool *)ok = pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) == 0 &&
+	    pthread_setschedparam(pthread_self(), SCHED_OTHER, &sp) == 0;
+	return NULL;
+}
+
+static atomic_bool spin_stop;
+
+static void *
+spin(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&spin_stop, memory_order_relaxed))
+		;
+	return NULL;
+}
+
+/* Threads of this process under POLICY at nice NICE. */
+static int
+tasks_under(int policy, int nice)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL) {
+		pid_t tid = (pid_t)atoi(e->d_name);
+
+		errno = 0;
+		if (e->d_name[0] != '.' && sched_getscheduler(tid) == policy &&
+		    getpriority(PRIO_PROCESS, (id_t)tid) == nice && errno == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * With every CPU taken by threads at nice 0, SCHED_IDLE workers get
+ * almost nothing; the compression must notice and raise them to nice 10
+ * instead of crawling for minutes (their state is read before free joins
+ * them: after finish they wait for work, still alive).
+ */
+Test(compress, starved_workers_leave_sched_idle, .timeout = 120)
+{
+	char *path = tu_path(dir, "out.gz"), *text;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct compress_par *cp;
+	pthread_t probe, spinners[64];
+	bool can_unidle = false;
+	off_t off = 0, total;
+	int ifd, ofd;
+	long i;
+
+	cr_assert_eq(pthread_create(&probe, NULL, probe_unidle, &can_unidle), 0);
+	cr_assert_eq(pthread_join(probe, NULL), 0);
+	if (!can_unidle)
+		cr_skip_test("no CAP_SYS_NICE: SCHED_IDLE cannot be left");
+	if (getpriority(PRIO_PROCESS, 0) != 0)
+		cr_skip_test("the test runs niced already");
+	text = make_log("in.txt", 4u << 20, false);
+	cr_assert_neq(ifd = open(p("in.txt"), O_RDONLY | O_CLOEXEC), -1);
+	cr_assert_neq(ofd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600), -1);
+	if (ncpu < 1 || ncpu > 64)
+		ncpu = ncpu < 1 ? 1 : 64;
+	atomic_store(&spin_stop, false);
+	for (i = 0; i < ncpu; i++)
+		cr_assert_eq(pthread_create(&spinners[i], NULL, spin, NULL), 0);
+	cr_assert_not_null(cp = compress_par_open(ofd, 9, 2));
+	cr_assert_eq(compress_par_feed(cp, ifd, &off, -1), 0);
+	cr_assert_eq(compress_par_finish(cp, &total), 0);
+	atomic_store(&spin_stop, true);
+	for (i = 0; i < ncpu; i++)
+		cr_assert_eq(pthread_join(spinners[i], NULL), 0);
+	cr_assert_eq(tasks_under(SCHED_OTHER, 10), 2,
+	    "the starved workers were not raised to SCHED_OTHER at nice 10");
+	cr_assert_eq(tasks_under(SCHED_IDLE, 10), 0);
+	compress_par_free(cp);
+	cr_assert_eq(total, 4 << 20);
+	close(ofd);
+	close(ifd);
+	check_gzread("out.gz", text, 4u << 20);
+	free(text);
 	free(path);
 }
