@@ -9,22 +9,26 @@
  * JOBS_PER_THREAD x threads blocks in memory (a block: 32 KiB of history
  * plus COMPRESS_BLOCK in, compressBound(COMPRESS_BLOCK) out, ~544 KiB at
  * the default; so ~2.1 MiB per thread, plus its deflate state of about
- * 256 KiB), and joins every thread it started. Its workers run under
- * SCHED_IDLE (else nice WORKER_NICE) so the web front keeps the CPU; when
- * the CPUs are so busy that a block waits STARVED_SECS for a worker, the
- * workers rise to nice WORKER_NICE, so that a loaded server still
- * compresses (and the worker thread still reaches its other logs).
+ * 256 KiB), and joins every thread it started. Its workers run at nice
+ * WORKER_NICE and, when they could be raised out of it again, under
+ * SCHED_IDLE, so the web front keeps the CPU; when the CPUs are so busy
+ * that the reader waits STARVED_SECS for one block, the workers leave
+ * SCHED_IDLE, so that a loaded server still compresses (and the worker
+ * thread still reaches its other logs).
  */
+#include <linux/capability.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -83,6 +87,7 @@ struct compress_par {
 	pthread_cond_t	 work, done;
 	bool		 sync_init;
 	bool		 stop;
+	bool		 idle_class;	/* workers go SCHED_IDLE (set at open) */
 	bool		 starved;	/* workers raised out of SCHED_IDLE */
 	unsigned char	 hist[DICT];	/* the last DICT bytes read */
 	size_t		 histlen;
@@ -282,17 +287,41 @@ nice_self(void)
 }
 
 /*
+ * Whether a thread of this caller's credentials could leave SCHED_IDLE:
+ * CAP_SYS_NICE, or an RLIMIT_NICE that allows nice WORKER_NICE. Without
+ * either (a non-root `su` user, a capability-less sandbox) the workers
+ * must not enter it, or a busy CPU would starve them for good.
+ */
+static bool
+can_leave_idle(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+	struct rlimit rl;
+
+	if (syscall(SYS_capget, &hdr, caps) == 0 &&
+	    (caps[CAP_TO_INDEX(CAP_SYS_NICE)].effective &
+	    CAP_TO_MASK(CAP_SYS_NICE)) != 0)
+		return true;
+	return getrlimit(RLIMIT_NICE, &rl) == 0 &&
+	    (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= 20 - WORKER_NICE);
+}
+
+/*
  * SCHED_IDLE: a woken loop thread always preempts a compressing one,
  * which nice alone does not promise. The nice value set first is the one
  * the thread keeps if it is raised back to SCHED_OTHER.
  */
 static void
-lower_priority(void)
+lower_priority(bool idle_class)
 {
 	struct sched_param sp = { .sched_priority = 0 };
 
 	nice_self();
-	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+	if (idle_class)
+		(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 }
 
 static void *
@@ -306,8 +335,8 @@ worker(void *arg)
 
 	free(wa);
 	pthread_mutex_lock(&cp->mu);
-	if (!cp->starved)	/* else raised before it ever ran */
-		lower_priority();
+	/* Not idle-class when raised before it ever ran. */
+	lower_priority(cp->idle_class && !cp->starved);
 	for (;;) {
 		while (!cp->stop && cp->next_job == cp->next_read)
 			pthread_cond_wait(&cp->work, &cp->mu);
@@ -397,8 +426,8 @@ par_open(struct compress_par *cp)
 		return -1;
 	}
 	/* done is waited on with a deadline: one the wall clock cannot move. */
-	(void)pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	errno = pthread_cond_init(&cp->done, &attr);
+	if ((errno = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) == 0)
+		errno = pthread_cond_init(&cp->done, &attr);
 	pthread_condattr_destroy(&attr);
 	if (errno != 0) {
 		pthread_cond_destroy(&cp->work);
@@ -406,6 +435,7 @@ par_open(struct compress_par *cp)
 		return -1;
 	}
 	cp->sync_init = true;
+	cp->idle_class = can_leave_idle();
 	return start_workers(cp);
 nomem:
 	errno = ENOMEM;
@@ -488,26 +518,22 @@ queue_block(struct compress_par *cp, int in, off_t *off, off_t limit,
 }
 
 /*
- * Waits (under mu) for a worker to finish a block. A wait that lasts
- * STARVED_SECS means the workers get no CPU under SCHED_IDLE: they go
- * back to SCHED_OTHER, keeping the nice value lower_priority() set.
- * Leaving SCHED_IDLE needs CAP_SYS_NICE (root has it) or RLIMIT_NICE;
- * without either they stay idle, which is slow, not wrong.
+ * Waits (under mu) for a worker to finish a block, the one the reader
+ * needs next being due by DEADLINE (NULL: no clock to read). Passing the
+ * deadline means the workers get no CPU under SCHED_IDLE: they go back to
+ * SCHED_OTHER, keeping the nice value lower_priority() set.
  */
 static void
-wait_done(struct compress_par *cp)
+wait_done(struct compress_par *cp, const struct timespec *deadline)
 {
 	struct sched_param sp = { .sched_priority = 0 };
-	struct timespec deadline;
 	int i;
 
-	if (cp->starved) {
+	if (!cp->idle_class || cp->starved || deadline == NULL) {
 		pthread_cond_wait(&cp->done, &cp->mu);
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += STARVED_SECS;
-	if (pthread_cond_timedwait(&cp->done, &cp->mu, &deadline) != ETIMEDOUT)
+	if (pthread_cond_timedwait(&cp->done, &cp->mu, deadline) != ETIMEDOUT)
 		return;
 	cp->starved = true;
 	for (i = 0; i < cp->nstarted; i++)
@@ -517,16 +543,23 @@ wait_done(struct compress_par *cp)
 static int
 par_feed(struct compress_par *cp, int in, off_t *off, off_t limit)
 {
+	struct timespec due, *deadline;
 	struct job *j;
 	bool eof = false, ready;
 
 	for (;;) {
+		/* One deadline per block awaited: other blocks do not renew it. */
+		deadline = NULL;
+		if (clock_gettime(CLOCK_MONOTONIC, &due) == 0) {
+			due.tv_sec += STARVED_SECS;
+			deadline = &due;
+		}
 		pthread_mutex_lock(&cp->mu);
 		j = &cp->jobs[cp->next_write % cp->njobs];
 		ready = cp->next_write < cp->next_read && j->done;
 		while (!ready && (eof || cp->next_read - cp->next_write ==
 		    cp->njobs) && cp->next_write < cp->next_read) {
-			wait_done(cp);
+			wait_done(cp, deadline);
 			ready = j->done;
 		}
 		pthread_mutex_unlock(&cp->mu);

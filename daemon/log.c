@@ -36,7 +36,7 @@ static void
 vlog(enum applog_msg_level level, const char *fmt, va_list ap, const char *why)
 {
 	char msg[2048];
-	int n;
+	int n, saved = errno;	/* callers may log and then read errno */
 
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n >= 0 && why != NULL && (size_t)n < sizeof(msg))
@@ -49,6 +49,7 @@ vlog(enum applog_msg_level level, const char *fmt, va_list ap, const char *why)
 		applog_write(log_applog, level, msg);
 	/* One fprintf per line so concurrent writers do not interleave mid-line. */
 	fprintf(stderr, "mond: %s\n", msg);
+	errno = saved;
 }
 
 void

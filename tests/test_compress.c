@@ -557,7 +557,7 @@ Test(compress, peak_rss_is_bounded)
 	    "or more", WEXITSTATUS(status));
 }
 
-/* Threads of this process at nice NICE (/proc/self/task/TID/stat field 19). */
+/* Threads of this process under SCHED_IDLE. */
 static int
 tasks_idle(void)
 {
@@ -580,8 +580,9 @@ Test(compress, workers_run_below_the_loop)
 	struct compress_par *cp;
 	int fd, found = 0;
 
-	if (getpriority(PRIO_PROCESS, 0) != 0)
-		cr_skip_test("the test runs niced already");
+	if (sched_getscheduler(0) != SCHED_OTHER ||
+	    getpriority(PRIO_PROCESS, 0) != 0)
+		cr_skip_test("the test runs at a lowered priority already");
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	cr_assert_neq(fd, -1);
 	cr_assert_not_null(cp = compress_par_open(fd, 6, 2));
@@ -608,15 +609,52 @@ probe_unidle(void *ok)
 	return NULL;
 }
 
+/* Spins at nice 0 until told to stop, or for 30 s if a regression hangs. */
 static atomic_bool spin_stop;
 
 static void *
 spin(void *arg)
 {
+	struct timespec t0, t;
+
 	(void)arg;
-	while (!atomic_load_explicit(&spin_stop, memory_order_relaxed))
-		;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int i = 0; i < 1000000; i++)
+			if (atomic_load_explicit(&spin_stop, memory_order_relaxed))
+				return NULL;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < 30);
 	return NULL;
+}
+
+/* LEN bytes of varied log lines: slow for deflate -9 (~20 ms a block). */
+static char *
+make_slow_text(const char *name, size_t len)
+{
+	char *buf = malloc(len + 1);
+	unsigned long long x = 88172645463325252ULL;
+	size_t n = 0;
+	int fd;
+
+	cr_assert_not_null(buf);
+	while (n < len) {
+		int k;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = snprintf(buf + n, len + 1 - n, "2026-11-25 12:00:%02u host "
+		    "app[%llu]: request %llx served in %llu ms\n",
+		    (unsigned)(x % 60), x % 65536, x, x % 997);
+		cr_assert_gt(k, 0);
+		n += (size_t)k > len - n ? len - n : (size_t)k;
+	}
+	fd = open(p(name), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, buf, len), (ssize_t)len);
+	cr_assert_eq(close(fd), 0);
+	return buf;
 }
 
 /* Threads of this process under POLICY at nice NICE. */
@@ -648,44 +686,52 @@ tasks_under(int policy, int nice)
  */
 Test(compress, starved_workers_leave_sched_idle, .timeout = 120)
 {
+	const size_t len = 4u << 20;
 	char *path = tu_path(dir, "out.gz"), *text;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct compress_par *cp;
-	pthread_t probe, spinners[64];
+	pthread_t probe, spinner;
 	bool can_unidle = false;
 	off_t off = 0, total;
-	int ifd, ofd;
-	long i;
+	cpu_set_t one;
+	int ifd, ofd, cpu;
 
+	if (sched_getscheduler(0) != SCHED_OTHER ||
+	    getpriority(PRIO_PROCESS, 0) != 0)
+		cr_skip_test("the test runs at a lowered priority already");
 	cr_assert_eq(pthread_create(&probe, NULL, probe_unidle, &can_unidle), 0);
 	cr_assert_eq(pthread_join(probe, NULL), 0);
 	if (!can_unidle)
 		cr_skip_test("no CAP_SYS_NICE: SCHED_IDLE cannot be left");
-	if (getpriority(PRIO_PROCESS, 0) != 0)
-		cr_skip_test("the test runs niced already");
-	text = make_log("in.txt", 4u << 20, false);
+	text = make_slow_text("in.txt", len);
 	cr_assert_neq(ifd = open(p("in.txt"), O_RDONLY | O_CLOEXEC), -1);
 	cr_assert_neq(ofd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600), -1);
-	if (ncpu < 1 || ncpu > 64)
-		ncpu = ncpu < 1 ? 1 : 64;
+	/*
+	 * One CPU for this thread and, by inheritance, the spinner and the
+	 * workers: one nice-0 spinner then takes it from idle-class workers
+	 * however many CPUs the machine has, and the others stay free for
+	 * the tests running beside this one.
+	 */
+	cr_assert_geq(cpu = sched_getcpu(), 0);
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0, "%s",
+	    strerror(errno));
 	atomic_store(&spin_stop, false);
-	for (i = 0; i < ncpu; i++)
-		cr_assert_eq(pthread_create(&spinners[i], NULL, spin, NULL), 0);
+	cr_assert_eq(pthread_create(&spinner, NULL, spin, NULL), 0);
 	cr_assert_not_null(cp = compress_par_open(ofd, 9, 2));
 	cr_assert_eq(compress_par_feed(cp, ifd, &off, -1), 0);
 	cr_assert_eq(compress_par_finish(cp, &total), 0);
 	atomic_store(&spin_stop, true);
-	for (i = 0; i < ncpu; i++)
-		cr_assert_eq(pthread_join(spinners[i], NULL), 0);
+	cr_assert_eq(pthread_join(spinner, NULL), 0);
 	cr_assert_eq(tasks_under(SCHED_OTHER, 10), 2,
 	    "the starved workers were not raised to SCHED_OTHER at nice 10");
 	cr_assert_eq(tasks_under(SCHED_IDLE, 10), 0);
 	compress_par_free(cp);
-	cr_assert_eq(total, 4 << 20);
-	close(ofd);
-	close(ifd);
-	check_gzread("out.gz", text, 4u << 20);
+	cr_assert_eq(total, (off_t)len);
+	cr_assert_eq(close(ofd), 0);
+	cr_assert_eq(close(ifd), 0);
+	check_gzread("out.gz", text, len);
 	free(text);
 	free(path);
 }
