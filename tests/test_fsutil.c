@@ -685,6 +685,7 @@ Test(fsutil, copytruncate_on_tmpfs_falls_back, .timeout = 120)
 /* ---- fs_split_path and the callers' edge cases ---------------------- */
 
 #include "daemon/applog.h"
+#include "daemon/state.h"
 
 static const struct split_case {
 	const char	*path;
@@ -783,6 +784,35 @@ Test(fsutil, applog_reconfigure_to_no_name_keeps_the_old_file)
 	cr_assert_eq(tu_count_lines(p("a.log"), "still a"), 1);
 	cr_assert_eq(tu_count_lines(p("b.log"), "now b"), 1);
 	cr_assert_eq(tu_count_lines(p("a.log"), "now b"), 0);
+}
+
+/*
+ * Fixed: state_lock and state_save on "dir/" said ENAMETOOLONG; on ""
+ * state_lock took ".lock" in the working directory and state_save wrote
+ * its temporary there, failing only at the rename (ENOENT).
+ */
+Test(fsutil, state_path_without_a_name_is_eisdir)
+{
+	struct state *st = state_new();
+	char slash[600];
+
+	cr_assert_not_null(st);
+	cr_assert_eq(chdir(dir), 0);
+	snprintf(slash, sizeof(slash), "%s/", dir);
+	errno = 0;
+	cr_assert_eq(state_lock(slash, 0), -1);
+	cr_assert_eq(errno, EISDIR, "\"%s\": %s", slash, strerror(errno));
+	errno = 0;
+	cr_assert_eq(state_save(st, slash), -1);
+	cr_assert_eq(errno, EISDIR, "\"%s\": %s", slash, strerror(errno));
+	errno = 0;
+	cr_assert_eq(state_lock("", 0), -1);
+	cr_assert_eq(errno, EISDIR, "\"\": %s", strerror(errno));
+	errno = 0;
+	cr_assert_eq(state_save(st, ""), -1);
+	cr_assert_eq(errno, EISDIR, "\"\": %s", strerror(errno));
+	cr_assert_not(tu_exists(p(".lock")), "\"\" locked in the cwd");
+	state_free(st);
 }
 
 /* rotate's createolddir: "old/" is made as "old" in the log's directory. */
