@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "daemon/applog.h"
+#include "daemon/fsutil.h"
 
 /* How often (seconds) the path is compared with the open file. */
 #define IDENTITY_CHECK_SECS	1
@@ -30,7 +31,7 @@ struct applog {
 	pthread_mutex_t	 mu;
 	char		*path;
 	char		*dir;		/* PATH's directory ("." or "/" at least) */
-	char		*base;		/* PATH's last component */
+	const char	*base;		/* PATH's last component, in PATH */
 	long long	 maxbytes;
 	int		 backups;
 	atomic_int	 level;		/* an enum applog_level; read unlocked */
@@ -345,20 +346,11 @@ rollover(struct applog *al)
 	return rc;
 }
 
-/* PATH into its directory and last component; "a" is "." and "a". */
+/* PATH into its directory and last component, which must be a name. */
 static int
 split_path(struct applog *al)
 {
-	const char *slash = strrchr(al->path, '/');
-
-	if (slash == NULL)
-		al->dir = strdup(".");
-	else if (slash == al->path)
-		al->dir = strdup("/");
-	else
-		al->dir = strndup(al->path, (size_t)(slash - al->path));
-	al->base = strdup(slash != NULL ? slash + 1 : al->path);
-	if (al->dir == NULL || al->base == NULL)
+	if (fs_split_path(al->path, &al->dir, &al->base) == -1)
 		return -1;
 	if (al->base[0] == '\0') {
 		errno = EISDIR;
@@ -395,7 +387,6 @@ fail:
 		close(al->fd);
 	free(al->path);
 	free(al->dir);
-	free(al->base);
 	free(al);
 	errno = saved;
 	return NULL;
@@ -404,7 +395,8 @@ fail:
 int
 applog_reconfigure(struct applog *al, const struct applog_conf *conf)
 {
-	char *opath, *odir, *obase;
+	char *opath, *odir;
+	const char *obase;
 	int ofd, saved;
 
 	pthread_mutex_lock(&al->mu);
@@ -412,7 +404,7 @@ applog_reconfigure(struct applog *al, const struct applog_conf *conf)
 	odir = al->dir;
 	obase = al->base;
 	ofd = al->fd;
-	al->dir = al->base = NULL;
+	al->dir = NULL;
 	if ((al->path = strdup(conf->path)) == NULL || split_path(al) == -1)
 		goto fail;
 	if (strcmp(al->path, opath) != 0) {
@@ -426,7 +418,6 @@ applog_reconfigure(struct applog *al, const struct applog_conf *conf)
 	}
 	free(opath);
 	free(odir);
-	free(obase);
 	al->maxbytes = conf->maxbytes;
 	al->backups = conf->backups;
 	atomic_store(&al->level, (int)conf->level);
@@ -437,7 +428,6 @@ fail:
 	saved = errno;
 	free(al->path);
 	free(al->dir);
-	free(al->base);
 	al->path = opath;
 	al->dir = odir;
 	al->base = obase;
@@ -620,7 +610,6 @@ applog_close(struct applog *al)
 	pthread_mutex_destroy(&al->mu);
 	free(al->path);
 	free(al->dir);
-	free(al->base);
 	free(al);
 }
 

@@ -51,6 +51,22 @@ fs_open_dirat(int dirfd, const char *name)
 }
 
 int
+fs_split_path(const char *path, char **dir, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL) {
+		*base = path;
+		*dir = strdup(".");
+	} else {
+		*base = slash + 1;
+		*dir = strndup(path,
+		    slash == path ? 1 : (size_t)(slash - path));
+	}
+	return *dir == NULL ? -1 : 0;
+}
+
+int
 fs_open_log(int dirfd, const char *name, int flags, struct stat *st)
 {
 	int fd, fl;

@@ -43,6 +43,16 @@ int	fs_open_dir(const char *path);
 int	fs_open_dirat(int dirfd, const char *name);
 
 /*
+ * Splits PATH at its last '/' into a malloc'd *DIR and *BASE, a pointer
+ * into PATH just after that slash. No slash: "." and PATH. A slash first
+ * gives "/" ("/x", "//x"); otherwise *DIR is all before the last slash
+ * ("a//b" gives "a/"). Trailing slashes are not stripped, so "a/b/", "/"
+ * and "" leave *BASE empty: a caller that needs a file name checks. Returns
+ * 0, or -1 with ENOMEM (*DIR then NULL).
+ */
+int	fs_split_path(const char *path, char **dir, const char **base);
+
+/*
  * Opens the existing regular file NAME in DIRFD with O_NOFOLLOW|O_CLOEXEC
  * and FLAGS (O_RDONLY or O_RDWR, maybe O_APPEND), and fills *ST from fstat
  * on the fd. A symlink fails with ELOOP, anything not a regular file (FIFO,

@@ -187,22 +187,18 @@ free_dirs(struct pass *p)
 	free(p->dirs);
 }
 
-/* The log's directory and the target (olddir) directory, as plan.c names them. */
+/*
+ * The log's directory and the target (olddir) directory, as plan.c names
+ * them, and the log's name (in PATH).
+ */
 static int
 dir_names(const struct log_rule *r, const char *path, char **logdir,
-    char **tgtdir)
+    char **tgtdir, const char **name)
 {
-	const char *slash = strrchr(path, '/');
 	int n;
 
 	*tgtdir = NULL;
-	if (slash == NULL)
-		*logdir = strdup(".");
-	else if (slash == path)
-		*logdir = strdup("/");
-	else
-		*logdir = strndup(path, (size_t)(slash - path));
-	if (*logdir == NULL)
+	if (fs_split_path(path, logdir, name) == -1)
 		return -1;
 	if (r->olddir == NULL)
 		*tgtdir = strdup(*logdir);
@@ -319,6 +315,7 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 	    .now = p->opts->now, .force = p->opts->force };
 	struct pass_result *res;
 	char *logdir = NULL, *tgtdir = NULL;
+	const char *name;
 	struct dir *ld, *td;
 	struct stat st;
 	time_t last;
@@ -340,7 +337,7 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 		last = 0;
 	in.last = last;
 	res->last = last;
-	if (dir_names(r, it->path, &logdir, &tgtdir) == -1 ||
+	if (dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
 	    (ld = get_dir(p, logdir)) == NULL || (td = get_dir(p, tgtdir)) == NULL)
 		goto nomem;
 	in.dir_st = ld->stat_ok ? &ld->st : NULL;
@@ -355,7 +352,7 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 	if (in.st != NULL && !p->opts->dry_run && ld->stat_ok &&
 	    !fs_dir_insecure(&ld->st) && td->stat_ok &&
 	    !fs_dir_insecure(&td->st) && td->err == 0 &&
-	    recover_wanted(r, strrchr(it->path, '/') + 1, listed_in, td) &&
+	    recover_wanted(r, name, listed_in, td) &&
 	    recover_log(r, it->path, td->path) > 0)
 		unlist_dir(td);
 	/* maxage needs mtimes: a listing without them is read again. */

@@ -311,32 +311,28 @@ static int
 do_mkdir(struct run *r, const struct plan_action *a)
 {
 	struct fs_attr at = { a->mode, a->uid, a->gid };
-	char *parent, *slash;
+	char *path, *parent = NULL;
 	const char *name;
-	int pfd, rc;
+	size_t n;
+	int pfd, rc = -1;
 
-	if ((parent = strdup(a->from)) == NULL)
+	if ((path = strdup(a->from)) == NULL)
 		return fail(r, "%s: mkdir", a->from);
-	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' &&
-	    slash != parent)
-		*slash = '\0';
-	if ((slash = strrchr(parent, '/')) == NULL) {
-		name = parent;
-		pfd = fs_open_dir(".");
-	} else {
-		*slash = '\0';
-		name = slash + 1;
-		pfd = fs_open_dir(slash == parent ? "/" : parent);
-	}
-	if (pfd == -1) {
-		fail(r, "%s: open parent directory", a->from);
-		free(parent);
-		return -1;
-	}
-	if ((rc = fs_mkdir(pfd, name, &at)) == -1)
+	/* olddir "old/" is made as "old"; "/" stays. */
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	if (fs_split_path(path, &parent, &name) == -1)
 		fail(r, "%s: mkdir", a->from);
-	close(pfd);
+	else if ((pfd = fs_open_dir(parent)) == -1)
+		fail(r, "%s: open parent directory", a->from);
+	else {
+		if ((rc = fs_mkdir(pfd, name, &at)) == -1)
+			fail(r, "%s: mkdir", a->from);
+		close(pfd);
+	}
 	free(parent);
+	free(path);
 	return rc;
 }
 

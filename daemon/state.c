@@ -320,27 +320,27 @@ format_entry(struct sbuf *sb, const struct entry *e)
 	sb_put(sb, tail, (size_t)n);
 }
 
-/* Splits PATH into an opened directory fd and a pointer to its last name. */
+/*
+ * Splits PATH into an opened directory fd and a pointer to its last name;
+ * a PATH that names no file ("", "/", "dir/") fails with EISDIR.
+ */
 static int
 open_parent(const char *path, const char **base)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t dl;
+	char *dir;
+	int fd, save;
 
-	if (slash == NULL) {
-		*base = path;
-		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	*base = slash + 1;
-	dl = slash == path ? 1 : (size_t)(slash - path);
-	if (dl >= sizeof(dir) || **base == '\0') {
-		errno = ENAMETOOLONG;
+	if (fs_split_path(path, &dir, base) == -1)
 		return -1;
-	}
-	memcpy(dir, path, dl);
-	dir[dl] = '\0';
-	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (**base == '\0') {
+		fd = -1;
+		errno = EISDIR;
+	} else
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	save = errno;
+	free(dir);
+	errno = save;
+	return fd;
 }
 
 int

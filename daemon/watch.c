@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/plan.h"
 #include "daemon/watch.h"
@@ -102,23 +103,18 @@ add_dir(struct watch *w, const char *dir)
 	return 0;
 }
 
-/* The directory part of PATH, when it has no glob characters. */
+/* The directory part of PATH, when it has one without glob characters. */
 static int
 add_dir_of(struct watch *w, const char *path)
 {
-	char *dir, *slash;
+	const char *base;
+	char *dir;
 	int rc = 0;
 
-	if ((dir = strdup(path)) == NULL)
+	if (fs_split_path(path, &dir, &base) == -1)
 		return -1;
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (strpbrk(dir, "*?[") == NULL)
-			rc = add_dir(w, dir);
-	}
+	if (base != path && strpbrk(dir, "*?[") == NULL)
+		rc = add_dir(w, dir);
 	free(dir);
 	return rc;
 }

@@ -681,3 +681,163 @@ Test(fsutil, copytruncate_on_tmpfs_falls_back, .timeout = 120)
 	    nt);
 	cr_assert_leq(cut, nt, "%d lines cut in %d rounds", cut, nt);
 }
+
+/* ---- fs_split_path and the callers' edge cases ---------------------- */
+
+#include "daemon/applog.h"
+#include "daemon/state.h"
+
+static const struct split_case {
+	const char	*path;
+	const char	*dir;
+	const char	*base;
+} split_cases[] = {
+	{ "mond.log",	".",	"mond.log" },	/* no slash */
+	{ "/x",		"/",	"x" },
+	{ "/a/b",	"/a",	"b" },
+	{ "a/b",	"a",	"b" },
+	{ "a/b/",	"a/b",	"" },		/* trailing slash: no name */
+	{ "//a",	"/",	"a" },
+	{ "a//b",	"a/",	"b" },
+	{ "/",		"/",	"" },
+	{ "",		".",	"" },
+};
+
+Test(fsutil, split_path_table)
+{
+	const struct split_case *c;
+	const char *base;
+	size_t i;
+	char *d;
+
+	for (i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+		c = &split_cases[i];
+		d = NULL;
+		cr_assert_eq(fs_split_path(c->path, &d, &base), 0, "\"%s\"",
+		    c->path);
+		cr_assert_str_eq(d, c->dir, "\"%s\": dir", c->path);
+		cr_assert_str_eq(base, c->base, "\"%s\": base", c->path);
+		/* the name is PATH's own tail, not a copy */
+		cr_assert_eq(base, c->path + strlen(c->path) - strlen(c->base),
+		    "\"%s\": base is not in PATH", c->path);
+		free(d);
+	}
+}
+
+/* No PATH_MAX or NAME_MAX inside: open() is the one to say ENAMETOOLONG. */
+Test(fsutil, split_path_longer_than_path_max)
+{
+	size_t dl = 3 * PATH_MAX, bl = 2 * NAME_MAX;
+	char *path = malloc(dl + 1 + bl + 1), *d;
+	const char *base;
+
+	cr_assert_not_null(path);
+	memset(path, 'd', dl);
+	path[0] = '/';
+	path[dl] = '/';
+	memset(path + dl + 1, 'f', bl);
+	path[dl + 1 + bl] = '\0';
+	cr_assert_eq(fs_split_path(path, &d, &base), 0);
+	cr_assert_eq(strlen(d), dl);
+	cr_assert_eq(strncmp(d, path, dl), 0);
+	cr_assert_eq(base, path + dl + 1);
+	cr_assert_eq(strlen(base), bl);
+	free(d);
+	free(path);
+}
+
+/* applog needs a file name: "dir/" and "" are refused before any open. */
+Test(fsutil, applog_path_without_a_name_is_eisdir)
+{
+	struct applog_conf conf = { .maxbytes = 0, .backups = 0 };
+	char slash[600];
+
+	snprintf(slash, sizeof(slash), "%s/", dir);
+	conf.path = slash;
+	errno = 0;
+	cr_assert_null(applog_open(&conf));
+	cr_assert_eq(errno, EISDIR, "%s", strerror(errno));
+	conf.path = "";
+	errno = 0;
+	cr_assert_null(applog_open(&conf));
+	cr_assert_eq(errno, EISDIR, "%s", strerror(errno));
+}
+
+/* A refused path leaves the old one (its name points into its path). */
+Test(fsutil, applog_reconfigure_to_no_name_keeps_the_old_file)
+{
+	struct applog_conf conf = { .path = p("a.log") };
+	struct applog *al;
+	char slash[600];
+
+	cr_assert_not_null(al = applog_open(&conf), "%s", strerror(errno));
+	snprintf(slash, sizeof(slash), "%s/", dir);
+	conf.path = slash;
+	errno = 0;
+	cr_assert_eq(applog_reconfigure(al, &conf), -1);
+	cr_assert_eq(errno, EISDIR, "%s", strerror(errno));
+	cr_assert_eq(applog_write(al, MSG_INFO, "still a"), 0);
+	conf.path = p("b.log");
+	cr_assert_eq(applog_reconfigure(al, &conf), 0, "%s", strerror(errno));
+	cr_assert_eq(applog_write(al, MSG_INFO, "now b"), 0);
+	applog_close(al);
+	cr_assert_eq(tu_count_lines(p("a.log"), "still a"), 1);
+	cr_assert_eq(tu_count_lines(p("b.log"), "now b"), 1);
+	cr_assert_eq(tu_count_lines(p("a.log"), "now b"), 0);
+}
+
+/*
+ * Fixed: state_lock and state_save on "dir/" said ENAMETOOLONG; on ""
+ * state_lock took ".lock" in the working directory and state_save wrote
+ * its temporary there, failing only at the rename (ENOENT).
+ */
+Test(fsutil, state_path_without_a_name_is_eisdir)
+{
+	struct state *st = state_new();
+	char slash[600];
+
+	cr_assert_not_null(st);
+	cr_assert_eq(chdir(dir), 0);
+	snprintf(slash, sizeof(slash), "%s/", dir);
+	errno = 0;
+	cr_assert_eq(state_lock(slash, 0), -1);
+	cr_assert_eq(errno, EISDIR, "\"%s\": %s", slash, strerror(errno));
+	errno = 0;
+	cr_assert_eq(state_save(st, slash), -1);
+	cr_assert_eq(errno, EISDIR, "\"%s\": %s", slash, strerror(errno));
+	errno = 0;
+	cr_assert_eq(state_lock("", 0), -1);
+	cr_assert_eq(errno, EISDIR, "\"\": %s", strerror(errno));
+	errno = 0;
+	cr_assert_eq(state_save(st, ""), -1);
+	cr_assert_eq(errno, EISDIR, "\"\": %s", strerror(errno));
+	cr_assert_not(tu_exists(p(".lock")), "\"\" locked in the cwd");
+	state_free(st);
+}
+
+/* rotate's createolddir: "old/" is made as "old" in the log's directory. */
+Test(fsutil, createolddir_with_a_trailing_slash)
+{
+	char *state = tu_path(dir, "state"), *cpath = tu_path(dir, "mond.conf");
+	const char *argv[] = { "--force-rotate", "-s", state, "-c", cpath,
+	    NULL };
+	struct tu_run run;
+	char conf[2048];
+	struct stat st;
+
+	snprintf(conf, sizeof(conf), "statefile = \"%s\"\ncontrol = \"%s\"\n"
+	    "applog {\n path = \"%s\"\n}\nlog \"%s\" {\n rotate = 1\n"
+	    " olddir = \"old/\"\n createolddir = \"0750\"\n}\n", state,
+	    p("mond.sock"), p("mon.log"), p("a.log"));
+	tu_write_file(cpath, conf);
+	tu_write_file(p("a.log"), "one line\n");
+	run = tu_run_mond(argv);
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	cr_assert_eq(lstat(p("old"), &st), 0, "old: %s", strerror(errno));
+	cr_assert(S_ISDIR(st.st_mode));
+	cr_assert_eq(st.st_mode & 07777, 0750);
+	assert_file(p("old/a.log.1"), "one line\n");
+	tu_run_free(&run);
+	free(state);
+	free(cpath);
+}
