@@ -46,9 +46,12 @@ is_prefix(int a, off_t asize, int b)
 	return 1;
 }
 
-/* Whether the gzip file GZ decompresses, cleanly, to exactly PLAIN's bytes. */
+/*
+ * Whether the gzip file GZ decompresses, cleanly, to exactly PLAIN's bytes
+ * (with PREFIX: to a prefix of them). Closes GZFD.
+ */
 static int
-gz_holds(int gzfd, int plain)
+gz_holds(int gzfd, int plain, bool prefix)
 {
 	static char bg[BUFSZ], bp[BUFSZ];
 	gzFile gz;
@@ -67,7 +70,7 @@ gz_holds(int gzfd, int plain)
 		np = ng == 0 ? pread(plain, bp, 1, off) :
 		    pread(plain, bp, (size_t)ng, off);
 		if (ng == 0) {
-			same = np == 0;
+			same = prefix || np == 0;
 			break;
 		}
 		if (np != ng || memcmp(bg, bp, (size_t)ng) != 0) {
@@ -83,17 +86,17 @@ gz_holds(int gzfd, int plain)
 	return same;
 }
 
-/* Renames NAME to BASE.mond-recovered[.N] in DIRFD, never replacing. */
+/* Renames NAME to BASE.mond-recovered[.N]EXT in DIRFD, never replacing. */
 static int
-keep_as_recovered(int dirfd, const char *name, const char *base, char *to,
-    size_t tosize)
+keep_as_recovered(int dirfd, const char *name, const char *base,
+    const char *ext, char *to, size_t tosize)
 {
 	int i, n;
 
 	for (i = 0; i < 1000; i++) {
-		n = i == 0 ? snprintf(to, tosize, "%s%s", base,
-		    FS_RECOVERED_SUFFIX) : snprintf(to, tosize, "%s%s.%d",
-		    base, FS_RECOVERED_SUFFIX, i);
+		n = i == 0 ? snprintf(to, tosize, "%s%s%s", base,
+		    FS_RECOVERED_SUFFIX, ext) : snprintf(to, tosize, "%s%s.%d%s",
+		    base, FS_RECOVERED_SUFFIX, i, ext);
 		if (n < 0 || (size_t)n >= tosize) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -185,7 +188,48 @@ recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
 		    "its lines are still in the log", tgtdir, copy);
 		return 1;
 	}
-	if (keep_as_recovered(tfd, copy, base, to, sizeof(to)) == -1) {
+	if (keep_as_recovered(tfd, copy, base, "", to, sizeof(to)) == -1) {
+		log_warn("%s/%s: left by an interrupted copytruncate; not "
+		    "moved", tgtdir, copy);
+		return 0;
+	}
+	log_warnx("%s/%s: left by an interrupted copytruncate with data in "
+	    "it; kept as %s/%s", tgtdir, copy, tgtdir, to);
+	return 1;
+}
+
+/*
+ * copytruncate + compress's gzipped copy under its holding name: killed
+ * before its bytes left the log (it decompresses to a prefix of the log)
+ * it goes; otherwise it is their only home and is kept.
+ */
+static int
+recover_gzcopy(int ldfd, int tfd, const char *tgtdir, const char *base)
+{
+	char copy[NAME_MAX + 1], to[NAME_MAX + 1];
+	struct stat cst, lst;
+	int cfd, lfd, pre = 0;
+
+	if (snprintf(copy, sizeof(copy), "%s%s%s", FS_TMP_PREFIX, base,
+	    RECOVER_GZCOPY_SUFFIX) >= (int)sizeof(copy))
+		return 0;
+	if ((cfd = fs_open_log(tfd, copy, O_RDONLY, &cst)) == -1)
+		return 0;
+	if ((lfd = fs_open_log(ldfd, base, O_RDONLY, &lst)) != -1) {
+		pre = gz_holds(cfd, lfd, true);	/* closes CFD */
+		close(lfd);
+	} else
+		close(cfd);
+	if (pre == 1) {
+		if (fs_unlink(tfd, copy) == -1) {
+			log_warn("%s/%s: remove", tgtdir, copy);
+			return 0;
+		}
+		log_info("%s/%s: copy of an interrupted copytruncate removed, "
+		    "its lines are still in the log", tgtdir, copy);
+		return 1;
+	}
+	if (keep_as_recovered(tfd, copy, base, ".gz", to, sizeof(to)) == -1) {
 		log_warn("%s/%s: left by an interrupted copytruncate; not "
 		    "moved", tgtdir, copy);
 		return 0;
@@ -223,7 +267,7 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
 		    "rotation", tgtdir, name);
 		return 1;
 	}
-	same = gz_holds(gfd, fd);
+	same = gz_holds(gfd, fd, false);
 	close(fd);
 	if (same != 1) {
 		log_warnx("%s/%s: left uncompressed beside a different %s; "
@@ -249,6 +293,10 @@ recover_wanted(const struct log_rule *rule, const char *logname,
 
 	if (rule->copytruncate && snprintf(name, sizeof(name), "%s%s%s",
 	    FS_TMP_PREFIX, logname, RECOVER_COPY_SUFFIX) < (int)sizeof(name) &&
+	    has(name, arg))
+		return 1;
+	if (rule->copytruncate && snprintf(name, sizeof(name), "%s%s%s",
+	    FS_TMP_PREFIX, logname, RECOVER_GZCOPY_SUFFIX) < (int)sizeof(name) &&
 	    has(name, arg))
 		return 1;
 	return rule->compress && !rule->dateext && rule->extension == NULL &&
@@ -278,6 +326,7 @@ recover_log(const struct log_rule *rule, const char *logpath,
 	}
 	if (rule->copytruncate && (ldfd = fs_open_dir(ldir)) != -1) {
 		n += recover_copy(ldfd, tfd, tgtdir, base);
+		n += recover_gzcopy(ldfd, tfd, tgtdir, base);
 		close(ldfd);
 	}
 	if (rule->compress && !rule->dateext && rule->extension == NULL)

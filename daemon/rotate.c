@@ -178,7 +178,10 @@ compress_opts_of(const struct log_rule *rule)
 /*
  * The gzipped copy of ACT_COPY's `gzip` form: the log LIVE (stat ST) is
  * read once into the .gz, then with TRUNC the compressed part leaves the
- * log the lossless way (compress_copytruncate). Returns 0 or -1.
+ * log the lossless way (compress_copytruncate). Like do_copy's, a
+ * copytruncate's .gz is held under RECOVER_GZCOPY_SUFFIX until its bytes
+ * have left the log, so a kill in between never leaves a rotated file
+ * that duplicates the log. Returns 0 or -1.
  */
 static int
 copy_gzip(struct run *r, const struct plan_action *a, int live,
@@ -186,15 +189,30 @@ copy_gzip(struct run *r, const struct plan_action *a, int live,
 {
 	struct compress_opts co = compress_opts_of(r->rule);
 	struct fs_ct_result res;
+	char hold[NAME_MAX + 1];
 
 	if (trunc) {
-		if (compress_copytruncate(live, st, tfd, a->to_name, &co, 0,
+		if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+			errno = EEXIST;	/* checked before a byte leaves the log */
+			return fail(r, "%s: create", a->to);
+		}
+		if (snprintf(hold, sizeof(hold), "%s%s%s", FS_TMP_PREFIX,
+		    a->from_name, RECOVER_GZCOPY_SUFFIX) >= (int)sizeof(hold)) {
+			errno = ENAMETOOLONG;
+			return fail(r, "%s: copy", a->from);
+		}
+		if (compress_copytruncate(live, st, tfd, hold, &co, 0,
 		    &res) == -1)
 			return fail(r, "%s: copytruncate to %s", a->from, a->to);
 		log_debug("%s: copytruncate+gzip by %s, %lld bytes compressed, "
 		    "%lld left at its head", a->from,
 		    res.method == FS_CT_COLLAPSED ? "collapse" : "truncate",
 		    (long long)res.copied, (long long)res.left);
+		/* The log lost these bytes: the .gz is now their only home. */
+		if (fs_rename(tfd, hold, tfd, a->to_name, true) == -1 ||
+		    fs_fsync_dir(tfd) == -1)
+			return fail(r, "%s: rename to %s (the compressed lines "
+			    "stay in %s)", a->from, a->to, hold);
 		return 0;
 	}
 	if (compress_fd(live, st, tfd, a->to_name, &co, NULL) == -1)

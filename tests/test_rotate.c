@@ -478,6 +478,42 @@ Test(once, interrupted_copytruncate_never_duplicates, .init = init,
 	free(block);
 }
 
+/* LINE, gzipped, as the file PATH. */
+static void
+write_gz(const char *path, const char *line)
+{
+	gzFile gz = gzopen(path, "wb");
+
+	cr_assert_not_null(gz, "%s", path);
+	cr_assert_eq(gzputs(gz, line), (int)strlen(line));
+	cr_assert_eq(gzclose(gz), Z_OK);
+}
+
+/*
+ * The same for copytruncate + compress, whose .gz waits under its holding
+ * name until its bytes have left the log: killed before, it holds a prefix
+ * of the log and goes; killed after, it is their only home and is kept.
+ */
+Test(once, interrupted_copytruncate_compress_never_duplicates, .init = init,
+    .fini = fini)
+{
+	write_conf("log \"@D/a.log\" {\n size = 1M\n rotate = 2\n"
+	    " copytruncate = yes\n compress = yes\n}\n");
+	tu_write_file(P(0, "a.log"), "one\ntwo\n");
+	write_gz(P(1, ".a.log.mond-copy.gz"), "one\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, ".a.log.mond-copy.gz")));
+	cr_assert_not(tu_exists(P(1, "a.log.mond-recovered.gz")));
+	cr_assert_str_eq(slurp(P(0, "a.log")), "one\ntwo\n");
+
+	write_gz(P(1, ".a.log.mond-copy.gz"), "gone\n");
+	tu_write_file(P(0, "a.log"), "tail\nmore\n");
+	cr_assert_eq(ONCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
+	cr_assert_not(tu_exists(P(1, ".a.log.mond-copy.gz")));
+	cr_assert_str_eq(slurp_gz(2, P(1, "a.log.mond-recovered.gz")), "gone\n");
+	cr_assert_str_eq(slurp(P(0, "a.log")), "tail\nmore\n");
+}
+
 Test(once, fifo_at_the_state_path_fails_at_once, .init = init, .fini = fini,
     .timeout = 10)
 {
