@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +22,14 @@
 #include <unistd.h>
 
 #include "tests/testutil.h"
+
+char		*tu_dir;
+int		 tu_dirfd = -1;
+char		*tu_conf;
+char		*tu_sock;
+char		*tu_mon_log;
+char		*tu_state;
+struct tu_daemon tu_mond;
 
 const char *
 tu_mond_bin(void)
@@ -118,6 +127,28 @@ tu_file_is(const char *path, const char *text)
 
 	free(got);
 	return same;
+}
+
+void
+tu_assert_file(const char *path, const char *want)
+{
+	char *got = tu_read_file(path, NULL);
+
+	cr_assert_not_null(got, "%s unreadable", path);
+	cr_assert_str_eq(got, want, "%s", path);
+	free(got);
+}
+
+void
+tu_append(const char *path, size_t n)
+{
+	FILE *fp = fopen(path, "a");
+	size_t i;
+
+	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+	for (i = 0; i < n; i++)
+		fputc("abcdefghijklmnopqrstuvwxyz\n"[i % 27], fp);
+	cr_assert_eq(fclose(fp), 0, "%s: %s", path, strerror(errno));
 }
 
 bool
@@ -327,6 +358,147 @@ tu_daemon_stderr(struct tu_daemon *d)
 	return s != NULL ? s : strdup("");
 }
 
+bool
+tu_daemon_wait_stderr(struct tu_daemon *d, const char *needle, int count,
+    double secs)
+{
+	double t0 = tu_now();
+
+	for (;;) {
+		char *err = tu_daemon_stderr(d);
+		const char *p = err;
+		int n = 0;
+
+		while (n < count && (p = strstr(p, needle)) != NULL) {
+			n++;
+			p++;
+		}
+		free(err);
+		if (n >= count)
+			return true;
+		if (tu_now() - t0 >= secs)
+			return false;
+		usleep(20000);
+	}
+}
+
+double
+tu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+tu_wait_for(const char *path, double secs)
+{
+	double t0 = tu_now();
+
+	for (;;) {
+		if (tu_exists(path))
+			return tu_now() - t0;
+		if (tu_now() - t0 >= secs)
+			return -1;
+		usleep(20000);
+	}
+}
+
+void
+tu_dir_init(void)
+{
+	tu_dir = tu_tmpdir();
+}
+
+void
+tu_dirfd_init(void)
+{
+	tu_dir_init();
+	/* fs_open_dir()'s flags, without making the fixture depend on it. */
+	tu_dirfd = open(tu_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	cr_assert_geq(tu_dirfd, 0, "open %s: %s", tu_dir, strerror(errno));
+}
+
+void
+tu_mond_init(void)
+{
+	tu_dir_init();
+	tu_conf = tu_path(tu_dir, "mond.conf");
+	tu_sock = tu_path(tu_dir, "mond.sock");
+	tu_mon_log = tu_path(tu_dir, "mon.log");
+	tu_state = tu_path(tu_dir, "status");
+}
+
+void
+tu_fini(void)
+{
+	tu_daemon_kill(&tu_mond);
+	if (tu_dirfd != -1)
+		close(tu_dirfd);
+	tu_dirfd = -1;
+	tu_rmtree(tu_dir);
+	free(tu_state);
+	free(tu_mon_log);
+	free(tu_sock);
+	free(tu_conf);
+	free(tu_dir);
+	tu_state = tu_mon_log = tu_sock = tu_conf = tu_dir = NULL;
+}
+
+char *
+tu_at(const char *name)
+{
+	static char buf[8][PATH_MAX];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tu_dir, name);
+	return buf[i];
+}
+
+void
+tu_mond_conf(const char *stanzas, const struct tu_conf *c)
+{
+	static const struct tu_conf defaults;
+	char *text;
+
+	cr_assert_not_null(tu_conf, "tu_mond_conf without tu_mond_init");
+	if (c == NULL)
+		c = &defaults;
+	cr_assert(asprintf(&text,
+	    "statefile = \"%s\"\n"
+	    "control = \"%s\"\n"
+	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n%s}\n"
+	    "applog {\n    path = \"%s\"\n%s}\n%s",
+	    c->statefile != NULL ? c->statefile : tu_state, tu_sock,
+	    c->http != NULL ? c->http : "",
+	    c->mon_log != NULL ? c->mon_log : tu_mon_log,
+	    c->applog != NULL ? c->applog : "",
+	    stanzas != NULL ? stanzas : "") != -1);
+	tu_write_file(tu_conf, text);
+	free(text);
+}
+
+void
+tu_mond_start(const char *const extra[])
+{
+	char said[4096], *err;
+	size_t len;
+
+	cr_assert_not_null(tu_conf, "tu_mond_start without tu_mond_init");
+	if (tu_daemon_start(&tu_mond, tu_conf, extra) == 0)
+		return;
+	/* Its last words, copied: a failed assert never comes back to free. */
+	err = tu_daemon_stderr(&tu_mond);
+	len = strlen(err);
+	snprintf(said, sizeof(said), "%s",
+	    len < sizeof(said) ? err : err + len - (sizeof(said) - 1));
+	free(err);
+	cr_assert_fail("mond did not start: %s", said);
+}
+
 /* Sends REQUEST on the connected FD, reads until EOF or TIMEOUT_MS, closes FD. */
 static char *
 talk(int fd, const char *request, int timeout_ms)
@@ -376,6 +548,17 @@ talk(int fd, const char *request, int timeout_ms)
 	return buf;
 }
 
+/* Closes FD with connect()'s errno kept for the caller; returns NULL. */
+static char *
+close_keeping_errno(int fd)
+{
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
 char *
 tu_http_raw(int port, const char *request, int timeout_ms)
 {
@@ -386,10 +569,8 @@ tu_http_raw(int port, const char *request, int timeout_ms)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return NULL;
-	}
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		return close_keeping_errno(fd);
 	return talk(fd, request, timeout_ms);
 }
 
@@ -402,10 +583,8 @@ tu_unix_http(const char *path, const char *request, int timeout_ms)
 	strncpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		close(fd);
-		return NULL;
-	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		return close_keeping_errno(fd);
 	return talk(fd, request, timeout_ms);
 }
 

@@ -1,8 +1,9 @@
 /*
  * testutil.h: what the suites share to test the real thing: temporary
- * directories, running the real mond binary, starting the real daemon on
- * an ephemeral port, and raw HTTP over a real socket. Failures here abort
- * the calling test through criterion's asserts.
+ * directories, the per-test fixture (a directory, or a daemon's config,
+ * socket and mon.log in one), running the real mond binary, starting the
+ * real daemon on an ephemeral port, and raw HTTP over a real socket.
+ * Failures here abort the calling test through criterion's asserts.
  */
 #ifndef MOND_TESTUTIL_H
 #define MOND_TESTUTIL_H
@@ -27,6 +28,10 @@ char	*tu_read_file(const char *path, size_t *len);
 bool	 tu_exists(const char *path);
 /* 1 when PATH holds exactly TEXT (0 when it differs or can't be read). */
 bool	 tu_file_is(const char *path, const char *text);
+/* Fails the test, naming PATH, unless PATH holds exactly WANT. */
+void	 tu_assert_file(const char *path, const char *want);
+/* Appends N bytes of alphabet lines to PATH (created when missing). */
+void	 tu_append(const char *path, size_t n);
 
 struct tu_run {
 	int	 status;	/* exit code, or 128+signal */
@@ -55,14 +60,71 @@ int	 tu_daemon_signal_wait(struct tu_daemon *d, int sig);
 void	 tu_daemon_kill(struct tu_daemon *d);
 /* What the daemon wrote on stderr so far (malloc'd). */
 char	*tu_daemon_stderr(struct tu_daemon *d);
+/*
+ * Waits up to SECS (0: looks once) for D's stderr to hold NEEDLE COUNT
+ * times; returns 1 when it does, 0 when time ran out.
+ */
+bool	 tu_daemon_wait_stderr(struct tu_daemon *d, const char *needle,
+	    int count, double secs);
+
+/* The monotonic clock, in seconds. */
+double	 tu_now(void);
+/* Waits up to SECS for PATH to exist; returns the seconds it took, or -1. */
+double	 tu_wait_for(const char *path, double secs);
+
+/*
+ * The test's fixture. A suite names tu_dir_init, tu_dirfd_init or
+ * tu_mond_init as its .init (or calls one from its own) and tu_fini as
+ * its .fini. Criterion runs each test in a process of its own, so these
+ * are that test's alone; what an init did not set is NULL (or -1).
+ */
+extern char	*tu_dir;	/* a fresh mkdtemp directory (every init) */
+extern int	 tu_dirfd;	/* open O_DIRECTORY on it (tu_dirfd_init) */
+extern char	*tu_conf;	/* tu_dir/mond.conf (tu_mond_init) ... */
+extern char	*tu_sock;	/* ... tu_dir/mond.sock, the control socket */
+extern char	*tu_mon_log;	/* ... tu_dir/mon.log */
+extern char	*tu_state;	/* ... tu_dir/status */
+extern struct tu_daemon tu_mond;	/* started by tu_mond_start() */
+void	 tu_dir_init(void);
+void	 tu_dirfd_init(void);
+void	 tu_mond_init(void);
+/* Kills tu_mond if it runs, closes tu_dirfd, removes tu_dir, frees all. */
+void	 tu_fini(void);
+/*
+ * tu_dir "/" NAME in one of 8 static buffers used in turn: for naming
+ * several files in one call; copy it to keep it longer.
+ */
+char	*tu_at(const char *name);
+
+/* What a test's config changes from tu_mond_conf's defaults. */
+struct tu_conf {
+	const char *statefile;	/* NULL: tu_state */
+	const char *mon_log;	/* NULL: tu_mon_log */
+	const char *http;	/* lines added inside http {}, or NULL */
+	const char *applog;	/* lines added inside applog {}, or NULL */
+};
+/*
+ * Writes tu_conf: the state file, tu_sock as the control socket, the web
+ * front on 127.0.0.1 port 0, mon.log, as C changes them (C may be NULL),
+ * then STANZAS (may be NULL).
+ */
+void	 tu_mond_conf(const char *stanzas, const struct tu_conf *c);
+/*
+ * Starts tu_mond from tu_conf with EXTRA, as tu_daemon_start(); a daemon
+ * that does not start fails the test with what it said on stderr.
+ */
+void	 tu_mond_start(const char *const extra[]);
 
 /*
  * Sends REQUEST verbatim to 127.0.0.1:PORT and reads until the server
  * closes or TIMEOUT_MS passes. Returns the response (malloc'd, may be
- * empty), or NULL when the connection failed.
+ * empty), or NULL with connect()'s errno when the connection failed.
  */
 char	*tu_http_raw(int port, const char *request, int timeout_ms);
-/* The same over the AF_UNIX socket at PATH (the control socket). */
+/*
+ * The same over the AF_UNIX socket at PATH (the control socket); errno
+ * is EACCES for a peer the socket's mode keeps out.
+ */
 char	*tu_unix_http(const char *path, const char *request, int timeout_ms);
 /* The status code of a response's first line, or -1. */
 int	 tu_http_status(const char *response);
