@@ -33,49 +33,7 @@
 #include "daemon/fsutil.h"
 #include "tests/testutil.h"
 
-static char *dir;
-static int dfd = -1;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-	dfd = fs_open_dir(dir);
-	cr_assert_geq(dfd, 0);
-}
-
-static void
-teardown(void)
-{
-	if (dfd != -1)
-		close(dfd);
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(compress, .init = setup, .fini = teardown);
-
-static char *
-p(const char *name)
-{
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-/* PATH's whole contents equal WANT (freed either way). */
-static void
-assert_file(const char *path, const char *want)
-{
-	char *got = tu_read_file(path, NULL);
-
-	cr_assert_not_null(got, "%s unreadable", path);
-	cr_assert_str_eq(got, want, "%s", path);
-	free(got);
-}
+TestSuite(compress, .init = tu_dirfd_init, .fini = tu_fini);
 
 /* LEN bytes of syslog-like text (or noise when RANDOM), written to NAME. */
 static char *
@@ -102,7 +60,7 @@ make_log(const char *name, size_t len, bool random)
 		memcpy(buf + n, line, (size_t)k > len - n ? len - n : (size_t)k);
 		n += (size_t)k > len - n ? len - n : (size_t)k;
 	}
-	fd = open(p(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = open(tu_at(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, buf, len), (ssize_t)len);
 	close(fd);
@@ -117,9 +75,9 @@ check_gzip_tool(const char *name, const char *want, size_t len)
 	size_t cap = len + 65536, n = 0, r;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "gzip -t '%s'", p(name));
+	snprintf(cmd, sizeof(cmd), "gzip -t '%s'", tu_at(name));
 	cr_assert_eq(system(cmd), 0, "gzip -t failed on %s", name);
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s'", p(name));
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s'", tu_at(name));
 	cr_assert_not_null(f = popen(cmd, "r"));
 	got = malloc(cap);
 	while ((r = fread(got + n, 1, cap - n, f)) > 0)
@@ -134,7 +92,7 @@ check_gzip_tool(const char *name, const char *want, size_t len)
 static void
 check_gzread(const char *name, const char *want, size_t len)
 {
-	gzFile g = gzopen(p(name), "rb");
+	gzFile g = gzopen(tu_at(name), "rb");
 	char *got = malloc(len + 2);
 	int n;
 
@@ -154,7 +112,7 @@ check_trailer(const char *name, const char *want, size_t len)
 	uint32_t crc, isize;
 	int fd;
 
-	fd = open(p(name), O_RDONLY);
+	fd = open(tu_at(name), O_RDONLY);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(pread(fd, t, 8, lseek(fd, 0, SEEK_END) - 8), 8);
 	close(fd);
@@ -174,15 +132,15 @@ round_trip_t(size_t len, int level, int threads, bool random)
 	struct compress_opts o = { level, threads };
 	char *want = make_log("a.log.1", len, random);
 
-	cr_assert_eq(compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", &o), 0,
-	    "len %zu level %d threads %d: %s", len, level, threads,
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    &o), 0, "len %zu level %d threads %d: %s", len, level, threads,
 	    strerror(errno));
-	cr_assert(!tu_exists(p("a.log.1")), "source not removed");
-	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
+	cr_assert(!tu_exists(tu_at("a.log.1")), "source not removed");
+	cr_assert(!tu_exists(tu_at(".a.log.1.gz.mond-tmp")));
 	check_gzip_tool("a.log.1.gz", want, len);
 	check_gzread("a.log.1.gz", want, len);
 	check_trailer("a.log.1.gz", want, len);
-	cr_assert_eq(unlink(p("a.log.1.gz")), 0);
+	cr_assert_eq(unlink(tu_at("a.log.1.gz")), 0);
 	free(want);
 }
 
@@ -225,11 +183,11 @@ Test(compress, level_changes_output)
 	struct stat a, b;
 
 	free(make_log("x", 2 * 1024 * 1024, false));
-	cr_assert_eq(compress_file(dfd, "x", dfd, "x1.gz", &fast), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "x", tu_dirfd, "x1.gz", &fast), 0);
 	free(make_log("x", 2 * 1024 * 1024, false));
-	cr_assert_eq(compress_file(dfd, "x", dfd, "x9.gz", &best), 0);
-	cr_assert_eq(stat(p("x1.gz"), &a), 0);
-	cr_assert_eq(stat(p("x9.gz"), &b), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "x", tu_dirfd, "x9.gz", &best), 0);
+	cr_assert_eq(stat(tu_at("x1.gz"), &a), 0);
+	cr_assert_eq(stat(tu_at("x9.gz"), &b), 0);
 	cr_assert_lt(b.st_size, a.st_size, "level 9 %jd >= level 1 %jd",
 	    (intmax_t)b.st_size, (intmax_t)a.st_size);
 }
@@ -240,8 +198,9 @@ Test(compress, header_has_no_name)
 	int fd;
 
 	free(make_log("a.log.1", 1000, false));
-	cr_assert_eq(compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", NULL), 0);
-	fd = open(p("a.log.1.gz"), O_RDONLY);
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    NULL), 0);
+	fd = open(tu_at("a.log.1.gz"), O_RDONLY);
 	cr_assert_eq(read(fd, h, sizeof(h)), (ssize_t)sizeof(h));
 	close(fd);
 	cr_assert(h[0] == 0x1f && h[1] == 0x8b && h[2] == 8);
@@ -255,13 +214,13 @@ Test(compress, keeps_mode_owner_and_mtime)
 	bool root = geteuid() == 0;
 
 	free(make_log("a.log.1", 5000, false));
-	cr_assert_eq(chmod(p("a.log.1"), 0604), 0);
-	cr_assert_eq(utimensat(AT_FDCWD, p("a.log.1"), ts, 0), 0);
+	cr_assert_eq(chmod(tu_at("a.log.1"), 0604), 0);
+	cr_assert_eq(utimensat(AT_FDCWD, tu_at("a.log.1"), ts, 0), 0);
 	if (root)
-		cr_assert_eq(chown(p("a.log.1"), 4321, 4322), 0);
-	cr_assert_eq(compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", NULL), 0,
-	    "%s", strerror(errno));
-	cr_assert_eq(stat(p("a.log.1.gz"), &st), 0);
+		cr_assert_eq(chown(tu_at("a.log.1"), 4321, 4322), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    NULL), 0, "%s", strerror(errno));
+	cr_assert_eq(stat(tu_at("a.log.1.gz"), &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0604, "mode %o", st.st_mode & 07777);
 	cr_assert_eq(st.st_mtim.tv_sec, 1600000000);
 	cr_assert_eq(st.st_mtim.tv_nsec, 123456789);
@@ -274,21 +233,23 @@ Test(compress, keeps_mode_owner_and_mtime)
 Test(compress, existing_target_is_never_replaced)
 {
 	free(make_log("a.log.1", 100, false));
-	tu_write_file(p("a.log.1.gz"), "older archive");
-	cr_assert_eq(compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", NULL), -1);
+	tu_write_file(tu_at("a.log.1.gz"), "older archive");
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    NULL), -1);
 	cr_assert_eq(errno, EEXIST);
-	cr_assert(tu_exists(p("a.log.1")));
-	assert_file(p("a.log.1.gz"), "older archive");
+	cr_assert(tu_exists(tu_at("a.log.1")));
+	tu_assert_file(tu_at("a.log.1.gz"), "older archive");
 }
 
 Test(compress, symlinked_source_is_refused)
 {
 	free(make_log("real", 100, false));
-	cr_assert_eq(symlink(p("real"), p("a.log.1")), 0);
-	cr_assert_eq(compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", NULL), -1);
+	cr_assert_eq(symlink(tu_at("real"), tu_at("a.log.1")), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    NULL), -1);
 	cr_assert_eq(errno, ELOOP);
-	cr_assert(tu_exists(p("real")));
-	cr_assert(!tu_exists(p("a.log.1.gz")));
+	cr_assert(tu_exists(tu_at("real")));
+	cr_assert(!tu_exists(tu_at("a.log.1.gz")));
 }
 
 Test(compress, write_error_leaves_source_and_no_temp)
@@ -306,7 +267,8 @@ Test(compress, write_error_leaves_source_and_no_temp)
 		signal(SIGXFSZ, SIG_IGN);
 		if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
 			_exit(2);
-		if (compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", NULL) == 0)
+		if (compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+		    NULL) == 0)
 			_exit(3);
 		_exit(errno == EFBIG ? 0 : 4);
 	}
@@ -314,26 +276,27 @@ Test(compress, write_error_leaves_source_and_no_temp)
 	cr_assert(WIFEXITED(status), "child died");
 	cr_assert_eq(WEXITSTATUS(status), 0, "child exit %d",
 	    WEXITSTATUS(status));
-	char *got = tu_read_file(p("a.log.1"), &len);
+	char *got = tu_read_file(tu_at("a.log.1"), &len);
 	cr_assert_not_null(got, "source removed");
 	cr_assert_eq(len, 1024 * 1024);
 	cr_assert_eq(memcmp(got, want, len), 0);
 	free(got);
 	free(want);
-	cr_assert(!tu_exists(p("a.log.1.gz")));
-	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
+	cr_assert(!tu_exists(tu_at("a.log.1.gz")));
+	cr_assert(!tu_exists(tu_at(".a.log.1.gz.mond-tmp")));
 }
 
 Test(compress, stale_temp_is_replaced_and_cleaned)
 {
-	tu_write_file(p(".a.log.1.gz.mond-tmp"), "left by a crash");
-	tu_write_file(p(".b.log.1.gz.mond-tmp"), "left by a crash");
+	tu_write_file(tu_at(".a.log.1.gz.mond-tmp"), "left by a crash");
+	tu_write_file(tu_at(".b.log.1.gz.mond-tmp"), "left by a crash");
 	free(make_log("a.log.1", 100, false));
-	cr_assert_eq(compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", NULL), 0);
-	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
-	cr_assert_eq(fs_clean_temps(dfd), 1);
-	cr_assert(!tu_exists(p(".b.log.1.gz.mond-tmp")));
-	cr_assert(tu_exists(p("a.log.1.gz")));
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    NULL), 0);
+	cr_assert(!tu_exists(tu_at(".a.log.1.gz.mond-tmp")));
+	cr_assert_eq(fs_clean_temps(tu_dirfd), 1);
+	cr_assert(!tu_exists(tu_at(".b.log.1.gz.mond-tmp")));
+	cr_assert(tu_exists(tu_at("a.log.1.gz")));
 }
 
 Test(compress, from_open_fd_keeps_source)
@@ -343,13 +306,13 @@ Test(compress, from_open_fd_keeps_source)
 	off_t consumed = 0;
 	int fd;
 
-	fd = open(p("live"), O_RDONLY);
+	fd = open(tu_at("live"), O_RDONLY);
 	cr_assert_eq(fstat(fd, &st), 0);
-	cr_assert_eq(compress_fd(fd, &st, dfd, "live.1.gz", NULL, &consumed),
-	    0, "%s", strerror(errno));
+	cr_assert_eq(compress_fd(fd, &st, tu_dirfd, "live.1.gz", NULL,
+	    &consumed), 0, "%s", strerror(errno));
 	close(fd);
 	cr_assert_eq(consumed, 300000);
-	cr_assert(tu_exists(p("live")));
+	cr_assert(tu_exists(tu_at("live")));
 	check_gzread("live.1.gz", want, 300000);
 	free(want);
 }
@@ -359,12 +322,13 @@ Test(compress, other_directory_target)
 	char *want = make_log("a.log.1", 4000, false);
 	int odfd;
 
-	cr_assert_eq(mkdir(p("old"), 0755), 0);
-	odfd = fs_open_dirat(dfd, "old");
+	cr_assert_eq(mkdir(tu_at("old"), 0755), 0);
+	odfd = fs_open_dirat(tu_dirfd, "old");
 	cr_assert_geq(odfd, 0);
-	cr_assert_eq(compress_file(dfd, "a.log.1", odfd, "a.log.1.gz", NULL), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", odfd, "a.log.1.gz",
+	    NULL), 0);
 	close(odfd);
-	cr_assert(!tu_exists(p("a.log.1")));
+	cr_assert(!tu_exists(tu_at("a.log.1")));
 	check_gzread("old/a.log.1.gz", want, 4000);
 	free(want);
 }
@@ -425,11 +389,11 @@ Test(compress, parallel_ratio_within_one_percent)
 	struct stat a, b;
 
 	free(make_log("x", 16 * 1024 * 1024, false));
-	cr_assert_eq(compress_file(dfd, "x", dfd, "x1.gz", &one), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "x", tu_dirfd, "x1.gz", &one), 0);
 	free(make_log("x", 16 * 1024 * 1024, false));
-	cr_assert_eq(compress_file(dfd, "x", dfd, "x4.gz", &four), 0);
-	cr_assert_eq(stat(p("x1.gz"), &a), 0);
-	cr_assert_eq(stat(p("x4.gz"), &b), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "x", tu_dirfd, "x4.gz", &four), 0);
+	cr_assert_eq(stat(tu_at("x1.gz"), &a), 0);
+	cr_assert_eq(stat(tu_at("x4.gz"), &b), 0);
 	cr_assert_leq(b.st_size, a.st_size + a.st_size / 100,
 	    "4 threads %jd vs 1 thread %jd", (intmax_t)b.st_size,
 	    (intmax_t)a.st_size);
@@ -471,7 +435,8 @@ write_error_case(int threads)
 		signal(SIGXFSZ, SIG_IGN);
 		if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
 			_exit(2);
-		if (compress_file(dfd, "a.log.1", dfd, "a.log.1.gz", &o) == 0)
+		if (compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+		    &o) == 0)
 			_exit(3);
 		if (errno != EFBIG)
 			_exit(4);
@@ -481,14 +446,14 @@ write_error_case(int threads)
 	cr_assert(WIFEXITED(status), "child died");
 	cr_assert_eq(WEXITSTATUS(status), 0, "threads %d: child exit %d "
 	    "(3 ok, 4 errno, 5 threads left)", threads, WEXITSTATUS(status));
-	got = tu_read_file(p("a.log.1"), &len);
+	got = tu_read_file(tu_at("a.log.1"), &len);
 	cr_assert_not_null(got, "source removed");
 	cr_assert_eq(len, 3 * 1024 * 1024);
 	cr_assert_eq(memcmp(got, want, len), 0);
 	free(got);
 	free(want);
-	cr_assert(!tu_exists(p("a.log.1.gz")));
-	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
+	cr_assert(!tu_exists(tu_at("a.log.1.gz")));
+	cr_assert(!tu_exists(tu_at(".a.log.1.gz.mond-tmp")));
 }
 
 Test(compress, write_error_parallel_leaves_source_no_temp_no_thread)
@@ -508,23 +473,23 @@ Test(compress, full_tmpfs_leaves_source_and_no_temp)
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root: mounts a tmpfs");
-	mnt = tu_path(dir, "full");
+	mnt = tu_path(tu_dir, "full");
 	cr_assert_eq(mkdir(mnt, 0755), 0);
 	if (mount("mond-test", mnt, "tmpfs", 0, "size=256k") == -1)
 		cr_skip_test("cannot mount tmpfs: %s", strerror(errno));
 	want = make_log("a.log.1", 2 * 1024 * 1024, true);
 	mfd = fs_open_dir(mnt);
 	cr_assert_geq(mfd, 0);
-	rc = compress_file(dfd, "a.log.1", mfd, "a.log.1.gz", &o);
+	rc = compress_file(tu_dirfd, "a.log.1", mfd, "a.log.1.gz", &o);
 	save = errno;
-	cr_assert(!tu_exists(p("full/a.log.1.gz")));
-	cr_assert(!tu_exists(p("full/.a.log.1.gz.mond-tmp")));
+	cr_assert(!tu_exists(tu_at("full/a.log.1.gz")));
+	cr_assert(!tu_exists(tu_at("full/.a.log.1.gz.mond-tmp")));
 	close(mfd);
 	umount(mnt);
 	free(mnt);
 	cr_assert_eq(rc, -1);
 	cr_assert_eq(save, ENOSPC, "%s", strerror(save));
-	got = tu_read_file(p("a.log.1"), &len);
+	got = tu_read_file(tu_at("a.log.1"), &len);
 	cr_assert_not_null(got, "source removed");
 	cr_assert_eq(len, 2 * 1024 * 1024);
 	cr_assert_eq(memcmp(got, want, len), 0);
@@ -545,7 +510,8 @@ Test(compress, peak_rss_is_bounded)
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		getrusage(RUSAGE_SELF, &before);
-		if (compress_file(dfd, "big", dfd, "big.gz", &o) == -1)
+		if (compress_file(tu_dirfd, "big", tu_dirfd, "big.gz",
+		    &o) == -1)
 			_exit(2);
 		getrusage(RUSAGE_SELF, &after);
 		/* ru_maxrss is in KiB; the fork inherits our pages too. */
@@ -576,7 +542,7 @@ tasks_idle(void)
 
 Test(compress, workers_run_below_the_loop)
 {
-	char *path = tu_path(dir, "out.gz");
+	char *path = tu_path(tu_dir, "out.gz");
 	struct compress_par *cp;
 	int fd, found = 0;
 
@@ -650,7 +616,7 @@ make_slow_text(const char *name, size_t len)
 		cr_assert_gt(k, 0);
 		n += (size_t)k > len - n ? len - n : (size_t)k;
 	}
-	fd = open(p(name), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(tu_at(name), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, buf, len), (ssize_t)len);
 	cr_assert_eq(close(fd), 0);
@@ -687,7 +653,7 @@ tasks_under(int policy, int nice)
 Test(compress, starved_workers_leave_sched_idle, .timeout = 120)
 {
 	const size_t len = 4u << 20;
-	char *path = tu_path(dir, "out.gz"), *text;
+	char *path = tu_path(tu_dir, "out.gz"), *text;
 	struct compress_par *cp;
 	pthread_t probe, spinner;
 	bool can_unidle = false;
@@ -703,7 +669,7 @@ Test(compress, starved_workers_leave_sched_idle, .timeout = 120)
 	if (!can_unidle)
 		cr_skip_test("no CAP_SYS_NICE: SCHED_IDLE cannot be left");
 	text = make_slow_text("in.txt", len);
-	cr_assert_neq(ifd = open(p("in.txt"), O_RDONLY | O_CLOEXEC), -1);
+	cr_assert_neq(ifd = open(tu_at("in.txt"), O_RDONLY | O_CLOEXEC), -1);
 	cr_assert_neq(ofd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600), -1);
 	/*

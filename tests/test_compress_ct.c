@@ -25,38 +25,7 @@
 #include "daemon/fsutil.h"
 #include "tests/testutil.h"
 
-static char *dir;
-static int dfd = -1;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-	dfd = fs_open_dir(dir);
-	cr_assert_geq(dfd, 0);
-}
-
-static void
-teardown(void)
-{
-	if (dfd != -1)
-		close(dfd);
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(compress_ct, .init = setup, .fini = teardown);
-
-static char *
-p(const char *name)
-{
-	static char buf[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
+TestSuite(compress_ct, .init = tu_dirfd_init, .fini = tu_fini);
 
 static bool
 collapse_fs(const char *d)
@@ -112,7 +81,7 @@ fill(const char *path, size_t n)
 static int
 open_live(void)
 {
-	int fd = open(p("live"), O_RDWR | O_APPEND);
+	int fd = open(tu_at("live"), O_RDWR | O_APPEND);
 
 	cr_assert_geq(fd, 0);
 	return fd;
@@ -127,30 +96,30 @@ Test(compress_ct, collapse_keeps_unaligned_tail_in_live)
 	size_t len;
 	int live;
 
-	if (!collapse_fs(dir))
+	if (!collapse_fs(tu_dir))
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
-	want = fill(p("live"), 3 * 4096 + 100);
-	cr_assert_eq(chmod(p("live"), 0640), 0);
+	want = fill(tu_at("live"), 3 * 4096 + 100);
+	cr_assert_eq(chmod(tu_at("live"), 0640), 0);
 	live = open_live();
 	cr_assert_eq(fstat(live, &st), 0);
-	cr_assert_eq(compress_copytruncate(live, &st, dfd, "live.1.gz", &o, 0,
-	    &res), 0, "%s", strerror(errno));
+	cr_assert_eq(compress_copytruncate(live, &st, tu_dirfd, "live.1.gz", &o,
+	    0, &res), 0, "%s", strerror(errno));
 	close(live);
 	cr_assert_eq(res.method, FS_CT_COLLAPSED);
 	cr_assert_eq(res.copied, 3 * 4096);
 	cr_assert_eq(res.left, 100);
 	cr_assert_eq(res.dup, 0);
-	got = gunzip_all(p("live.1.gz"), &len);
+	got = gunzip_all(tu_at("live.1.gz"), &len);
 	cr_assert_eq(len, 3 * 4096);
 	cr_assert_eq(memcmp(got, want, len), 0);
 	free(got);
-	got = tu_read_file(p("live"), &len);
+	got = tu_read_file(tu_at("live"), &len);
 	cr_assert_eq(len, 100);
 	cr_assert_eq(memcmp(got, want + 3 * 4096, 100), 0);
 	free(got);
-	cr_assert_eq(stat(p("live.1.gz"), &st), 0);
+	cr_assert_eq(stat(tu_at("live.1.gz"), &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0640);
-	cr_assert(!tu_exists(p(".live.1.gz.mond-tmp")));
+	cr_assert(!tu_exists(tu_at(".live.1.gz.mond-tmp")));
 	free(want);
 }
 
@@ -162,19 +131,19 @@ Test(compress_ct, small_log_is_truncated_whole)
 	size_t len;
 	int live;
 
-	tu_write_file(p("live"), "a short log\n");
+	tu_write_file(tu_at("live"), "a short log\n");
 	live = open_live();
 	cr_assert_eq(fstat(live, &st), 0);
-	cr_assert_eq(compress_copytruncate(live, &st, dfd, "live.1.gz", NULL, 0,
-	    &res), 0);
+	cr_assert_eq(compress_copytruncate(live, &st, tu_dirfd, "live.1.gz",
+	    NULL, 0, &res), 0);
 	close(live);
 	cr_assert_eq(res.method, FS_CT_TRUNCATED);
 	cr_assert_eq(res.copied, 12);
-	got = gunzip_all(p("live.1.gz"), &len);
+	got = gunzip_all(tu_at("live.1.gz"), &len);
 	cr_assert_eq(len, 12);
 	cr_assert_eq(memcmp(got, "a short log\n", 12), 0);
 	free(got);
-	got = tu_read_file(p("live"), &len);
+	got = tu_read_file(tu_at("live"), &len);
 	cr_assert_not_null(got);
 	cr_assert_eq(len, 0, "the live log kept %zu bytes", len);
 	free(got);
@@ -189,20 +158,20 @@ Test(compress_ct, forced_truncate_takes_everything)
 	size_t len, n = 5 * 1024 * 1024 + 77;
 	int live;
 
-	want = fill(p("live"), n);
+	want = fill(tu_at("live"), n);
 	live = open_live();
 	cr_assert_eq(fstat(live, &st), 0);
-	cr_assert_eq(compress_copytruncate(live, &st, dfd, "live.1.gz", &o,
+	cr_assert_eq(compress_copytruncate(live, &st, tu_dirfd, "live.1.gz", &o,
 	    FS_CT_TRUNCATE, &res), 0);
 	close(live);
 	cr_assert_eq(res.method, FS_CT_TRUNCATED);
 	cr_assert_eq(res.copied, (off_t)n);
-	got = gunzip_all(p("live.1.gz"), &len);
+	got = gunzip_all(tu_at("live.1.gz"), &len);
 	cr_assert_eq(len, n);
 	cr_assert_eq(memcmp(got, want, n), 0);
 	free(got);
 	free(want);
-	cr_assert_eq(stat(p("live"), &st), 0);
+	cr_assert_eq(stat(tu_at("live"), &st), 0);
 	cr_assert_eq(st.st_size, 0);
 }
 
@@ -214,18 +183,18 @@ Test(compress_ct, existing_target_fails_before_touching_live)
 	size_t len;
 	int live;
 
-	free(fill(p("live"), 50000));
-	tu_write_file(p("live.1.gz"), "older archive");
+	free(fill(tu_at("live"), 50000));
+	tu_write_file(tu_at("live.1.gz"), "older archive");
 	live = open_live();
 	cr_assert_eq(fstat(live, &st), 0);
-	cr_assert_eq(compress_copytruncate(live, &st, dfd, "live.1.gz", NULL, 0,
-	    &res), -1);
+	cr_assert_eq(compress_copytruncate(live, &st, tu_dirfd, "live.1.gz",
+	    NULL, 0, &res), -1);
 	cr_assert_eq(errno, EEXIST);
 	close(live);
-	got = tu_read_file(p("live.1.gz"), NULL);
+	got = tu_read_file(tu_at("live.1.gz"), NULL);
 	cr_assert_str_eq(got, "older archive");
 	free(got);
-	got = tu_read_file(p("live"), &len);
+	got = tu_read_file(tu_at("live"), &len);
 	cr_assert_eq(len, 50000);
 	free(got);
 }
@@ -248,7 +217,7 @@ write_error_case(int flags)
 		x ^= x << 17;
 		want[i] = (char)(x >> 32);
 	}
-	fd = open(p("live"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = open(tu_at("live"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	cr_assert_eq(write(fd, want, 4 * 1024 * 1024), 4 * 1024 * 1024);
 	close(fd);
 	pid = fork();
@@ -258,13 +227,13 @@ write_error_case(int flags)
 		struct rlimit rl = { 65536, 65536 };
 		struct fs_ct_result res;
 		struct stat st;
-		int live = open(p("live"), O_RDWR | O_APPEND);
+		int live = open(tu_at("live"), O_RDWR | O_APPEND);
 
 		signal(SIGXFSZ, SIG_IGN);
 		if (live == -1 || fstat(live, &st) == -1 ||
 		    setrlimit(RLIMIT_FSIZE, &rl) == -1)
 			_exit(2);
-		if (compress_copytruncate(live, &st, dfd, "live.1.gz", &o,
+		if (compress_copytruncate(live, &st, tu_dirfd, "live.1.gz", &o,
 		    flags, &res) == 0)
 			_exit(3);
 		_exit(errno == EFBIG ? 0 : 4);
@@ -272,13 +241,13 @@ write_error_case(int flags)
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "flags %d: child exit %d", flags, WEXITSTATUS(status));
-	got = tu_read_file(p("live"), &len);
+	got = tu_read_file(tu_at("live"), &len);
 	cr_assert_eq(len, 4 * 1024 * 1024, "live lost bytes");
 	cr_assert_eq(memcmp(got, want, len), 0);
 	free(got);
 	free(want);
-	cr_assert(!tu_exists(p("live.1.gz")));
-	cr_assert(!tu_exists(p(".live.1.gz.mond-tmp")));
+	cr_assert(!tu_exists(tu_at("live.1.gz")));
+	cr_assert(!tu_exists(tu_at(".live.1.gz.mond-tmp")));
 }
 
 Test(compress_ct, write_error_leaves_live_whole)
@@ -397,9 +366,9 @@ Test(compress_ct, collapse_with_writer_loses_nothing)
 {
 	int nc, nt, missing;
 
-	if (!collapse_fs(dir))
+	if (!collapse_fs(tu_dir))
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
-	missing = race(dir, FS_CT_COLLAPSE_ONLY, 0, &nc, &nt, NULL);
+	missing = race(tu_dir, FS_CT_COLLAPSE_ONLY, 0, &nc, &nt, NULL);
 	cr_assert_eq(missing, 0, "%d lines lost", missing);
 	cr_assert_eq(nt, 0);
 	cr_assert_gt(nc, 1);
@@ -417,7 +386,7 @@ Test(compress_ct, truncate_with_writer_never_duplicates)
 {
 	int nc, nt, missing, cut;
 
-	missing = race(dir, FS_CT_TRUNCATE, 100, &nc, &nt, &cut);
+	missing = race(tu_dir, FS_CT_TRUNCATE, 100, &nc, &nt, &cut);
 	cr_assert_eq(nc, 0);
 	cr_assert_gt(nt, 1);
 	cr_assert_leq(missing, TRUNCATE_LOSS_MAX * nt,
@@ -451,9 +420,9 @@ Test(compress_ct, default_with_writer_never_duplicates)
 {
 	int nc, nt, missing, cut;
 
-	if (!collapse_fs(dir))
+	if (!collapse_fs(tu_dir))
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
-	missing = race(dir, 0, 100, &nc, &nt, &cut);
+	missing = race(tu_dir, 0, 100, &nc, &nt, &cut);
 	cr_assert_gt(nc, 0);
 	cr_assert_leq(missing, TRUNCATE_LOSS_MAX * nt, "%d lines lost in %d truncations",
 	    missing, nt);

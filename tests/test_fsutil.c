@@ -22,48 +22,6 @@
 #include "daemon/fsutil.h"
 #include "tests/testutil.h"
 
-static char *dir;
-static int dfd = -1;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-	dfd = fs_open_dir(dir);
-	cr_assert_geq(dfd, 0, "open %s: %s", dir, strerror(errno));
-}
-
-static void
-teardown(void)
-{
-	if (dfd != -1)
-		close(dfd);
-	tu_rmtree(dir);
-	free(dir);
-}
-
-static char *
-p(const char *name)
-{
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-/* PATH's whole contents equal WANT (freed either way). */
-static void
-assert_file(const char *path, const char *want)
-{
-	char *got = tu_read_file(path, NULL);
-
-	cr_assert_not_null(got, "%s unreadable", path);
-	cr_assert_str_eq(got, want, "%s", path);
-	free(got);
-}
-
 /* PATH's size, read back; -1 when unreadable. */
 static long
 file_len(const char *path)
@@ -77,16 +35,16 @@ file_len(const char *path)
 	return (long)len;
 }
 
-TestSuite(fsutil, .init = setup, .fini = teardown);
+TestSuite(fsutil, .init = tu_dirfd_init, .fini = tu_fini);
 
 Test(fsutil, open_dir_refuses_symlink)
 {
-	cr_assert_eq(mkdir(p("real"), 0755), 0);
-	cr_assert_eq(symlink(p("real"), p("link")), 0);
-	cr_assert_eq(fs_open_dir(p("link")), -1);
+	cr_assert_eq(mkdir(tu_at("real"), 0755), 0);
+	cr_assert_eq(symlink(tu_at("real"), tu_at("link")), 0);
+	cr_assert_eq(fs_open_dir(tu_at("link")), -1);
 	cr_assert(errno == ELOOP || errno == ENOTDIR, "errno %d", errno);
-	cr_assert_eq(fs_open_dirat(dfd, "link"), -1);
-	int fd = fs_open_dirat(dfd, "real");
+	cr_assert_eq(fs_open_dirat(tu_dirfd, "link"), -1);
+	int fd = fs_open_dirat(tu_dirfd, "real");
 	cr_assert_geq(fd, 0);
 	close(fd);
 }
@@ -95,9 +53,9 @@ Test(fsutil, open_log_refuses_symlink)
 {
 	struct stat st;
 
-	tu_write_file(p("target"), "secret\n");
-	cr_assert_eq(symlink(p("target"), p("a.log")), 0);
-	cr_assert_eq(fs_open_log(dfd, "a.log", O_RDWR, &st), -1);
+	tu_write_file(tu_at("target"), "secret\n");
+	cr_assert_eq(symlink(tu_at("target"), tu_at("a.log")), 0);
+	cr_assert_eq(fs_open_log(tu_dirfd, "a.log", O_RDWR, &st), -1);
 	cr_assert_eq(errno, ELOOP);
 }
 
@@ -105,11 +63,11 @@ Test(fsutil, open_log_refuses_fifo_without_blocking)
 {
 	struct stat st;
 
-	cr_assert_eq(mkfifo(p("a.log"), 0644), 0);
+	cr_assert_eq(mkfifo(tu_at("a.log"), 0644), 0);
 	alarm(5);	/* a blocking open would hang the test: fail it instead */
-	cr_assert_eq(fs_open_log(dfd, "a.log", O_RDONLY, &st), -1);
+	cr_assert_eq(fs_open_log(tu_dirfd, "a.log", O_RDONLY, &st), -1);
 	cr_assert_eq(errno, EINVAL);
-	cr_assert_eq(fs_open_log(dfd, "a.log", O_RDWR, &st), -1);
+	cr_assert_eq(fs_open_log(tu_dirfd, "a.log", O_RDWR, &st), -1);
 	cr_assert_eq(errno, EINVAL);
 	alarm(0);
 }
@@ -118,8 +76,8 @@ Test(fsutil, open_log_refuses_directory)
 {
 	struct stat st;
 
-	cr_assert_eq(mkdir(p("d.log"), 0755), 0);
-	cr_assert_eq(fs_open_log(dfd, "d.log", O_RDONLY, &st), -1);
+	cr_assert_eq(mkdir(tu_at("d.log"), 0755), 0);
+	cr_assert_eq(fs_open_log(tu_dirfd, "d.log", O_RDONLY, &st), -1);
 	cr_assert_eq(errno, EINVAL);
 }
 
@@ -128,9 +86,9 @@ Test(fsutil, open_log_reports_nlink_and_blocks_normally)
 	struct stat st;
 	int fd;
 
-	tu_write_file(p("a.log"), "x\n");
-	cr_assert_eq(link(p("a.log"), p("b")), 0);
-	fd = fs_open_log(dfd, "a.log", O_RDWR | O_APPEND, &st);
+	tu_write_file(tu_at("a.log"), "x\n");
+	cr_assert_eq(link(tu_at("a.log"), tu_at("b")), 0);
+	fd = fs_open_log(tu_dirfd, "a.log", O_RDWR | O_APPEND, &st);
 	cr_assert_geq(fd, 0, "%s", strerror(errno));
 	cr_assert_eq(st.st_nlink, 2);
 	cr_assert(S_ISREG(st.st_mode));
@@ -144,20 +102,20 @@ Test(fsutil, create_excl_refuses_existing)
 {
 	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
 
-	tu_write_file(p("a.log"), "keep\n");
-	cr_assert_eq(fs_create_excl(dfd, "a.log", &a, 0), -1);
+	tu_write_file(tu_at("a.log"), "keep\n");
+	cr_assert_eq(fs_create_excl(tu_dirfd, "a.log", &a, 0), -1);
 	cr_assert_eq(errno, EEXIST);
-	assert_file(p("a.log"), "keep\n");
+	tu_assert_file(tu_at("a.log"), "keep\n");
 }
 
 Test(fsutil, create_excl_refuses_planted_symlink)
 {
 	struct fs_attr a = { 0644, (uid_t)-1, (gid_t)-1 };
 
-	cr_assert_eq(symlink(p("victim"), p("a.log")), 0);
-	cr_assert_eq(fs_create_excl(dfd, "a.log", &a, 0), -1);
+	cr_assert_eq(symlink(tu_at("victim"), tu_at("a.log")), 0);
+	cr_assert_eq(fs_create_excl(tu_dirfd, "a.log", &a, 0), -1);
 	cr_assert_eq(errno, EEXIST);
-	cr_assert(!tu_exists(p("victim")), "wrote through the symlink");
+	cr_assert(!tu_exists(tu_at("victim")), "wrote through the symlink");
 }
 
 Test(fsutil, create_excl_sets_exact_mode_despite_umask)
@@ -167,7 +125,7 @@ Test(fsutil, create_excl_sets_exact_mode_despite_umask)
 	int fd;
 
 	umask(077);
-	fd = fs_create_excl(dfd, "a.log", &a, O_APPEND);
+	fd = fs_create_excl(tu_dirfd, "a.log", &a, O_APPEND);
 	cr_assert_geq(fd, 0, "%s", strerror(errno));
 	cr_assert_eq(fstat(fd, &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0666, "mode %o", st.st_mode & 07777);
@@ -183,9 +141,9 @@ Test(fsutil, create_excl_sets_owner)
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root: chown to another user");
-	fd = fs_create_excl(dfd, "a.log", &a, 0);
+	fd = fs_create_excl(tu_dirfd, "a.log", &a, 0);
 	cr_assert_geq(fd, 0, "%s", strerror(errno));
-	cr_assert_eq(stat(p("a.log"), &st), 0);
+	cr_assert_eq(stat(tu_at("a.log"), &st), 0);
 	cr_assert_eq(st.st_uid, 4321);
 	cr_assert_eq(st.st_gid, 4322);
 	cr_assert_eq(st.st_mode & 07777, 0640);
@@ -197,11 +155,11 @@ insecure(const char *name, mode_t mode, gid_t gid)
 {
 	struct stat st;
 
-	cr_assert_eq(mkdir(p(name), 0700), 0);
+	cr_assert_eq(mkdir(tu_at(name), 0700), 0);
 	if (gid != (gid_t)-1)
-		cr_assert_eq(chown(p(name), (uid_t)-1, gid), 0);
-	cr_assert_eq(chmod(p(name), mode), 0);
-	cr_assert_eq(stat(p(name), &st), 0);
+		cr_assert_eq(chown(tu_at(name), (uid_t)-1, gid), 0);
+	cr_assert_eq(chmod(tu_at(name), mode), 0);
+	cr_assert_eq(stat(tu_at(name), &st), 0);
 	return fs_dir_insecure(&st);
 }
 
@@ -223,27 +181,28 @@ Test(fsutil, create_swap_moves_old_and_leaves_new)
 	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
 	struct stat st;
 
-	tu_write_file(p("a.log"), "old contents\n");
-	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), 0,
-	    "%s", strerror(errno));
-	assert_file(p("a.log.1"), "old contents\n");
-	cr_assert_eq(file_len(p("a.log")), 0);
-	cr_assert_eq(stat(p("a.log"), &st), 0);
+	tu_write_file(tu_at("a.log"), "old contents\n");
+	cr_assert_eq(fs_create_swap(tu_dirfd, "a.log", tu_dirfd, "a.log.1", &a,
+	    0), 0, "%s", strerror(errno));
+	tu_assert_file(tu_at("a.log.1"), "old contents\n");
+	cr_assert_eq(file_len(tu_at("a.log")), 0);
+	cr_assert_eq(stat(tu_at("a.log"), &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0640);
-	cr_assert(!tu_exists(p(".a.log.mond-swap")));
+	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
 }
 
 Test(fsutil, create_swap_refuses_existing_old_name)
 {
 	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
 
-	tu_write_file(p("a.log"), "live\n");
-	tu_write_file(p("a.log.1"), "older\n");
-	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), -1);
+	tu_write_file(tu_at("a.log"), "live\n");
+	tu_write_file(tu_at("a.log.1"), "older\n");
+	cr_assert_eq(fs_create_swap(tu_dirfd, "a.log", tu_dirfd, "a.log.1", &a,
+	    0), -1);
 	cr_assert_eq(errno, EEXIST);
-	assert_file(p("a.log"), "live\n");
-	assert_file(p("a.log.1"), "older\n");
-	cr_assert(!tu_exists(p(".a.log.mond-swap")));
+	tu_assert_file(tu_at("a.log"), "live\n");
+	tu_assert_file(tu_at("a.log.1"), "older\n");
+	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
 }
 
 static void
@@ -254,7 +213,7 @@ swap_race(int flags)
 	char old[32];
 	pid_t pid;
 
-	tu_write_file(p("a.log"), "0\n");
+	tu_write_file(tu_at("a.log"), "0\n");
 	cr_assert_eq(pipe(pipefd), 0);
 	pid = fork();
 	cr_assert_geq(pid, 0);
@@ -264,7 +223,8 @@ swap_race(int flags)
 		int n = 0;
 		close(pipefd[0]);
 		for (i = 0; i < 200000; i++)
-			if (fstatat(dfd, "a.log", &st, AT_SYMLINK_NOFOLLOW) == -1)
+			if (fstatat(tu_dirfd, "a.log", &st,
+			    AT_SYMLINK_NOFOLLOW) == -1)
 				n++;
 		if (write(pipefd[1], &n, sizeof(n)) != sizeof(n))
 			_exit(1);
@@ -273,8 +233,8 @@ swap_race(int flags)
 	close(pipefd[1]);
 	for (i = 1; i <= 300; i++) {
 		snprintf(old, sizeof(old), "a.log.%d", i);
-		cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, old, &a, flags), 0,
-		    "%s", strerror(errno));
+		cr_assert_eq(fs_create_swap(tu_dirfd, "a.log", tu_dirfd, old,
+		    &a, flags), 0, "%s", strerror(errno));
 	}
 	cr_assert_eq(read(pipefd[0], &misses, sizeof(misses)),
 	    sizeof(misses));
@@ -290,7 +250,7 @@ Test(fsutil, create_swap_never_leaves_path_missing)
 Test(fsutil, create_swap_link_fallback_never_leaves_path_missing)
 {
 	swap_race(FS_SWAP_LINK);
-	assert_file(p("a.log.300"), "");
+	tu_assert_file(tu_at("a.log.300"), "");
 }
 
 Test(fsutil, create_swap_link_fallback_moves_old)
@@ -298,14 +258,14 @@ Test(fsutil, create_swap_link_fallback_moves_old)
 	struct fs_attr a = { 0600, (uid_t)-1, (gid_t)-1 };
 	struct stat st;
 
-	tu_write_file(p("a.log"), "old contents\n");
-	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a,
+	tu_write_file(tu_at("a.log"), "old contents\n");
+	cr_assert_eq(fs_create_swap(tu_dirfd, "a.log", tu_dirfd, "a.log.1", &a,
 	    FS_SWAP_LINK), 0, "%s", strerror(errno));
-	assert_file(p("a.log.1"), "old contents\n");
-	assert_file(p("a.log"), "");
-	cr_assert_eq(stat(p("a.log.1"), &st), 0);
+	tu_assert_file(tu_at("a.log.1"), "old contents\n");
+	tu_assert_file(tu_at("a.log"), "");
+	cr_assert_eq(stat(tu_at("a.log.1"), &st), 0);
 	cr_assert_eq(st.st_nlink, 1, "the old log kept a second name");
-	cr_assert(!tu_exists(p(".a.log.mond-swap")));
+	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
 }
 
 static void
@@ -320,14 +280,15 @@ Test(fsutil, recover_swaps_keeps_data_drops_empty)
 {
 	char seen[256] = "";
 
-	tu_write_file(p(".a.log.mond-swap"), "old\n");
-	tu_write_file(p(".e.log.mond-swap"), "");
-	cr_assert_eq(fs_clean_temps(dfd), 0, "clean_temps took a swap file");
-	cr_assert(tu_exists(p(".a.log.mond-swap")));
-	cr_assert_eq(fs_recover_swaps(dfd, recovered, seen), 2);
-	assert_file(p("a.log.mond-recovered"), "old\n");
-	cr_assert(!tu_exists(p(".a.log.mond-swap")));
-	cr_assert(!tu_exists(p(".e.log.mond-swap")));
+	tu_write_file(tu_at(".a.log.mond-swap"), "old\n");
+	tu_write_file(tu_at(".e.log.mond-swap"), "");
+	cr_assert_eq(fs_clean_temps(tu_dirfd), 0,
+	    "clean_temps took a swap file");
+	cr_assert(tu_exists(tu_at(".a.log.mond-swap")));
+	cr_assert_eq(fs_recover_swaps(tu_dirfd, recovered, seen), 2);
+	tu_assert_file(tu_at("a.log.mond-recovered"), "old\n");
+	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
+	cr_assert(!tu_exists(tu_at(".e.log.mond-swap")));
 	cr_assert_str_eq(seen, ".a.log.mond-swap>a.log.mond-recovered:0");
 }
 
@@ -335,12 +296,13 @@ Test(fsutil, create_swap_keeps_a_nonempty_leftover)
 {
 	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
 
-	tu_write_file(p("a.log"), "live\n");
-	tu_write_file(p(".a.log.mond-swap"), "older\n");
-	cr_assert_eq(fs_create_swap(dfd, "a.log", dfd, "a.log.1", &a, 0), -1);
+	tu_write_file(tu_at("a.log"), "live\n");
+	tu_write_file(tu_at(".a.log.mond-swap"), "older\n");
+	cr_assert_eq(fs_create_swap(tu_dirfd, "a.log", tu_dirfd, "a.log.1", &a,
+	    0), -1);
 	cr_assert_eq(errno, EEXIST);
-	assert_file(p(".a.log.mond-swap"), "older\n");
-	assert_file(p("a.log"), "live\n");
+	tu_assert_file(tu_at(".a.log.mond-swap"), "older\n");
+	tu_assert_file(tu_at("a.log"), "live\n");
 }
 
 Test(fsutil, create_tmp_replaces_a_leftover_and_write_all_writes)
@@ -349,13 +311,13 @@ Test(fsutil, create_tmp_replaces_a_leftover_and_write_all_writes)
 	struct stat st;
 	int fd;
 
-	tu_write_file(p(".s.mond-tmp"), "stale partial copy");
-	fd = fs_create_tmp(dfd, ".s.mond-tmp", &a);
+	tu_write_file(tu_at(".s.mond-tmp"), "stale partial copy");
+	fd = fs_create_tmp(tu_dirfd, ".s.mond-tmp", &a);
 	cr_assert_geq(fd, 0, "%s", strerror(errno));
 	cr_assert_eq(fs_write_all(fd, "new\n", 4), 0);
 	close(fd);
-	assert_file(p(".s.mond-tmp"), "new\n");
-	cr_assert_eq(stat(p(".s.mond-tmp"), &st), 0);
+	tu_assert_file(tu_at(".s.mond-tmp"), "new\n");
+	cr_assert_eq(stat(tu_at(".s.mond-tmp"), &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0640);
 }
 
@@ -379,22 +341,22 @@ check_copy(int flags)
 	size_t la, lb;
 	char *a, *b;
 
-	fill(p("src"), 3 * 1024 * 1024 + 17);
-	in = open(p("src"), O_RDONLY);
-	out = open(p("dst"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	fill(tu_at("src"), 3 * 1024 * 1024 + 17);
+	in = open(tu_at("src"), O_RDONLY);
+	out = open(tu_at("dst"), O_RDWR | O_CREAT | O_EXCL, 0600);
 	cr_assert(in >= 0 && out >= 0);
 	cr_assert_eq(fs_copy(in, 0, out, 0, flags, &n), 0, "%s",
 	    strerror(errno));
 	cr_assert_eq(n, 3 * 1024 * 1024 + 17);
-	a = tu_read_file(p("src"), &la);
-	b = tu_read_file(p("dst"), &lb);
+	a = tu_read_file(tu_at("src"), &la);
+	b = tu_read_file(tu_at("dst"), &lb);
 	cr_assert_eq(la, lb);
 	cr_assert_eq(memcmp(a, b, la), 0);
 	free(b);
 	/* From an offset, appending at another. */
 	cr_assert_eq(fs_copy(in, la - 5, out, (off_t)lb, flags, &n), 0);
 	cr_assert_eq(n, 5);
-	b = tu_read_file(p("dst"), &lb);
+	b = tu_read_file(tu_at("dst"), &lb);
 	cr_assert_eq(lb, la + 5);
 	cr_assert_eq(memcmp(a + la - 5, b + la, 5), 0);
 	free(a);
@@ -415,20 +377,20 @@ Test(fsutil, copy_with_read_write)
 
 Test(fsutil, clean_temps_removes_only_ours)
 {
-	tu_write_file(p(".a.log.mond-tmp"), "x");
-	tu_write_file(p(".a.log.1.gz.mond-tmp"), "x");
-	tu_write_file(p("a.log"), "x");
-	tu_write_file(p("b.mond-tmp"), "x");
-	cr_assert_eq(symlink(p("a.log"), p(".c.mond-tmp")), 0);
-	cr_assert_eq(mkdir(p(".d.mond-tmp"), 0700), 0);
-	cr_assert_eq(fs_clean_temps(dfd), 2);
-	cr_assert(!tu_exists(p(".a.log.mond-swap")));
-	cr_assert(!tu_exists(p(".a.log.1.gz.mond-tmp")));
-	cr_assert(tu_exists(p("a.log")));
-	cr_assert(tu_exists(p("b.mond-tmp")));
-	cr_assert(tu_exists(p(".d.mond-tmp")));
+	tu_write_file(tu_at(".a.log.mond-tmp"), "x");
+	tu_write_file(tu_at(".a.log.1.gz.mond-tmp"), "x");
+	tu_write_file(tu_at("a.log"), "x");
+	tu_write_file(tu_at("b.mond-tmp"), "x");
+	cr_assert_eq(symlink(tu_at("a.log"), tu_at(".c.mond-tmp")), 0);
+	cr_assert_eq(mkdir(tu_at(".d.mond-tmp"), 0700), 0);
+	cr_assert_eq(fs_clean_temps(tu_dirfd), 2);
+	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
+	cr_assert(!tu_exists(tu_at(".a.log.1.gz.mond-tmp")));
+	cr_assert(tu_exists(tu_at("a.log")));
+	cr_assert(tu_exists(tu_at("b.mond-tmp")));
+	cr_assert(tu_exists(tu_at(".d.mond-tmp")));
 	struct stat st;
-	cr_assert_eq(lstat(p(".c.mond-tmp"), &st), 0);
+	cr_assert_eq(lstat(tu_at(".c.mond-tmp"), &st), 0);
 }
 
 Test(fsutil, mkdir_sets_attrs_and_accepts_existing)
@@ -437,29 +399,29 @@ Test(fsutil, mkdir_sets_attrs_and_accepts_existing)
 	struct stat st;
 
 	umask(077);
-	cr_assert_eq(fs_mkdir(dfd, "old", &a), 0, "%s", strerror(errno));
-	cr_assert_eq(stat(p("old"), &st), 0);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &a), 0, "%s", strerror(errno));
+	cr_assert_eq(stat(tu_at("old"), &st), 0);
 	cr_assert(S_ISDIR(st.st_mode));
 	cr_assert_eq(st.st_mode & 07777, 0750);
-	cr_assert_eq(fs_mkdir(dfd, "old", &a), 0);
-	tu_write_file(p("file"), "x");
-	cr_assert_eq(fs_mkdir(dfd, "file", &a), -1);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &a), 0);
+	tu_write_file(tu_at("file"), "x");
+	cr_assert_eq(fs_mkdir(tu_dirfd, "file", &a), -1);
 	cr_assert_eq(errno, ENOTDIR);
-	cr_assert_eq(symlink(p("old"), p("link")), 0);
-	cr_assert_eq(fs_mkdir(dfd, "link", &a), -1);
+	cr_assert_eq(symlink(tu_at("old"), tu_at("link")), 0);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "link", &a), -1);
 }
 
 Test(fsutil, rename_noreplace_and_unlink)
 {
-	tu_write_file(p("a"), "a");
-	tu_write_file(p("b"), "b");
-	cr_assert_eq(fs_rename(dfd, "a", dfd, "b", true), -1);
+	tu_write_file(tu_at("a"), "a");
+	tu_write_file(tu_at("b"), "b");
+	cr_assert_eq(fs_rename(tu_dirfd, "a", tu_dirfd, "b", true), -1);
 	cr_assert_eq(errno, EEXIST);
-	cr_assert_eq(fs_rename(dfd, "a", dfd, "c", true), 0);
-	cr_assert_eq(fs_rename(dfd, "c", dfd, "b", false), 0);
-	assert_file(p("b"), "a");
-	cr_assert_eq(fs_unlink(dfd, "b"), 0);
-	cr_assert_eq(fs_unlink(dfd, "b"), -1);
+	cr_assert_eq(fs_rename(tu_dirfd, "a", tu_dirfd, "c", true), 0);
+	cr_assert_eq(fs_rename(tu_dirfd, "c", tu_dirfd, "b", false), 0);
+	tu_assert_file(tu_at("b"), "a");
+	cr_assert_eq(fs_unlink(tu_dirfd, "b"), 0);
+	cr_assert_eq(fs_unlink(tu_dirfd, "b"), -1);
 	cr_assert_eq(errno, ENOENT);
 }
 
@@ -582,9 +544,9 @@ Test(fsutil, copytruncate_collapse_loses_nothing, .timeout = 120)
 {
 	int nc, nt, missing, cut;
 
-	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
+	if (!fs_is(tu_dir, EXT4_SUPER_MAGIC) && !fs_is(tu_dir, XFS_SUPER_MAGIC))
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
-	missing = copytruncate_race(dir, FS_CT_COLLAPSE_ONLY, &nc, &nt, 0,
+	missing = copytruncate_race(tu_dir, FS_CT_COLLAPSE_ONLY, &nc, &nt, 0,
 	    true, &cut);
 	cr_assert_eq(missing, 0, "%d lines lost", missing);
 	cr_assert_eq(nt, 0, "%d truncations", nt);
@@ -596,9 +558,9 @@ Test(fsutil, copytruncate_default_no_duplicates, .timeout = 120)
 {
 	int nc, nt, missing, cut;
 
-	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
+	if (!fs_is(tu_dir, EXT4_SUPER_MAGIC) && !fs_is(tu_dir, XFS_SUPER_MAGIC))
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
-	missing = copytruncate_race(dir, 0, &nc, &nt, 100, false, &cut);
+	missing = copytruncate_race(tu_dir, 0, &nc, &nt, 100, false, &cut);
 	cr_assert_gt(nc, 0);
 	cr_assert_leq(missing, 8 * nt, "%d lines lost in %d truncations",
 	    missing, nt);
@@ -610,18 +572,18 @@ Test(fsutil, copytruncate_collapse_leaves_unaligned_tail_in_live)
 	struct fs_ct_result res;
 	int live, dst;
 
-	if (!fs_is(dir, EXT4_SUPER_MAGIC) && !fs_is(dir, XFS_SUPER_MAGIC))
+	if (!fs_is(tu_dir, EXT4_SUPER_MAGIC) && !fs_is(tu_dir, XFS_SUPER_MAGIC))
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
-	fill(p("live"), 3 * 4096 + 100);
-	live = open(p("live"), O_RDWR | O_APPEND);
-	dst = open(p("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	fill(tu_at("live"), 3 * 4096 + 100);
+	live = open(tu_at("live"), O_RDWR | O_APPEND);
+	dst = open(tu_at("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
 	cr_assert_eq(fs_copytruncate(live, dst, 0, &res), 0);
 	cr_assert_eq(res.method, FS_CT_COLLAPSED);
 	cr_assert_eq(res.copied, 3 * 4096);
 	cr_assert_eq(res.left, 100);
 	cr_assert_eq(res.dup, 0);
-	cr_assert_eq(file_len(p("live")), 100);
-	cr_assert_eq(file_len(p("copy")), 3 * 4096);
+	cr_assert_eq(file_len(tu_at("live")), 100);
+	cr_assert_eq(file_len(tu_at("copy")), 3 * 4096);
 	close(live);
 	close(dst);
 }
@@ -631,14 +593,14 @@ Test(fsutil, copytruncate_small_log_is_truncated_whole)
 	struct fs_ct_result res;
 	int live, dst;
 
-	tu_write_file(p("live"), "a short log\n");
-	live = open(p("live"), O_RDWR | O_APPEND);
-	dst = open(p("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	tu_write_file(tu_at("live"), "a short log\n");
+	live = open(tu_at("live"), O_RDWR | O_APPEND);
+	dst = open(tu_at("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
 	cr_assert_eq(fs_copytruncate(live, dst, 0, &res), 0);
 	cr_assert_eq(res.method, FS_CT_TRUNCATED);
 	cr_assert_eq(res.copied, 12);
-	cr_assert_eq(file_len(p("live")), 0);
-	assert_file(p("copy"), "a short log\n");
+	cr_assert_eq(file_len(tu_at("live")), 0);
+	tu_assert_file(tu_at("copy"), "a short log\n");
 	close(live);
 	close(dst);
 }
@@ -653,7 +615,7 @@ Test(fsutil, copytruncate_forced_truncate_bounded_loss, .timeout = 120)
 {
 	int nc, nt, missing, cut;
 
-	missing = copytruncate_race(dir, FS_CT_TRUNCATE | FS_CT_NOCFR, &nc,
+	missing = copytruncate_race(tu_dir, FS_CT_TRUNCATE | FS_CT_NOCFR, &nc,
 	    &nt, 100, false, &cut);
 	cr_assert_eq(nc, 0);
 	cr_assert_gt(nt, 0);
@@ -752,7 +714,7 @@ Test(fsutil, applog_path_without_a_name_is_eisdir)
 	struct applog_conf conf = { .maxbytes = 0, .backups = 0 };
 	char slash[600];
 
-	snprintf(slash, sizeof(slash), "%s/", dir);
+	snprintf(slash, sizeof(slash), "%s/", tu_dir);
 	conf.path = slash;
 	errno = 0;
 	cr_assert_null(applog_open(&conf));
@@ -766,24 +728,24 @@ Test(fsutil, applog_path_without_a_name_is_eisdir)
 /* A refused path leaves the old one (its name points into its path). */
 Test(fsutil, applog_reconfigure_to_no_name_keeps_the_old_file)
 {
-	struct applog_conf conf = { .path = p("a.log") };
+	struct applog_conf conf = { .path = tu_at("a.log") };
 	struct applog *al;
 	char slash[600];
 
 	cr_assert_not_null(al = applog_open(&conf), "%s", strerror(errno));
-	snprintf(slash, sizeof(slash), "%s/", dir);
+	snprintf(slash, sizeof(slash), "%s/", tu_dir);
 	conf.path = slash;
 	errno = 0;
 	cr_assert_eq(applog_reconfigure(al, &conf), -1);
 	cr_assert_eq(errno, EISDIR, "%s", strerror(errno));
 	cr_assert_eq(applog_write(al, MSG_INFO, "still a"), 0);
-	conf.path = p("b.log");
+	conf.path = tu_at("b.log");
 	cr_assert_eq(applog_reconfigure(al, &conf), 0, "%s", strerror(errno));
 	cr_assert_eq(applog_write(al, MSG_INFO, "now b"), 0);
 	applog_close(al);
-	cr_assert_eq(tu_count_lines(p("a.log"), "still a"), 1);
-	cr_assert_eq(tu_count_lines(p("b.log"), "now b"), 1);
-	cr_assert_eq(tu_count_lines(p("a.log"), "now b"), 0);
+	cr_assert_eq(tu_count_lines(tu_at("a.log"), "still a"), 1);
+	cr_assert_eq(tu_count_lines(tu_at("b.log"), "now b"), 1);
+	cr_assert_eq(tu_count_lines(tu_at("a.log"), "now b"), 0);
 }
 
 /*
@@ -797,8 +759,8 @@ Test(fsutil, state_path_without_a_name_is_eisdir)
 	char slash[600];
 
 	cr_assert_not_null(st);
-	cr_assert_eq(chdir(dir), 0);
-	snprintf(slash, sizeof(slash), "%s/", dir);
+	cr_assert_eq(chdir(tu_dir), 0);
+	snprintf(slash, sizeof(slash), "%s/", tu_dir);
 	errno = 0;
 	cr_assert_eq(state_lock(slash, 0), -1);
 	cr_assert_eq(errno, EISDIR, "\"%s\": %s", slash, strerror(errno));
@@ -811,14 +773,15 @@ Test(fsutil, state_path_without_a_name_is_eisdir)
 	errno = 0;
 	cr_assert_eq(state_save(st, ""), -1);
 	cr_assert_eq(errno, EISDIR, "\"\": %s", strerror(errno));
-	cr_assert_not(tu_exists(p(".lock")), "\"\" locked in the cwd");
+	cr_assert_not(tu_exists(tu_at(".lock")), "\"\" locked in the cwd");
 	state_free(st);
 }
 
 /* rotate's createolddir: "old/" is made as "old" in the log's directory. */
 Test(fsutil, createolddir_with_a_trailing_slash)
 {
-	char *state = tu_path(dir, "state"), *cpath = tu_path(dir, "mond.conf");
+	char *state = tu_path(tu_dir, "state");
+	char *cpath = tu_path(tu_dir, "mond.conf");
 	const char *argv[] = { "--force-rotate", "-s", state, "-c", cpath,
 	    NULL };
 	struct tu_run run;
@@ -828,15 +791,15 @@ Test(fsutil, createolddir_with_a_trailing_slash)
 	snprintf(conf, sizeof(conf), "statefile = \"%s\"\ncontrol = \"%s\"\n"
 	    "applog {\n path = \"%s\"\n}\nlog \"%s\" {\n rotate = 1\n"
 	    " olddir = \"old/\"\n createolddir = \"0750\"\n}\n", state,
-	    p("mond.sock"), p("mon.log"), p("a.log"));
+	    tu_at("mond.sock"), tu_at("mon.log"), tu_at("a.log"));
 	tu_write_file(cpath, conf);
-	tu_write_file(p("a.log"), "one line\n");
+	tu_write_file(tu_at("a.log"), "one line\n");
 	run = tu_run_mond(argv);
 	cr_assert_eq(run.status, 0, "%s", run.err);
-	cr_assert_eq(lstat(p("old"), &st), 0, "old: %s", strerror(errno));
+	cr_assert_eq(lstat(tu_at("old"), &st), 0, "old: %s", strerror(errno));
 	cr_assert(S_ISDIR(st.st_mode));
 	cr_assert_eq(st.st_mode & 07777, 0750);
-	assert_file(p("old/a.log.1"), "one line\n");
+	tu_assert_file(tu_at("old/a.log.1"), "one line\n");
 	tu_run_free(&run);
 	free(state);
 	free(cpath);

@@ -12,22 +12,7 @@
 #include "daemon/state.h"
 #include "tests/testutil.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(regress, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(regress, .init = tu_dir_init, .fini = tu_fini, .timeout = 60);
 
 /*
  * state_load of TEXT, state_save, state_load again: what the first load
@@ -36,7 +21,7 @@ TestSuite(regress, .init = setup, .fini = teardown, .timeout = 60);
 static size_t
 state_roundtrip(const char *text, size_t len)
 {
-	char *in = tu_path(dir, "in"), *out = tu_path(dir, "out");
+	char *in = tu_path(tu_dir, "in"), *out = tu_path(tu_dir, "out");
 	struct state *a, *b;
 	size_t n;
 	FILE *fp = fopen(in, "w");
@@ -82,7 +67,8 @@ Test(regress, printed_control_characters_load_again)
 	static const char text[] = "log \"/var/log/web/*.log\" {\n"
 	    "files = \"/var\\x0c0\\x01ff\\x1b7/log/single0\"\n}\n"
 	    "statefile = \"/a\\x0c0b\"\n";
-	char *in = tu_path(dir, "in.conf"), *out = tu_path(dir, "out.conf");
+	char *in = tu_path(tu_dir, "in.conf");
+	char *out = tu_path(tu_dir, "out.conf");
 	struct mond_conf *a, *b;
 	FILE *fp;
 

@@ -19,44 +19,7 @@
 #include "daemon/state.h"
 #include "tests/testutil.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(state, .init = setup, .fini = teardown);
-
-static char *
-p(const char *name)
-{
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-/* PATH's whole contents equal WANT (freed either way). */
-static void
-assert_file(const char *path, const char *want)
-{
-	char *got = tu_read_file(path, NULL);
-
-	cr_assert_not_null(got, "%s unreadable", path);
-	cr_assert_str_eq(got, want, "%s", path);
-	free(got);
-}
+TestSuite(state, .init = tu_dir_init, .fini = tu_fini);
 
 static time_t
 local(int y, int mo, int d, int h, int mi, int s)
@@ -82,7 +45,7 @@ load_capturing(const char *path, char **err)
 
 	fflush(stderr);
 	save = dup(2);
-	fd = open(p("stderr"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	fd = open(tu_at("stderr"), O_RDWR | O_CREAT | O_TRUNC, 0600);
 	cr_assert(save >= 0 && fd >= 0);
 	dup2(fd, 2);
 	st = state_load(path);
@@ -90,13 +53,13 @@ load_capturing(const char *path, char **err)
 	dup2(save, 2);
 	close(save);
 	close(fd);
-	*err = tu_read_file(p("stderr"), NULL);
+	*err = tu_read_file(tu_at("stderr"), NULL);
 	return st;
 }
 
 Test(state, missing_file_is_empty_state)
 {
-	struct state *st = state_load(p("nope"));
+	struct state *st = state_load(tu_at("nope"));
 	time_t t;
 
 	cr_assert_not_null(st);
@@ -111,14 +74,14 @@ Test(state, reads_what_logrotate_writes)
 	struct state *st;
 	time_t t;
 
-	tu_write_file(p("status"),
+	tu_write_file(tu_at("status"),
 	    "logrotate state -- version 2\n"
 	    "\"/var/log/syslog\" 2025-3-12-6:25:7\n"
 	    "\"/var/log/a \\\"q\\\" \\\\b\\nc\" 2016-12-1-4:0:0\n"
 	    "\n"
 	    "\"/var/log/odd\\tname\" 2020-2-29-23:59:59\n"
 	    "/var/log/v1 2010-5-6\n");
-	st = state_load(p("status"));
+	st = state_load(tu_at("status"));
 	cr_assert_not_null(st);
 	cr_assert_eq(state_count(st), 4);
 	cr_assert_eq(state_get(st, "/var/log/syslog", &t), 0);
@@ -142,8 +105,8 @@ Test(state, writes_logrotate_format_exactly)
 	    local(2025, 3, 2, 6, 5, 7)), 0);
 	cr_assert_eq(state_set(st, "/l/a\"b\\c\nd", local(2026, 11, 25, 23, 0,
 	    0)), 0);
-	cr_assert_eq(state_save(st, p("status")), 0);
-	assert_file(p("status"), "logrotate state -- version 2\n"
+	cr_assert_eq(state_save(st, tu_at("status")), 0);
+	tu_assert_file(tu_at("status"), "logrotate state -- version 2\n"
 	    "\"/var/log/syslog\" 2025-3-2-6:5:7\n"
 	    "\"/l/a\\\"b\\\\c\\nd\" 2026-11-25-23:0:0\n");
 	state_free(st);
@@ -171,8 +134,8 @@ Test(state, odd_names_round_trip)
 	for (i = 0; i < n; i++)
 		cr_assert_eq(state_set(st, names[i],
 		    local(2026, 1 + (int)i, 2, 3, 4, 5)), 0);
-	cr_assert_eq(state_save(st, p("status")), 0);
-	back = load_capturing(p("status"), &err);
+	cr_assert_eq(state_save(st, tu_at("status")), 0);
+	back = load_capturing(tu_at("status"), &err);
 	cr_assert_not_null(back);
 	cr_assert_str_eq(err, "", "warnings: %s", err);
 	cr_assert_eq(state_count(back), n);
@@ -192,7 +155,7 @@ Test(state, bad_line_is_skipped_with_warning_others_kept)
 	char *err, want[600];
 	time_t t;
 
-	tu_write_file(p("status"),
+	tu_write_file(tu_at("status"),
 	    "logrotate state -- version 2\n"
 	    "\"/var/log/a\" 2026-1-2-3:4:5\n"
 	    "\"/var/log/b\" 2026-13-2-3:4:5\n"
@@ -201,7 +164,7 @@ Test(state, bad_line_is_skipped_with_warning_others_kept)
 	    "\"/var/log/c\" 2026-1-2-3:4:5 extra\n"
 	    "\"/var/log/d\" 1969-1-1\n"
 	    "\"/var/log/e\" 2026-2-3-4:5:6\n");
-	st = load_capturing(p("status"), &err);
+	st = load_capturing(tu_at("status"), &err);
 	cr_assert_not_null(st);
 	cr_assert_eq(state_count(st), 2);
 	cr_assert_eq(state_get(st, "/var/log/a", &t), 0);
@@ -210,11 +173,11 @@ Test(state, bad_line_is_skipped_with_warning_others_kept)
 	cr_assert_eq(state_get(st, "/var/log/b", &t), -1);
 	for (int line = 3; line <= 7; line++) {
 		snprintf(want, sizeof(want), "%s:%d: bad state line",
-		    p("status"), line);
+		    tu_at("status"), line);
 		cr_assert_not_null(strstr(err, want), "no '%s' in: %s", want,
 		    err);
 	}
-	snprintf(want, sizeof(want), "%s:2:", p("status"));
+	snprintf(want, sizeof(want), "%s:2:", tu_at("status"));
 	cr_assert_null(strstr(err, want), "good line warned: %s", err);
 	state_free(st);
 	free(err);
@@ -226,11 +189,12 @@ Test(state, bad_header_is_warned_lines_kept)
 	char *err, want[600];
 	time_t t;
 
-	tu_write_file(p("status"), "something else\n\"/x\" 2026-1-2-3:4:5\n");
-	st = load_capturing(p("status"), &err);
+	tu_write_file(tu_at("status"),
+	    "something else\n\"/x\" 2026-1-2-3:4:5\n");
+	st = load_capturing(tu_at("status"), &err);
 	cr_assert_not_null(st);
 	cr_assert_eq(state_get(st, "/x", &t), 0);
-	snprintf(want, sizeof(want), "%s:1:", p("status"));
+	snprintf(want, sizeof(want), "%s:1:", tu_at("status"));
 	cr_assert_not_null(strstr(err, want), "%s", err);
 	state_free(st);
 	free(err);
@@ -238,8 +202,8 @@ Test(state, bad_header_is_warned_lines_kept)
 
 Test(state, unreadable_state_is_an_error)
 {
-	cr_assert_eq(mkdir(p("status"), 0700), 0);
-	cr_assert_null(state_load(p("status")));
+	cr_assert_eq(mkdir(tu_at("status"), 0700), 0);
+	cr_assert_null(state_load(tu_at("status")));
 }
 
 Test(state, save_is_atomic_0640_and_leaves_no_temp)
@@ -248,16 +212,16 @@ Test(state, save_is_atomic_0640_and_leaves_no_temp)
 	struct stat sb;
 	time_t t;
 
-	tu_write_file(p("status"), "old\n");
-	tu_write_file(p(".status.mond-tmp"), "stale temp of a crash\n");
+	tu_write_file(tu_at("status"), "old\n");
+	tu_write_file(tu_at(".status.mond-tmp"), "stale temp of a crash\n");
 	umask(077);
 	cr_assert_eq(state_set(st, "/a", 1000000000), 0);
-	cr_assert_eq(state_save(st, p("status")), 0, "%s", strerror(errno));
-	cr_assert_eq(stat(p("status"), &sb), 0);
+	cr_assert_eq(state_save(st, tu_at("status")), 0, "%s", strerror(errno));
+	cr_assert_eq(stat(tu_at("status"), &sb), 0);
 	cr_assert_eq(sb.st_mode & 07777, 0640, "mode %o", sb.st_mode & 07777);
-	cr_assert(!tu_exists(p(".status.mond-tmp")));
+	cr_assert(!tu_exists(tu_at(".status.mond-tmp")));
 	state_free(st);
-	st = state_load(p("status"));
+	st = state_load(tu_at("status"));
 	cr_assert_eq(state_get(st, "/a", &t), 0);
 	cr_assert_eq(t, 1000000000);
 	state_free(st);
@@ -268,12 +232,12 @@ Test(state, failed_save_keeps_old_and_removes_temp)
 	struct state *st = state_new();
 
 	/* A directory at the path: the rename over it must fail. */
-	cr_assert_eq(mkdir(p("status"), 0700), 0);
-	tu_write_file(p("status/keep"), "x");
+	cr_assert_eq(mkdir(tu_at("status"), 0700), 0);
+	tu_write_file(tu_at("status/keep"), "x");
 	cr_assert_eq(state_set(st, "/a", 1), 0);
-	cr_assert_eq(state_save(st, p("status")), -1);
-	cr_assert(tu_exists(p("status/keep")));
-	cr_assert(!tu_exists(p(".status.mond-tmp")));
+	cr_assert_eq(state_save(st, tu_at("status")), -1);
+	cr_assert(tu_exists(tu_at("status/keep")));
+	cr_assert(!tu_exists(tu_at(".status.mond-tmp")));
 	state_free(st);
 }
 
@@ -282,11 +246,11 @@ Test(state, save_refuses_symlink_at_temp_name)
 	struct state *st = state_new();
 
 	/* A planted symlink at the temp name is replaced, never written through. */
-	cr_assert_eq(symlink(p("victim"), p(".status.mond-tmp")), 0);
+	cr_assert_eq(symlink(tu_at("victim"), tu_at(".status.mond-tmp")), 0);
 	cr_assert_eq(state_set(st, "/a", 1), 0);
-	cr_assert_eq(state_save(st, p("status")), 0);
-	cr_assert(!tu_exists(p("victim")));
-	cr_assert(tu_exists(p("status")));
+	cr_assert_eq(state_save(st, tu_at("status")), 0);
+	cr_assert(!tu_exists(tu_at("victim")));
+	cr_assert(tu_exists(tu_at("status")));
 	state_free(st);
 }
 
@@ -305,8 +269,8 @@ Test(state, twenty_thousand_entries_fast, .timeout = 20)
 	}
 	cr_assert_eq(state_set(st, "/var/log/app/7.log", 5), 0);
 	cr_assert_eq(state_count(st), 20000);
-	cr_assert_eq(state_save(st, p("status")), 0);
-	back = state_load(p("status"));
+	cr_assert_eq(state_save(st, tu_at("status")), 0);
+	back = state_load(tu_at("status"));
 	cr_assert_not_null(back);
 	cr_assert_eq(state_count(back), 20000);
 	for (i = 0; i < 20000; i++) {
@@ -325,17 +289,17 @@ Test(state, lock_second_holder_gets_ewouldblock)
 {
 	int a, b;
 
-	a = state_lock(p("status"), 0);
+	a = state_lock(tu_at("status"), 0);
 	cr_assert_geq(a, 0, "%s", strerror(errno));
 	/* Another open file description in the same process. */
-	b = state_lock(p("status"), 0);
+	b = state_lock(tu_at("status"), 0);
 	cr_assert_eq(b, -1);
 	cr_assert_eq(errno, EWOULDBLOCK);
 	state_unlock(a);
-	b = state_lock(p("status"), 0);
+	b = state_lock(tu_at("status"), 0);
 	cr_assert_geq(b, 0);
 	state_unlock(b);
-	cr_assert(tu_exists(p("status.lock")));
+	cr_assert(tu_exists(tu_at("status.lock")));
 }
 
 Test(state, lock_held_by_other_process_and_timeout)
@@ -350,7 +314,7 @@ Test(state, lock_held_by_other_process_and_timeout)
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		close(pfd[0]);
-		fd = state_lock(p("status"), 0);
+		fd = state_lock(tu_at("status"), 0);
 		if (write(pfd[1], fd >= 0 ? "y" : "n", 1) != 1)
 			_exit(1);
 		pause();
@@ -360,37 +324,37 @@ Test(state, lock_held_by_other_process_and_timeout)
 	cr_assert_eq(read(pfd[0], &c, 1), 1);
 	cr_assert_eq(c, 'y');
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	cr_assert_eq(state_lock(p("status"), 300), -1);
+	cr_assert_eq(state_lock(tu_at("status"), 300), -1);
 	cr_assert_eq(errno, EWOULDBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	cr_assert_geq((b.tv_sec - a.tv_sec) * 1000 +
 	    (b.tv_nsec - a.tv_nsec) / 1000000, 290);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	fd = state_lock(p("status"), 1000);
+	fd = state_lock(tu_at("status"), 1000);
 	cr_assert_geq(fd, 0, "%s", strerror(errno));
 	state_unlock(fd);
 }
 
 Test(state, lock_refused_in_writable_directory)
 {
-	cr_assert_eq(mkdir(p("pub"), 0700), 0);
-	cr_assert_eq(chmod(p("pub"), 01777), 0);
-	cr_assert_eq(state_lock(p("pub/status"), 0), -1);
+	cr_assert_eq(mkdir(tu_at("pub"), 0700), 0);
+	cr_assert_eq(chmod(tu_at("pub"), 01777), 0);
+	cr_assert_eq(state_lock(tu_at("pub/status"), 0), -1);
 	cr_assert_eq(errno, EPERM);
-	cr_assert(!tu_exists(p("pub/status.lock")));
-	cr_assert_eq(chmod(p("pub"), 0775), 0);
+	cr_assert(!tu_exists(tu_at("pub/status.lock")));
+	cr_assert_eq(chmod(tu_at("pub"), 0775), 0);
 	if (getegid() != 0) {
-		cr_assert_eq(state_lock(p("pub/status"), 0), -1);
+		cr_assert_eq(state_lock(tu_at("pub/status"), 0), -1);
 		cr_assert_eq(errno, EPERM);
 	}
 	if (geteuid() == 0) {
-		cr_assert_eq(chown(p("pub"), 0, 4000), 0);
-		cr_assert_eq(state_lock(p("pub/status"), 0), -1);
+		cr_assert_eq(chown(tu_at("pub"), 0, 4000), 0);
+		cr_assert_eq(state_lock(tu_at("pub/status"), 0), -1);
 		cr_assert_eq(errno, EPERM);
-		cr_assert_eq(chown(p("pub"), 4000, 0), 0);
-		cr_assert_eq(chmod(p("pub"), 0755), 0);
-		cr_assert_eq(state_lock(p("pub/status"), 0), -1,
+		cr_assert_eq(chown(tu_at("pub"), 4000, 0), 0);
+		cr_assert_eq(chmod(tu_at("pub"), 0755), 0);
+		cr_assert_eq(state_lock(tu_at("pub/status"), 0), -1,
 		    "a directory owned by another user");
 		cr_assert_eq(errno, EPERM);
 	}
@@ -398,10 +362,10 @@ Test(state, lock_refused_in_writable_directory)
 
 Test(state, lock_never_follows_a_planted_symlink)
 {
-	cr_assert_eq(symlink(p("victim"), p("status.lock")), 0);
-	cr_assert_eq(state_lock(p("status"), 0), -1);
+	cr_assert_eq(symlink(tu_at("victim"), tu_at("status.lock")), 0);
+	cr_assert_eq(state_lock(tu_at("status"), 0), -1);
 	cr_assert_eq(errno, ELOOP);
-	cr_assert(!tu_exists(p("victim")));
+	cr_assert(!tu_exists(tu_at("victim")));
 }
 
 /* What the daemon's worker does in rule_done: save, here checked too. */
@@ -435,9 +399,10 @@ save_after_rule(void *arg)
  */
 Test(state, saved_after_each_rule_that_rotated)
 {
-	char *conf = tu_path(dir, "mond.conf"), *text;
-	struct saver s = { NULL, tu_path(dir, "st"), tu_path(dir, "a.log"),
-	    tu_path(dir, "b.log"), 0, { 0 }, { 0 } };
+	char *conf = tu_path(tu_dir, "mond.conf"), *text;
+	struct saver s = { NULL, tu_path(tu_dir, "st"),
+	    tu_path(tu_dir, "a.log"), tu_path(tu_dir, "b.log"), 0, { 0 },
+	    { 0 } };
 	struct pass_opts po = { .force = true, .rule_done = save_after_rule,
 	    .rule_done_arg = &s };
 	struct pass_report rep = { 0 };
@@ -447,8 +412,8 @@ Test(state, saved_after_each_rule_that_rotated)
 	    "applog {\n path = \"%s/mon.log\"\n}\n"
 	    "log \"%s\" {\n rotate = 2\n}\n"
 	    "log \"%s/none.log\" {\n missingok = yes\n}\n"
-	    "log \"%s\" {\n rotate = 2\n}\n", s.path, dir, dir, s.a, dir,
-	    s.b) != -1);
+	    "log \"%s\" {\n rotate = 2\n}\n", s.path, tu_dir, tu_dir, s.a,
+	    tu_dir, s.b) != -1);
 	tu_write_file(conf, text);
 	tu_write_file(s.a, "a\n");
 	tu_write_file(s.b, "b\n");
