@@ -21,164 +21,27 @@
 
 #include "tests/testutil.h"
 
-static char *dir;
-static char *conf_path;
-static char *mon_log;
-static char *sock_path;
-static struct tu_daemon daemon_;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-	conf_path = tu_path(dir, "mond.conf");
-	mon_log = tu_path(dir, "mon.log");
-	sock_path = tu_path(dir, "mond.sock");
-}
-
-static void
-teardown(void)
-{
-	tu_daemon_kill(&daemon_);
-	tu_rmtree(dir);
-	free(sock_path);
-	free(mon_log);
-	free(conf_path);
-	free(dir);
-}
-
-TestSuite(daemon, .init = setup, .fini = teardown, .timeout = 120);
-
-/* The test's config: its own state, socket, port and mon.log, then STANZAS. */
-static void
-write_conf(const char *stanzas)
-{
-	char *text;
-
-	cr_assert(asprintf(&text,
-	    "statefile = \"%s/status\"\n"
-	    "control = \"%s\"\n"
-	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n}\n"
-	    "applog {\n    path = \"%s\"\n}\n%s", dir, sock_path, mon_log,
-	    stanzas) != -1);
-	tu_write_file(conf_path, text);
-	free(text);
-}
-
-static void
-start(const char *const extra[])
-{
-	if (tu_daemon_start(&daemon_, conf_path, extra) != 0) {
-		char *err = tu_daemon_stderr(&daemon_);
-
-		cr_assert_fail("mond did not start: %s", err);
-	}
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Waits up to SECS for PATH to exist; returns the seconds it took or -1. */
-static double
-wait_for(const char *path, double secs)
-{
-	double t0 = now_s();
-
-	while (now_s() - t0 < secs) {
-		if (tu_exists(path))
-			return now_s() - t0;
-		usleep(20000);
-	}
-	return -1;
-}
-
-/* Waits up to SECS for the daemon's stderr to contain NEEDLE. */
-static bool
-wait_stderr(const char *needle, double secs)
-{
-	double t0 = now_s();
-
-	while (now_s() - t0 < secs) {
-		char *err = tu_daemon_stderr(&daemon_);
-		bool found = strstr(err, needle) != NULL;
-
-		free(err);
-		if (found)
-			return true;
-		usleep(20000);
-	}
-	return false;
-}
-
-static void
-append(const char *path, size_t n)
-{
-	FILE *fp = fopen(path, "a");
-	size_t i;
-
-	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
-	for (i = 0; i < n; i++)
-		fputc("abcdefghijklmnopqrstuvwxyz\n"[i % 27], fp);
-	cr_assert_eq(fclose(fp), 0);
-}
-
-/* Raw HTTP over the control socket; NULL when connect fails (errno). */
-static char *
-unix_http(const char *path, const char *request)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char *buf;
-	size_t len = 0, cap = 65536;
-	ssize_t n;
-	int fd;
-
-	strncpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
-		return NULL;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	if (write(fd, request, strlen(request)) == -1) {
-		close(fd);
-		return NULL;
-	}
-	buf = malloc(cap);
-	while (buf != NULL && (n = read(fd, buf + len, cap - len - 1)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (buf != NULL)
-		buf[len] = '\0';
-	return buf;
-}
+TestSuite(daemon, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
 
 Test(daemon, a_log_crossing_size_is_rotated_within_two_seconds)
 {
-	char *log = tu_path(dir, "app.log"), *rot = tu_path(dir, "app.log.1");
+	char *log = tu_path(tu_dir, "app.log");
+	char *rot = tu_path(tu_dir, "app.log.1");
 	char *stanza;
 	double took;
 
 	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n size = 4k\n"
-	    " rotate = 2\n create = yes\n}\n", dir) != -1);
-	write_conf(stanza);
+	    " rotate = 2\n create = yes\n}\n", tu_dir) != -1);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "start\n");
-	start(NULL);
+	tu_mond_start(NULL);
 	usleep(300000);
 	cr_assert_not(tu_exists(rot), "rotated before crossing its size");
-	append(log, 5000);
-	took = wait_for(rot, 2.0);
+	tu_append(log, 5000);
+	took = tu_wait_for(rot, 2.0);
 	cr_assert_geq(took, 0, "app.log crossed 4k but was not rotated in 2 s");
-	cr_assert(wait_stderr("rotated ", 2.0));
-	cr_assert_geq(tu_count_lines(mon_log, "INFO - rotated "), 1,
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "rotated ", 1, 2.0));
+	cr_assert_geq(tu_count_lines(tu_mon_log, "INFO - rotated "), 1,
 	    "no INFO rotated line in mon.log");
 	cr_assert(tu_exists(log), "create = yes left no new log");
 	free(stanza);
@@ -188,17 +51,18 @@ Test(daemon, a_log_crossing_size_is_rotated_within_two_seconds)
 
 Test(daemon, a_new_file_matching_a_pattern_is_picked_up)
 {
-	char *log = tu_path(dir, "late.log"), *rot = tu_path(dir, "late.log.1");
+	char *log = tu_path(tu_dir, "late.log");
+	char *rot = tu_path(tu_dir, "late.log.1");
 	char *stanza, *big;
 
 	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n size = 1k\n"
-	    " missingok = yes\n rotate = 1\n}\n", dir) != -1);
-	write_conf(stanza);
-	start(NULL);
+	    " missingok = yes\n rotate = 1\n}\n", tu_dir) != -1);
+	tu_mond_conf(stanza, NULL);
+	tu_mond_start(NULL);
 	big = calloc(1, 3000);
 	memset(big, 'x', 2999);
 	tu_write_file(log, big);
-	cr_assert_geq(wait_for(rot, 2.0), 0, "a new oversized log was not "
+	cr_assert_geq(tu_wait_for(rot, 2.0), 0, "a new oversized log was not "
 	    "rotated within 2 s");
 	free(big);
 	free(stanza);
@@ -208,18 +72,18 @@ Test(daemon, a_new_file_matching_a_pattern_is_picked_up)
 
 Test(daemon, a_daily_log_rotates_when_the_daemons_clock_passes_midnight)
 {
-	char *log = tu_path(dir, "d.txt"), *rot = tu_path(dir, "d.txt.1");
+	char *log = tu_path(tu_dir, "d.txt"), *rot = tu_path(tu_dir, "d.txt.1");
 	char *stanza;
 	const char *extra[] = { "--now", "2026-03-10T23:59:57", NULL };
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n frequency = daily\n"
 	    " rotate = 3\n}\n", log) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "a line\n");
-	start(extra);
+	tu_mond_start(extra);
 	usleep(1000000);
 	cr_assert_not(tu_exists(rot), "rotated before midnight");
-	cr_assert_geq(wait_for(rot, 8.0), 0, "not rotated after midnight "
+	cr_assert_geq(tu_wait_for(rot, 8.0), 0, "not rotated after midnight "
 	    "(the daemon's clock started 3 s before it)");
 	free(stanza);
 	free(rot);
@@ -228,21 +92,22 @@ Test(daemon, a_daily_log_rotates_when_the_daemons_clock_passes_midnight)
 
 Test(daemon, a_good_reload_applies_the_new_rule)
 {
-	char *log = tu_path(dir, "r.log"), *rot = tu_path(dir, "r.log.1");
+	char *log = tu_path(tu_dir, "r.log"), *rot = tu_path(tu_dir, "r.log.1");
 	char *s1, *s2;
 
 	cr_assert(asprintf(&s1, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
 	cr_assert(asprintf(&s2, "log \"%s\" {\n size = 2k\n rotate = 1\n}\n", log) != -1);
-	write_conf(s1);
+	tu_mond_conf(s1, NULL);
 	tu_write_file(log, "x\n");
-	start(NULL);
-	append(log, 3000);
+	tu_mond_start(NULL);
+	tu_append(log, 3000);
 	usleep(800000);
 	cr_assert_not(tu_exists(rot), "rotated under the 1M rule");
-	write_conf(s2);
-	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
-	cr_assert(wait_stderr("configuration reloaded", 5.0));
-	cr_assert_geq(wait_for(rot, 2.0), 0, "the reloaded 2k rule did not "
+	tu_mond_conf(s2, NULL);
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "configuration reloaded", 1,
+	    5.0));
+	cr_assert_geq(tu_wait_for(rot, 2.0), 0, "the reloaded 2k rule did not "
 	    "rotate a 3k log");
 	free(s2);
 	free(s1);
@@ -252,22 +117,23 @@ Test(daemon, a_good_reload_applies_the_new_rule)
 
 Test(daemon, a_broken_reload_keeps_the_old_rules_serving_and_rotating)
 {
-	char *log = tu_path(dir, "b.log"), *rot = tu_path(dir, "b.log.1");
+	char *log = tu_path(tu_dir, "b.log"), *rot = tu_path(tu_dir, "b.log.1");
 	char *s1, *resp;
 
 	cr_assert(asprintf(&s1, "log \"%s\" {\n size = 2k\n rotate = 1\n}\n", log) != -1);
-	write_conf(s1);
+	tu_mond_conf(s1, NULL);
 	tu_write_file(log, "x\n");
-	start(NULL);
-	tu_write_file(conf_path, "log \"/x\" {\n no_such_option = 1\n}\n");
-	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
-	cr_assert(wait_stderr("reload failed", 5.0));
-	cr_assert_geq(tu_count_lines(mon_log, "ERROR - "), 1,
+	tu_mond_start(NULL);
+	tu_write_file(tu_conf, "log \"/x\" {\n no_such_option = 1\n}\n");
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "reload failed", 1, 5.0));
+	cr_assert_geq(tu_count_lines(tu_mon_log, "ERROR - "), 1,
 	    "no ERROR line in mon.log for the failed reload");
-	resp = tu_http_raw(daemon_.port, "GET / HTTP/1.0\r\n\r\n", 5000);
+	resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n", 5000);
 	cr_assert_eq(tu_http_status(resp), 200);
-	append(log, 3000);
-	cr_assert_geq(wait_for(rot, 2.0), 0, "the old rules stopped rotating");
+	tu_append(log, 3000);
+	cr_assert_geq(tu_wait_for(rot, 2.0), 0,
+	    "the old rules stopped rotating");
 	free(resp);
 	free(s1);
 	free(rot);
@@ -276,17 +142,17 @@ Test(daemon, a_broken_reload_keeps_the_old_rules_serving_and_rotating)
 
 Test(daemon, force_rotate_goes_through_the_running_daemon)
 {
-	char *log = tu_path(dir, "f.log"), *rot = tu_path(dir, "f.log.1");
+	char *log = tu_path(tu_dir, "f.log"), *rot = tu_path(tu_dir, "f.log.1");
 	char *stanza, *want;
 	struct tu_run r;
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
 	    " create = yes\n}\n", log) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "some text\n");
-	start(NULL);
+	tu_mond_start(NULL);
 	{
-		const char *argv[] = { "-c", conf_path, "--force-rotate", log,
+		const char *argv[] = { "-c", tu_conf, "--force-rotate", log,
 		    NULL };
 
 		r = tu_run_mond(argv);
@@ -297,7 +163,7 @@ Test(daemon, force_rotate_goes_through_the_running_daemon)
 	cr_assert_not_null(strstr(r.out, "0 failed"), "report: %s", r.out);
 	cr_assert(tu_exists(rot));
 	/* The daemon did it: its mon.log says so. */
-	cr_assert_geq(tu_count_lines(mon_log, "INFO - rotated "), 1);
+	cr_assert_geq(tu_count_lines(tu_mon_log, "INFO - rotated "), 1);
 	tu_run_free(&r);
 	free(want);
 	free(stanza);
@@ -307,15 +173,15 @@ Test(daemon, force_rotate_goes_through_the_running_daemon)
 
 Test(daemon, force_rotate_reports_failures_and_exits_one)
 {
-	char *log = tu_path(dir, "gone.log");
+	char *log = tu_path(tu_dir, "gone.log");
 	char *stanza;
 	struct tu_run r;
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
-	write_conf(stanza);
-	start(NULL);
+	tu_mond_conf(stanza, NULL);
+	tu_mond_start(NULL);
 	{
-		const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+		const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 
 		r = tu_run_mond(argv);
 	}
@@ -340,7 +206,7 @@ force_many(const char *pattern, int n, char **out)
 	cr_assert(asprintf(&cmd, "P='%s'; i=0; set --; while [ $i -lt %d ]; "
 	    "do set -- \"$@\" \"$P\"; i=$((i+1)); done; "
 	    "exec \"%s\" -c \"%s\" --force-rotate \"$@\" 2>&1", pattern, n,
-	    tu_mond_bin(), conf_path) != -1);
+	    tu_mond_bin(), tu_conf) != -1);
 	*out = tu_filter(cmd, "", &status);
 	free(cmd);
 	return status;
@@ -348,16 +214,16 @@ force_many(const char *pattern, int n, char **out)
 
 Test(daemon, force_rotate_rejects_empty_and_oversized_patterns)
 {
-	char *log = tu_path(dir, "p.log"), *rot = tu_path(dir, "p.log.1");
+	char *log = tu_path(tu_dir, "p.log"), *rot = tu_path(tu_dir, "p.log.1");
 	char *stanza, *resp, *out;
 	char longpat[201];
 	int st;
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
 	    "}\n", log) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "text\n");
-	start(NULL);
+	tu_mond_start(NULL);
 	/* 2000 empty patterns: a usage error, not a smashed stack. */
 	st = force_many("", 2000, &out);
 	cr_assert_eq(st, 2, "exit %d: %s", st, out);
@@ -371,7 +237,7 @@ Test(daemon, force_rotate_rejects_empty_and_oversized_patterns)
 	cr_assert_not_null(strstr(out, "do not fit"), "output: %s", out);
 	free(out);
 	/* The daemon is still there and rotated nothing. */
-	resp = tu_unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n",
+	resp = tu_unix_http(tu_sock, "GET /status.json HTTP/1.0\r\n\r\n",
 	    5000);
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert_not(tu_exists(rot));
@@ -383,20 +249,20 @@ Test(daemon, force_rotate_rejects_empty_and_oversized_patterns)
 
 Test(daemon, force_rotate_without_a_daemon_rotates_in_process)
 {
-	char *log = tu_path(dir, "n.log"), *rot = tu_path(dir, "n.log.1");
+	char *log = tu_path(tu_dir, "n.log"), *rot = tu_path(tu_dir, "n.log.1");
 	char *stanza;
 	struct tu_run r;
 	const char *argv[] = { "-c", NULL, "--force-rotate", NULL };
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "text\n");
-	argv[1] = conf_path;
+	argv[1] = tu_conf;
 	r = tu_run_mond(argv);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	cr_assert(tu_exists(rot));
 	cr_assert_null(strstr(r.out, "0 failed"), "a daemon answered?");
-	cr_assert_not(tu_exists(sock_path));
+	cr_assert_not(tu_exists(tu_sock));
 	tu_run_free(&r);
 	free(stanza);
 	free(rot);
@@ -408,9 +274,9 @@ Test(daemon, once_while_the_daemon_runs_exits_three)
 	struct tu_run r;
 	const char *argv[] = { "-c", NULL, "--once", NULL };
 
-	write_conf("");
-	start(NULL);
-	argv[1] = conf_path;
+	tu_mond_conf("", NULL);
+	tu_mond_start(NULL);
+	argv[1] = tu_conf;
 	r = tu_run_mond(argv);
 	cr_assert_eq(r.status, 3, "exit %d: %s", r.status, r.err);
 	tu_run_free(&r);
@@ -418,19 +284,20 @@ Test(daemon, once_while_the_daemon_runs_exits_three)
 
 Test(daemon, sigusr1_force_rotates_everything)
 {
-	char *a = tu_path(dir, "u1.log"), *b = tu_path(dir, "u2.log");
-	char *ra = tu_path(dir, "u1.log.1"), *rb = tu_path(dir, "u2.log.1");
+	char *a = tu_path(tu_dir, "u1.log"), *b = tu_path(tu_dir, "u2.log");
+	char *ra = tu_path(tu_dir, "u1.log.1");
+	char *rb = tu_path(tu_dir, "u2.log.1");
 	char *stanza;
 
 	cr_assert(asprintf(&stanza, "log \"%s/u*.log\" {\n size = 1M\n rotate = 1\n}\n",
-	    dir) != -1);
-	write_conf(stanza);
+	    tu_dir) != -1);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(a, "a\n");
 	tu_write_file(b, "b\n");
-	start(NULL);
-	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
-	cr_assert_geq(wait_for(ra, 3.0), 0);
-	cr_assert_geq(wait_for(rb, 3.0), 0);
+	tu_mond_start(NULL);
+	cr_assert_eq(kill(tu_mond.pid, SIGUSR1), 0);
+	cr_assert_geq(tu_wait_for(ra, 3.0), 0);
+	cr_assert_geq(tu_wait_for(rb, 3.0), 0);
 	free(stanza);
 	free(rb);
 	free(ra);
@@ -440,18 +307,18 @@ Test(daemon, sigusr1_force_rotates_everything)
 
 Test(daemon, the_control_socket_is_0600_and_serves_status_json)
 {
-	char *log = tu_path(dir, "s.log"), *stanza, *resp, *want;
+	char *log = tu_path(tu_dir, "s.log"), *stanza, *resp, *want;
 	struct stat st;
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 10k\n}\n", log) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "abc\n");
-	start(NULL);
-	cr_assert_eq(lstat(sock_path, &st), 0);
+	tu_mond_start(NULL);
+	cr_assert_eq(lstat(tu_sock, &st), 0);
 	cr_assert(S_ISSOCK(st.st_mode));
 	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
 	usleep(300000);
-	resp = unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n");
+	resp = tu_unix_http(tu_sock, "GET /status.json HTTP/1.0\r\n\r\n", 5000);
 	cr_assert_not_null(resp);
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert(asprintf(&want, "\"path\":\"%s\",\"size\":4,"
@@ -459,7 +326,7 @@ Test(daemon, the_control_socket_is_0600_and_serves_status_json)
 	cr_assert_not_null(strstr(resp, want), "%s", resp);
 	free(resp);
 	/* The TCP front has no such route and rotates nothing. */
-	resp = tu_http_raw(daemon_.port, "POST /rotate HTTP/1.0\r\n\r\n", 5000);
+	resp = tu_http_raw(tu_mond.port, "POST /rotate HTTP/1.0\r\n\r\n", 5000);
 	cr_assert_eq(tu_http_status(resp), 404, "%s", resp);
 	free(resp);
 	free(want);
@@ -474,17 +341,17 @@ Test(daemon, a_stale_socket_is_replaced_and_a_regular_file_is_not)
 	struct tu_daemon other;
 	char *content;
 
-	strncpy(sun.sun_path, sock_path, sizeof(sun.sun_path) - 1);
+	strncpy(sun.sun_path, tu_sock, sizeof(sun.sun_path) - 1);
 	cr_assert_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	close(fd);	/* a socket file nobody listens on */
-	write_conf("");
-	start(NULL);
-	tu_daemon_signal_wait(&daemon_, SIGTERM);
-	cr_assert_not(tu_exists(sock_path), "the socket outlived the daemon");
-	tu_write_file(sock_path, "precious\n");
-	cr_assert_neq(tu_daemon_start(&other, conf_path, NULL), 0,
+	tu_mond_conf("", NULL);
+	tu_mond_start(NULL);
+	tu_daemon_signal_wait(&tu_mond, SIGTERM);
+	cr_assert_not(tu_exists(tu_sock), "the socket outlived the daemon");
+	tu_write_file(tu_sock, "precious\n");
+	cr_assert_neq(tu_daemon_start(&other, tu_conf, NULL), 0,
 	    "started over a regular file at the socket path");
-	content = tu_read_file(sock_path, NULL);
+	content = tu_read_file(tu_sock, NULL);
 	cr_assert_str_eq(content, "precious\n");
 	free(content);
 	tu_daemon_kill(&other);
@@ -497,17 +364,18 @@ Test(daemon, the_control_socket_refuses_a_non_root_peer)
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root: setuid to nobody");
-	write_conf("");
-	start(NULL);
+	tu_mond_conf("", NULL);
+	tu_mond_start(NULL);
 	/* Open the way on purpose so that only SO_PEERCRED stands in it. */
-	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_eq(chmod(tu_dir, 0755), 0);
 	if ((pid = fork()) == 0) {
 		char *resp;
 
 		if (setgid(65534) == -1 || setuid(65534) == -1)
 			_exit(10);
 		/* Mode 0600: nobody cannot even connect. */
-		resp = unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n");
+		resp = tu_unix_http(tu_sock,
+		    "GET /status.json HTTP/1.0\r\n\r\n", 5000);
 		if (resp != NULL || errno != EACCES)
 			_exit(11);
 		_exit(0);
@@ -515,13 +383,14 @@ Test(daemon, the_control_socket_refuses_a_non_root_peer)
 	cr_assert_gt(pid, 0);
 	waitpid(pid, &status, 0);
 	cr_assert_eq(WEXITSTATUS(status), 0, "child %d", WEXITSTATUS(status));
-	cr_assert_eq(chmod(sock_path, 0666), 0);
+	cr_assert_eq(chmod(tu_sock, 0666), 0);
 	if ((pid = fork()) == 0) {
 		char *resp;
 
 		if (setgid(65534) == -1 || setuid(65534) == -1)
 			_exit(10);
-		resp = unix_http(sock_path, "POST /rotate HTTP/1.0\r\n\r\n");
+		resp = tu_unix_http(tu_sock, "POST /rotate HTTP/1.0\r\n\r\n",
+		    5000);
 		if (resp == NULL)
 			_exit(12);
 		/* 403, or closed without an answer. */
@@ -529,7 +398,7 @@ Test(daemon, the_control_socket_refuses_a_non_root_peer)
 	}
 	waitpid(pid, &status, 0);
 	cr_assert_eq(WEXITSTATUS(status), 0, "child %d", WEXITSTATUS(status));
-	cr_assert_eq(tu_count_lines(mon_log, "rotated"), 0);
+	cr_assert_eq(tu_count_lines(tu_mon_log, "rotated"), 0);
 }
 
 /* MB megabytes of varied text lines, so that gzip has work to do. */
@@ -571,14 +440,15 @@ big_log_conf(const char *log)
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1G\n rotate = 2\n"
 	    " compress = yes\n}\n", log) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	free(stanza);
 }
 
 Test(daemon, sigterm_during_a_long_compression_exits_zero_leaving_no_partial_gz)
 {
-	char *log = tu_path(dir, "big.log"), *rot = tu_path(dir, "big.log.1");
-	char *gz = tu_path(dir, "big.log.1.gz"), *cmd;
+	char *log = tu_path(tu_dir, "big.log");
+	char *rot = tu_path(tu_dir, "big.log.1");
+	char *gz = tu_path(tu_dir, "big.log.1.gz"), *cmd;
 	off_t size;
 	double t0;
 	int status;
@@ -586,16 +456,16 @@ Test(daemon, sigterm_during_a_long_compression_exits_zero_leaving_no_partial_gz)
 	big_log_conf(log);
 	write_big(log, 200);
 	size = size_of(log);
-	start(NULL);
-	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
-	cr_assert_geq(wait_for(rot, 10.0), 0, "the big log was not rotated");
+	tu_mond_start(NULL);
+	cr_assert_eq(kill(tu_mond.pid, SIGUSR1), 0);
+	cr_assert_geq(tu_wait_for(rot, 10.0), 0, "the big log was not rotated");
 	usleep(300000);
 	cr_assert_not(tu_exists(gz) && !tu_exists(rot),
 	    "compression already over: nothing to interrupt");
-	t0 = now_s();
-	status = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	t0 = tu_now();
+	status = tu_daemon_signal_wait(&tu_mond, SIGTERM);
 	cr_assert_eq(status, 0, "exit %d", status);
-	cr_assert_lt(now_s() - t0, 60.0, "took %.1f s to stop", now_s() - t0);
+	cr_assert_lt(tu_now() - t0, 60.0, "took %.1f s to stop", tu_now() - t0);
 	if (tu_exists(gz)) {
 		cr_assert(asprintf(&cmd, "gzip -t '%s'", gz) != -1);
 		cr_assert_eq(system(cmd), 0, "a broken .gz under its final name");
@@ -610,23 +480,23 @@ Test(daemon, sigterm_during_a_long_compression_exits_zero_leaving_no_partial_gz)
 
 Test(daemon, sigterm_stops_between_logs_and_leaves_the_next_one_alone)
 {
-	char *a = tu_path(dir, "a.log"), *a1 = tu_path(dir, "a.log.1");
-	char *b = tu_path(dir, "b.log"), *b1 = tu_path(dir, "b.log.1");
-	char *b1gz = tu_path(dir, "b.log.1.gz"), *stanza;
+	char *a = tu_path(tu_dir, "a.log"), *a1 = tu_path(tu_dir, "a.log.1");
+	char *b = tu_path(tu_dir, "b.log"), *b1 = tu_path(tu_dir, "b.log.1");
+	char *b1gz = tu_path(tu_dir, "b.log.1.gz"), *stanza;
 	off_t bsize;
 	int status;
 
 	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n size = 1G\n"
-	    " rotate = 2\n compress = yes\n}\n", dir) != -1);
-	write_conf(stanza);
+	    " rotate = 2\n compress = yes\n}\n", tu_dir) != -1);
+	tu_mond_conf(stanza, NULL);
 	free(stanza);
 	write_big(a, 200);
 	write_big(b, 20);
 	bsize = size_of(b);
-	start(NULL);
-	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
-	cr_assert_geq(wait_for(a1, 10.0), 0, "a.log was not rotated");
-	status = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	tu_mond_start(NULL);
+	cr_assert_eq(kill(tu_mond.pid, SIGUSR1), 0);
+	cr_assert_geq(tu_wait_for(a1, 10.0), 0, "a.log was not rotated");
+	status = tu_daemon_signal_wait(&tu_mond, SIGTERM);
 	cr_assert_eq(status, 0, "exit %d", status);
 	cr_assert_not(tu_exists(b1) || tu_exists(b1gz),
 	    "b.log was rotated after SIGTERM");
@@ -645,17 +515,18 @@ Test(daemon, sigterm_stops_between_logs_and_leaves_the_next_one_alone)
  */
 Test(daemon, the_web_front_answers_while_a_big_log_compresses)
 {
-	char *log = tu_path(dir, "big.log"), *rot = tu_path(dir, "big.log.1");
-	char *gz = tu_path(dir, "big.log.1.gz");
+	char *log = tu_path(tu_dir, "big.log");
+	char *rot = tu_path(tu_dir, "big.log.1");
+	char *gz = tu_path(tu_dir, "big.log.1.gz");
 	int during = 0;
 
 	big_log_conf(log);
 	write_big(log, 200);
-	start(NULL);
-	cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
-	cr_assert_geq(wait_for(rot, 10.0), 0, "the big log was not rotated");
+	tu_mond_start(NULL);
+	cr_assert_eq(kill(tu_mond.pid, SIGUSR1), 0);
+	cr_assert_geq(tu_wait_for(rot, 10.0), 0, "the big log was not rotated");
 	while (tu_exists(rot) && during < 5) {
-		char *resp = tu_http_raw(daemon_.port, "GET / HTTP/1.0\r\n\r\n",
+		char *resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n",
 		    5000);
 
 		cr_assert_eq(tu_http_status(resp), 200);
@@ -665,7 +536,7 @@ Test(daemon, the_web_front_answers_while_a_big_log_compresses)
 	}
 	cr_assert_eq(during, 5, "only %d answers came back while big.log.1 "
 	    "was being compressed", during);
-	cr_assert_geq(wait_for(gz, 60.0), 0);
+	cr_assert_geq(tu_wait_for(gz, 60.0), 0);
 	free(gz);
 	free(rot);
 	free(log);
@@ -678,15 +549,15 @@ script_rule(const char *name, const char *postrotate)
 	char *stanza;
 
 	cr_assert(asprintf(&stanza, "log \"%s/%s\" {\n size = 1M\n rotate = 1\n"
-	    " postrotate = \"%s\"\n}\n", dir, name, postrotate) != -1);
+	    " postrotate = \"%s\"\n}\n", tu_dir, name, postrotate) != -1);
 	return stanza;
 }
 
 static int
 force_one(const char *name, char **out)
 {
-	char *log = tu_path(dir, name);
-	const char *argv[] = { "-c", conf_path, "--force-rotate", log, NULL };
+	char *log = tu_path(tu_dir, name);
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", log, NULL };
 	struct tu_run r = tu_run_mond(argv);
 	int status = r.status;
 
@@ -698,8 +569,8 @@ force_one(const char *name, char **out)
 
 Test(daemon, scripts_start_with_default_signals_in_their_own_group)
 {
-	char *stanza, *out, *sig, *pg, *l = tu_path(dir, "s.log");
-	char *sigf = tu_path(dir, "sigign"), *pgf = tu_path(dir, "pgrp");
+	char *stanza, *out, *sig, *pg, *l = tu_path(tu_dir, "s.log");
+	char *sigf = tu_path(tu_dir, "sigign"), *pgf = tu_path(tu_dir, "pgrp");
 	unsigned long long ign;
 	long pid, pgrp;
 
@@ -708,9 +579,9 @@ Test(daemon, scripts_start_with_default_signals_in_their_own_group)
 	    " postrotate = \"grep SigIgn /proc/$$/status > %s; "
 	    "echo $$ $(cut -d' ' -f5 /proc/$$/stat) > %s\"\n}\n", l, sigf,
 	    pgf) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(l, "x\n");
-	start(NULL);
+	tu_mond_start(NULL);
 	cr_assert_eq(force_one("s.log", &out), 0, "%s", out);
 	sig = tu_read_file(sigf, NULL);
 	pg = tu_read_file(pgf, NULL);
@@ -731,16 +602,16 @@ Test(daemon, scripts_start_with_default_signals_in_their_own_group)
 Test(daemon, a_script_past_its_timeout_is_killed_and_fails)
 {
 	char *stanza = script_rule("t.log", "sleep 30"), *out;
-	char *l = tu_path(dir, "t.log");
+	char *l = tu_path(tu_dir, "t.log");
 	double t0;
 
 	setenv("MOND_SCRIPT_TIMEOUT", "1", 1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(l, "x\n");
-	start(NULL);
-	t0 = now_s();
+	tu_mond_start(NULL);
+	t0 = tu_now();
 	cr_assert_eq(force_one("t.log", &out), 1, "%s", out);
-	cr_assert_lt(now_s() - t0, 10, "the script ran %.1f s", now_s() - t0);
+	cr_assert_lt(tu_now() - t0, 10, "the script ran %.1f s", tu_now() - t0);
 	cr_assert_not_null(strstr(out, "killed after 1 s"), "%s", out);
 	cr_assert_not_null(strstr(out, "1 failed"), "%s", out);
 	free(out);
@@ -750,8 +621,8 @@ Test(daemon, a_script_past_its_timeout_is_killed_and_fails)
 
 Test(daemon, sigterm_does_not_wait_for_a_hung_script)
 {
-	char *started = tu_path(dir, "started"), *cmd, *stanza;
-	char *l = tu_path(dir, "h.log");
+	char *started = tu_path(tu_dir, "started"), *cmd, *stanza;
+	char *l = tu_path(tu_dir, "h.log");
 	double t0;
 	int status;
 
@@ -759,13 +630,14 @@ Test(daemon, sigterm_does_not_wait_for_a_hung_script)
 	/* size = 1: the daemon rotates it on its own, within a second. */
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1\n rotate = 1\n"
 	    " postrotate = \"%s\"\n}\n", l, cmd) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(l, "some bytes\n");
-	start(NULL);
-	cr_assert_geq(wait_for(started, 10.0), 0, "the script never started");
-	t0 = now_s();
-	status = tu_daemon_signal_wait(&daemon_, SIGTERM);
-	cr_assert_lt(now_s() - t0, 10, "SIGTERM took %.1f s", now_s() - t0);
+	tu_mond_start(NULL);
+	cr_assert_geq(tu_wait_for(started, 10.0), 0,
+	    "the script never started");
+	t0 = tu_now();
+	status = tu_daemon_signal_wait(&tu_mond, SIGTERM);
+	cr_assert_lt(tu_now() - t0, 10, "SIGTERM took %.1f s", tu_now() - t0);
 	cr_assert_eq(status, 0, "exit %d", status);
 	free(stanza);
 	free(cmd);
@@ -776,9 +648,10 @@ Test(daemon, sigterm_does_not_wait_for_a_hung_script)
 Test(daemon, writes_to_another_rules_rotated_file_do_not_trigger_passes)
 {
 	const char *const verbose[] = { "-v", NULL };
-	char *d = tu_path(dir, "d"), *main_log = tu_path(dir, "d/main.log");
-	char *dated = tu_path(dir, "d/main.log-20261126");
-	char *older = tu_path(dir, "d/main.log-20261125");
+	char *d = tu_path(tu_dir, "d");
+	char *main_log = tu_path(tu_dir, "d/main.log");
+	char *dated = tu_path(tu_dir, "d/main.log-20261126");
+	char *older = tu_path(tu_dir, "d/main.log-20261125");
 	char *stanza, *err;
 	const char *at;
 	int i, passes = 0;
@@ -787,19 +660,19 @@ Test(daemon, writes_to_another_rules_rotated_file_do_not_trigger_passes)
 	cr_assert(asprintf(&stanza, "log \"%s/main.log\" {\n dateext = yes\n"
 	    " frequency = daily\n rotate = 3\n}\n"
 	    "log \"%s/*\" {\n size = 1M\n}\n", d, d) != -1);
-	write_conf(stanza);
+	tu_mond_conf(stanza, NULL);
 	tu_write_file(main_log, "live\n");
 	tu_write_file(dated, "rotated by the app\n");
-	start(verbose);
+	tu_mond_start(verbose);
 	usleep(500000);		/* the first pass is over */
 	/* An application still writing its rotated file, then a new one. */
 	for (i = 0; i < 40; i++) {
-		append(dated, 100);
+		tu_append(dated, 100);
 		usleep(50000);
 	}
 	tu_write_file(older, "another rotated name\n");
 	usleep(500000);
-	err = tu_daemon_stderr(&daemon_);
+	err = tu_daemon_stderr(&tu_mond);
 	for (at = err; (at = strstr(at, "size trigger: looking")) != NULL; at++)
 		passes++;
 	cr_assert_leq(passes, 1, "%d passes for writes to rotated names: %s",
