@@ -23,27 +23,18 @@
 #include "daemon/state.h"
 #include "tests/testutil.h"
 
-static char *dir;		/* the test's own tree */
 static char *outside;		/* a directory no rotation may reach */
-static char *conf_path;
-static char *state_dir;
-static char *state_path;
-static char *sock_path;
-static char *mon_log;
-static struct tu_daemon daemon_;
+static char *state_dir;		/* tu_dir/state, 0755 */
+static char *state_path;	/* the state file in it */
 static pid_t helper = -1;	/* a child loop a test started, killed in fini */
-static int http_timeout = 3;	/* the front's idle/slow client timeout */
 
 static void
 setup(void)
 {
-	dir = tu_tmpdir();
+	tu_mond_init();
 	outside = tu_tmpdir();
-	conf_path = tu_path(dir, "mond.conf");
-	state_dir = tu_path(dir, "state");
+	state_dir = tu_path(tu_dir, "state");
 	state_path = tu_path(state_dir, "status");
-	sock_path = tu_path(dir, "mond.sock");
-	mon_log = tu_path(dir, "mon.log");
 	cr_assert_eq(mkdir(state_dir, 0755), 0);
 }
 
@@ -54,28 +45,16 @@ teardown(void)
 		kill(helper, SIGKILL);
 		waitpid(helper, NULL, 0);
 	}
-	tu_daemon_kill(&daemon_);
-	tu_rmtree(dir);
+	tu_fini();
 	tu_rmtree(outside);
-	free(mon_log);
-	free(sock_path);
 	free(state_path);
 	free(state_dir);
-	free(conf_path);
 	free(outside);
-	free(dir);
 }
 
 TestSuite(attack, .init = setup, .fini = teardown, .timeout = 240);
 
 static char *listing(const char *d);
-
-static void
-need_root(const char *why)
-{
-	if (geteuid() != 0)
-		cr_skip_test("needs root: %s", why);
-}
 
 /* S as a libconfuse double-quoted string's inside (\\, \", \$, \n). */
 static char *
@@ -98,21 +77,14 @@ confq(const char *s)
 	return out;
 }
 
-/* The test's config: its own state, socket, port and mon.log, then STANZAS. */
+/* The test's config with STATEFILE, then STANZAS; a 3 s HTTP timeout. */
 static void
 write_conf_state(const char *statefile, const char *stanzas)
 {
-	char *text;
+	struct tu_conf c = { .statefile = statefile,
+	    .http = "    timeout = 3\n" };
 
-	cr_assert(asprintf(&text,
-	    "statefile = \"%s\"\n"
-	    "control = \"%s\"\n"
-	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n"
-	    "    timeout = %d\n}\n"
-	    "applog {\n    path = \"%s\"\n}\n%s", statefile, sock_path,
-	    http_timeout, mon_log, stanzas) != -1);
-	tu_write_file(conf_path, text);
-	free(text);
+	tu_mond_conf(stanzas, &c);
 }
 
 static void
@@ -135,16 +107,6 @@ mkdir_parents(const char *path)
 		*s = '/';
 	}
 	free(p);
-}
-
-static void
-start(const char *const extra[])
-{
-	if (tu_daemon_start(&daemon_, conf_path, extra) != 0) {
-		char *err = tu_daemon_stderr(&daemon_);
-
-		cr_assert_fail("mond did not start: %s", err);
-	}
 }
 
 /* ---------------------------------------------------------------------- */
@@ -245,7 +207,7 @@ static void
 race_one(const char *target, const struct snap *before, const char *opts,
     int rounds)
 {
-	char *logdir = tu_path(dir, "logs");
+	char *logdir = tu_path(tu_dir, "logs");
 	char *log = tu_path(logdir, "x.log");
 	char *stanza, *lq;
 	static const char *const rel[] = { "x.log", "x.log.1", "x.log.2",
@@ -272,7 +234,7 @@ race_one(const char *target, const struct snap *before, const char *opts,
 	if (helper == 0)
 		swap_loop(target, names, n, log);
 	for (r = 0; r < rounds; r++) {
-		const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+		const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 		struct tu_run run = tu_run_mond(argv);
 
 		if (run.status == 0)
@@ -303,7 +265,7 @@ Test(attack, symlinks_swapped_in_during_rotations_never_reach_an_outside_file)
 	struct snap before;
 	char *target;
 
-	need_root("chown of the outside file; mond as root");
+	tu_need_root("chown of the outside file; mond as root");
 	target = make_outside_file(&before);
 	race_one(target, &before, " create = yes\n compress = yes\n", 40);
 	race_one(target, &before, " create = \"0640\"\n", 40);
@@ -325,15 +287,15 @@ Test(attack, symlinks_at_every_name_mond_writes_are_not_followed)
 	    " copy = yes\n compress = yes\n",
 	};
 	struct snap before;
-	char *target, *logdir = tu_path(dir, "logs");
+	char *target, *logdir = tu_path(tu_dir, "logs");
 	char *log = tu_path(logdir, "x.log"), *stanza, *p;
 	size_t i, v;
 
-	need_root("chown of the outside file; mond as root");
+	tu_need_root("chown of the outside file; mond as root");
 	target = make_outside_file(&before);
 	for (v = 0; v < 3; v++) {
 		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			const char *argv[] = { "-c", conf_path,
+			const char *argv[] = { "-c", tu_conf,
 			    "--force-rotate", NULL };
 			struct tu_run run;
 
@@ -365,9 +327,9 @@ Test(attack, symlinks_at_every_name_mond_writes_are_not_followed)
 /* An olddir swapped for a symlink to another directory is not entered. */
 Test(attack, a_symlinked_olddir_is_not_followed)
 {
-	char *logdir = tu_path(dir, "logs"), *log = tu_path(logdir, "x.log");
+	char *logdir = tu_path(tu_dir, "logs"), *log = tu_path(logdir, "x.log");
 	char *old = tu_path(logdir, "old"), *stanza, *list0, *list1;
-	const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 	struct tu_run run;
 
 	cr_assert_eq(mkdir(logdir, 0755), 0);
@@ -404,26 +366,26 @@ Test(attack, a_symlinked_mon_log_is_not_followed)
 	char *target, *moved, *err;
 	int i;
 
-	need_root("chown of the outside file");
+	tu_need_root("chown of the outside file");
 	target = make_outside_file(&before);
 	write_conf("");
-	cr_assert_eq(symlink(target, mon_log), 0);
-	cr_assert_neq(tu_daemon_start(&refused, conf_path, NULL), 0,
+	cr_assert_eq(symlink(target, tu_mon_log), 0);
+	cr_assert_neq(tu_daemon_start(&refused, tu_conf, NULL), 0,
 	    "started with mon.log a symlink");
 	err = tu_daemon_stderr(&refused);
-	cr_assert_not_null(strstr(err, mon_log), "%s", err);
+	cr_assert_not_null(strstr(err, tu_mon_log), "%s", err);
 	free(err);
 	tu_daemon_kill(&refused);
 	snap_same(target, &before, "mon.log at start");
 
-	cr_assert_eq(unlink(mon_log), 0);
-	start(NULL);
-	cr_assert(asprintf(&moved, "%s.moved", mon_log) != -1);
-	cr_assert_eq(rename(mon_log, moved), 0);
-	cr_assert_eq(symlink(target, mon_log), 0);
+	cr_assert_eq(unlink(tu_mon_log), 0);
+	tu_mond_start(NULL);
+	cr_assert(asprintf(&moved, "%s.moved", tu_mon_log) != -1);
+	cr_assert_eq(rename(tu_mon_log, moved), 0);
+	cr_assert_eq(symlink(target, tu_mon_log), 0);
 	usleep(1100 * 1000);	/* past the applog's once-a-second check */
 	for (i = 0; i < 3; i++) {
-		char *resp = tu_http_raw(daemon_.port, "GET / HTTP/1.0\r\n\r\n",
+		char *resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n",
 		    3000);
 
 		cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
@@ -460,9 +422,9 @@ listing(const char *d)
 static void
 insecure_case(mode_t mode, gid_t gid, const char *why)
 {
-	char *logdir = tu_path(dir, "logs"), *log = tu_path(logdir, "a.log");
+	char *logdir = tu_path(tu_dir, "logs"), *log = tu_path(logdir, "a.log");
 	char *stanza, *before, *after;
-	const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 	struct tu_run run;
 
 	tu_rmtree(logdir);
@@ -492,7 +454,7 @@ insecure_case(mode_t mode, gid_t gid, const char *why)
 
 Test(attack, insecure_log_directories_are_refused_without_su)
 {
-	need_root("the check applies to root only");
+	tu_need_root("the check applies to root only");
 	insecure_case(0777, 0, "world-writable");
 	insecure_case(01777, 0, "world-writable sticky");
 	insecure_case(0775, 65534, "group-writable by nogroup");
@@ -501,12 +463,12 @@ Test(attack, insecure_log_directories_are_refused_without_su)
 
 Test(attack, a_root_group_writable_directory_is_not_insecure)
 {
-	char *logdir = tu_path(dir, "logs"), *log = tu_path(logdir, "a.log");
+	char *logdir = tu_path(tu_dir, "logs"), *log = tu_path(logdir, "a.log");
 	char *stanza, *rot = tu_path(logdir, "a.log.1");
-	const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 	struct tu_run run;
 
-	need_root("the check applies to root only");
+	tu_need_root("the check applies to root only");
 	cr_assert_eq(mkdir(logdir, 0775), 0);
 	cr_assert_eq(chmod(logdir, 0775), 0);
 	tu_write_file(log, "x\n");
@@ -524,14 +486,15 @@ Test(attack, a_root_group_writable_directory_is_not_insecure)
 
 Test(attack, with_su_an_insecure_directory_is_rotated_as_that_user)
 {
-	char *logdir = tu_path(dir, "logs"), *log = tu_path(logdir, "a.log");
+	char *logdir = tu_path(tu_dir, "logs"), *log = tu_path(logdir, "a.log");
 	char *gz = tu_path(logdir, "a.log.1.gz"), *stanza;
-	const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 	struct tu_run run;
 	struct stat st;
 
-	need_root("su switches ids");
-	cr_assert_eq(chmod(dir, 0755), 0);	/* nobody can walk to the logs */
+	tu_need_root("su switches ids");
+	/* The user nobody can walk to the logs. */
+	cr_assert_eq(chmod(tu_dir, 0755), 0);
 	cr_assert_eq(mkdir(logdir, 0755), 0);
 	cr_assert_eq(chown(logdir, 0, 65534), 0);
 	cr_assert_eq(chmod(logdir, 0775), 0);
@@ -582,16 +545,16 @@ Test(attack, with_su_an_insecure_directory_is_rotated_as_that_user)
 
 Test(attack, a_state_lock_in_a_user_writable_directory_is_refused)
 {
-	char *tmpdir = tu_path(dir, "tmp"), *st = tu_path(tmpdir, "status");
+	char *tmpdir = tu_path(tu_dir, "tmp"), *st = tu_path(tmpdir, "status");
 	char *lock = tu_path(tmpdir, "status.lock");
-	char *log = tu_path(dir, "a.log"), *rot = tu_path(dir, "a.log.1");
+	char *log = tu_path(tu_dir, "a.log"), *rot = tu_path(tu_dir, "a.log.1");
 	char *stanza;
-	const char *argv[] = { "-c", conf_path, "--once", NULL };
+	const char *argv[] = { "-c", tu_conf, "--once", NULL };
 	struct tu_run run;
 	static const mode_t modes[] = { 01777, 0777, 0775 };
 	size_t i;
 
-	need_root("the lock directory rule is root's");
+	tu_need_root("the lock directory rule is root's");
 	cr_assert_eq(mkdir(tmpdir, 0755), 0);
 	tu_write_file(log, "x\n");
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1\n rotate = 1\n}\n",
@@ -621,18 +584,18 @@ Test(attack, a_state_lock_in_a_user_writable_directory_is_refused)
 /* The daemon, too, refuses the lock there, and says why. */
 Test(attack, the_daemon_refuses_a_state_lock_in_a_world_writable_directory)
 {
-	char *tmpdir = tu_path(dir, "tmp"), *st = tu_path(tmpdir, "status");
+	char *tmpdir = tu_path(tu_dir, "tmp"), *st = tu_path(tmpdir, "status");
 	char *lock = tu_path(tmpdir, "status.lock"), *err;
 	int rc;
 
-	need_root("the lock directory rule is root's");
+	tu_need_root("the lock directory rule is root's");
 	cr_assert_eq(mkdir(tmpdir, 0755), 0);
 	cr_assert_eq(chmod(tmpdir, 01777), 0);
 	write_conf_state(st, "");
-	cr_assert_neq(tu_daemon_start(&daemon_, conf_path, NULL), 0,
+	cr_assert_neq(tu_daemon_start(&tu_mond, tu_conf, NULL), 0,
 	    "the daemon started with its lock in a 1777 directory");
-	err = tu_daemon_stderr(&daemon_);
-	rc = daemon_.pid;	/* 0: it exited, reaped by tu_daemon_start */
+	err = tu_daemon_stderr(&tu_mond);
+	rc = tu_mond.pid;	/* 0: it exited, reaped by tu_daemon_start */
 	cr_assert_eq(rc, 0);
 	cr_assert_not_null(strstr(err, lock), "%s", err);
 	cr_assert_not_null(strstr(err, "writable by others"),
@@ -646,14 +609,14 @@ Test(attack, the_daemon_refuses_a_state_lock_in_a_world_writable_directory)
 
 Test(attack, an_unprivileged_user_cannot_open_or_hold_the_lock)
 {
-	char *log = tu_path(dir, "a.log"), *rot = tu_path(dir, "a.log.1");
+	char *log = tu_path(tu_dir, "a.log"), *rot = tu_path(tu_dir, "a.log.1");
 	char *lock, *stanza;
-	const char *argv[] = { "-c", conf_path, "--once", NULL };
+	const char *argv[] = { "-c", tu_conf, "--once", NULL };
 	struct tu_run run;
 	int status;
 	pid_t pid;
 
-	need_root("setuid to nobody");
+	tu_need_root("setuid to nobody");
 	cr_assert(asprintf(&lock, "%s.lock", state_path) != -1);
 	tu_write_file(log, "x\n");
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1\n rotate = 1\n}\n",
@@ -664,7 +627,7 @@ Test(attack, an_unprivileged_user_cannot_open_or_hold_the_lock)
 	cr_assert_eq(run.status, 0, "%s", run.err);
 	tu_run_free(&run);
 	cr_assert(tu_exists(lock));
-	cr_assert_eq(chmod(dir, 0755), 0);	/* the path is walkable */
+	cr_assert_eq(chmod(tu_dir, 0755), 0);	/* the path is walkable */
 
 	if ((pid = fork()) == 0) {
 		int fd;
@@ -728,13 +691,13 @@ static void
 roundtrip(const char *name)
 {
 	char *logdir, *log, *stanza, *pat, *rot, *statep;
-	const char *argv[] = { "-c", conf_path, "--once", NULL };
+	const char *argv[] = { "-c", tu_conf, "--once", NULL };
 	struct tu_run run;
 	struct state *st;
 	time_t when;
 	static int k;
 
-	cr_assert(asprintf(&logdir, "%s/l%d", dir, k) != -1);
+	cr_assert(asprintf(&logdir, "%s/l%d", tu_dir, k) != -1);
 	cr_assert(asprintf(&statep, "%s/status%d", state_dir, k++) != -1);
 	cr_assert_eq(mkdir(logdir, 0755), 0);
 	log = tu_path(logdir, name);
@@ -799,12 +762,12 @@ scripts_case(bool shared, int k)
 	size_t nf = sizeof(forms) / sizeof(forms[0]), i;
 	char *marks, *rec, *logdir, *stanzas = strdup(""), *paths[16];
 	char *text, *recorded, *q, *rq;
-	const char *argv[] = { "-c", conf_path, "--force-rotate", NULL };
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 	struct tu_run run;
 
-	cr_assert(asprintf(&marks, "%s/marks%d", dir, k) != -1);
-	cr_assert(asprintf(&logdir, "%s/logs%d", dir, k) != -1);
-	cr_assert(asprintf(&rec, "%s/rec%d", dir, k) != -1);
+	cr_assert(asprintf(&marks, "%s/marks%d", tu_dir, k) != -1);
+	cr_assert(asprintf(&logdir, "%s/logs%d", tu_dir, k) != -1);
+	cr_assert(asprintf(&rec, "%s/rec%d", tu_dir, k) != -1);
 	cr_assert_eq(mkdir(marks, 0777), 0);
 	cr_assert_eq(mkdir(logdir, 0755), 0);
 	rq = confq(rec);
@@ -878,7 +841,7 @@ scripts_case(bool shared, int k)
 
 Test(attack, hostile_log_names_run_nothing_through_any_script_hook)
 {
-	need_root("logs under a root-owned tree");
+	tu_need_root("logs under a root-owned tree");
 	scripts_case(false, 0);
 	scripts_case(true, 1);
 }

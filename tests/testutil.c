@@ -49,6 +49,13 @@ tu_srcdir(void)
 	return dir;
 }
 
+void
+tu_need_root(const char *why)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root: %s", why);
+}
+
 char *
 tu_tmpdir(void)
 {

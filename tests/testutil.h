@@ -15,6 +15,8 @@
 /* $MOND_BIN (the built mond) and $MOND_SRCDIR (the source tree). */
 const char *tu_mond_bin(void);
 const char *tu_srcdir(void);
+/* Skips the test, "needs root: WHY", unless it runs as root. */
+void	 tu_need_root(const char *why);
 
 /* A fresh mkdtemp directory; removed with tu_rmtree(). */
 char	*tu_tmpdir(void);
