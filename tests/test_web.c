@@ -21,48 +21,24 @@
 #include "daemon/worker.h"
 #include "tests/testutil.h"
 
-static char *dir;
-static char *conf_path;
-static char *sock_path;
-static struct tu_daemon daemon_;
+TestSuite(web, .init = tu_mond_init, .fini = tu_fini, .timeout = 90);
 
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-	conf_path = tu_path(dir, "mond.conf");
-	sock_path = tu_path(dir, "mond.sock");
-}
-
-static void
-teardown(void)
-{
-	tu_daemon_kill(&daemon_);
-	tu_rmtree(dir);
-	free(sock_path);
-	free(conf_path);
-	free(dir);
-}
-
-TestSuite(web, .init = setup, .fini = teardown, .timeout = 90);
-
-/* The test's config: HTTP options HTTPOPTS, then three logs (or STANZAS). */
+/*
+ * The test's config: HTTP options HTTPOPTS, mon.log in a directory still
+ * to be made, then three logs (or STANZAS).
+ */
 static void
 write_conf(const char *httpopts, const char *stanzas)
 {
-	char *text, *logs;
+	struct tu_conf c = { .http = httpopts,
+	    .mon_log = tu_at("mon/mon.log") };
+	char *logs;
 
 	cr_assert(asprintf(&logs,
 	    "log \"%s/logs/*.log\" {\n  size = 1k\n  rotate = 3\n}\n"
 	    "log \"%s/logs/app.txt\" {\n  frequency = daily\n  maxsize = 10M\n"
-	    "  rotate = 7\n}\n", dir, dir) != -1);
-	cr_assert(asprintf(&text,
-	    "statefile = \"%s/status\"\ncontrol = \"%s\"\n"
-	    "http {\n  listen = \"127.0.0.1\"\n  port = 0\n%s}\n"
-	    "applog {\n  path = \"%s/mon/mon.log\"\n}\n%s", dir, sock_path,
-	    httpopts, dir, stanzas ? stanzas : logs) != -1);
-	tu_write_file(conf_path, text);
-	free(text);
+	    "  rotate = 7\n}\n", tu_dir, tu_dir) != -1);
+	tu_mond_conf(stanzas ? stanzas : logs, &c);
 	free(logs);
 }
 
@@ -71,16 +47,16 @@ make_logs(void)
 {
 	char *p;
 
-	cr_assert(asprintf(&p, "mkdir -p '%s/logs'", dir) != -1);
+	cr_assert(asprintf(&p, "mkdir -p '%s/logs'", tu_dir) != -1);
 	cr_assert_eq(system(p), 0);
 	free(p);
-	p = tu_path(dir, "logs/a.log");
+	p = tu_path(tu_dir, "logs/a.log");
 	tu_write_file(p, "0123456789\n");
 	free(p);
-	p = tu_path(dir, "logs/<script>.log");
+	p = tu_path(tu_dir, "logs/<script>.log");
 	tu_write_file(p, "x\n");
 	free(p);
-	p = tu_path(dir, "logs/app.txt");
+	p = tu_path(tu_dir, "logs/app.txt");
 	tu_write_file(p, "y\n");
 	free(p);
 }
@@ -90,15 +66,11 @@ start(const char *httpopts)
 {
 	make_logs();
 	write_conf(httpopts, NULL);
-	if (tu_daemon_start(&daemon_, conf_path, NULL) != 0) {
-		char *err = tu_daemon_stderr(&daemon_);
-
-		cr_assert_fail("mond did not start: %s", err);
-	}
+	tu_mond_start(NULL);
 	/* Until the first pass has filled the table (the control socket's
 	 * status.json is always on). */
 	for (int i = 0; i < 100; i++) {
-		char *resp = tu_unix_http(sock_path, "GET /status.json "
+		char *resp = tu_unix_http(tu_sock, "GET /status.json "
 		    "HTTP/1.0\r\n\r\n", 5000);
 		bool filled = resp != NULL && strstr(resp, "\"path\"") != NULL;
 
@@ -117,7 +89,7 @@ get(const char *path)
 
 	cr_assert(asprintf(&req, "GET %s HTTP/1.1\r\nHost: t\r\n"
 	    "Connection: close\r\n\r\n", path) != -1);
-	resp = tu_http_raw(daemon_.port, req, 5000);
+	resp = tu_http_raw(tu_mond.port, req, 5000);
 	cr_assert_not_null(resp, "connect: %s", strerror(errno));
 	free(req);
 	return resp;
@@ -156,7 +128,7 @@ Test(web, status_page_has_a_row_per_log_and_shows_names_as_text)
 	cr_assert_eq(count(resp, "<tr class=\"log\""), 3, "%s", resp);
 	cr_assert_not_null(strstr(resp, "logs/&lt;script&gt;.log"));
 	cr_assert_null(strstr(resp, "<script>"));
-	cr_assert_not_null(strstr(resp, conf_path), "the config path at the top");
+	cr_assert_not_null(strstr(resp, tu_conf), "the config path at the top");
 	free(resp);
 }
 
@@ -181,7 +153,7 @@ Test(web, status_json_parses_and_matches_the_control_sockets)
 	cr_assert_str_eq(out, "3 True ['maxsize', 'size', 'size']\n", "%s", body);
 	free(out);
 	/* One source: the control socket gives the same logs, same fields. */
-	ctl = tu_unix_http(sock_path, "GET /status.json HTTP/1.0\r\n\r\n", 5000);
+	ctl = tu_unix_http(tu_sock, "GET /status.json HTTP/1.0\r\n\r\n", 5000);
 	cr_assert_not_null(ctl);
 	cr_assert_eq(tu_http_status(ctl), 200, "%s", ctl);
 	cr_assert_not_null(cbody = tu_http_body(ctl));
@@ -249,8 +221,8 @@ Test(web, each_status_route_can_be_turned_off)
 	cr_assert_eq(status_of("/status.json"), 200, "the one left on");
 	cr_assert_eq(status_of("/healthz"), 200);
 	cr_assert_eq(status_of("/"), 200);
-	tu_daemon_kill(&daemon_);
-	memset(&daemon_, 0, sizeof(daemon_));
+	tu_daemon_kill(&tu_mond);
+	memset(&tu_mond, 0, sizeof(tu_mond));
 	start("  status_json = no\n");
 	cr_assert_eq(status_of("/status.json"), 404);
 	cr_assert_eq(status_of("/status"), 200);
@@ -262,12 +234,12 @@ Test(web, status_routes_take_get_and_head_only)
 	char *resp;
 
 	start("");
-	resp = tu_http_raw(daemon_.port, "POST /metrics HTTP/1.1\r\nHost: t\r\n"
+	resp = tu_http_raw(tu_mond.port, "POST /metrics HTTP/1.1\r\nHost: t\r\n"
 	    "Content-Length: 0\r\nConnection: close\r\n\r\n", 5000);
 	cr_assert_eq(tu_http_status(resp), 405, "%s", resp);
 	cr_assert_not_null(strstr(resp, "\r\nAllow: GET, HEAD\r\n"));
 	free(resp);
-	resp = tu_http_raw(daemon_.port, "HEAD /status HTTP/1.1\r\nHost: t\r\n"
+	resp = tu_http_raw(tu_mond.port, "HEAD /status HTTP/1.1\r\nHost: t\r\n"
 	    "Connection: close\r\n\r\n", 5000);
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert_str_eq(tu_http_body(resp), "", "HEAD has no body");
@@ -307,7 +279,7 @@ Test(web, http_requests_are_counted_by_code)
 
 Test(web, rotation_counters_survive_a_reload)
 {
-	char *log = tu_path(dir, "logs/a.log"), *sample, big[2048];
+	char *log = tu_path(tu_dir, "logs/a.log"), *sample, big[2048];
 	long long n = -1;
 	int i;
 
@@ -325,15 +297,15 @@ Test(web, rotation_counters_survive_a_reload)
 	/* A reload with a changed config (a rule for another log added). */
 	write_conf("", NULL);
 	{
-		char *text = tu_read_file(conf_path, NULL), *more;
+		char *text = tu_read_file(tu_conf, NULL), *more;
 
 		cr_assert(asprintf(&more, "%slog \"%s/other.log\" {\n  size = 5k\n"
-		    "  missingok = yes\n}\n", text, dir) != -1);
-		tu_write_file(conf_path, more);
+		    "  missingok = yes\n}\n", text, tu_dir) != -1);
+		tu_write_file(tu_conf, more);
 		free(more);
 		free(text);
 	}
-	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
 	usleep(600000);
 	cr_assert_eq(metric(sample), 1, "the counter follows the path");
 	free(sample);
@@ -347,14 +319,14 @@ Test(web, rotation_counters_survive_a_reload)
 static char *
 chromium(const char *args, const char *path)
 {
-	char *cmd, *out, *profile = tu_path(dir, "chromium-profile");
+	char *cmd, *out, *profile = tu_path(tu_dir, "chromium-profile");
 	int st;
 
 	cr_assert(asprintf(&cmd, CHROMIUM " --headless --no-sandbox "
 	    "--disable-gpu --disable-quic --no-first-run "
 	    "--disable-background-networking --disable-component-update "
 	    "--disable-sync --user-data-dir='%s' %s "
-	    "http://127.0.0.1:%d%s 2>/dev/null", profile, args, daemon_.port,
+	    "http://127.0.0.1:%d%s 2>/dev/null", profile, args, tu_mond.port,
 	    path) != -1);
 	out = tu_filter(cmd, "", &st);
 	cr_assert_eq(st, 0, "%s failed: %s", cmd, out);
@@ -379,7 +351,7 @@ Test(web, chromium_renders_one_row_per_log)
 	free(dom);
 	/* MOND_SCREENSHOTS=DIR keeps a phone and a desktop shot for docs/. */
 	shots = getenv("MOND_SCREENSHOTS");
-	shot = shots ? strdup(shots) : tu_path(dir, "");
+	shot = shots ? strdup(shots) : tu_path(tu_dir, "");
 	cr_assert(asprintf(&args, "--screenshot='%s/status-phone.png' "
 	    "--window-size=412,900 --hide-scrollbars", shot) != -1);
 	free(chromium(args, "/status"));
@@ -405,7 +377,8 @@ done_cb(struct worker_job *job, void *arg)
 
 Test(web, a_worker_on_one_job_too_long_is_not_alive)
 {
-	char *text, *log = tu_path(dir, "slow.log"), *st_path = tu_path(dir, "st");
+	char *text, *log = tu_path(tu_dir, "slow.log");
+	char *st_path = tu_path(tu_dir, "st");
 	struct event_base *base;
 	struct mond_conf *conf;
 	struct worker *w;
@@ -414,11 +387,11 @@ Test(web, a_worker_on_one_job_too_long_is_not_alive)
 	tu_write_file(log, "data\n");
 	cr_assert(asprintf(&text, "statefile = \"%s\"\ncontrol = \"%s\"\n"
 	    "log \"%s\" {\n  size = 1\n  prerotate = \"sleep 3\"\n}\n",
-	    st_path, sock_path, log) != -1);
-	tu_write_file(conf_path, text);
+	    st_path, tu_sock, log) != -1);
+	tu_write_file(tu_conf, text);
 	cr_assert_eq(evthread_use_pthreads(), 0);
 	cr_assert_not_null(base = event_base_new());
-	cr_assert_not_null(conf = conf_load(conf_path));
+	cr_assert_not_null(conf = conf_load(tu_conf));
 	w = worker_start(base, conf, state_new(), st_path, 0, done_cb, NULL);
 	cr_assert_not_null(w);
 	cr_assert(worker_alive(w, 1), "idle is alive");
@@ -440,16 +413,16 @@ Test(web, a_worker_on_one_job_too_long_is_not_alive)
 
 Test(web, a_symlinked_log_never_shows_its_targets_size)
 {
-	char *target = tu_path(dir, "secret"), *link_, *resp, big[123457];
+	char *target = tu_path(tu_dir, "secret"), *link_, *resp, big[123457];
 
 	memset(big, 's', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	tu_write_file(target, big);	/* 123456 bytes, outside the logs */
 	make_logs();
-	link_ = tu_path(dir, "logs/s.log");
+	link_ = tu_path(tu_dir, "logs/s.log");
 	cr_assert_eq(symlink(target, link_), 0);
 	write_conf("", NULL);
-	cr_assert_eq(tu_daemon_start(&daemon_, conf_path, NULL), 0);
+	cr_assert_eq(tu_daemon_start(&tu_mond, tu_conf, NULL), 0);
 	usleep(1100000);	/* past the first pass and the size cache */
 	resp = get("/metrics");
 	cr_assert_not_null(strstr(resp, "a.log\"} 11\n"), "%s", resp);
@@ -464,7 +437,7 @@ Test(web, a_symlinked_log_never_shows_its_targets_size)
 
 Test(web, sizes_are_read_at_most_once_a_second)
 {
-	char *log = tu_path(dir, "logs/a.log"), *sample;
+	char *log = tu_path(tu_dir, "logs/a.log"), *sample;
 	long long first, again;
 	FILE *f;
 
