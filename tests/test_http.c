@@ -16,70 +16,53 @@
 
 #include "tests/testutil.h"
 
-static char *dir;
-static char *conf_path;
-static char *log_path;
-static struct tu_daemon daemon_;
+static char *log_path;		/* mon.log, in a directory the daemon makes */
 
 static void
 setup(void)
 {
-	dir = tu_tmpdir();
-	conf_path = tu_path(dir, "mond.conf");
-	log_path = tu_path(dir, "mon/mon.log");
+	tu_mond_init();
+	log_path = tu_path(tu_dir, "mon/mon.log");
 }
 
 static void
 teardown(void)
 {
-	tu_daemon_kill(&daemon_);
-	tu_rmtree(dir);
 	free(log_path);
-	free(conf_path);
-	free(dir);
+	tu_fini();
 }
 
 TestSuite(http, .init = setup, .fini = teardown, .timeout = 60);
 
-/* Writes the test's config in the documented grammar. */
+/*
+ * The test's config: mon.log at LOG_PATH keeping LEVEL, rolled over past
+ * MAXBYTES into BACKUPS files; the front's client TIMEOUT in seconds.
+ */
 static void
 write_conf(const char *level, long long maxbytes, int backups, int timeout)
 {
-	char *text;
+	char http[64], *applog;
+	struct tu_conf c = { .mon_log = log_path, .http = http };
 
-	cr_assert(asprintf(&text,
-	    "statefile = \"%s/status\"\n"
-	    "control = \"%s/mond.sock\"\n"
-	    "http {\n"
-	    "    listen = \"127.0.0.1\"\n"
-	    "    port = 0\n"
-	    "    timeout = %d\n"
-	    "}\n"
-	    "applog {\n"
-	    "    path = \"%s\"\n"
-	    "    maxbytes = %lld\n"
-	    "    backups = %d\n"
-	    "    level = %s\n"
-	    "}\n", dir, dir, timeout, log_path, maxbytes, backups, level) != -1);
-	tu_write_file(conf_path, text);
-	free(text);
+	snprintf(http, sizeof(http), "    timeout = %d\n", timeout);
+	cr_assert(asprintf(&applog, "    maxbytes = %lld\n    backups = %d\n"
+	    "    level = %s\n", maxbytes, backups, level) != -1);
+	c.applog = applog;
+	tu_mond_conf(NULL, &c);
+	free(applog);
 }
 
 static void
 start(const char *level, long long maxbytes, int backups, int timeout)
 {
 	write_conf(level, maxbytes, backups, timeout);
-	if (tu_daemon_start(&daemon_, conf_path, NULL) != 0) {
-		char *err = tu_daemon_stderr(&daemon_);
-
-		cr_assert_fail("mond did not start: %s", err);
-	}
+	tu_mond_start(NULL);
 }
 
 static char *
 get(const char *request)
 {
-	char *resp = tu_http_raw(daemon_.port, request, 5000);
+	char *resp = tu_http_raw(tu_mond.port, request, 5000);
 
 	cr_assert_not_null(resp, "connect: %s", strerror(errno));
 	return resp;
@@ -121,15 +104,6 @@ matches(const char *line, const char *level)
 	regfree(&rx);
 	free(re);
 	return ok;
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 #define GET_HOME "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
@@ -284,13 +258,13 @@ Test(http, idle_and_slow_clients_are_closed_after_the_timeout)
 	char *resp;
 
 	start("debug", 1000000, 7, 1);
-	t0 = now_s();
+	t0 = tu_now();
 	resp = get("");
-	idle = now_s() - t0;
+	idle = tu_now() - t0;
 	free(resp);
-	t0 = now_s();
+	t0 = tu_now();
 	resp = get("GET / HTTP/1.1\r\nHost: t\r\n");	/* never finished */
-	slow = now_s() - t0;
+	slow = tu_now() - t0;
 	free(resp);
 	cr_expect(idle >= 0.8 && idle < 4.0, "idle closed after %.2fs", idle);
 	cr_expect(slow >= 0.8 && slow < 4.0, "slow closed after %.2fs", slow);
@@ -304,13 +278,13 @@ Test(http, sigterm_exits_zero)
 	resp = get(GET_HOME);
 	cr_assert_eq(tu_http_status(resp), 200);
 	free(resp);
-	cr_expect_eq(tu_daemon_signal_wait(&daemon_, SIGTERM), 0);
+	cr_expect_eq(tu_daemon_signal_wait(&tu_mond, SIGTERM), 0);
 }
 
 Test(http, sigint_exits_zero)
 {
 	start("debug", 1000000, 7, 5);
-	cr_expect_eq(tu_daemon_signal_wait(&daemon_, SIGINT), 0);
+	cr_expect_eq(tu_daemon_signal_wait(&tu_mond, SIGINT), 0);
 }
 
 Test(http, a_failed_reload_keeps_the_daemon_serving)
@@ -319,10 +293,10 @@ Test(http, a_failed_reload_keeps_the_daemon_serving)
 	int i;
 
 	start("debug", 1000000, 7, 5);
-	tu_write_file(conf_path, "http { nonsense = \n");
-	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	tu_write_file(tu_conf, "http { nonsense = \n");
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
 	for (i = 0; i < 200; i++) {
-		err = tu_daemon_stderr(&daemon_);
+		err = tu_daemon_stderr(&tu_mond);
 		if (strstr(err, "reload failed") != NULL)
 			break;
 		free(err);
@@ -334,7 +308,7 @@ Test(http, a_failed_reload_keeps_the_daemon_serving)
 	resp = get(GET_HOME);
 	cr_expect_eq(tu_http_status(resp), 200, "%s", resp);
 	free(resp);
-	cr_expect_eq(tu_daemon_signal_wait(&daemon_, SIGTERM), 0);
+	cr_expect_eq(tu_daemon_signal_wait(&tu_mond, SIGTERM), 0);
 }
 
 Test(http, many_hits_roll_mon_log_over_and_lose_no_line)
@@ -382,8 +356,8 @@ Test(http, head_on_an_unknown_path_is_404_without_a_body)
 
 Test(http, an_applog_that_cannot_open_stops_the_start_with_exit_1)
 {
-	char *blocker = tu_path(dir, "mon");
-	const char *argv[] = { "-c", conf_path, NULL };
+	char *blocker = tu_path(tu_dir, "mon");
+	const char *argv[] = { "-c", tu_conf, NULL };
 	struct tu_run r;
 
 	tu_write_file(blocker, "a file where the directory should be\n");
@@ -400,7 +374,8 @@ Test(http, an_applog_that_cannot_open_stops_the_start_with_exit_1)
 /* As root, a symlink at mon.log must not turn GET / into a write there. */
 Test(http, a_symlink_planted_at_mon_log_is_refused_and_get_still_works)
 {
-	char *victim = tu_path(dir, "victim"), *moved = tu_path(dir, "moved");
+	char *victim = tu_path(tu_dir, "victim");
+	char *moved = tu_path(tu_dir, "moved");
 	char *resp, *err, *text;
 
 	start("debug", 1000000, 7, 5);
@@ -416,7 +391,7 @@ Test(http, a_symlink_planted_at_mon_log_is_refused_and_get_still_works)
 	text = tu_read_file(victim, NULL);
 	cr_assert_str_eq(text, "precious\n");
 	free(text);
-	err = tu_daemon_stderr(&daemon_);
+	err = tu_daemon_stderr(&tu_mond);
 	cr_assert_not_null(strstr(err, "is a symbolic link, refused"), "%s", err);
 	free(err);
 	free(moved);
@@ -436,7 +411,7 @@ Test(http, a_missing_config_stops_the_start_with_exit_1)
 static int
 last_listening_port(void)
 {
-	char *err = tu_daemon_stderr(&daemon_), *p, *last = NULL;
+	char *err = tu_daemon_stderr(&tu_mond), *p, *last = NULL;
 	int port = 0;
 
 	for (p = err; (p = strstr(p, "listening on http://")) != NULL; p++)
@@ -459,9 +434,9 @@ Test(http, a_reload_applies_a_new_applog_level)
 
 	start("debug", 1000000, 7, 5);
 	write_conf("info", 1000000, 7, 5);
-	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
 	for (i = 0; i < 200 && err == NULL; i++) {
-		err = tu_daemon_stderr(&daemon_);
+		err = tu_daemon_stderr(&tu_mond);
 		if (strstr(err, "configuration reloaded") == NULL) {
 			free(err);
 			err = NULL;
@@ -471,12 +446,12 @@ Test(http, a_reload_applies_a_new_applog_level)
 	cr_assert_not_null(err, "no reload");
 	free(err);
 	/* The listener restarts with the applog: port 0 picks a new port. */
-	daemon_.port = last_listening_port();
+	tu_mond.port = last_listening_port();
 	resp = get(GET_HOME);
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	free(resp);
 	cr_expect_eq(tu_count_lines(log_path, "Home page accessed at DEBUG"), 0);
 	cr_expect_eq(tu_count_lines(log_path, "Home page accessed at INFO"), 1);
 	/* Exit 0 also says ASan found no leak of the swapped config. */
-	cr_expect_eq(tu_daemon_signal_wait(&daemon_, SIGTERM), 0);
+	cr_expect_eq(tu_daemon_signal_wait(&tu_mond, SIGTERM), 0);
 }

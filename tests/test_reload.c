@@ -17,116 +17,53 @@
 
 #include "tests/testutil.h"
 
-static char *dir;
-static char *conf_path;
-static struct tu_daemon daemon_;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-	conf_path = tu_path(dir, "mond.conf");
-}
-
-static void
-teardown(void)
-{
-	tu_daemon_kill(&daemon_);
-	tu_rmtree(dir);
-	free(conf_path);
-	free(dir);
-}
-
-TestSuite(reload, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(reload, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
 
 /* The config: mon.log at LOGNAME, then N stanzas for logs that do not exist. */
 static void
 write_conf(const char *logname, int n)
 {
-	size_t size = 4096 + (size_t)n * 128, len;
-	char *text = malloc(size);
+	struct tu_conf c = { .mon_log = tu_at(logname) };
+	size_t size = 1 + (size_t)n * 128, len = 0;
+	char *stanzas = malloc(size);
 	int i;
 
-	cr_assert_not_null(text);
-	len = (size_t)snprintf(text, size,
-	    "statefile = \"%s/status\"\ncontrol = \"%s/mond.sock\"\n"
-	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n}\n"
-	    "applog {\n    path = \"%s/%s\"\n}\n", dir, dir, dir, logname);
+	cr_assert_not_null(stanzas);
+	stanzas[0] = '\0';
 	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(text + len, size - len,
-		    "log \"%s/missing%d.log\" {\n size = 1k\n}\n", dir, i);
-	tu_write_file(conf_path, text);
-	free(text);
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Waits up to SECS for the daemon's stderr to hold NEEDLE COUNT times. */
-static bool
-wait_stderr(const char *needle, int count, double secs)
-{
-	double t0 = now_s();
-
-	do {
-		char *err = tu_daemon_stderr(&daemon_), *p = err;
-		int n = 0;
-
-		while ((p = strstr(p, needle)) != NULL && n < count) {
-			n++;
-			p++;
-		}
-		free(err);
-		if (n >= count)
-			return true;
-		if (secs > 0)
-			usleep(20000);
-	} while (now_s() - t0 < secs);
-	return false;
-}
-
-static void
-start(void)
-{
-	if (tu_daemon_start(&daemon_, conf_path, NULL) != 0) {
-		char *err = tu_daemon_stderr(&daemon_);
-
-		cr_assert_fail("mond did not start: %s", err);
-	}
+		len += (size_t)snprintf(stanzas + len, size - len,
+		    "log \"%s/missing%d.log\" {\n size = 1k\n}\n", tu_dir, i);
+	tu_mond_conf(stanzas, &c);
+	free(stanzas);
 }
 
 Test(reload, a_sighup_storm_moving_mon_log_while_the_worker_logs)
 {
-	char *a = tu_path(dir, "a.log"), *b = tu_path(dir, "b.log");
+	char *a = tu_path(tu_dir, "a.log"), *b = tu_path(tu_dir, "b.log");
 	double t0;
 	int i, st;
 
 	write_conf("a.log", 3000);
-	start();
+	tu_mond_start(NULL);
 	/*
 	 * Each reload waits for the last, so every one moves mon.log; the
 	 * SIGUSR1s meanwhile keep the worker logging while it does.
 	 */
 	for (i = 0; i < 30; i++) {
 		write_conf(i % 2 == 0 ? "b.log" : "a.log", 3000);
-		cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
-		t0 = now_s();
-		while (!wait_stderr("configuration reloaded", i + 1, 0.0)) {
-			cr_assert_lt(now_s() - t0, 30.0,
+		cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
+		t0 = tu_now();
+		while (!tu_daemon_wait_stderr(&tu_mond,
+		    "configuration reloaded", i + 1, 0.0)) {
+			cr_assert_lt(tu_now() - t0, 30.0,
 			    "reload %d was not applied", i + 1);
-			cr_assert_eq(kill(daemon_.pid, SIGUSR1), 0);
+			cr_assert_eq(kill(tu_mond.pid, SIGUSR1), 0);
 			usleep(5000);
 		}
 	}
-	cr_assert(wait_stderr("log does not exist", 3000 * 4, 60.0),
-	    "the reloads were not applied");
-	st = tu_daemon_signal_wait(&daemon_, SIGTERM);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "log does not exist",
+	    3000 * 4, 60.0), "the reloads were not applied");
+	st = tu_daemon_signal_wait(&tu_mond, SIGTERM);
 	cr_assert_eq(st, 0, "mond exited %d after the reloads", st);
 	cr_assert_gt(tu_count_lines(a, "log does not exist"), 0);
 	cr_assert_gt(tu_count_lines(b, "log does not exist"), 0,
@@ -137,15 +74,16 @@ Test(reload, a_sighup_storm_moving_mon_log_while_the_worker_logs)
 
 Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
 {
-	char *b = tu_path(dir, "b.log"), *resp;
+	char *b = tu_path(tu_dir, "b.log"), *resp;
 	int port;
 
 	write_conf("a.log", 1);
-	start();
-	port = daemon_.port;
+	tu_mond_start(NULL);
+	port = tu_mond.port;
 	write_conf("b.log", 1);
-	cr_assert_eq(kill(daemon_.pid, SIGHUP), 0);
-	cr_assert(wait_stderr("configuration reloaded", 1, 10.0));
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "configuration reloaded", 1,
+	    10.0));
 	resp = tu_http_raw(port, "GET / HTTP/1.0\r\n\r\n", 5000);
 	cr_assert_not_null(resp, "port %d no longer answers after an "
 	    "applog-only reload", port);
@@ -169,7 +107,7 @@ children_cpu(void)
 
 Test(reload, five_thousand_stanzas_check_in_under_two_cpu_seconds)
 {
-	const char *argv[] = { "-t", "-c", conf_path, NULL };
+	const char *argv[] = { "-t", "-c", tu_conf, NULL };
 	struct tu_run r;
 	double before, cpu;
 
