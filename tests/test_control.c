@@ -20,15 +20,25 @@
 
 TestSuite(control, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
 
+/* The test's config: one rule for LOG, size = 1M, rotate = 1, then OPTS. */
+static void
+one_rule(const char *log, const char *opts)
+{
+	char *stanza;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
+	    "%s}\n", log, opts) != -1);
+	tu_mond_conf(stanza, NULL);
+	free(stanza);
+}
+
 Test(control, force_rotate_goes_through_the_running_daemon)
 {
 	char *log = tu_path(tu_dir, "f.log"), *rot = tu_path(tu_dir, "f.log.1");
-	char *stanza, *want;
+	char *want;
 	struct tu_run r;
 
-	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
-	    " create = yes\n}\n", log) != -1);
-	tu_mond_conf(stanza, NULL);
+	one_rule(log, " create = yes\n");
 	tu_write_file(log, "some text\n");
 	tu_mond_start(NULL);
 	{
@@ -46,7 +56,6 @@ Test(control, force_rotate_goes_through_the_running_daemon)
 	cr_assert_geq(tu_count_lines(tu_mon_log, "INFO - rotated "), 1);
 	tu_run_free(&r);
 	free(want);
-	free(stanza);
 	free(rot);
 	free(log);
 }
@@ -54,11 +63,9 @@ Test(control, force_rotate_goes_through_the_running_daemon)
 Test(control, force_rotate_reports_failures_and_exits_one)
 {
 	char *log = tu_path(tu_dir, "gone.log");
-	char *stanza;
 	struct tu_run r;
 
-	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
-	tu_mond_conf(stanza, NULL);
+	one_rule(log, "");
 	tu_mond_start(NULL);
 	{
 		const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
@@ -69,7 +76,6 @@ Test(control, force_rotate_reports_failures_and_exits_one)
 	cr_assert_not_null(strstr(r.out, "failed "), "report: %s", r.out);
 	cr_assert_not_null(strstr(r.out, "1 failed"), "report: %s", r.out);
 	tu_run_free(&r);
-	free(stanza);
 	free(log);
 }
 
@@ -95,13 +101,11 @@ force_many(const char *pattern, int n, char **out)
 Test(control, force_rotate_rejects_empty_and_oversized_patterns)
 {
 	char *log = tu_path(tu_dir, "p.log"), *rot = tu_path(tu_dir, "p.log.1");
-	char *stanza, *resp, *out;
+	char *resp, *out;
 	char longpat[201];
 	int st;
 
-	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n"
-	    "}\n", log) != -1);
-	tu_mond_conf(stanza, NULL);
+	one_rule(log, "");
 	tu_write_file(log, "text\n");
 	tu_mond_start(NULL);
 	/* 2000 empty patterns: a usage error, not a smashed stack. */
@@ -123,19 +127,16 @@ Test(control, force_rotate_rejects_empty_and_oversized_patterns)
 	cr_assert_not(tu_exists(rot));
 	free(resp);
 	free(rot);
-	free(stanza);
 	free(log);
 }
 
 Test(control, force_rotate_without_a_daemon_rotates_in_process)
 {
 	char *log = tu_path(tu_dir, "n.log"), *rot = tu_path(tu_dir, "n.log.1");
-	char *stanza;
 	struct tu_run r;
 	const char *argv[] = { "-c", NULL, "--force-rotate", NULL };
 
-	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 1\n}\n", log) != -1);
-	tu_mond_conf(stanza, NULL);
+	one_rule(log, "");
 	tu_write_file(log, "text\n");
 	argv[1] = tu_conf;
 	r = tu_run_mond(argv);
@@ -144,7 +145,6 @@ Test(control, force_rotate_without_a_daemon_rotates_in_process)
 	cr_assert_null(strstr(r.out, "0 failed"), "a daemon answered?");
 	cr_assert_not(tu_exists(tu_sock));
 	tu_run_free(&r);
-	free(stanza);
 	free(rot);
 	free(log);
 }
