@@ -562,7 +562,12 @@ Test(fsutil, copytruncate_default_no_duplicates, .timeout = 120)
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
 	missing = copytruncate_race(tu_dir, 0, &nc, &nt, 100, false, &cut);
 	cr_assert_gt(nc, 0);
-	cr_assert_leq(missing, 8 * nt, "%d lines lost in %d truncations",
+	/*
+	 * A truncation loses what the writer adds in its last window (the
+	 * known gap, mond.conf(5)): a bound on that window at the writer's
+	 * pace, loose enough for a test runner that is descheduled in it.
+	 */
+	cr_assert_leq(missing, 32 * nt, "%d lines lost in %d truncations",
 	    missing, nt);
 	cr_assert_leq(cut, nt);
 }

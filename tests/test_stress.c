@@ -615,8 +615,20 @@ Test(load, wrk_while_logs_roll, .timeout = 600)
 	rss1 = su_rss_kb(d.pid);
 	while (waitpid(wrk, &status, 0) == -1)
 		cr_assert_eq(errno, EINTR);
-	rss2 = su_rss_kb(d.pid);
 	su_writer_stop(&w);
+	/*
+	 * The least of a second's samples: a compression of other.log still
+	 * in flight holds ~4 MiB of block buffers that it gives back when
+	 * done, which is not growth.
+	 */
+	rss2 = su_rss_kb(d.pid);
+	for (int i = 0; i < 10; i++) {
+		long r;
+
+		usleep(100000);
+		if ((r = su_rss_kb(d.pid)) < rss2)
+			rss2 = r;
+	}
 	cr_assert_eq(tu_daemon_signal_wait(&d, SIGTERM), 0);
 	tu_daemon_kill(&d);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "wrk failed");
