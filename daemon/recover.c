@@ -110,6 +110,36 @@ keep_as_recovered(int dirfd, const char *name, const char *base,
 }
 
 /*
+ * The end of an interrupted copytruncate's copy COPY (of the log BASE):
+ * removed when REDUNDANT (the log still holds all of it), else kept as
+ * BASE.mond-recovered[.N]EXT. Returns 1 when a file changed.
+ */
+static int
+settle_copy(int tfd, const char *tgtdir, const char *copy, const char *base,
+    const char *ext, bool redundant)
+{
+	char to[NAME_MAX + 1];
+
+	if (redundant) {
+		if (fs_unlink(tfd, copy) == -1) {
+			log_warn("%s/%s: remove", tgtdir, copy);
+			return 0;
+		}
+		log_info("%s/%s: copy of an interrupted copytruncate removed, "
+		    "its lines are still in the log", tgtdir, copy);
+		return 1;
+	}
+	if (keep_as_recovered(tfd, copy, base, ext, to, sizeof(to)) == -1) {
+		log_warn("%s/%s: left by an interrupted copytruncate; not "
+		    "moved", tgtdir, copy);
+		return 0;
+	}
+	log_warnx("%s/%s: left by an interrupted copytruncate with data in "
+	    "it; kept as %s/%s", tgtdir, copy, tgtdir, to);
+	return 1;
+}
+
+/*
  * fs_copytruncate collapsed the block-aligned head of the log but was
  * killed before cutting the unaligned rest off the copy: that rest is
  * then both the copy's tail and the log's head. Returns the length the
@@ -146,7 +176,7 @@ dup_tail(int cfd, off_t csize, int lfd, off_t lsize)
 static int
 recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
 {
-	char copy[NAME_MAX + 1], to[NAME_MAX + 1];
+	char copy[NAME_MAX + 1];
 	struct stat cst, lst;
 	off_t cut;
 	int cfd, lfd, pre;
@@ -178,24 +208,8 @@ recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
 		if (cfd != -1)
 			close(cfd);
 	}
-	if (pre == 1) {
-		/* Killed before any byte left the log: the copy is redundant. */
-		if (fs_unlink(tfd, copy) == -1) {
-			log_warn("%s/%s: remove", tgtdir, copy);
-			return 0;
-		}
-		log_info("%s/%s: copy of an interrupted copytruncate removed, "
-		    "its lines are still in the log", tgtdir, copy);
-		return 1;
-	}
-	if (keep_as_recovered(tfd, copy, base, "", to, sizeof(to)) == -1) {
-		log_warn("%s/%s: left by an interrupted copytruncate; not "
-		    "moved", tgtdir, copy);
-		return 0;
-	}
-	log_warnx("%s/%s: left by an interrupted copytruncate with data in "
-	    "it; kept as %s/%s", tgtdir, copy, tgtdir, to);
-	return 1;
+	/* Killed before any byte left the log: the copy is redundant. */
+	return settle_copy(tfd, tgtdir, copy, base, "", pre == 1);
 }
 
 /*
@@ -206,7 +220,7 @@ recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
 static int
 recover_gzcopy(int ldfd, int tfd, const char *tgtdir, const char *base)
 {
-	char copy[NAME_MAX + 1], to[NAME_MAX + 1];
+	char copy[NAME_MAX + 1];
 	struct stat cst, lst;
 	int cfd, lfd, pre = 0;
 
@@ -220,23 +234,7 @@ recover_gzcopy(int ldfd, int tfd, const char *tgtdir, const char *base)
 		close(lfd);
 	} else
 		close(cfd);
-	if (pre == 1) {
-		if (fs_unlink(tfd, copy) == -1) {
-			log_warn("%s/%s: remove", tgtdir, copy);
-			return 0;
-		}
-		log_info("%s/%s: copy of an interrupted copytruncate removed, "
-		    "its lines are still in the log", tgtdir, copy);
-		return 1;
-	}
-	if (keep_as_recovered(tfd, copy, base, ".gz", to, sizeof(to)) == -1) {
-		log_warn("%s/%s: left by an interrupted copytruncate; not "
-		    "moved", tgtdir, copy);
-		return 0;
-	}
-	log_warnx("%s/%s: left by an interrupted copytruncate with data in "
-	    "it; kept as %s/%s", tgtdir, copy, tgtdir, to);
-	return 1;
+	return settle_copy(tfd, tgtdir, copy, base, ".gz", pre == 1);
 }
 
 /* The rotated file at the compression slot, left uncompressed. */
