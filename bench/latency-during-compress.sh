@@ -66,7 +66,7 @@ steady "$BTMP/steady-idle.txt"
 saturating "$BTMP/sat-idle.txt"
 spins=
 # shellcheck disable=SC2086
-trap 'kill $spins 2>/dev/null; cleanup' EXIT
+trap '[ -z "$spins" ] || kill $spins 2>/dev/null || true; cleanup' EXIT
 trap 'exit 1' INT TERM
 for _ in $(seq "$(nproc)"); do
 	chrt -i 0 sh -c 'while :; do :; done' &
