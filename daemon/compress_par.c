@@ -390,7 +390,7 @@ par_open(struct compress_par *cp)
 {
 	pthread_condattr_t attr;
 	size_t i, outcap;
-	int zrc;
+	int zrc, rc;
 
 	cp->njobs = JOBS_PER_THREAD * (size_t)cp->nthreads;
 	cp->jobs = calloc(cp->njobs, sizeof(*cp->jobs));
@@ -426,12 +426,13 @@ par_open(struct compress_par *cp)
 		return -1;
 	}
 	/* done is waited on with a deadline: one the wall clock cannot move. */
-	if ((errno = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) == 0)
-		errno = pthread_cond_init(&cp->done, &attr);
+	if ((rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) == 0)
+		rc = pthread_cond_init(&cp->done, &attr);
 	pthread_condattr_destroy(&attr);
-	if (errno != 0) {
+	if (rc != 0) {
 		pthread_cond_destroy(&cp->work);
 		pthread_mutex_destroy(&cp->mu);
+		errno = rc;
 		return -1;
 	}
 	cp->sync_init = true;

@@ -523,47 +523,6 @@ Test(compress, peak_rss_is_bounded)
 	    "or more", WEXITSTATUS(status));
 }
 
-/* Threads of this process under SCHED_IDLE. */
-static int
-tasks_idle(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.' &&
-		    sched_getscheduler((pid_t)atoi(e->d_name)) == SCHED_IDLE)
-			n++;
-	closedir(d);
-	return n;
-}
-
-Test(compress, workers_run_below_the_loop)
-{
-	char *path = tu_path(tu_dir, "out.gz");
-	struct compress_par *cp;
-	int fd, found = 0;
-
-	if (sched_getscheduler(0) != SCHED_OTHER ||
-	    getpriority(PRIO_PROCESS, 0) != 0)
-		cr_skip_test("the test runs at a lowered priority already");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	cr_assert_neq(fd, -1);
-	cr_assert_not_null(cp = compress_par_open(fd, 6, 2));
-	for (int i = 0; i < 100 && found < 2; i++) {
-		usleep(10000);
-		found = tasks_idle();
-	}
-	cr_assert_eq(found, 2, "%d threads under SCHED_IDLE", found);
-	cr_assert_eq(sched_getscheduler(0), SCHED_OTHER,
-	    "the calling thread was demoted too");
-	compress_par_free(cp);
-	close(fd);
-	free(path);
-}
-
 /* Whether this thread may leave SCHED_IDLE once in it (CAP_SYS_NICE). */
 static void *
 probe_unidle(void *ok)
@@ -699,5 +658,42 @@ Test(compress, starved_workers_leave_sched_idle, .timeout = 120)
 	cr_assert_eq(close(ifd), 0);
 	check_gzread("out.gz", text, len);
 	free(text);
+	free(path);
+}
+
+/*
+ * The pool runs below the loop: nice 10, and SCHED_IDLE too where this
+ * process could raise it out again (root); the calling thread keeps its
+ * priority.
+ */
+Test(compress, workers_run_below_the_loop)
+{
+	char *path = tu_path(tu_dir, "out.gz");
+	struct compress_par *cp;
+	bool can_unidle = false;
+	pthread_t probe;
+	int fd, found = 0, policy;
+
+	if (sched_getscheduler(0) != SCHED_OTHER ||
+	    getpriority(PRIO_PROCESS, 0) != 0)
+		cr_skip_test("the test runs at a lowered priority already");
+	cr_assert_eq(pthread_create(&probe, NULL, probe_unidle, &can_unidle), 0);
+	cr_assert_eq(pthread_join(probe, NULL), 0);
+	policy = can_unidle ? SCHED_IDLE : SCHED_OTHER;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	cr_assert_neq(fd, -1);
+	cr_assert_not_null(cp = compress_par_open(fd, 6, 2));
+	for (int i = 0; i < 100 && found < 2; i++) {
+		usleep(10000);
+		found = tasks_under(policy, 10);
+	}
+	cr_assert_eq(found, 2, "%d threads at nice 10 under %s", found,
+	    can_unidle ? "SCHED_IDLE" : "SCHED_OTHER");
+	cr_assert_eq(sched_getscheduler(0), SCHED_OTHER,
+	    "the calling thread was demoted too");
+	cr_assert_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), 0,
+	    "the calling thread was niced too");
+	compress_par_free(cp);
+	close(fd);
 	free(path);
 }
