@@ -394,30 +394,39 @@ fs_clean_temps(int dirfd)
 	return each_ours(dirfd, FS_TMP_SUFFIX, clean_temp, NULL);
 }
 
-/* Moves the non-empty SWAP to NAME.mond-recovered[.N], never replacing. */
-static int
-recover_swap(int dirfd, const char *swap, char *to, size_t tosize)
+int
+fs_keep_recovered(int dirfd, const char *name, const char *base,
+    size_t baselen, const char *ext, char *to, size_t tosize)
 {
-	size_t pl = strlen(FS_TMP_PREFIX), sl = strlen(FS_SWAP_SUFFIX);
-	int len = (int)(strlen(swap) - pl - sl), i, n;
+	int len = (int)baselen, i, n;
 
 	for (i = 0; i < 1000; i++) {
 		if (i == 0)
-			n = snprintf(to, tosize, "%.*s%s", len, swap + pl,
-			    FS_RECOVERED_SUFFIX);
+			n = snprintf(to, tosize, "%.*s%s%s", len, base,
+			    FS_RECOVERED_SUFFIX, ext);
 		else
-			n = snprintf(to, tosize, "%.*s%s.%d", len, swap + pl,
-			    FS_RECOVERED_SUFFIX, i);
+			n = snprintf(to, tosize, "%.*s%s.%d%s", len, base,
+			    FS_RECOVERED_SUFFIX, i, ext);
 		if (n < 0 || (size_t)n >= tosize || n > NAME_MAX) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		if (fs_rename(dirfd, swap, dirfd, to, true) == 0)
+		if (fs_rename(dirfd, name, dirfd, to, true) == 0)
 			return 0;
 		if (errno != EEXIST)
 			return -1;
 	}
 	return -1;
+}
+
+/* Moves the non-empty SWAP to NAME.mond-recovered[.N], never replacing. */
+static int
+recover_swap(int dirfd, const char *swap, char *to, size_t tosize)
+{
+	size_t pl = strlen(FS_TMP_PREFIX), sl = strlen(FS_SWAP_SUFFIX);
+
+	return fs_keep_recovered(dirfd, swap, swap + pl,
+	    strlen(swap) - pl - sl, "", to, tosize);
 }
 
 struct swap_arg {

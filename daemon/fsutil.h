@@ -53,6 +53,15 @@ int	fs_open_dirat(int dirfd, const char *name);
 int	fs_split_path(const char *path, char **dir, const char **base);
 
 /*
+ * Renames NAME in DIRFD to the first free BASE.mond-recovered[.N]EXT (BASE
+ * being its first BASELEN bytes), never replacing a file, and leaves that
+ * name in TO. For what a crash left with data only it holds. Returns 0, or
+ * -1 with errno (ENAMETOOLONG when no such name fits).
+ */
+int	fs_keep_recovered(int dirfd, const char *name, const char *base,
+	    size_t baselen, const char *ext, char *to, size_t tosize);
+
+/*
  * Opens the existing regular file NAME in DIRFD with O_NOFOLLOW|O_CLOEXEC
  * and FLAGS (O_RDONLY or O_RDWR, maybe O_APPEND), and fills *ST from fstat
  * on the fd. A symlink fails with ELOOP, anything not a regular file (FIFO,

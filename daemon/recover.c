@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -86,29 +85,6 @@ gz_holds(int gzfd, int plain, bool prefix)
 	return same;
 }
 
-/* Renames NAME to BASE.mond-recovered[.N]EXT in DIRFD, never replacing. */
-static int
-keep_as_recovered(int dirfd, const char *name, const char *base,
-    const char *ext, char *to, size_t tosize)
-{
-	int i, n;
-
-	for (i = 0; i < 1000; i++) {
-		n = i == 0 ? snprintf(to, tosize, "%s%s%s", base,
-		    FS_RECOVERED_SUFFIX, ext) : snprintf(to, tosize, "%s%s.%d%s",
-		    base, FS_RECOVERED_SUFFIX, i, ext);
-		if (n < 0 || (size_t)n >= tosize) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		if (fs_rename(dirfd, name, dirfd, to, true) == 0)
-			return 0;
-		if (errno != EEXIST)
-			return -1;
-	}
-	return -1;
-}
-
 /*
  * The end of an interrupted copytruncate's copy COPY (of the log BASE):
  * removed when REDUNDANT (the log still holds all of it), else kept as
@@ -129,7 +105,8 @@ settle_copy(int tfd, const char *tgtdir, const char *copy, const char *base,
 		    "its lines are still in the log", tgtdir, copy);
 		return 1;
 	}
-	if (keep_as_recovered(tfd, copy, base, ext, to, sizeof(to)) == -1) {
+	if (fs_keep_recovered(tfd, copy, base, strlen(base), ext, to,
+	    sizeof(to)) == -1) {
 		log_warn("%s/%s: left by an interrupted copytruncate; not "
 		    "moved", tgtdir, copy);
 		return 0;
@@ -306,20 +283,15 @@ int
 recover_log(const struct log_rule *rule, const char *logpath,
     const char *tgtdir)
 {
-	char *dup, *base, *ldir;
+	const char *base;
+	char *ldir;
 	int ldfd, tfd, n = 0;
 
-	if ((dup = strdup(logpath)) == NULL)
+	if (strchr(logpath, '/') == NULL ||
+	    fs_split_path(logpath, &ldir, &base) == -1)
 		return 0;
-	base = strrchr(dup, '/');
-	if (base == NULL) {
-		free(dup);
-		return 0;
-	}
-	*base++ = '\0';
-	ldir = dup[0] == '\0' ? "/" : dup;
 	if ((tfd = fs_open_dir(tgtdir)) == -1) {
-		free(dup);
+		free(ldir);
 		return 0;
 	}
 	if (rule->copytruncate && (ldfd = fs_open_dir(ldir)) != -1) {
@@ -330,6 +302,6 @@ recover_log(const struct log_rule *rule, const char *logpath,
 	if (rule->compress && !rule->dateext && rule->extension == NULL)
 		n += recover_compress(rule, tfd, tgtdir, base);
 	close(tfd);
-	free(dup);
+	free(ldir);
 	return n;
 }
