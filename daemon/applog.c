@@ -273,7 +273,7 @@ top_backup(const struct applog *al, int dfd)
 
 	if (al->backups <= 8)
 		return al->backups - 1;
-	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_dirat(dfd, ".")) == -1)
 		return al->backups - 1;
 	if ((dp = fdopendir(fd)) == NULL) {
 		close(fd);

@@ -151,20 +151,19 @@ is_new_log(const struct watch *w, const char *dir, const char *name,
     const char *path)
 {
 	struct stem_arg a = { w, dir };
-	bool named = false;
 	size_t i, j;
 
-	for (i = 0; i < w->conf->nrules && !named; i++) {
+	for (i = 0; i < w->conf->nrules; i++) {
 		const struct log_rule *r = &w->conf->rules[i];
 
-		for (j = 0; j < r->npatterns && !named; j++)
+		for (j = 0; j < r->npatterns; j++)
 			if (fnmatch(r->patterns[j], path,
 			    FNM_PATHNAME | FNM_PERIOD) == 0 &&
 			    !plan_is_rotated_by(r, r->patterns[j], path))
-				named = true;
+				return !plan_is_rotated_name(name, w->datew,
+				    w->ndatew, known_rule, &a);
 	}
-	return named && !plan_is_rotated_name(name, w->datew, w->ndatew,
-	    known_rule, &a);
+	return false;
 }
 
 static void
