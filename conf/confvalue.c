@@ -285,7 +285,7 @@ confvalue_check_addr(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
 	unsigned char buf[sizeof(struct in6_addr)];
 
-	/* evhttp would resolve a name; mond binds only what it was given. */
+	/* A name would be resolved at every start; mond binds what it was given. */
 	if (v == NULL || (inet_pton(AF_INET, v, buf) != 1 &&
 	    inet_pton(AF_INET6, v, buf) != 1))
 		cfg_error(cfg, "%s = \"%s\": not a numeric IPv4 or IPv6 "

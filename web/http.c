@@ -1,8 +1,7 @@
 /*
- * http.c: the TCP web front, an evhttp server with the seed's one page. It
- * owns the listener and its limits (header size, no bodies, timeouts) and
- * answers every request on every path with a reply or an error. It only
- * reads: nothing reachable from here changes a file but mon.log's lines.
+ * http.c: the TCP web front: its listener, its routes and their pages.
+ * Connections are httpconn.c's. It only reads: nothing reachable from
+ * here changes a file but mon.log's lines.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -15,18 +14,17 @@
 #include <string.h>
 #include <time.h>
 
-#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
+#include <event2/util.h>
 
 #include "daemon/applog.h"
 #include "daemon/log.h"
 #include "web/http.h"
+#include "web/httpconn.h"
 #include "web/render.h"
 
-#define MAX_HEADERS_SIZE	8192
 /* How long accepting stops after accept() fails (EMFILE...), in ms. */
 #define ACCEPT_PAUSE_MS		100
 /* At most one "accept paused" message per this many seconds. */
@@ -46,17 +44,17 @@ static const char not_allowed_body[] =
 static const int counted_codes[HTTP_NCOUNTED] = { 200, 404, 405, 500, 503 };
 
 struct http_server {
-	struct evhttp	*http;
+	struct http_front *front;
 	struct applog	*applog;
 	struct evconnlistener *listener;
 	struct event	*resume;	/* re-enables accepting after a pause */
 	time_t		 warned;	/* last "accept paused" message */
 	int		 port;
 	bool		 status, status_json, metrics;	/* routes the config allows */
+	bool		 status_on;	/* http_set_status was called */
 	struct http_status_ops ops;
 	struct http_counts spare;	/* counts until http_set_status */
 	struct http_counts *counts;
-	struct http_server *next;	/* in servers */
 };
 
 static void
@@ -84,83 +82,47 @@ http_counts_list(const struct http_counts *counts,
 	return HTTP_NCOUNTED;
 }
 
-/*
- * libevent hands a listener's error callback the evhttp, not ours: the
- * running servers, to find which one paused (one or two per process).
- */
-static struct http_server *servers;
-
-static struct http_server *
-server_of(const struct evhttp *http)
-{
-	struct http_server *srv;
-
-	for (srv = servers; srv != NULL; srv = srv->next)
-		if (srv->http == http)
-			return srv;
-	return NULL;
-}
-
-/*
- * Sends a static page, referenced rather than copied. libevent would send
- * a HEAD answer's body and leave out its length: HEAD gets GET's length
- * (as Flask gives it) and no body.
- */
 static void
-send_typed(struct http_server *srv, struct evhttp_request *req, int code,
-    const char *reason, const char *type, const char *body, size_t len,
-    evbuffer_ref_cleanup_cb cleanup)
+reply(struct http_server *srv, struct http_reply *r, int code,
+    const char *reason, const char *type, const char *body, size_t len)
 {
-	struct evkeyvalq *hdrs = evhttp_request_get_output_headers(req);
-	char clen[24];
-
-	evhttp_add_header(hdrs, "Content-Type", type);
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		snprintf(clen, sizeof(clen), "%zu", len);
-		evhttp_add_header(hdrs, "Content-Length", clen);
-		if (cleanup != NULL)
-			cleanup(body, len, NULL);
-	} else if (evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-	    body, len, cleanup, NULL) == -1 && cleanup != NULL)
-		cleanup(body, len, NULL);
+	r->code = code;
+	r->reason = reason;
+	r->type = type;
+	r->body = body;
+	r->len = len;
 	count(srv, code);
-	evhttp_send_reply(req, code, reason, NULL);
 }
 
 static void
-send_page(struct http_server *srv, struct evhttp_request *req, int code,
+reply_page(struct http_server *srv, struct http_reply *r, int code,
     const char *reason, const char *body, size_t len)
 {
-	send_typed(srv, req, code, reason, "text/html; charset=utf-8", body,
-	    len, NULL);
+	reply(srv, r, code, reason, "text/html; charset=utf-8", body, len);
 }
 
 static int
-is_get_or_head(struct evhttp_request *req)
+is_get_or_head(const struct http_request *req)
 {
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-
-	return cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD;
+	return req->method == HTTP_GET || req->method == HTTP_HEAD;
 }
 
 /* 405 naming what the route takes, as Flask does. */
 static void
-send_not_allowed(struct http_server *srv, struct evhttp_request *req)
+not_allowed(struct http_server *srv, struct http_reply *r)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
-	    "GET, HEAD");
-	send_page(srv, req, HTTP_BADMETHOD, "Method Not Allowed", not_allowed_body,
+	r->extra = "Allow: GET, HEAD\r\n";
+	reply_page(srv, r, 405, "Method Not Allowed", not_allowed_body,
 	    sizeof(not_allowed_body) - 1);
 }
 
 /* GET / : the seed's page, and its two log lines. */
 static void
-home_cb(struct evhttp_request *req, void *arg)
+serve_home(struct http_server *srv, const struct http_request *req,
+    struct http_reply *r)
 {
-	struct http_server *srv = arg;
-
 	if (!is_get_or_head(req)) {
-		send_not_allowed(srv, req);
+		not_allowed(srv, r);
 		return;
 	}
 	/*
@@ -169,14 +131,14 @@ home_cb(struct evhttp_request *req, void *arg)
 	 */
 	applog_write_lines(srv->applog, home_lines,
 	    sizeof(home_lines) / sizeof(home_lines[0]));
-	send_page(srv, req, HTTP_OK, "OK", home_body, sizeof(home_body) - 1);
+	reply_page(srv, r, 200, "OK", home_body, sizeof(home_body) - 1);
 }
 
 /* Every path without a route: 404, whatever the method (as Flask does). */
 static void
-not_found_cb(struct evhttp_request *req, void *arg)
+not_found(struct http_server *srv, struct http_reply *r)
 {
-	send_page(arg, req, HTTP_NOTFOUND, "Not Found", not_found_body,
+	reply_page(srv, r, 404, "Not Found", not_found_body,
 	    sizeof(not_found_body) - 1);
 }
 
@@ -191,24 +153,25 @@ enum page { PAGE_HTML, PAGE_JSON, PAGE_METRICS };
 
 /*
  * /status, /status.json, /metrics: built per request from the daemon's
- * snapshot (one stat() per log), handed to libevent without a copy.
+ * snapshot (one stat() per log), handed to the front without a copy.
  */
 static void
-serve_status(struct evhttp_request *req, struct http_server *srv,
-    enum page page)
+serve_status(struct http_server *srv, const struct http_request *req,
+    struct http_reply *r, enum page page)
 {
 	static const char *const types[] = {
 		[PAGE_HTML] = "text/html; charset=utf-8",
 		[PAGE_JSON] = "application/json",
 		[PAGE_METRICS] = "text/plain; version=0.0.4; charset=utf-8",
 	};
+	static const char oom[] = "out of memory\n";
 	struct status_http_count counts[HTTP_NCOUNTED];
 	struct status_snapshot snap;
 	struct render_buf buf = { 0 };
 	int rc;
 
 	if (!is_get_or_head(req)) {
-		send_not_allowed(srv, req);
+		not_allowed(srv, r);
 		return;
 	}
 	memset(&snap, 0, sizeof(snap));
@@ -225,81 +188,122 @@ serve_status(struct evhttp_request *req, struct http_server *srv,
 	if (rc == -1) {
 		render_buf_free(&buf);
 		log_warn("http: status page");
-		send_typed(srv, req, HTTP_INTERNAL, "Internal Server Error",
-		    "text/plain; charset=utf-8", "out of memory\n", 14, NULL);
+		reply(srv, r, 500, "Internal Server Error",
+		    "text/plain; charset=utf-8", oom, sizeof(oom) - 1);
 		return;
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
-	send_typed(srv, req, HTTP_OK, "OK", types[page], buf.data, buf.len,
-	    free_body);
-}
-
-static void
-status_html_cb(struct evhttp_request *req, void *arg)
-{
-	serve_status(req, arg, PAGE_HTML);
-}
-
-static void
-status_json_cb(struct evhttp_request *req, void *arg)
-{
-	serve_status(req, arg, PAGE_JSON);
-}
-
-static void
-metrics_cb(struct evhttp_request *req, void *arg)
-{
-	serve_status(req, arg, PAGE_METRICS);
+	r->extra = "Cache-Control: no-store\r\n";
+	r->release = free_body;
+	reply(srv, r, 200, "OK", types[page], buf.data, buf.len);
 }
 
 /* ok while the loop answers (it is answering) and the worker is alive. */
 static void
-healthz_cb(struct evhttp_request *req, void *arg)
+serve_healthz(struct http_server *srv, const struct http_request *req,
+    struct http_reply *r)
 {
 	static const char ok[] = "ok\n", down[] = "worker not responding\n";
-	struct http_server *srv = arg;
 
 	if (!is_get_or_head(req)) {
-		send_not_allowed(srv, req);
+		not_allowed(srv, r);
 		return;
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
+	r->extra = "Cache-Control: no-store\r\n";
 	if (srv->ops.alive(srv->ops.arg))
-		send_typed(srv, req, HTTP_OK, "OK", "text/plain; charset=utf-8",
-		    ok, sizeof(ok) - 1, NULL);
+		reply(srv, r, 200, "OK", "text/plain; charset=utf-8", ok,
+		    sizeof(ok) - 1);
 	else
-		send_typed(srv, req, HTTP_SERVUNAVAIL, "Service Unavailable",
-		    "text/plain; charset=utf-8", down, sizeof(down) - 1, NULL);
+		reply(srv, r, 503, "Service Unavailable",
+		    "text/plain; charset=utf-8", down, sizeof(down) - 1);
+}
+
+/*
+ * The decoded path of REQ's target, malloc'd: origin form ("/a?q") or
+ * absolute form ("http://host/a"), "%2F"-style escapes decoded. NULL
+ * when it has none, or it decodes to a NUL.
+ */
+static char *
+decoded_path(const struct http_request *req)
+{
+	struct evhttp_uri *uri = NULL;
+	const char *path;
+	char *target, *decoded = NULL;
+	size_t plen, dlen;
+
+	if ((target = strndup(req->target, req->target_len)) == NULL)
+		return NULL;
+	if (target[0] == '/') {
+		path = target;
+		target[strcspn(target, "?#")] = '\0';
+	} else {
+		if ((uri = evhttp_uri_parse(target)) == NULL ||
+		    evhttp_uri_get_scheme(uri) == NULL)
+			goto done;
+		path = evhttp_uri_get_path(uri);
+		if (path == NULL || path[0] == '\0')
+			path = "/";
+	}
+	plen = strlen(path);
+	if ((decoded = evhttp_uridecode(path, 0, &dlen)) != NULL &&
+	    (dlen != strlen(decoded) || dlen > plen)) {
+		free(decoded);
+		decoded = NULL;
+	}
+done:
+	if (uri != NULL)
+		evhttp_uri_free(uri);
+	free(target);
+	return decoded;
+}
+
+/* The front's route: every well-formed request gets its answer here. */
+static void
+route(void *arg, const struct http_request *req, struct http_reply *r)
+{
+	struct http_server *srv = arg;
+	size_t n = req->target_len;
+	char *path;
+
+	/* GET / and GET /?query, as they come, without a copy. */
+	if (req->target[0] == '/' && (n == 1 || req->target[1] == '?')) {
+		serve_home(srv, req, r);
+		return;
+	}
+	if ((path = decoded_path(req)) == NULL) {
+		not_found(srv, r);
+		return;
+	}
+	if (strcmp(path, "/") == 0)
+		serve_home(srv, req, r);
+	else if (srv->status_on && strcmp(path, "/healthz") == 0)
+		serve_healthz(srv, req, r);
+	else if (srv->status_on && srv->status && strcmp(path, "/status") == 0)
+		serve_status(srv, req, r, PAGE_HTML);
+	else if (srv->status_on && srv->status_json &&
+	    strcmp(path, "/status.json") == 0)
+		serve_status(srv, req, r, PAGE_JSON);
+	else if (srv->status_on && srv->metrics &&
+	    strcmp(path, "/metrics") == 0)
+		serve_status(srv, req, r, PAGE_METRICS);
+	else
+		not_found(srv, r);
+	free(path);
 }
 
 void
 http_set_status(struct http_server *srv, const struct http_status_ops *ops)
 {
-	int rc = 0;
-
 	srv->ops = *ops;
 	srv->counts = ops->counts;
-	if (srv->status)
-		rc |= evhttp_set_cb(srv->http, "/status", status_html_cb, srv);
-	if (srv->status_json)
-		rc |= evhttp_set_cb(srv->http, "/status.json", status_json_cb,
-		    srv);
-	if (srv->metrics)
-		rc |= evhttp_set_cb(srv->http, "/metrics", metrics_cb, srv);
-	rc |= evhttp_set_cb(srv->http, "/healthz", healthz_cb, srv);
-	if (rc != 0)
-		log_warnx("http: cannot route the status pages");
+	srv->status_on = true;
 }
 
 /* Reads back the port bound, which differs from the config's when it is 0. */
 static int
-bound_port(struct evhttp_bound_socket *sock)
+bound_port(evutil_socket_t fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	evutil_socket_t fd = evhttp_bound_socket_get_fd(sock);
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return -1;
@@ -311,6 +315,18 @@ bound_port(struct evhttp_bound_socket *sock)
 	return -1;
 }
 
+static void
+accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct http_server *srv = arg;
+
+	(void)lev;
+	(void)sa;
+	(void)salen;
+	front_adopt(srv->front, fd);
+}
+
 /*
  * accept() failed for a reason that a retry cannot cure at once: out of
  * fds (EMFILE, ENFILE) or memory. libevent would warn and retry at once
@@ -320,13 +336,11 @@ bound_port(struct evhttp_bound_socket *sock)
 static void
 accept_error_cb(struct evconnlistener *lev, void *arg)
 {
-	struct http_server *srv = server_of(arg);
+	struct http_server *srv = arg;
 	struct timeval tv = { 0, ACCEPT_PAUSE_MS * 1000 };
 	int err = EVUTIL_SOCKET_ERROR();
 	time_t now = time(NULL);
 
-	if (srv == NULL)
-		return;
 	if (now - srv->warned >= ACCEPT_WARN_EVERY) {
 		srv->warned = now;
 		log_warnx("http: accept: %s; not accepting for %d ms",
@@ -367,22 +381,36 @@ raise_nofile(void)
 		log_warn("http: setrlimit NOFILE");
 }
 
-static void
-set_limits(struct evhttp *http, const struct http_conf *conf)
+/*
+ * Listens on LISTEN, a numeric address (the config takes no names).
+ * NULL after saying why.
+ */
+static struct evconnlistener *
+listen_on(struct http_server *srv, struct event_base *base,
+    const struct http_conf *conf)
 {
-	/*
-	 * Every method reaches the routes, so a known path answers 405 with
-	 * Allow instead of libevent's bare 501.
-	 */
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
-	evhttp_set_max_headers_size(http, MAX_HEADERS_SIZE);
-	/* No request bodies over TCP: any Content-Length > 0 gets 413. */
-	evhttp_set_max_body_size(http, 0);
-	/* Read and write: idle keep-alives and slow clients are closed. */
-	evhttp_set_timeout(http, conf->timeout > 0 ? conf->timeout : 10);
+	struct evutil_addrinfo hints = { .ai_family = AF_UNSPEC,
+	    .ai_socktype = SOCK_STREAM, .ai_protocol = IPPROTO_TCP,
+	    .ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_NUMERICHOST |
+	    EVUTIL_AI_NUMERICSERV };
+	struct evutil_addrinfo *ai = NULL;
+	struct evconnlistener *lev;
+	char port[8];
+	int rc;
+
+	snprintf(port, sizeof(port), "%d", conf->port);
+	if ((rc = evutil_getaddrinfo(conf->listen, port, &hints, &ai)) != 0) {
+		log_warnx("http: bind %s port %d: %s", conf->listen,
+		    conf->port, evutil_gai_strerror(rc));
+		return NULL;
+	}
+	lev = evconnlistener_new_bind(base, accept_cb, srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
+	    -1, ai->ai_addr, (int)ai->ai_addrlen);
+	if (lev == NULL)
+		log_warn("http: bind %s port %d", conf->listen, conf->port);
+	evutil_freeaddrinfo(ai);
+	return lev;
 }
 
 struct http_server *
@@ -390,7 +418,6 @@ http_start(struct event_base *base, const struct http_conf *conf,
     struct applog *applog)
 {
 	struct http_server *srv;
-	struct evhttp_bound_socket *sock;
 	const char *v6;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
@@ -407,35 +434,17 @@ http_start(struct event_base *base, const struct http_conf *conf,
 		log_warnx("http: evtimer_new failed");
 		goto fail;
 	}
-	if ((srv->http = evhttp_new(base)) == NULL) {
-		log_warnx("http: evhttp_new failed");
+	/* Read and write: idle keep-alives and slow clients are closed. */
+	if ((srv->front = front_new(base, conf->timeout > 0 ? conf->timeout :
+	    10, route, srv)) == NULL) {
+		log_warn("http: front");
 		goto fail;
 	}
-	set_limits(srv->http, conf);
-	if (evhttp_set_cb(srv->http, "/", home_cb, srv) != 0) {
-		log_warnx("http: cannot route /");
+	if ((srv->listener = listen_on(srv, base, conf)) == NULL)
 		goto fail;
-	}
-	evhttp_set_gencb(srv->http, not_found_cb, srv);
-
-	errno = 0;
-	sock = evhttp_bind_socket_with_handle(srv->http, conf->listen,
-	    (ev_uint16_t)conf->port);
-	if (sock == NULL) {
-		/* A resolver failure inside libevent leaves errno at 0. */
-		if (errno != 0)
-			log_warn("http: bind %s port %d", conf->listen,
-			    conf->port);
-		else
-			log_warnx("http: bind %s port %d: address not usable",
-			    conf->listen, conf->port);
-		goto fail;
-	}
-	srv->listener = evhttp_bound_socket_get_listener(sock);
 	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
-	srv->next = servers;
-	servers = srv;
-	if ((srv->port = bound_port(sock)) == -1) {
+	if ((srv->port = bound_port(evconnlistener_get_fd(srv->listener))) ==
+	    -1) {
 		log_warn("http: getsockname %s", conf->listen);
 		goto fail;
 	}
@@ -457,17 +466,11 @@ http_port(const struct http_server *srv)
 void
 http_stop(struct http_server *srv)
 {
-	struct http_server **pp;
-
 	if (srv == NULL)
 		return;
-	for (pp = &servers; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == srv) {
-			*pp = srv->next;
-			break;
-		}
-	if (srv->http != NULL)
-		evhttp_free(srv->http);
+	if (srv->listener != NULL)
+		evconnlistener_free(srv->listener);
+	front_free(srv->front);
 	if (srv->resume != NULL)
 		event_free(srv->resume);
 	free(srv);

@@ -1,5 +1,5 @@
 /*
- * http.h: the TCP web front. evhttp on http.listen:http.port; GET / answers
+ * http.h: the TCP web front on http.listen:http.port; GET / answers
  * "Stage Seven!" and logs through the applog; /status, /status.json,
  * /metrics and /healthz show what the daemon knows. Nothing reachable here
  * changes a file.

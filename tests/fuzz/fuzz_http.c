@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +66,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if ((devnull = fopen("/dev/null", "w")) == NULL)
 		abort();
 	stderr = devnull;
+	/* As the daemon does: a peer gone mid-answer is an error, not a kill. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		abort();
 	if ((base = event_base_new()) == NULL)
 		abort();
 	if ((al = applog_open(&ac)) == NULL)

@@ -1,0 +1,447 @@
+/*
+ * test_front.c: HTTP/1.1 as the real daemon's TCP front speaks it, over
+ * real sockets: keep-alive, pipelining, versions, targets, bodies it
+ * refuses without losing its answer, and clients that never read.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+static char *log_path;
+
+/* The daemon, its front timing out after 2 s, with STANZAS (or none). */
+static void
+start(const char *stanzas)
+{
+	struct tu_conf c = { .http = "    timeout = 2\n", .mon_log = log_path };
+
+	tu_mond_conf(stanzas, &c);
+	tu_mond_start(NULL);
+}
+
+static void
+setup(void)
+{
+	tu_mond_init();
+	log_path = tu_path(tu_dir, "mon/mon.log");
+	start(NULL);
+}
+
+static void
+teardown(void)
+{
+	free(log_path);
+	tu_fini();
+}
+
+TestSuite(front, .init = setup, .fini = teardown, .timeout = 60);
+
+static int
+connect_front(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd;
+
+	sin.sin_port = htons((uint16_t)tu_mond.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert_neq(fd, -1, "socket: %s", strerror(errno));
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0,
+	    "connect: %s", strerror(errno));
+	return fd;
+}
+
+static void
+send_all(int fd, const char *s)
+{
+	size_t len = strlen(s), off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = send(fd, s + off, len - off, MSG_NOSIGNAL);
+		cr_assert_gt(n, 0, "send: %s", strerror(errno));
+		off += (size_t)n;
+	}
+}
+
+/* Waits up to MS for FD to be readable; false on timeout. */
+static bool
+readable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms) == 1;
+}
+
+/*
+ * One whole response read from FD (head, and its body unless the request
+ * was a HEAD), malloc'd; NULL when the server closed first or 5 s passed.
+ */
+static char *
+read_response(int fd, bool head_only)
+{
+	size_t cap = 65536, len = 0, want = 0;
+	char *buf = malloc(cap), *end;
+	ssize_t n;
+
+	cr_assert_not_null(buf);
+	for (;;) {
+		buf[len] = '\0';
+		if ((end = strstr(buf, "\r\n\r\n")) != NULL) {
+			const char *cl = strcasestr(buf, "\r\nContent-Length:");
+			size_t body = cl != NULL && cl < end ?
+			    strtoul(cl + 17, NULL, 10) : 0;
+
+			want = (size_t)(end + 4 - buf) + (head_only ? 0 : body);
+			if (len >= want)
+				break;
+		}
+		if (!readable(fd, 5000) ||
+		    (n = recv(fd, buf + len, want > 0 ? want - len : 1, 0)) <= 0) {
+			free(buf);
+			return NULL;
+		}
+		len += (size_t)n;
+		cr_assert_lt(len, cap, "response too long");
+	}
+	return buf;
+}
+
+/* True when the server has closed FD (EOF within 3 s, nothing more). */
+static bool
+closed_by_server(int fd)
+{
+	char c;
+
+	return readable(fd, 3000) && recv(fd, &c, 1, 0) == 0;
+}
+
+static const char *
+field(const char *resp, const char *name, char *out, size_t outlen)
+{
+	const char *p = strcasestr(resp, name), *e;
+
+	if (p == NULL || p > strstr(resp, "\r\n\r\n"))
+		return NULL;
+	p += strlen(name);
+	while (*p == ' ')
+		p++;
+	e = strstr(p, "\r\n");
+	snprintf(out, outlen, "%.*s", (int)(e - p), p);
+	return out;
+}
+
+Test(front, keep_alive_serves_many_requests_on_one_connection)
+{
+	int fd = connect_front(), i;
+
+	for (i = 0; i < 5; i++) {
+		char *resp;
+
+		send_all(fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+		resp = read_response(fd, false);
+		cr_assert_not_null(resp, "request %d: no answer", i);
+		cr_expect_eq(tu_http_status(resp), 200);
+		cr_expect_str_eq(tu_http_body(resp), "Stage Seven!");
+		cr_expect_null(strcasestr(resp, "Connection:"), "%s", resp);
+		free(resp);
+	}
+	cr_expect_not(readable(fd, 200), "an answer nobody asked for");
+	close(fd);
+	cr_expect_eq(tu_count_lines(log_path, "INFO level"), 5);
+}
+
+Test(front, pipelined_requests_are_answered_in_order)
+{
+	int fd = connect_front();
+	char *resp, v[64];
+
+	send_all(fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n"
+	    "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"
+	    "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n"
+	    "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+	    "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+	resp = read_response(fd, false);
+	cr_assert_not_null(resp);
+	cr_expect_eq(tu_http_status(resp), 200);
+	free(resp);
+	resp = read_response(fd, false);
+	cr_assert_not_null(resp);
+	cr_expect_eq(tu_http_status(resp), 404);
+	free(resp);
+	resp = read_response(fd, true);
+	cr_assert_not_null(resp);
+	cr_expect_eq(tu_http_status(resp), 200);
+	cr_expect_str_eq(field(resp, "Content-Length:", v, sizeof(v)), "12");
+	cr_expect_str_eq(tu_http_body(resp), "", "HEAD sent a body");
+	free(resp);
+	resp = read_response(fd, false);
+	cr_assert_not_null(resp);
+	cr_expect_eq(tu_http_status(resp), 200);
+	cr_expect_str_eq(tu_http_body(resp), "ok\n");
+	cr_expect_str_eq(field(resp, "Connection:", v, sizeof(v)), "close");
+	free(resp);
+	/* The request after Connection: close is not served. */
+	cr_expect(closed_by_server(fd));
+	close(fd);
+	cr_expect_eq(tu_count_lines(log_path, "INFO level"), 2);
+}
+
+Test(front, http_1_0_keeps_alive_only_when_asked)
+{
+	int fd = connect_front();
+	char *resp, v[64];
+
+	send_all(fd, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+	resp = read_response(fd, false);
+	cr_assert_not_null(resp);
+	cr_expect_eq(tu_http_status(resp), 200);
+	cr_expect_str_eq(field(resp, "Connection:", v, sizeof(v)),
+	    "keep-alive");
+	free(resp);
+	send_all(fd, "GET / HTTP/1.0\r\n\r\n");
+	resp = read_response(fd, false);
+	cr_assert_not_null(resp, "the kept connection did not answer");
+	cr_expect_str_eq(field(resp, "Connection:", v, sizeof(v)), "close");
+	free(resp);
+	cr_expect(closed_by_server(fd));
+	close(fd);
+}
+
+Test(front, answers_carry_a_date_and_http_1_1)
+{
+	char *resp = tu_http_raw(tu_mond.port,
+	    "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 5000);
+	char v[64];
+
+	cr_assert_not_null(resp);
+	cr_expect_eq(strncmp(resp, "HTTP/1.1 200 OK\r\n", 17), 0, "%s", resp);
+	cr_assert_not_null(field(resp, "Date:", v, sizeof(v)));
+	cr_expect_eq(strlen(v), 29, "Date: %s", v);
+	cr_expect_str_eq(v + 25, " GMT");
+	free(resp);
+}
+
+Test(front, other_http_versions_are_505)
+{
+	char *resp = tu_http_raw(tu_mond.port, "GET / HTTP/2.0\r\n\r\n", 5000);
+
+	cr_assert_not_null(resp);
+	cr_expect_eq(tu_http_status(resp), 505, "%s", resp);
+	free(resp);
+	cr_expect_eq(tu_count_lines(log_path, "INFO level"), 0);
+}
+
+Test(front, escaped_absolute_and_query_targets_reach_their_routes)
+{
+	static const struct { const char *target; int code; } t[] = {
+		{ "/%68ealthz", 200 },
+		{ "http://t/healthz", 200 },
+		{ "http://t", 200 },		/* no path: / */
+		{ "/?a=b", 200 },
+		{ "/healthz?x#y", 200 },
+		{ "/%00", 404 },
+		{ "/healthz/", 404 },
+		{ "*", 404 },
+		{ "//healthz", 404 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char req[128], *resp;
+
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: t\r\n"
+		    "Connection: close\r\n\r\n", t[i].target);
+		resp = tu_http_raw(tu_mond.port, req, 5000);
+		cr_assert_not_null(resp);
+		cr_expect_eq(tu_http_status(resp), t[i].code, "%s: %s",
+		    t[i].target, resp);
+		free(resp);
+	}
+}
+
+/*
+ * A body is refused with 413, and the answer reaches the client even
+ * though the body was never read: the front drains it before closing
+ * rather than resetting the connection under the answer.
+ */
+Test(front, a_refused_body_does_not_reset_its_answer)
+{
+	static char body[256 * 1024];
+	int fd = connect_front(), fl;
+	size_t off = 0;
+	char *resp;
+
+	memset(body, 'b', sizeof(body));
+	send_all(fd, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 262144\r\n"
+	    "\r\n");
+	fl = fcntl(fd, F_GETFL);
+	cr_assert_eq(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+	while (off < sizeof(body)) {
+		ssize_t n = send(fd, body + off, sizeof(body) - off,
+		    MSG_NOSIGNAL);
+
+		if (n > 0)
+			off += (size_t)n;
+		else if (errno == EAGAIN) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			cr_assert_eq(poll(&pfd, 1, 3000), 1,
+			    "the front stopped reading the body it refused");
+		} else
+			cr_assert_fail("send: %s", strerror(errno));
+	}
+	cr_assert_eq(fcntl(fd, F_SETFL, fl), 0);
+	resp = read_response(fd, false);
+	cr_assert_not_null(resp, "the 413 was lost");
+	cr_expect_eq(tu_http_status(resp), 413, "%s", resp);
+	free(resp);
+	cr_expect(closed_by_server(fd));
+	close(fd);
+}
+
+static long
+rss_kb(pid_t pid)
+{
+	char path[64], *text, *p;
+	long kb = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	text = tu_read_file(path, NULL);
+	cr_assert_not_null(text);
+	if ((p = strstr(text, "VmRSS:")) != NULL)
+		kb = strtol(p + 6, NULL, 10);
+	free(text);
+	return kb;
+}
+
+static int
+open_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	cr_assert_not_null(d = opendir(path));
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * A client that pipelines requests without reading an answer: the front
+ * stops reading it once its answers back up, holds a bounded amount, and
+ * drops it after the timeout, while serving everybody else.
+ */
+Test(front, a_client_that_never_reads_is_bounded_and_dropped)
+{
+	static const char one[] = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+	char *flood, *resp;
+	size_t n = 600000, i, sent = 0;
+	long before = rss_kb(tu_mond.pid), after;
+	int fds_before = open_fds(tu_mond.pid), fd = connect_front(), fl;
+	double t0;
+
+	flood = malloc(n * (sizeof(one) - 1) + 1);
+	cr_assert_not_null(flood);
+	for (i = 0; i < n; i++)
+		memcpy(flood + i * (sizeof(one) - 1), one, sizeof(one) - 1);
+	fl = fcntl(fd, F_GETFL);
+	cr_assert_eq(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+	t0 = tu_now();
+	/* Until the front stops taking requests (or all of them are in). */
+	while (sent < n * (sizeof(one) - 1) && tu_now() - t0 < 1.0) {
+		ssize_t k = send(fd, flood + sent, n * (sizeof(one) - 1) -
+		    sent, MSG_NOSIGNAL);
+
+		if (k > 0)
+			sent += (size_t)k;
+		else
+			usleep(10000);
+	}
+	cr_expect_lt(sent, n * (sizeof(one) - 1),
+	    "the front took every request while nobody read an answer");
+	after = rss_kb(tu_mond.pid);
+	cr_expect_lt(after - before, 16 * 1024, "RSS %ld kB -> %ld kB",
+	    before, after);
+	resp = tu_http_raw(tu_mond.port,
+	    "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+	    2000);
+	cr_expect_eq(tu_http_status(resp), 200, "beside the flood: %s", resp);
+	free(resp);
+	/* Dropped after its 2 s timeout without a byte read: its fd goes. */
+	t0 = tu_now();
+	while (open_fds(tu_mond.pid) > fds_before && tu_now() - t0 < 8.0)
+		usleep(100000);
+	cr_expect_eq(open_fds(tu_mond.pid), fds_before,
+	    "the flooding client was never dropped");
+	close(fd);
+	free(flood);
+}
+
+/*
+ * Pipelined requests for big pages: the answers held for a client that
+ * does not read stay near OUT_HIGH, not one page per request read.
+ */
+Test(front, pipelined_big_pages_are_not_all_held_in_memory)
+{
+	static const char one[] = "GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n";
+	char *stanza, *flood, name[64];
+	size_t n = 2000, i, sent = 0, total = n * (sizeof(one) - 1);
+	long before, after;
+	int fd, fl;
+	double t0;
+
+	cr_assert_eq(mkdir(tu_at("logs"), 0755), 0);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "logs/a-rather-long-log-name-%03zu.log",
+		    i);
+		tu_write_file(tu_at(name), "x\n");
+	}
+	cr_assert(asprintf(&stanza, "log \"%s/logs/*.log\" {\n size = 1G\n"
+	    " rotate = 1\n}\n", tu_dir) != -1);
+	tu_daemon_kill(&tu_mond);
+	start(stanza);
+	free(stanza);
+	/* One page first: the daemon has its snapshot, its heap settled. */
+	free(tu_http_raw(tu_mond.port, "GET /metrics HTTP/1.0\r\n\r\n", 5000));
+	before = rss_kb(tu_mond.pid);
+
+	flood = malloc(total);
+	cr_assert_not_null(flood);
+	for (i = 0; i < n; i++)
+		memcpy(flood + i * (sizeof(one) - 1), one, sizeof(one) - 1);
+	fd = connect_front();
+	fl = fcntl(fd, F_GETFL);
+	cr_assert_eq(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+	t0 = tu_now();
+	while (sent < total && tu_now() - t0 < 1.0) {
+		ssize_t k = send(fd, flood + sent, total - sent, MSG_NOSIGNAL);
+
+		if (k > 0)
+			sent += (size_t)k;
+		else
+			usleep(10000);
+	}
+	usleep(500000);
+	after = rss_kb(tu_mond.pid);
+	cr_expect_lt(after - before, 24 * 1024, "RSS %ld kB -> %ld kB",
+	    before, after);
+	close(fd);
+	free(flood);
+}

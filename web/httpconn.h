@@ -1,0 +1,54 @@
+/*
+ * httpconn.h: the TCP front's connections. A front adopts accepted
+ * sockets and, on its event base, reads request heads, asks its route for
+ * each answer, writes the answers in order, and closes idle, slow, broken
+ * and finished connections. It knows nothing of mond's pages.
+ */
+#ifndef MOND_HTTPCONN_H
+#define MOND_HTTPCONN_H
+
+#include <event2/buffer.h>
+#include <event2/util.h>
+
+#include "web/httpparse.h"
+
+/* Longest request head (request line and fields) read; past it, 431. */
+#define HTTP_MAX_HEAD	8192
+
+struct event_base;
+struct http_front;
+
+/*
+ * One answer. BODY is sent as is (HEAD gets its length and no body).
+ * RELEASE, when set, frees BODY once sent or dropped; without it BODY
+ * must outlive the front (a static page).
+ */
+struct http_reply {
+	int		 code;
+	const char	*reason;
+	const char	*type;		/* Content-Type, or NULL */
+	const char	*extra;		/* more fields, each ending CRLF, or NULL */
+	const char	*body;
+	size_t		 len;
+	evbuffer_ref_cleanup_cb release;
+};
+
+/* Fills REPLY for REQ, a well-formed request without a body. */
+typedef void (*http_route_fn)(void *arg, const struct http_request *req,
+	    struct http_reply *reply);
+
+/*
+ * A front on BASE closing connections that take more than TIMEOUT
+ * seconds to send a whole request head or to read what was answered.
+ * NULL (errno set) when out of memory.
+ */
+struct http_front *front_new(struct event_base *base, int timeout,
+	    http_route_fn route, void *arg);
+
+/* Takes FD (non-blocking, connected); on failure closes it and says why. */
+void	front_adopt(struct http_front *front, evutil_socket_t fd);
+
+/* Closes every connection, then frees FRONT. */
+void	front_free(struct http_front *front);
+
+#endif
