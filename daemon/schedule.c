@@ -484,9 +484,9 @@ start_rotation(struct daemon *d)
 }
 
 /*
- * With epoll's changelist, the read/write toggles evhttp makes around each
- * keep-alive request cancel out before they reach the kernel: GET / went
- * from four epoll_ctl calls to none.
+ * With epoll's changelist, event changes made and undone within one loop
+ * turn (the control socket's evhttp toggles EV_WRITE around each request)
+ * never reach the kernel.
  */
 static struct event_base *
 new_base(void)
