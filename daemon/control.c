@@ -24,7 +24,6 @@
 
 #include "conf/conf.h"
 #include "daemon/control.h"
-#include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/pass.h"
 
@@ -346,85 +345,28 @@ control_stop(struct control *ctl)
 
 /* ---- client ---- */
 
-/* A growing request buffer: every append checks its room first. */
-struct reqbuf {
-	char	*buf;
-	size_t	 len, cap;
-};
-
-static int
-rb_put(struct reqbuf *rb, const char *s, size_t n)
-{
-	char *nb;
-	size_t cap;
-
-	if (rb->len + n + 1 > rb->cap) {
-		for (cap = rb->cap ? rb->cap : 256; rb->len + n + 1 > cap;)
-			cap *= 2;
-		if ((nb = realloc(rb->buf, cap)) == NULL)
-			return -1;
-		rb->buf = nb;
-		rb->cap = cap;
-	}
-	memcpy(rb->buf + rb->len, s, n);
-	rb->len += n;
-	rb->buf[rb->len] = '\0';
-	return 0;
-}
-
-static int
-rb_put_encoded(struct reqbuf *rb, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char esc[3];
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL) {
-			if (rb_put(rb, (const char *)&c, 1) == -1)
-				return -1;
-			continue;
-		}
-		esc[0] = '%';
-		esc[1] = hex[c >> 4];
-		esc[2] = hex[c & 15];
-		if (rb_put(rb, esc, 3) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* Reads until EOF into a malloc'd NUL-terminated buffer. */
+/* Reads until EOF; the answer, malloc'd and NUL-terminated, or NULL. */
 static char *
 read_all(int fd)
 {
-	char *buf = NULL, *nb;
-	size_t len = 0, cap = 0;
-	ssize_t n;
+	struct evbuffer *in;
+	char *resp = NULL;
+	size_t len;
+	int n;
 
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-		}
-		if ((n = read(fd, buf + len, cap - len - 1)) == -1) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	if ((in = evbuffer_new()) == NULL)
+		return NULL;
+	while ((n = evbuffer_read(in, fd, -1)) != 0)
+		if (n == -1 && errno != EINTR)
+			goto out;
+	len = evbuffer_get_length(in);
+	if ((resp = malloc(len + 1)) != NULL) {
+		evbuffer_remove(in, resp, len);
+		resp[len] = '\0';
 	}
-	buf[len] = '\0';
-	return buf;
+out:
+	evbuffer_free(in);
+	return resp;
 }
 
 static int
@@ -432,26 +374,37 @@ send_rotate(int fd, char *const *patterns, size_t n)
 {
 	static const char tail[] =
 	    " HTTP/1.0\r\nHost: mond\r\nContent-Length: 0\r\n\r\n";
-	struct reqbuf rb = { NULL, 0, 0 };
+	struct evbuffer *req;
+	char *enc;
 	size_t i;
 	int rc = -1;
 
-	if (rb_put(&rb, "POST /rotate", strlen("POST /rotate")) == -1)
+	if ((req = evbuffer_new()) == NULL ||
+	    evbuffer_add(req, "POST /rotate", 12) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (rb_put(&rb, i == 0 ? "?log=" : "&log=", 5) == -1 ||
-		    rb_put_encoded(&rb, patterns[i]) == -1)
+		if ((enc = evhttp_uriencode(patterns[i], -1, 0)) == NULL)
+			goto out;
+		rc = evbuffer_add_printf(req, "%clog=%s", i == 0 ? '?' : '&',
+		    enc);
+		free(enc);
+		if (rc == -1)
 			goto out;
 	}
-	if (rb_put(&rb, tail, strlen(tail)) == -1)
+	rc = -1;
+	if (evbuffer_add(req, tail, sizeof(tail) - 1) == -1)
 		goto out;
-	if (rb.len > CONTROL_MAX_REQUEST) {
+	if (evbuffer_get_length(req) > CONTROL_MAX_REQUEST) {
 		errno = E2BIG;
 		goto out;
 	}
-	rc = fs_write_all(fd, rb.buf, rb.len);
+	while (evbuffer_get_length(req) > 0)
+		if (evbuffer_write(req, fd) == -1 && errno != EINTR)
+			goto out;
+	rc = 0;
 out:
-	free(rb.buf);
+	if (req != NULL)
+		evbuffer_free(req);
 	return rc;
 }
 

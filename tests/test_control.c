@@ -60,6 +60,30 @@ Test(control, force_rotate_goes_through_the_running_daemon)
 	free(log);
 }
 
+/* A pattern is sent as a query value: its &, %, + and spaces survive. */
+Test(control, force_rotate_patterns_with_query_characters_arrive_intact)
+{
+	char *log = tu_path(tu_dir, "a b&c=%2F+d.log");
+	char *rot = tu_path(tu_dir, "a b&c=%2F+d.log.1");
+	struct tu_run r;
+
+	one_rule(log, "");
+	tu_write_file(log, "some text\n");
+	tu_mond_start(NULL);
+	{
+		const char *argv[] = { "-c", tu_conf, "--force-rotate", log,
+		    NULL };
+
+		r = tu_run_mond(argv);
+	}
+	cr_assert_eq(r.status, 0, "exit %d: %s %s", r.status, r.out, r.err);
+	cr_assert_not_null(strstr(r.out, log), "report: %s", r.out);
+	cr_assert(tu_exists(rot), "%s was not rotated", log);
+	tu_run_free(&r);
+	free(rot);
+	free(log);
+}
+
 Test(control, force_rotate_reports_failures_and_exits_one)
 {
 	char *log = tu_path(tu_dir, "gone.log");
