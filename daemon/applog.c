@@ -527,17 +527,41 @@ note_outcome(struct applog *al, int rc, int err)
 	al->failing = rc == -1;
 }
 
+/* Whether LEN more bytes bring the file to maxbytes (when it rolls at all). */
+static bool
+reaches_max(const struct applog *al, size_t len)
+{
+	return al->maxbytes > 0 && al->backups > 0 &&
+	    al->size + (long long)len >= al->maxbytes;
+}
+
+/* One write(2) of LEN bytes at the file's end; a short one is ENOSPC. */
+static int
+write_whole(struct applog *al, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = write(al->fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	al->size += n;
+	if ((size_t)n != len) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return 0;
+}
+
 /* Writes LINE under the lock: identity check, rollover, one write(2). */
 static int
 append_line(struct applog *al, const char *line, size_t len, time_t now)
 {
-	ssize_t n;
-
 	if (check_identity(al, now) == -1)
 		return -1;
 	/* shouldRollover(): never an empty file (the file is regular). */
-	if (al->maxbytes > 0 && al->backups > 0 && al->size > 0 &&
-	    al->size + (long long)len >= al->maxbytes && opener_ids(al)) {
+	if (al->size > 0 && reaches_max(al, len) && opener_ids(al)) {
 		/*
 		 * Python drops the line when a rename fails, and every line
 		 * after it; here the file grows past maxbytes instead, and
@@ -553,17 +577,7 @@ append_line(struct applog *al, const char *line, size_t len, time_t now)
 		if (al->fd == -1)
 			return -1;
 	}
-	do
-		n = write(al->fd, line, len);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return -1;
-	al->size += n;
-	if ((size_t)n != len) {
-		errno = ENOSPC;
-		return -1;
-	}
-	return 0;
+	return write_whole(al, line, len);
 }
 
 int
@@ -627,7 +641,6 @@ applog_write_lines(struct applog *al, const struct applog_line *lines,
 	size_t off[APPLOG_MAX_LINES + 1], len, i, k = 0;
 	struct timespec ts;
 	time_t now;
-	ssize_t w;
 	int rc = 0, saved = 0;
 
 	if (al == NULL || n > APPLOG_MAX_LINES) {
@@ -657,18 +670,11 @@ applog_write_lines(struct applog *al, const struct applog_line *lines,
 
 	pthread_mutex_lock(&al->mu);
 	now = mono_seconds();
+	/* append_line's identity check is then a no-op for this second. */
 	if (check_identity(al, now) == 0 && al->fd != -1 &&
-	    (al->maxbytes <= 0 || al->backups <= 0 ||
-	    al->size + (long long)off[k] < al->maxbytes)) {
-		do
-			w = write(al->fd, buf, off[k]);
-		while (w == -1 && errno == EINTR);
-		if (w != -1)
-			al->size += w;
-		if (w == -1 || (size_t)w != off[k]) {
-			saved = w == -1 ? errno : ENOSPC;
-			rc = -1;
-		}
+	    !reaches_max(al, off[k])) {
+		if ((rc = write_whole(al, buf, off[k])) == -1)
+			saved = errno;
 	} else
 		for (i = 0; i < k; i++)
 			if (append_line(al, buf + off[i], off[i + 1] - off[i],
