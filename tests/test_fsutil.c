@@ -688,6 +688,11 @@ Test(fsutil, split_path_table)
 		cr_assert_eq(base, c->path + strlen(c->path) - strlen(c->base),
 		    "\"%s\": base is not in PATH", c->path);
 		free(d);
+		/* the name alone: the same pointer, nothing allocated */
+		base = NULL;
+		cr_assert_eq(fs_split_path(c->path, NULL, &base), 0);
+		cr_assert_eq(base, c->path + strlen(c->path) - strlen(c->base),
+		    "\"%s\": base alone", c->path);
 	}
 }
 
