@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/fsutil.h"	/* fs_split_path: string work, no I/O */
 #include "daemon/plan.h"
 #include "daemon/plan_int.h"
 
@@ -90,15 +91,14 @@ add(struct builder *b, enum act_kind kind, enum plan_phase phase,
 		    join(p->target_dir, fname);
 		if (a->from == NULL)
 			goto nomem;
-		a->from_name = strrchr(a->from, '/') != NULL ?
-		    strrchr(a->from, '/') + 1 : a->from;
+		(void)fs_split_path(a->from, NULL, &a->from_name);
 	}
 	if (tname != NULL) {
 		if ((a->to = join(p->target_dir, tname)) == NULL) {
 			free(a->from);
 			goto nomem;
 		}
-		a->to_name = strrchr(a->to, '/') + 1;
+		(void)fs_split_path(a->to, NULL, &a->to_name);
 	}
 	p->nactions++;
 	return a;
@@ -502,20 +502,14 @@ finish(struct builder *b)
 		remove_file(b, PHASE_POST, b->dispose);
 }
 
+/* The log's and the target's directories, and the log's name into *BASE. */
 static int
-set_dirs(struct builder *b)
+set_dirs(struct builder *b, const char **base)
 {
-	const char *path = b->in->path, *slash = strrchr(path, '/');
 	const char *olddir = b->r->olddir;
 	struct plan *p = b->p;
 
-	if (slash == NULL)
-		p->log_dir = strdup(".");
-	else if (slash == path)
-		p->log_dir = strdup("/");
-	else
-		p->log_dir = strndup(path, (size_t)(slash - path));
-	if (p->log_dir == NULL)
+	if (fs_split_path(b->in->path, &p->log_dir, base) == -1)
 		return -1;
 	if (olddir == NULL)
 		p->target_dir = strdup(p->log_dir);
@@ -605,13 +599,12 @@ bad_name(const char *name)
 static int
 plan_due(struct builder *b)
 {
-	const char *slash = strrchr(b->in->path, '/');
-	const char *base = slash != NULL ? slash + 1 : b->in->path;
+	const char *base;
 	char *name;
 	size_t i;
 	int n, rc = -1;
 
-	if (set_dirs(b) == -1)
+	if (set_dirs(b, &base) == -1)
 		return -1;
 	if (names_init(&b->n, b->r, base, b->in->now) == -1) {
 		if (errno != EINVAL)
