@@ -32,6 +32,7 @@ struct builder {
 	struct vfile	*v;
 	size_t		 nv, capv;
 	char		*dispose;	/* basename removed in PHASE_POST */
+	const char	*rname;		/* p->rotated's name, no '/' */
 	bool		 nomem;
 };
 
@@ -376,7 +377,7 @@ static int
 shift_dated(struct builder *b)
 {
 	const struct log_rule *r = b->r;
-	const char *fname = strrchr(b->p->rotated, '/') + 1;
+	const char *fname = b->rname;
 	size_t n, i, last = (size_t)-1, count;
 	struct old *o;
 	char *gz;
@@ -442,8 +443,7 @@ static void
 rotate_log(struct builder *b)
 {
 	const struct log_rule *r = b->r;
-	const char *path = b->in->path, *final = b->p->rotated;
-	const char *fname = strrchr(final, '/') + 1;
+	const char *path = b->in->path, *fname = b->rname;
 	const struct stat *st = b->in->st;
 	struct plan_action *a;
 
@@ -489,7 +489,7 @@ static void
 finish(struct builder *b)
 {
 	const struct log_rule *r = b->r;
-	const char *fname = strrchr(b->p->rotated, '/') + 1;
+	const char *fname = b->rname;
 
 	if (r->rotate == 0) {
 		/* Kept for the scripts' sake, then gone: no point gzipping it. */
@@ -632,9 +632,11 @@ plan_due(struct builder *b)
 		    b->r->start < 0 ? 1 : b->r->start, b->n.ext);
 	if (n == -1 || (b->p->rotated = join(b->p->target_dir, name)) == NULL)
 		b->nomem = true;
-	if (n != -1 && !bad_name(name))
+	if (n != -1 && !bad_name(name)) {
+		/* the name join() put last in p->rotated */
+		b->rname = name;
 		build_actions(b);
-	else if (n != -1) {
+	} else if (n != -1) {
 		/* dateformat with a "/": the log would leave its directory. */
 		b->p->status = PLAN_ERROR;
 		b->p->record = PLAN_RECORD_NONE;
