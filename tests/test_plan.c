@@ -1108,20 +1108,32 @@ Test(plan, is_rotated_by_follows_the_rules_own_naming)
  * and a path too long to rebuild is not a rotated one. A path without '/'
  * (mond never asks: patterns are absolute) is taken as a name in "/".
  */
+static const struct stem_case {
+	const char	*pattern, *path;
+	int		 rotated;
+} stem_cases[] = {
+	{ "/*.log",	"/a.log.1",	1 },
+	{ "/a.log",	"/a.log.2.gz",	1 },
+	{ "/*.log",	"/a.log",	0 },
+	{ "//*.log",	"//a.log.1",	1 },
+	{ "/*.log",	"//a.log.1",	0 },
+	{ "/*.log",	"a.log.1",	1 },
+	{ "*.log",	"a.log.1",	0 },
+};
+
 Test(plan, is_rotated_by_rebuilds_the_stem_path)
 {
 	static struct fx f;
 	static char path[PATH_MAX + 16], pattern[PATH_MAX + 16];
-	size_t dlen;
+	const struct stem_case *c;
+	size_t i, dlen;
 
 	fx_init(&f);
-	cr_assert(plan_is_rotated_by(&f.r, "/*.log", "/a.log.1"));
-	cr_assert(plan_is_rotated_by(&f.r, "/a.log", "/a.log.2.gz"));
-	cr_assert_not(plan_is_rotated_by(&f.r, "/*.log", "/a.log"));
-	cr_assert(plan_is_rotated_by(&f.r, "//*.log", "//a.log.1"));
-	cr_assert_not(plan_is_rotated_by(&f.r, "/*.log", "//a.log.1"));
-	cr_assert(plan_is_rotated_by(&f.r, "/*.log", "a.log.1"));
-	cr_assert_not(plan_is_rotated_by(&f.r, "*.log", "a.log.1"));
+	for (i = 0; i < sizeof(stem_cases) / sizeof(stem_cases[0]); i++) {
+		c = &stem_cases[i];
+		cr_assert_eq(plan_is_rotated_by(&f.r, c->pattern, c->path),
+		    c->rotated, "%s under %s", c->path, c->pattern);
+	}
 
 	/* "/ddd...d/a.log.1": the stem path "/ddd...d/a.log" must fit */
 	for (dlen = PATH_MAX - 16; dlen <= PATH_MAX; dlen += 16) {
