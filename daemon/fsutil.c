@@ -55,14 +55,14 @@ fs_split_path(const char *path, char **dir, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 
-	if (slash == NULL) {
-		*base = path;
+	*base = slash != NULL ? slash + 1 : path;
+	if (dir == NULL)
+		return 0;
+	if (slash == NULL)
 		*dir = strdup(".");
-	} else {
-		*base = slash + 1;
+	else
 		*dir = strndup(path,
 		    slash == path ? 1 : (size_t)(slash - path));
-	}
 	return *dir == NULL ? -1 : 0;
 }
 

@@ -47,8 +47,10 @@ int	fs_open_dirat(int dirfd, const char *name);
  * into PATH just after that slash. No slash: "." and PATH. A slash first
  * gives "/" ("/x", "//x"); otherwise *DIR is all before the last slash
  * ("a//b" gives "a/"). Trailing slashes are not stripped, so "a/b/", "/"
- * and "" leave *BASE empty: a caller that needs a file name checks. Returns
- * 0, or -1 with ENOMEM (*DIR then NULL).
+ * and "" leave *BASE empty: a caller that needs a file name checks. DIR
+ * may be NULL when only the name is wanted: nothing is allocated and it
+ * returns 0. Pure string work, no I/O (the planner uses it). Returns 0,
+ * or -1 with ENOMEM (*DIR then NULL).
  */
 int	fs_split_path(const char *path, char **dir, const char **base);
 

@@ -123,6 +123,10 @@ is_rotated(struct pass *p, const struct pass_match *m)
 
 	if (plan_is_rotated_by(r, r->patterns[m->pi], m->path))
 		return true;
+	/*
+	 * log_stem_rule rebuilds DIR "/" STEM as globbed, so DIR is all
+	 * before the last '/' ("" for a log in /), not fs_split_path's.
+	 */
 	if (slash == NULL || (size_t)(slash - m->path) >= sizeof(dir))
 		return false;
 	memcpy(dir, m->path, (size_t)(slash - m->path));

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/fsutil.h"	/* fs_split_path: string work, no I/O */
 #include "daemon/plan.h"
 #include "daemon/plan_int.h"
 
@@ -31,6 +32,7 @@ struct builder {
 	struct vfile	*v;
 	size_t		 nv, capv;
 	char		*dispose;	/* basename removed in PHASE_POST */
+	const char	*rname;		/* p->rotated's name, no '/' */
 	bool		 nomem;
 };
 
@@ -90,15 +92,14 @@ add(struct builder *b, enum act_kind kind, enum plan_phase phase,
 		    join(p->target_dir, fname);
 		if (a->from == NULL)
 			goto nomem;
-		a->from_name = strrchr(a->from, '/') != NULL ?
-		    strrchr(a->from, '/') + 1 : a->from;
+		(void)fs_split_path(a->from, NULL, &a->from_name);
 	}
 	if (tname != NULL) {
 		if ((a->to = join(p->target_dir, tname)) == NULL) {
 			free(a->from);
 			goto nomem;
 		}
-		a->to_name = strrchr(a->to, '/') + 1;
+		(void)fs_split_path(a->to, NULL, &a->to_name);
 	}
 	p->nactions++;
 	return a;
@@ -376,7 +377,7 @@ static int
 shift_dated(struct builder *b)
 {
 	const struct log_rule *r = b->r;
-	const char *fname = strrchr(b->p->rotated, '/') + 1;
+	const char *fname = b->rname;
 	size_t n, i, last = (size_t)-1, count;
 	struct old *o;
 	char *gz;
@@ -442,8 +443,7 @@ static void
 rotate_log(struct builder *b)
 {
 	const struct log_rule *r = b->r;
-	const char *path = b->in->path, *final = b->p->rotated;
-	const char *fname = strrchr(final, '/') + 1;
+	const char *path = b->in->path, *fname = b->rname;
 	const struct stat *st = b->in->st;
 	struct plan_action *a;
 
@@ -489,7 +489,7 @@ static void
 finish(struct builder *b)
 {
 	const struct log_rule *r = b->r;
-	const char *fname = strrchr(b->p->rotated, '/') + 1;
+	const char *fname = b->rname;
 
 	if (r->rotate == 0) {
 		/* Kept for the scripts' sake, then gone: no point gzipping it. */
@@ -502,20 +502,14 @@ finish(struct builder *b)
 		remove_file(b, PHASE_POST, b->dispose);
 }
 
+/* The log's and the target's directories, and the log's name into *BASE. */
 static int
-set_dirs(struct builder *b)
+set_dirs(struct builder *b, const char **base)
 {
-	const char *path = b->in->path, *slash = strrchr(path, '/');
 	const char *olddir = b->r->olddir;
 	struct plan *p = b->p;
 
-	if (slash == NULL)
-		p->log_dir = strdup(".");
-	else if (slash == path)
-		p->log_dir = strdup("/");
-	else
-		p->log_dir = strndup(path, (size_t)(slash - path));
-	if (p->log_dir == NULL)
+	if (fs_split_path(b->in->path, &p->log_dir, base) == -1)
 		return -1;
 	if (olddir == NULL)
 		p->target_dir = strdup(p->log_dir);
@@ -605,13 +599,12 @@ bad_name(const char *name)
 static int
 plan_due(struct builder *b)
 {
-	const char *slash = strrchr(b->in->path, '/');
-	const char *base = slash != NULL ? slash + 1 : b->in->path;
+	const char *base;
 	char *name;
 	size_t i;
 	int n, rc = -1;
 
-	if (set_dirs(b) == -1)
+	if (set_dirs(b, &base) == -1)
 		return -1;
 	if (names_init(&b->n, b->r, base, b->in->now) == -1) {
 		if (errno != EINVAL)
@@ -639,9 +632,11 @@ plan_due(struct builder *b)
 		    b->r->start < 0 ? 1 : b->r->start, b->n.ext);
 	if (n == -1 || (b->p->rotated = join(b->p->target_dir, name)) == NULL)
 		b->nomem = true;
-	if (n != -1 && !bad_name(name))
+	if (n != -1 && !bad_name(name)) {
+		/* the name join() put last in p->rotated */
+		b->rname = name;
 		build_actions(b);
-	else if (n != -1) {
+	} else if (n != -1) {
 		/* dateformat with a "/": the log would leave its directory. */
 		b->p->status = PLAN_ERROR;
 		b->p->record = PLAN_RECORD_NONE;

@@ -314,6 +314,11 @@ plan_is_rotated_by(const struct log_rule *rule, const char *pattern,
 	char dir[PATH_MAX_STEM];
 	size_t dlen = rule->dateext ? plan_date_width(rule) : 0;
 
+	/*
+	 * Not fs_split_path: own_stem rebuilds DIR "/" STEM, so DIR is all
+	 * before the last '/', "" for a log in / (not "/"), and without a
+	 * slash too; a path too long for the buffer is not rotated.
+	 */
 	if (slash != NULL) {
 		if ((size_t)(slash - path) >= sizeof(dir))
 			return 0;

@@ -652,6 +652,7 @@ Test(fsutil, copytruncate_on_tmpfs_falls_back, .timeout = 120)
 /* ---- fs_split_path and the callers' edge cases ---------------------- */
 
 #include "daemon/applog.h"
+#include "daemon/recover.h"
 #include "daemon/state.h"
 
 static const struct split_case {
@@ -688,6 +689,11 @@ Test(fsutil, split_path_table)
 		cr_assert_eq(base, c->path + strlen(c->path) - strlen(c->base),
 		    "\"%s\": base is not in PATH", c->path);
 		free(d);
+		/* the name alone: the same pointer, nothing allocated */
+		base = NULL;
+		cr_assert_eq(fs_split_path(c->path, NULL, &base), 0);
+		cr_assert_eq(base, c->path + strlen(c->path) - strlen(c->base),
+		    "\"%s\": base alone", c->path);
 	}
 }
 
@@ -808,4 +814,23 @@ Test(fsutil, createolddir_with_a_trailing_slash)
 	tu_run_free(&run);
 	free(state);
 	free(cpath);
+}
+
+/*
+ * recover_log acts on a log named by a path with a '/' only: "a.log" is
+ * not taken as one in the working directory (pass.c always gives the
+ * globbed, absolute path). The same leftover beside an absolute path goes.
+ */
+Test(fsutil, recover_log_needs_a_path_with_a_slash)
+{
+	struct log_rule rule = { .copytruncate = true, .start = 1 };
+
+	tu_write_file(tu_at("a.log"), "one\ntwo\n");
+	tu_write_file(tu_at(".a.log.mond-copy"), "one\n");
+	cr_assert_eq(chdir(tu_dir), 0);
+	cr_assert_eq(recover_log(&rule, "a.log", "."), 0);
+	cr_assert(tu_exists(tu_at(".a.log.mond-copy")), "acted on \"a.log\"");
+	cr_assert_eq(recover_log(&rule, tu_at("a.log"), tu_dir), 1);
+	cr_assert_not(tu_exists(tu_at(".a.log.mond-copy")));
+	tu_assert_file(tu_at("a.log"), "one\ntwo\n");
 }

@@ -5,6 +5,7 @@
  * the actions. No file is touched; times are UTC except in the DST cases.
  */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -985,6 +986,70 @@ Test(plan, log_in_the_root_directory)
 	cr_assert_str_eq(f.p.log_dir, "/");
 }
 
+/*
+ * How the log's path splits into its directory and name, and where the
+ * rotated names go: a log in "/", a path without '/' (the working
+ * directory), and doubled slashes, which are kept as given.
+ */
+static const struct split_case {
+	const char	*path;
+	char		*olddir;	/* as conf.h has it */
+	const char	*log_dir, *target_dir, *name, *rotated;
+} split_cases[] = {
+	{ "/l/a.log",	NULL,	"/l",	"/l",	"a.log", "/l/a.log.1" },
+	{ "/l/a.log",	"old",	"/l",	"/l/old", "a.log", "/l/old/a.log.1" },
+	{ "/a.log",	NULL,	"/",	"/",	"a.log", "/a.log.1" },
+	{ "/a.log",	"old",	"/",	"/old",	"a.log", "/old/a.log.1" },
+	{ "a.log",	NULL,	".",	".",	"a.log", "./a.log.1" },
+	{ "a.log",	"old",	".",	"./old", "a.log", "./old/a.log.1" },
+	{ "//a.log",	NULL,	"/",	"/",	"a.log", "/a.log.1" },
+	{ "/l//a.log",	NULL,	"/l/",	"/l/",	"a.log", "/l/a.log.1" },
+	{ "/l//a.log",	"old",	"/l/",	"/l/old", "a.log", "/l/old/a.log.1" },
+};
+
+/* NAME is the last component of the string PATH, and a pointer into it. */
+static void
+expect_name_in(const char *path, const char *name, const char *want)
+{
+	cr_assert_str_eq(name, want, "\"%s\": name", path);
+	cr_assert_eq(name, path + strlen(path) - strlen(want),
+	    "\"%s\": name does not point into it", path);
+}
+
+Test(plan, log_path_splits_into_dir_and_name)
+{
+	static struct fx f;
+	const struct split_case *c;
+	const struct plan_action *a;
+	size_t i;
+
+	for (i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+		c = &split_cases[i];
+		fx_init(&f);
+		f.path = c->path;
+		f.r.olddir = c->olddir;
+		fx_sib(&f, "a.log.1", 0);
+		fx_run(&f);
+		cr_assert_eq(f.p.status, PLAN_DUE, "%s: %s", c->path, f.p.why);
+		cr_assert_str_eq(f.p.log_dir, c->log_dir, "%s", c->path);
+		cr_assert_str_eq(f.p.target_dir, c->target_dir, "%s", c->path);
+		cr_assert_str_eq(f.p.rotated, c->rotated, "%s", c->path);
+		cr_assert_eq(f.p.nactions, 2, "%s", c->path);
+		/* the shift, in the target directory */
+		a = &f.p.actions[0];
+		cr_assert_eq(a->from_dir, PLAN_DIR_TARGET);
+		expect_name_in(a->from, a->from_name, "a.log.1");
+		expect_name_in(a->to, a->to_name, "a.log.2");
+		/* the log itself, named as it was given */
+		a = &f.p.actions[1];
+		cr_assert_eq(a->from_dir, PLAN_DIR_LOG);
+		cr_assert_str_eq(a->from, c->path);
+		expect_name_in(a->from, a->from_name, c->name);
+		cr_assert_str_eq(a->to, c->rotated);
+		expect_name_in(a->to, a->to_name, "a.log.1");
+	}
+}
+
 /* ---- names ---- */
 
 Test(plan, is_sibling_knows_each_rule_shape)
@@ -1035,6 +1100,55 @@ Test(plan, is_rotated_by_follows_the_rules_own_naming)
 	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log",
 	    "/l/app-20261125.log"));
 	cr_assert_eq(plan_date_width(&f.r), 11);
+}
+
+/*
+ * plan_is_rotated_by rebuilds a stem's path as everything before the last
+ * '/', a '/', and the stem: a log in "/" stays "/a.log" (not "//a.log"),
+ * and a path too long to rebuild is not a rotated one. A path without '/'
+ * (mond never asks: patterns are absolute) is taken as a name in "/".
+ */
+static const struct stem_case {
+	const char	*pattern, *path;
+	int		 rotated;
+} stem_cases[] = {
+	{ "/*.log",	"/a.log.1",	1 },
+	{ "/a.log",	"/a.log.2.gz",	1 },
+	{ "/*.log",	"/a.log",	0 },
+	{ "//*.log",	"//a.log.1",	1 },
+	{ "/*.log",	"//a.log.1",	0 },
+	{ "/*.log",	"a.log.1",	1 },
+	{ "*.log",	"a.log.1",	0 },
+};
+
+Test(plan, is_rotated_by_rebuilds_the_stem_path)
+{
+	static struct fx f;
+	static char path[PATH_MAX + 16], pattern[PATH_MAX + 16];
+	const struct stem_case *c;
+	size_t i, dlen;
+
+	fx_init(&f);
+	for (i = 0; i < sizeof(stem_cases) / sizeof(stem_cases[0]); i++) {
+		c = &stem_cases[i];
+		cr_assert_eq(plan_is_rotated_by(&f.r, c->pattern, c->path),
+		    c->rotated, "%s under %s", c->path, c->pattern);
+	}
+
+	/* "/ddd...d/a.log.1": the stem path "/ddd...d/a.log" must fit */
+	for (dlen = PATH_MAX - 16; dlen <= PATH_MAX; dlen += 16) {
+		memset(path, 'd', dlen);
+		path[0] = '/';
+		strcpy(path + dlen, "/a.log.1");
+		memcpy(pattern, path, dlen);
+		strcpy(pattern + dlen, "/*.log");
+		if (dlen + strlen("/a.log") < PATH_MAX)
+			cr_assert(plan_is_rotated_by(&f.r, pattern, path),
+			    "dir of %zu bytes", dlen);
+		else
+			cr_assert_not(plan_is_rotated_by(&f.r, pattern, path),
+			    "dir of %zu bytes", dlen);
+	}
 }
 
 /* ---- plan_next_due ---- */
