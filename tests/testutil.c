@@ -166,6 +166,38 @@ tu_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+long
+tu_file_len(const char *path)
+{
+	size_t len;
+	char *got = tu_read_file(path, &len);
+
+	if (got == NULL)
+		return -1;
+	free(got);
+	return (long)len;
+}
+
+char *
+tu_listing(const char *dir)
+{
+	char *cmd, *out;
+	FILE *fp;
+	size_t len = 0, cap = 65536;
+
+	cr_assert(asprintf(&cmd, "ls -lA --time-style=+%%s '%s' | sort", dir)
+	    != -1);
+	fp = popen(cmd, "r");
+	cr_assert_not_null(fp, "%s: %s", cmd, strerror(errno));
+	out = calloc(1, cap);
+	cr_assert_not_null(out);
+	len = fread(out, 1, cap - 1, fp);
+	out[len] = '\0';
+	pclose(fp);
+	free(cmd);
+	return out;
+}
+
 static char *
 slurp_fd(int fd)
 {
@@ -486,6 +518,26 @@ tu_mond_conf(const char *stanzas, const struct tu_conf *c)
 	    stanzas != NULL ? stanzas : "") != -1);
 	tu_write_file(tu_conf, text);
 	free(text);
+}
+
+char *
+tu_confq(const char *s)
+{
+	char *out = malloc(strlen(s) * 2 + 1), *o = out;
+
+	cr_assert_not_null(out);
+	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+			continue;
+		}
+		if (*s == '\\' || *s == '"' || *s == '$')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
 }
 
 void

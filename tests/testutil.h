@@ -28,6 +28,13 @@ void	 tu_write_file(const char *path, const char *text);	/* new files 0644 */
 /* The whole file, NUL-terminated, *LEN set if LEN; NULL if it can't be read. */
 char	*tu_read_file(const char *path, size_t *len);
 bool	 tu_exists(const char *path);
+/* PATH's length, read back; -1 when it can't be read. */
+long	 tu_file_len(const char *path);
+/*
+ * `ls -lA` of DIR, lines sorted (names, modes, owners, sizes, mtimes to
+ * the second): two equal listings say nothing in DIR moved. malloc'd.
+ */
+char	*tu_listing(const char *dir);
 /* 1 when PATH holds exactly TEXT (0 when it differs or can't be read). */
 bool	 tu_file_is(const char *path, const char *text);
 /* Fails the test, naming PATH, unless PATH holds exactly WANT. */
@@ -111,6 +118,11 @@ struct tu_conf {
  * then STANZAS (may be NULL).
  */
 void	 tu_mond_conf(const char *stanzas, const struct tu_conf *c);
+/*
+ * S escaped for the inside of a libconfuse double-quoted string (\\, \",
+ * \$, newline as \n): any file name as a log pattern. malloc'd.
+ */
+char	*tu_confq(const char *s);
 /*
  * Starts tu_mond from tu_conf with EXTRA, as tu_daemon_start(); a daemon
  * that does not start fails the test with what it said on stderr.
