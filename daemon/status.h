@@ -28,8 +28,8 @@ int	status_update(struct status_table *t, const struct mond_conf *conf,
 	    const struct pass_report *rep, bool full);
 
 /*
- * Points S's rows at the table's (valid until the next status_update or
- * status_fill) with each log's size read now (fstatat, not following a
+ * Points S's rows at the table's own, not a copy (valid until the next
+ * status_update or status_fill), with each log's size read now (fstatat, not following a
  * symlink: -1 for a missing or non-regular log), for up to STATUS_STAT_MAX
  * logs; beyond that the sizes are the last pass's. The sizes are read at
  * most once a second: a fill within a second of the last one shows the
