@@ -249,7 +249,7 @@ on_job_done(struct worker_job *job, void *arg)
 			control_reply_report(req, &job->report);
 	}
 	if (job->now != 0 && status_update(d->status, worker_conf(d->worker),
-	    &job->report, job->npatterns == 0) == -1)
+	    &job->report, job->npatterns == 0, job->now) == -1)
 		log_warn("status");
 	if (job->now != 0 && job->npatterns == 0)
 		on_full_report(d, job);

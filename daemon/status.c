@@ -90,7 +90,7 @@ set_str(const char **dst, const char *src)
 
 static int
 apply(struct status_row *row, const struct mond_conf *conf,
-    const struct pass_result *r)
+    const struct pass_result *r, time_t now)
 {
 	const struct log_rule *rule = NULL;
 
@@ -102,7 +102,7 @@ apply(struct status_row *row, const struct mond_conf *conf,
 	    NULL) == -1)
 		return -1;
 	row->threshold_kind = rule ? status_threshold(rule,
-	    r->next_due != (time_t)-1 && r->next_due <= time(NULL),
+	    r->next_due != (time_t)-1 && r->next_due <= now,
 	    &row->threshold) : THRESHOLD_NONE;
 	if (rule == NULL)
 		row->threshold = -1;
@@ -135,7 +135,7 @@ free_rows(struct status_row *rows, size_t n)
 /* A full pass: the rows become REP's logs, counters carried by path. */
 static int
 replace(struct status_table *t, const struct mond_conf *conf,
-    const struct pass_report *rep)
+    const struct pass_report *rep, time_t now)
 {
 	struct status_row *nr = NULL, **nb = NULL, *old;
 	size_t i, n = rep->nresults;
@@ -152,7 +152,7 @@ replace(struct status_table *t, const struct mond_conf *conf,
 			nr[i].rotations = old->rotations;
 			nr[i].failures = old->failures;
 		}
-		if (apply(&nr[i], conf, r) == -1)
+		if (apply(&nr[i], conf, r, now) == -1)
 			goto fail;
 		nb[i] = &nr[i];
 	}
@@ -173,17 +173,17 @@ fail:
 
 int
 status_update(struct status_table *t, const struct mond_conf *conf,
-    const struct pass_report *rep, bool full)
+    const struct pass_report *rep, bool full, time_t now)
 {
 	struct status_row *row;
 	size_t i;
 
 	if (full)
-		return replace(t, conf, rep);
+		return replace(t, conf, rep, now);
 	/* A forced pass over some logs: the next full pass adds new ones. */
 	for (i = 0; i < rep->nresults; i++)
 		if ((row = find(t, rep->results[i].path)) != NULL &&
-		    apply(row, conf, &rep->results[i]) == -1) {
+		    apply(row, conf, &rep->results[i], now) == -1) {
 			errno = ENOMEM;
 			return -1;
 		}
