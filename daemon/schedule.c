@@ -63,6 +63,8 @@ struct daemon {
 	time_t			 last_now;
 	struct status_table	*status;	/* what the status pages show */
 	struct http_counts	 http_counts;	/* kept across listener restarts */
+	/* the counts as the last snapshot listed them */
+	struct status_http_count http_listed[HTTP_NCOUNTED];
 	time_t			 started;
 };
 
@@ -247,7 +249,7 @@ on_job_done(struct worker_job *job, void *arg)
 			control_reply_report(req, &job->report);
 	}
 	if (job->now != 0 && status_update(d->status, worker_conf(d->worker),
-	    &job->report, job->npatterns == 0) == -1)
+	    &job->report, job->npatterns == 0, job->now) == -1)
 		log_warn("status");
 	if (job->now != 0 && job->npatterns == 0)
 		on_full_report(d, job);
@@ -300,18 +302,24 @@ on_control_rotate(struct evhttp_request *req, char **pats, size_t n,
 		    strerror(ENOMEM));
 }
 
-/* The status pages' data: the table, sizes stat()ed now, the daemon's facts. */
+/*
+ * The status pages' data, all of it: the table, sizes stat()ed now, the
+ * daemon's facts, the web front's counts so far.
+ */
 static void
 fill_snapshot(struct status_snapshot *s, void *arg)
 {
 	struct daemon *d = arg;
 
+	memset(s, 0, sizeof(*s));
 	status_fill(d->status, s);
 	s->version = MOND_VERSION;
 	s->conf_path = d->conf->path;
 	s->now = worker_now(d->worker);
 	s->started = d->started;
 	s->worker_alive = worker_is_alive(d);
+	s->nhttp = http_counts_list(&d->http_counts, d->http_listed);
+	s->http = d->http_listed;
 }
 
 static int
@@ -327,14 +335,10 @@ static void
 on_control_status(struct evbuffer *b, void *arg)
 {
 	struct daemon *d = arg;
-	struct status_http_count counts[HTTP_NCOUNTED];
 	struct status_snapshot snap;
 	struct render_buf buf = { 0 };
 
-	memset(&snap, 0, sizeof(snap));
 	fill_snapshot(&snap, d);
-	snap.nhttp = http_counts_list(&d->http_counts, counts);
-	snap.http = counts;
 	if (render_json(&buf, &snap) == -1)
 		log_warn("control: status.json");
 	else

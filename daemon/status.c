@@ -17,25 +17,14 @@
 #include "daemon/plan.h"
 #include "daemon/status.h"
 
-struct entry {
-	char		*path;
-	char		*rule;
-	long long	 size;
-	long long	 threshold;
-	enum threshold_kind kind;
-	time_t		 last;
-	time_t		 next_due;
-	int		 backups;
-	enum pass_outcome outcome;
-	char		*error;
-	unsigned long long rotations;
-	unsigned long long failures;
-};
-
+/*
+ * The rows are the table itself, not a copy: status_fill hands them out as
+ * they are. The table owns each row's path, rule and error (strdup'd, freed
+ * in free_rows); outcome points at pass_outcome_name()'s static text.
+ */
 struct status_table {
-	struct entry	*entries;	/* the last full pass's order */
-	struct entry	**byname;	/* the same, sorted by path */
-	struct status_row *rows;
+	struct status_row *rows;	/* the last full pass's order */
+	struct status_row **byname;	/* the same, sorted by path */
 	size_t		 n;
 	/* when status_fill last stat()ed the logs (CLOCK_MONOTONIC) */
 	double		 sized_at;
@@ -70,133 +59,131 @@ status_threshold(const struct log_rule *rule, bool time_due, long long *bytes)
 static int
 byname_cmp(const void *a, const void *b)
 {
-	const struct entry *const *x = a, *const *y = b;
+	const struct status_row *const *x = a, *const *y = b;
 
 	return strcmp((*x)->path, (*y)->path);
 }
 
-static struct entry *
+static struct status_row *
 find(const struct status_table *t, const char *path)
 {
-	struct entry key = { .path = (char *)path }, *kp = &key, **e;
+	struct status_row key = { .path = path }, *kp = &key, **row;
 
 	if (t->n == 0)
 		return NULL;
-	e = bsearch(&kp, t->byname, t->n, sizeof(*t->byname), byname_cmp);
-	return e != NULL ? *e : NULL;
+	row = bsearch(&kp, t->byname, t->n, sizeof(*t->byname), byname_cmp);
+	return row != NULL ? *row : NULL;
 }
 
-/* Replaces *DST with a copy of SRC (NULL allowed); -1 on ENOMEM. */
+/* Replaces the table's *DST by a copy of SRC (NULL allowed); -1 on ENOMEM. */
 static int
-set_str(char **dst, const char *src)
+set_str(const char **dst, const char *src)
 {
 	char *s = NULL;
 
 	if (src != NULL && (s = strdup(src)) == NULL)
 		return -1;
-	free(*dst);
+	free((char *)*dst);
 	*dst = s;
 	return 0;
 }
 
 static int
-apply(struct entry *e, const struct mond_conf *conf,
-    const struct pass_result *r)
+apply(struct status_row *row, const struct mond_conf *conf,
+    const struct pass_result *r, time_t now)
 {
 	const struct log_rule *rule = NULL;
 
 	/* A report made under a config since replaced may name a stale rule. */
 	if (r->rule < conf->nrules)
 		rule = &conf->rules[r->rule];
-	if (set_str(&e->rule, rule ? rule->title : NULL) == -1 ||
-	    set_str(&e->error, r->outcome == PASS_FAILED ? r->why : NULL) == -1)
+	if (set_str(&row->rule, rule ? rule->title : NULL) == -1 ||
+	    set_str(&row->error, r->outcome == PASS_FAILED ? r->why :
+	    NULL) == -1)
 		return -1;
-	e->kind = rule ? status_threshold(rule, r->next_due != (time_t)-1 &&
-	    r->next_due <= time(NULL), &e->threshold) : THRESHOLD_NONE;
+	row->threshold_kind = rule ? status_threshold(rule,
+	    r->next_due != (time_t)-1 && r->next_due <= now,
+	    &row->threshold) : THRESHOLD_NONE;
 	if (rule == NULL)
-		e->threshold = -1;
-	e->backups = rule ? rule->rotate : 0;
-	e->size = (long long)r->size;
-	e->last = r->last;
-	e->next_due = r->next_due;
-	e->outcome = r->outcome;
+		row->threshold = -1;
+	row->backups = rule ? rule->rotate : 0;
+	row->size = (long long)r->size;
+	row->last = r->last;
+	row->next_due = r->next_due;
+	row->outcome = pass_outcome_name(r->outcome);
 	if (r->outcome == PASS_ROTATED)
-		e->rotations++;
+		row->rotations++;
 	else if (r->outcome == PASS_FAILED)
-		e->failures++;
+		row->failures++;
 	return 0;
 }
 
 static void
-free_entries(struct entry *e, size_t n)
+free_rows(struct status_row *rows, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(e[i].path);
-		free(e[i].rule);
-		free(e[i].error);
+	/* ROWS is NULL when replace() could not allocate it. */
+	for (i = 0; rows != NULL && i < n; i++) {
+		free((char *)rows[i].path);
+		free((char *)rows[i].rule);
+		free((char *)rows[i].error);
 	}
-	free(e);
+	free(rows);
 }
 
 /* A full pass: the rows become REP's logs, counters carried by path. */
 static int
 replace(struct status_table *t, const struct mond_conf *conf,
-    const struct pass_report *rep)
+    const struct pass_report *rep, time_t now)
 {
-	struct entry *ne = NULL, **nb = NULL, *old;
-	struct status_row *nr = NULL;
+	struct status_row *nr = NULL, **nb = NULL, *old;
 	size_t i, n = rep->nresults;
 
-	if (n > 0 && ((ne = calloc(n, sizeof(*ne))) == NULL ||
-	    (nb = calloc(n, sizeof(*nb))) == NULL ||
-	    (nr = calloc(n, sizeof(*nr))) == NULL))
+	if (n > 0 && ((nr = calloc(n, sizeof(*nr))) == NULL ||
+	    (nb = calloc(n, sizeof(*nb))) == NULL))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		const struct pass_result *r = &rep->results[i];
 
-		if ((ne[i].path = strdup(r->path)) == NULL)
+		if ((nr[i].path = strdup(r->path)) == NULL)
 			goto fail;
 		if ((old = find(t, r->path)) != NULL) {
-			ne[i].rotations = old->rotations;
-			ne[i].failures = old->failures;
+			nr[i].rotations = old->rotations;
+			nr[i].failures = old->failures;
 		}
-		if (apply(&ne[i], conf, r) == -1)
+		if (apply(&nr[i], conf, r, now) == -1)
 			goto fail;
-		nb[i] = &ne[i];
+		nb[i] = &nr[i];
 	}
 	if (n > 0)
 		qsort(nb, n, sizeof(*nb), byname_cmp);
-	free_entries(t->entries, t->n);
+	free_rows(t->rows, t->n);
 	free(t->byname);
-	free(t->rows);
-	t->entries = ne;
-	t->byname = nb;
 	t->rows = nr;
+	t->byname = nb;
 	t->n = n;
 	return 0;
 fail:
-	free_entries(ne, n);
+	free_rows(nr, n);
 	free(nb);
-	free(nr);
 	errno = ENOMEM;
 	return -1;
 }
 
 int
 status_update(struct status_table *t, const struct mond_conf *conf,
-    const struct pass_report *rep, bool full)
+    const struct pass_report *rep, bool full, time_t now)
 {
-	struct entry *e;
+	struct status_row *row;
 	size_t i;
 
 	if (full)
-		return replace(t, conf, rep);
+		return replace(t, conf, rep, now);
 	/* A forced pass over some logs: the next full pass adds new ones. */
 	for (i = 0; i < rep->nresults; i++)
-		if ((e = find(t, rep->results[i].path)) != NULL &&
-		    apply(e, conf, &rep->results[i]) == -1) {
+		if ((row = find(t, rep->results[i].path)) != NULL &&
+		    apply(row, conf, &rep->results[i], now) == -1) {
 			errno = ENOMEM;
 			return -1;
 		}
@@ -235,29 +222,11 @@ sizes_stale(struct status_table *t)
 void
 status_fill(struct status_table *t, struct status_snapshot *s)
 {
-	struct status_row *row;
-	struct entry *e;
-	bool restat = sizes_stale(t);
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
-		e = &t->entries[i];
-		row = &t->rows[i];
-		if (restat && i < STATUS_STAT_MAX)
-			e->size = log_size(e->path);
-		row->path = e->path;
-		row->rule = e->rule;
-		row->size = e->size;
-		row->threshold = e->threshold;
-		row->threshold_kind = e->kind;
-		row->last = e->last;
-		row->next_due = e->next_due;
-		row->backups = e->backups;
-		row->outcome = pass_outcome_name(e->outcome);
-		row->error = e->error;
-		row->rotations = e->rotations;
-		row->failures = e->failures;
-	}
+	if (sizes_stale(t))
+		for (i = 0; i < t->n && i < STATUS_STAT_MAX; i++)
+			t->rows[i].size = log_size(t->rows[i].path);
 	s->rows = t->rows;
 	s->nrows = t->n;
 }
@@ -267,8 +236,7 @@ status_free(struct status_table *t)
 {
 	if (t == NULL)
 		return;
-	free_entries(t->entries, t->n);
+	free_rows(t->rows, t->n);
 	free(t->byname);
-	free(t->rows);
 	free(t);
 }

@@ -9,6 +9,7 @@
 #define MOND_STATUS_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "conf/conf.h"
 #include "daemon/pass.h"
@@ -19,17 +20,21 @@ struct status_table;
 struct status_table *status_new(void);
 
 /*
- * Folds REP (made under CONF) in: each result counts as a rotation or a
- * failure of its path. When FULL (a pass over every log) the rows become
- * exactly REP's logs; paths still there keep their counters. Returns 0, or
- * -1 with errno ENOMEM (the table keeps its previous rows).
+ * Folds REP (made under CONF by a pass run at NOW, the worker's clock) in:
+ * each result counts as a rotation or a failure of its path. A log's
+ * threshold is the size trigger's, judged at NOW as watch_update() does,
+ * so minsize shows once the time rotation is due by the daemon's clock
+ * (moved by --now), not the real one. When FULL (a pass over every log)
+ * the rows become exactly REP's logs; paths still there keep their
+ * counters. Returns 0, or -1 with errno ENOMEM (the table keeps its
+ * previous rows).
  */
 int	status_update(struct status_table *t, const struct mond_conf *conf,
-	    const struct pass_report *rep, bool full);
+	    const struct pass_report *rep, bool full, time_t now);
 
 /*
- * Points S's rows at the table's (valid until the next status_update or
- * status_fill) with each log's size read now (fstatat, not following a
+ * Points S's rows at the table's own, not a copy (valid until the next
+ * status_update or status_fill), with each log's size read now (fstatat, not following a
  * symlink: -1 for a missing or non-regular log), for up to STATUS_STAT_MAX
  * logs; beyond that the sizes are the last pass's. The sizes are read at
  * most once a second: a fill within a second of the last one shows the

@@ -280,6 +280,9 @@ Test(status, the_threshold_is_the_one_the_size_trigger_uses)
 	free(r);
 }
 
+/* The worker's clock when the status tests' passes ran. */
+#define PASS_NOW	((time_t)1773100800)	/* 2026-03-10 */
+
 static void
 result(struct pass_result *r, char *path, enum pass_outcome o)
 {
@@ -304,15 +307,15 @@ Test(status, counters_follow_their_path_across_passes_and_new_configs)
 	tu_write_file(a, "12345");
 	result(&res[0], a, PASS_ROTATED);
 	result(&res[1], b, PASS_FAILED);
-	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
 	result(&res[0], a, PASS_ROTATED);
 	rep.nresults = 1;	/* a forced pass over a.log only */
-	cr_assert_eq(status_update(t, &conf, &rep, false), 0);
+	cr_assert_eq(status_update(t, &conf, &rep, false, PASS_NOW), 0);
 	/* The next full pass (a reload's, say) lists b first, then a. */
 	result(&res[0], b, PASS_IDLE);
 	result(&res[1], a, PASS_IDLE);
 	rep.nresults = 2;
-	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
 	status_fill(t, &s);
 	cr_assert_eq(s.nrows, 2);
 	cr_assert_str_eq(s.rows[0].path, b);
@@ -328,7 +331,7 @@ Test(status, counters_follow_their_path_across_passes_and_new_configs)
 	/* A pass without b.log: its row and counters go. */
 	rep.nresults = 1;
 	result(&res[0], a, PASS_FAILED);
-	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
 	status_fill(t, &s);
 	cr_assert_eq(s.nrows, 1);
 	cr_assert_eq(s.rows[0].failures, 1);
@@ -352,10 +355,39 @@ Test(status, a_result_naming_a_rule_the_config_lacks_is_kept_without_one)
 
 	result(&res, "/nonexistent/x.log", PASS_IDLE);
 	res.rule = 7;
-	cr_assert_eq(status_update(t, &conf, &rep, true), 0);
+	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
 	status_fill(t, &s);
 	cr_assert_eq(s.nrows, 1);
 	cr_assert_null(s.rows[0].rule);
 	cr_assert_eq(s.rows[0].threshold_kind, THRESHOLD_NONE);
 	status_free(t);
+}
+
+/*
+ * minsize joins the threshold when the time rotation is due by the pass's
+ * clock (the one the size trigger judges by), whatever the real clock says:
+ * here 2099, long after the real one.
+ */
+Test(status, minsize_counts_from_the_moment_due_by_the_pass_clock)
+{
+	struct log_rule *r = rule("m", SIZE_UNSET, SIZE_UNSET, 10);
+	struct mond_conf conf = { .rules = r, .nrules = 1 };
+	struct pass_result res;
+	struct pass_report rep = { .results = &res, .nresults = 1 };
+	struct status_table *t = status_new();
+	struct status_snapshot s = { 0 };
+	time_t due = (time_t)4083955200;	/* 2099-06-01 */
+
+	result(&res, "/nonexistent/m.log", PASS_IDLE);
+	res.next_due = due;
+	cr_assert_eq(status_update(t, &conf, &rep, true, due - 1), 0);
+	status_fill(t, &s);
+	cr_assert_eq(s.rows[0].threshold_kind, THRESHOLD_NONE);
+	cr_assert_eq(s.rows[0].threshold, -1);
+	cr_assert_eq(status_update(t, &conf, &rep, true, due), 0);
+	status_fill(t, &s);
+	cr_assert_eq(s.rows[0].threshold_kind, THRESHOLD_MINSIZE);
+	cr_assert_eq(s.rows[0].threshold, 10);
+	status_free(t);
+	free(r);
 }

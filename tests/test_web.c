@@ -61,14 +61,13 @@ make_logs(void)
 	free(p);
 }
 
+/*
+ * Waits until the first pass has filled the table (the control socket's
+ * status.json is always on).
+ */
 static void
-start(const char *httpopts)
+wait_for_rows(void)
 {
-	make_logs();
-	write_conf(httpopts, NULL);
-	tu_mond_start(NULL);
-	/* Until the first pass has filled the table (the control socket's
-	 * status.json is always on). */
 	for (int i = 0; i < 100; i++) {
 		char *resp = tu_unix_http(tu_sock, "GET /status.json "
 		    "HTTP/1.0\r\n\r\n", 5000);
@@ -80,6 +79,15 @@ start(const char *httpopts)
 		usleep(50000);
 	}
 	cr_assert_fail("no log in status.json after 5 s");
+}
+
+static void
+start(const char *httpopts)
+{
+	make_logs();
+	write_conf(httpopts, NULL);
+	tu_mond_start(NULL);
+	wait_for_rows();
 }
 
 static char *
@@ -309,6 +317,46 @@ Test(web, rotation_counters_survive_a_reload)
 	usleep(600000);
 	cr_assert_eq(metric(sample), 1, "the counter follows the path");
 	free(sample);
+	free(log);
+}
+
+/*
+ * minsize counts once the log's time rotation is due, by the clock the
+ * size trigger uses: the daemon's, moved by --now. Here it is due by that
+ * clock (2099) and far from due by the real one; the page shows the
+ * threshold the trigger then acts on.
+ */
+Test(web, a_minsize_threshold_shows_by_the_daemons_clock)
+{
+	static const char want[] =
+	    "\"threshold\":1048576,\"threshold_kind\":\"minsize\"";
+	char *log = tu_path(tu_dir, "m.log"), *stanza, *state, *resp;
+	const char *extra[] = { "--now", "2099-06-01T12:00", NULL };
+
+	tu_write_file(log, "small\n");
+	cr_assert(asprintf(&state, "logrotate state -- version 2\n"
+	    "\"%s\" 2099-5-31-10:0:0\n", log) != -1);
+	tu_write_file(tu_state, state);
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n  frequency = daily\n"
+	    "  minsize = 1M\n  rotate = 1\n}\n", log) != -1);
+	tu_mond_conf(stanza, NULL);
+	tu_mond_start(extra);
+	wait_for_rows();
+	cr_assert_not(tu_exists(tu_at("m.log.1")), "due, but under minsize");
+	resp = get("/status.json");
+	cr_assert_not_null(strstr(resp, want), "%s", resp);
+	free(resp);
+	resp = tu_unix_http(tu_sock, "GET /status.json HTTP/1.0\r\n\r\n",
+	    5000);
+	cr_assert_not_null(resp);
+	cr_assert_not_null(strstr(resp, want), "control socket: %s", resp);
+	free(resp);
+	/* The trigger agrees: past minsize, the log rotates. */
+	tu_append(log, 1100000);
+	cr_assert_geq(tu_wait_for(tu_at("m.log.1"), 5.0), 0,
+	    "not rotated past minsize within 5 s");
+	free(stanza);
+	free(state);
 	free(log);
 }
 

@@ -165,7 +165,6 @@ serve_status(struct http_server *srv, const struct http_request *req,
 		[PAGE_METRICS] = "text/plain; version=0.0.4; charset=utf-8",
 	};
 	static const char oom[] = "out of memory\n";
-	struct status_http_count counts[HTTP_NCOUNTED];
 	struct status_snapshot snap;
 	struct render_buf buf = { 0 };
 	int rc;
@@ -174,11 +173,8 @@ serve_status(struct http_server *srv, const struct http_request *req,
 		not_allowed(srv, r);
 		return;
 	}
-	memset(&snap, 0, sizeof(snap));
-	srv->ops.snapshot(&snap, srv->ops.arg);
 	/* The counts so far: this response is not among them yet. */
-	snap.nhttp = http_counts_list(srv->counts, counts);
-	snap.http = counts;
+	srv->ops.snapshot(&snap, srv->ops.arg);
 	if (page == PAGE_HTML)
 		rc = render_html(&buf, &snap);
 	else if (page == PAGE_JSON)
