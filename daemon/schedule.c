@@ -5,6 +5,8 @@
  * the worker thread (worker.c). The loop never blocks on a file: it only
  * queues passes and reads their reports back.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -506,6 +508,23 @@ new_base(void)
 	return base;
 }
 
+/* Idle web clients cost an fd each: take the hard limit the admin allows. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit NOFILE");
+		return;
+	}
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit NOFILE");
+}
+
 int
 mond_daemon(const struct run_opts *opts)
 {
@@ -521,6 +540,7 @@ mond_daemon(const struct run_opts *opts)
 		log_warn("signal SIGPIPE");
 		goto done;
 	}
+	raise_nofile();
 	/* The worker wakes the loop from its thread with event_active(). */
 	if (evthread_use_pthreads() == -1 || (d.base = new_base()) == NULL) {
 		log_warnx("event_base_new failed");

@@ -3,7 +3,6 @@
  * Connections are httpconn.c's. It only reads: nothing reachable from
  * here changes a file but mon.log's lines.
  */
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -360,23 +359,6 @@ resume_cb(evutil_socket_t fd, short what, void *arg)
 		evconnlistener_enable(srv->listener);
 }
 
-/* Idle clients cost an fd each: take the hard limit the admin allows. */
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
-		log_warn("http: getrlimit NOFILE");
-		return;
-	}
-	if (rl.rlim_cur == rl.rlim_max)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		log_warn("http: setrlimit NOFILE");
-}
-
 /*
  * Listens on LISTEN, a numeric address (the config takes no names).
  * NULL after saying why.
@@ -425,7 +407,6 @@ http_start(struct event_base *base, const struct http_conf *conf,
 	srv->status = conf->status;
 	srv->status_json = conf->status_json;
 	srv->metrics = conf->metrics;
-	raise_nofile();
 	if ((srv->resume = evtimer_new(base, resume_cb, srv)) == NULL) {
 		log_warnx("http: evtimer_new failed");
 		goto fail;
