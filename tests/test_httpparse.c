@@ -167,6 +167,17 @@ Test(httpparse, a_nul_anywhere_in_the_head_is_400)
 	cr_expect_eq(http_parse_head(head, sizeof(head) - 1, MAX, &req), -400);
 }
 
+Test(httpparse, lengths_too_big_to_compare_conflict_with_any_other)
+{
+	struct http_request req;
+
+	cr_expect_eq(parse("POST / HTTP/1.1\r\n"
+	    "Content-Length: 100000000000000000000001\r\n"
+	    "Content-Length: 100000000000000000000002\r\n\r\n", &req), -400);
+	cr_expect_eq(parse("POST / HTTP/1.1\r\nContent-Length: 5\r\n"
+	    "Content-Length: 100000000000000000000005\r\n\r\n", &req), -400);
+}
+
 Test(httpparse, repeated_equal_lengths_and_tabs_in_values_are_taken)
 {
 	struct http_request req;

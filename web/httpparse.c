@@ -119,15 +119,20 @@ parse_request_line(const char *line, size_t len, struct http_request *req)
 
 struct fields {
 	int	 close, keep_alive;
-	int	 length_seen;
+	int	 length_seen, length_huge;
 	unsigned long long length;
 };
 
-/* Content-Length: digits only, and the same value each time it comes. */
+/*
+ * Content-Length: digits only, and the same value each time it comes. A
+ * value too big to keep exactly (any body is refused, so its size is
+ * moot) cannot be compared: a second length beside one is a conflict.
+ */
 static ssize_t
 parse_length(const char *v, size_t len, struct fields *f)
 {
 	unsigned long long n = 0;
+	int huge = 0;
 	size_t i;
 
 	if (len == 0)
@@ -135,13 +140,15 @@ parse_length(const char *v, size_t len, struct fields *f)
 	for (i = 0; i < len; i++) {
 		if (v[i] < '0' || v[i] > '9')
 			return -400;
-		/* Any body is refused: past this, the exact size is moot. */
-		if (n < 1000000000000ULL)
+		if (n >= 100000000000000000ULL)
+			huge = 1;
+		else
 			n = n * 10 + (unsigned long long)(v[i] - '0');
 	}
-	if (f->length_seen && f->length != n)
+	if (f->length_seen && (huge || f->length_huge || f->length != n))
 		return -400;
 	f->length_seen = 1;
+	f->length_huge = huge;
 	f->length = n;
 	return 0;
 }
