@@ -532,19 +532,6 @@ Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
 /* ------------------------------------------------------------------ */
 /* Load                                                                */
 
-static bool
-under_asan(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	return true;
-#endif
-#endif
-	return false;
-}
-
 static pid_t
 spawn_wrk(int port, long secs, const char *script, const char *out)
 {
@@ -648,7 +635,7 @@ Test(load, wrk_while_logs_roll, .timeout = 600)
 	cr_expect_leq(hits, ok + 4, "%ld responses but %ld INFO lines", ok, hits);
 	cr_expect_eq(torn, 0, "%ld torn lines", torn);
 	cr_expect_geq(files, (int)secs / 2, "mon.log rolled only %d times", files);
-	if (!under_asan())
+	if (!tu_under_asan())
 		cr_expect_lt(rss2 - rss1, 2048, "RSS grew from %ld to %ld kB",
 		    rss1, rss2);
 	free(text);
@@ -781,7 +768,7 @@ Test(reload, storm_of_sighups, .timeout = 900)
 	cr_expect_eq(shared[1], 0, "%llu GET / unanswered",
 	    (unsigned long long)shared[1]);
 	cr_expect_leq(fd2, fd1, "fds grew from %ld to %ld", fd1, fd2);
-	if (!under_asan())
+	if (!tu_under_asan())
 		cr_expect_lt(rss2 - rss1, 2048, "RSS grew from %ld to %ld kB",
 		    rss1, rss2);
 	cr_expect_eq(tu_daemon_signal_wait(&d, SIGTERM), 0);

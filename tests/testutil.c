@@ -719,3 +719,16 @@ tu_have(const char *prog)
 	free(cmd);
 	return rc == 0;
 }
+
+bool
+tu_under_asan(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return true;
+#endif
+#endif
+	return false;
+}

@@ -156,4 +156,10 @@ bool	 tu_have(const char *prog);
 /* Counts lines of FILE containing NEEDLE; 0 when missing. */
 int	 tu_count_lines(const char *path, const char *needle);
 
+/*
+ * Whether this build (and so the daemon the suites run) is under ASan,
+ * whose quarantine and redzones make RSS no measure of mond's own.
+ */
+bool	 tu_under_asan(void);
+
 #endif

@@ -164,12 +164,20 @@ serve_status(struct http_server *srv, const struct http_request *req,
 		[PAGE_METRICS] = "text/plain; version=0.0.4; charset=utf-8",
 	};
 	static const char oom[] = "out of memory\n";
+	static const char busy[] = "too many answers unread; retry\n";
 	struct status_snapshot snap;
 	struct render_buf buf = { 0 };
 	int rc;
 
 	if (!is_get_or_head(req)) {
 		not_allowed(srv, r);
+		return;
+	}
+	/* Clients not reading what they asked: no page more until they do. */
+	if (front_crowded(srv->front)) {
+		r->extra = "Retry-After: 1\r\n";
+		reply(srv, r, 503, "Service Unavailable",
+		    "text/plain; charset=utf-8", busy, sizeof(busy) - 1);
 		return;
 	}
 	/* The counts so far: this response is not among them yet. */
@@ -186,6 +194,13 @@ serve_status(struct http_server *srv, const struct http_request *req,
 		reply(srv, r, 500, "Internal Server Error",
 		    "text/plain; charset=utf-8", oom, sizeof(oom) - 1);
 		return;
+	}
+	/* Held until the client reads it: not the doubling's spare room. */
+	if (buf.len > 0 && buf.len < buf.cap) {
+		char *fit = realloc(buf.data, buf.len);
+
+		if (fit != NULL)
+			buf.data = fit;
 	}
 	r->extra = "Cache-Control: no-store\r\n";
 	r->release = free_body;

@@ -12,13 +12,20 @@
  *
  * Bounds: a request head is at most HTTP_MAX_HEAD bytes and must arrive
  * within the timeout of the connection's last answer (a client sending a
- * byte at a time gains nothing); answers waiting for a reader stop the
- * reading of further requests past OUT_HIGH bytes; a connection that ends
- * after its answer (close, HTTP/1.0, an error) shuts its write side and
- * drains what the client still sends for LINGER_SECS, so that its last
- * answer is not lost to a reset.
+ * byte at a time gains nothing, and costs no re-reading of its head);
+ * answers waiting for a reader stop the reading of further requests past
+ * OUT_HIGH bytes, and the front's unsent total past HELD_MAX makes the
+ * routes refuse big pages (front_crowded); a pipelining client gets a
+ * turn of TURN_REQUESTS answers or TURN_NSEC, then the others theirs; a
+ * reader is dropped when its kernel queue stops draining for a timeout,
+ * not merely when mond's writes to it are far apart; a connection that
+ * ends after its answer (close, HTTP/1.0, an error) shuts its write side
+ * and drains what the client still sends for LINGER_SECS, so that its
+ * last answer is not lost to a reset.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -40,7 +47,12 @@
 #define COPY_BODY_MAX	2048
 /* Past this many bytes unsent, a connection's further requests wait. */
 #define OUT_HIGH	(64 * 1024)
+/* A connection's turn on the loop: this many requests or this long. */
+#define TURN_REQUESTS	64
+#define TURN_NSEC	1000000L
 #define LINGER_SECS	2
+/* Past this many unsent bytes in all, routes stop building big pages. */
+#define HELD_MAX	(32 * 1024 * 1024)
 
 struct conn {
 	struct http_front *front;
@@ -52,6 +64,8 @@ struct conn {
 	bool		 closing;	/* no request after the staged ones */
 	bool		 lingering;	/* answered, write side shut, draining */
 	bool		 reading;	/* rev is added */
+	bool		 more;		/* whole requests wait in carry */
+	int		 outq;		/* kernel send queue when timer was set */
 	struct conn	*prev, *next;
 };
 
@@ -62,6 +76,7 @@ struct http_front {
 	http_route_fn	 route;
 	void		*arg;
 	struct conn	*conns;
+	size_t		 held;		/* bytes in all the connections' out */
 	time_t		 date_at;	/* second of date[] */
 	char		 date[40];	/* "Date: ...\r\n" */
 	char		 in[HTTP_MAX_HEAD + READ_SIZE];
@@ -86,8 +101,11 @@ conn_close(struct conn *c)
 	event_free(c->rev);
 	event_free(c->wev);
 	event_free(c->timer);
-	if (c->out != NULL)
+	if (c->out != NULL) {
+		/* Freeing calls no callback: what it held is taken off here. */
+		fr->held -= evbuffer_get_length(c->out);
 		evbuffer_free(c->out);	/* releases the bodies it holds */
+	}
 	free(c->carry);
 	if (close(c->fd) == -1 && errno != EINTR)
 		log_warn("http: close");
@@ -143,6 +161,33 @@ put_num(char *p, size_t v)
 }
 
 /* Moves the staged bytes to C's evbuffer; -1 when out of memory. */
+/* Keeps the front's total of unsent bytes as C's out grows and drains. */
+static void
+count_held(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct http_front *fr = arg;
+
+	(void)buf;
+	fr->held += info->n_added;
+	fr->held -= info->n_deleted;
+}
+
+static int
+new_out(struct conn *c)
+{
+	if (c->out != NULL)
+		return 0;
+	if ((c->out = evbuffer_new()) == NULL)
+		return -1;
+	if (evbuffer_add_cb(c->out, count_held, c->front) == NULL) {
+		evbuffer_free(c->out);
+		c->out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 spill(struct conn *c)
 {
@@ -150,7 +195,7 @@ spill(struct conn *c)
 
 	if (fr->staged == 0)
 		return 0;
-	if (c->out == NULL && (c->out = evbuffer_new()) == NULL)
+	if (new_out(c) == -1)
 		return -1;
 	if (evbuffer_add(c->out, fr->stage, fr->staged) == -1)
 		return -1;
@@ -175,12 +220,17 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 {
 	struct http_front *fr = c->front;
 	const char *date = date_field(fr);
-	size_t need = 96 + strlen(r->reason) + strlen(date) +
+	/* The fixed text, the longest code and length, and what varies. */
+	size_t need = 128 + strlen(r->reason) + strlen(date) +
 	    (r->type != NULL ? strlen(r->type) : 0) +
 	    (r->extra != NULL ? strlen(r->extra) : 0);
 	bool copy = !head && r->len <= COPY_BODY_MAX;
 	char *p;
 
+	if (need + COPY_BODY_MAX > sizeof(fr->stage)) {
+		errno = E2BIG;		/* a route's fields are short */
+		goto fail;
+	}
 	if (fr->staged + need + (copy ? r->len : 0) > sizeof(fr->stage) &&
 	    spill(c) == -1)
 		goto fail;
@@ -227,7 +277,7 @@ fail:
 
 /* 400, 413, 431, 505: said once, then the connection ends. */
 static int
-stage_error(struct conn *c, int code)
+stage_error(struct conn *c, int code, bool head)
 {
 	const char *reason;
 	char body[160];
@@ -245,7 +295,7 @@ stage_error(struct conn *c, int code)
 	n = snprintf(body, sizeof(body), error_page, r.code, reason, reason);
 	r.len = n > 0 && (size_t)n < sizeof(body) ? (size_t)n : 0;
 	c->closing = true;
-	return stage_reply(c, &r, false, 1, false);
+	return stage_reply(c, &r, head, 1, false);
 }
 
 /* Asks the route for REQ's answer and stages it. */
@@ -257,7 +307,7 @@ answer(struct conn *c, const struct http_request *req)
 
 	/* No route takes a body, and skipping one unread is unsafe. */
 	if (req->has_body)
-		return stage_error(c, 413);
+		return stage_error(c, 413, req->method == HTTP_HEAD);
 	fr->route(fr->arg, req, &r);
 	if (!req->keep_alive)
 		c->closing = true;
@@ -283,6 +333,26 @@ keep(struct conn *c, const char *p, size_t len)
 	c->carry = carry;
 	c->carry_len = len;
 	return 0;
+}
+
+/* Bytes the kernel still holds to send on C, or -1. */
+static int
+send_queue(const struct conn *c)
+{
+	int q;
+
+	return ioctl(c->fd, SIOCOUTQ, &q) == 0 ? q : -1;
+}
+
+/*
+ * The timeout for a client to read: restarted on each write mond makes,
+ * and (on_timeout) as long as the kernel's queue for it keeps draining.
+ */
+static int
+arm_write_timer(struct conn *c)
+{
+	c->outq = send_queue(c);
+	return evtimer_add(c->timer, c->front->idle);
 }
 
 static void
@@ -335,7 +405,7 @@ flush(struct conn *c)
 		/* Stop reading until the client reads what it asked. */
 		if ((c->reading && event_del(c->rev) == -1) ||
 		    event_add(c->wev, NULL) == -1 ||
-		    evtimer_add(c->timer, fr->idle) == -1)
+		    arm_write_timer(c) == -1)
 			goto broken;
 		c->reading = false;
 		return 1;
@@ -351,19 +421,46 @@ broken:
 	return -1;
 }
 
+/* Whether C has had its turn: TURN_REQUESTS answers, or TURN_NSEC. */
+static bool
+turn_over(const struct timespec *start, int answered)
+{
+	struct timespec now;
+
+	if (answered >= TURN_REQUESTS)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000000000L +
+	    (now.tv_nsec - start->tv_nsec) >= TURN_NSEC;
+}
+
 /*
- * Serves the LEN bytes at the start of the front's buffer: every whole
- * request in them, until the connection ends or too much is unsent.
+ * Serves the LEN bytes at the start of the front's buffer, of which those
+ * from FRESH on have just been read: every whole request in them, until
+ * the connection ends, too much is unsent, or its turn is over (the rest
+ * waits for the next loop turn, so one client cannot hold the loop).
  */
 static void
-serve(struct conn *c, size_t len)
+serve(struct conn *c, size_t len, size_t fresh)
 {
 	struct http_front *fr = c->front;
 	struct http_request req;
+	struct timespec start;
 	size_t off;
 	bool served, backed_up;
+	int answered = 0;
 	ssize_t rc;
 
+	/*
+	 * No new line ended: the head is no more complete than it was, and
+	 * a client sending a byte at a time costs no re-reading of it.
+	 */
+	if (fresh > 0 && len < HTTP_MAX_HEAD &&
+	    memchr(fr->in + fresh, '\n', len - fresh) == NULL) {
+		if (keep(c, fr->in, len) == -1)
+			goto broken;
+		return;
+	}
 	for (;;) {
 		fr->staged = 0;
 		off = 0;
@@ -373,17 +470,24 @@ serve(struct conn *c, size_t len)
 				backed_up = true;
 				break;
 			}
+			if (answered == 1)
+				clock_gettime(CLOCK_MONOTONIC, &start);
+			else if (answered > 1 && turn_over(&start, answered)) {
+				c->more = true;
+				break;
+			}
 			rc = http_parse_head(fr->in + off, len - off,
 			    HTTP_MAX_HEAD, &req);
 			if (rc == 0)
 				break;
 			if (rc < 0) {
-				if (stage_error(c, (int)-rc) == -1)
+				if (stage_error(c, (int)-rc, false) == -1)
 					goto broken;
 				break;
 			}
 			off += (size_t)rc;
 			served = true;
+			answered++;
 			if (answer(c, &req) == -1)
 				goto broken;
 		}
@@ -393,9 +497,23 @@ serve(struct conn *c, size_t len)
 		if (served && !c->closing &&
 		    evtimer_add(c->timer, fr->idle) == -1)
 			goto broken;
-		/* All sent, but requests still wait: serve them now. */
-		if (flush(c) != 0 || !backed_up)
+		if (flush(c) != 0)
+			return;		/* closed, ending, or waiting to write */
+		if (c->more) {
+			/*
+			 * The rest at the loop's next turn, after what epoll
+			 * has for others: a timer, since an event made active
+			 * now would run again in this same turn.
+			 */
+			static const struct timeval next_turn = { 0, 0 };
+
+			if (evtimer_add(c->timer, &next_turn) == -1)
+				goto broken;
 			return;
+		}
+		if (!backed_up)
+			return;
+		/* All sent, but requests still wait: serve them now. */
 		len = c->carry_len;
 		memcpy(fr->in, c->carry, len);
 	}
@@ -403,6 +521,19 @@ broken:
 	log_warn("http: connection dropped");
 	fr->staged = 0;
 	conn_close(c);
+}
+
+/* Serves what waits in C's carry, without reading. */
+static void
+serve_carry(struct conn *c)
+{
+	size_t have = c->carry_len;
+
+	c->more = false;
+	if (have == 0)
+		return;
+	memcpy(c->front->in, c->carry, have);
+	serve(c, have, 0);
 }
 
 static void
@@ -420,6 +551,10 @@ on_read(evutil_socket_t fd, short what, void *arg)
 			conn_close(c);
 		return;
 	}
+	if (c->more) {
+		serve_carry(c);
+		return;
+	}
 	if (have > 0)
 		memcpy(fr->in, c->carry, have);
 	n = recv(fd, fr->in + have, sizeof(fr->in) - have, 0);
@@ -429,15 +564,13 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		conn_close(c);
 		return;
 	}
-	serve(c, have + (size_t)n);
+	serve(c, have + (size_t)n, have);
 }
 
 static void
 on_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
-	struct http_front *fr = c->front;
-	size_t have;
 
 	(void)what;
 	if (evbuffer_write(c->out, fd) == -1 && errno != EAGAIN &&
@@ -445,7 +578,7 @@ on_write(evutil_socket_t fd, short what, void *arg)
 		conn_close(c);
 		return;
 	}
-	if (evtimer_add(c->timer, fr->idle) == -1) {
+	if (arm_write_timer(c) == -1) {
 		conn_close(c);
 		return;
 	}
@@ -459,25 +592,41 @@ on_write(evutil_socket_t fd, short what, void *arg)
 		start_linger(c);
 		return;
 	}
-	if (event_add(c->rev, NULL) == -1) {
+	if (event_add(c->rev, NULL) == -1 ||
+	    evtimer_add(c->timer, c->front->idle) == -1) {
 		conn_close(c);
 		return;
 	}
 	c->reading = true;
 	/* Requests read before the answers backed up come first. */
-	if ((have = c->carry_len) > 0) {
-		memcpy(fr->in, c->carry, have);
-		serve(c, have);
-	}
+	serve_carry(c);
 }
 
-/* Idle too long, slow to send a head or to read, or done lingering. */
+/*
+ * A connection's next turn (serve), or: idle too long, slow to send a
+ * head, done lingering, or not reading its answers: closed, unless the kernel's queue for it drained since the
+ * timer was set (a slow but steady reader, which wakes EV_WRITE rarely).
+ */
 static void
 on_timeout(evutil_socket_t fd, short what, void *arg)
 {
+	struct conn *c = arg;
+	int q;
+
 	(void)fd;
 	(void)what;
-	conn_close(arg);
+	/* Its next turn; with answers unsent, on_write serves the rest. */
+	if (c->more && c->reading && !c->lingering) {
+		serve_carry(c);
+		return;
+	}
+	if (!c->lingering && !c->reading && (q = send_queue(c)) != -1 &&
+	    q < c->outq) {
+		c->outq = q;
+		if (evtimer_add(c->timer, c->front->idle) == 0)
+			return;
+	}
+	conn_close(c);
 }
 
 struct http_front *
@@ -543,6 +692,12 @@ fail:
 	}
 	if (close(fd) == -1 && errno != EINTR)
 		log_warn("http: close");
+}
+
+bool
+front_crowded(const struct http_front *fr)
+{
+	return fr->held >= HELD_MAX;
 }
 
 void

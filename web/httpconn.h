@@ -7,6 +7,8 @@
 #ifndef MOND_HTTPCONN_H
 #define MOND_HTTPCONN_H
 
+#include <stdbool.h>
+
 #include <event2/buffer.h>
 #include <event2/util.h>
 
@@ -47,6 +49,12 @@ struct http_front *front_new(struct event_base *base, int timeout,
 
 /* Takes FD (non-blocking, connected); on failure closes it and says why. */
 void	front_adopt(struct http_front *front, evutil_socket_t fd);
+
+/*
+ * Whether the answers clients have not read yet hold so much memory that
+ * a route should not build another big one (and answer 503 instead).
+ */
+bool	front_crowded(const struct http_front *front);
 
 /* Closes every connection, then frees FRONT. */
 void	front_free(struct http_front *front);

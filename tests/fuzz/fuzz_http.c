@@ -25,11 +25,15 @@
 #include "conf/conf.h"
 #include "daemon/applog.h"
 #include "web/http.h"
+#include "web/render.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[] = "/dev/shm/mond-fuzz-http.XXXXXX";
+static struct http_counts counts;
+static struct status_row rows[40];
+static struct status_http_count http_counts[HTTP_NCOUNTED];
 static struct event_base *base;
 static struct http_server *srv;
 static int port;
@@ -45,9 +49,48 @@ cleanup(void)
 		return;
 }
 
+/*
+ * The status routes on: forty rows make every page bigger than what the
+ * front copies, so the referenced-body path is fuzzed too.
+ */
+static void
+snapshot(struct status_snapshot *s, void *arg)
+{
+	static char paths[40][64];
+	size_t i;
+
+	(void)arg;
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < 40; i++) {
+		snprintf(paths[i], sizeof(paths[i]),
+		    "/var/log/fuzz/<a & \"b\">-%02zu.log", i);
+		rows[i] = (struct status_row){ .path = paths[i], .rule = "r",
+		    .size = (long long)i * 1000, .threshold = 4096,
+		    .threshold_kind = THRESHOLD_SIZE, .next_due = (time_t)-1,
+		    .backups = 3, .outcome = "idle" };
+	}
+	s->version = "fuzz";
+	s->conf_path = "/etc/mond.conf";
+	s->now = 1700000000;
+	s->started = s->now - 60;
+	s->worker_alive = true;
+	s->rows = rows;
+	s->nrows = 40;
+	s->nhttp = http_counts_list(&counts, http_counts);
+	s->http = http_counts;
+}
+
+static int
+alive(void *arg)
+{
+	(void)arg;
+	return 1;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	struct http_status_ops ops = { snapshot, alive, &counts, NULL };
 	static char logpath[80];
 	struct http_conf hc = { .listen = "127.0.0.1", .port = 0,
 	    .timeout = 1 };
@@ -75,6 +118,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	if ((srv = http_start(base, &hc, al)) == NULL)
 		abort();
+	http_set_status(srv, &ops);
 	port = http_port(srv);
 	return 0;
 }
