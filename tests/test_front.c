@@ -665,3 +665,71 @@ Test(front, a_slow_steady_reader_gets_every_byte)
 	cr_expect_geq(total, 4 * page - 400, "got %zu of about %zu bytes",
 	    total, 4 * page);
 }
+
+/* N copies of REQ, then TAIL, as one string (malloc'd). */
+static char *
+repeat(const char *req, int n, const char *tail)
+{
+	size_t len = strlen(req), tlen = strlen(tail);
+	char *s = malloc(len * (size_t)n + tlen + 1);
+	int i;
+
+	cr_assert_not_null(s);
+	for (i = 0; i < n; i++)
+		memcpy(s + len * (size_t)i, req, len);
+	memcpy(s + len * (size_t)n, tail, tlen + 1);
+	return s;
+}
+
+/*
+ * A turn's worth of requests and the start of one more, then silence:
+ * every whole request is answered, and the unfinished one is dropped at
+ * the timeout like any slow head.
+ */
+Test(front, a_burst_ending_in_half_a_head_still_times_out)
+{
+	char *burst = repeat("GET /x HTTP/1.1\r\n\r\n", 64, "GET /x HTTP/1.1\r\n");
+	int fd = connect_front(), i;
+	double t0;
+	char c;
+
+	send_all(fd, burst);
+	for (i = 0; i < 64; i++) {
+		char *resp = read_response(fd, false);
+
+		cr_assert_not_null(resp, "answer %d missing", i);
+		cr_expect_eq(tu_http_status(resp), 404);
+		free(resp);
+	}
+	t0 = tu_now();
+	cr_assert(readable(fd, 6000), "still open 6 s after a 2 s timeout");
+	cr_expect_eq(recv(fd, &c, 1, 0), 0);
+	cr_expect_lt(tu_now() - t0, 4.0);
+	close(fd);
+	free(burst);
+}
+
+/*
+ * Requests of 380 bytes, so that a read (24 KiB) holds 64 of them and the
+ * start of the next, and a turn (64 answers) ends on that start: a
+ * hundred of them pipelined get a hundred answers, in order, no reset.
+ */
+Test(front, long_pipelined_requests_across_turns_all_get_answers)
+{
+	char req[400], *burst;
+	int fd = connect_front(), i;
+
+	snprintf(req, sizeof(req), "GET /x HTTP/1.1\r\nX-Pad: %0352d\r\n\r\n", 0);
+	burst = repeat(req, 99, "GET /x HTTP/1.1\r\nConnection: close\r\n\r\n");
+	send_all(fd, burst);
+	for (i = 0; i < 100; i++) {
+		char *resp = read_response(fd, false);
+
+		cr_assert_not_null(resp, "answer %d of 100 missing", i + 1);
+		cr_expect_eq(tu_http_status(resp), 404);
+		free(resp);
+	}
+	cr_expect(closed_by_server(fd));
+	close(fd);
+	free(burst);
+}

@@ -58,13 +58,14 @@ struct conn {
 	struct http_front *front;
 	evutil_socket_t	 fd;
 	struct event	*rev, *wev, *timer;
+	struct event	*turn;		/* its next turn, after the others' */
 	char		*carry;		/* bytes of requests not served yet */
 	size_t		 carry_len;
 	struct evbuffer	*out;		/* answers the socket has not taken */
 	bool		 closing;	/* no request after the staged ones */
 	bool		 lingering;	/* answered, write side shut, draining */
 	bool		 reading;	/* rev is added */
-	bool		 more;		/* whole requests wait in carry */
+	bool		 more;		/* a whole head waits in carry */
 	int		 outq;		/* kernel send queue when timer was set */
 	struct conn	*prev, *next;
 };
@@ -101,6 +102,7 @@ conn_close(struct conn *c)
 	event_free(c->rev);
 	event_free(c->wev);
 	event_free(c->timer);
+	event_free(c->turn);
 	if (c->out != NULL) {
 		/* Freeing calls no callback: what it held is taken off here. */
 		fr->held -= evbuffer_get_length(c->out);
@@ -421,6 +423,21 @@ broken:
 	return -1;
 }
 
+/* Whether a head's end (an empty line) is in BUF[LEN] at or after FRESH. */
+static bool
+head_may_end(const char *buf, size_t len, size_t fresh)
+{
+	const char *p = buf + (fresh > 2 ? fresh - 2 : 0), *end = buf + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (++p == end)
+			break;
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n'))
+			return true;
+	}
+	return false;
+}
+
 /* Whether C has had its turn: TURN_REQUESTS answers, or TURN_NSEC. */
 static bool
 turn_over(const struct timespec *start, int answered)
@@ -452,11 +469,12 @@ serve(struct conn *c, size_t len, size_t fresh)
 	ssize_t rc;
 
 	/*
-	 * No new line ended: the head is no more complete than it was, and
-	 * a client sending a byte at a time costs no re-reading of it.
+	 * The head did not end in what just came: it is no more complete
+	 * than it was, and a client trickling it costs no re-reading (a bad
+	 * line in it is answered once it ends, or at the size limit).
 	 */
 	if (fresh > 0 && len < HTTP_MAX_HEAD &&
-	    memchr(fr->in + fresh, '\n', len - fresh) == NULL) {
+	    !head_may_end(fr->in, len, fresh)) {
 		if (keep(c, fr->in, len) == -1)
 			goto broken;
 		return;
@@ -470,16 +488,17 @@ serve(struct conn *c, size_t len, size_t fresh)
 				backed_up = true;
 				break;
 			}
+			rc = http_parse_head(fr->in + off, len - off,
+			    HTTP_MAX_HEAD, &req);
+			if (rc == 0)
+				break;
+			/* Only a whole head (or a refusal) waits a turn. */
 			if (answered == 1)
 				clock_gettime(CLOCK_MONOTONIC, &start);
 			else if (answered > 1 && turn_over(&start, answered)) {
 				c->more = true;
 				break;
 			}
-			rc = http_parse_head(fr->in + off, len - off,
-			    HTTP_MAX_HEAD, &req);
-			if (rc == 0)
-				break;
 			if (rc < 0) {
 				if (stage_error(c, (int)-rc, false) == -1)
 					goto broken;
@@ -507,7 +526,7 @@ serve(struct conn *c, size_t len, size_t fresh)
 			 */
 			static const struct timeval next_turn = { 0, 0 };
 
-			if (evtimer_add(c->timer, &next_turn) == -1)
+			if (evtimer_add(c->turn, &next_turn) == -1)
 				goto broken;
 			return;
 		}
@@ -603,8 +622,8 @@ on_write(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * A connection's next turn (serve), or: idle too long, slow to send a
- * head, done lingering, or not reading its answers: closed, unless the kernel's queue for it drained since the
+ * Idle too long, slow to send a head, done lingering, or not reading its
+ * answers: closed, unless the kernel's queue for it drained since the
  * timer was set (a slow but steady reader, which wakes EV_WRITE rarely).
  */
 static void
@@ -615,11 +634,6 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	/* Its next turn; with answers unsent, on_write serves the rest. */
-	if (c->more && c->reading && !c->lingering) {
-		serve_carry(c);
-		return;
-	}
 	if (!c->lingering && !c->reading && (q = send_queue(c)) != -1 &&
 	    q < c->outq) {
 		c->outq = q;
@@ -627,6 +641,18 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 			return;
 	}
 	conn_close(c);
+}
+
+/* Its next turn; with answers unsent, on_write serves the rest. */
+static void
+on_turn(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->more && c->reading && !c->lingering)
+		serve_carry(c);
 }
 
 struct http_front *
@@ -669,7 +695,9 @@ front_adopt(struct http_front *fr, evutil_socket_t fd)
 	c->rev = event_new(fr->base, fd, EV_READ | EV_PERSIST, on_read, c);
 	c->wev = event_new(fr->base, fd, EV_WRITE | EV_PERSIST, on_write, c);
 	c->timer = evtimer_new(fr->base, on_timeout, c);
+	c->turn = evtimer_new(fr->base, on_turn, c);
 	if (c->rev == NULL || c->wev == NULL || c->timer == NULL ||
+	    c->turn == NULL ||
 	    event_add(c->rev, NULL) == -1 ||
 	    evtimer_add(c->timer, fr->idle) == -1)
 		goto fail;
@@ -688,6 +716,8 @@ fail:
 			event_free(c->wev);
 		if (c->timer != NULL)
 			event_free(c->timer);
+		if (c->turn != NULL)
+			event_free(c->turn);
 		free(c);
 	}
 	if (close(fd) == -1 && errno != EINTR)
