@@ -409,22 +409,34 @@ Test(front, a_client_that_never_reads_is_bounded_and_dropped)
 	free(flood);
 }
 
-/*
- * Pipelined requests for big pages: the answers held for a client that
- * does not read stay near OUT_HIGH, not one page per request read.
- */
-Test(front, pipelined_big_pages_are_not_all_held_in_memory)
+/* Occurrences of NEEDLE in TEXT. */
+static int
+count_of(const char *text, const char *needle)
 {
-	static const char one[] = "GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n";
-	char *stanza, *flood, name[64];
-	size_t n = 2000, i, sent = 0, total = n * (sizeof(one) - 1);
-	long before, after;
-	int fd, fl;
-	double t0;
+	const char *p = text;
+	int n = 0;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * Restarts the daemon with N logs matched by one pattern and waits for
+ * its first pass to list them all; returns the length of GET /status.
+ */
+static size_t
+start_with_logs(int n)
+{
+	char *stanza, name[64], *resp = NULL;
+	size_t page;
+	int i;
 
 	cr_assert_eq(mkdir(tu_at("logs"), 0755), 0);
-	for (i = 0; i < 300; i++) {
-		snprintf(name, sizeof(name), "logs/a-rather-long-log-name-%03zu.log",
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "logs/a-rather-long-log-name-%04d.log",
 		    i);
 		tu_write_file(tu_at(name), "x\n");
 	}
@@ -433,8 +445,56 @@ Test(front, pipelined_big_pages_are_not_all_held_in_memory)
 	tu_daemon_kill(&tu_mond);
 	start(stanza);
 	free(stanza);
-	/* One page first: the daemon has its snapshot, its heap settled. */
-	free(tu_http_raw(tu_mond.port, "GET /metrics HTTP/1.0\r\n\r\n", 5000));
+	for (i = 0; i < 100; i++) {
+		free(resp);
+		resp = tu_http_raw(tu_mond.port, "GET /metrics HTTP/1.0\r\n\r\n",
+		    5000);
+		cr_assert_not_null(resp);
+		if (count_of(resp, "\nmond_log_size_bytes{") >= n)
+			break;
+		usleep(100000);
+	}
+	cr_assert_lt(i, 100, "the %d logs never showed", n);
+	free(resp);
+	resp = tu_http_raw(tu_mond.port, "GET /status HTTP/1.0\r\n\r\n", 5000);
+	cr_assert_not_null(resp);
+	page = strlen(resp);
+	free(resp);
+	return page;
+}
+
+/* A connection whose receive window is RCVBUF bytes. */
+static int
+connect_small(int rcvbuf)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	cr_assert_neq(fd, -1);
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+	    sizeof(rcvbuf)), 0);
+	sin.sin_port = htons((uint16_t)tu_mond.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0,
+	    "connect: %s", strerror(errno));
+	return fd;
+}
+
+/*
+ * Pipelined requests for big pages: the answers held for a client that
+ * does not read stay near OUT_HIGH, not one page per request read.
+ */
+Test(front, pipelined_big_pages_are_not_all_held_in_memory)
+{
+	static const char one[] = "GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n";
+	char *flood;
+	size_t n = 2000, i, sent = 0, total = n * (sizeof(one) - 1);
+	long before, after;
+	int fd, fl;
+	double t0;
+
+	/* Pages first: the daemon has its snapshot, its heap settled. */
+	start_with_logs(300);
 	before = rss_kb(tu_mond.pid);
 
 	flood = malloc(total);
@@ -461,26 +521,6 @@ Test(front, pipelined_big_pages_are_not_all_held_in_memory)
 	free(flood);
 }
 
-/* The daemon on STANZA-less config plus N logs matched by one pattern. */
-static void
-start_with_logs(int n)
-{
-	char *stanza, name[64];
-	int i;
-
-	cr_assert_eq(mkdir(tu_at("logs"), 0755), 0);
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "logs/a-rather-long-log-name-%04d.log",
-		    i);
-		tu_write_file(tu_at(name), "x\n");
-	}
-	cr_assert(asprintf(&stanza, "log \"%s/logs/*.log\" {\n size = 1G\n"
-	    " rotate = 1\n}\n", tu_dir) != -1);
-	tu_daemon_kill(&tu_mond);
-	start(stanza);
-	free(stanza);
-}
-
 static long long
 counted_200(const char *metrics)
 {
@@ -502,24 +542,10 @@ Test(front, a_pipelined_burst_takes_turns_with_other_clients)
 	long long before, seen;
 	int fd, i;
 
+	/* Pages cost their rows: all 2,000 are listed before the burst. */
 	start_with_logs(2000);
-	/* Until the first pass has listed the logs: pages cost their rows. */
-	for (i = 0; i < 100; i++) {
-		const char *p;
-		int rows = 0;
-
-		resp = tu_http_raw(tu_mond.port, "GET /metrics HTTP/1.0\r\n\r\n",
-		    5000);
-		cr_assert_not_null(resp);
-		for (p = resp; (p = strstr(p, "\nmond_log_size_bytes{")) != NULL;
-		    p++)
-			rows++;
-		if (rows >= 2000)
-			break;
-		free(resp);
-		usleep(100000);
-	}
-	cr_assert_lt(i, 100, "the 2,000 logs never showed");
+	resp = tu_http_raw(tu_mond.port, "GET /metrics HTTP/1.0\r\n\r\n", 5000);
+	cr_assert_not_null(resp);
 	before = counted_200(resp);
 	free(resp);
 	for (i = 0; i < 500; i++)
@@ -548,36 +574,15 @@ Test(front, unread_big_pages_past_the_budget_get_503_then_recover)
 	static const char ask[] = "GET /status HTTP/1.1\r\n\r\n"
 	    "GET /status HTTP/1.1\r\n\r\nGET /status HTTP/1.1\r\n\r\n"
 	    "GET /status HTTP/1.1\r\n\r\n";
-	int fds[120], i, code = 0, small = 2048;
+	int fds[120], i, code = 0;
 	long before, after;
 	char *resp = NULL;
 
 	start_with_logs(2000);
-	for (i = 0; i < 100; i++) {
-		resp = tu_http_raw(tu_mond.port, "GET /status HTTP/1.0\r\n\r\n",
-		    5000);
-		cr_assert_not_null(resp);
-		if (strlen(resp) > 500000)
-			break;
-		free(resp);
-		usleep(100000);
-	}
-	cr_assert_lt(i, 100, "the page never grew to the 2,000 logs");
-	free(resp);
-	resp = NULL;
 	before = rss_kb(tu_mond.pid);
 	for (i = 0; i < 120; i++) {
-		struct sockaddr_in sin = { .sin_family = AF_INET };
-
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		cr_assert_neq(fds[i], -1);
 		/* A small window: the kernel holds little, mond the rest. */
-		cr_assert_eq(setsockopt(fds[i], SOL_SOCKET, SO_RCVBUF, &small,
-		    sizeof(small)), 0);
-		sin.sin_port = htons((uint16_t)tu_mond.port);
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		cr_assert_eq(connect(fds[i], (struct sockaddr *)&sin,
-		    sizeof(sin)), 0);
+		fds[i] = connect_small(2048);
 		send_all(fds[i], ask);
 	}
 	/* Until their pages are built (slower under ASan, on a busy CI). */
@@ -625,32 +630,10 @@ Test(front, a_slow_steady_reader_gets_every_byte)
 	    "GET /status HTTP/1.1\r\n\r\nGET /status HTTP/1.1\r\n\r\n"
 	    "GET /status HTTP/1.1\r\nConnection: close\r\n\r\n";
 	static char buf[32 * 1024];
-	size_t total = 0, page = 0;
-	int fd, i, small = 32 * 1024;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	char *resp = NULL;
+	size_t total = 0, page = start_with_logs(2000);
+	int fd = connect_small(32 * 1024);
 	ssize_t n;
 
-	start_with_logs(2000);
-	for (i = 0; i < 100; i++) {
-		resp = tu_http_raw(tu_mond.port, "GET /status HTTP/1.0\r\n\r\n",
-		    5000);
-		cr_assert_not_null(resp);
-		if (strlen(resp) > 500000)
-			break;
-		free(resp);
-		usleep(100000);
-	}
-	cr_assert_lt(i, 100, "the page never grew to the 2,000 logs");
-	page = strlen(resp);
-	free(resp);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	cr_assert_neq(fd, -1);
-	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small,
-	    sizeof(small)), 0);
-	sin.sin_port = htons((uint16_t)tu_mond.port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	send_all(fd, ask);
 	/*
 	 * 32 KiB every 50 ms, about 640 kB/s: never a pause near 2 s, but
