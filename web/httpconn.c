@@ -162,7 +162,6 @@ put_num(char *p, size_t v)
 	return put(p, digits + i, sizeof(digits) - i);
 }
 
-/* Moves the staged bytes to C's evbuffer; -1 when out of memory. */
 /* Keeps the front's total of unsent bytes as C's out grows and drains. */
 static void
 count_held(struct evbuffer *buf, const struct evbuffer_cb_info *info,
@@ -190,6 +189,7 @@ new_out(struct conn *c)
 	return 0;
 }
 
+/* Moves the staged bytes to C's evbuffer; -1 when out of memory. */
 static int
 spill(struct conn *c)
 {
