@@ -50,7 +50,6 @@ struct http_server {
 	time_t		 warned;	/* last "accept paused" message */
 	int		 port;
 	bool		 status, status_json, metrics;	/* routes the config allows */
-	bool		 status_on;	/* http_set_status was called */
 	struct http_status_ops ops;
 	struct http_counts spare;	/* counts until http_set_status */
 	struct http_counts *counts;
@@ -238,7 +237,7 @@ decoded_path(const struct http_request *req)
 	struct evhttp_uri *uri = NULL;
 	const char *path;
 	char *target, *decoded = NULL;
-	size_t plen, dlen;
+	size_t dlen;
 
 	if ((target = strndup(req->target, req->target_len)) == NULL)
 		return NULL;
@@ -253,9 +252,9 @@ decoded_path(const struct http_request *req)
 		if (path == NULL || path[0] == '\0')
 			path = "/";
 	}
-	plen = strlen(path);
+	/* A %00 would cut the path short: no route matches it. */
 	if ((decoded = evhttp_uridecode(path, 0, &dlen)) != NULL &&
-	    (dlen != strlen(decoded) || dlen > plen)) {
+	    dlen != strlen(decoded)) {
 		free(decoded);
 		decoded = NULL;
 	}
@@ -272,6 +271,8 @@ route(void *arg, const struct http_request *req, struct http_reply *r)
 {
 	struct http_server *srv = arg;
 	size_t n = req->target_len;
+	/* The status routes exist once http_set_status gave their data. */
+	bool status_on = srv->ops.snapshot != NULL;
 	char *path;
 
 	/* GET / and GET /?query, as they come, without a copy. */
@@ -285,14 +286,14 @@ route(void *arg, const struct http_request *req, struct http_reply *r)
 	}
 	if (strcmp(path, "/") == 0)
 		serve_home(srv, req, r);
-	else if (srv->status_on && strcmp(path, "/healthz") == 0)
+	else if (status_on && strcmp(path, "/healthz") == 0)
 		serve_healthz(srv, req, r);
-	else if (srv->status_on && srv->status && strcmp(path, "/status") == 0)
+	else if (status_on && srv->status && strcmp(path, "/status") == 0)
 		serve_status(srv, req, r, PAGE_HTML);
-	else if (srv->status_on && srv->status_json &&
+	else if (status_on && srv->status_json &&
 	    strcmp(path, "/status.json") == 0)
 		serve_status(srv, req, r, PAGE_JSON);
-	else if (srv->status_on && srv->metrics &&
+	else if (status_on && srv->metrics &&
 	    strcmp(path, "/metrics") == 0)
 		serve_status(srv, req, r, PAGE_METRICS);
 	else
@@ -305,7 +306,6 @@ http_set_status(struct http_server *srv, const struct http_status_ops *ops)
 {
 	srv->ops = *ops;
 	srv->counts = ops->counts;
-	srv->status_on = true;
 }
 
 /* Reads back the port bound, which differs from the config's when it is 0. */

@@ -145,12 +145,6 @@ put(char *p, const char *s, size_t n)
 }
 
 static char *
-put_str(char *p, const char *s)
-{
-	return put(p, s, strlen(s));
-}
-
-static char *
 put_num(char *p, size_t v)
 {
 	char digits[24];
@@ -222,10 +216,11 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 {
 	struct http_front *fr = c->front;
 	const char *date = date_field(fr);
+	size_t reason_len = strlen(r->reason), date_len = strlen(date);
+	size_t type_len = r->type != NULL ? strlen(r->type) : 0;
+	size_t extra_len = r->extra != NULL ? strlen(r->extra) : 0;
 	/* The fixed text, the longest code and length, and what varies. */
-	size_t need = 128 + strlen(r->reason) + strlen(date) +
-	    (r->type != NULL ? strlen(r->type) : 0) +
-	    (r->extra != NULL ? strlen(r->extra) : 0);
+	size_t need = 128 + reason_len + date_len + type_len + extra_len;
 	bool copy = !head && r->len <= COPY_BODY_MAX;
 	char *p;
 
@@ -240,16 +235,16 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 	p = put(p, "HTTP/1.1 ", 9);
 	p = put_num(p, (size_t)r->code);
 	*p++ = ' ';
-	p = put_str(p, r->reason);
+	p = put(p, r->reason, reason_len);
 	p = put(p, "\r\n", 2);
 	if (r->type != NULL) {
 		p = put(p, "Content-Type: ", 14);
-		p = put_str(p, r->type);
+		p = put(p, r->type, type_len);
 		p = put(p, "\r\n", 2);
 	}
 	if (r->extra != NULL)
-		p = put_str(p, r->extra);
-	p = put_str(p, date);
+		p = put(p, r->extra, extra_len);
+	p = put(p, date, date_len);
 	p = put(p, "Content-Length: ", 16);
 	p = put_num(p, r->len);
 	p = put(p, "\r\n", 2);
@@ -395,12 +390,11 @@ flush(struct conn *c)
 			goto broken;
 		if (n == -1)
 			n = 0;
-		if ((size_t)n < fr->staged) {
-			memmove(fr->stage, fr->stage + n, fr->staged - (size_t)n);
-			fr->staged -= (size_t)n;
-			if (spill(c) == -1)
-				goto broken;
-		}
+		/* What the socket did not take waits in C's evbuffer. */
+		if ((size_t)n < fr->staged && (new_out(c) == -1 ||
+		    evbuffer_add(c->out, fr->stage + n, fr->staged - (size_t)n) ==
+		    -1))
+			goto broken;
 		fr->staged = 0;
 	}
 	if (c->out != NULL && evbuffer_get_length(c->out) > 0) {
