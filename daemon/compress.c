@@ -143,6 +143,75 @@ compress_fd(int in, const struct stat *attr, int dst_dirfd,
 	return 0;
 }
 
+#define HOLDS_BUFSZ	65536
+
+/* Static buffers: compression runs on the rotation thread only. */
+int
+compress_holds(int gzfd, int plain, bool prefix)
+{
+	static char bg[HOLDS_BUFSZ], bp[HOLDS_BUFSZ];
+	gzFile gz;
+	off_t off = 0;
+	ssize_t np;
+	int ng, err, same = 1;
+
+	if ((gz = gzdopen(gzfd, "rb")) == NULL)
+		return -1;
+	for (;;) {
+		ng = gzread(gz, bg, HOLDS_BUFSZ);
+		if (ng < 0) {
+			same = 0;
+			break;
+		}
+		np = ng == 0 ? pread(plain, bp, 1, off) :
+		    pread(plain, bp, (size_t)ng, off);
+		if (ng == 0) {
+			same = prefix || np == 0;
+			break;
+		}
+		if (np != ng || memcmp(bg, bp, (size_t)ng) != 0) {
+			same = 0;
+			break;
+		}
+		off += ng;
+	}
+	gzerror(gz, &err);
+	if (err != Z_OK && err != Z_STREAM_END)
+		same = 0;
+	gzclose_r(gz);	/* closes GZFD */
+	return same;
+}
+
+/*
+ * DST_NAME exists. When it decompresses to SRC_NAME's bytes, or to a
+ * prefix of them, a compression was killed after its .gz's rename (and
+ * the source may have grown since): the source holds all of it, so the
+ * .gz goes and the compression is made again. Else EEXIST.
+ */
+static int
+drop_stale_gz(int src_dirfd, const char *src_name, int dst_dirfd,
+    const char *dst_name)
+{
+	struct stat st;
+	int gz, in, held;
+
+	if ((gz = fs_open_log(dst_dirfd, dst_name, O_RDONLY, &st)) == -1) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((in = fs_open_log(src_dirfd, src_name, O_RDONLY, &st)) == -1) {
+		close(gz);
+		return -1;
+	}
+	held = compress_holds(gz, in, true);	/* closes GZ */
+	close(in);
+	if (held != 1) {
+		errno = EEXIST;
+		return -1;
+	}
+	return fs_unlink(dst_dirfd, dst_name);
+}
+
 int
 compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
     const char *dst_name, const struct compress_opts *opts)
@@ -151,10 +220,9 @@ compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
 	off_t consumed = 0;
 	int in, save;
 
-	if (fstatat(dst_dirfd, dst_name, &now, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;
+	if (fstatat(dst_dirfd, dst_name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    drop_stale_gz(src_dirfd, src_name, dst_dirfd, dst_name) == -1)
 		return -1;
-	}
 	if ((in = fs_open_log(src_dirfd, src_name, O_RDONLY, &st)) == -1)
 		return -1;
 	if (compress_fd(in, &st, dst_dirfd, dst_name, opts, &consumed) == -1)

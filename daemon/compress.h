@@ -8,6 +8,7 @@
 #ifndef MOND_COMPRESS_H
 #define MOND_COMPRESS_H
 
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -22,11 +23,20 @@ struct compress_opts {
  * Compresses the regular file SRC_NAME in SRC_DIRFD (opened O_NOFOLLOW;
  * symlinks and non-regular files refused as fs_open_log does) into
  * DST_NAME in DST_DIRFD (e.g. "log.1.gz"), then unlinks the source. An
- * existing DST_NAME fails with EEXIST before any work. On any failure the
- * source is intact and no temporary is left. Returns 0, or -1 with errno.
+ * existing DST_NAME fails with EEXIST before any work, unless it holds
+ * nothing but the source's first bytes (a compression killed between its
+ * rename and the unlink): then it is replaced. On any failure the source
+ * is intact and no temporary is left. Returns 0, or -1 with errno.
  */
 int	compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
 	    const char *dst_name, const struct compress_opts *opts);
+
+/*
+ * Whether the gzip file GZFD decompresses, cleanly, to exactly PLAIN's
+ * bytes (with PREFIX: to a prefix of them): 1, 0, or -1 on errors.
+ * Closes GZFD.
+ */
+int	compress_holds(int gzfd, int plain, bool prefix);
 
 /*
  * The core, for callers that already hold the source open (copytruncate

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -43,46 +44,6 @@ is_prefix(int a, off_t asize, int b)
 		off += na;
 	}
 	return 1;
-}
-
-/*
- * Whether the gzip file GZ decompresses, cleanly, to exactly PLAIN's bytes
- * (with PREFIX: to a prefix of them). Closes GZFD.
- */
-static int
-gz_holds(int gzfd, int plain, bool prefix)
-{
-	static char bg[BUFSZ], bp[BUFSZ];
-	gzFile gz;
-	off_t off = 0;
-	ssize_t np;
-	int ng, err, same = 1;
-
-	if ((gz = gzdopen(gzfd, "rb")) == NULL)
-		return -1;
-	for (;;) {
-		ng = gzread(gz, bg, BUFSZ);
-		if (ng < 0) {
-			same = 0;
-			break;
-		}
-		np = ng == 0 ? pread(plain, bp, 1, off) :
-		    pread(plain, bp, (size_t)ng, off);
-		if (ng == 0) {
-			same = prefix || np == 0;
-			break;
-		}
-		if (np != ng || memcmp(bg, bp, (size_t)ng) != 0) {
-			same = 0;
-			break;
-		}
-		off += ng;
-	}
-	gzerror(gz, &err);
-	if (err != Z_OK && err != Z_STREAM_END)
-		same = 0;
-	gzclose_r(gz);	/* closes GZFD */
-	return same;
 }
 
 /*
@@ -207,55 +168,44 @@ recover_gzcopy(int ldfd, int tfd, const char *tgtdir, const char *base)
 	if ((cfd = fs_open_log(tfd, copy, O_RDONLY, &cst)) == -1)
 		return 0;
 	if ((lfd = fs_open_log(ldfd, base, O_RDONLY, &lst)) != -1) {
-		pre = gz_holds(cfd, lfd, true);	/* closes CFD */
+		pre = compress_holds(cfd, lfd, true);	/* closes CFD */
 		close(lfd);
 	} else
 		close(cfd);
 	return settle_copy(tfd, tgtdir, copy, base, ".gz", pre == 1);
 }
 
-/* The rotated file at the compression slot, left uncompressed. */
+/*
+ * The rotated file at the compression slot, left uncompressed: compressed
+ * now. compress_file also finishes a compression killed between its
+ * .gz's rename and the source's unlink, and leaves a different .gz be.
+ */
 static int
 recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
     const char *base)
 {
 	struct compress_opts co = { .level = rule->compresslevel };
 	char name[NAME_MAX + 1], gzname[NAME_MAX + 1];
-	struct stat st, gst;
+	struct stat st;
 	int slot = rule->start + (rule->delaycompress ? 1 : 0);
-	int fd, gfd, same;
 
 	if (snprintf(name, sizeof(name), "%s.%d", base, slot) >=
 	    (int)sizeof(name) || snprintf(gzname, sizeof(gzname), "%s.gz",
 	    name) >= (int)sizeof(gzname))
 		return 0;
-	if ((fd = fs_open_log(tfd, name, O_RDONLY, &st)) == -1)
+	if (fstatat(tfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return 0;
-	if ((gfd = fs_open_log(tfd, gzname, O_RDONLY, &gst)) == -1) {
-		close(fd);
-		if (compress_file(tfd, name, tfd, gzname, &co) == -1) {
+	if (compress_file(tfd, name, tfd, gzname, &co) == -1) {
+		if (errno == EEXIST)
+			log_warnx("%s/%s: left uncompressed beside a different "
+			    "%s; not touched", tgtdir, name, gzname);
+		else
 			log_warn("%s/%s: compressing what an interrupted "
 			    "rotation left", tgtdir, name);
-			return 0;
-		}
-		log_info("%s/%s: compressed, finishing an interrupted "
-		    "rotation", tgtdir, name);
-		return 1;
-	}
-	same = gz_holds(gfd, fd, false);
-	close(fd);
-	if (same != 1) {
-		log_warnx("%s/%s: left uncompressed beside a different %s; "
-		    "not touched", tgtdir, name, gzname);
 		return 0;
 	}
-	/* Killed between the .gz's rename and the source's unlink. */
-	if (fs_unlink(tfd, name) == -1) {
-		log_warn("%s/%s: remove", tgtdir, name);
-		return 0;
-	}
-	log_info("%s/%s: removed, %s already holds it (interrupted "
-	    "rotation)", tgtdir, name, gzname);
+	log_info("%s/%s: compressed, finishing an interrupted rotation",
+	    tgtdir, name);
 	return 1;
 }
 

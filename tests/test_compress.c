@@ -241,6 +241,36 @@ Test(compress, existing_target_is_never_replaced)
 	tu_assert_file(tu_at("a.log.1.gz"), "older archive");
 }
 
+/*
+ * Killed between the .gz's rename and the source's unlink, the next try
+ * finds both; the .gz holds the source's bytes (or their start, had the
+ * source grown), so it is made again and the source goes: the stuck
+ * "File exists" the crash stress once hit with delaycompress.
+ */
+Test(compress, a_gz_of_the_source_or_its_start_is_made_again)
+{
+	char *want = make_log("a.log.1", 5000, false);
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "head -c 3000 '%s' | gzip -c > '%s' && "
+	    "gzip -c '%s' > '%s'", tu_at("a.log.1"), tu_at("b.gz"),
+	    tu_at("a.log.1"), tu_at("a.log.1.gz"));
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    NULL), 0, "whole: %s", strerror(errno));
+	cr_assert(!tu_exists(tu_at("a.log.1")));
+	check_gzip_tool("a.log.1.gz", want, 5000);
+	free(want);
+
+	want = make_log("a.log.1", 5000, false);
+	cr_assert_eq(renameat(tu_dirfd, "b.gz", tu_dirfd, "a.log.1.gz"), 0);
+	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
+	    NULL), 0, "start: %s", strerror(errno));
+	cr_assert(!tu_exists(tu_at("a.log.1")));
+	check_gzip_tool("a.log.1.gz", want, 5000);
+	free(want);
+}
+
 Test(compress, symlinked_source_is_refused)
 {
 	free(make_log("real", 100, false));
