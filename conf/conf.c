@@ -21,6 +21,7 @@
 #include <confuse.h>
 
 #include "conf/conf.h"
+#include "conf/confrule.h"
 #include "conf/confscan.h"
 #include "conf/confvalue.h"
 #include "daemon/strmap.h"
@@ -28,8 +29,7 @@
 #define DEFAULT_STATEFILE	"/var/lib/mond/status"
 #define DEFAULT_CONTROL		"/run/mond/mond.sock"
 #define DEFAULT_APPLOG		"/var/log/mon/mon.log"
-#define DEFAULT_DATEFORMAT	"-%Y%m%d"
-#define DEFAULT_DATEFORMAT_HOURLY "-%Y%m%d%H"
+#define DEFAULT_MAIL_COMMAND	"/usr/bin/mail"
 #define BUILTIN_SIZE		(1024LL * 1024)
 
 /*
@@ -114,7 +114,20 @@ errat(const char *file, int line, const char *fmt, ...)
 	CFG_STR("preremove", NULL, CFGF_NODEFAULT), \
 	CFG_BOOL("sharedscripts", cfg_false, CFGF_NODEFAULT), \
 	CFG_PTR_CB("su", NULL, CFGF_NODEFAULT, confvalue_su, free), \
-	CFG_BOOL("allowhardlink", cfg_false, CFGF_NODEFAULT)
+	CFG_BOOL("allowhardlink", cfg_false, CFGF_NODEFAULT), \
+	CFG_INT_CB("weekday", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_STR("compresscmd", NULL, CFGF_NODEFAULT), \
+	CFG_STR("compressoptions", NULL, CFGF_NODEFAULT), \
+	CFG_STR("uncompresscmd", NULL, CFGF_NODEFAULT), \
+	CFG_STR("compressext", NULL, CFGF_NODEFAULT), \
+	CFG_STR("addextension", NULL, CFGF_NODEFAULT), \
+	CFG_BOOL("datehourago", cfg_false, CFGF_NODEFAULT), \
+	CFG_BOOL("ignoreduplicates", cfg_false, CFGF_NODEFAULT), \
+	CFG_STR("mail", NULL, CFGF_NODEFAULT), \
+	CFG_BOOL("mailfirst", cfg_false, CFGF_NODEFAULT), \
+	CFG_BOOL("shred", cfg_false, CFGF_NODEFAULT), \
+	CFG_INT_CB("shredcycles", 0, CFGF_NODEFAULT, confvalue_int), \
+	CFG_BOOL("renamecopy", cfg_false, CFGF_NODEFAULT)
 
 static cfg_opt_t log_opts[] = {
 	LOG_OPTS,
@@ -152,6 +165,8 @@ static cfg_opt_t main_opts[] = {
 	CFG_STR("statefile", DEFAULT_STATEFILE, CFGF_NONE),
 	CFG_STR("control", DEFAULT_CONTROL, CFGF_NONE),
 	CFG_STR("include_dir", NULL, CFGF_NODEFAULT),
+	CFG_STR("logrotate_conf", NULL, CFGF_NODEFAULT),
+	CFG_STR("mail_command", DEFAULT_MAIL_COMMAND, CFGF_NONE),
 	CFG_SEC("http", http_opts, CFGF_NONE),
 	CFG_SEC("applog", applog_opts, CFGF_NONE),
 	CFG_SEC("defaults", defaults_opts, CFGF_NONE),
@@ -315,58 +330,43 @@ get_create(cfg_t *sec, cfg_t *defs, const char *name)
 	return s != NULL ? *(struct create_spec *)cfg_getptr(s, name) : none;
 }
 
+/* confrule_check's reporter: the rule's place, counted as an error. */
 static void
-rule_free(struct log_rule *r)
+report_rule(void *arg, const struct log_rule *r, const char *fmt, va_list ap)
 {
-	size_t i;
-
-	free(r->title);
-	for (i = 0; i < r->npatterns; i++)
-		free(r->patterns[i]);
-	free(r->patterns);
-	free(r->file);
-	free(r->dateformat);
-	free(r->extension);
-	free(r->olddir);
-	free(r->prerotate);
-	free(r->postrotate);
-	free(r->firstaction);
-	free(r->lastaction);
-	free(r->preremove);
+	(void)arg;
+	nerrors++;
+	fprintf(stderr, "mond: %s:%d: ", r->file, r->line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
 }
 
-/* Combinations the engine cannot honour; reported at the stanza's line. */
-static void
-check_rule(struct log_rule *r, cfg_t *sec)
+/* An option whose "" means "none", as logrotate's noolddir and nomail. */
+static char *
+get_opt_str(cfg_t *sec, cfg_t *defs, const char *name, bool *oom)
 {
-	size_t i;
+	cfg_t *s = pick(sec, defs, name);
+	const char *v = s != NULL ? cfg_getstr(s, name) : NULL;
 
-	for (i = 0; i < r->npatterns; i++)
-		if (r->patterns[i][0] != '/')
-			errat(r->file, r->line, "log \"%s\": pattern \"%s\" is "
-			    "not an absolute path", r->title, r->patterns[i]);
-	if (r->copy && r->copytruncate)
-		errat(r->file, r->line, "log \"%s\": copy and copytruncate "
-		    "exclude each other", r->title);
-	if (r->copytruncate && cfg_size(sec, "create") > 0 &&
-	    ((struct create_spec *)cfg_getptr(sec, "create"))->has_mode)
-		errat(r->file, r->line, "log \"%s\": copytruncate and "
-		    "create = \"MODE...\" exclude each other (the log stays "
-		    "in place)", r->title);
-	if (r->dateext && r->dateformat != NULL && *r->dateformat == '\0')
-		errat(r->file, r->line, "log \"%s\": dateformat = \"\" with "
-		    "dateext would name the log itself", r->title);
-	/* Both end up inside a file name next to the log. */
-	if (r->dateformat != NULL && strchr(r->dateformat, '/') != NULL)
-		errat(r->file, r->line, "log \"%s\": dateformat must not "
-		    "contain \"/\"", r->title);
-	if (r->extension != NULL && strchr(r->extension, '/') != NULL)
-		errat(r->file, r->line, "log \"%s\": extension must not "
-		    "contain \"/\"", r->title);
-	if (r->minsize != SIZE_UNSET && r->maxsize != SIZE_UNSET &&
-	    r->minsize > r->maxsize)
-		errat(r->file, r->line, "log \"%s\": minsize is larger than "
-		    "maxsize", r->title);
+	return v != NULL && *v != '\0' ? dup_or_null(v, oom) : NULL;
+}
+
+/* compressoptions, split into words as logrotate splits them. */
+static int
+get_compressoptions(struct log_rule *r, cfg_t *sec, cfg_t *defs)
+{
+	cfg_t *s = pick(sec, defs, "compressoptions");
+
+	if (s == NULL)
+		return 0;
+	if (confrule_split_words(cfg_getstr(s, "compressoptions"),
+	    &r->compressoptions, &r->ncompressoptions) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	errat(r->file, r->line, "log \"%s\": compressoptions = \"%s\": "
+	    "unclosed quote", r->title, cfg_getstr(s, "compressoptions"));
+	return 0;
 }
 
 /* Fills R from stanza SEC with DEFS and the built-ins under it. */
@@ -415,26 +415,22 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->create = get_create(sec, defs, "create");
 	r->copy = get_bool(sec, defs, "copy", false);
 	r->copytruncate = get_bool(sec, defs, "copytruncate", false);
-	/*
-	 * The log stays in place under copy/copytruncate, so there is nothing
-	 * to create: an inherited create (Debian's global one) is dropped, as
-	 * logrotate ignores it, while a stanza's own mode is an error below.
-	 */
-	if (r->copy || r->copytruncate)
-		r->create.enabled = r->create.has_mode = r->create.has_uid =
-		    r->create.has_gid = false;
 	r->compress = get_bool(sec, defs, "compress", false);
 	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
 	r->compresslevel = (int)get_int(sec, defs, "compresslevel", 6);
 	r->compressthreads = (int)get_int(sec, defs, "compressthreads", 0);
+	r->compresscmd = get_opt_str(sec, defs, "compresscmd", &oom);
+	r->uncompresscmd = get_opt_str(sec, defs, "uncompresscmd", &oom);
+	r->compressext = get_opt_str(sec, defs, "compressext", &oom);
+	if (get_compressoptions(r, sec, defs) == -1)
+		oom = true;
 	r->dateext = get_bool(sec, defs, "dateext", false);
-	/* logrotate's default suffix carries the hour for hourly rules. */
-	r->dateformat = get_str(sec, defs, "dateformat",
-	    r->frequency == FREQ_HOURLY ? DEFAULT_DATEFORMAT_HOURLY :
-	    DEFAULT_DATEFORMAT, &oom);
+	r->dateformat = get_str(sec, defs, "dateformat", NULL, &oom);
 	r->dateyesterday = get_bool(sec, defs, "dateyesterday", false);
+	r->datehourago = get_bool(sec, defs, "datehourago", false);
 	r->extension = get_str(sec, defs, "extension", NULL, &oom);
-	r->olddir = get_str(sec, defs, "olddir", NULL, &oom);
+	r->addextension = get_opt_str(sec, defs, "addextension", &oom);
+	r->olddir = get_opt_str(sec, defs, "olddir", &oom);
 	r->createolddir = get_create(sec, defs, "createolddir");
 	r->prerotate = get_str(sec, defs, "prerotate", NULL, &oom);
 	r->postrotate = get_str(sec, defs, "postrotate", NULL, &oom);
@@ -449,9 +445,17 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 		r->su_gid = su->gid;
 	}
 	r->allowhardlink = get_bool(sec, defs, "allowhardlink", false);
-	if (oom)
+	r->ignoreduplicates = get_bool(sec, defs, "ignoreduplicates", false);
+	r->weekday = (int)get_int(sec, defs, "weekday", 0);
+	r->mail = get_opt_str(sec, defs, "mail", &oom);
+	r->mailfirst = get_bool(sec, defs, "mailfirst", false);
+	r->shred = get_bool(sec, defs, "shred", false);
+	r->shredcycles = (int)get_int(sec, defs, "shredcycles", 0);
+	r->renamecopy = get_bool(sec, defs, "renamecopy", false);
+	if (oom || confrule_finish(r, pick(sec, defs, "compressext") != NULL) ==
+	    -1)
 		return -1;
-	check_rule(r, sec);
+	confrule_check(r, report_rule, NULL);
 	return 0;
 }
 
@@ -476,7 +480,7 @@ add_rules(struct mond_conf *conf, struct parsed *p, cfg_t *defs)
 		    sec->line;
 		if (build_rule(&conf->rules[conf->nrules], sec, defs, p->path,
 		    line) == -1) {
-			rule_free(&conf->rules[conf->nrules]);
+			confrule_free(&conf->rules[conf->nrules]);
 			return -1;
 		}
 		conf->nrules++;
@@ -577,6 +581,10 @@ load_globals(struct mond_conf *conf, cfg_t *cfg)
 	if (cfg_size(cfg, "include_dir") > 0)
 		conf->include_dir = dup_or_null(cfg_getstr(cfg, "include_dir"),
 		    &oom);
+	if (cfg_size(cfg, "logrotate_conf") > 0)
+		conf->logrotate_conf = dup_or_null(cfg_getstr(cfg,
+		    "logrotate_conf"), &oom);
+	conf->mail_command = dup_or_null(cfg_getstr(cfg, "mail_command"), &oom);
 	conf->http.listen = dup_or_null(cfg_getstr(http, "listen"), &oom);
 	conf->http.port = (int)cfg_getint(http, "port");
 	conf->http.timeout = (int)cfg_getint(http, "timeout");
@@ -651,8 +659,15 @@ conf_free(struct mond_conf *conf)
 	if (conf == NULL)
 		return;
 	for (i = 0; i < conf->nrules; i++)
-		rule_free(&conf->rules[i]);
+		confrule_free(&conf->rules[i]);
 	free(conf->rules);
+	for (i = 0; i < conf->nproblems; i++) {
+		free(conf->problems[i].file);
+		free(conf->problems[i].what);
+	}
+	free(conf->problems);
+	free(conf->logrotate_conf);
+	free(conf->mail_command);
 	free(conf->path);
 	free(conf->statefile);
 	free(conf->control);

@@ -54,6 +54,7 @@ struct log_rule {
 	int		 line;		/*   for messages */
 
 	enum freq	 frequency;
+	int		 weekday;	/* weekly: 0 (Sunday)..6 that day, 7 every 7 days */
 	long long	 size;		/* rotate when >= size, time ignored */
 	long long	 minsize;	/* veto a due time rotation below it */
 	long long	 maxsize;	/* force a rotation at or above it */
@@ -71,15 +72,36 @@ struct log_rule {
 	bool		 delaycompress;
 	int		 compresslevel;	/* 1..9, default 6 */
 	int		 compressthreads; /* workers; 0 (default) = online CPUs */
+	/*
+	 * The compressor. compresscmd NULL: gzip in process (zlib). Else the
+	 * program is run as a filter (stdin the file, stdout the compressed
+	 * one) with compressoptions as its arguments, as logrotate runs it;
+	 * conf_load leaves gzip/gunzip with options of only a level ("-9")
+	 * in process and folds the level into compresslevel.
+	 */
+	char		*compresscmd;
+	char		**compressoptions; /* NULL-terminated; never NULL */
+	size_t		 ncompressoptions;
+	char		*uncompresscmd;	/* NULL = in process (zlib) */
+	char		*compressext;	/* never NULL: ".gz" by default */
 	bool		 dateext;
 	/* strftime(3) text; never NULL: conf_load sets "-%Y%m%d" (hourly
 	 * "-%Y%m%d%H"), the only place that knows the defaults */
 	char		*dateformat;
 	bool		 dateyesterday;
 	char		*extension;	/* NULL when unset */
+	char		*addextension;	/* NULL when unset */
+	bool		 datehourago;
 	char		*olddir;	/* NULL when unset; relative = to the log's dir */
 	struct create_spec createolddir;
 
+	/*
+	 * $1 of the once-per-stanza scripts (firstaction, lastaction and the
+	 * shared pre/postrotate). NULL: the patterns joined by spaces. The
+	 * logrotate reader keeps logrotate's: the path text as written
+	 * before its `{`.
+	 */
+	char		*script_arg;
 	char		*prerotate;	/* shell text, NULL when unset */
 	char		*postrotate;
 	char		*firstaction;
@@ -91,6 +113,17 @@ struct log_rule {
 	uid_t		 su_uid;
 	gid_t		 su_gid;
 	bool		 allowhardlink;
+	/*
+	 * A later stanza naming one of this stanza's logs again is no error:
+	 * that log stays this stanza's (logrotate's ignoreduplicates).
+	 */
+	bool		 ignoreduplicates;
+
+	char		*mail;		/* address for old logs; NULL = nomail */
+	bool		 mailfirst;	/* mail the just-rotated file (else the removed one) */
+	bool		 shred;		/* remove old logs with shred -u */
+	int		 shredcycles;	/* shred -n; 0 = shred's default */
+	bool		 renamecopy;	/* rename to LOG.tmp, copy to the rotated name after postrotate */
 };
 
 struct http_conf {
@@ -109,15 +142,29 @@ struct applog_conf {
 	enum applog_level level;
 };
 
+/*
+ * A stanza or file that was left out, and why: the logrotate reader skips
+ * what it cannot read, as logrotate does, and the rest still loads.
+ */
+struct conf_problem {
+	char		*file;
+	int		 line;		/* 0: the whole file */
+	char		*what;
+};
+
 struct mond_conf {
 	char		*path;		/* the file this was loaded from */
 	char		*statefile;
 	char		*control;
 	char		*include_dir;	/* NULL when unset */
+	char		*logrotate_conf; /* NULL when unset */
+	char		*mail_command;	/* "/usr/bin/mail" unless set */
 	struct http_conf http;
 	struct applog_conf applog;
 	struct log_rule	*rules;
 	size_t		 nrules;
+	struct conf_problem *problems;	/* what was skipped, in the order found */
+	size_t		 nproblems;
 };
 
 /*

@@ -86,6 +86,8 @@ static const struct range ranges[] = {
 	{ "minage", 0, INT_MAX, "0 or more days" },
 	{ "compresslevel", 1, 9, "1 to 9" },
 	{ "compressthreads", 0, INT_MAX, "0 (one per online CPU) or more" },
+	{ "weekday", 0, 7, "0 (Sunday) to 6, or 7 (every seven days)" },
+	{ "shredcycles", 0, INT_MAX, "0 (shred's default) or more" },
 	{ "port", 0, 65535, "0 to 65535" },
 	{ "timeout", 1, 86400, "1 to 86400 seconds" },
 	{ "backups", 0, 1000, "0 to 1000" },

@@ -116,6 +116,42 @@ put_create(struct out *o, const char *name, const struct create_spec *cs)
 	put(o, "\"\n");
 }
 
+/* compressoptions as one string that splits back into the same words. */
+static void
+put_words(struct out *o, const char *name, char *const *words, size_t n)
+{
+	const char *p;
+	size_t i, len = 1;
+	char *s, *q;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		len += 2 * strlen(words[i]) + 3;
+	if ((s = malloc(len)) == NULL) {
+		if (o->err == 0)
+			o->err = ENOMEM;
+		return;
+	}
+	q = s;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*q++ = ' ';
+		if (words[i][0] == '\0') {
+			*q++ = '"';
+			*q++ = '"';
+		}
+		for (p = words[i]; *p != '\0'; p++) {
+			if (strchr(" \t\n\r\f\v'\"\\", *p) != NULL)
+				*q++ = '\\';
+			*q++ = *p;
+		}
+	}
+	*q = '\0';
+	put_str(o, name, s);
+	free(s);
+}
+
 static void
 put_rule(struct out *o, const struct log_rule *r)
 {
@@ -134,6 +170,8 @@ put_rule(struct out *o, const struct log_rule *r)
 	}
 	if (r->frequency != FREQ_NONE)
 		put(o, "\tfrequency = %s\n", conf_freq_name(r->frequency));
+	if (r->frequency == FREQ_WEEKLY)
+		put(o, "\tweekday = %d\n", r->weekday);
 	put_size(o, "size", r->size);
 	put_size(o, "minsize", r->minsize);
 	put_size(o, "maxsize", r->maxsize);
@@ -148,10 +186,17 @@ put_rule(struct out *o, const struct log_rule *r)
 	put_bool(o, "delaycompress", r->delaycompress);
 	put(o, "\tcompresslevel = %d\n", r->compresslevel);
 	put(o, "\tcompressthreads = %d\n", r->compressthreads);
+	put_str(o, "compresscmd", r->compresscmd);
+	put_words(o, "compressoptions", r->compressoptions,
+	    r->ncompressoptions);
+	put_str(o, "uncompresscmd", r->uncompresscmd);
+	put_str(o, "compressext", r->compressext);
 	put_bool(o, "dateext", r->dateext);
 	put_str(o, "dateformat", r->dateformat);
 	put_bool(o, "dateyesterday", r->dateyesterday);
+	put_bool(o, "datehourago", r->datehourago);
 	put_str(o, "extension", r->extension);
+	put_str(o, "addextension", r->addextension);
 	put_str(o, "olddir", r->olddir);
 	put_create(o, "createolddir", &r->createolddir);
 	put_bool(o, "sharedscripts", r->sharedscripts);
@@ -162,6 +207,14 @@ put_rule(struct out *o, const struct log_rule *r)
 		put(o, "\"\n");
 	}
 	put_bool(o, "allowhardlink", r->allowhardlink);
+	put_bool(o, "ignoreduplicates", r->ignoreduplicates);
+	put_bool(o, "renamecopy", r->renamecopy);
+	put_bool(o, "shred", r->shred);
+	if (r->shred)
+		put(o, "\tshredcycles = %d\n", r->shredcycles);
+	put_str(o, "mail", r->mail);
+	if (r->mail != NULL)
+		put_bool(o, "mailfirst", r->mailfirst);
 	put_str(o, "firstaction", r->firstaction);
 	put_str(o, "prerotate", r->prerotate);
 	put_str(o, "postrotate", r->postrotate);
@@ -180,10 +233,13 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 	put_quoted(&o, conf->statefile);
 	put(&o, "\ncontrol = ");
 	put_quoted(&o, conf->control);
+	put(&o, "\nmail_command = ");
+	put_quoted(&o, conf->mail_command);
 	put(&o, "\n");
 	/*
-	 * No include_dir: its rules are printed inline like the others, so
-	 * the text stands alone and prints the same when loaded again.
+	 * No include_dir nor logrotate_conf: their rules are printed inline
+	 * like the others, so the text stands alone and prints the same when
+	 * loaded again.
 	 */
 	put(&o, "\nhttp {\n");
 	put_str(&o, "listen", conf->http.listen);

@@ -1,0 +1,352 @@
+/*
+ * confrule.c: the part of reading a log stanza that does not depend on the
+ * syntax it was written in. Both readers fill a struct log_rule their own
+ * way and then come here for the derived defaults, the checks across
+ * options and the copies; so a stanza means the same thing whichever file
+ * it came from. Nothing here touches a file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/confrule.h"
+
+/* logrotate's table: the extension a known compressor's name implies. */
+static const struct {
+	const char	*cmd;
+	const char	*ext;
+} known_ext[] = {
+	{ "gzip", ".gz" },
+	{ "bzip2", ".bz2" },
+	{ "xz", ".xz" },
+	{ "zstd", ".zst" },
+	{ "compress", ".Z" },
+	{ "zip", "zip" },
+};
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+static int
+replace(char **field, const char *value)
+{
+	char *s = NULL;
+
+	if (value != NULL && (s = strdup(value)) == NULL)
+		return -1;
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+/* "-1" .. "-9": the level of a gzip run with only that option, else 0. */
+static int
+level_option(char **opts, size_t n)
+{
+	if (n == 0)
+		return 6;
+	if (n == 1 && opts[0][0] == '-' && opts[0][1] >= '1' &&
+	    opts[0][1] <= '9' && opts[0][2] == '\0')
+		return opts[0][1] - '0';
+	return 0;
+}
+
+/* gzip with at most a level is what zlib does in process, faster. */
+static int
+fold_compressor(struct log_rule *r)
+{
+	int level;
+
+	if (r->compresscmd != NULL &&
+	    strcmp(base_name(r->compresscmd), "gzip") == 0 &&
+	    strcmp(r->compressext, ".gz") == 0 &&
+	    (level = level_option(r->compressoptions,
+	    r->ncompressoptions)) > 0) {
+		free(r->compresscmd);
+		r->compresscmd = NULL;
+		r->compresslevel = level;
+		confrule_free_words(r->compressoptions);
+		r->ncompressoptions = 0;
+		if ((r->compressoptions = calloc(1, sizeof(char *))) == NULL)
+			return -1;
+	}
+	if (r->uncompresscmd != NULL &&
+	    strcmp(base_name(r->uncompresscmd), "gunzip") == 0 &&
+	    r->compresscmd == NULL)
+		return replace(&r->uncompresscmd, NULL);
+	return 0;
+}
+
+int
+confrule_finish(struct log_rule *r, bool ext_set)
+{
+	const char *ext = NULL;
+	size_t i;
+
+	if (r->dateformat == NULL && replace(&r->dateformat,
+	    r->frequency == FREQ_HOURLY ? CONFRULE_DATEFORMAT_HOURLY :
+	    CONFRULE_DATEFORMAT) == -1)
+		return -1;
+	if (r->compresscmd != NULL && !ext_set)
+		for (i = 0; i < sizeof(known_ext) / sizeof(known_ext[0]); i++)
+			if (strcmp(base_name(r->compresscmd),
+			    known_ext[i].cmd) == 0)
+				ext = known_ext[i].ext;
+	if (ext != NULL && replace(&r->compressext, ext) == -1)
+		return -1;
+	if (r->compressext == NULL &&
+	    replace(&r->compressext, CONFRULE_COMPRESSEXT) == -1)
+		return -1;
+	if (r->compressoptions == NULL &&
+	    (r->compressoptions = calloc(1, sizeof(char *))) == NULL)
+		return -1;
+	/* The log stays in place: there is nothing to create. */
+	if (r->copy || r->copytruncate)
+		memset(&r->create, 0, sizeof(r->create));
+	/* renamecopy and copytruncate exclude each other; the last one wins,
+	 * which the reader settled already. */
+	return fold_compressor(r);
+}
+
+static int
+report(confrule_report_fn fn, void *arg, const struct log_rule *r,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fn(arg, r, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int
+confrule_check(const struct log_rule *r, confrule_report_fn fn, void *arg)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < r->npatterns; i++)
+		if (r->patterns[i][0] != '/')
+			n += report(fn, arg, r, "log \"%s\": pattern \"%s\" is "
+			    "not an absolute path", r->title, r->patterns[i]);
+	if (r->copy && r->copytruncate)
+		n += report(fn, arg, r, "log \"%s\": copy and copytruncate "
+		    "exclude each other", r->title);
+	if (r->dateext && r->dateformat != NULL && *r->dateformat == '\0')
+		n += report(fn, arg, r, "log \"%s\": dateformat = \"\" with "
+		    "dateext would name the log itself", r->title);
+	/* These end up inside a file name next to the log. */
+	if (r->dateformat != NULL && strchr(r->dateformat, '/') != NULL)
+		n += report(fn, arg, r, "log \"%s\": dateformat must not "
+		    "contain \"/\"", r->title);
+	if (r->extension != NULL && strchr(r->extension, '/') != NULL)
+		n += report(fn, arg, r, "log \"%s\": extension must not "
+		    "contain \"/\"", r->title);
+	if (r->addextension != NULL && strchr(r->addextension, '/') != NULL)
+		n += report(fn, arg, r, "log \"%s\": addextension must not "
+		    "contain \"/\"", r->title);
+	if (r->compress && strchr(r->compressext, '/') != NULL)
+		n += report(fn, arg, r, "log \"%s\": compressext must not "
+		    "contain \"/\"", r->title);
+	if (r->minsize != SIZE_UNSET && r->maxsize != SIZE_UNSET &&
+	    r->minsize > r->maxsize)
+		n += report(fn, arg, r, "log \"%s\": minsize is larger than "
+		    "maxsize", r->title);
+	return n;
+}
+
+static int
+copy_str(char **dst, const char *src)
+{
+	if (src == NULL) {
+		*dst = NULL;
+		return 0;
+	}
+	return (*dst = strdup(src)) == NULL ? -1 : 0;
+}
+
+static int
+copy_words(char ***dst, char *const *src, size_t n)
+{
+	size_t i;
+
+	*dst = NULL;
+	if (src == NULL)
+		return 0;
+	if ((*dst = calloc(n + 1, sizeof(char *))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (((*dst)[i] = strdup(src[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+int
+confrule_copy(struct log_rule *dst, const struct log_rule *src)
+{
+	int rc = 0;
+
+	*dst = *src;
+	/* Every owned pointer again, so that a failure frees only copies. */
+	dst->title = dst->file = dst->dateformat = dst->extension = NULL;
+	dst->addextension = dst->olddir = dst->script_arg = NULL;
+	dst->prerotate = dst->postrotate = dst->firstaction = NULL;
+	dst->lastaction = dst->preremove = dst->mail = NULL;
+	dst->compresscmd = dst->uncompresscmd = dst->compressext = NULL;
+	dst->patterns = dst->compressoptions = NULL;
+	rc |= copy_str(&dst->title, src->title);
+	rc |= copy_str(&dst->file, src->file);
+	rc |= copy_words(&dst->patterns, src->patterns, src->npatterns);
+	rc |= copy_str(&dst->dateformat, src->dateformat);
+	rc |= copy_str(&dst->extension, src->extension);
+	rc |= copy_str(&dst->addextension, src->addextension);
+	rc |= copy_str(&dst->olddir, src->olddir);
+	rc |= copy_str(&dst->script_arg, src->script_arg);
+	rc |= copy_str(&dst->prerotate, src->prerotate);
+	rc |= copy_str(&dst->postrotate, src->postrotate);
+	rc |= copy_str(&dst->firstaction, src->firstaction);
+	rc |= copy_str(&dst->lastaction, src->lastaction);
+	rc |= copy_str(&dst->preremove, src->preremove);
+	rc |= copy_str(&dst->mail, src->mail);
+	rc |= copy_str(&dst->compresscmd, src->compresscmd);
+	rc |= copy_str(&dst->uncompresscmd, src->uncompresscmd);
+	rc |= copy_str(&dst->compressext, src->compressext);
+	rc |= copy_words(&dst->compressoptions, src->compressoptions,
+	    src->ncompressoptions);
+	if (rc != 0) {
+		confrule_free(dst);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void
+confrule_free_words(char **words)
+{
+	size_t i;
+
+	for (i = 0; words != NULL && words[i] != NULL; i++)
+		free(words[i]);
+	free(words);
+}
+
+void
+confrule_free(struct log_rule *r)
+{
+	size_t i;
+
+	free(r->title);
+	for (i = 0; r->patterns != NULL && i < r->npatterns; i++)
+		free(r->patterns[i]);
+	free(r->patterns);
+	free(r->file);
+	free(r->dateformat);
+	free(r->extension);
+	free(r->addextension);
+	free(r->olddir);
+	free(r->script_arg);
+	free(r->prerotate);
+	free(r->postrotate);
+	free(r->firstaction);
+	free(r->lastaction);
+	free(r->preremove);
+	free(r->mail);
+	free(r->compresscmd);
+	free(r->uncompresscmd);
+	free(r->compressext);
+	confrule_free_words(r->compressoptions);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Appends C to the word being built in *W (length *LEN, room *CAP). */
+static int
+word_put(char **w, size_t *len, size_t *cap, char c)
+{
+	char *nw;
+
+	if (*len + 2 > *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		if ((nw = realloc(*w, *cap)) == NULL)
+			return -1;
+		*w = nw;
+	}
+	(*w)[(*len)++] = c;
+	(*w)[*len] = '\0';
+	return 0;
+}
+
+static int
+words_add(char ***words, size_t *n, char *w)
+{
+	char **nw;
+
+	if ((nw = reallocarray(*words, *n + 2, sizeof(char *))) == NULL)
+		return -1;
+	*words = nw;
+	nw[(*n)++] = w;
+	nw[*n] = NULL;
+	return 0;
+}
+
+int
+confrule_split_words(const char *text, char ***words, size_t *n)
+{
+	const char *p;
+	char *w = NULL, quote = '\0';
+	size_t len = 0, cap = 0;
+
+	*n = 0;
+	if ((*words = calloc(1, sizeof(char *))) == NULL)
+		return -1;
+	for (p = text; *p != '\0'; p++) {
+		if (quote == '\0' && strchr(" \t\n\r\f\v", *p) != NULL) {
+			if (w != NULL && words_add(words, n, w) == -1)
+				goto nomem;
+			w = NULL;
+			len = cap = 0;
+			continue;
+		}
+		/* A word starts here, even one that is only "". */
+		if (w == NULL && (w = calloc(1, cap = 32)) == NULL)
+			goto nomem;
+		if (quote != '\0' && *p == quote) {
+			quote = '\0';
+			continue;
+		}
+		if (quote == '\0' && (*p == '"' || *p == '\'')) {
+			quote = *p;
+			continue;
+		}
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		if (word_put(&w, &len, &cap, *p) == -1)
+			goto nomem;
+	}
+	if (quote != '\0') {
+		free(w);
+		confrule_free_words(*words);
+		*words = NULL;
+		*n = 0;
+		errno = EINVAL;
+		return -1;
+	}
+	if (w != NULL && words_add(words, n, w) == -1)
+		goto nomem;
+	return 0;
+nomem:
+	free(w);
+	confrule_free_words(*words);
+	*words = NULL;
+	*n = 0;
+	errno = ENOMEM;
+	return -1;
+}
