@@ -599,6 +599,32 @@ load_globals(struct mond_conf *conf, cfg_t *cfg)
 }
 
 struct mond_conf *
+conf_new(void)
+{
+	struct mond_conf *conf;
+	bool oom = false;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		return NULL;
+	conf->statefile = dup_or_null(DEFAULT_STATEFILE, &oom);
+	conf->control = dup_or_null(DEFAULT_CONTROL, &oom);
+	conf->mail_command = dup_or_null(DEFAULT_MAIL_COMMAND, &oom);
+	conf->http.listen = dup_or_null("0.0.0.0", &oom);
+	conf->http.port = 5000;
+	conf->http.timeout = 10;
+	conf->http.status = conf->http.status_json = conf->http.metrics = true;
+	conf->applog.path = dup_or_null(DEFAULT_APPLOG, &oom);
+	conf->applog.maxbytes = 1000000;
+	conf->applog.backups = 7;
+	conf->applog.level = APPLOG_DEBUG;
+	if (oom) {
+		conf_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+struct mond_conf *
 conf_load(const char *path)
 {
 	struct mond_conf *conf;

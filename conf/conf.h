@@ -149,7 +149,8 @@ struct applog_conf {
 struct conf_problem {
 	char		*file;
 	int		 line;		/* 0: the whole file */
-	char		*what;
+	char		*what;		/* "what is wrong", no file or line */
+	bool		 skipped;	/* a stanza or file left out (else a line ignored) */
 };
 
 struct mond_conf {
@@ -174,6 +175,49 @@ struct mond_conf {
  * wrong (nothing half-loaded is ever returned).
  */
 struct mond_conf *conf_load(const char *path);
+
+/*
+ * Reads logrotate's configuration PATHS (files or directories, in order,
+ * as logrotate's command line takes them) the way logrotate 3.21 reads
+ * them, appending their stanzas to CONF->rules. The globals start at
+ * logrotate's built-in values and carry from one file to the next, into
+ * includes and across PATHS. What cannot be read is reported through
+ * conf_msg() as "FILE:LINE: what is wrong" in logrotate's words, recorded
+ * in CONF->problems and left out, as logrotate leaves it out: a bad
+ * stanza, or the rest of a file after an error outside any stanza; the
+ * rest still loads. Returns 0, or -1 on ENOMEM (CONF then still holds
+ * what was read; conf_free it). Runs on one thread only.
+ */
+int	conf_read_logrotate(struct mond_conf *conf, char *const *paths,
+	    size_t npaths);
+
+/* An empty config with every global at its default, or NULL (ENOMEM). */
+struct mond_conf *conf_new(void);
+
+enum conf_msg_level {
+	CONF_MSG_ERROR,
+	CONF_MSG_WARNING,
+	CONF_MSG_DEBUG,		/* what logrotate -d/-v says while reading */
+};
+
+/*
+ * Where the readers' messages go. The default prints errors and warnings
+ * to stderr as "mond: TEXT" and drops the debug ones; logrotate's command
+ * line installs its own ("error: TEXT"). FN NULL restores the default.
+ */
+typedef void (*conf_msg_fn)(enum conf_msg_level level, const char *text);
+void	conf_set_msg(conf_msg_fn fn);
+void	conf_msg(enum conf_msg_level level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Records a problem in CONF (and says it through conf_msg as an error):
+ * "FILE:LINE: what", or "FILE: what" when LINE is 0. SKIPPED: a stanza or
+ * file was left out. Returns 0, or -1 on ENOMEM.
+ */
+int	conf_problem(struct mond_conf *conf, const char *file, int line,
+	    bool skipped, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
 /* Frees a config from conf_load(); NULL is fine. */
 void conf_free(struct mond_conf *conf);
