@@ -692,6 +692,9 @@ conf_free(struct mond_conf *conf)
 		free(conf->problems[i].what);
 	}
 	free(conf->problems);
+	for (i = 0; i < conf->ntaboo; i++)
+		free(conf->taboo[i]);
+	free(conf->taboo);
 	free(conf->logrotate_conf);
 	free(conf->mail_command);
 	free(conf->path);

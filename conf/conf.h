@@ -143,14 +143,21 @@ struct applog_conf {
 };
 
 /*
- * A stanza or file that was left out, and why: the logrotate reader skips
- * what it cannot read, as logrotate does, and the rest still loads.
+ * What the logrotate reader could not take, as logrotate would have it:
+ * it skips what it cannot read and loads the rest.
  */
+enum conf_problem_kind {
+	CONF_PROBLEM_NOTE,	/* a line ignored; logrotate exits 0 for it */
+	CONF_PROBLEM_ERROR,	/* logrotate exits 1 for it; nothing left out */
+	CONF_PROBLEM_SKIPPED,	/* a stanza, or the rest of a file, left out */
+	CONF_PROBLEM_IGNORED,	/* a whole file left out; logrotate exits 0 */
+};
+
 struct conf_problem {
 	char		*file;
 	int		 line;		/* 0: the whole file */
 	char		*what;		/* "what is wrong", no file or line */
-	bool		 skipped;	/* a stanza or file left out (else a line ignored) */
+	enum conf_problem_kind kind;
 };
 
 struct mond_conf {
@@ -160,6 +167,13 @@ struct mond_conf {
 	char		*include_dir;	/* NULL when unset */
 	char		*logrotate_conf; /* NULL when unset */
 	char		*mail_command;	/* "/usr/bin/mail" unless set */
+	/*
+	 * fnmatch(3) patterns of file names an included directory's listing
+	 * skips (logrotate's tabooext/taboopat); NULL: logrotate's default
+	 * list (".dpkg-old", ".rpmsave", "~"...).
+	 */
+	char		**taboo;
+	size_t		 ntaboo;
 	struct http_conf http;
 	struct applog_conf applog;
 	struct log_rule	*rules;
@@ -211,12 +225,12 @@ void	conf_msg(enum conf_msg_level level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
- * Records a problem in CONF (and says it through conf_msg as an error):
- * "FILE:LINE: what", or "FILE: what" when LINE is 0. SKIPPED: a stanza or
- * file was left out. Returns 0, or -1 on ENOMEM.
+ * Records a problem of KIND in CONF and says it through conf_msg as an
+ * error: "FILE:LINE: what", or "FILE: what" when LINE is 0. Returns 0, or
+ * -1 on ENOMEM.
  */
 int	conf_problem(struct mond_conf *conf, const char *file, int line,
-	    bool skipped, const char *fmt, ...)
+	    enum conf_problem_kind kind, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 
 /* Frees a config from conf_load(); NULL is fine. */

@@ -44,8 +44,8 @@ conf_msg(enum conf_msg_level level, const char *fmt, ...)
 }
 
 int
-conf_problem(struct mond_conf *conf, const char *file, int line, bool skipped,
-    const char *fmt, ...)
+conf_problem(struct mond_conf *conf, const char *file, int line,
+    enum conf_problem_kind kind, const char *fmt, ...)
 {
 	struct conf_problem *np, *p;
 	va_list ap;
@@ -74,7 +74,7 @@ conf_problem(struct mond_conf *conf, const char *file, int line, bool skipped,
 	}
 	p->line = line;
 	p->what = what;
-	p->skipped = skipped;
+	p->kind = kind;
 	conf->nproblems++;
 	return 0;
 }
