@@ -7,12 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "daemon/applog.h"
 #include "daemon/log.h"
 
 static int		 log_verbose;
 static struct applog	*log_applog;
+static bool		 log_lr;	/* logrotate's command line */
+static FILE		*log_copy;
+static bool		 log_syslog;
 
 void
 log_init(int verbose)
@@ -23,13 +27,48 @@ log_init(int verbose)
 int
 log_debugging(void)
 {
-	return log_verbose > 0;
+	return log_verbose > 0 || log_copy != NULL || log_syslog;
 }
 
 void
 log_set_applog(struct applog *al)
 {
 	log_applog = al;
+}
+
+void
+log_set_logrotate_style(FILE *copy, bool syslog)
+{
+	log_lr = true;
+	log_copy = copy;
+	log_syslog = syslog;
+	if (syslog)
+		openlog("logrotate", 0, LOG_USER);
+}
+
+static const char *
+lr_prefix(enum applog_msg_level level)
+{
+	return level == MSG_ERROR ? "error: " : level == MSG_WARNING ?
+	    "warning: " : "";
+}
+
+/* logrotate's words: its levels, and stdout for nothing. */
+static void
+lr_out(enum applog_msg_level level, const char *msg)
+{
+	static const int prio[] = { [MSG_DEBUG] = LOG_INFO,
+	    [MSG_INFO] = LOG_INFO, [MSG_WARNING] = LOG_WARNING,
+	    [MSG_ERROR] = LOG_ERR };
+
+	if (level >= MSG_WARNING || log_verbose > 0)
+		fprintf(stderr, "%s%s\n", lr_prefix(level), msg);
+	if (log_copy != NULL) {
+		fprintf(log_copy, "%s%s\n", lr_prefix(level), msg);
+		fflush(log_copy);
+	}
+	if (log_syslog)
+		syslog(prio[level], "%s", msg);
 }
 
 static void
@@ -45,6 +84,11 @@ vlog(enum applog_msg_level level, const char *fmt, va_list ap, const char *why)
 	 * mon.log first: whoever sees a line on stderr (the journal, a test)
 	 * may then count on finding it in mon.log too.
 	 */
+	if (log_lr) {
+		lr_out(level, msg);
+		errno = saved;
+		return;
+	}
 	if (log_applog != NULL && level >= MSG_INFO)
 		applog_write(log_applog, level, msg);
 	/* One fprintf per line so concurrent writers do not interleave mid-line. */
@@ -74,6 +118,16 @@ log_warnx(const char *fmt, ...)
 }
 
 void
+log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(MSG_WARNING, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
 log_info(const char *fmt, ...)
 {
 	va_list ap;
@@ -88,7 +142,8 @@ log_debug(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (log_verbose == 0)
+	/* -l FILE hears logrotate's debug lines even without -v. */
+	if (!log_debugging())
 		return;
 	va_start(ap, fmt);
 	vlog(MSG_DEBUG, fmt, ap, NULL);

@@ -8,6 +8,8 @@
 #define MOND_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdnoreturn.h>
 
 struct applog;
@@ -24,9 +26,18 @@ int	log_debugging(void);
  */
 void	log_set_applog(struct applog *al);
 
+/*
+ * logrotate's command line speaks as logrotate does: errors "error: ...",
+ * warnings "warning: ...", everything else bare and only with -v; COPY
+ * (may be NULL: -l FILE) gets every message whatever the verbosity, and
+ * SYSLOG (-l syslog) sends them to syslog as "logrotate".
+ */
+void	log_set_logrotate_style(FILE *copy, bool syslog);
+
 /* log_warn() and fatal() append ": strerror(errno)". */
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

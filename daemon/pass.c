@@ -304,88 +304,72 @@ listed_in(const char *name, void *arg)
 }
 
 /*
- * Plans the log PATH of rule RI into IT. Returns true when it is due; the
- * report already holds the outcome of a log that is not.
+ * The target directory of IT's log, listed (read again when RELIST: a
+ * rotation of this pass changed it), with what a killed mond left half
+ * done there recovered first, into IN's siblings; IN->dir_st from the
+ * log's directory. Returns 0; 1 when the log failed (its outcome set); -1
+ * on ENOMEM.
  */
-static bool
-plan_log(struct pass *p, size_t ri, struct item *it)
+static int
+target_listing(struct pass *p, const struct log_rule *r, struct item *it,
+    struct plan_input *in, bool relist)
 {
-	const struct log_rule *r = &p->conf->rules[ri];
-	struct plan_input in = { .rule = r, .path = it->path, .euid = p->euid,
-	    .now = p->opts->now, .force = p->opts->force };
-	struct pass_result *res;
 	char *logdir = NULL, *tgtdir = NULL;
 	const char *name;
 	struct dir *ld, *td;
-	struct stat st;
-	time_t last;
+	int rc = -1;
 
-	if ((res = add_result(p, it->path, ri, &it->res)) == NULL)
-		return false;
-	if (lstat(it->path, &st) == 0) {
-		in.st = &st;
-		/* a symlink's or device's size is not the log's */
-		res->size = S_ISREG(st.st_mode) ? st.st_size : -1;
-	} else if (errno != ENOENT && errno != ENOTDIR) {
-		snprintf(it->why, sizeof(it->why), "%s: lstat: %s", it->path,
-		    strerror(errno));
-		log_warnx("%s", it->why);
-		set_outcome(p, it->res, PASS_FAILED, it->why);
-		return false;
-	}
-	if (state_get(p->state, it->path, &last) == -1)
-		last = 0;
-	in.last = last;
-	res->last = last;
 	if (dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
 	    (ld = get_dir(p, logdir)) == NULL || (td = get_dir(p, tgtdir)) == NULL)
+		goto done;
+	in->dir_st = ld->stat_ok ? &ld->st : NULL;
+	rc = 0;
+	if (in->st == NULL)
+		goto done;
+	if (relist || (td->listed && r->maxage > 0 && !td->have_mtimes))
+		unlist_dir(td);	/* maxage needs mtimes */
+	if (!td->listed && list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
 		goto nomem;
-	in.dir_st = ld->stat_ok ? &ld->st : NULL;
 	/*
 	 * What a killed mond left half done for this log, before planning;
 	 * the listing says whether anything was left, so the usual case
 	 * costs nothing.
 	 */
-	if (in.st != NULL && !td->listed &&
-	    list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
-		goto nomem;
-	if (in.st != NULL && !p->opts->dry_run && ld->stat_ok &&
-	    !fs_dir_insecure(&ld->st) && td->stat_ok &&
-	    !fs_dir_insecure(&td->st) && td->err == 0 &&
+	if (!p->opts->dry_run && ld->stat_ok && !fs_dir_insecure(&ld->st) &&
+	    td->stat_ok && !fs_dir_insecure(&td->st) && td->err == 0 &&
 	    recover_wanted(r, name, listed_in, td) &&
-	    recover_log(r, it->path, td->path) > 0)
+	    recover_log(r, it->path, td->path) > 0) {
 		unlist_dir(td);
-	/* maxage needs mtimes: a listing without them is read again. */
-	if (in.st != NULL && td->listed && r->maxage > 0 && !td->have_mtimes)
-		unlist_dir(td);
-	if (in.st != NULL && !td->listed &&
-	    list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
-		goto nomem;
-	if (in.st != NULL && td->err != 0) {
+		if (list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
+			goto nomem;
+	}
+	if (td->err != 0) {
 		/* Without the listing, shifting or maxage would guess. */
 		snprintf(it->why, sizeof(it->why), "%s: reading the directory: "
 		    "%s", td->path, strerror(td->err));
 		log_warnx("%s: %s", it->path, it->why);
 		set_outcome(p, it->res, PASS_FAILED, it->why);
-		free(logdir);
-		free(tgtdir);
-		return false;
+		rc = 1;
+		goto done;
 	}
-	in.siblings = td->sib;
-	in.nsiblings = td->nsib;
-	if (plan_build(&in, &it->plan) == -1)
-		goto nomem;
+	in->siblings = td->sib;
+	in->nsiblings = td->nsib;
+	goto done;
+nomem:
+	rc = -1;
+done:
 	free(logdir);
 	free(tgtdir);
-	res->next_due = next_due(p, ri, last);
-	if (it->plan.record == PLAN_RECORD_NOW && !p->opts->dry_run) {
-		if (state_set(p->state, it->path, p->opts->now) == -1)
-			goto nomem2;
-		res->last = p->opts->now;
-	}
+	return rc;
+}
+
+/* The outcome of a log that is not due, logged as logrotate would. */
+static void
+not_due(struct pass *p, struct item *it, bool missing)
+{
 	switch (it->plan.status) {
 	case PLAN_DUE:
-		return true;
+		break;
 	case PLAN_IDLE:
 		set_outcome(p, it->res, PASS_IDLE, it->plan.why);
 		break;
@@ -394,15 +378,78 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 		set_outcome(p, it->res, PASS_SKIPPED, it->plan.why);
 		break;
 	case PLAN_ERROR:
-		log_warnx("%s: %s", it->path, it->plan.why);
+		/* logrotate's words for a missing log: scripts grep them. */
+		if (missing)
+			log_warnx("stat of %s failed: %s", it->path,
+			    strerror(ENOENT));
+		else
+			log_warnx("%s: %s", it->path, it->plan.why);
 		set_outcome(p, it->res, PASS_FAILED, it->plan.why);
 		break;
 	}
-	return false;
-nomem:
-	free(logdir);
-	free(tgtdir);
-nomem2:
+}
+
+/*
+ * Plans the log of IT (rule RI) into IT->plan, once more after a first
+ * plan (AGAIN: its target directory changed since), without a new report
+ * line. Returns 1 when due, 0 when not (outcome set), -1 on ENOMEM.
+ */
+static int
+build_plan(struct pass *p, size_t ri, struct item *it, bool again)
+{
+	const struct log_rule *r = &p->conf->rules[ri];
+	struct plan_input in = { .rule = r, .path = it->path, .euid = p->euid,
+	    .now = p->opts->now, .force = p->opts->force };
+	struct pass_result *res = &p->rep->results[it->res];
+	struct stat st;
+	time_t last;
+	int rc;
+
+	if (lstat(it->path, &st) == 0) {
+		in.st = &st;
+		/* a symlink's or device's size is not the log's */
+		res->size = S_ISREG(st.st_mode) ? st.st_size : -1;
+		state_mark_used(p->state, it->path);
+	} else if (errno != ENOENT && errno != ENOTDIR) {
+		snprintf(it->why, sizeof(it->why), "stat of %s failed: %s",
+		    it->path, strerror(errno));
+		log_warnx("%s", it->why);
+		set_outcome(p, it->res, PASS_FAILED, it->why);
+		return 0;
+	}
+	if (state_get(p->state, it->path, &last) == -1)
+		last = 0;
+	in.last = res->last = last;
+	if ((rc = target_listing(p, r, it, &in, again)) != 0)
+		return rc == 1 ? 0 : -1;
+	plan_free(&it->plan);
+	if (plan_build(&in, &it->plan) == -1)
+		return -1;
+	res->next_due = next_due(p, ri, last);
+	if (it->plan.record == PLAN_RECORD_NOW && !p->opts->dry_run) {
+		if (state_set(p->state, it->path, p->opts->now) == -1)
+			return -1;
+		res->last = p->opts->now;
+	}
+	if (it->plan.status == PLAN_DUE)
+		return 1;
+	not_due(p, it, in.st == NULL);
+	return 0;
+}
+
+/*
+ * Plans the log PATH of rule RI into IT. Returns true when it is due; the
+ * report already holds the outcome of a log that is not.
+ */
+static bool
+plan_log(struct pass *p, size_t ri, struct item *it)
+{
+	int rc;
+
+	if (add_result(p, it->path, ri, &it->res) == NULL)
+		return false;
+	if ((rc = build_plan(p, ri, it, false)) != -1)
+		return rc == 1;
 	p->nomem = true;
 	snprintf(it->why, sizeof(it->why), "%s: out of memory", it->path);
 	log_warnx("%s", it->why);
@@ -425,32 +472,36 @@ run_phases(struct pass *p, const struct log_rule *r, struct item *it,
 	return it->ok;
 }
 
-/* A run-once script of PHASE: the first live plan's copy. */
-static void
+/*
+ * A run-once script of PHASE: the first live plan's copy. ANYWAY (the
+ * stanza's lastaction): the first plan's even when none is live, as
+ * logrotate runs lastaction once any log was due. A failure fails every
+ * live log. Returns false when the script failed.
+ */
+static bool
 run_shared(struct pass *p, const struct log_rule *r, struct item *its,
-    size_t n, enum plan_phase phase)
+    size_t n, enum plan_phase phase, bool anyway)
 {
 	size_t i, s;
+	bool was_ok;
 
 	for (s = 0; s < n && !its[s].ok; s++)
 		;
-	if (s == n || run_phases(p, r, &its[s], ROTATE_PHASE(phase), true))
-		return;
+	if (s == n && (!anyway || n == 0))
+		return true;
+	if (s == n)
+		s = 0;
+	was_ok = its[s].ok;
+	its[s].ok = true;
+	if (run_phases(p, r, &its[s], ROTATE_PHASE(phase), true)) {
+		its[s].ok = was_ok;
+		return true;
+	}
 	for (i = 0; i < n; i++)
 		if (i != s && its[i].ok) {
 			its[i].ok = false;
 			memcpy(its[i].why, its[s].why, sizeof(its[i].why));
 		}
-}
-
-static bool
-any_ok(const struct item *its, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (its[i].ok && !its[i].stopped)
-			return true;
 	return false;
 }
 
@@ -460,25 +511,98 @@ cancelled(const struct pass *p)
 	return p->opts->cancel != NULL && atomic_load(p->opts->cancel);
 }
 
+/* "DIR/NAME" of where IT's log rotates into: its rotated name's family. */
+static char *
+family_key(const struct item *it)
+{
+	const char *name = strrchr(it->path, '/');
+	char *key;
+
+	if (asprintf(&key, "%s/%s", it->plan.target_dir != NULL ?
+	    it->plan.target_dir : "", name != NULL ? name + 1 : it->path) == -1)
+		return NULL;
+	return key;
+}
+
 /*
- * The due logs ITS of rule R, in plan.h's phase order. A cancel stops
- * between logs; a sharedscripts rule runs its scripts around all of its
- * logs, so it is finished as one unit.
+ * Before IT runs: when a log of the same name rotated into the same
+ * directory earlier in this pass (an olddir shared by a wildcard's
+ * logs), IT's plan was made from a listing that no longer holds, so it
+ * is made again. Returns false when IT is no longer due (its outcome set).
  */
+static bool
+fresh_plan(struct pass *p, size_t ri, struct item *it)
+{
+	char *key = family_key(it);
+	bool found = false;
+	int rc;
+
+	if (key == NULL || strmap_get(&p->families, key, 0, &found) == NULL) {
+		free(key);
+		p->nomem = true;
+		it->ok = false;
+		snprintf(it->why, sizeof(it->why), "out of memory");
+		return true;
+	}
+	free(key);
+	if (!found)
+		return true;
+	if ((rc = build_plan(p, ri, it, true)) == 1)
+		return true;
+	if (rc == -1) {
+		p->nomem = true;
+		it->ok = false;
+		snprintf(it->why, sizeof(it->why), "out of memory");
+		return true;
+	}
+	it->settled = true;
+	return false;
+}
+
+/* Fails every live log of a sharedscripts stanza: FAILED (if not NULL) did. */
 static void
-run_due(struct pass *p, const struct log_rule *r, struct item *its, size_t n)
+block(struct item *its, size_t n, const char *failed)
 {
 	size_t i;
 
-	run_shared(p, r, its, n, PHASE_FIRST);
+	for (i = 0; failed != NULL && i < n; i++)
+		if (its[i].ok) {
+			its[i].ok = false;
+			snprintf(its[i].why, sizeof(its[i].why), "not rotated: "
+			    "%s failed, and its stanza has sharedscripts",
+			    failed);
+		}
+}
+
+/*
+ * The due logs ITS of rule R, in plan.h's phase order. A cancel stops
+ * between logs; a sharedscripts rule runs its scripts around all of its
+ * logs, so it is finished as one unit, and not at all when BLOCKED (one
+ * of its logs failed, as logrotate then rotates none of them). firstaction
+ * and lastaction run once any log is due, as logrotate's do; a failing
+ * firstaction stops the stanza.
+ */
+static void
+run_due(struct pass *p, size_t ri, struct item *its, size_t n,
+    const char *blocked)
+{
+	const struct log_rule *r = &p->conf->rules[ri];
+	size_t i;
+
+	if (!run_shared(p, r, its, n, PHASE_FIRST, false))
+		return;
+	block(its, n, blocked);
 	if (r->sharedscripts) {
 		for (i = 0; i < n; i++)
 			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE), false);
-		run_shared(p, r, its, n, PHASE_PRESCRIPT);
+		for (i = 0; i < n && its[i].ok; i++)
+			;
+		block(its, n, i < n ? its[i].path : NULL);
+		run_shared(p, r, its, n, PHASE_PRESCRIPT, false);
 		for (i = 0; i < n; i++)
 			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_ROTATE),
 			    false);
-		run_shared(p, r, its, n, PHASE_POSTSCRIPT);
+		run_shared(p, r, its, n, PHASE_POSTSCRIPT, false);
 		for (i = 0; i < n; i++)
 			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_POST), false);
 	} else
@@ -487,14 +611,15 @@ run_due(struct pass *p, const struct log_rule *r, struct item *its, size_t n)
 				its[i].stopped = true;
 				continue;
 			}
+			if (!its[i].ok || !fresh_plan(p, ri, &its[i]))
+				continue;
 			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE) |
 			    ROTATE_PHASE(PHASE_PRESCRIPT) |
 			    ROTATE_PHASE(PHASE_ROTATE) |
 			    ROTATE_PHASE(PHASE_POSTSCRIPT) |
 			    ROTATE_PHASE(PHASE_POST), false);
 		}
-	if (any_ok(its, n))
-		run_shared(p, r, its, n, PHASE_LAST);
+	run_shared(p, r, its, n, PHASE_LAST, true);
 }
 
 /* Records the outcome of each due log; the state moves only on success. */
@@ -506,6 +631,8 @@ finish_due(struct pass *p, struct item *its, size_t n)
 
 	for (i = 0; i < n; i++) {
 		res = &p->rep->results[its[i].res];
+		if (its[i].settled)
+			continue;	/* not due once planned again */
 		if (its[i].stopped) {
 			set_outcome(p, its[i].res, PASS_SKIPPED,
 			    "not rotated: mond is stopping");
@@ -552,10 +679,24 @@ struct ruleset {
 	size_t		 n;
 };
 
+/* The first log of RI's that failed before running, or NULL. */
+static const char *
+failed_log(const struct pass *p, const struct item *its, size_t from,
+    size_t n)
+{
+	size_t i;
+
+	for (i = from; i < n; i++)
+		if (p->rep->results[its[i].res].outcome == PASS_FAILED)
+			return its[i].path;
+	return NULL;
+}
+
 static void
 run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 {
 	const struct log_rule *r = &p->conf->rules[ri];
+	const char *blocked = NULL;
 	struct item tmp;
 	struct su_ids ids;
 	size_t ndue = 0, i;
@@ -567,6 +708,8 @@ run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 			its[ndue++] = its[i];
 			its[i] = tmp;
 		}
+	if (r->sharedscripts)
+		blocked = failed_log(p, its, ndue, n);
 	if (ndue > 0 && !p->opts->dry_run && su_enter(r, &ids) == -1) {
 		for (i = 0; i < ndue; i++) {
 			its[i].ok = false;
@@ -576,7 +719,7 @@ run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 			log_warnx("%s", its[i].why);
 		}
 	} else if (ndue > 0) {
-		run_due(p, r, its, ndue);
+		run_due(p, ri, its, ndue, blocked);
 		if (!p->opts->dry_run)
 			su_leave(&ids);
 	}
@@ -627,6 +770,7 @@ pass_run(const struct mond_conf *conf, struct state *state,
 		free_items(rs[i].its, rs[i].n);
 	free(rs);
 	strmap_free(&p.claimed);
+	strmap_free(&p.families);
 	strmap_free(&p.dirmap);
 	free_dirs(&p);
 	rc = p.nomem || p.rep->nfailed > 0 ? -1 : 0;

@@ -25,6 +25,7 @@ struct item {
 	size_t		 res;		/* index into the report */
 	bool		 ok;		/* no action failed so far */
 	bool		 stopped;	/* not started: the pass was cancelled */
+	bool		 settled;	/* planned again, no longer due: outcome set */
 	char		 why[256];
 };
 
@@ -39,6 +40,7 @@ struct pass {
 	struct strmap		 matched;	/* every glob match -> first rule */
 	size_t			*datew, ndatew;	/* distinct dateformat widths */
 	struct strmap		 dirmap;	/* path -> index into dirs */
+	struct strmap		 families;	/* "targetdir/logname" rotated so far */
 	struct dir		*dirs;
 	size_t			 ndirs, capdirs;
 	bool			 nomem;

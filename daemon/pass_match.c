@@ -56,11 +56,16 @@ add_item(struct pass *p, size_t ri, const char *path, struct item **its,
 	if ((owner = strmap_get(&p->claimed, path, ri, &found)) == NULL)
 		return -1;
 	if (found) {
-		if (*owner != ri)
+		const struct log_rule *first = &p->conf->rules[*owner];
+
+		/* logrotate's ignoreduplicates: the earlier stanza says so. */
+		if (*owner != ri && first->ignoreduplicates)
+			log_debug("%s:%d ignore duplicate log entry for %s",
+			    r->file, r->line, path);
+		else if (*owner != ri)
 			log_warnx("%s: matched by %s:%d and earlier by %s:%d; "
 			    "the earlier rule wins", path, r->file, r->line,
-			    p->conf->rules[*owner].file,
-			    p->conf->rules[*owner].line);
+			    first->file, first->line);
 		return 0;
 	}
 	if (!selected(p->opts, r, path))

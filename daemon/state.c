@@ -27,12 +27,14 @@
 struct entry {
 	char	*path;
 	time_t	 when;
+	bool	 used;		/* its log was seen, or it was set, in this run */
 };
 
 struct state {
 	struct entry	*ents;		/* insertion order, as saved */
 	size_t		 n, cap;
 	struct strmap	 index;		/* path -> index into ents */
+	size_t		 nbad;		/* lines state_load skipped */
 };
 
 struct state *
@@ -78,6 +80,7 @@ state_set(struct state *st, const char *logpath, time_t when)
 
 	if ((i = strmap_find(&st->index, logpath)) != NULL) {
 		st->ents[*i].when = when;
+		st->ents[*i].used = true;
 		return 0;
 	}
 	if (st->n == st->cap) {
@@ -94,8 +97,58 @@ state_set(struct state *st, const char *logpath, time_t when)
 		return -1;
 	}
 	st->ents[st->n].path = path;
+	st->ents[st->n].used = true;
 	st->ents[st->n++].when = when;
 	return 0;
+}
+
+void
+state_mark_used(struct state *st, const char *logpath)
+{
+	size_t *i = strmap_find(&st->index, logpath);
+
+	if (i != NULL)
+		st->ents[*i].used = true;
+}
+
+size_t
+state_bad_lines(const struct state *st)
+{
+	return st->nbad;
+}
+
+long
+state_prune_unused(struct state *st, time_t now, time_t maxage)
+{
+	struct strmap index = { 0 };
+	size_t i, n = 0;
+	bool found;
+
+	/* The new index first: on ENOMEM nothing has changed yet. */
+	for (i = 0; i < st->n; i++) {
+		if (!st->ents[i].used && now - st->ents[i].when > maxage)
+			continue;
+		if (strmap_get(&index, st->ents[i].path, n++, &found) == NULL) {
+			strmap_free(&index);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	for (i = n = 0; i < st->n; i++) {
+		if (!st->ents[i].used && now - st->ents[i].when > maxage) {
+			log_debug("Removing %s from state file, because it does "
+			    "not exist and has not been rotated for one year",
+			    st->ents[i].path);
+			free(st->ents[i].path);
+			continue;
+		}
+		st->ents[n++] = st->ents[i];
+	}
+	strmap_free(&st->index);
+	st->index = index;
+	i = st->n - n;
+	st->n = n;
+	return (long)i;
 }
 
 size_t
@@ -216,7 +269,7 @@ state_load(const char *path)
 {
 	struct state *st;
 	char *buf, *line, *nl, *name = NULL;
-	size_t len, lineno = 0;
+	size_t len, lineno = 0, i;
 	int rc;
 
 	if ((st = state_new()) == NULL)
@@ -252,10 +305,14 @@ state_load(const char *path)
 		}
 		if ((rc = parse_line(st, line, name)) == -1)
 			goto fail;
-		if (rc == 1)
-			log_warnx("%s:%zu: bad state line, skipped", path,
-			    lineno);
+		/* logrotate's words: scripts grep for them. */
+		if (rc == 1 && ++st->nbad > 0)
+			log_warnx("bad line %zu in state file %s (skipped)",
+			    lineno, path);
 	}
+	/* Read, not seen: a run marks what it sees (state_mark_used). */
+	for (i = 0; i < st->n; i++)
+		st->ents[i].used = false;
 	free(name);
 	free(buf);
 	return st;

@@ -18,8 +18,9 @@ struct state	*state_new(void);
 
 /*
  * Reads PATH. A missing file is an empty state. A line that can't be
- * parsed (or a bad first line) is skipped with a warning "PATH:LINE: ..."
- * through log_warnx, and the other lines kept. Returns NULL (errno) only
+ * parsed (or a bad first line) is skipped with logrotate's warning
+ * "bad line N in state file PATH" through log_warnx, and the other lines
+ * kept (state_bad_lines counts the bad ones). Returns NULL (errno) only
  * when PATH exists but can't be read, or on ENOMEM.
  */
 struct state	*state_load(const char *path);
@@ -30,6 +31,20 @@ int		 state_get(const struct state *st, const char *logpath,
 		    time_t *when);
 /* Records WHEN for LOGPATH (added or replaced). 0, or -1 on ENOMEM. */
 int		 state_set(struct state *st, const char *logpath, time_t when);
+/*
+ * Marks LOGPATH's entry (if any) as belonging to a log seen in this run,
+ * as state_set() does for the entries it sets.
+ */
+void		 state_mark_used(struct state *st, const char *logpath);
+/*
+ * Drops the entries not marked in this run whose time is more than MAXAGE
+ * seconds before NOW (logrotate drops those a year old): a log that is gone
+ * leaves the file in time. Returns how many went, or -1 (ENOMEM; ST as it
+ * was).
+ */
+long		 state_prune_unused(struct state *st, time_t now, time_t maxage);
+/* How many lines state_load() skipped as unreadable. */
+size_t		 state_bad_lines(const struct state *st);
 /* Entries, in first-insertion order (load order, then new ones). */
 size_t		 state_count(const struct state *st);
 

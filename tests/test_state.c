@@ -171,16 +171,48 @@ Test(state, bad_line_is_skipped_with_warning_others_kept)
 	cr_assert_eq(state_get(st, "/var/log/e", &t), 0);
 	cr_assert_eq(t, local(2026, 2, 3, 4, 5, 6));
 	cr_assert_eq(state_get(st, "/var/log/b", &t), -1);
+	cr_assert_eq(state_bad_lines(st), 5);
 	for (int line = 3; line <= 7; line++) {
-		snprintf(want, sizeof(want), "%s:%d: bad state line",
-		    tu_at("status"), line);
+		snprintf(want, sizeof(want), "bad line %d in state file %s ",
+		    line, tu_at("status"));
 		cr_assert_not_null(strstr(err, want), "no '%s' in: %s", want,
 		    err);
 	}
-	snprintf(want, sizeof(want), "%s:2:", tu_at("status"));
+	snprintf(want, sizeof(want), "bad line 2 ");
 	cr_assert_null(strstr(err, want), "good line warned: %s", err);
 	state_free(st);
 	free(err);
+}
+
+Test(state, prune_drops_only_unused_entries_older_than_the_bound)
+{
+	struct state *st = state_new();
+	time_t now = local(2026, 6, 1, 12, 0, 0), t;
+
+	cr_assert_not_null(st);
+	tu_write_file(tu_at("status"),
+	    "logrotate state -- version 2\n"
+	    "\"/old/gone\" 2020-1-1-0:0:0\n"
+	    "\"/old/seen\" 2020-1-1-0:0:0\n"
+	    "\"/new/gone\" 2026-5-1-0:0:0\n"
+	    "\"/old/set\" 2020-1-1-0:0:0\n");
+	state_free(st);
+	st = state_load(tu_at("status"));
+	cr_assert_not_null(st);
+	state_mark_used(st, "/old/seen");
+	state_mark_used(st, "/not/there");
+	cr_assert_eq(state_set(st, "/old/set", now), 0);
+	cr_assert_eq(state_prune_unused(st, now, 365 * 86400), 1);
+	cr_assert_eq(state_count(st), 3);
+	cr_assert_eq(state_get(st, "/old/gone", &t), -1);
+	cr_assert_eq(state_get(st, "/old/seen", &t), 0);
+	cr_assert_eq(state_get(st, "/new/gone", &t), 0);
+	cr_assert_eq(state_get(st, "/old/set", &t), 0);
+	cr_assert_eq(t, now);
+	/* the index follows the compacted entries */
+	cr_assert_eq(state_set(st, "/new/gone", now), 0);
+	cr_assert_eq(state_count(st), 3);
+	state_free(st);
 }
 
 Test(state, bad_header_is_warned_lines_kept)
