@@ -30,6 +30,7 @@
 #define DEFAULT_CONTROL		"/run/mond/mond.sock"
 #define DEFAULT_APPLOG		"/var/log/mon/mon.log"
 #define DEFAULT_MAIL_COMMAND	"/usr/bin/mail"
+#define DEFAULT_LOGROTATE_STATE	"/var/lib/logrotate/status"
 #define BUILTIN_SIZE		(1024LL * 1024)
 
 /*
@@ -166,6 +167,7 @@ static cfg_opt_t main_opts[] = {
 	CFG_STR("control", DEFAULT_CONTROL, CFGF_NONE),
 	CFG_STR("include_dir", NULL, CFGF_NODEFAULT),
 	CFG_STR("logrotate_conf", NULL, CFGF_NODEFAULT),
+	CFG_STR("logrotate_state", DEFAULT_LOGROTATE_STATE, CFGF_NONE),
 	CFG_STR("mail_command", DEFAULT_MAIL_COMMAND, CFGF_NONE),
 	CFG_SEC("http", http_opts, CFGF_NONE),
 	CFG_SEC("applog", applog_opts, CFGF_NONE),
@@ -585,6 +587,8 @@ load_globals(struct mond_conf *conf, cfg_t *cfg)
 		conf->logrotate_conf = dup_or_null(cfg_getstr(cfg,
 		    "logrotate_conf"), &oom);
 	conf->mail_command = dup_or_null(cfg_getstr(cfg, "mail_command"), &oom);
+	conf->logrotate_state = dup_or_null(cfg_getstr(cfg, "logrotate_state"),
+	    &oom);
 	conf->http.listen = dup_or_null(cfg_getstr(http, "listen"), &oom);
 	conf->http.port = (int)cfg_getint(http, "port");
 	conf->http.timeout = (int)cfg_getint(http, "timeout");
@@ -609,6 +613,7 @@ conf_new(void)
 	conf->statefile = dup_or_null(DEFAULT_STATEFILE, &oom);
 	conf->control = dup_or_null(DEFAULT_CONTROL, &oom);
 	conf->mail_command = dup_or_null(DEFAULT_MAIL_COMMAND, &oom);
+	conf->logrotate_state = dup_or_null(DEFAULT_LOGROTATE_STATE, &oom);
 	conf->http.listen = dup_or_null("0.0.0.0", &oom);
 	conf->http.port = 5000;
 	conf->http.timeout = 10;
@@ -696,6 +701,7 @@ conf_free(struct mond_conf *conf)
 		free(conf->taboo[i]);
 	free(conf->taboo);
 	free(conf->logrotate_conf);
+	free(conf->logrotate_state);
 	free(conf->mail_command);
 	free(conf->path);
 	free(conf->statefile);

@@ -166,6 +166,7 @@ struct mond_conf {
 	char		*control;
 	char		*include_dir;	/* NULL when unset */
 	char		*logrotate_conf; /* NULL when unset */
+	char		*logrotate_state; /* its state, taken over at first start */
 	char		*mail_command;	/* "/usr/bin/mail" unless set */
 	/*
 	 * fnmatch(3) patterns of file names an included directory's listing

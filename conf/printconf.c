@@ -235,6 +235,8 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 	put_quoted(&o, conf->control);
 	put(&o, "\nmail_command = ");
 	put_quoted(&o, conf->mail_command);
+	put(&o, "\nlogrotate_state = ");
+	put_quoted(&o, conf->logrotate_state);
 	put(&o, "\n");
 	/*
 	 * No include_dir nor logrotate_conf: their rules are printed inline

@@ -46,6 +46,7 @@ main(int argc, char *argv[])
 	};
 	struct run_opts opts = { .conf_path = CONF_DEFAULT_PATH };
 	enum mode mode = MODE_DAEMON;
+	const char *name;
 	int nmodes = 0, ch;
 
 	/*
@@ -56,6 +57,13 @@ main(int argc, char *argv[])
 	 */
 	if (getenv("TZ") == NULL && setenv("TZ", ":/etc/localtime", 0) == -1)
 		log_warn("setenv TZ");
+	/* Installed as logrotate (as sendmail is by postfix): its interface. */
+	if (argc > 0 && (name = strrchr(argv[0], '/')) != NULL)
+		name++;
+	else
+		name = argc > 0 ? argv[0] : "";
+	if (strcmp(name, "logrotate") == 0)
+		return mond_logrotate(argc, argv);
 
 	while ((ch = getopt_long(argc, argv, "c:s:tv", longopts, NULL)) != -1) {
 		switch (ch) {

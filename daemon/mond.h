@@ -40,6 +40,12 @@ int	mond_daemon(const struct run_opts *opts);
 int	mond_once(const struct run_opts *opts, bool force);
 
 /*
+ * mond run as `logrotate` (a link named so): logrotate 3.21's command line
+ * and exit codes (0, 1 error, 2 usage, 3 the state file is locked).
+ */
+int	mond_logrotate(int argc, char *argv[]);
+
+/*
  * Parses "YYYY-MM-DDTHH:MM[:SS]" as local time into *T. Returns 0, or -1
  * when TEXT is not exactly that.
  */

@@ -48,7 +48,8 @@ mond_once(const struct run_opts *opts, bool force)
 		rc = errno == EWOULDBLOCK ? EXIT_LOCKED : EXIT_ERROR;
 		goto out;
 	}
-	if ((st = state_load(path)) == NULL) {
+	if ((st = state_load_adopting(path, conf->logrotate_conf != NULL ?
+	    conf->logrotate_state : NULL)) == NULL) {
 		log_warn("%s: cannot read the state", path);
 		goto out;
 	}

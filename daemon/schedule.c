@@ -452,7 +452,8 @@ take_state(struct daemon *d, struct state **st, const char **path)
 	*path = d->opts->state_path ? d->opts->state_path : d->conf->statefile;
 	if ((d->lockfd = state_lock_or_say(*path)) == -1)
 		return errno == EWOULDBLOCK ? EXIT_LOCKED : EXIT_ERROR;
-	if ((*st = state_load(*path)) == NULL) {
+	if ((*st = state_load_adopting(*path, d->conf->logrotate_conf != NULL ?
+	    d->conf->logrotate_state : NULL)) == NULL) {
 		log_warn("%s", *path);
 		return EXIT_ERROR;
 	}

@@ -325,6 +325,22 @@ fail:
 	return NULL;
 }
 
+struct state *
+state_load_adopting(const char *path, const char *adopt)
+{
+	struct state *st;
+	struct stat sb;
+
+	if (adopt == NULL || lstat(path, &sb) == 0 || errno != ENOENT ||
+	    lstat(adopt, &sb) == -1)
+		return state_load(path);
+	if ((st = state_load(adopt)) != NULL)
+		log_info("%s: no state yet: took over %s (%zu logs), so no log "
+		    "rotates early or late for the switch", path, adopt,
+		    state_count(st));
+	return st;
+}
+
 struct sbuf {
 	char	*b;
 	size_t	 n, cap;

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <time.h>
 
+/* Where Debian's logrotate keeps its state: taken over by mond (mond(8)). */
+#define STATE_LOGROTATE	"/var/lib/logrotate/status"
+
 struct state;
 
 /* An empty state. NULL only on ENOMEM. */
@@ -25,6 +28,12 @@ struct state	*state_new(void);
  */
 struct state	*state_load(const char *path);
 void		 state_free(struct state *st);
+/*
+ * state_load(PATH), or, when PATH does not exist yet and ADOPT (may be
+ * NULL) does, ADOPT's entries: mond taking over from logrotate starts from
+ * logrotate's state, saved to PATH from then on. Says so with log_info.
+ */
+struct state	*state_load_adopting(const char *path, const char *adopt);
 
 /* Last rotation of LOGPATH into *WHEN: 0, or -1 with ENOENT when unknown. */
 int		 state_get(const struct state *st, const char *logpath,
