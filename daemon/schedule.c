@@ -67,6 +67,7 @@ struct daemon {
 	struct http_counts	 http_counts;	/* kept across listener restarts */
 	/* the counts as the last snapshot listed them */
 	struct status_http_count http_listed[HTTP_NCOUNTED];
+	struct status_problem	*problems;	/* the conf's, as the pages list them */
 	time_t			 started;
 };
 
@@ -304,9 +305,34 @@ on_control_rotate(struct evhttp_request *req, char **pats, size_t n,
 		    strerror(ENOMEM));
 }
 
+/* The conf's problems as the pages take them (pointing into the conf). */
+static void
+list_problems(struct daemon *d, struct status_snapshot *s)
+{
+	const struct conf_problem *cp;
+	struct status_problem *np;
+	size_t i, n = d->conf->nproblems;
+
+	if (n == 0)
+		return;
+	if ((np = reallocarray(d->problems, n, sizeof(*np))) == NULL) {
+		log_warn("status: configuration problems");
+		return;
+	}
+	d->problems = np;
+	for (i = 0; i < n; i++) {
+		cp = &d->conf->problems[i];
+		np[i] = (struct status_problem){ cp->file, cp->line, cp->what,
+		    cp->kind == CONF_PROBLEM_SKIPPED ||
+		    cp->kind == CONF_PROBLEM_IGNORED };
+	}
+	s->problems = np;
+	s->nproblems = n;
+}
+
 /*
  * The status pages' data, all of it: the table, sizes stat()ed now, the
- * daemon's facts, the web front's counts so far.
+ * daemon's facts, the web front's counts so far, what the config left out.
  */
 static void
 fill_snapshot(struct status_snapshot *s, void *arg)
@@ -322,6 +348,7 @@ fill_snapshot(struct status_snapshot *s, void *arg)
 	s->worker_alive = worker_is_alive(d);
 	s->nhttp = http_counts_list(&d->http_counts, d->http_listed);
 	s->http = d->http_listed;
+	list_problems(d, s);
 }
 
 static int
@@ -438,6 +465,7 @@ daemon_free(struct daemon *d)
 	if (d->lockfd != -1)
 		state_unlock(d->lockfd);
 	pass_report_free(&d->last);
+	free(d->problems);
 	status_free(d->status);
 	log_set_applog(NULL);
 	applog_close(d->applog);

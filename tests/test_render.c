@@ -35,6 +35,14 @@ static const struct status_http_count http[] = {
 	{ 200, 41 }, { 404, 2 }, { 405, 0 },
 };
 
+static const struct status_problem problems[] = {
+	{ "/etc/logrotate.d/<pkg>", 7, "unknown unit 'x'", true },
+	{ "/etc/logrotate.d/b\"q", 3, "unknown option 'waeekly' -- ignoring "
+	  "line", false },
+	{ "/etc/logrotate.d/owned", 0, "Ignoring /etc/logrotate.d/owned because "
+	  "the file owner is wrong", true },
+};
+
 static struct status_snapshot
 snap(void)
 {
@@ -42,6 +50,7 @@ snap(void)
 		.version = "1.2.3", .conf_path = "/etc/mond<1>.conf",
 		.now = T0, .started = T0 - 90061, .worker_alive = true,
 		.rows = rows, .nrows = 3, .http = http, .nhttp = 3,
+		.problems = problems, .nproblems = 3,
 	};
 	return s;
 }
@@ -183,6 +192,7 @@ Test(render, metrics_have_help_type_and_one_sample_per_log)
 		"mond_last_rotation_timestamp_seconds",
 		"mond_next_rotation_timestamp_seconds",
 		"mond_http_requests_total", "mond_build_info",
+		"mond_config_skipped", "mond_config_problems",
 	};
 	char *m = metrics(), *want;
 	size_t i;
@@ -222,6 +232,42 @@ Test(render, metrics_pass_promtool)
 	cr_assert_str_eq(out, "", "promtool complains: %s", out);
 	free(out);
 	free(m);
+}
+
+Test(render, skipped_stanzas_show_on_every_body)
+{
+	struct status_snapshot s = snap();
+	struct render_buf b = { 0 };
+	char *out;
+	int st;
+
+	cr_assert_eq(render_html(&b, &s), 0);
+	cr_assert_not_null(strstr(b.data, "<h2>Configuration: 3 problems</h2>"));
+	cr_assert_not_null(strstr(b.data, "<code>/etc/logrotate.d/&lt;pkg&gt;:7"
+	    "</code>: unknown unit &#39;x&#39; <span class=\"err\">skipped"),
+	    "%s", b.data);
+	cr_assert_not_null(strstr(b.data, "<code>/etc/logrotate.d/owned</code>"));
+	cr_assert_eq(count(b.data, "line ignored"), 1);
+	render_buf_free(&b);
+
+	cr_assert_eq(render_metrics(&b, &s), 0);
+	cr_assert_not_null(strstr(b.data, "\nmond_config_skipped 2\n"));
+	cr_assert_not_null(strstr(b.data, "\nmond_config_problems 3\n"));
+	render_buf_free(&b);
+
+	if (!tu_have("python3"))
+		cr_skip_test("python3 is not installed: cannot validate JSON");
+	cr_assert_eq(render_json(&b, &s), 0);
+	out = tu_filter("python3 -c 'import json,sys\n"
+	    "p = json.load(sys.stdin)[\"config_problems\"]\n"
+	    "print(len(p), [x[\"skipped\"] for x in p])\n"
+	    "print(p[1][\"file\"], p[1][\"line\"], p[1][\"what\"])'", b.data,
+	    &st);
+	cr_assert_eq(st, 0, "python3 rejected: %s\n%s", out, b.data);
+	cr_assert_str_eq(out, "3 [True, False, True]\n/etc/logrotate.d/b\"q 3 "
+	    "unknown option 'waeekly' -- ignoring line\n");
+	free(out);
+	render_buf_free(&b);
 }
 
 Test(render, an_empty_snapshot_renders_valid_bodies)

@@ -263,6 +263,16 @@ render_json(struct render_buf *b, const struct status_snapshot *s)
 		adds(b, i ? ",\n" : "\n");
 		json_row(b, &s->rows[i]);
 	}
+	adds(b, "],\n\"config_problems\":[");
+	for (i = 0; i < s->nproblems; i++) {
+		adds(b, i ? ",\n{\"file\":" : "\n{\"file\":");
+		json_str(b, s->problems[i].file);
+		addf(b, ",\"line\":%d,\"skipped\":%s,\"what\":",
+		    s->problems[i].line, s->problems[i].skipped ? "true" :
+		    "false");
+		json_str(b, s->problems[i].what);
+		adds(b, "}");
+	}
 	adds(b, "],\n\"http_requests\":{");
 	for (i = 0; i < s->nhttp; i++)
 		addf(b, "%s\"%d\":%llu", i ? "," : "", s->http[i].code,
@@ -293,7 +303,7 @@ int
 render_metrics(struct render_buf *b, const struct status_snapshot *s)
 {
 	const struct status_row *r;
-	size_t i;
+	size_t i, n;
 
 	metric_head(b, "mond_build_info", "gauge",
 	    "The running mond's version, as a label.");
@@ -342,6 +352,15 @@ render_metrics(struct render_buf *b, const struct status_snapshot *s)
 		if ((r = &s->rows[i])->next_due != (time_t)-1)
 			metric_log(b, "mond_next_rotation_timestamp_seconds",
 			    r->path, (long long)r->next_due);
+	metric_head(b, "mond_config_skipped", "gauge",
+	    "Stanzas or files of the configuration left out because they "
+	    "could not be read.");
+	for (i = n = 0; i < s->nproblems; i++)
+		n += s->problems[i].skipped;
+	addf(b, "mond_config_skipped %zu\n", n);
+	metric_head(b, "mond_config_problems", "gauge",
+	    "Problems found reading the configuration, skipped or not.");
+	addf(b, "mond_config_problems %zu\n", s->nproblems);
 	metric_head(b, "mond_http_requests_total", "counter",
 	    "Responses of the web front, by status code.");
 	for (i = 0; i < s->nhttp; i++)
@@ -496,6 +515,32 @@ html_row(struct render_buf *b, const struct status_row *r, time_t now)
 	adds(b, "</td></tr>\n");
 }
 
+/* What the configuration left out, under the table: FILE:LINE: what. */
+static void
+html_problems(struct render_buf *b, const struct status_snapshot *s)
+{
+	const struct status_problem *p;
+	size_t i;
+
+	if (s->nproblems == 0)
+		return;
+	addf(b, "<h2>Configuration: %zu problem%s</h2>\n<ul class=\"problems\">"
+	    "\n", s->nproblems, s->nproblems == 1 ? "" : "s");
+	for (i = 0; i < s->nproblems; i++) {
+		p = &s->problems[i];
+		adds(b, "<li><code>");
+		add_escaped(b, p->file, ESC_HTML);
+		if (p->line > 0)
+			addf(b, ":%d", p->line);
+		adds(b, "</code>: ");
+		add_escaped(b, p->what, ESC_HTML);
+		adds(b, p->skipped ? " <span class=\"err\">skipped</span>" :
+		    " <span class=\"dim\">line ignored</span>");
+		adds(b, "</li>\n");
+	}
+	adds(b, "</ul>\n");
+}
+
 int
 render_html(struct render_buf *b, const struct status_snapshot *s)
 {
@@ -520,6 +565,8 @@ render_html(struct render_buf *b, const struct status_snapshot *s)
 	if (s->nrows == 0)
 		adds(b, "<tr><td colspan=\"7\" class=\"dim\">No log matched "
 		    "the configured patterns.</td></tr>\n");
-	adds(b, "</tbody>\n</table>\n</body>\n</html>\n");
+	adds(b, "</tbody>\n</table>\n");
+	html_problems(b, s);
+	adds(b, "</body>\n</html>\n");
 	return done(b);
 }

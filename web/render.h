@@ -35,6 +35,14 @@ struct status_row {
 	unsigned long long failures;
 };
 
+/* What the configuration readers could not take (conf.h's conf_problem). */
+struct status_problem {
+	const char	*file;
+	int		 line;		/* 0: the whole file */
+	const char	*what;
+	bool		 skipped;	/* a stanza or file left out; else a line */
+};
+
 /* Responses the web front sent with one status code. */
 struct status_http_count {
 	int		 code;
@@ -51,6 +59,8 @@ struct status_snapshot {
 	size_t		 nrows;
 	const struct status_http_count *http;
 	size_t		 nhttp;
+	const struct status_problem *problems;
+	size_t		 nproblems;
 };
 
 /* A growing byte buffer; failed is set (and sticks) when an append ran out of memory. */
