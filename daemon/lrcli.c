@@ -290,6 +290,8 @@ read_state(const char *path, const struct lr_opts *o, int *rc)
 	struct state *st;
 
 	log_debug("Reading state from file: %s", path);
+	if (strcmp(path, "/dev/null") == 0)
+		return state_new();	/* logrotate's "no state" */
 	if ((st = state_load(path)) == NULL) {
 		if (!o->debug)
 			log_warnx("error opening state file %s: %s", path,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "tests/testutil.h"
 
@@ -126,5 +127,53 @@ Test(pass, same_named_logs_sharing_an_olddir_all_rotate)
 	cr_assert(tu_file_is(tu_at("old/test.log.1"), "from b\n"));
 	cr_assert(tu_file_is(tu_at("old/test.log.2"), "from a\n"));
 	cr_assert(!tu_exists(tu_at("adir/test.log")));
+	tu_run_free(&r);
+}
+
+/* The switch from logrotate: its state's times, not a first sight. */
+Test(pass, the_first_start_takes_over_logrotates_state)
+{
+	char text[1024];
+	struct tu_run r;
+	struct tm tm;
+	time_t yesterday = time(NULL) - 86400;
+
+	localtime_r(&yesterday, &tm);
+	tu_write_file(tu_at("a.log"), "a\n");
+	tu_write_file(tu_at("lr.conf"), "");
+	snprintf(text, sizeof(text), "logrotate state -- version 2\n"
+	    "\"%s\" %d-%d-%d-12:0:0\n", tu_at("a.log"), tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday);
+	tu_write_file(tu_at("lr.state"), text);
+	r = run_with("--once",
+	    "logrotate_conf = \"@D/lr.conf\"\n"
+	    "logrotate_state = \"@D/lr.state\"\n"
+	    "log \"@D/a.log\" {\n frequency = daily\n rotate = 1\n}\n");
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_assert(tu_file_is(tu_at("a.log.1"), "a\n"),
+	    "a.log was not due by logrotate's state: %s", r.err);
+	cr_assert_not_null(strstr(r.err, "took over"), "%s", r.err);
+	cr_assert(tu_file_is(tu_at("lr.state"), text), "logrotate's state "
+	    "was written to");
+	tu_run_free(&r);
+}
+
+/* Once mond has a state of its own, logrotate's is not read again. */
+Test(pass, an_existing_state_is_not_replaced_by_logrotates)
+{
+	struct tu_run r;
+
+	tu_write_file(tu_at("a.log"), "a\n");
+	tu_write_file(tu_at("lr.conf"), "");
+	tu_write_file(tu_at("lr.state"), "logrotate state -- version 2\n"
+	    "\"/x\" 2020-1-1-0:0:0\n");
+	tu_write_file(tu_state, "logrotate state -- version 2\n");
+	r = run_with("--once",
+	    "logrotate_conf = \"@D/lr.conf\"\n"
+	    "logrotate_state = \"@D/lr.state\"\n"
+	    "log \"@D/a.log\" {\n frequency = daily\n rotate = 1\n}\n");
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_assert(!tu_exists(tu_at("a.log.1")), "first sight rotated a.log");
+	cr_assert_null(strstr(r.err, "took over"), "%s", r.err);
 	tu_run_free(&r);
 }
