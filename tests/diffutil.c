@@ -49,18 +49,27 @@ df_require_peer(void)
 		    "logrotate; `make deps` does it)");
 }
 
-/* TEXT with every "@D" replaced by ROOT (malloc'd). */
+/*
+ * TEXT with every "@D" replaced by ROOT, "@W" by today's weekday (0-6)
+ * and "@V" by tomorrow's (malloc'd).
+ */
 static char *
 subst(const char *text, const char *root)
 {
+	time_t now = time(NULL);
+	struct tm tm;
 	char *buf;
 	size_t len;
 	FILE *fp = open_memstream(&buf, &len);
 
 	cr_assert_not_null(fp);
+	localtime_r(&now, &tm);
 	for (; *text != '\0'; text++) {
 		if (text[0] == '@' && text[1] == 'D') {
 			fputs(root, fp);
+			text++;
+		} else if (text[0] == '@' && (text[1] == 'W' || text[1] == 'V')) {
+			fprintf(fp, "%d", (tm.tm_wday + (text[1] == 'V')) % 7);
 			text++;
 		} else
 			fputc(*text, fp);
@@ -84,9 +93,11 @@ static const char *const freq_words[] = { "hourly", "daily", "weekly",
 	"monthly", "yearly", NULL };
 static const char *const bool_words[] = { "compress", "delaycompress", "copy",
 	"copytruncate", "missingok", "dateext", "dateyesterday",
-	"sharedscripts", "ifempty", "allowhardlink", NULL };
+	"sharedscripts", "ifempty", "allowhardlink", "mailfirst", "shred",
+	"renamecopy", "datehourago", NULL };
 static const char *const bare_words[] = { "rotate", "start", "maxage",
-	"minage", "compresslevel", "size", "minsize", "maxsize", NULL };
+	"minage", "compresslevel", "size", "minsize", "maxsize", "shredcycles",
+	NULL };
 
 /* A libconfuse quoted string. */
 static void
@@ -117,8 +128,12 @@ put_lr_line(FILE *fp, const char *word, const char *args)
 static void
 put_mo_line(FILE *fp, const char *word, const char *args)
 {
-	if (word_in(word, freq_words))
+	if (word_in(word, freq_words)) {
 		fprintf(fp, "\tfrequency = %s\n", word);
+		if (*args != '\0')	/* logrotate's `weekly N` */
+			fprintf(fp, "\tweekday = %s\n", args);
+	} else if (strcmp(word, "maillast") == 0)
+		fprintf(fp, "\tmailfirst = no\n");
 	else if (strcmp(word, "notifempty") == 0)
 		fprintf(fp, "\tifempty = no\n");
 	else if (word_in(word, bool_words))
@@ -163,9 +178,10 @@ render(const struct df_scenario *sc, const struct df_run *run, bool lr)
 	cr_assert(fp != NULL && paths != NULL);
 	if (!lr) {
 		fprintf(fp, "statefile = \"%s\"\ncontrol = \"%s/mond.sock\"\n"
+		    "mail_command = \"%s/mailer\"\n"
 		    "http {\n\tlisten = \"127.0.0.1\"\n\tport = 0\n}\n"
 		    "applog {\n\tpath = \"%s/aux/mon.log\"\n}\n",
-		    run->mo_state, run->dir, run->dir);
+		    run->mo_state, run->dir, run->dir, run->dir);
 	}
 	for (p = strtok_r(paths, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save), n++) {
@@ -234,6 +250,15 @@ build_tree(const struct df_scenario *sc, const char *root, time_t base)
 
 		ts[0].tv_sec = ts[1].tv_sec = base - (time_t)f->age_days * 86400;
 		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (f->link != NULL) {
+			char *to = tu_path(root, f->link);
+
+			cr_assert_eq(link(to, path), 0, "%s: %s", path,
+			    strerror(errno));
+			free(to);
+			free(path);
+			continue;
+		}
 		if (path[n - 1] == '/') {
 			path[n - 1] = '\0';
 			cr_assert_eq(mkdir(path, 0700), 0, "%s: %s", path,
@@ -250,6 +275,107 @@ build_tree(const struct df_scenario *sc, const char *root, time_t base)
 	}
 }
 
+/*
+ * The helpers both tools run, one copy each (DIR/NAME): each records what
+ * it was given into DIR/lr.NAME or DIR/mo.NAME, by which tree the file it
+ * works on is in, with that tree's root written "@D"; df_side_diff then
+ * compares the two records.
+ */
+static const char helper_head[] =
+    "#!/bin/sh\n"
+    "d='%s'\n"
+    "rec() { case \"$1\" in *\"$d/lr\"*) t=lr ;; *) t=mo ;; esac; "
+    "out=\"$d/$t.$2\"; }\n"
+    "norm() { printf '%%s' \"$1\" | sed -e \"s|$d/lr|@D|g\" "
+    "-e \"s|$d/mo|@D|g\"; }\n";
+
+static const struct {
+	const char	*name, *body;
+} helpers[] = {
+	/* -m / mail_command: the arguments, then the text mailed */
+	{ "mailer",
+	    "rec \"$*\" mail\n"
+	    "{ printf 'args: %s\\n' \"$(norm \"$*\")\"; cat; "
+	    "printf '.\\n'; } >> \"$out\"\n" },
+	/* compresscmd: its argv and file, a word on stderr, then gzip */
+	{ "ccmd",
+	    "f=\"$LOGROTATE_COMPRESSED_FILENAME\"\n"
+	    "rec \"$f\" ccmd\n"
+	    "{ printf 'argv:'; printf ' [%s]' \"$@\"; "
+	    "printf '\\nfile: %s\\n' \"$(norm \"$f\")\"; } >> \"$out\"\n"
+	    "echo 'ccmd: compressing' >&2\n"
+	    "exec gzip -c -n\n" },
+	/* a compresscmd that fails, saying why */
+	{ "cfail",
+	    "cat > /dev/null\necho 'cfail: no space left' >&2\nexit 3\n" },
+	/* uncompresscmd: says it ran, then gunzip */
+	{ "uncmd",
+	    "rec \"$(readlink /proc/$$/fd/0)\" uncmd\n"
+	    "printf 'uncmd %s\\n' \"$*\" >> \"$out\"\n"
+	    "exec gzip -d -c\n" },
+};
+
+static char	*finish(FILE *fp, char **bufp, size_t *lenp);
+
+static void
+write_helpers(const struct df_run *run)
+{
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		char *path = tu_path(run->dir, helpers[i].name), *text;
+
+		cr_assert(asprintf(&text, helper_head, run->dir) != -1);
+		tu_write_file(path, text);
+		free(text);
+		FILE *fp = fopen(path, "a");
+		cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+		fputs(helpers[i].body, fp);
+		cr_assert_eq(fclose(fp), 0);
+		cr_assert_eq(chmod(path, 0755), 0, "%s: %s", path,
+		    strerror(errno));
+		free(path);
+	}
+}
+
+char *
+df_side_diff(const struct df_run *run)
+{
+	static const char *const recs[] = { "mail", "ccmd", "uncmd", NULL };
+	size_t len;
+	char *buf;
+	FILE *fp = open_memstream(&buf, &len);
+
+	cr_assert_not_null(fp);
+	for (int i = 0; recs[i] != NULL; i++) {
+		char *pa, *pb, *a, *b;
+
+		cr_assert(asprintf(&pa, "%s/lr.%s", run->dir, recs[i]) != -1);
+		cr_assert(asprintf(&pb, "%s/mo.%s", run->dir, recs[i]) != -1);
+		a = tu_read_file(pa, NULL);
+		b = tu_read_file(pb, NULL);
+		if (strcmp(a ? a : "", b ? b : "") != 0)
+			fprintf(fp, "  %s: logrotate's helper got\n%s  mond's "
+			    "got\n%s", recs[i], a ? a : "(nothing)\n",
+			    b ? b : "(nothing)\n");
+		free(a);
+		free(b);
+		free(pa);
+		free(pb);
+	}
+	return finish(fp, &buf, &len);
+}
+
+char *
+df_side_record(const struct df_run *run, bool lr, const char *what)
+{
+	char *p, *text;
+
+	cr_assert(asprintf(&p, "%s/%s.%s", run->dir, lr ? "lr" : "mo",
+	    what) != -1);
+	text = tu_read_file(p, NULL);
+	free(p);
+	return text;
+}
+
 void
 df_prepare(const struct df_scenario *sc, struct df_run *run)
 {
@@ -263,6 +389,7 @@ df_prepare(const struct df_scenario *sc, struct df_run *run)
 	run->mo_conf = tu_path(run->dir, "mo.conf");
 	run->lr_state = tu_path(run->dir, "lr.state");
 	run->mo_state = tu_path(run->dir, "mo.state");
+	write_helpers(run);
 	build_tree(sc, run->lr, now - 3600);
 	build_tree(sc, run->mo, now - 3600);
 	write_text(run->lr_conf, render(sc, run, true));
@@ -353,22 +480,22 @@ run_argv(const char *const argv[])
 int
 df_run_logrotate(struct df_run *run, enum df_how how, char **errp)
 {
-	const char *argv[] = { logrotate_bin(), "-s", run->lr_state,
-		run->lr_conf, NULL, NULL };
+	char *mailer = tu_path(run->dir, "mailer");
+	const char *argv[] = { logrotate_bin(), "-m", mailer, "-s",
+		run->lr_state, run->lr_conf, NULL, NULL };
 	struct tu_run r;
 	int status;
 
 	if (how == DF_FORCE) {
-		argv[1] = "-f";
-		argv[2] = "-s";
-		argv[3] = run->lr_state;
-		argv[4] = run->lr_conf;
+		argv[5] = "-f";
+		argv[6] = run->lr_conf;
 	}
 	r = run_argv(argv);
 	status = r.status;
 	if (errp != NULL)
 		*errp = strdup(r.err);
 	tu_run_free(&r);
+	free(mailer);
 	return status;
 }
 
