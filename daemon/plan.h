@@ -102,11 +102,14 @@ enum script_kind {
  */
 enum plan_phase {
 	PHASE_FIRST,		/* firstaction */
-	PHASE_PRE,		/* mkdir olddir, compress previous, shift, old removals */
+	PHASE_PRE,		/* mkdir olddir, compress previous, shift, old
+				   removals (each mailed first) */
 	PHASE_PRESCRIPT,	/* prerotate */
-	PHASE_ROTATE,		/* rename or copy(+truncate), create */
+	PHASE_ROTATE,		/* rename (renamecopy: to LOG.tmp) or
+				   copy(+truncate), create */
 	PHASE_POSTSCRIPT,	/* postrotate */
-	PHASE_POST,		/* compress, preremove + remove the disposed one */
+	PHASE_POST,		/* renamecopy's copy, compress, mail, preremove +
+				   remove the disposed one */
 	PHASE_LAST,		/* lastaction */
 };
 

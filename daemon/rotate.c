@@ -4,8 +4,10 @@
  * the real code path. It opens the plan's two directories once (O_NOFOLLOW)
  * and acts relative to them; the log itself is re-opened O_NOFOLLOW and
  * judged by fstat before anything touches it, because the planner's lstat
- * may be stale. It must never follow a symlink, write through a path, or
- * splice a path into shell text.
+ * may be stale. Scripts, compressors, the mailer and shred run through
+ * spawn.c, and what they fail with is said in logrotate's words. It must
+ * never follow a symlink, write through a path, or splice a path into
+ * shell text.
  */
 #include <errno.h>
 #include <fcntl.h>
