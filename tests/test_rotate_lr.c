@@ -498,3 +498,23 @@ Test(rotate_lr, weekday_names_the_day_a_week_begins)
 	    "%s", run.err);
 	cr_assert_str_eq(slurp(0, P(1, "a.log.1")), "w\n");
 }
+
+/* ---- recovery ------------------------------------------------------------- */
+
+Test(rotate_lr, a_file_left_uncompressed_is_compressed_with_the_rules_own)
+{
+	write_script("zz", "echo \"$LOGROTATE_COMPRESSED_FILENAME\" >> @D/env\n"
+	    "exec gzip -c");
+	tu_write_file(P(0, "a.log"), "new\n");
+	/* a mond killed between the rename and the compression left this */
+	tu_write_file(P(1, "a.log.1"), "older\n");
+	write_conf("log \"@D/a.log\" {\n rotate = 2\n compress = yes\n"
+	    " compresscmd = \"@D/zz\"\n compressext = \".zz\"\n}\n");
+	cr_assert_eq(FORCE(), 0, "%s", run.err);
+	expect_err("a.log.1: compressed, finishing an interrupted rotation");
+	cr_assert_str_eq(slurp_gz(0, P(1, "a.log.2.zz")), "older\n");
+	cr_assert_str_eq(slurp_gz(0, P(1, "a.log.1.zz")), "new\n");
+	cr_assert_str_eq(slurp(0, P(1, "env")), at_dir(2,
+	    "@D/a.log.1\n@D/a.log.1\n"));
+	cr_assert_not(tu_exists(P(1, "a.log.1")));
+}
