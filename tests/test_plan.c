@@ -13,147 +13,9 @@
 #include <unistd.h>
 
 #include "daemon/plan.h"
+#include "tests/planfx.h"
 
-static void
-utc(void)
-{
-	setenv("TZ", "UTC", 1);
-	tzset();
-}
-
-
-/* "YYYY-MM-DD HH:MM" in the current zone. */
-static time_t
-T(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	cr_assert_eq(sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min) >= 3, 1, "bad time %s", s);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-struct fx {
-	struct log_rule	 r;
-	struct stat	 st;
-	bool		 missing;
-	struct stat	 dir;
-	bool		 has_dir;
-	uid_t		 euid;
-	time_t		 last, now;
-	bool		 force;
-	const char	*path;
-	struct plan_sibling sib[16];
-	size_t		 nsib;
-	struct plan	 p;
-	char		 lines[4096];
-};
-
-static char *patterns[] = { "/l/*.log" };
-
-static struct fx *cur;
-
-static void
-fini(void)
-{
-	if (cur != NULL)
-		plan_free(&cur->p);
-}
-
-TestSuite(plan, .init = utc, .fini = fini);
-
-/* A weekly, rotate 4 rule on a 100-byte 0640 root:adm log, due by a week. */
-static void
-fx_init(struct fx *f)
-{
-	if (cur != NULL)
-		plan_free(&cur->p);
-	memset(f, 0, sizeof(*f));
-	cur = f;
-	f->r.title = "/l/*.log";
-	f->r.patterns = patterns;
-	f->r.npatterns = 1;
-	f->r.frequency = FREQ_WEEKLY;
-	f->r.size = f->r.minsize = f->r.maxsize = SIZE_UNSET;
-	f->r.rotate = 4;
-	f->r.start = 1;
-	f->r.dateformat = "-%Y%m%d";	/* as conf_load sets it */
-	f->r.compressext = ".gz";	/* likewise */
-	f->r.ifempty = true;
-	f->r.compresslevel = 6;
-	f->path = "/l/a.log";
-	f->now = T("2026-11-25 12:00");
-	f->last = T("2026-11-15 12:00");
-	f->st.st_mode = S_IFREG | 0640;
-	f->st.st_size = 100;
-	f->st.st_nlink = 1;
-	f->st.st_uid = 0;
-	f->st.st_gid = 4;
-	f->st.st_mtime = f->now - 3600;
-	f->euid = 1000;
-}
-
-static void
-fx_sib(struct fx *f, const char *name, time_t mtime)
-{
-	cr_assert_lt(f->nsib, 16);
-	f->sib[f->nsib].name = name;
-	f->sib[f->nsib++].mtime = mtime;
-}
-
-/* Builds the plan; its dry-run lines, one per action, land in f->lines. */
-static void
-fx_run(struct fx *f)
-{
-	struct plan_input in = {
-		.rule = &f->r, .path = f->path,
-		.st = f->missing ? NULL : &f->st,
-		.dir_st = f->has_dir ? &f->dir : NULL,
-		.euid = f->euid, .last = f->last, .now = f->now,
-		.force = f->force, .siblings = f->sib, .nsiblings = f->nsib,
-	};
-	size_t i, o = 0;
-
-	plan_free(&f->p);
-	plan_sort_siblings(f->sib, f->nsib);
-	cr_assert_eq(plan_build(&in, &f->p), 0);
-	f->lines[0] = '\0';
-	for (i = 0; i < f->p.nactions; i++) {
-		o += (size_t)plan_action_render(&f->p.actions[i], f->lines + o,
-		    sizeof(f->lines) - o, NULL, NULL);
-		cr_assert_lt(o + 1, sizeof(f->lines));
-		f->lines[o++] = '\n';
-		f->lines[o] = '\0';
-	}
-}
-
-static void
-expect_lines(struct fx *f, const char *const *want)
-{
-	char buf[4096] = "";
-
-	for (; *want != NULL; want++) {
-		strcat(buf, *want);
-		strcat(buf, "\n");
-	}
-	cr_assert_eq(f->p.status, PLAN_DUE, "not due: %s", f->p.why);
-	cr_assert_str_eq(f->lines, buf);
-}
-
-static void
-expect_status(struct fx *f, enum plan_status st, const char *why)
-{
-	cr_assert_eq(f->p.status, st, "status %d, want %d (why: %s)",
-	    f->p.status, st, f->p.why);
-	cr_assert_not_null(strstr(f->p.why, why), "why \"%s\" lacks \"%s\"",
-	    f->p.why, why);
-	if (st != PLAN_DUE)
-		cr_assert_eq(f->p.nactions, 0);
-}
+TestSuite(plan, .init = fx_utc, .fini = fx_fini);
 
 /* ---- frequencies at their calendar edges ---- */
 
@@ -202,8 +64,8 @@ Test(plan, frequencies_at_calendar_edges)
 
 		fx_init(&f);
 		f.r.frequency = c->freq;
-		f.last = T(c->last);
-		f.now = T(c->now);
+		f.last = fx_time(c->last);
+		f.now = fx_time(c->now);
 		f.st.st_mtime = f.now - 10 * 86400;
 		fx_run(&f);
 		cr_assert_eq(f.p.status, c->due ? PLAN_DUE : PLAN_IDLE,
@@ -227,7 +89,7 @@ Test(plan, first_sight_is_not_due_and_records_now)
 		f.r.frequency = freqs[i];
 		f.last = 0;
 		fx_run(&f);
-		expect_status(&f, PLAN_IDLE, "first sight: state recorded");
+		fx_expect_status(&f, PLAN_IDLE, "first sight: state recorded");
 		cr_assert(f.p.first_sight);
 		cr_assert_eq(f.p.record, PLAN_RECORD_NOW);
 	}
@@ -241,7 +103,7 @@ Test(plan, first_sight_still_rotates_by_size_and_force)
 	f.r.size = 50;
 	f.last = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "size 100 >= 50");
+	fx_expect_status(&f, PLAN_DUE, "size 100 >= 50");
 	cr_assert_eq(f.p.record, PLAN_RECORD_ON_SUCCESS);
 	plan_free(&f.p);
 
@@ -249,7 +111,7 @@ Test(plan, first_sight_still_rotates_by_size_and_force)
 	f.r.size = 500;
 	f.last = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due: size 100 < 500 (first sight");
+	fx_expect_status(&f, PLAN_IDLE, "not due: size 100 < 500 (first sight");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NOW);
 	plan_free(&f.p);
 
@@ -257,7 +119,7 @@ Test(plan, first_sight_still_rotates_by_size_and_force)
 	f.last = 0;
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "forced");
+	fx_expect_status(&f, PLAN_DUE, "forced");
 }
 
 /* ---- size, minsize, maxsize ---- */
@@ -306,7 +168,7 @@ Test(plan, size_minsize_maxsize_interplay)
 		f.r.minsize = c->minsize;
 		f.r.maxsize = c->maxsize;
 		f.r.frequency = c->freq;
-		f.last = T(c->last);
+		f.last = fx_time(c->last);
 		f.st.st_size = c->st_size;
 		f.force = c->force;
 		fx_run(&f);
@@ -327,7 +189,7 @@ Test(plan, empty_log_with_ifempty_no_never_rotates_even_forced)
 	f.st.st_size = 0;
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
+	fx_expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
 	plan_free(&f.p);
 
 	fx_init(&f);
@@ -335,14 +197,14 @@ Test(plan, empty_log_with_ifempty_no_never_rotates_even_forced)
 	f.r.size = 0;
 	f.st.st_size = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
+	fx_expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
 	plan_free(&f.p);
 
 	fx_init(&f);
 	f.r.ifempty = true;
 	f.st.st_size = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "weekly");
+	fx_expect_status(&f, PLAN_DUE, "weekly");
 }
 
 Test(plan, minage_vetoes_young_logs_only)
@@ -353,21 +215,21 @@ Test(plan, minage_vetoes_young_logs_only)
 	f.r.minage = 3;
 	f.st.st_mtime = f.now - 3 * 86400;	/* exactly 3 days: too young */
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due: minage 3 days, modified 2026-11-22");
+	fx_expect_status(&f, PLAN_IDLE, "not due: minage 3 days, modified 2026-11-22");
 	plan_free(&f.p);
 
 	fx_init(&f);
 	f.r.minage = 3;
 	f.st.st_mtime = f.now - 3 * 86400 - 1;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "weekly");
+	fx_expect_status(&f, PLAN_DUE, "weekly");
 	plan_free(&f.p);
 
 	fx_init(&f);	/* size is not held back by minage */
 	f.r.minage = 3;
 	f.r.size = 10;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "size 100 >= 10");
+	fx_expect_status(&f, PLAN_DUE, "size 100 >= 10");
 }
 
 Test(plan, forced_rotates_what_time_says_not_due)
@@ -377,11 +239,11 @@ Test(plan, forced_rotates_what_time_says_not_due)
 	fx_init(&f);
 	f.last = f.now - 60;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due");
+	fx_expect_status(&f, PLAN_IDLE, "not due");
 	plan_free(&f.p);
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "forced");
+	fx_expect_status(&f, PLAN_DUE, "forced");
 }
 
 /* ---- missing logs and the safety skips ---- */
@@ -394,14 +256,14 @@ Test(plan, missing_log_is_quiet_with_missingok_else_an_error)
 	f.missing = true;
 	f.r.missingok = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "missing");
+	fx_expect_status(&f, PLAN_SKIP, "missing");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 	plan_free(&f.p);
 
 	f.r.missingok = false;
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "log does not exist");
+	fx_expect_status(&f, PLAN_ERROR, "log does not exist");
 }
 
 Test(plan, symlink_fifo_and_hardlinked_logs_are_skipped_even_forced)
@@ -412,28 +274,28 @@ Test(plan, symlink_fifo_and_hardlinked_logs_are_skipped_even_forced)
 	f.force = true;
 	f.st.st_mode = S_IFLNK | 0777;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "symbolic link");
+	fx_expect_status(&f, PLAN_SKIP, "symbolic link");
 	plan_free(&f.p);
 
 	f.st.st_mode = S_IFIFO | 0644;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "not a regular file");
+	fx_expect_status(&f, PLAN_SKIP, "not a regular file");
 	plan_free(&f.p);
 
 	f.st.st_mode = S_IFDIR | 0755;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "not a regular file");
+	fx_expect_status(&f, PLAN_SKIP, "not a regular file");
 	plan_free(&f.p);
 
 	f.st.st_mode = S_IFREG | 0644;
 	f.st.st_nlink = 2;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "2 hard links");
+	fx_expect_status(&f, PLAN_SKIP, "2 hard links");
 	plan_free(&f.p);
 
 	f.r.allowhardlink = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "forced");
+	fx_expect_status(&f, PLAN_DUE, "forced");
 }
 
 struct dir_case {
@@ -491,7 +353,7 @@ Test(plan, rotate_4_shifts_from_the_oldest_down_and_disposes_the_fifth)
 	fx_sib(&f, "a.log.bak", 0);
 	fx_sib(&f, "a.log.1.gz", 0);	/* not compressing: not ours */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.4 /l/a.log.5",
 	    "mv /l/a.log.3 /l/a.log.4",
 	    "mv /l/a.log.2 /l/a.log.3",
@@ -515,7 +377,7 @@ Test(plan, first_rotation_has_nothing_to_shift)
 
 	fx_init(&f);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log.1", NULL });
 }
 
 Test(plan, compress_shifts_gz_names_and_gzips_the_new_one)
@@ -528,7 +390,7 @@ Test(plan, compress_shifts_gz_names_and_gzips_the_new_one)
 	fx_sib(&f, "a.log.2.gz", 0);
 	fx_sib(&f, "a.log.4.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.4.gz /l/a.log.5.gz",
 	    "mv /l/a.log.2.gz /l/a.log.3.gz",
 	    "mv /l/a.log.1.gz /l/a.log.2.gz",
@@ -549,7 +411,7 @@ Test(plan, delaycompress_gzips_the_previous_one_first_and_leaves_the_new_one)
 	fx_sib(&f, "a.log.1", 0);
 	fx_sib(&f, "a.log.2.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "gzip /l/a.log.1",
 	    "mv /l/a.log.2.gz /l/a.log.3.gz",
 	    "mv /l/a.log.1.gz /l/a.log.2.gz",
@@ -568,7 +430,7 @@ Test(plan, rotate_0_keeps_no_old_version)
 	f.r.postrotate = "kill -HUP 1";
 	fx_run(&f);
 	/* compressed first, as logrotate does, then disposed of (test 64) */
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log /l/a.log.1",
 	    "run postrotate for /l/a.log",
 	    "gzip /l/a.log.1",
@@ -578,7 +440,7 @@ Test(plan, rotate_0_keeps_no_old_version)
 
 	f.r.compress = false;
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log /l/a.log.1",
 	    "run postrotate for /l/a.log",
 	    "rm /l/a.log.1",
@@ -595,7 +457,7 @@ Test(plan, rotate_minus_1_keeps_everything_and_shifts_from_the_highest)
 	fx_sib(&f, "a.log.2", 0);
 	fx_sib(&f, "a.log.7", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.7 /l/a.log.8",
 	    "mv /l/a.log.2 /l/a.log.3",
 	    "mv /l/a.log.1 /l/a.log.2",
@@ -613,7 +475,7 @@ Test(plan, start_sets_the_first_number)
 	fx_sib(&f, "a.log.0", 0);
 	fx_sib(&f, "a.log.1", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.1 /l/a.log.2",
 	    "mv /l/a.log.0 /l/a.log.1",
 	    "mv /l/a.log /l/a.log.0",
@@ -627,7 +489,7 @@ Test(plan, start_sets_the_first_number)
 	fx_sib(&f, "a.log.5", 0);
 	fx_sib(&f, "a.log.6", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.6 /l/a.log.7",
 	    "mv /l/a.log.5 /l/a.log.6",
 	    "mv /l/a.log /l/a.log.5",
@@ -646,7 +508,7 @@ Test(plan, maxage_removes_old_versions_while_shifting)
 	fx_sib(&f, "a.log.2", f.now - 11 * 86400);
 	fx_sib(&f, "a.log.3", f.now - 10 * 86400);	/* 10 days: kept */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.3 /l/a.log.4",
 	    "run preremove for /l/a.log.2",
 	    "rm /l/a.log.2",
@@ -664,7 +526,7 @@ Test(plan, maxage_never_removes_a_version_of_unknown_mtime)
 	fx_sib(&f, "a.log.1", (time_t)-1);
 	fx_sib(&f, "a.log.2", (time_t)-1);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.2 /l/a.log.3",
 	    "mv /l/a.log.1 /l/a.log.2",
 	    "mv /l/a.log /l/a.log.1",
@@ -682,7 +544,7 @@ Test(plan, extension_moves_to_the_end)
 	fx_sib(&f, "app.1.log.gz", 0);
 	fx_sib(&f, "app.log.1.gz", 0);	/* not this shape: left alone */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/app.1.log.gz /l/app.2.log.gz",
 	    "mv /l/app.log /l/app.1.log",
 	    "gzip /l/app.1.log",
@@ -694,7 +556,7 @@ Test(plan, extension_moves_to_the_end)
 	f.path = "/l/app.txt";
 	f.r.extension = ".log";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/app.txt /l/app.txt.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/app.txt /l/app.txt.1", NULL });
 }
 
 Test(plan, olddir_relative_absolute_and_created)
@@ -705,7 +567,7 @@ Test(plan, olddir_relative_absolute_and_created)
 	f.r.olddir = "old";
 	fx_sib(&f, "a.log.1", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/old/a.log.1 /l/old/a.log.2",
 	    "mv /l/a.log /l/old/a.log.1",
 	    NULL });
@@ -718,7 +580,7 @@ Test(plan, olddir_relative_absolute_and_created)
 	f.r.createolddir = (struct create_spec){ .enabled = true,
 	    .has_mode = true, .mode = 0750, .has_uid = true, .uid = 0 };
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mkdir /arch 0750 0:-",
 	    "mv /l/a.log /arch/a.log.1",
 	    NULL });
@@ -733,7 +595,7 @@ Test(plan, copy_and_copytruncate_leave_the_log_in_place)
 	f.r.copy = true;
 	f.r.create.enabled = true;	/* ignored with copy, as logrotate does */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "copy /l/a.log /l/a.log.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "copy /l/a.log /l/a.log.1", NULL });
 	plan_free(&f.p);
 
 	fx_init(&f);
@@ -741,7 +603,7 @@ Test(plan, copy_and_copytruncate_leave_the_log_in_place)
 	f.r.compress = true;
 	fx_run(&f);
 	/* One pass: the copy is gzipped as it is read, not read twice. */
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "copy+gzip /l/a.log /l/a.log.1.gz",
 	    "truncate /l/a.log",
 	    NULL });
@@ -753,7 +615,7 @@ Test(plan, copy_and_copytruncate_leave_the_log_in_place)
 	f.r.compress = true;
 	f.r.delaycompress = true;
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "copy /l/a.log /l/a.log.1",
 	    "truncate /l/a.log",
 	    NULL });
@@ -779,7 +641,7 @@ Test(plan, create_takes_missing_attributes_from_the_old_log)
 	fx_init(&f);
 	f.r.create.enabled = true;
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log /l/a.log.1",
 	    "create /l/a.log 0640 0:4",
 	    NULL });
@@ -810,7 +672,7 @@ Test(plan, scripts_in_order_with_their_arguments)
 	f.r.compress = true;
 	fx_sib(&f, "a.log.1.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "run firstaction for /l/*.log",
 	    "mv /l/a.log.1.gz /l/a.log.2.gz",
 	    "run prerotate for /l/a.log",
@@ -867,7 +729,7 @@ Test(plan, dateext_removes_the_oldest_beyond_rotate)
 	fx_sib(&f, "a.log-20261123", 0);
 	fx_sib(&f, "a.log.1", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "rm /l/a.log-20261122",
 	    "mv /l/a.log /l/a.log-20261125",
 	    "rm /l/a.log-20261123",
@@ -886,7 +748,7 @@ Test(plan, dateext_orders_by_the_date_not_the_name)
 	fx_sib(&f, "a.log-01-11-2026", 0);
 	fx_sib(&f, "a.log-02-11-2026", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "rm /l/a.log-30-10-2026",
 	    "mv /l/a.log /l/a.log-25-11-2026",
 	    "rm /l/a.log-01-11-2026",
@@ -902,7 +764,7 @@ Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 	fx_sib(&f, "a.log-20261001.gz", f.now - 55 * 86400);
 	f.r.maxage = 30;
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log /l/a.log-20261124",
 	    "gzip /l/a.log-20261124",
 	    "rm /l/a.log-20261001.gz",
@@ -914,14 +776,14 @@ Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 	f.r.frequency = FREQ_HOURLY;
 	f.r.dateformat = "-%Y%m%d%H";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log-2026112512", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log-2026112512", NULL });
 	plan_free(&f.p);
 
 	fx_init(&f);	/* stray '%' stays literal, as logrotate prints it */
 	f.r.dateext = true;
 	f.r.dateformat = "_%Y%a";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log_2026%a", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log_2026%a", NULL });
 }
 
 Test(plan, dateext_with_delaycompress_and_extension)
@@ -937,7 +799,7 @@ Test(plan, dateext_with_delaycompress_and_extension)
 	fx_sib(&f, "app-20261120.log.gz", 0);
 	fx_sib(&f, "app-20261110.log.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "gzip /l/app-20261124.log",
 	    "rm /l/app-20261110.log.gz",
 	    "mv /l/app.log /l/app-20261125.log",
@@ -954,7 +816,7 @@ Test(plan, dateext_existing_destination_is_an_error)
 	f.r.firstaction = "x";
 	fx_sib(&f, "a.log-20261125", 0);
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "/l/a.log-20261125 already exists");
+	fx_expect_status(&f, PLAN_ERROR, "/l/a.log-20261125 already exists");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 }
 
@@ -967,14 +829,14 @@ Test(plan, dateformat_that_names_nothing_is_an_error)
 	f.r.dateext = true;
 	f.r.dateformat = "";
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "empty suffix");
+	fx_expect_status(&f, PLAN_ERROR, "empty suffix");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 
 	memset(longfmt, 'x', sizeof(longfmt) - 1);
 	longfmt[sizeof(longfmt) - 1] = '\0';
 	f.r.dateformat = longfmt;
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "too long");
+	fx_expect_status(&f, PLAN_ERROR, "too long");
 }
 
 Test(plan, dateformat_with_a_slash_is_refused)
@@ -985,7 +847,7 @@ Test(plan, dateformat_with_a_slash_is_refused)
 	f.r.dateext = true;
 	f.r.dateformat = "-%Y/%m%d";
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "not a file name");
+	fx_expect_status(&f, PLAN_ERROR, "not a file name");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 }
 
@@ -996,7 +858,7 @@ Test(plan, log_in_the_root_directory)
 	fx_init(&f);
 	f.path = "/a.log";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /a.log /a.log.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /a.log /a.log.1", NULL });
 	cr_assert_str_eq(f.p.log_dir, "/");
 }
 
@@ -1193,13 +1055,13 @@ Test(plan, next_due_is_the_next_calendar_boundary)
 	for (i = 0; i < sizeof(due_cases) / sizeof(due_cases[0]); i++) {
 		fx_init(&f);
 		f.r.frequency = due_cases[i].freq;
-		cr_assert_eq(plan_next_due(&f.r, T(due_cases[i].last),
-		    T(due_cases[i].last)), T(due_cases[i].next), "case %zu", i);
+		cr_assert_eq(plan_next_due(&f.r, fx_time(due_cases[i].last),
+		    fx_time(due_cases[i].last)), fx_time(due_cases[i].next), "case %zu", i);
 	}
 	/* and plan_build agrees on both sides of one boundary */
 	fx_init(&f);
 	f.r.frequency = FREQ_WEEKLY;
-	f.last = T("2026-11-25 13:20");
+	f.last = fx_time("2026-11-25 13:20");
 	f.now = plan_next_due(&f.r, f.last, f.now) - 1;
 	fx_run(&f);
 	cr_assert_eq(f.p.status, PLAN_IDLE, "%s", f.p.why);
@@ -1221,7 +1083,7 @@ Test(plan, next_due_without_a_time_rule_or_in_the_future)
 	cr_assert_eq(plan_next_due(&f.r, f.last, f.now), (time_t)-1);
 	f.r.frequency = FREQ_MONTHLY;
 	cr_assert_eq(plan_next_due(&f.r, f.now + 26 * 3600, f.now), f.now);
-	cr_assert_eq(plan_next_due(&f.r, 0, f.now), T("2026-12-01 00:00"));
+	cr_assert_eq(plan_next_due(&f.r, 0, f.now), fx_time("2026-12-01 00:00"));
 }
 
 Test(plan, dst_boundaries_in_a_named_zone)
@@ -1239,638 +1101,19 @@ Test(plan, dst_boundaries_in_a_named_zone)
 	    1774742400 + 3600 /* 01:00 UTC */);
 	/* midnight before the switch is 23:00 UTC */
 	f.r.frequency = FREQ_DAILY;
-	cr_assert_eq(plan_next_due(&f.r, T("2026-03-28 10:00"), f.now),
+	cr_assert_eq(plan_next_due(&f.r, fx_time("2026-03-28 10:00"), f.now),
 	    1774738800 /* 2026-03-28 23:00 UTC */);
 	/* a week with a 23-hour day in it is still 7 days */
 	f.r.frequency = FREQ_WEEKLY;
-	f.last = T("2026-03-25 10:00");
-	f.now = T("2026-04-01 09:00");
+	f.last = fx_time("2026-03-25 10:00");
+	f.now = fx_time("2026-04-01 09:00");
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "weekly: last 2026-03-25");
+	fx_expect_status(&f, PLAN_DUE, "weekly: last 2026-03-25");
 	plan_free(&f.p);
 	/* the repeated hour of October is one hour for hourly */
 	f.r.frequency = FREQ_HOURLY;
 	f.last = 1792886400 + 1800;	/* 2026-10-25 02:30 CEST = 00:30 UTC */
 	f.now = f.last + 3600;		/* 02:30 CET, same wall-clock hour */
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due: hourly");
-}
-
-/* ---- logrotate 3.21's further directives (issue 11) ---- */
-
-/* plan_is_rotated_name's rule_of: the logs of LISTED all have its rule. */
-struct listed {
-	const struct log_rule	*rule;
-	const char		**logs;
-};
-
-static const struct log_rule *
-rule_of_listed(const char *stem, void *arg)
-{
-	const struct listed *l = arg;
-
-	for (size_t i = 0; l->logs[i] != NULL; i++)
-		if (strcmp(l->logs[i], stem) == 0)
-			return l->rule;
-	return NULL;
-}
-
-Test(plan, compressext_names_shifts_and_disposes)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.compress = true;
-	f.r.compresscmd = "/usr/bin/bzip2";
-	f.r.compressext = ".bz2";
-	f.r.rotate = 2;
-	fx_sib(&f, "a.log.1.bz2", 0);
-	fx_sib(&f, "a.log.2.bz2", 0);
-	fx_sib(&f, "a.log.1.gz", 0);	/* not this rule's suffix: left */
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mv /l/a.log.2.bz2 /l/a.log.3.bz2",
-	    "mv /l/a.log.1.bz2 /l/a.log.2.bz2",
-	    "mv /l/a.log /l/a.log.1",
-	    "compress /l/a.log.1 with bzip2",
-	    "rm /l/a.log.3.bz2",
-	    NULL });
-	cr_assert_str_eq(f.p.actions[3].to, "/l/a.log.1.bz2");
-	cr_assert_str_eq(f.p.actions[3].cmd, "/usr/bin/bzip2");
-	plan_free(&f.p);
-
-	/* delaycompress compresses the previous one to the same suffix */
-	fx_init(&f);
-	f.r.compress = f.r.delaycompress = true;
-	f.r.compressext = ".zst";
-	f.r.rotate = 2;
-	fx_sib(&f, "a.log.1", 0);
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "gzip /l/a.log.1",
-	    "mv /l/a.log.1.zst /l/a.log.2.zst",
-	    "mv /l/a.log /l/a.log.1",
-	    NULL });
-	cr_assert_str_eq(f.p.actions[0].to, "/l/a.log.1.zst");
-	plan_free(&f.p);
-
-	/* dateext */
-	fx_init(&f);
-	f.r.compress = f.r.dateext = true;
-	f.r.compressext = ".xz";
-	f.r.rotate = 1;
-	fx_sib(&f, "a.log-20261120.xz", 0);
-	fx_sib(&f, "a.log-20261121.gz", 0);
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mv /l/a.log /l/a.log-20261125",
-	    "gzip /l/a.log-20261125",
-	    "rm /l/a.log-20261120.xz",
-	    NULL });
-	plan_free(&f.p);
-
-	fx_init(&f);
-	f.r.compress = true;
-	f.r.compressext = "";
-	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "empty compressext");
-}
-
-Test(plan, compressext_is_how_siblings_are_recognised)
-{
-	static struct fx f;
-	const char *zst[] = { "a.log", "worker", NULL };
-
-	fx_init(&f);
-	f.r.compressext = ".bz2";
-	cr_assert(plan_is_sibling(&f.r, "a.log", "a.log.3.bz2"));
-	cr_assert(plan_is_sibling(&f.r, "a.log", "a.log-20261125.bz2"));
-	cr_assert_not(plan_is_sibling(&f.r, "a.log", "a.log.3.gz"));
-	cr_assert(plan_is_rotated_by(&f.r, "/l/*", "/l/a.log.3.bz2"));
-	cr_assert_not(plan_is_rotated_by(&f.r, "/l/*.log*", "/l/a.log.3.gz"));
-	f.r.compressext = "zip";	/* logrotate's table: no dot */
-	cr_assert(plan_is_sibling(&f.r, "a.log", "a.log.3zip"));
-	cr_assert(plan_is_rotated_by(&f.r, "/l/*", "/l/a.log.3zip"));
-
-	/* by any rule in the directory: the rule of the stem decides */
-	f.r.compressext = ".zst";
-	cr_assert(plan_is_rotated_name("a.log.2.zst", NULL, 0, rule_of_listed,
-	    &(struct listed){ &f.r, zst }));
-	cr_assert(plan_is_rotated_name("worker.7.zst", NULL, 0, rule_of_listed,
-	    &(struct listed){ &f.r, zst }));
-	cr_assert_not(plan_is_rotated_name("a.log.2.gz", NULL, 0,
-	    rule_of_listed, &(struct listed){ &f.r, zst }));
-	cr_assert_not(plan_is_rotated_name("b.log.2.zst", NULL, 0,
-	    rule_of_listed, &(struct listed){ &f.r, zst }));
-}
-
-/* logrotate's tests 78, 100 and 101: where addextension puts the ending */
-static const struct addext_case {
-	const char	*path, *addext, *extension;
-	bool		 dateext, compress;
-	const char	*rotated;
-} addext_cases[] = {
-	{ "/l/test.log", ".log", NULL, false, false, "/l/test.1.log" },
-	{ "/l/test.log", ".newext", NULL, false, false, "/l/test.log.1.newext" },
-	{ "/l/test", ".log", NULL, false, false, "/l/test.1.log" },
-	{ "/l/test.log", ".log", NULL, true, false, "/l/test-20261125.log" },
-	{ "/l/test.log", ".log", NULL, false, true, "/l/test.1.log" },
-	/* extension, checked on what addextension left, wins when it fits */
-	{ "/l/test.txt.log", ".log", ".txt", false, false, "/l/test.1.txt" },
-	{ "/l/test.log", ".log", ".log", false, false, "/l/test.1.log" },
-};
-
-Test(plan, addextension_names_as_logrotate)
-{
-	static struct fx f;
-	size_t i;
-
-	for (i = 0; i < sizeof(addext_cases) / sizeof(addext_cases[0]); i++) {
-		const struct addext_case *c = &addext_cases[i];
-
-		fx_init(&f);
-		f.path = c->path;
-		f.r.addextension = (char *)c->addext;
-		f.r.extension = (char *)c->extension;
-		f.r.dateext = c->dateext;
-		f.r.compress = c->compress;
-		fx_run(&f);
-		cr_assert_eq(f.p.status, PLAN_DUE, "case %zu: %s", i, f.p.why);
-		cr_assert_str_eq(f.p.rotated, c->rotated, "case %zu", i);
-		plan_free(&f.p);
-	}
-
-	/* the numbers shift inside the extension, and the .gz goes after */
-	fx_init(&f);
-	f.r.addextension = ".newext";
-	f.r.compress = true;
-	fx_sib(&f, "a.log.1.newext.gz", 0);
-	fx_sib(&f, "a.log.1.gz", 0);	/* another naming: not ours */
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mv /l/a.log.1.newext.gz /l/a.log.2.newext.gz",
-	    "mv /l/a.log /l/a.log.1.newext",
-	    "gzip /l/a.log.1.newext",
-	    NULL });
-	cr_assert(plan_is_sibling(&f.r, "a.log", "a.log.2.newext.gz"));
-	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/a.log.2.newext"));
-	f.r.addextension = ".log";
-	cr_assert(plan_is_sibling(&f.r, "test", "test.2.log"));
-	cr_assert(plan_is_rotated_by(&f.r, "/l/test", "/l/test.2.log"));
-	cr_assert(plan_is_rotated_by(&f.r, "/l/*.log", "/l/test.2.log.gz"));
-}
-
-Test(plan, datehourago_names_the_hour_before)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.dateext = f.r.datehourago = true;
-	f.r.frequency = FREQ_HOURLY;
-	f.r.dateformat = "-%Y%m%d%H";
-	f.now = T("2026-11-25 00:10");
-	f.last = T("2026-11-24 23:10");
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mv /l/a.log /l/a.log-2026112423", NULL });
-	plan_free(&f.p);
-
-	/* after dateyesterday's noon, as logrotate applies them */
-	f.r.dateyesterday = true;
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mv /l/a.log /l/a.log-2026112411", NULL });
-}
-
-/* 2026-11-25 is a Wednesday (3), 2026-11-22 a Sunday. */
-static const struct weekday_case {
-	int		 weekday;
-	const char	*last, *now;
-	bool		 due;
-} weekday_cases[] = {
-	{ 3, "2026-11-24 10:00", "2026-11-25 00:05", true },	/* Tue -> Wed */
-	{ 3, "2026-11-25 00:05", "2026-11-25 23:00", false },	/* same day */
-	{ 3, "2026-11-19 10:00", "2026-11-24 10:00", false },	/* Thu -> Tue */
-	{ 3, "2026-11-18 10:00", "2026-11-25 09:00", true },	/* 7 days */
-	{ 3, "2026-11-21 10:00", "2026-11-22 10:00", false },	/* Sunday: not it */
-	{ 0, "2026-11-21 10:00", "2026-11-22 10:00", true },
-	{ 7, "2026-11-21 10:00", "2026-11-22 10:00", false },	/* every 7 days */
-	{ 7, "2026-11-21 10:00", "2026-11-27 23:59", false },
-	{ 7, "2026-11-21 10:00", "2026-11-28 00:00", true },
-	{ 6, "2026-11-27 23:00", "2026-11-28 00:00", true },	/* Fri -> Sat */
-};
-
-Test(plan, weekday_picks_the_day_a_week_begins)
-{
-	static struct fx f;
-	size_t i;
-
-	for (i = 0; i < sizeof(weekday_cases) / sizeof(weekday_cases[0]); i++) {
-		const struct weekday_case *c = &weekday_cases[i];
-
-		fx_init(&f);
-		f.r.weekday = c->weekday;
-		f.last = T(c->last);
-		f.now = T(c->now);
-		f.st.st_mtime = f.now - 10 * 86400;
-		fx_run(&f);
-		cr_assert_eq(f.p.status, c->due ? PLAN_DUE : PLAN_IDLE,
-		    "case %zu (weekday %d, %s -> %s): %s", i, c->weekday,
-		    c->last, c->now, f.p.why);
-		plan_free(&f.p);
-	}
-}
-
-static const struct weekday_due {
-	int		 weekday;
-	const char	*last, *next;
-} weekday_dues[] = {
-	{ 3, "2026-11-24 10:00", "2026-11-25 00:00" },	/* Tue -> Wed */
-	{ 3, "2026-11-25 10:00", "2026-12-02 00:00" },	/* Wed -> next Wed */
-	{ 3, "2026-11-26 10:00", "2026-12-02 00:00" },	/* Thu -> Wed */
-	{ 6, "2026-11-27 23:00", "2026-11-28 00:00" },	/* Fri -> Sat */
-	{ 7, "2026-11-25 10:00", "2026-12-02 00:00" },	/* a week after */
-	{ 0, "2026-11-25 13:20", "2026-11-29 00:00" },
-};
-
-Test(plan, next_due_knows_the_weekday)
-{
-	static struct fx f;
-	size_t i;
-
-	for (i = 0; i < sizeof(weekday_dues) / sizeof(weekday_dues[0]); i++) {
-		const struct weekday_due *c = &weekday_dues[i];
-
-		fx_init(&f);
-		f.r.weekday = c->weekday;
-		cr_assert_eq(plan_next_due(&f.r, T(c->last), T(c->last)),
-		    T(c->next), "case %zu", i);
-		/* and plan_build agrees on both sides of it */
-		f.last = T(c->last);
-		f.now = T(c->next) - 1;
-		f.st.st_mtime = f.last;
-		fx_run(&f);
-		cr_assert_eq(f.p.status, PLAN_IDLE, "case %zu: %s", i, f.p.why);
-		plan_free(&f.p);
-		f.now += 1;
-		fx_run(&f);
-		cr_assert_eq(f.p.status, PLAN_DUE, "case %zu: %s", i, f.p.why);
-		plan_free(&f.p);
-	}
-}
-
-/*
- * What is mailed, when, under which subject and whether decompressed:
- * logrotate's postrotateSingleLog and mailLogWrapper (tests 64, 65, 75).
- */
-struct mail_case {
-	const char	*name;
-	int		 rotate;
-	bool		 compress, delaycompress, mailfirst, dateext;
-	const char	*sib[3];
-	const char	*lines[8];
-};
-
-static const struct mail_case mail_cases[] = {
-	{ "maillast mails the shifted-out file", 2, false, false, false, false,
-	    { "a.log.1", "a.log.2" }, {
-	    "mv /l/a.log.2 /l/a.log.3",
-	    "mv /l/a.log.1 /l/a.log.2",
-	    "mv /l/a.log /l/a.log.1",
-	    "mail /l/a.log.3 to ops@x",
-	    "rm /l/a.log.3" } },
-	{ "maillast decompresses a compressed one", 1, true, false, false,
-	    false, { "a.log.1.gz" }, {
-	    "mv /l/a.log.1.gz /l/a.log.2.gz",
-	    "mv /l/a.log /l/a.log.1",
-	    "gzip /l/a.log.1",
-	    "mail /l/a.log.2.gz to ops@x decompressed",
-	    "rm /l/a.log.2.gz" } },
-	{ "delaycompress (test 75)", 2, true, true, false, false,
-	    { "a.log.1.gz", "a.log.2.gz" }, {
-	    "mv /l/a.log.2.gz /l/a.log.3.gz",
-	    "mv /l/a.log.1.gz /l/a.log.2.gz",
-	    "mv /l/a.log /l/a.log.1",
-	    "mail /l/a.log.3.gz to ops@x decompressed",
-	    "rm /l/a.log.3.gz" } },
-	{ "nothing disposed, nothing mailed", 2, false, false, false, false,
-	    { "a.log.1" }, {
-	    "mv /l/a.log.1 /l/a.log.2",
-	    "mv /l/a.log /l/a.log.1" } },
-	{ "mailfirst mails the new one, under the log's name", 1, true, false,
-	    true, false, { "a.log.1.gz" }, {
-	    "mv /l/a.log.1.gz /l/a.log.2.gz",
-	    "mv /l/a.log /l/a.log.1",
-	    "gzip /l/a.log.1",
-	    "mail /l/a.log.1.gz to ops@x (subject /l/a.log) decompressed",
-	    "rm /l/a.log.2.gz" } },
-	{ "mailfirst with delaycompress sends it as is", 1, true, true, true,
-	    false, { "a.log.1" }, {
-	    "gzip /l/a.log.1",
-	    "mv /l/a.log.1.gz /l/a.log.2.gz",
-	    "mv /l/a.log /l/a.log.1",
-	    "mail /l/a.log.1 to ops@x",
-	    "rm /l/a.log.2.gz" } },
-	{ "rotate 0 + compress: the .gz is mailed (test 64)", 0, true, false,
-	    false, true, { NULL }, {
-	    "mv /l/a.log /l/a.log-20261125",
-	    "gzip /l/a.log-20261125",
-	    "mail /l/a.log-20261125.gz to ops@x decompressed",
-	    "rm /l/a.log-20261125.gz" } },
-	{ "rotate 0 without compress (test 65)", 0, false, false, false, true,
-	    { NULL }, {
-	    "mv /l/a.log /l/a.log-20261125",
-	    "mail /l/a.log-20261125 to ops@x",
-	    "rm /l/a.log-20261125" } },
-	{ "dateext mails each extra it removes", 1, false, false, false, true,
-	    { "a.log-20261120", "a.log-20261121" }, {
-	    "mail /l/a.log-20261120 to ops@x",
-	    "rm /l/a.log-20261120",
-	    "mv /l/a.log /l/a.log-20261125",
-	    "mail /l/a.log-20261121 to ops@x",
-	    "rm /l/a.log-20261121" } },
-	{ "mailfirst: dateext extras are still mailed", 1, false, false, true,
-	    true, { "a.log-20261120", "a.log-20261121" }, {
-	    "mail /l/a.log-20261120 to ops@x",
-	    "rm /l/a.log-20261120",
-	    "mv /l/a.log /l/a.log-20261125",
-	    "mail /l/a.log-20261125 to ops@x",
-	    "rm /l/a.log-20261121" } },
-};
-
-Test(plan, mail_as_logrotate_sends_it)
-{
-	static struct fx f;
-	size_t i, j;
-
-	for (i = 0; i < sizeof(mail_cases) / sizeof(mail_cases[0]); i++) {
-		const struct mail_case *c = &mail_cases[i];
-		char want[1024] = "";
-
-		fx_init(&f);
-		f.r.mail = "ops@x";
-		f.r.rotate = c->rotate;
-		f.r.compress = c->compress;
-		f.r.delaycompress = c->delaycompress;
-		f.r.mailfirst = c->mailfirst;
-		f.r.dateext = c->dateext;
-		for (j = 0; j < 3 && c->sib[j] != NULL; j++)
-			fx_sib(&f, c->sib[j], 0);
-		fx_run(&f);
-		for (j = 0; j < 8 && c->lines[j] != NULL; j++) {
-			strcat(want, c->lines[j]);
-			strcat(want, "\n");
-		}
-		cr_assert_eq(f.p.status, PLAN_DUE, "%s: %s", c->name, f.p.why);
-		cr_assert_str_eq(f.lines, want, "%s", c->name);
-		plan_free(&f.p);
-	}
-}
-
-Test(plan, maxage_mails_before_it_removes_even_with_mailfirst)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.mail = "ops@x";
-	f.r.mailfirst = true;
-	f.r.maxage = 10;
-	f.r.compress = true;
-	f.r.preremove = "hook";
-	fx_sib(&f, "a.log.1.gz", f.now - 2 * 86400);
-	fx_sib(&f, "a.log.2.gz", f.now - 20 * 86400);
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mail /l/a.log.2.gz to ops@x (subject /l/a.log) decompressed",
-	    "run preremove for /l/a.log.2.gz",
-	    "rm /l/a.log.2.gz",
-	    "mv /l/a.log.1.gz /l/a.log.2.gz",
-	    "mv /l/a.log /l/a.log.1",
-	    "gzip /l/a.log.1 (preremove)",
-	    "mail /l/a.log.1.gz to ops@x (subject /l/a.log) decompressed",
-	    NULL });
-	cr_assert_eq(f.p.actions[0].phase, PHASE_PRE);
-	cr_assert_eq(f.p.actions[6].phase, PHASE_POST);
-	cr_assert_str_eq(f.p.actions[6].address, "ops@x");
-	cr_assert(f.p.actions[6].uncompress);
-	cr_assert_str_eq(f.p.actions[6].subject, "/l/a.log");
-}
-
-Test(plan, shred_marks_every_removal)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.shred = true;
-	f.r.shredcycles = 20;
-	f.r.compress = true;
-	f.r.rotate = 1;
-	fx_sib(&f, "a.log.1.gz", 0);
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mv /l/a.log.1.gz /l/a.log.2.gz",
-	    "mv /l/a.log /l/a.log.1",
-	    "gzip /l/a.log.1 (shred a.log.1)",
-	    "shred /l/a.log.2.gz",
-	    NULL });
-	cr_assert(f.p.actions[2].shred);
-	cr_assert_eq(f.p.actions[2].shredcycles, 20);
-	cr_assert(f.p.actions[3].shred);
-	cr_assert_eq(f.p.actions[3].shredcycles, 20);
-}
-
-Test(plan, renamecopy_copies_after_postrotate)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.renamecopy = true;
-	f.r.create.enabled = true;
-	f.r.postrotate = "post";
-	f.r.rotate = 1;
-	f.r.compress = true;
-	f.r.olddir = "/o";	/* on another file system, maybe */
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "mv /l/a.log /l/a.log.tmp",
-	    "create /l/a.log 0640 0:4",
-	    "run postrotate for /l/a.log",
-	    "copy /l/a.log.tmp /o/a.log.1",
-	    "rm /l/a.log.tmp",
-	    "gzip /o/a.log.1",
-	    NULL });
-	cr_assert_str_eq(f.p.rotated, "/o/a.log.1");
-	cr_assert_str_eq(f.p.actions[2].arg2, "/o/a.log.1");
-	cr_assert_eq(f.p.actions[0].to_dir, PLAN_DIR_LOG);
-	cr_assert_str_eq(f.p.actions[0].to_name, "a.log.tmp");
-	cr_assert_eq(f.p.actions[3].phase, PHASE_POST);
-	cr_assert_eq(f.p.actions[3].from_dir, PLAN_DIR_LOG);
-	cr_assert_str_eq(f.p.actions[3].from_name, "a.log.tmp");
-	cr_assert_eq(f.p.actions[4].from_dir, PLAN_DIR_LOG);
-	cr_assert_not(f.p.actions[4].shred);
-	plan_free(&f.p);
-
-	/* copytruncate wins over renamecopy, as in logrotate (test 62) */
-	f.r.copytruncate = true;
-	f.r.create.enabled = false;
-	f.r.compress = false;
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "copy /l/a.log /o/a.log.1",
-	    "truncate /l/a.log",
-	    "run postrotate for /l/a.log",
-	    NULL });
-}
-
-Test(plan, copy_modes_with_rotate_0_copy_nothing)
-{
-	static struct fx f;
-
-	/* logrotate's test 73: only the truncation is left */
-	fx_init(&f);
-	f.r.copytruncate = true;
-	f.r.rotate = 0;
-	f.r.compress = true;
-	f.r.mail = "ops@x";
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "truncate /l/a.log", NULL });
-	plan_free(&f.p);
-
-	fx_init(&f);
-	f.r.copy = true;
-	f.r.rotate = 0;
-	f.r.postrotate = "post";
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "run postrotate for /l/a.log", NULL });
-}
-
-Test(plan, one_pass_copytruncate_gzip_only_in_process_without_preremove)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.copytruncate = f.r.compress = true;
-	f.r.rotate = 1;
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "copy+gzip /l/a.log /l/a.log.1.gz", "truncate /l/a.log", NULL });
-	plan_free(&f.p);
-
-	f.r.compresscmd = "xz";
-	f.r.compressext = ".xz";
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "copy /l/a.log /l/a.log.1", "truncate /l/a.log",
-	    "compress /l/a.log.1 with xz", NULL });
-	plan_free(&f.p);
-
-	f.r.compresscmd = NULL;
-	f.r.compressext = ".gz";
-	f.r.preremove = "hook";
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "copy /l/a.log /l/a.log.1", "truncate /l/a.log",
-	    "gzip /l/a.log.1 (preremove)", NULL });
-}
-
-Test(plan, an_unexpected_compressed_destination_is_set_aside)
-{
-	static struct fx f;
-
-	/* logrotate's test 72: a stray a.log.1.gz beside a.log.1 */
-	fx_init(&f);
-	f.r.compress = f.r.delaycompress = true;
-	f.r.rotate = 3;
-	fx_sib(&f, "a.log.1", 0);
-	fx_sib(&f, "a.log.1.gz", 0);
-	fx_sib(&f, "a.log.2.gz", 0);
-	fx_run(&f);
-	expect_lines(&f, (const char *[]){
-	    "gzip /l/a.log.1 (a.log.1.gz exists: kept as "
-	    "a.log.1.gz-2026112512.backup)",
-	    "mv /l/a.log.2.gz /l/a.log.3.gz",
-	    "mv /l/a.log.1.gz /l/a.log.2.gz",
-	    "mv /l/a.log /l/a.log.1",
-	    NULL });
-	cr_assert_str_eq(f.p.actions[0].backup, "a.log.1.gz-2026112512.backup");
-	plan_free(&f.p);
-
-	/* none expected: none named */
-	fx_init(&f);
-	f.r.compress = true;
-	fx_run(&f);
-	cr_assert_null(f.p.actions[1].backup);
-}
-
-Test(plan, the_new_rotated_file_gets_the_logs_times)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.compress = f.r.delaycompress = true;
-	f.st.st_atim.tv_sec = 946684800;
-	f.st.st_mtim.tv_sec = 946684801;
-	fx_sib(&f, "a.log.1", 0);
-	fx_run(&f);
-	cr_assert_eq(f.p.actions[0].kind, ACT_COMPRESS);
-	cr_assert_not(f.p.actions[0].has_times, "a previous one keeps its own");
-	plan_free(&f.p);
-
-	f.r.delaycompress = false;
-	f.nsib = 0;
-	fx_run(&f);
-	cr_assert_eq(f.p.actions[1].kind, ACT_COMPRESS);
-	cr_assert(f.p.actions[1].has_times);
-	cr_assert_eq(f.p.actions[1].atime.tv_sec, 946684800);
-	cr_assert_eq(f.p.actions[1].mtime.tv_sec, 946684801);
-}
-
-Test(plan, was_due_marks_a_due_log_that_could_not_be_planned)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.dateext = true;
-	fx_sib(&f, "a.log-20261125", 0);
-	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "destination /l/a.log-20261125 already "
-	    "exists, skipping rotation");
-	cr_assert(f.p.was_due);
-	plan_free(&f.p);
-
-	/* with compress, the name logrotate prints is the .gz */
-	f.r.compress = true;
-	f.nsib = 0;
-	fx_sib(&f, "a.log-20261125.gz", 0);
-	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "destination /l/a.log-20261125.gz "
-	    "already exists, skipping rotation");
-	cr_assert(f.p.was_due);
-	plan_free(&f.p);
-
-	f.nsib = 0;
-	fx_run(&f);
-	cr_assert_eq(f.p.status, PLAN_DUE);
-	cr_assert_not(f.p.was_due);
-	plan_free(&f.p);
-
-	fx_init(&f);
-	f.missing = true;
-	fx_run(&f);
-	cr_assert_eq(f.p.status, PLAN_ERROR);
-	cr_assert_not(f.p.was_due, "never due: it does not exist");
-}
-
-Test(plan, script_arg_is_the_stanzas_first_argument)
-{
-	static struct fx f;
-
-	fx_init(&f);
-	f.r.script_arg = "/l/*.log /l/other";
-	f.r.firstaction = "first";
-	f.r.sharedscripts = true;
-	f.r.prerotate = "pre";
-	fx_run(&f);
-	cr_assert_str_eq(f.p.actions[0].arg1, "/l/*.log /l/other");
-	cr_assert_str_eq(f.p.actions[1].arg1, "/l/*.log /l/other");
+	fx_expect_status(&f, PLAN_IDLE, "not due: hourly");
 }
