@@ -112,6 +112,8 @@ char	*df_tree_diff(const char *a, const char *b);
  * fails. A body names them as "@D/../ccmd".
  */
 char	*df_side_diff(const struct df_run *run);
+/* Writes those helpers into RUN->dir (df_prepare does it). */
+void	 df_write_helpers(const struct df_run *run);
 /* The record WHAT ("mail", "ccmd", "uncmd") of one tool, or NULL. */
 char	*df_side_record(const struct df_run *run, bool lr, const char *what);
 /* Checks TREE against a DF scenario's mond_tree list; NULL when equal. */
