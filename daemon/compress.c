@@ -1,10 +1,12 @@
 /*
  * compress.c: gzip (one ordinary member, no name, mtime 0, as logrotate's
  * `gzip` reading a pipe writes; copytruncate's TRUNCATE way appends a
- * member for what writers added during its syncs) with zlib, into a
- * temporary that becomes the final name only once complete and on disk. It never removes a source
- * whose .gz is not durable, and never leaves its temporary behind on error.
- * The deflate itself, one stream or parallel blocks, is compress_par.c's.
+ * member for what writers added during its syncs) with zlib, or a rule's
+ * compressor program (compress_ext.c), into a temporary that becomes the
+ * final name only once complete and on disk. It never removes a source
+ * whose output is not durable, and never leaves its temporary behind on
+ * error. The deflate itself, one stream or parallel blocks, is
+ * compress_par.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <zlib.h>
 
 #include "daemon/compress.h"
+#include "daemon/compress_int.h"
 #include "daemon/compress_par.h"
 #include "daemon/fsutil.h"
 
@@ -43,6 +46,19 @@ copy_attrs(int fd, const struct stat *st)
 	if (fchmod(fd, st->st_mode & 07777) == -1)
 		return -1;
 	return set_times(fd, st);
+}
+
+/* ST with HOW's times, when it has its own (the log's, as rotated). */
+static struct stat
+attr_with(const struct stat *st, const struct compress_how *how)
+{
+	struct stat a = *st;
+
+	if (how != NULL && how->has_times) {
+		a.st_atim = how->atime;
+		a.st_mtim = how->mtime;
+	}
+	return a;
 }
 
 /* Creates the temporary for DST_NAME (a stale one is ours to replace). */
@@ -182,14 +198,8 @@ compress_holds(int gzfd, int plain, bool prefix)
 	return same;
 }
 
-/*
- * DST_NAME exists. When it decompresses to SRC_NAME's bytes, or to a
- * prefix of them, a compression was killed after its .gz's rename (and
- * the source may have grown since): the source holds all of it, so the
- * .gz goes and the compression is made again. Else EEXIST.
- */
-static int
-drop_stale_gz(int src_dirfd, const char *src_name, int dst_dirfd,
+int
+compress_drop_stale(int src_dirfd, const char *src_name, int dst_dirfd,
     const char *dst_name)
 {
 	struct stat st;
@@ -212,41 +222,98 @@ drop_stale_gz(int src_dirfd, const char *src_name, int dst_dirfd,
 	return fs_unlink(dst_dirfd, dst_name);
 }
 
-int
-compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
-    const char *dst_name, const struct compress_opts *opts)
+/* HOW's program from IN into the temporary, then committed as DST_NAME. */
+static int
+make_ext(int in, const struct stat *attr, int dst_dirfd, const char *dst_name,
+    const struct compress_how *how, int *status)
 {
-	struct stat st, now;
-	off_t consumed = 0;
-	int in, save;
+	char tmp[NAME_MAX + 1];
+	int out;
 
-	if (fstatat(dst_dirfd, dst_name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    drop_stale_gz(src_dirfd, src_name, dst_dirfd, dst_name) == -1)
+	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	if ((in = fs_open_log(src_dirfd, src_name, O_RDONLY, &st)) == -1)
+	if (compress_ext_run(in, out, how, status) == -1)
+		return tmp_abandon(out, dst_dirfd, tmp);
+	return tmp_commit(out, attr, dst_dirfd, tmp, dst_name);
+}
+
+int
+compress_make(int src_dirfd, const char *src_name, int dst_dirfd,
+    const char *dst_name, const struct compress_how *how,
+    struct compress_src *src)
+{
+	struct stat now, attr;
+	int save;
+
+	memset(src, 0, sizeof(*src));
+	src->fd = -1;
+	src->status = -1;
+	if (fstatat(dst_dirfd, dst_name, &now, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (how->cmd != NULL) {
+			errno = EEXIST;
+			return -1;
+		}
+		if (compress_drop_stale(src_dirfd, src_name, dst_dirfd,
+		    dst_name) == -1)
+			return -1;
+	}
+	if ((src->fd = fs_open_log(src_dirfd, src_name, O_RDONLY,
+	    &src->st)) == -1)
 		return -1;
-	if (compress_fd(in, &st, dst_dirfd, dst_name, opts, &consumed) == -1)
-		goto fail;
+	attr = attr_with(&src->st, how);
+	if (how->cmd != NULL) {
+		src->consumed = -1;
+		if (make_ext(src->fd, &attr, dst_dirfd, dst_name, how,
+		    &src->status) == 0)
+			return 0;
+	} else if (compress_fd(src->fd, &attr, dst_dirfd, dst_name,
+	    &how->zopts, &src->consumed) == 0)
+		return 0;
+	save = errno;
+	close(src->fd);
+	src->fd = -1;
+	errno = save;
+	return -1;
+}
+
+void
+compress_keep(struct compress_src *src)
+{
+	if (src->fd != -1)
+		close(src->fd);
+	src->fd = -1;
+}
+
+int
+compress_drop(int src_dirfd, const char *src_name, int dst_dirfd,
+    const char *dst_name, struct compress_src *src, compress_remove_fn rm,
+    void *arg)
+{
+	struct stat now;
+	off_t want = src->consumed != -1 ? src->consumed : src->st.st_size;
+	int save;
+
 	/*
-	 * Remove the source only if the .gz holds all of it and the name
-	 * still is the file we read; else undo the .gz, keep the source.
+	 * Remove the source only if the output holds all of it and the name
+	 * still is the file we read; else undo the output, keep the source.
 	 */
-	if (fstat(in, &now) == -1)
+	if (fstat(src->fd, &now) == -1)
 		goto fail_gz;
-	if (now.st_size != consumed) {
+	if (now.st_size != want) {
 		errno = EAGAIN;
 		goto fail_gz;
 	}
 	if (fstatat(src_dirfd, src_name, &now, AT_SYMLINK_NOFOLLOW) == -1)
 		goto fail_gz;
-	if (now.st_dev != st.st_dev || now.st_ino != st.st_ino) {
+	if (now.st_dev != src->st.st_dev || now.st_ino != src->st.st_ino) {
 		errno = ESTALE;
 		goto fail_gz;
 	}
-	if (unlinkat(src_dirfd, src_name, 0) == -1 ||
+	if ((rm != NULL ? rm(src_dirfd, src_name, arg) :
+	    unlinkat(src_dirfd, src_name, 0)) == -1 ||
 	    fs_fsync_dir(src_dirfd) == -1)
 		goto fail;
-	close(in);
+	compress_keep(src);
 	return 0;
 fail_gz:
 	save = errno;
@@ -254,9 +321,27 @@ fail_gz:
 	errno = save;
 fail:
 	save = errno;
-	close(in);
+	compress_keep(src);
 	errno = save;
 	return -1;
+}
+
+int
+compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
+    const char *dst_name, const struct compress_opts *opts)
+{
+	struct compress_how how = { .deadline = -1 };
+	struct compress_src src;
+
+	if (opts != NULL)
+		how.zopts = *opts;
+	else
+		how.zopts.level = 6;
+	if (compress_make(src_dirfd, src_name, dst_dirfd, dst_name, &how,
+	    &src) == -1)
+		return -1;
+	return compress_drop(src_dirfd, src_name, dst_dirfd, dst_name, &src,
+	    NULL, NULL);
 }
 
 #define CT_PASSES	16	/* catch-up passes after the bulk, at most */

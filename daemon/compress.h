@@ -1,16 +1,19 @@
 /*
- * compress.h: gzip with zlib, crash-safe. Output goes to a temporary
- * "." NAME ".mond-tmp" beside the final name, is fsynced, given the
- * source's mode/owner/mtime, renamed into place and the directory fsynced;
- * only then may the source go. A kill at any instant leaves the complete
- * source or the complete .gz (plus maybe a temporary fs_clean_temps takes).
+ * compress.h: gzip with zlib, or a rule's own compressor program, crash-
+ * safe. Output goes to a temporary "." NAME ".mond-tmp" beside the final
+ * name, is fsynced, given the source's mode/owner/atime/mtime, renamed
+ * into place and the directory fsynced; only then may the source go. A
+ * kill at any instant leaves the complete source or the complete output
+ * (plus maybe a temporary fs_clean_temps takes).
  */
 #ifndef MOND_COMPRESS_H
 #define MOND_COMPRESS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "daemon/fsutil.h"
 
@@ -19,14 +22,83 @@ struct compress_opts {
 	int	threads;	/* workers: 0 = online CPUs; 1 = one stream */
 };
 
+/* How compress_make() compresses one file. */
+struct compress_how {
+	struct compress_opts zopts;	/* gzip in process, when cmd is NULL */
+	/*
+	 * An external compressor, run as logrotate runs it (compress_ext.c):
+	 * argv cmd + options, stdin the source, stdout the output, the
+	 * environment plus LOGROTATE_COMPRESSED_FILENAME=path; whatever it
+	 * writes to stderr is logged after logrotate's line naming PATH.
+	 */
+	const char	*cmd;
+	char *const	*options;	/* NULL-terminated; NULL = none */
+	const char	*path;		/* the source's path, for both */
+	/* The output's atime and mtime; without, the source's own. */
+	bool		 has_times;
+	struct timespec	 atime, mtime;
+	double		 deadline;	/* for the program: spawn_wait's */
+	const atomic_bool *cancel;
+};
+
+/* What compress_make() leaves for compress_drop(). */
+struct compress_src {
+	int		 fd;		/* the source, open read-only; -1 after */
+	struct stat	 st;		/* its fstat when opened */
+	off_t		 consumed;	/* bytes in the output; -1 unknown */
+	/*
+	 * The external compressor's exit status when it failed (then -1
+	 * was returned): "failed to compress log PATH". -1 otherwise.
+	 */
+	int		 status;
+};
+
 /*
  * Compresses the regular file SRC_NAME in SRC_DIRFD (opened O_NOFOLLOW;
- * symlinks and non-regular files refused as fs_open_log does) into
- * DST_NAME in DST_DIRFD (e.g. "log.1.gz"), then unlinks the source. An
- * existing DST_NAME fails with EEXIST before any work, unless it holds
- * nothing but the source's first bytes (a compression killed between its
- * rename and the unlink): then it is replaced. On any failure the source
- * is intact and no temporary is left. Returns 0, or -1 with errno.
+ * symlinks and non-regular files refused as fs_open_log does) as HOW says
+ * into DST_NAME in DST_DIRFD, durably, and leaves the source in place and
+ * open in *SRC. An existing DST_NAME fails with EEXIST before any work,
+ * unless (gzip in process) it holds nothing but the source's first bytes:
+ * a compression killed between its rename and the unlink, replaced. On
+ * failure the source is intact, no temporary is left and *SRC holds
+ * nothing to release (but its status). Returns 0, or -1 with errno.
+ */
+int	compress_make(int src_dirfd, const char *src_name, int dst_dirfd,
+	    const char *dst_name, const struct compress_how *how,
+	    struct compress_src *src);
+
+/* Removes NAME from DIRFD (the source); 0, or -1 and it stays. */
+typedef int (*compress_remove_fn)(int dirfd, const char *name, void *arg);
+
+/*
+ * Ends what compress_make() began: when SRC_NAME still is the file SRC
+ * holds and it is unchanged (all of it is in the output), removes it with
+ * RM(…, ARG) (NULL: unlinkat) and fsyncs its directory; else the output
+ * goes instead (EAGAIN: it grew; ESTALE: another file has the name).
+ * Closes SRC's fd either way. Returns 0, or -1 with errno (RM's failure
+ * keeps both files).
+ */
+int	compress_drop(int src_dirfd, const char *src_name, int dst_dirfd,
+	    const char *dst_name, struct compress_src *src,
+	    compress_remove_fn rm, void *arg);
+
+/* Closes SRC's fd, keeping the source and the output (a preremove failed). */
+void	compress_keep(struct compress_src *src);
+
+/*
+ * DST_NAME exists beside the source SRC_NAME: when it is a gzip that
+ * decompresses to the source's bytes or a prefix of them (our compression
+ * killed after its rename), it is removed and 0 returned; else -1 with
+ * EEXIST (or the source's open error).
+ */
+int	compress_drop_stale(int src_dirfd, const char *src_name, int dst_dirfd,
+	    const char *dst_name);
+
+/*
+ * compress_make() with gzip in process at OPTS, then compress_drop() with
+ * unlinkat: DST_NAME (e.g. "log.1.gz") replaces SRC_NAME. On any failure
+ * the source is intact and no temporary is left. Returns 0, or -1 with
+ * errno.
  */
 int	compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
 	    const char *dst_name, const struct compress_opts *opts);

@@ -43,6 +43,7 @@ mond_once(const struct run_opts *opts, bool force)
 
 	if ((conf = conf_load(opts->conf_path)) == NULL)
 		return EXIT_ERROR;
+	po.mail_command = conf->mail_command;
 	path = opts->state_path != NULL ? opts->state_path : conf->statefile;
 	if (!opts->dry_run && (lock = state_lock_or_say(path)) == -1) {
 		rc = errno == EWOULDBLOCK ? EXIT_LOCKED : EXIT_ERROR;

@@ -464,7 +464,7 @@ run_phases(struct pass *p, const struct log_rule *r, struct item *it,
     unsigned phases, bool shared)
 {
 	struct rotate_opts ro = { p->opts->dry_run, p->opts->out, shared,
-	    p->opts->cancel };
+	    p->opts->cancel, p->opts->mail_command };
 
 	if (it->ok && rotate_run(r, &it->plan, phases, &ro, it->why,
 	    sizeof(it->why)) == -1)

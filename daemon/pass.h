@@ -42,6 +42,8 @@ struct pass_opts {
 	 */
 	void		(*rule_done)(void *arg);
 	void		*rule_done_arg;
+	/* The config's mail_command, for `mail`; NULL = /usr/bin/mail */
+	const char	*mail_command;
 };
 
 enum pass_outcome {

@@ -1,10 +1,11 @@
 /*
- * plan.c: the planner's entry point and its action list. Once plan_decide()
- * says a log is due, it lists the actions that rotate it in logrotate 3.21's
- * order, simulating the target directory from the caller's sibling list to
- * know what is shifted, compressed and removed. It must never do I/O (no
- * open, stat, clock or name lookup), so every plan is a table test; rotate.c
- * carries the actions out.
+ * plan.c: the planner's entry point and the shape of a rotation. Once
+ * plan_decide() says a log is due, it lists the actions that rotate it in
+ * logrotate 3.21's order (prerotateSingleLog, rotateSingleLog,
+ * postrotateSingleLog), simulating the target directory from the caller's
+ * sibling list to know what is shifted, compressed, mailed and removed. It
+ * must never do I/O (no open, stat, clock or name lookup), so every plan is
+ * a table test; rotate.c carries the actions out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,225 +17,6 @@
 #include "daemon/plan_int.h"
 
 #define DAY	86400LL
-
-/* A rotated file as the plan leaves it so far: the target dir, simulated. */
-struct vfile {
-	char		*name;
-	time_t		 mtime;
-	bool		 exists;
-};
-
-struct builder {
-	const struct plan_input *in;
-	const struct log_rule *r;
-	struct plan	*p;
-	struct names	 n;
-	struct vfile	*v;
-	size_t		 nv, capv;
-	char		*dispose;	/* basename removed in PHASE_POST */
-	const char	*rname;		/* p->rotated's name, no '/' */
-	bool		 nomem;
-};
-
-/* ---- building the action list ---- */
-
-static char *
-join(const char *dir, const char *name)
-{
-	char *s;
-
-	if (asprintf(&s, "%s%s%s", dir,
-	    dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/", name) == -1)
-		return NULL;
-	return s;
-}
-
-static void
-clear_actions(struct plan *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nactions; i++) {
-		free(p->actions[i].from);
-		free(p->actions[i].to);
-		free(p->actions[i].arg1);
-		free(p->actions[i].arg2);
-	}
-	free(p->actions);
-	p->actions = NULL;
-	p->nactions = 0;
-}
-
-static struct plan_action *
-add(struct builder *b, enum act_kind kind, enum plan_phase phase,
-    enum plan_dir fdir, const char *fname, enum plan_dir tdir, const char *tname)
-{
-	struct plan *p = b->p;
-	struct plan_action *a, *na;
-	size_t cap = p->nactions + 1;
-
-	if (b->nomem)
-		return NULL;
-	if ((na = reallocarray(p->actions, cap, sizeof(*na))) == NULL)
-		goto nomem;
-	p->actions = na;
-	a = &na[p->nactions];
-	memset(a, 0, sizeof(*a));
-	a->kind = kind;
-	a->phase = phase;
-	a->uid = (uid_t)-1;
-	a->gid = (gid_t)-1;
-	a->from_dir = fdir;
-	a->to_dir = tdir;
-	if (fname != NULL) {
-		/* The only file of the log's dir an action names is the log. */
-		a->from = fdir == PLAN_DIR_LOG ? strdup(fname) :
-		    join(p->target_dir, fname);
-		if (a->from == NULL)
-			goto nomem;
-		(void)fs_split_path(a->from, NULL, &a->from_name);
-	}
-	if (tname != NULL) {
-		if ((a->to = join(p->target_dir, tname)) == NULL) {
-			free(a->from);
-			goto nomem;
-		}
-		(void)fs_split_path(a->to, NULL, &a->to_name);
-	}
-	p->nactions++;
-	return a;
-nomem:
-	b->nomem = true;
-	return NULL;
-}
-
-static void
-script(struct builder *b, enum script_kind kind, enum plan_phase phase,
-    const char *text, bool shared, const char *arg1, const char *arg2)
-{
-	struct plan_action *a;
-
-	if (text == NULL)
-		return;
-	if ((a = add(b, ACT_SCRIPT, phase, PLAN_DIR_LOG, NULL, PLAN_DIR_LOG,
-	    NULL)) == NULL)
-		return;
-	a->script = kind;
-	a->text = text;
-	a->shared = shared;
-	a->arg1 = strdup(arg1);
-	a->arg2 = arg2 != NULL ? strdup(arg2) : NULL;
-	if (a->arg1 == NULL || (arg2 != NULL && a->arg2 == NULL))
-		b->nomem = true;
-}
-
-static struct vfile *
-vfind(struct builder *b, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < b->nv; i++)
-		if (b->v[i].exists && strcmp(b->v[i].name, name) == 0)
-			return &b->v[i];
-	return NULL;
-}
-
-static void
-vadd(struct builder *b, const char *name, time_t mtime)
-{
-	struct vfile *nv;
-
-	if (b->nomem || vfind(b, name) != NULL)
-		return;
-	if (b->nv == b->capv) {
-		b->capv = b->capv ? b->capv * 2 : 16;
-		if ((nv = reallocarray(b->v, b->capv, sizeof(*nv))) == NULL) {
-			b->nomem = true;
-			return;
-		}
-		b->v = nv;
-	}
-	memset(&b->v[b->nv], 0, sizeof(b->v[b->nv]));
-	if ((b->v[b->nv].name = strdup(name)) == NULL) {
-		b->nomem = true;
-		return;
-	}
-	b->v[b->nv].mtime = mtime;
-	b->v[b->nv++].exists = true;
-}
-
-static void
-vdel(struct builder *b, const char *name)
-{
-	struct vfile *f = vfind(b, name);
-
-	if (f != NULL)
-		f->exists = false;
-}
-
-static void
-vmove(struct builder *b, const char *from, const char *to)
-{
-	struct vfile *f = vfind(b, from);
-	time_t mtime = f != NULL ? f->mtime : b->in->now;
-
-	vdel(b, to);
-	vdel(b, from);
-	vadd(b, to, mtime);
-}
-
-/* The siblings starting with the base name: a binary search, then a scan. */
-static void
-load_siblings(struct builder *b)
-{
-	const struct plan_sibling *s = b->in->siblings;
-	size_t lo = 0, hi = b->in->nsiblings, mid, blen = strlen(b->n.base);
-
-	if (s == NULL)
-		return;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strncmp(s[mid].name, b->n.base, blen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < b->in->nsiblings &&
-	    strncmp(s[lo].name, b->n.base, blen) == 0; lo++)
-		vadd(b, s[lo].name, s[lo].mtime);
-}
-
-static void
-remove_file(struct builder *b, enum plan_phase phase, const char *name)
-{
-	struct plan_action *a;
-	char *path;
-
-	if ((path = join(b->p->target_dir, name)) == NULL) {
-		b->nomem = true;
-		return;
-	}
-	script(b, SCRIPT_PREREMOVE, phase, b->r->preremove, false, path, NULL);
-	free(path);
-	if ((a = add(b, ACT_REMOVE, phase, PLAN_DIR_TARGET, name,
-	    PLAN_DIR_TARGET, NULL)) != NULL)
-		a->enoent_ok = true;
-	vdel(b, name);
-}
-
-static void
-compress_file(struct builder *b, enum plan_phase phase, const char *name)
-{
-	char *gz;
-
-	if (asprintf(&gz, "%s.gz", name) == -1) {
-		b->nomem = true;
-		return;
-	}
-	add(b, ACT_COMPRESS, phase, PLAN_DIR_TARGET, name, PLAN_DIR_TARGET, gz);
-	vmove(b, name, gz);
-	free(gz);
-}
 
 /* An unknown mtime ((time_t)-1) is never old: maxage must not guess. */
 static bool
@@ -331,8 +113,8 @@ shift_numbered(struct builder *b)
 			b->nomem = true;
 			return;
 		}
-		if (vfind(b, prev) != NULL)
-			compress_file(b, PHASE_PRE, prev);
+		if (vdir_find(b, prev) != NULL)
+			list_compress(b, PHASE_PRE, prev, false);
 		free(prev);
 	}
 	if ((o = collect(b, true, b->n.comp, &n)) == NULL)
@@ -345,7 +127,7 @@ shift_numbered(struct builder *b)
 		if (o[i].num > top)
 			continue;
 		if (too_old(b, o[i].mtime)) {
-			remove_file(b, PHASE_PRE, o[i].name);
+			list_remove(b, PHASE_PRE, o[i].name, true);
 			continue;
 		}
 		if (asprintf(&to, "%s.%lld%s%s", b->n.base, o[i].num + 1,
@@ -353,11 +135,11 @@ shift_numbered(struct builder *b)
 			b->nomem = true;
 			break;
 		}
-		a = add(b, ACT_RENAME, PHASE_PRE,
+		a = list_add(b, ACT_RENAME, PHASE_PRE,
 		    PLAN_DIR_TARGET, o[i].name, PLAN_DIR_TARGET, to);
 		if (a != NULL)
 			a->enoent_ok = true;
-		vmove(b, o[i].name, to);
+		vdir_move(b, o[i].name, to);
 		free(to);
 	}
 	free_old(o, n);
@@ -386,13 +168,15 @@ shift_dated(struct builder *b)
 		b->nomem = true;
 		return -1;
 	}
-	if (vfind(b, gz) != NULL ||
-	    (r->compress && r->delaycompress && vfind(b, fname) != NULL)) {
-		clear_actions(b->p);
+	if (vdir_find(b, gz) != NULL ||
+	    (r->compress && r->delaycompress && vdir_find(b, fname) != NULL)) {
+		/* logrotate names its firstRotated: plain with delaycompress */
+		list_clear(b->p);
 		b->p->status = PLAN_ERROR;
 		b->p->record = PLAN_RECORD_NONE;
-		plan_why(b->p, "destination %s/%s already exists: skipped",
-		    b->p->target_dir, gz);
+		plan_why(b->p, "destination %s/%s%s already exists, skipping "
+		    "rotation", b->p->target_dir, fname,
+		    r->delaycompress ? "" : b->n.comp);
 		free(gz);
 		return -1;
 	}
@@ -401,7 +185,7 @@ shift_dated(struct builder *b)
 		if ((o = collect(b, false, "", &n)) == NULL)
 			return -1;
 		for (i = 0; i < n; i++)
-			compress_file(b, PHASE_PRE, o[i].name);
+			list_compress(b, PHASE_PRE, o[i].name, false);
 		free_old(o, n);
 	}
 	if ((o = collect(b, false, b->n.comp, &n)) == NULL)
@@ -412,13 +196,13 @@ shift_dated(struct builder *b)
 		    too_old(b, o[i].mtime)) {
 			/* rotate = 0 drops them all now; see finish() */
 			if (last != (size_t)-1)
-				remove_file(b, PHASE_PRE, o[last].name);
+				list_remove(b, PHASE_PRE, o[last].name, true);
 			last = i;
 		}
 	}
 	if (last != (size_t)-1) {
 		if (r->rotate == 0)
-			remove_file(b, PHASE_PRE, o[last].name);
+			list_remove(b, PHASE_PRE, o[last].name, true);
 		else if ((b->dispose = strdup(o[last].name)) == NULL)
 			b->nomem = true;
 	}
@@ -429,14 +213,36 @@ shift_dated(struct builder *b)
 /*
  * copy/copytruncate with compress and no delaycompress: the copy is made
  * gzipped in the same read of the log, instead of written plain and read
- * back (the files left are the same). Not with rotate = 0, where the copy
- * is removed at once.
+ * back (the files left are the same). Only with gzip in process, and not
+ * with a preremove, which logrotate runs on the plain copy before its
+ * removal; rotate = 0 copies nothing at all.
  */
 static bool
 one_pass_gzip(const struct log_rule *r)
 {
 	return (r->copy || r->copytruncate) && r->compress &&
-	    !r->delaycompress && r->rotate != 0;
+	    !r->delaycompress && r->rotate != 0 && r->compresscmd == NULL &&
+	    r->preremove == NULL;
+}
+
+/* renamecopy, which copy and copytruncate override, as in logrotate. */
+static bool
+renamecopy(const struct log_rule *r)
+{
+	return r->renamecopy && !r->copy && !r->copytruncate;
+}
+
+/* The renamecopy name of the log: its path + ".tmp", in its own dir. */
+static char *
+tmp_path(struct builder *b)
+{
+	char *s;
+
+	if (asprintf(&s, "%s.tmp", b->in->path) == -1) {
+		b->nomem = true;
+		return NULL;
+	}
+	return s;
 }
 
 static void
@@ -446,60 +252,118 @@ rotate_log(struct builder *b)
 	const char *path = b->in->path, *fname = b->rname;
 	const struct stat *st = b->in->st;
 	struct plan_action *a;
+	char *tmp;
 
-	if ((r->copy || r->copytruncate) && one_pass_gzip(r)) {
+	if ((r->copy || r->copytruncate) && r->rotate == 0) {
+		/* Nothing would be kept: logrotate skips the copy. */
+		if (r->copytruncate)
+			list_add(b, ACT_TRUNCATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
+			    PLAN_DIR_LOG, NULL);
+		return;
+	}
+	if (one_pass_gzip(r)) {
 		char *gz;
 
-		if (asprintf(&gz, "%s.gz", fname) == -1) {
+		if (asprintf(&gz, "%s%s", fname, plan_compext(r)) == -1) {
 			b->nomem = true;
 			return;
 		}
-		if ((a = add(b, ACT_COPY, PHASE_ROTATE, PLAN_DIR_LOG, path,
+		if ((a = list_add(b, ACT_COPY, PHASE_ROTATE, PLAN_DIR_LOG, path,
 		    PLAN_DIR_TARGET, gz)) != NULL)
 			a->gzip = true;
 		if (r->copytruncate)
-			add(b, ACT_TRUNCATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
+			list_add(b, ACT_TRUNCATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
 			    PLAN_DIR_LOG, NULL);
-		vadd(b, gz, b->in->now);
+		vdir_add(b, gz, b->in->now);
 		free(gz);
 		return;
 	}
 	if (r->copy || r->copytruncate) {
-		add(b, ACT_COPY, PHASE_ROTATE, PLAN_DIR_LOG, path,
+		list_add(b, ACT_COPY, PHASE_ROTATE, PLAN_DIR_LOG, path,
 		    PLAN_DIR_TARGET, fname);
 		if (r->copytruncate)
-			add(b, ACT_TRUNCATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
+			list_add(b, ACT_TRUNCATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
 			    PLAN_DIR_LOG, NULL);
-	} else {
-		add(b, ACT_RENAME, PHASE_ROTATE, PLAN_DIR_LOG, path,
-		    PLAN_DIR_TARGET, fname);
-		if (r->create.enabled &&
-		    (a = add(b, ACT_CREATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
-		    PLAN_DIR_LOG, NULL)) != NULL) {
-			a->mode = r->create.has_mode ? r->create.mode :
-			    st->st_mode & 0777;
-			a->uid = r->create.has_uid ? r->create.uid : st->st_uid;
-			a->gid = r->create.has_gid ? r->create.gid : st->st_gid;
-		}
+		vdir_add(b, fname, b->in->now);
+		return;
 	}
-	vadd(b, fname, b->in->now);
+	if (renamecopy(r)) {
+		/* LOG.tmp now; copied to the rotated name after postrotate */
+		if ((tmp = tmp_path(b)) == NULL)
+			return;
+		list_add(b, ACT_RENAME, PHASE_ROTATE, PLAN_DIR_LOG, path,
+		    PLAN_DIR_LOG, tmp);
+		free(tmp);
+	} else {
+		list_add(b, ACT_RENAME, PHASE_ROTATE, PLAN_DIR_LOG, path,
+		    PLAN_DIR_TARGET, fname);
+		vdir_add(b, fname, b->in->now);
+	}
+	if (r->create.enabled &&
+	    (a = list_add(b, ACT_CREATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
+	    PLAN_DIR_LOG, NULL)) != NULL) {
+		a->mode = r->create.has_mode ? r->create.mode :
+		    st->st_mode & 0777;
+		a->uid = r->create.has_uid ? r->create.uid : st->st_uid;
+		a->gid = r->create.has_gid ? r->create.gid : st->st_gid;
+	}
 }
 
+/* renamecopy's second half: LOG.tmp copied to the rotated name, removed. */
+static void
+copy_tmp(struct builder *b)
+{
+	char *tmp;
+
+	if ((tmp = tmp_path(b)) == NULL)
+		return;
+	list_add(b, ACT_COPY, PHASE_POST, PLAN_DIR_LOG, tmp, PLAN_DIR_TARGET,
+	    b->rname);
+	list_add(b, ACT_REMOVE, PHASE_POST, PLAN_DIR_LOG, tmp, PLAN_DIR_LOG, NULL);
+	vdir_add(b, b->rname, b->in->now);
+	free(tmp);
+}
+
+/*
+ * logrotate's postrotateSingleLog: renamecopy's copy, the compression of
+ * the new rotated file, the mail (the disposed file, or with mailfirst the
+ * new one), then the disposal. With rotate = 0 the new file itself is
+ * disposed of, compressed first as logrotate does.
+ */
 static void
 finish(struct builder *b)
 {
 	const struct log_rule *r = b->r;
 	const char *fname = b->rname;
+	bool copying = r->copy || r->copytruncate;
+	bool now_gz = r->compress && !r->delaycompress;
+	char *first;
 
-	if (r->rotate == 0) {
-		/* Kept for the scripts' sake, then gone: no point gzipping it. */
+	if (renamecopy(r))
+		copy_tmp(b);
+	if (now_gz && !one_pass_gzip(r) && !(copying && r->rotate == 0))
+		list_compress(b, PHASE_POST, fname, true);
+	if (r->rotate == 0 && !copying) {
 		free(b->dispose);
-		if ((b->dispose = strdup(fname)) == NULL)
+		if (asprintf(&b->dispose, "%s%s", fname, now_gz ? b->n.comp :
+		    "") == -1) {
+			b->dispose = NULL;
 			b->nomem = true;
-	} else if (r->compress && !r->delaycompress && !one_pass_gzip(r))
-		compress_file(b, PHASE_POST, fname);
-	if (b->dispose != NULL && vfind(b, b->dispose) != NULL)
-		remove_file(b, PHASE_POST, b->dispose);
+		}
+	}
+	if (r->mail != NULL && r->mailfirst) {
+		/* firstRotated: the new file as it is now */
+		if (asprintf(&first, "%s%s", fname, r->delaycompress ? "" :
+		    b->n.comp) == -1) {
+			b->nomem = true;
+			return;
+		}
+		if (vdir_find(b, first) != NULL)
+			list_mail(b, PHASE_POST, first);
+		free(first);
+	}
+	if (b->dispose != NULL && vdir_find(b, b->dispose) != NULL)
+		list_remove(b, PHASE_POST, b->dispose, !r->mailfirst);
 }
 
 /* The log's and the target's directories, and the log's name into *BASE. */
@@ -516,19 +380,23 @@ set_dirs(struct builder *b, const char **base)
 	else if (olddir[0] == '/')
 		p->target_dir = strdup(olddir);
 	else
-		p->target_dir = join(p->log_dir, olddir);
+		p->target_dir = list_join(p->log_dir, olddir);
 	return p->target_dir == NULL ? -1 : 0;
 }
 
 /*
- * The stanza's patterns joined by spaces: $1 of the scripts that run once
- * per stanza, as logrotate passes its pattern list. NULL on ENOMEM.
+ * $1 of the scripts that run once per stanza: the rule's script_arg (the
+ * logrotate reader's pattern text), else its patterns joined by spaces,
+ * as logrotate passes its pattern list. NULL on ENOMEM.
  */
 static char *
 join_patterns(const struct log_rule *r)
 {
 	size_t i, len = 1;
 	char *s;
+
+	if (r->script_arg != NULL)
+		return strdup(r->script_arg);
 
 	for (i = 0; i < r->npatterns; i++)
 		len += strlen(r->patterns[i]) + 1;
@@ -555,10 +423,10 @@ build_actions(struct builder *b)
 		b->nomem = true;
 		return;
 	}
-	script(b, SCRIPT_FIRSTACTION, PHASE_FIRST, r->firstaction, true,
+	list_script(b, SCRIPT_FIRSTACTION, PHASE_FIRST, r->firstaction, true,
 	    pats, NULL);
 	if (r->olddir != NULL && r->createolddir.enabled &&
-	    (a = add(b, ACT_MKDIR, PHASE_PRE, PLAN_DIR_TARGET, NULL,
+	    (a = list_add(b, ACT_MKDIR, PHASE_PRE, PLAN_DIR_TARGET, NULL,
 	    PLAN_DIR_TARGET, NULL)) != NULL) {
 		a->from = strdup(b->p->target_dir);
 		a->from_name = a->from;
@@ -577,13 +445,13 @@ build_actions(struct builder *b)
 		}
 	} else
 		shift_numbered(b);
-	script(b, SCRIPT_PREROTATE, PHASE_PRESCRIPT, r->prerotate,
+	list_script(b, SCRIPT_PREROTATE, PHASE_PRESCRIPT, r->prerotate,
 	    r->sharedscripts, arg1, NULL);
 	rotate_log(b);
-	script(b, SCRIPT_POSTROTATE, PHASE_POSTSCRIPT, r->postrotate,
+	list_script(b, SCRIPT_POSTROTATE, PHASE_POSTSCRIPT, r->postrotate,
 	    r->sharedscripts, arg1, r->sharedscripts ? NULL : b->p->rotated);
 	finish(b);
-	script(b, SCRIPT_LASTACTION, PHASE_LAST, r->lastaction, true,
+	list_script(b, SCRIPT_LASTACTION, PHASE_LAST, r->lastaction, true,
 	    pats, NULL);
 	free(pats);
 }
@@ -624,16 +492,24 @@ plan_due(struct builder *b)
 		names_free(&b->n);
 		return 0;
 	}
-	load_siblings(b);
+	if (b->r->compress && *plan_compext(b->r) == '\0') {
+		/* The compressed file would take its source's own name. */
+		b->p->status = PLAN_ERROR;
+		b->p->record = PLAN_RECORD_NONE;
+		plan_why(b->p, "compress with an empty compressext");
+		names_free(&b->n);
+		return 0;
+	}
+	vdir_load(b);
 	if (b->r->dateext)
 		n = asprintf(&name, "%s%s%s", b->n.base, b->n.date, b->n.ext);
 	else
 		n = asprintf(&name, "%s.%d%s", b->n.base,
 		    b->r->start < 0 ? 1 : b->r->start, b->n.ext);
-	if (n == -1 || (b->p->rotated = join(b->p->target_dir, name)) == NULL)
+	if (n == -1 || (b->p->rotated = list_join(b->p->target_dir, name)) == NULL)
 		b->nomem = true;
 	if (n != -1 && !bad_name(name)) {
-		/* the name join() put last in p->rotated */
+		/* the name list_join() put last in p->rotated */
 		b->rname = name;
 		build_actions(b);
 	} else if (n != -1) {
@@ -679,6 +555,7 @@ plan_build(const struct plan_input *in, struct plan *plan)
 		errno = ENOMEM;
 		return -1;
 	}
+	plan->was_due = plan->status == PLAN_ERROR;
 	return 0;
 }
 
@@ -687,7 +564,7 @@ plan_free(struct plan *plan)
 {
 	if (plan == NULL)
 		return;
-	clear_actions(plan);
+	list_clear(plan);
 	free(plan->log_dir);
 	free(plan->target_dir);
 	free(plan->rotated);

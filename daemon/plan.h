@@ -73,8 +73,10 @@ enum act_kind {
 				   with `gzip`, `to` is the compressed copy */
 	ACT_TRUNCATE,		/* from: truncate what ACT_COPY copied */
 	ACT_CREATE,		/* from: new empty file with mode/uid/gid */
-	ACT_COMPRESS,		/* from -> to (from + ".gz"), then remove from */
-	ACT_REMOVE,		/* unlink from */
+	ACT_COMPRESS,		/* from -> to (from + compressext), then remove
+				   from (preremove `text` first, maybe shred) */
+	ACT_REMOVE,		/* unlink from (or shred it) */
+	ACT_MAIL,		/* mail from to `address` (maybe decompressed) */
 };
 
 enum script_kind {
@@ -100,11 +102,14 @@ enum script_kind {
  */
 enum plan_phase {
 	PHASE_FIRST,		/* firstaction */
-	PHASE_PRE,		/* mkdir olddir, compress previous, shift, old removals */
+	PHASE_PRE,		/* mkdir olddir, compress previous, shift, old
+				   removals (each mailed first) */
 	PHASE_PRESCRIPT,	/* prerotate */
-	PHASE_ROTATE,		/* rename or copy(+truncate), create */
+	PHASE_ROTATE,		/* rename (renamecopy: to LOG.tmp) or
+				   copy(+truncate), create */
 	PHASE_POSTSCRIPT,	/* postrotate */
-	PHASE_POST,		/* compress, preremove + remove the disposed one */
+	PHASE_POST,		/* renamecopy's copy, compress, mail, preremove +
+				   remove the disposed one */
 	PHASE_LAST,		/* lastaction */
 };
 
@@ -138,7 +143,11 @@ struct plan_action {
 	mode_t		 mode;
 	uid_t		 uid;
 	gid_t		 gid;
-	/* ACT_SCRIPT */
+	/*
+	 * ACT_SCRIPT. ACT_COMPRESS: `text` is the rule's preremove (NULL:
+	 * none), run with $1 = from once `to` is durable and before from is
+	 * removed; its failure keeps from, as logrotate's shred_file does.
+	 */
 	enum script_kind script;
 	const char	*text;		/* the rule's shell text, not owned */
 	char		*arg1;		/* $1: log path, or the rule's title */
@@ -150,6 +159,32 @@ struct plan_action {
 	 * ACT_COMPRESS of the copy follows.
 	 */
 	bool		 gzip;
+	/*
+	 * ACT_REMOVE, and ACT_COMPRESS's removal of from: `shred -u [-n
+	 * shredcycles] -` on the file first (a hard-linked file, without
+	 * allowhardlink, is an error and stays).
+	 */
+	bool		 shred;
+	int		 shredcycles;
+	/* ACT_COMPRESS: the rule's compresscmd, NULL = gzip in process */
+	const char	*cmd;
+	/*
+	 * ACT_COMPRESS: where an unexpected existing `to` goes first
+	 * (logrotate's "TO-YYYYMMDDHH.backup", a name in to's directory);
+	 * NULL when the siblings showed none, and a `to` found anyway fails.
+	 */
+	char		*backup;
+	/*
+	 * ACT_COMPRESS of the file just rotated: the compressed file gets
+	 * these times (the log's, from the plan's lstat, as logrotate takes
+	 * them) instead of the source's own.
+	 */
+	bool		 has_times;
+	struct timespec	 atime, mtime;
+	/* ACT_MAIL: `mail_command -s subject address`, from on stdin */
+	const char	*address;	/* the rule's mail, not owned */
+	char		*subject;
+	bool		 uncompress;	/* decompress from first */
 };
 
 #define PLAN_WHY_MAX	256
@@ -158,6 +193,14 @@ struct plan {
 	enum plan_status status;
 	enum plan_record record;
 	bool		 first_sight;
+	/*
+	 * PLAN_ERROR for a log that plan_decide() found due but whose rotation
+	 * could not be planned (a dateext name taken: "destination ... already
+	 * exists, skipping rotation"; a dateformat that names nothing). Such
+	 * a log counts as rotating for firstaction and lastaction, as in
+	 * logrotate; false in every other case.
+	 */
+	bool		 was_due;
 	char		 why[PLAN_WHY_MAX];
 	char		*log_dir;	/* dirname of the log's path */
 	char		*target_dir;	/* where rotated files live */
@@ -187,7 +230,12 @@ typedef const char *(*plan_group_fn)(gid_t gid);
  * Writes the dry-run line of A into BUF (at most LEN bytes, always
  * NUL-terminated): "mv a.log a.log.1", "copy a.log a.log.1", "truncate a.log",
  * "create a.log 0640 root:adm", "mkdir old 0755", "gzip a.log.1",
- * "rm a.log.8.gz", "run postrotate for a.log". USER/GROUP may be NULL.
+ * "compress a.log.1 with bzip2", "rm a.log.8.gz", "shred a.log.8.gz",
+ * "run postrotate for a.log", "mail a.log.8.gz to root". What a compress
+ * also does follows in brackets: "gzip a.log.1 (a.log.1.gz exists: kept
+ * as a.log.1.gz-2026112512.backup; preremove, shred a.log.1)"; a mail's
+ * subject when it is not the file, and its decompression, likewise.
+ * USER/GROUP may be NULL.
  * Returns the length the full line has (as snprintf does).
  */
 int	plan_action_render(const struct plan_action *a, char *buf, size_t len,
@@ -199,7 +247,8 @@ const char *plan_script_name(enum script_kind kind);
 /*
  * The first moment at or after which RULE's time criterion is due when the
  * log was last rotated at LAST (local calendar, DST-correct through mktime):
- * the next hour, midnight, Sunday, 1st of the month or 1st of January.
+ * the next hour, midnight, weekday (Sunday by default; a week after LAST's
+ * date with weekday 7), 1st of the month or 1st of January.
  * A LAST more than 25 hours after NOW (a clock set back) gives NOW. Returns
  * (time_t)-1 when the rule has no time criterion (size only). The result
  * may be before NOW: the log is due already. minsize/minage can still veto
@@ -207,32 +256,43 @@ const char *plan_script_name(enum script_kind kind);
  */
 time_t	plan_next_due(const struct log_rule *rule, time_t last, time_t now);
 
+/* RULE's compressed suffix: its compressext (".gz" when NULL). */
+const char *plan_compext(const struct log_rule *rule);
+
 /*
  * 1 when CANDIDATE (a basename) is a rotated version of the log whose
- * basename is LOGNAME under RULE: LOGNAME.N, LOGNAME.N.gz, or the dateext
- * form, with `extension` moved to the end. 0 otherwise (LOGNAME itself too).
+ * basename is LOGNAME under RULE: LOGNAME.N, LOGNAME.N + compressext, or
+ * the dateext form, with `extension` moved to the end (`addextension`
+ * added). 0 otherwise (LOGNAME itself too).
  */
 int	plan_is_sibling(const struct log_rule *rule, const char *logname,
 	    const char *candidate);
 
+/* The longest compressed suffix plan_unrotate() guesses (COMP NULL). */
+#define PLAN_COMP_MAX	16
+
 /*
  * Calls CB(STEM, ARG) for each name STEM of which NAME (a basename) could
- * be a rotated version: NAME without an optional ".gz", then without a
- * ".N", or (DLEN > 0) without DLEN bytes of date, just before an ending
- * EXT ("" for none; NULL tries every ending). Stops and returns 1 when CB
- * returns 1; else 0. plan_is_sibling is the judge of each stem.
+ * be a rotated version: NAME = BASE ROT REST, ROT a ".N" or (DLEN > 0)
+ * DLEN bytes of date, REST an extension and then a compressed suffix;
+ * STEM = BASE + that extension, or BASE alone (`addextension` on a name
+ * without it). EXT is the only extension tried ("" for none, NULL any),
+ * COMP the only suffix (NULL: any of at most PLAN_COMP_MAX bytes), each
+ * besides none. Stops and returns 1 when CB returns 1; else 0.
+ * plan_is_sibling is the judge of each stem.
  */
 typedef int (*plan_stem_fn)(const char *stem, void *arg);
-int	plan_unrotate(const char *name, const char *ext, size_t dlen,
-	    plan_stem_fn cb, void *arg);
+int	plan_unrotate(const char *name, const char *ext, const char *comp,
+	    size_t dlen, plan_stem_fn cb, void *arg);
 
 /* The length of RULE's dateformat suffix as names are parsed (%Y is 4...). */
 size_t	plan_date_width(const struct log_rule *rule);
 
 /*
  * 1 when PATH, matched by RULE's wildcard PATTERN, is a rotated version
- * under RULE's own naming (".N" with `extension` moved to the end, or
- * RULE's dateformat when dateext, each with an optional ".gz") of a name
+ * under RULE's own naming (".N" with `extension` moved to the end or
+ * `addextension` added, or RULE's dateformat when dateext, each with an
+ * optional compressext) of a name
  * that PATTERN would match too: a rotation of this rule's own logs, even
  * when the live log is gone. "worker.1" under "worker.*" is a log.
  */

@@ -55,8 +55,12 @@ same_hour(const struct tm *a, const struct tm *b)
 	    a->tm_mday == b->tm_mday && a->tm_hour == b->tm_hour;
 }
 
+/*
+ * WEEKDAY is the rule's (0 Sunday .. 6; 7 matches no day, so only seven
+ * days make it due), as logrotate's `weekly N`.
+ */
 static bool
-freq_due(enum freq f, const struct tm *now, const struct tm *last)
+freq_due(enum freq f, int weekday, const struct tm *now, const struct tm *last)
 {
 	long long days;
 
@@ -68,7 +72,7 @@ freq_due(enum freq f, const struct tm *now, const struct tm *last)
 		    now->tm_mon != last->tm_mon || now->tm_year != last->tm_year;
 	case FREQ_WEEKLY:
 		days = civil_days(now) - civil_days(last);
-		return days >= 7 || (days >= 1 && now->tm_wday == 0);
+		return days >= 7 || (days >= 1 && now->tm_wday == weekday);
 	case FREQ_MONTHLY:
 		return now->tm_mon != last->tm_mon || now->tm_year != last->tm_year;
 	case FREQ_YEARLY:
@@ -99,7 +103,8 @@ time_due(const struct plan_input *in, time_t last, struct plan *p)
 	}
 	localtime_r(&in->now, &tnow);
 	localtime_r(&last, &tlast);
-	if (same_hour(&tnow, &tlast) || !freq_due(r->frequency, &tnow, &tlast)) {
+	if (same_hour(&tnow, &tlast) || !freq_due(r->frequency, r->weekday, &tnow,
+	    &tlast)) {
 		plan_why(p, "not due: %s, last %s", fname, lt);
 		return false;
 	}

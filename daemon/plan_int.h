@@ -1,7 +1,8 @@
 /*
  * plan_int.h: internal to plan.c, plan_decide.c and plan_names.c. The
  * decision step, and how a rule names the rotated versions of a log
- * (numbers, dateext suffixes, `extension` moved to the end, ".gz") and
+ * (numbers, dateext suffixes, `extension` moved to the end or `addextension`
+ * added, the compressed suffix) and
  * recognises them again. Pure: no file is looked at.
  */
 #ifndef MOND_PLAN_INT_H
@@ -21,9 +22,9 @@ void	plan_why(struct plan *p, const char *fmt, ...)
 #define NAMES_FMT_MAX	128
 
 struct names {
-	char		*base;		/* log basename, `extension` cut off */
-	const char	*ext;		/* "" or the rule's extension */
-	const char	*comp;		/* "" or ".gz" */
+	char		*base;		/* log basename, its extension cut off */
+	const char	*ext;		/* "", the rule's extension or addextension */
+	const char	*comp;		/* "", or the rule's compressext when compressing */
 	const char	*datefmt;	/* the rule's dateformat, or the default */
 	char		 strf[NAMES_FMT_MAX];	/* datefmt made safe for strftime */
 	char		 date[NAMES_FMT_MAX];	/* the dateext suffix for now */
@@ -48,5 +49,59 @@ int	names_dated(const struct names *n, const char *cand,
 	    const char *suffix, struct datekey *key);
 
 int	datekey_cmp(const struct datekey *a, const struct datekey *b);
+
+/* A rotated file as the plan leaves it so far: the target dir, simulated. */
+struct vfile {
+	char		*name;
+	time_t		 mtime;
+	bool		 exists;
+};
+
+/* One plan_build() in progress (plan.c, plan_list.c). */
+struct builder {
+	const struct plan_input *in;
+	const struct log_rule *r;
+	struct plan	*p;
+	struct names	 n;
+	struct vfile	*v;
+	size_t		 nv, capv;
+	char		*dispose;	/* basename removed in PHASE_POST */
+	const char	*rname;		/* p->rotated's name, no '/' */
+	bool		 nomem;		/* set by any failed allocation */
+};
+
+/* DIR "/" NAME (no doubled '/'); NULL on ENOMEM. */
+char	*list_join(const char *dir, const char *name);
+/* Frees P's actions. */
+void	list_clear(struct plan *p);
+/*
+ * Appends an action. FNAME/TNAME: a path for PLAN_DIR_LOG (the log or its
+ * LOG.tmp), a basename for PLAN_DIR_TARGET; NULL for none. NULL (and
+ * b->nomem) on ENOMEM.
+ */
+struct plan_action *list_add(struct builder *b, enum act_kind kind,
+	    enum plan_phase phase, enum plan_dir fdir, const char *fname,
+	    enum plan_dir tdir, const char *tname);
+/* An ACT_SCRIPT of TEXT, nothing when TEXT is NULL. */
+void	list_script(struct builder *b, enum script_kind kind,
+	    enum plan_phase phase, const char *text, bool shared,
+	    const char *arg1, const char *arg2);
+/* ACT_MAIL of NAME (target dir) as logrotate's mailLogWrapper would. */
+void	list_mail(struct builder *b, enum plan_phase phase, const char *name);
+/* NAME (target dir) goes: mailed (MAIL and a rule that mails), preremove, rm. */
+void	list_remove(struct builder *b, enum plan_phase phase, const char *name,
+	    bool mail);
+/* NAME compressed as compressLogFile; JUST_ROTATED: the log's times. */
+void	list_compress(struct builder *b, enum plan_phase phase,
+	    const char *name, bool just_rotated);
+
+/* The simulated directory: its live entry NAME, or NULL. */
+struct vfile *vdir_find(struct builder *b, const char *name);
+void	vdir_add(struct builder *b, const char *name, time_t mtime);
+void	vdir_del(struct builder *b, const char *name);
+/* FROM renamed to TO, over whatever TO was; its mtime goes along. */
+void	vdir_move(struct builder *b, const char *from, const char *to);
+/* The caller's siblings that start with the log's base name. */
+void	vdir_load(struct builder *b);
 
 #endif

@@ -67,23 +67,41 @@ make_strf(const char *fmt, char *out, size_t len)
 	return 0;
 }
 
+/*
+ * logrotate's naming: `addextension` is cut from the name when the name
+ * ends in it and is always the rotated names' ending; `extension` (checked
+ * on what is left) is both only when the name ends in it.
+ */
+static size_t
+cut_ext(const char *base, size_t blen, const char *ext, bool always,
+    const char **out)
+{
+	size_t elen;
+
+	if (ext == NULL || *ext == '\0')
+		return blen;
+	elen = strlen(ext);
+	if (elen <= blen && strncmp(base + blen - elen, ext, elen) == 0) {
+		*out = ext;
+		return blen - elen;
+	}
+	if (always)
+		*out = ext;
+	return blen;
+}
+
 int
 names_init(struct names *n, const struct log_rule *rule, const char *logbase,
     time_t now)
 {
-	size_t blen = strlen(logbase), elen;
+	size_t blen = strlen(logbase);
 	struct tm tm;
 
 	memset(n, 0, sizeof(*n));
 	n->ext = "";
-	n->comp = rule->compress ? ".gz" : "";
-	/* `extension` moves to the end only when the log's name ends in it. */
-	if (rule->extension != NULL && *rule->extension != '\0' &&
-	    (elen = strlen(rule->extension)) <= blen &&
-	    strcmp(logbase + blen - elen, rule->extension) == 0) {
-		n->ext = rule->extension;
-		blen -= elen;
-	}
+	n->comp = rule->compress ? plan_compext(rule) : "";
+	blen = cut_ext(logbase, blen, rule->addextension, true, &n->ext);
+	blen = cut_ext(logbase, blen, rule->extension, false, &n->ext);
 	if ((n->base = strndup(logbase, blen)) == NULL)
 		return -1;
 
@@ -105,9 +123,21 @@ names_init(struct names *n, const struct log_rule *rule, const char *logbase,
 		if (mktime(&tm) == (time_t)-1)
 			localtime_r(&now, &tm);
 	}
+	if (rule->datehourago) {
+		/* After dateyesterday, as logrotate: an hour before its noon. */
+		tm.tm_hour -= 1;
+		if (mktime(&tm) == (time_t)-1)
+			localtime_r(&now, &tm);
+	}
 	if (strftime(n->date, sizeof(n->date), n->strf, &tm) == 0)
 		n->date[0] = '\0';
 	return 0;
+}
+
+const char *
+plan_compext(const struct log_rule *rule)
+{
+	return rule->compressext != NULL ? rule->compressext : ".gz";
 }
 
 void
@@ -200,9 +230,9 @@ plan_is_sibling(const struct log_rule *rule, const char *logname,
 	if (names_init(&n, rule, logname, 0) == -1)
 		return 0;
 	yes = names_numbered(&n, candidate, "", &num) ||
-	    names_numbered(&n, candidate, ".gz", &num) ||
+	    names_numbered(&n, candidate, plan_compext(rule), &num) ||
 	    names_dated(&n, candidate, "", &key) ||
-	    names_dated(&n, candidate, ".gz", &key);
+	    names_dated(&n, candidate, plan_compext(rule), &key);
 	names_free(&n);
 	return yes;
 }
@@ -226,60 +256,63 @@ plan_date_width(const struct log_rule *rule)
 	return n;
 }
 
-/* CB on G[0..cut) + G[from..len); 1 when CB says so. */
+/* CB on G[0..cut) + G[from..to); 1 when CB says so. */
 static int
-try_stem(const char *g, size_t cut, size_t from, size_t len,
+try_stem(const char *g, size_t cut, size_t from, size_t to,
     plan_stem_fn cb, void *arg)
 {
 	char buf[NAME_MAX_STEM];
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "%.*s%.*s", (int)cut, g,
-	    (int)(len - from), g + from);
+	    (int)(to - from), g + from);
 	if (n < 0 || (size_t)n >= sizeof(buf) || n == 0)
 		return 0;
 	return cb(buf, arg);
 }
 
-/* The stems of G (G's first LEN bytes) with the rotation part before E. */
+/*
+ * NAME's rotation part is NAME[P..Q); what follows is an extension, then
+ * a compressed suffix. Each way to split that rest (EXT and COMP as in
+ * plan_unrotate) gives the stem NAME[0..P) + extension, and NAME[0..P)
+ * alone for an extension that addextension added.
+ */
 static int
-stems_at(const char *g, size_t len, size_t e, size_t dlen, plan_stem_fn cb,
-    void *arg)
+stems_after(const char *name, size_t len, size_t p, size_t q, const char *ext,
+    const char *comp, plan_stem_fn cb, void *arg)
 {
-	size_t d = 0;
+	size_t rlen = len - q, k, clen;
 
-	while (d < e && isdigit((unsigned char)g[e - 1 - d]))
-		d++;
-	if (d > 0 && d < e && g[e - d - 1] == '.' && e - d - 1 > 0 &&
-	    try_stem(g, e - d - 1, e, len, cb, arg))
-		return 1;
-	return dlen > 0 && e > dlen && try_stem(g, e - dlen, e, len, cb, arg);
+	for (k = 0; k <= rlen; k++) {
+		clen = rlen - k;
+		if (comp != NULL ? clen != 0 && (clen != strlen(comp) ||
+		    strcmp(name + q + k, comp) != 0) : clen > PLAN_COMP_MAX)
+			continue;
+		if (ext != NULL && k != 0 && (k != strlen(ext) ||
+		    strncmp(name + q, ext, k) != 0))
+			continue;
+		if (try_stem(name, p, q, q + k, cb, arg) ||
+		    (k > 0 && try_stem(name, p, q, q, cb, arg)))
+			return 1;
+	}
+	return 0;
 }
 
 int
-plan_unrotate(const char *name, const char *ext, size_t dlen,
-    plan_stem_fn cb, void *arg)
+plan_unrotate(const char *name, const char *ext, const char *comp,
+    size_t dlen, plan_stem_fn cb, void *arg)
 {
-	size_t len = strlen(name), glen, elen, e;
-	int gz;
+	size_t len = strlen(name), p, q;
 
-	for (gz = 0; gz < 2; gz++) {
-		glen = len;
-		if (gz) {
-			if (len <= 3 || strcmp(name + len - 3, ".gz") != 0)
-				break;
-			glen -= 3;
-		}
-		if (ext == NULL) {
-			for (e = glen; e > 0; e--)
-				if (stems_at(name, glen, e, dlen, cb, arg))
-					return 1;
-			continue;
-		}
-		elen = strlen(ext);
-		if (elen > glen || strncmp(name + glen - elen, ext, elen) != 0)
-			continue;
-		if (stems_at(name, glen, glen - elen, dlen, cb, arg))
+	for (p = 1; p < len; p++) {
+		if (dlen == 0) {
+			if (name[p] != '.' || !isdigit((unsigned char)name[p + 1]))
+				continue;
+			for (q = p + 1; isdigit((unsigned char)name[q]); q++)
+				;
+		} else if ((q = p + dlen) > len)
+			break;
+		if (stems_after(name, len, p, q, ext, comp, cb, arg))
 			return 1;
 	}
 	return 0;
@@ -328,9 +361,15 @@ plan_is_rotated_by(const struct log_rule *rule, const char *pattern,
 		o.name = slash + 1;
 	}
 	if (rule->extension != NULL && *rule->extension != '\0' &&
-	    plan_unrotate(o.name, rule->extension, dlen, own_stem, &o))
+	    plan_unrotate(o.name, rule->extension, plan_compext(rule), dlen,
+	    own_stem, &o))
 		return 1;
-	return plan_unrotate(o.name, "", dlen, own_stem, &o);
+	if (rule->addextension != NULL && *rule->addextension != '\0' &&
+	    plan_unrotate(o.name, rule->addextension, plan_compext(rule), dlen,
+	    own_stem, &o))
+		return 1;
+	return plan_unrotate(o.name, "", plan_compext(rule), dlen, own_stem,
+	    &o);
 }
 
 const char *
@@ -377,6 +416,31 @@ attrs(const struct plan_action *a, char *buf, size_t len, plan_user_fn user,
 	snprintf(buf, len, "%04o %s:%s", (unsigned)(a->mode & 07777), u, g);
 }
 
+/* "gzip X" or "compress X with CMD", then what else it does, bracketed. */
+static int
+render_compress(const struct plan_action *a, char *buf, size_t len)
+{
+	const char *slash = a->cmd != NULL ? strrchr(a->cmd, '/') : NULL;
+	char extra[PATH_MAX + 64] = "";
+	size_t o = 0;
+
+	if (a->backup != NULL)
+		o += (size_t)snprintf(extra, sizeof(extra), "%s exists: kept as "
+		    "%s", a->to_name, a->backup);
+	if (a->text != NULL && o < sizeof(extra))
+		o += (size_t)snprintf(extra + o, sizeof(extra) - o, "%spreremove",
+		    o > 0 ? "; " : "");
+	if (a->shred && o < sizeof(extra))
+		o += (size_t)snprintf(extra + o, sizeof(extra) - o, "%sshred %s",
+		    o > 0 ? "; " : "", a->from_name);
+	if (a->cmd == NULL)
+		return snprintf(buf, len, "gzip %s%s%s%s", a->from,
+		    o > 0 ? " (" : "", extra, o > 0 ? ")" : "");
+	return snprintf(buf, len, "compress %s with %s%s%s%s", a->from,
+	    slash != NULL ? slash + 1 : a->cmd, o > 0 ? " (" : "", extra,
+	    o > 0 ? ")" : "");
+}
+
 int
 plan_action_render(const struct plan_action *a, char *buf, size_t len,
     plan_user_fn user, plan_group_fn group)
@@ -401,9 +465,16 @@ plan_action_render(const struct plan_action *a, char *buf, size_t len,
 		attrs(a, at, sizeof(at), user, group);
 		return snprintf(buf, len, "create %s %s", a->from, at);
 	case ACT_COMPRESS:
-		return snprintf(buf, len, "gzip %s", a->from);
+		return render_compress(a, buf, len);
 	case ACT_REMOVE:
-		return snprintf(buf, len, "rm %s", a->from);
+		return snprintf(buf, len, "%s %s", a->shred ? "shred" : "rm",
+		    a->from);
+	case ACT_MAIL:
+		return snprintf(buf, len, "mail %s to %s%s%s%s%s", a->from,
+		    a->address, strcmp(a->subject, a->from) != 0 ?
+		    " (subject " : "", strcmp(a->subject, a->from) != 0 ?
+		    a->subject : "", strcmp(a->subject, a->from) != 0 ? ")" : "",
+		    a->uncompress ? " decompressed" : "");
 	}
 	return snprintf(buf, len, "?");
 }
@@ -436,9 +507,13 @@ plan_next_due(const struct log_rule *rule, time_t last, time_t now)
 		tm.tm_mday += 1;
 		break;
 	case FREQ_WEEKLY:
-		/* The next Sunday comes no later than 7 days after LAST's date. */
+		/*
+		 * The next `weekday` after LAST's date, no later than 7 days
+		 * after it (weekday 7: exactly then).
+		 */
 		tm.tm_hour = 0;
-		tm.tm_mday += tm.tm_wday == 0 ? 7 : 7 - tm.tm_wday;
+		tm.tm_mday += rule->weekday < 0 || rule->weekday > 6 ? 7 :
+		    (rule->weekday - tm.tm_wday + 6) % 7 + 1;
 		break;
 	case FREQ_MONTHLY:
 		tm.tm_hour = 0;
@@ -495,11 +570,11 @@ plan_is_rotated_name(const char *name, const size_t *widths, size_t nwidths,
 	struct rot_arg a = { name, rule_of, arg };
 	size_t i;
 
-	if (plan_unrotate(name, NULL, 0, rot_stem, &a))
+	if (plan_unrotate(name, NULL, NULL, 0, rot_stem, &a))
 		return 1;
 	for (i = 0; i < nwidths; i++)
 		if (widths[i] > 0 &&
-		    plan_unrotate(name, NULL, widths[i], rot_stem, &a))
+		    plan_unrotate(name, NULL, NULL, widths[i], rot_stem, &a))
 			return 1;
 	return 0;
 }

@@ -21,7 +21,9 @@
 #include "daemon/compress.h"
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
+#include "daemon/plan.h"
 #include "daemon/recover.h"
+#include "daemon/spawn.h"
 
 #define BUFSZ	65536
 
@@ -175,30 +177,48 @@ recover_gzcopy(int ldfd, int tfd, const char *tgtdir, const char *base)
 	return settle_copy(tfd, tgtdir, copy, base, ".gz", pre == 1);
 }
 
+/* Numbered names that recover_compress can find the slot of. */
+static bool
+plain_numbers(const struct log_rule *rule)
+{
+	return rule->compress && !rule->dateext && rule->extension == NULL &&
+	    rule->addextension == NULL && *plan_compext(rule) != '\0';
+}
+
 /*
  * The rotated file at the compression slot, left uncompressed: compressed
- * now. compress_file also finishes a compression killed between its
- * .gz's rename and the source's unlink, and leaves a different .gz be.
+ * now, with the rule's compressor. compress_make also finishes a
+ * compression (gzip in process) killed between its output's rename and
+ * the source's unlink, and leaves a different output be.
  */
 static int
 recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
     const char *base)
 {
-	struct compress_opts co = { .level = rule->compresslevel };
-	char name[NAME_MAX + 1], gzname[NAME_MAX + 1];
+	struct compress_how how = { .zopts = { .level = rule->compresslevel,
+	    .threads = rule->compressthreads }, .cmd = rule->compresscmd,
+	    .options = rule->compressoptions, .deadline = spawn_deadline() };
+	char name[NAME_MAX + 1], gzname[NAME_MAX + 1], path[PATH_MAX];
+	struct compress_src src;
 	struct stat st;
 	int slot = rule->start + (rule->delaycompress ? 1 : 0);
 
 	if (snprintf(name, sizeof(name), "%s.%d", base, slot) >=
-	    (int)sizeof(name) || snprintf(gzname, sizeof(gzname), "%s.gz",
-	    name) >= (int)sizeof(gzname))
+	    (int)sizeof(name) || snprintf(gzname, sizeof(gzname), "%s%s",
+	    name, plan_compext(rule)) >= (int)sizeof(gzname) ||
+	    snprintf(path, sizeof(path), "%s/%s", tgtdir, name) >=
+	    (int)sizeof(path))
 		return 0;
 	if (fstatat(tfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return 0;
-	if (compress_file(tfd, name, tfd, gzname, &co) == -1) {
+	how.path = path;
+	if (compress_make(tfd, name, tfd, gzname, &how, &src) == -1 ||
+	    compress_drop(tfd, name, tfd, gzname, &src, NULL, NULL) == -1) {
 		if (errno == EEXIST)
 			log_warnx("%s/%s: left uncompressed beside a different "
 			    "%s; not touched", tgtdir, name, gzname);
+		else if (src.status != -1)
+			log_warnx("failed to compress log %s", path);
 		else
 			log_warn("%s/%s: compressing what an interrupted "
 			    "rotation left", tgtdir, name);
@@ -206,6 +226,32 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
 	}
 	log_info("%s/%s: compressed, finishing an interrupted rotation",
 	    tgtdir, name);
+	return 1;
+}
+
+/*
+ * renamecopy's LOG.tmp, left by a kill before it was copied to its
+ * rotated name: every line of it is still only there, and the next
+ * rotation could not rename the log onto it. Kept aside, never removed.
+ */
+static int
+recover_tmp(int ldfd, const char *ldir, const char *base)
+{
+	char tmp[NAME_MAX + 1], to[NAME_MAX + 1];
+	struct stat st;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", base) >= (int)sizeof(tmp) ||
+	    fstatat(ldfd, tmp, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	if (fs_keep_recovered(ldfd, tmp, base, strlen(base), "", to,
+	    sizeof(to)) == -1) {
+		log_warn("%s/%s: left by an interrupted renamecopy; not moved",
+		    ldir, tmp);
+		return 0;
+	}
+	log_warnx("%s/%s: left by an interrupted renamecopy; kept as %s/%s",
+	    ldir, tmp, ldir, to);
 	return 1;
 }
 
@@ -224,9 +270,13 @@ recover_wanted(const struct log_rule *rule, const char *logname,
 	    FS_TMP_PREFIX, logname, RECOVER_GZCOPY_SUFFIX) < (int)sizeof(name) &&
 	    has(name, arg))
 		return 1;
-	return rule->compress && !rule->dateext && rule->extension == NULL &&
-	    snprintf(name, sizeof(name), "%s.%d", logname, slot) <
-	    (int)sizeof(name) && has(name, arg);
+	/* LOG.tmp lies in the log's dir: listed only without olddir. */
+	if (rule->renamecopy && (rule->olddir != NULL ||
+	    (snprintf(name, sizeof(name), "%s.tmp", logname) <
+	    (int)sizeof(name) && has(name, arg))))
+		return 1;
+	return plain_numbers(rule) && snprintf(name, sizeof(name), "%s.%d",
+	    logname, slot) < (int)sizeof(name) && has(name, arg);
 }
 
 int
@@ -244,12 +294,17 @@ recover_log(const struct log_rule *rule, const char *logpath,
 		free(ldir);
 		return 0;
 	}
-	if (rule->copytruncate && (ldfd = fs_open_dir(ldir)) != -1) {
-		n += recover_copy(ldfd, tfd, tgtdir, base);
-		n += recover_gzcopy(ldfd, tfd, tgtdir, base);
+	if ((rule->copytruncate || rule->renamecopy) &&
+	    (ldfd = fs_open_dir(ldir)) != -1) {
+		if (rule->copytruncate) {
+			n += recover_copy(ldfd, tfd, tgtdir, base);
+			n += recover_gzcopy(ldfd, tfd, tgtdir, base);
+		}
+		if (rule->renamecopy && !rule->copy && !rule->copytruncate)
+			n += recover_tmp(ldfd, ldir, base);
 		close(ldfd);
 	}
-	if (rule->compress && !rule->dateext && rule->extension == NULL)
+	if (plain_numbers(rule))
 		n += recover_compress(rule, tfd, tgtdir, base);
 	close(tfd);
 	free(ldir);

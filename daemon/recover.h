@@ -25,11 +25,15 @@
  *    as LOGNAME ".mond-recovered[.N]" and reported; the same for a gzipped
  *    one (RECOVER_GZCOPY_SUFFIX, judged by what it decompresses to), kept
  *    as LOGNAME ".mond-recovered[.N].gz";
- *  - with `compress` (numbered names, no `extension`), a rotated file at
- *    the compression slot (start, or start+1 with delaycompress) left
- *    uncompressed is compressed now, or removed when its .gz is complete
+ *  - with `compress` (numbered names, no `extension` or `addextension`),
+ *    a rotated file at the compression slot (start, or start+1 with
+ *    delaycompress) left uncompressed is compressed now with the rule's
+ *    compressor, or (gzip in process) removed when its .gz is complete
  *    and holds exactly its bytes (killed between the .gz's rename and the
- *    source's unlink).
+ *    source's unlink);
+ *  - with `renamecopy`, a LOGNAME.tmp left in the log's directory (killed
+ *    before it was copied to its rotated name) is kept as
+ *    LOGNAME ".mond-recovered[.N]" and reported.
  * Every action is logged. Errors are logged and leave the files as they
  * were. Returns the number of files changed.
  */
@@ -39,7 +43,8 @@ int	recover_log(const struct log_rule *rule, const char *logpath,
 /*
  * 1 when TGTDIR's listing (asked through HAS, which answers whether a name
  * is in it) shows something recover_log() would act on for the log named
- * LOGNAME under RULE: a leftover copy, or a file at the compression slot.
+ * LOGNAME under RULE: a leftover copy, or a file at the compression slot;
+ * always for renamecopy with olddir (its LOG.tmp is not in that listing).
  * A pass asks this first, so the common case costs no system call.
  */
 int	recover_wanted(const struct log_rule *rule, const char *logname,

@@ -4,31 +4,31 @@
  * the real code path. It opens the plan's two directories once (O_NOFOLLOW)
  * and acts relative to them; the log itself is re-opened O_NOFOLLOW and
  * judged by fstat before anything touches it, because the planner's lstat
- * may be stale. It must never follow a symlink, write through a path, or
- * splice a path into shell text.
+ * may be stale. Scripts, compressors, the mailer and shred run through
+ * spawn.c, and what they fail with is said in logrotate's words. It must
+ * never follow a symlink, write through a path, or splice a path into
+ * shell text.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "daemon/clock.h"
 #include "daemon/compress.h"
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
+#include "daemon/mail.h"
 #include "daemon/recover.h"
 #include "daemon/rotate.h"
+#include "daemon/spawn.h"
 
 struct run {
 	const struct log_rule	*rule;
@@ -39,8 +39,6 @@ struct run {
 	char			*why;
 	size_t			 whylen;
 };
-
-static long	script_timeout(void);
 
 /* Records and logs a failure: "FMT: strerror(errno)". Returns -1. */
 static int
@@ -57,6 +55,28 @@ fail(struct run *r, const char *fmt, ...)
 	log_warnx("%s", r->why);
 	errno = save;
 	return -1;
+}
+
+/* The same in logrotate's words, which carry no strerror. Returns -1. */
+static int
+fail_msg(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	int save = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(r->why, r->whylen, fmt, ap);
+	va_end(ap);
+	log_warnx("%s", r->why);
+	errno = save;
+	return -1;
+}
+
+/* The stanza as logrotate's messages name it: its pattern text. */
+static const char *
+pattern_of(const struct log_rule *rule)
+{
+	return rule->script_arg != NULL ? rule->script_arg : rule->title;
 }
 
 /* The fd of the plan's directory WHICH, opened on first use. */
@@ -221,6 +241,38 @@ copy_gzip(struct run *r, const struct plan_action *a, int live,
 }
 
 /*
+ * A whole copy of LIVE (stat ST) as TO in TFD: written under its
+ * temporary name, synced, then renamed into place (never over a file),
+ * so a kill leaves no half copy under the rotated name, only a temporary
+ * that fs_clean_temps takes (its source still exists).
+ */
+static int
+copy_whole(struct run *r, const struct plan_action *a, int live,
+    const struct stat *st, int tfd)
+{
+	struct fs_attr at = attr_of(st);
+	char tmp[NAME_MAX + 1];
+	int dst, rc = -1;
+
+	if (fs_tmpname(a->to_name, tmp, sizeof(tmp)) == -1)
+		return fail(r, "%s: copy to %s", a->from, a->to);
+	if ((dst = fs_create_tmp(tfd, tmp, &at)) == -1)
+		return fail(r, "%s: create", a->to);
+	if (fs_copy(live, 0, dst, 0, 0, NULL) == -1 || fsync(dst) == -1)
+		fail(r, "%s: copy to %s", a->from, a->to);
+	else if (fs_rename(tfd, tmp, tfd, a->to_name, true) == -1)
+		fail(r, "%s: create", a->to);
+	else if (fs_fsync_dir(tfd) == -1)
+		fail(r, "%s: copy to %s", a->from, a->to);
+	else
+		rc = 0;
+	close(dst);
+	if (rc == -1)
+		unlinkat(tfd, tmp, 0);
+	return rc;
+}
+
+/*
  * ACT_COPY, and with a following ACT_TRUNCATE the lossless copytruncate.
  * The copy gets the log's mode and owner. A copytruncate copies under
  * RECOVER_COPY_SUFFIX and takes the rotated name only once its bytes have
@@ -234,19 +286,15 @@ do_copy(struct run *r, const struct plan_action *a,
 	bool trunc = next != NULL && next->kind == ACT_TRUNCATE &&
 	    same_log(a, next);
 	char tmp[NAME_MAX + 1];
-	const char *name = a->to_name;
 	struct fs_ct_result res;
 	struct fs_attr at;
 	struct stat st;
 	int live, dst, tfd, rc;
 
-	if (trunc) {
-		if (snprintf(tmp, sizeof(tmp), "%s%s%s", FS_TMP_PREFIX,
-		    a->from_name, RECOVER_COPY_SUFFIX) >= (int)sizeof(tmp)) {
-			errno = ENAMETOOLONG;
-			return fail(r, "%s: copy", a->from);
-		}
-		name = tmp;
+	if (trunc && snprintf(tmp, sizeof(tmp), "%s%s%s", FS_TMP_PREFIX,
+	    a->from_name, RECOVER_COPY_SUFFIX) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return fail(r, "%s: copy", a->from);
 	}
 	if ((live = open_log(r, a, trunc ? O_RDWR : O_RDONLY, &st)) == -1)
 		return -1;
@@ -259,40 +307,41 @@ do_copy(struct run *r, const struct plan_action *a,
 		close(live);
 		return rc == -1 ? -1 : trunc ? 2 : 1;
 	}
+	if (!trunc) {
+		rc = copy_whole(r, a, live, &st, tfd);
+		close(live);
+		return rc == -1 ? -1 : 1;
+	}
 	at = attr_of(&st);
-	if (trunc && faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
 		errno = EEXIST;	/* checked before a byte leaves the log */
 		fail(r, "%s: create", a->to);
 		close(live);
 		return -1;
 	}
-	if ((dst = fs_create_excl(tfd, name, &at, 0)) == -1) {
+	if ((dst = fs_create_excl(tfd, tmp, &at, 0)) == -1) {
 		fail(r, "%s: create", a->to);
 		close(live);
 		return -1;
 	}
-	if (trunc)
-		rc = fs_fsync_dir(tfd) == -1 ? -1 :
-		    fs_copytruncate(live, dst, 0, &res);
-	else
-		rc = fs_copy(live, 0, dst, 0, 0, NULL);
+	rc = fs_fsync_dir(tfd) == -1 ? -1 : fs_copytruncate(live, dst, 0, &res);
 	if (rc == -1) {
 		fail(r, "%s: copy to %s", a->from, a->to);
-		unlinkat(tfd, name, 0);
-	} else if (trunc) {
+		unlinkat(tfd, tmp, 0);
+	} else {
 		log_debug("%s: copytruncate by %s, %lld bytes copied, %lld "
 		    "left at its head", a->from, res.method == FS_CT_COLLAPSED ?
 		    "collapse" : "truncate", (long long)res.copied,
 		    (long long)res.left);
 		/* The log lost these bytes: the copy is now their only home. */
-		if (fs_rename(tfd, name, tfd, a->to_name, true) == -1 ||
+		if (fs_rename(tfd, tmp, tfd, a->to_name, true) == -1 ||
 		    fs_fsync_dir(tfd) == -1)
 			rc = fail(r, "%s: rename to %s (the copied lines stay "
-			    "in %s)", a->from, a->to, name);
+			    "in %s)", a->from, a->to, tmp);
 	}
 	close(dst);
 	close(live);
-	return rc == -1 ? -1 : trunc ? 2 : 1;
+	return rc == -1 ? -1 : 2;
 }
 
 /* An ACT_TRUNCATE on its own (the planner pairs it with ACT_COPY). */
@@ -354,20 +403,186 @@ do_mkdir(struct run *r, const struct plan_action *a)
 	return rc;
 }
 
+/* Runs shell TEXT with $1 = ARG1 ($2 = ARG2); the failure said as KIND's. */
+static int
+run_script(struct run *r, enum script_kind kind, const char *text,
+    const char *arg1, const char *arg2)
+{
+	const char *name = plan_script_name(kind);
+	int status;
+
+	status = rotate_script(text, arg1, arg2, r->opts->cancel);
+	if (status == -1 && errno == ETIMEDOUT)
+		return fail(r, "%s: %s script killed after %ld s", arg1, name,
+		    spawn_timeout());
+	if (status == -1 && errno == ECANCELED)
+		return fail(r, "%s: %s script killed: mond is stopping", arg1,
+		    name);
+	if (status == -1)
+		return fail(r, "%s: %s script", arg1, name);
+	if (status == 0)
+		return 0;
+	if (kind == SCRIPT_PREREMOVE)
+		return fail_msg(r, "error running preremove script for %s of "
+		    "'%s'. Not removing this file.", arg1,
+		    pattern_of(r->rule));
+	return fail_msg(r, "%s: %s script exited %d", arg1, name, status);
+}
+
+static int
+do_script(struct run *r, const struct plan_action *a)
+{
+	return run_script(r, a->script, a->text, a->arg1, a->arg2);
+}
+
+/*
+ * NAME in DFD (PATH) removed as logrotate's shred_file does with shred:
+ * a hard-linked file is refused (without allowhardlink) and stays;
+ * `shred -u [-n CYCLES] -` overwrites it through its stdout, under `su`
+ * with the stanza's ids; a failing shred leaves it to the unlink.
+ */
+static int
+shred_remove(struct run *r, int dfd, const char *name, const char *path,
+    int cycles, bool enoent_ok)
+{
+	char n[16], *argv[6] = { "shred", "-u", NULL };
+	struct spawn sp = { .file = "shred", .argv = argv,
+	    .ids = SPAWN_EFFECTIVE_IDS };
+	struct stat st;
+	int fd, i = 2, status;
+	pid_t pid;
+
+	if ((fd = openat(dfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY)) == -1) {
+		if (errno == ENOENT && enoent_ok)
+			return 0;
+		return fail(r, "%s: open to shred", path);
+	}
+	if (fstat(fd, &st) == -1) {
+		fail(r, "%s: shred", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return fail(r, "%s: shred", path);
+	}
+	if (st.st_nlink != 1 && !r->rule->allowhardlink) {
+		close(fd);
+		return fail_msg(r, "failed to shred \"%s\", because shredding "
+		    "files with multiple hard links is disabled for %s.", path,
+		    pattern_of(r->rule));
+	}
+	if (cycles != 0) {
+		snprintf(n, sizeof(n), "%d", cycles);
+		argv[i++] = "-n";
+		argv[i++] = n;
+	}
+	argv[i++] = "-";
+	argv[i] = NULL;
+	sp.fd[0] = SPAWN_DEVNULL;
+	sp.fd[1] = fd;
+	sp.fd[2] = SPAWN_KEEP;
+	status = (pid = spawn_start(&sp)) == -1 ? -1 :
+	    spawn_wait(pid, spawn_deadline(), r->opts->cancel);
+	close(fd);
+	if (status != 0)
+		log_warnx("Failed to shred %s, trying unlink", path);
+	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
+		return fail(r, "%s: remove", path);
+	return 0;
+}
+
+struct drop_ctx {
+	struct run			*r;
+	const struct plan_action	*a;
+	bool				 said;	/* the failure is logged */
+};
+
+/* compress_drop's removal of the source: shred, or unlink. */
+static int
+drop_source(int dirfd, const char *name, void *arg)
+{
+	struct drop_ctx *c = arg;
+
+	if (!c->a->shred)
+		return unlinkat(dirfd, name, 0);
+	if (shred_remove(c->r, dirfd, name, c->a->from, c->a->shredcycles,
+	    false) == -1) {
+		c->said = true;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * An existing `to` the plan expected: a gzip of the source's head is ours
+ * (a compression killed after its rename) and compress_make replaces it;
+ * anything else goes to the backup name, as logrotate's createOutputFile.
+ */
+static int
+set_aside(struct run *r, const struct plan_action *a, int dfd)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (a->backup == NULL ||
+	    fstatat(dfd, a->to_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return 0;
+	if (a->cmd == NULL &&
+	    compress_drop_stale(dfd, a->from_name, dfd, a->to_name) == 0)
+		return 0;
+	if (a->cmd == NULL && errno != EEXIST)
+		return fail(r, "%s: compress to %s", a->from, a->to);
+	snprintf(path, sizeof(path), "%.*s%s", (int)(a->to_name - a->to),
+	    a->to, a->backup);
+	log_warnx("destination %s already exists, renaming to %s", a->to,
+	    path);
+	if (fs_rename(dfd, a->to_name, dfd, a->backup, true) == -1)
+		return fail(r, "error renaming already existing output file %s "
+		    "to %s", a->to, path);
+	return 0;
+}
+
+/*
+ * ACT_COMPRESS as logrotate's compressLogFile: the output made durable,
+ * then preremove on the source, then the source removed (shredded).
+ */
 static int
 do_compress(struct run *r, const struct plan_action *a)
 {
-	struct compress_opts co = compress_opts_of(r->rule);
+	struct compress_how how = { .zopts = compress_opts_of(r->rule),
+	    .cmd = a->cmd, .options = r->rule->compressoptions,
+	    .path = a->from, .has_times = a->has_times, .atime = a->atime,
+	    .mtime = a->mtime, .deadline = spawn_deadline(),
+	    .cancel = r->opts->cancel };
+	struct drop_ctx ctx = { r, a, false };
+	struct compress_src src;
 	int dfd;
 
 	if ((dfd = dir_fd(r, a->from_dir)) == -1)
 		return -1;
-	if (compress_file(dfd, a->from_name, dfd, a->to_name, &co) == -1) {
-		if (errno == ENOENT && a->enoent_ok)
-			return 0;
+	if (a->enoent_ok && faccessat(dfd, a->from_name, F_OK,
+	    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT)
+		return 0;	/* a previous one that vanished: nothing to do */
+	if (set_aside(r, a, dfd) == -1)
+		return -1;
+	if (compress_make(dfd, a->from_name, dfd, a->to_name, &how,
+	    &src) == -1) {
+		if (src.status != -1)
+			return fail_msg(r, "failed to compress log %s", a->from);
 		return fail(r, "%s: compress to %s", a->from, a->to);
 	}
-	return 0;
+	if (a->text != NULL && run_script(r, SCRIPT_PREREMOVE, a->text, a->from,
+	    NULL) == -1) {
+		compress_keep(&src);
+		return -1;
+	}
+	if (compress_drop(dfd, a->from_name, dfd, a->to_name, &src,
+	    drop_source, &ctx) == -1 && !ctx.said)
+		return fail(r, "%s: compress to %s", a->from, a->to);
+	return ctx.said ? -1 : 0;
 }
 
 static int
@@ -377,6 +592,9 @@ do_remove(struct run *r, const struct plan_action *a)
 
 	if ((dfd = dir_fd(r, a->from_dir)) == -1)
 		return -1;
+	if (a->shred)
+		return shred_remove(r, dfd, a->from_name, a->from,
+		    a->shredcycles, a->enoent_ok);
 	if (fs_unlink(dfd, a->from_name) == -1) {
 		if (errno == ENOENT && a->enoent_ok)
 			return 0;
@@ -386,23 +604,20 @@ do_remove(struct run *r, const struct plan_action *a)
 }
 
 static int
-do_script(struct run *r, const struct plan_action *a)
+do_mail(struct run *r, const struct plan_action *a)
 {
-	int status;
+	struct mail_how how = { .command = r->opts->mail_command,
+	    .address = a->address, .subject = a->subject,
+	    .uncompress = a->uncompress,
+	    .uncompresscmd = r->rule->uncompresscmd,
+	    .allowhardlink = r->rule->allowhardlink,
+	    .deadline = spawn_deadline(), .cancel = r->opts->cancel };
+	int dfd;
 
-	status = rotate_script(a->text, a->arg1, a->arg2, r->opts->cancel);
-	if (status == -1 && errno == ETIMEDOUT)
-		return fail(r, "%s: %s script killed after %ld s", a->arg1,
-		    plan_script_name(a->script), script_timeout());
-	if (status == -1 && errno == ECANCELED)
-		return fail(r, "%s: %s script killed: mond is stopping",
-		    a->arg1, plan_script_name(a->script));
-	if (status == -1)
-		return fail(r, "%s: %s script", a->arg1,
-		    plan_script_name(a->script));
-	if (status != 0) {
-		snprintf(r->why, r->whylen, "%s: %s script exited %d", a->arg1,
-		    plan_script_name(a->script), status);
+	if ((dfd = dir_fd(r, a->from_dir)) == -1)
+		return -1;
+	if (mail_send(dfd, a->from_name, a->from, &how, r->why,
+	    r->whylen) == -1) {
 		log_warnx("%s", r->why);
 		return -1;
 	}
@@ -460,6 +675,8 @@ act(struct run *r, const struct plan_action *a, const struct plan_action *next)
 		return do_compress(r, a) == -1 ? -1 : 1;
 	case ACT_REMOVE:
 		return do_remove(r, a) == -1 ? -1 : 1;
+	case ACT_MAIL:
+		return do_mail(r, a) == -1 ? -1 : 1;
 	}
 	errno = EINVAL;
 	return fail(r, "%s: unknown action", a->from);
@@ -497,118 +714,22 @@ rotate_run(const struct log_rule *rule, const struct plan *plan,
 	return rc;
 }
 
-/* The script's bound in seconds: MOND_SCRIPT_TIMEOUT (a testing aid) or 10 min. */
-static long
-script_timeout(void)
-{
-	const char *env = getenv("MOND_SCRIPT_TIMEOUT");
-	char *end;
-	long v;
-
-	if (env != NULL && *env != '\0') {
-		errno = 0;
-		v = strtol(env, &end, 10);
-		if (errno == 0 && *end == '\0' && v > 0)
-			return v;
-	}
-	return ROTATE_SCRIPT_TIMEOUT;
-}
-
-/* Polls for PID's exit until DEADLINE (or forever when < 0); 1 = exited. */
-static int
-reap(pid_t pid, int *status, double deadline, const atomic_bool *cancel)
-{
-	struct timespec nap = { 0, 1000000 };
-	pid_t w;
-
-	for (;;) {
-		if ((w = waitpid(pid, status, WNOHANG)) == pid)
-			return 1;
-		if (w == -1 && errno != EINTR)
-			return -1;
-		if (cancel != NULL && atomic_load(cancel)) {
-			errno = ECANCELED;
-			return 0;
-		}
-		if (deadline >= 0 && mond_monotonic() >= deadline) {
-			errno = ETIMEDOUT;
-			return 0;
-		}
-		nanosleep(&nap, NULL);
-		if (nap.tv_nsec < 50000000)
-			nap.tv_nsec *= 2;
-	}
-}
-
-/* Ends the script's process group: SIGTERM, SIGKILL after 5 s, reaped. */
-static void
-kill_script(pid_t pid)
-{
-	int status;
-
-	kill(-pid, SIGTERM);
-	if (reap(pid, &status, mond_monotonic() + 5, NULL) != 1) {
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-	}
-	kill(-pid, SIGKILL);	/* whatever it left behind in its group */
-}
-
-/* In the child: the signal state of a freshly started process, own group. */
-static void
-script_child(void)
-{
-	struct sigaction sa;
-	sigset_t none;
-	int sig;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);	/* fails harmlessly for some */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	setpgid(0, 0);
-}
-
 int
 rotate_script(const char *text, const char *arg1, const char *arg2,
     const atomic_bool *cancel)
 {
+	char *argv[] = { "sh", "-c", (char *)text, "mond_script",
+	    (char *)arg1, (char *)arg2, NULL };
+	/*
+	 * Scripts run with the real ids (root under `su`), as logrotate's
+	 * do once sh resets its effective ids.
+	 */
+	struct spawn sp = { .file = "/bin/sh", .argv = argv,
+	    .ids = SPAWN_REAL_IDS,
+	    .fd = { SPAWN_DEVNULL, SPAWN_KEEP, SPAWN_KEEP } };
 	pid_t pid;
-	int status, fd, rc, save;
 
-	if ((pid = fork()) == -1)
+	if ((pid = spawn_start(&sp)) == -1)
 		return -1;
-	if (pid == 0) {
-		script_child();
-		/*
-		 * Scripts run with the real ids (root under `su`), as
-		 * logrotate's do once sh resets its effective ids.
-		 */
-		if (seteuid(getuid()) == -1 || setegid(getgid()) == -1)
-			_exit(126);
-		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
-			dup2(fd, STDIN_FILENO);
-			if (fd != STDIN_FILENO)
-				close(fd);
-		}
-		execl("/bin/sh", "sh", "-c", text, "mond_script", arg1, arg2,
-		    (char *)NULL);
-		_exit(127);
-	}
-	setpgid(pid, pid);	/* either side may win the race; both agree */
-	if ((rc = reap(pid, &status, mond_monotonic() + (double)script_timeout(),
-	    cancel)) != 1) {
-		save = errno;
-		if (rc == 0)
-			kill_script(pid);
-		errno = save;
-		return -1;
-	}
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return spawn_wait(pid, spawn_deadline(), cancel);
 }

@@ -15,6 +15,7 @@
 
 #include "conf/conf.h"
 #include "daemon/plan.h"
+#include "daemon/spawn.h"
 
 /* The bit of a phase in a phase mask. */
 #define ROTATE_PHASE(p)		(1u << (p))
@@ -24,12 +25,17 @@ struct rotate_opts {
 	bool	 dry_run;	/* print, touch nothing */
 	FILE	*out;		/* dry-run lines; NULL = nowhere */
 	bool	 shared;	/* run actions marked `shared` (else skip them) */
-	/* Set when mond stops: a running script is killed; NULL = never. */
+	/*
+	 * Set when mond stops: a running script (compressor, mailer...) is
+	 * killed; NULL = never.
+	 */
 	const atomic_bool *cancel;
+	/* What ACT_MAIL runs (the config's mail_command); NULL = /usr/bin/mail */
+	const char *mail_command;
 };
 
 /* A script running longer than this (seconds) is killed and has failed. */
-#define ROTATE_SCRIPT_TIMEOUT	600
+#define ROTATE_SCRIPT_TIMEOUT	SPAWN_TIMEOUT
 
 /*
  * Runs, in order, the actions of PLAN (built for RULE) whose phase is in
@@ -49,8 +55,8 @@ int	rotate_run(const struct log_rule *rule, const struct plan *plan,
  * at most ROTATE_SCRIPT_TIMEOUT seconds ($MOND_SCRIPT_TIMEOUT overrides it,
  * for tests) and only while CANCEL (may be NULL) is unset; past that its
  * group gets SIGTERM, then SIGKILL after 5 s, and -1 with errno ETIMEDOUT
- * or ECANCELED is returned. Returns its exit status (0..255, 128+signal),
- * or -1 with errno.
+ * or ECANCELED is returned (spawn_wait). Returns its exit status (0..255,
+ * 128+signal), or -1 with errno.
  */
 int	rotate_script(const char *text, const char *arg1, const char *arg2,
 	    const atomic_bool *cancel);

@@ -131,6 +131,7 @@ run_job(struct worker *w, const struct mond_conf *conf, struct worker_job *job)
 	po.cancel = &w->cancel;
 	po.rule_done = save_state;
 	po.rule_done_arg = w;
+	po.mail_command = conf->mail_command;
 	job->rc = pass_run(conf, w->state, &po, &job->report);
 	log_outcomes(&job->report);
 	/* first sights, and rules whose save failed above */

@@ -49,18 +49,27 @@ df_require_peer(void)
 		    "logrotate; `make deps` does it)");
 }
 
-/* TEXT with every "@D" replaced by ROOT (malloc'd). */
+/*
+ * TEXT with every "@D" replaced by ROOT, "@W" by today's weekday (0-6)
+ * and "@V" by tomorrow's (malloc'd).
+ */
 static char *
 subst(const char *text, const char *root)
 {
+	time_t now = time(NULL);
+	struct tm tm;
 	char *buf;
 	size_t len;
 	FILE *fp = open_memstream(&buf, &len);
 
 	cr_assert_not_null(fp);
+	localtime_r(&now, &tm);
 	for (; *text != '\0'; text++) {
 		if (text[0] == '@' && text[1] == 'D') {
 			fputs(root, fp);
+			text++;
+		} else if (text[0] == '@' && (text[1] == 'W' || text[1] == 'V')) {
+			fprintf(fp, "%d", (tm.tm_wday + (text[1] == 'V')) % 7);
 			text++;
 		} else
 			fputc(*text, fp);
@@ -84,9 +93,11 @@ static const char *const freq_words[] = { "hourly", "daily", "weekly",
 	"monthly", "yearly", NULL };
 static const char *const bool_words[] = { "compress", "delaycompress", "copy",
 	"copytruncate", "missingok", "dateext", "dateyesterday",
-	"sharedscripts", "ifempty", "allowhardlink", NULL };
+	"sharedscripts", "ifempty", "allowhardlink", "mailfirst", "shred",
+	"renamecopy", "datehourago", NULL };
 static const char *const bare_words[] = { "rotate", "start", "maxage",
-	"minage", "compresslevel", "size", "minsize", "maxsize", NULL };
+	"minage", "compresslevel", "size", "minsize", "maxsize", "shredcycles",
+	NULL };
 
 /* A libconfuse quoted string. */
 static void
@@ -117,8 +128,12 @@ put_lr_line(FILE *fp, const char *word, const char *args)
 static void
 put_mo_line(FILE *fp, const char *word, const char *args)
 {
-	if (word_in(word, freq_words))
+	if (word_in(word, freq_words)) {
 		fprintf(fp, "\tfrequency = %s\n", word);
+		if (*args != '\0')	/* logrotate's `weekly N` */
+			fprintf(fp, "\tweekday = %s\n", args);
+	} else if (strcmp(word, "maillast") == 0)
+		fprintf(fp, "\tmailfirst = no\n");
 	else if (strcmp(word, "notifempty") == 0)
 		fprintf(fp, "\tifempty = no\n");
 	else if (word_in(word, bool_words))
@@ -163,9 +178,10 @@ render(const struct df_scenario *sc, const struct df_run *run, bool lr)
 	cr_assert(fp != NULL && paths != NULL);
 	if (!lr) {
 		fprintf(fp, "statefile = \"%s\"\ncontrol = \"%s/mond.sock\"\n"
+		    "mail_command = \"%s/mailer\"\n"
 		    "http {\n\tlisten = \"127.0.0.1\"\n\tport = 0\n}\n"
 		    "applog {\n\tpath = \"%s/aux/mon.log\"\n}\n",
-		    run->mo_state, run->dir, run->dir);
+		    run->mo_state, run->dir, run->dir, run->dir);
 	}
 	for (p = strtok_r(paths, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save), n++) {
@@ -234,6 +250,15 @@ build_tree(const struct df_scenario *sc, const char *root, time_t base)
 
 		ts[0].tv_sec = ts[1].tv_sec = base - (time_t)f->age_days * 86400;
 		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (f->link != NULL) {
+			char *to = tu_path(root, f->link);
+
+			cr_assert_eq(link(to, path), 0, "%s: %s", path,
+			    strerror(errno));
+			free(to);
+			free(path);
+			continue;
+		}
 		if (path[n - 1] == '/') {
 			path[n - 1] = '\0';
 			cr_assert_eq(mkdir(path, 0700), 0, "%s: %s", path,
@@ -263,6 +288,7 @@ df_prepare(const struct df_scenario *sc, struct df_run *run)
 	run->mo_conf = tu_path(run->dir, "mo.conf");
 	run->lr_state = tu_path(run->dir, "lr.state");
 	run->mo_state = tu_path(run->dir, "mo.state");
+	df_write_helpers(run);
 	build_tree(sc, run->lr, now - 3600);
 	build_tree(sc, run->mo, now - 3600);
 	write_text(run->lr_conf, render(sc, run, true));
@@ -353,22 +379,22 @@ run_argv(const char *const argv[])
 int
 df_run_logrotate(struct df_run *run, enum df_how how, char **errp)
 {
-	const char *argv[] = { logrotate_bin(), "-s", run->lr_state,
-		run->lr_conf, NULL, NULL };
+	char *mailer = tu_path(run->dir, "mailer");
+	const char *argv[] = { logrotate_bin(), "-m", mailer, "-s",
+		run->lr_state, run->lr_conf, NULL, NULL };
 	struct tu_run r;
 	int status;
 
 	if (how == DF_FORCE) {
-		argv[1] = "-f";
-		argv[2] = "-s";
-		argv[3] = run->lr_state;
-		argv[4] = run->lr_conf;
+		argv[5] = "-f";
+		argv[6] = run->lr_conf;
 	}
 	r = run_argv(argv);
 	status = r.status;
 	if (errp != NULL)
 		*errp = strdup(r.err);
 	tu_run_free(&r);
+	free(mailer);
 	return status;
 }
 

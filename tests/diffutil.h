@@ -20,6 +20,7 @@ struct df_file {
 	const char	*text;
 	mode_t		 mode;		/* 0 = 0644 (0755 for a directory) */
 	int		 age_days;	/* mtime this many days before the run */
+	const char	*link;		/* a hard link to this earlier file */
 };
 
 /* A state file entry: the log NAME was last rotated DAYS_AGO days ago. */
@@ -51,7 +52,8 @@ struct df_scenario {
 	/*
 	 * The stanza body in logrotate's words, one directive a line; a script
 	 * directive holds its one-line script on the same line. "@D" stands
-	 * for the tree's absolute path.
+	 * for the tree's absolute path, "@W" for today's weekday (0-6), "@V"
+	 * for tomorrow's.
 	 */
 	const char	*body;
 	struct df_file	 files[DF_MAX_FILES];
@@ -102,6 +104,18 @@ struct tu_run df_run_mond(struct df_run *run, enum df_how how, bool dry);
  * when equal, else a malloc'd description of every difference.
  */
 char	*df_tree_diff(const char *a, const char *b);
+/*
+ * What the helper programs (DIR/mailer, the `-m` and mail_command of both
+ * tools; DIR/ccmd, a recording compresscmd; DIR/uncmd, a recording
+ * uncompresscmd) recorded for logrotate's tree and for mond's: NULL when
+ * the same, else a malloc'd description. DIR/cfail is a compresscmd that
+ * fails. A body names them as "@D/../ccmd".
+ */
+char	*df_side_diff(const struct df_run *run);
+/* Writes those helpers into RUN->dir (df_prepare does it). */
+void	 df_write_helpers(const struct df_run *run);
+/* The record WHAT ("mail", "ccmd", "uncmd") of one tool, or NULL. */
+char	*df_side_record(const struct df_run *run, bool lr, const char *what);
 /* Checks TREE against a DF scenario's mond_tree list; NULL when equal. */
 char	*df_tree_expect(const char *tree, const char *const *expect);
 /*

@@ -18,6 +18,8 @@
 #define F(n, t)		{ .name = (n), .text = (t) }
 #define FM(n, t, m)	{ .name = (n), .text = (t), .mode = (m) }
 #define FA(n, t, days)	{ .name = (n), .text = (t), .age_days = (days) }
+#define FL(n, to)	{ .name = (n), .link = (to) }
+#define D(n)		{ .name = (n) }
 #define FORCE		{ DF_FORCE, NULL, NULL }
 #define FORCE_ADD(n, t)	{ DF_FORCE, (n), (t) }
 #define DUE		{ DF_DUE, NULL, NULL }
@@ -147,6 +149,10 @@ check_diff(const struct df_scenario *sc)
 	} else {
 		diff = hold(2, df_tree_diff(run.lr, run.mo));
 		cr_assert_null(diff, "%s: trees differ (logrotate's is the "
+		    "spec):\n%s", sc->name, diff);
+		diff = hold(2, df_side_diff(&run));
+		cr_assert_null(diff, "%s: the mailer, compressor or "
+		    "decompressor saw different things (logrotate's is the "
 		    "spec):\n%s", sc->name, diff);
 	}
 	if (sc->cmp_state) {
@@ -458,6 +464,205 @@ SCENARIO(sharedscripts_prerotate,
 	"postrotate echo post >> @D/side.txt",
     .files = { F("a.log", "a\n"), F("b.log", "b\n"), F("c.log", "c\n") },
     .steps = { FORCE })
+
+/* ---- mail (logrotate's -m, mond's mail_command: one recording mailer) ---- */
+
+SCENARIO(mail_maillast,
+    .paths = "a.log", .body = "rotate 1\nmail ops@example.org",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+SCENARIO(mail_compress,
+    .paths = "a.log", .body = "rotate 1\ncompress\nmail ops@example.org\n"
+	"maillast",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+SCENARIO(mail_delaycompress,
+    .paths = "a.log", .body = "rotate 2\ncompress\ndelaycompress\n"
+	"mail ops@example.org",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n"),
+	FORCE_ADD("a.log", "v4\n") })
+
+SCENARIO(mailfirst_compress,
+    .paths = "a.log", .body = "rotate 1\ncompress\nmail ops@example.org\n"
+	"mailfirst",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n") })
+
+SCENARIO(mailfirst_delaycompress,
+    .paths = "a.log", .body = "rotate 2\ncompress\ndelaycompress\n"
+	"mail ops@example.org\nmailfirst",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+/* logrotate's test 64: compressed first, then mailed decompressed, removed */
+SCENARIO(mail_rotate0_compress_dateext,
+    .paths = "a.log", .body = "rotate 0\ndateext\ncompress\n"
+	"mail ops@example.org",
+    .files = { F("a.log", "zero\n") },
+    .steps = { FORCE })
+
+SCENARIO(mail_rotate0_compress,
+    .paths = "a.log", .body = "rotate 0\ncompress\nmail ops@example.org\n"
+	"preremove echo \"rm $(basename \"$1\")\" >> @D/side.txt",
+    .files = { F("a.log", "zero\n") },
+    .steps = { FORCE })
+
+/* maxage removals are mailed even with mailfirst */
+SCENARIO(mail_maxage,
+    .paths = "a.log", .body = "rotate 5\nmaxage 10\nmail ops@example.org\n"
+	"mailfirst",
+    .files = { F("a.log", "now\n"), FA("a.log.1", "recent\n", 2),
+	FA("a.log.2", "old\n", 20), FA("a.log.3", "older\n", 40) },
+    .steps = { FORCE })
+
+SCENARIO(mail_dateext_extras,
+    .paths = "a.log", .body = "rotate 1\ndateext\nmail ops@example.org",
+    .files = { F("a.log", "today\n"), FA("a.log-20200101", "x\n", 30),
+	FA("a.log-20200102", "y\n", 29), FA("a.log-20200103", "z\n", 28) },
+    .steps = { FORCE })
+
+/* ---- shred, preremove ----------------------------------------------- */
+
+/*
+ * Shred is seen through a second link to the file it overwrites: shred
+ * -u leaves it empty, an unlink would leave it whole (allowhardlink lets
+ * logrotate shred such a file at all).
+ */
+SCENARIO(shred,
+    .paths = "a.log", .body = "rotate 1\nshred\nallowhardlink",
+    .files = { F("a.log", "secret 2\n"), F("a.log.1", "secret 1\n"),
+	D("keep/"), FL("keep/seen", "a.log.1") },
+    .steps = { FORCE, FORCE_ADD("a.log", "secret 3\n") })
+
+SCENARIO(shredcycles_compress,
+    .paths = "a.log", .body = "rotate 2\nshred\nshredcycles 2\ncompress\n"
+	"delaycompress\nallowhardlink",
+    .files = { F("a.log", "secret 2\n"), F("a.log.1", "secret 1\n"),
+	D("keep/"), FL("keep/seen", "a.log.1") },
+    .steps = { FORCE, FORCE_ADD("a.log", "secret 3\n"),
+	FORCE_ADD("a.log", "secret 4\n") })
+
+/* logrotate refuses to shred a file with two links: it stays, an error */
+SCENARIO(shred_hardlinked_is_kept,
+    .paths = "a.log", .body = "rotate 1\nshred",
+    .files = { F("a.log", "secret 2\n"), F("a.log.1", "secret 1\n"),
+	D("keep/"), FL("keep/seen", "a.log.1"), F("a.log.2", "old\n") },
+    .steps = { FORCE }, .fails = true)
+
+/* preremove before every removal: the compressed source's too */
+SCENARIO(preremove_compress,
+    .paths = "a.log", .body = "rotate 1\ncompress\n"
+	"preremove echo \"rm $(basename \"$1\")\" >> @D/side.txt",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+SCENARIO(preremove_delaycompress_shred,
+    .paths = "a.log", .body = "rotate 2\ncompress\ndelaycompress\nshred\n"
+	"preremove echo \"rm $(basename \"$1\")\" >> @D/side.txt",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n"),
+	FORCE_ADD("a.log", "v4\n") })
+
+/* ---- renamecopy --------------------------------------------------------- */
+
+/* postrotate sees LOG.tmp, and no rotated file yet (logrotate's test 58) */
+SCENARIO(renamecopy,
+    .paths = "a.log", .body = "rotate 1\nrenamecopy\ncreate 0640\n"
+	"postrotate ls @D > @D/seen.txt",
+    .files = { FM("a.log", "v1\n", 0600) },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n") })
+
+SCENARIO(renamecopy_olddir_compress,
+    .paths = "a.log", .body = "rotate 2\nrenamecopy\ncreate\nolddir old\n"
+	"compress\npostrotate cd @D && ls . old >> seen.txt",
+    .files = { F("a.log", "v1\n"), D("old/") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+/* logrotate's test 73: nothing copied (so nothing removed), log truncated */
+SCENARIO(copytruncate_rotate0,
+    .paths = "a.log", .body = "rotate 0\ncopytruncate\n"
+	"preremove echo \"rm $(basename \"$1\")\" >> @D/side.txt",
+    .files = { F("a.log", "gone\n") },
+    .steps = { FORCE })
+
+/* ---- compressors ------------------------------------------------------ */
+
+SCENARIO(compresscmd_bzip2,
+    .paths = "a.log", .body = "rotate 2\ncompress\ncompresscmd bzip2\n"
+	"uncompresscmd bunzip2\ncompressoptions -9\nmail ops@example.org",
+    .files = { FM("a.log", "v1 v1 v1\n", 0640) },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+/* argv, LOGROTATE_COMPRESSED_FILENAME and stderr of a compressor script */
+SCENARIO(compresscmd_script,
+    .paths = "a.log", .body = "rotate 2\ncompress\ncompresscmd @D/../ccmd\n"
+	"compressoptions -f \"--two words\"\ncompressext .zz\n"
+	"delaycompress",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+SCENARIO(compresscmd_copytruncate,
+    .paths = "a.log", .body = "rotate 1\ncopytruncate\ncompress\n"
+	"compresscmd @D/../ccmd\ncompressext .gz",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n") })
+
+SCENARIO(uncompresscmd_mail,
+    .paths = "a.log", .body = "rotate 1\ncompress\nuncompresscmd @D/../uncmd\n"
+	"compresscmd @D/../ccmd\ncompressext .gz\nmail ops@example.org",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n") })
+
+SCENARIO(compressext_in_process,
+    .paths = "a.log", .body = "rotate 2\ncompress\ncompressext .gzip",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+/* logrotate's test 72: a stray a.log.1.gz is kept as a .backup */
+SCENARIO(stray_compressed_destination,
+    .paths = "a.log", .body = "rotate 3\ncompress\ndelaycompress",
+    .files = { F("a.log", "zero\n"), F("a.log.1", "first\n"),
+	F("a.log.1.gz", "unexpected\n") },
+    .steps = { FORCE })
+
+/* ---- names and time --------------------------------------------------- */
+
+SCENARIO(addextension,
+    .paths = "a.log", .body = "rotate 2\naddextension .log",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+SCENARIO(addextension_new_compress,
+    .paths = "a.log", .body = "rotate 2\naddextension .newext\ncompress",
+    .files = { F("a.log", "v1\n") },
+    .steps = { FORCE, FORCE_ADD("a.log", "v2\n"), FORCE_ADD("a.log", "v3\n") })
+
+SCENARIO(datehourago,
+    .paths = "a.log", .body = "rotate 2\ndateext\ndateformat -%Y%m%d%H\n"
+	"datehourago",
+    .files = { F("a.log", "an hour ago\n") },
+    .steps = { FORCE })
+
+SCENARIO(weekly_today,
+    .paths = "a.log", .body = "weekly @W\nrotate 1",
+    .files = { F("a.log", "w\n") },
+    .state = { { "a.log", 1 } },
+    .steps = { DUE }, .once_rotates = true)
+
+SCENARIO(weekly_not_today,
+    .paths = "a.log", .body = "weekly @V\nrotate 1",
+    .files = { F("a.log", "w\n") },
+    .state = { { "a.log", 1 } },
+    .steps = { DUE })
+
+SCENARIO(weekly_7_days,
+    .paths = "a.log b.log", .body = "weekly 7\nrotate 1",
+    .files = { F("a.log", "a\n"), F("b.log", "b\n") },
+    .state = { { "a.log", 6 }, { "b.log", 7 } },
+    .steps = { DUE }, .once_rotates = true)
 
 /* ---- deliberate differences (DESIGN §3): mond's documented tree ---------- */
 

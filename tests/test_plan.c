@@ -13,146 +13,9 @@
 #include <unistd.h>
 
 #include "daemon/plan.h"
+#include "tests/planfx.h"
 
-static void
-utc(void)
-{
-	setenv("TZ", "UTC", 1);
-	tzset();
-}
-
-
-/* "YYYY-MM-DD HH:MM" in the current zone. */
-static time_t
-T(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	cr_assert_eq(sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min) >= 3, 1, "bad time %s", s);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-struct fx {
-	struct log_rule	 r;
-	struct stat	 st;
-	bool		 missing;
-	struct stat	 dir;
-	bool		 has_dir;
-	uid_t		 euid;
-	time_t		 last, now;
-	bool		 force;
-	const char	*path;
-	struct plan_sibling sib[16];
-	size_t		 nsib;
-	struct plan	 p;
-	char		 lines[4096];
-};
-
-static char *patterns[] = { "/l/*.log" };
-
-static struct fx *cur;
-
-static void
-fini(void)
-{
-	if (cur != NULL)
-		plan_free(&cur->p);
-}
-
-TestSuite(plan, .init = utc, .fini = fini);
-
-/* A weekly, rotate 4 rule on a 100-byte 0640 root:adm log, due by a week. */
-static void
-fx_init(struct fx *f)
-{
-	if (cur != NULL)
-		plan_free(&cur->p);
-	memset(f, 0, sizeof(*f));
-	cur = f;
-	f->r.title = "/l/*.log";
-	f->r.patterns = patterns;
-	f->r.npatterns = 1;
-	f->r.frequency = FREQ_WEEKLY;
-	f->r.size = f->r.minsize = f->r.maxsize = SIZE_UNSET;
-	f->r.rotate = 4;
-	f->r.start = 1;
-	f->r.dateformat = "-%Y%m%d";	/* as conf_load sets it */
-	f->r.ifempty = true;
-	f->r.compresslevel = 6;
-	f->path = "/l/a.log";
-	f->now = T("2026-11-25 12:00");
-	f->last = T("2026-11-15 12:00");
-	f->st.st_mode = S_IFREG | 0640;
-	f->st.st_size = 100;
-	f->st.st_nlink = 1;
-	f->st.st_uid = 0;
-	f->st.st_gid = 4;
-	f->st.st_mtime = f->now - 3600;
-	f->euid = 1000;
-}
-
-static void
-fx_sib(struct fx *f, const char *name, time_t mtime)
-{
-	cr_assert_lt(f->nsib, 16);
-	f->sib[f->nsib].name = name;
-	f->sib[f->nsib++].mtime = mtime;
-}
-
-/* Builds the plan; its dry-run lines, one per action, land in f->lines. */
-static void
-fx_run(struct fx *f)
-{
-	struct plan_input in = {
-		.rule = &f->r, .path = f->path,
-		.st = f->missing ? NULL : &f->st,
-		.dir_st = f->has_dir ? &f->dir : NULL,
-		.euid = f->euid, .last = f->last, .now = f->now,
-		.force = f->force, .siblings = f->sib, .nsiblings = f->nsib,
-	};
-	size_t i, o = 0;
-
-	plan_free(&f->p);
-	plan_sort_siblings(f->sib, f->nsib);
-	cr_assert_eq(plan_build(&in, &f->p), 0);
-	f->lines[0] = '\0';
-	for (i = 0; i < f->p.nactions; i++) {
-		o += (size_t)plan_action_render(&f->p.actions[i], f->lines + o,
-		    sizeof(f->lines) - o, NULL, NULL);
-		cr_assert_lt(o + 1, sizeof(f->lines));
-		f->lines[o++] = '\n';
-		f->lines[o] = '\0';
-	}
-}
-
-static void
-expect_lines(struct fx *f, const char *const *want)
-{
-	char buf[4096] = "";
-
-	for (; *want != NULL; want++) {
-		strcat(buf, *want);
-		strcat(buf, "\n");
-	}
-	cr_assert_eq(f->p.status, PLAN_DUE, "not due: %s", f->p.why);
-	cr_assert_str_eq(f->lines, buf);
-}
-
-static void
-expect_status(struct fx *f, enum plan_status st, const char *why)
-{
-	cr_assert_eq(f->p.status, st, "status %d, want %d (why: %s)",
-	    f->p.status, st, f->p.why);
-	cr_assert_not_null(strstr(f->p.why, why), "why \"%s\" lacks \"%s\"",
-	    f->p.why, why);
-	if (st != PLAN_DUE)
-		cr_assert_eq(f->p.nactions, 0);
-}
+TestSuite(plan, .init = fx_utc, .fini = fx_fini);
 
 /* ---- frequencies at their calendar edges ---- */
 
@@ -201,8 +64,8 @@ Test(plan, frequencies_at_calendar_edges)
 
 		fx_init(&f);
 		f.r.frequency = c->freq;
-		f.last = T(c->last);
-		f.now = T(c->now);
+		f.last = fx_time(c->last);
+		f.now = fx_time(c->now);
 		f.st.st_mtime = f.now - 10 * 86400;
 		fx_run(&f);
 		cr_assert_eq(f.p.status, c->due ? PLAN_DUE : PLAN_IDLE,
@@ -226,7 +89,7 @@ Test(plan, first_sight_is_not_due_and_records_now)
 		f.r.frequency = freqs[i];
 		f.last = 0;
 		fx_run(&f);
-		expect_status(&f, PLAN_IDLE, "first sight: state recorded");
+		fx_expect_status(&f, PLAN_IDLE, "first sight: state recorded");
 		cr_assert(f.p.first_sight);
 		cr_assert_eq(f.p.record, PLAN_RECORD_NOW);
 	}
@@ -240,7 +103,7 @@ Test(plan, first_sight_still_rotates_by_size_and_force)
 	f.r.size = 50;
 	f.last = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "size 100 >= 50");
+	fx_expect_status(&f, PLAN_DUE, "size 100 >= 50");
 	cr_assert_eq(f.p.record, PLAN_RECORD_ON_SUCCESS);
 	plan_free(&f.p);
 
@@ -248,7 +111,7 @@ Test(plan, first_sight_still_rotates_by_size_and_force)
 	f.r.size = 500;
 	f.last = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due: size 100 < 500 (first sight");
+	fx_expect_status(&f, PLAN_IDLE, "not due: size 100 < 500 (first sight");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NOW);
 	plan_free(&f.p);
 
@@ -256,7 +119,7 @@ Test(plan, first_sight_still_rotates_by_size_and_force)
 	f.last = 0;
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "forced");
+	fx_expect_status(&f, PLAN_DUE, "forced");
 }
 
 /* ---- size, minsize, maxsize ---- */
@@ -305,7 +168,7 @@ Test(plan, size_minsize_maxsize_interplay)
 		f.r.minsize = c->minsize;
 		f.r.maxsize = c->maxsize;
 		f.r.frequency = c->freq;
-		f.last = T(c->last);
+		f.last = fx_time(c->last);
 		f.st.st_size = c->st_size;
 		f.force = c->force;
 		fx_run(&f);
@@ -326,7 +189,7 @@ Test(plan, empty_log_with_ifempty_no_never_rotates_even_forced)
 	f.st.st_size = 0;
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
+	fx_expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
 	plan_free(&f.p);
 
 	fx_init(&f);
@@ -334,14 +197,14 @@ Test(plan, empty_log_with_ifempty_no_never_rotates_even_forced)
 	f.r.size = 0;
 	f.st.st_size = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
+	fx_expect_status(&f, PLAN_IDLE, "empty and ifempty = no");
 	plan_free(&f.p);
 
 	fx_init(&f);
 	f.r.ifempty = true;
 	f.st.st_size = 0;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "weekly");
+	fx_expect_status(&f, PLAN_DUE, "weekly");
 }
 
 Test(plan, minage_vetoes_young_logs_only)
@@ -352,21 +215,21 @@ Test(plan, minage_vetoes_young_logs_only)
 	f.r.minage = 3;
 	f.st.st_mtime = f.now - 3 * 86400;	/* exactly 3 days: too young */
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due: minage 3 days, modified 2026-11-22");
+	fx_expect_status(&f, PLAN_IDLE, "not due: minage 3 days, modified 2026-11-22");
 	plan_free(&f.p);
 
 	fx_init(&f);
 	f.r.minage = 3;
 	f.st.st_mtime = f.now - 3 * 86400 - 1;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "weekly");
+	fx_expect_status(&f, PLAN_DUE, "weekly");
 	plan_free(&f.p);
 
 	fx_init(&f);	/* size is not held back by minage */
 	f.r.minage = 3;
 	f.r.size = 10;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "size 100 >= 10");
+	fx_expect_status(&f, PLAN_DUE, "size 100 >= 10");
 }
 
 Test(plan, forced_rotates_what_time_says_not_due)
@@ -376,11 +239,11 @@ Test(plan, forced_rotates_what_time_says_not_due)
 	fx_init(&f);
 	f.last = f.now - 60;
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due");
+	fx_expect_status(&f, PLAN_IDLE, "not due");
 	plan_free(&f.p);
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "forced");
+	fx_expect_status(&f, PLAN_DUE, "forced");
 }
 
 /* ---- missing logs and the safety skips ---- */
@@ -393,14 +256,14 @@ Test(plan, missing_log_is_quiet_with_missingok_else_an_error)
 	f.missing = true;
 	f.r.missingok = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "missing");
+	fx_expect_status(&f, PLAN_SKIP, "missing");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 	plan_free(&f.p);
 
 	f.r.missingok = false;
 	f.force = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "log does not exist");
+	fx_expect_status(&f, PLAN_ERROR, "log does not exist");
 }
 
 Test(plan, symlink_fifo_and_hardlinked_logs_are_skipped_even_forced)
@@ -411,28 +274,28 @@ Test(plan, symlink_fifo_and_hardlinked_logs_are_skipped_even_forced)
 	f.force = true;
 	f.st.st_mode = S_IFLNK | 0777;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "symbolic link");
+	fx_expect_status(&f, PLAN_SKIP, "symbolic link");
 	plan_free(&f.p);
 
 	f.st.st_mode = S_IFIFO | 0644;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "not a regular file");
+	fx_expect_status(&f, PLAN_SKIP, "not a regular file");
 	plan_free(&f.p);
 
 	f.st.st_mode = S_IFDIR | 0755;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "not a regular file");
+	fx_expect_status(&f, PLAN_SKIP, "not a regular file");
 	plan_free(&f.p);
 
 	f.st.st_mode = S_IFREG | 0644;
 	f.st.st_nlink = 2;
 	fx_run(&f);
-	expect_status(&f, PLAN_SKIP, "2 hard links");
+	fx_expect_status(&f, PLAN_SKIP, "2 hard links");
 	plan_free(&f.p);
 
 	f.r.allowhardlink = true;
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "forced");
+	fx_expect_status(&f, PLAN_DUE, "forced");
 }
 
 struct dir_case {
@@ -490,7 +353,7 @@ Test(plan, rotate_4_shifts_from_the_oldest_down_and_disposes_the_fifth)
 	fx_sib(&f, "a.log.bak", 0);
 	fx_sib(&f, "a.log.1.gz", 0);	/* not compressing: not ours */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.4 /l/a.log.5",
 	    "mv /l/a.log.3 /l/a.log.4",
 	    "mv /l/a.log.2 /l/a.log.3",
@@ -514,7 +377,7 @@ Test(plan, first_rotation_has_nothing_to_shift)
 
 	fx_init(&f);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log.1", NULL });
 }
 
 Test(plan, compress_shifts_gz_names_and_gzips_the_new_one)
@@ -527,7 +390,7 @@ Test(plan, compress_shifts_gz_names_and_gzips_the_new_one)
 	fx_sib(&f, "a.log.2.gz", 0);
 	fx_sib(&f, "a.log.4.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.4.gz /l/a.log.5.gz",
 	    "mv /l/a.log.2.gz /l/a.log.3.gz",
 	    "mv /l/a.log.1.gz /l/a.log.2.gz",
@@ -548,7 +411,7 @@ Test(plan, delaycompress_gzips_the_previous_one_first_and_leaves_the_new_one)
 	fx_sib(&f, "a.log.1", 0);
 	fx_sib(&f, "a.log.2.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "gzip /l/a.log.1",
 	    "mv /l/a.log.2.gz /l/a.log.3.gz",
 	    "mv /l/a.log.1.gz /l/a.log.2.gz",
@@ -566,7 +429,18 @@ Test(plan, rotate_0_keeps_no_old_version)
 	f.r.compress = true;
 	f.r.postrotate = "kill -HUP 1";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	/* compressed first, as logrotate does, then disposed of (test 64) */
+	fx_expect_lines(&f, (const char *[]){
+	    "mv /l/a.log /l/a.log.1",
+	    "run postrotate for /l/a.log",
+	    "gzip /l/a.log.1",
+	    "rm /l/a.log.1.gz",
+	    NULL });
+	plan_free(&f.p);
+
+	f.r.compress = false;
+	fx_run(&f);
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log /l/a.log.1",
 	    "run postrotate for /l/a.log",
 	    "rm /l/a.log.1",
@@ -583,7 +457,7 @@ Test(plan, rotate_minus_1_keeps_everything_and_shifts_from_the_highest)
 	fx_sib(&f, "a.log.2", 0);
 	fx_sib(&f, "a.log.7", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.7 /l/a.log.8",
 	    "mv /l/a.log.2 /l/a.log.3",
 	    "mv /l/a.log.1 /l/a.log.2",
@@ -601,7 +475,7 @@ Test(plan, start_sets_the_first_number)
 	fx_sib(&f, "a.log.0", 0);
 	fx_sib(&f, "a.log.1", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.1 /l/a.log.2",
 	    "mv /l/a.log.0 /l/a.log.1",
 	    "mv /l/a.log /l/a.log.0",
@@ -615,7 +489,7 @@ Test(plan, start_sets_the_first_number)
 	fx_sib(&f, "a.log.5", 0);
 	fx_sib(&f, "a.log.6", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.6 /l/a.log.7",
 	    "mv /l/a.log.5 /l/a.log.6",
 	    "mv /l/a.log /l/a.log.5",
@@ -634,7 +508,7 @@ Test(plan, maxage_removes_old_versions_while_shifting)
 	fx_sib(&f, "a.log.2", f.now - 11 * 86400);
 	fx_sib(&f, "a.log.3", f.now - 10 * 86400);	/* 10 days: kept */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.3 /l/a.log.4",
 	    "run preremove for /l/a.log.2",
 	    "rm /l/a.log.2",
@@ -652,7 +526,7 @@ Test(plan, maxage_never_removes_a_version_of_unknown_mtime)
 	fx_sib(&f, "a.log.1", (time_t)-1);
 	fx_sib(&f, "a.log.2", (time_t)-1);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log.2 /l/a.log.3",
 	    "mv /l/a.log.1 /l/a.log.2",
 	    "mv /l/a.log /l/a.log.1",
@@ -670,7 +544,7 @@ Test(plan, extension_moves_to_the_end)
 	fx_sib(&f, "app.1.log.gz", 0);
 	fx_sib(&f, "app.log.1.gz", 0);	/* not this shape: left alone */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/app.1.log.gz /l/app.2.log.gz",
 	    "mv /l/app.log /l/app.1.log",
 	    "gzip /l/app.1.log",
@@ -682,7 +556,7 @@ Test(plan, extension_moves_to_the_end)
 	f.path = "/l/app.txt";
 	f.r.extension = ".log";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/app.txt /l/app.txt.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/app.txt /l/app.txt.1", NULL });
 }
 
 Test(plan, olddir_relative_absolute_and_created)
@@ -693,7 +567,7 @@ Test(plan, olddir_relative_absolute_and_created)
 	f.r.olddir = "old";
 	fx_sib(&f, "a.log.1", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/old/a.log.1 /l/old/a.log.2",
 	    "mv /l/a.log /l/old/a.log.1",
 	    NULL });
@@ -706,7 +580,7 @@ Test(plan, olddir_relative_absolute_and_created)
 	f.r.createolddir = (struct create_spec){ .enabled = true,
 	    .has_mode = true, .mode = 0750, .has_uid = true, .uid = 0 };
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mkdir /arch 0750 0:-",
 	    "mv /l/a.log /arch/a.log.1",
 	    NULL });
@@ -721,7 +595,7 @@ Test(plan, copy_and_copytruncate_leave_the_log_in_place)
 	f.r.copy = true;
 	f.r.create.enabled = true;	/* ignored with copy, as logrotate does */
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "copy /l/a.log /l/a.log.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "copy /l/a.log /l/a.log.1", NULL });
 	plan_free(&f.p);
 
 	fx_init(&f);
@@ -729,7 +603,7 @@ Test(plan, copy_and_copytruncate_leave_the_log_in_place)
 	f.r.compress = true;
 	fx_run(&f);
 	/* One pass: the copy is gzipped as it is read, not read twice. */
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "copy+gzip /l/a.log /l/a.log.1.gz",
 	    "truncate /l/a.log",
 	    NULL });
@@ -741,7 +615,7 @@ Test(plan, copy_and_copytruncate_leave_the_log_in_place)
 	f.r.compress = true;
 	f.r.delaycompress = true;
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "copy /l/a.log /l/a.log.1",
 	    "truncate /l/a.log",
 	    NULL });
@@ -767,7 +641,7 @@ Test(plan, create_takes_missing_attributes_from_the_old_log)
 	fx_init(&f);
 	f.r.create.enabled = true;
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log /l/a.log.1",
 	    "create /l/a.log 0640 0:4",
 	    NULL });
@@ -798,18 +672,20 @@ Test(plan, scripts_in_order_with_their_arguments)
 	f.r.compress = true;
 	fx_sib(&f, "a.log.1.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "run firstaction for /l/*.log",
 	    "mv /l/a.log.1.gz /l/a.log.2.gz",
 	    "run prerotate for /l/a.log",
 	    "mv /l/a.log /l/a.log.1",
 	    "create /l/a.log 0640 0:4",
 	    "run postrotate for /l/a.log",
-	    "gzip /l/a.log.1",
+	    "gzip /l/a.log.1 (preremove)",
 	    "run preremove for /l/a.log.2.gz",
 	    "rm /l/a.log.2.gz",
 	    "run lastaction for /l/*.log",
 	    NULL });
+	/* logrotate's shred_file runs preremove on the compressed source too */
+	cr_assert_str_eq(f.p.actions[6].text, "rm-hook");
 	cr_assert(f.p.actions[0].shared);
 	cr_assert_eq(f.p.actions[0].phase, PHASE_FIRST);
 	cr_assert_not(f.p.actions[2].shared);
@@ -853,7 +729,7 @@ Test(plan, dateext_removes_the_oldest_beyond_rotate)
 	fx_sib(&f, "a.log-20261123", 0);
 	fx_sib(&f, "a.log.1", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "rm /l/a.log-20261122",
 	    "mv /l/a.log /l/a.log-20261125",
 	    "rm /l/a.log-20261123",
@@ -872,7 +748,7 @@ Test(plan, dateext_orders_by_the_date_not_the_name)
 	fx_sib(&f, "a.log-01-11-2026", 0);
 	fx_sib(&f, "a.log-02-11-2026", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "rm /l/a.log-30-10-2026",
 	    "mv /l/a.log /l/a.log-25-11-2026",
 	    "rm /l/a.log-01-11-2026",
@@ -888,7 +764,7 @@ Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 	fx_sib(&f, "a.log-20261001.gz", f.now - 55 * 86400);
 	f.r.maxage = 30;
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "mv /l/a.log /l/a.log-20261124",
 	    "gzip /l/a.log-20261124",
 	    "rm /l/a.log-20261001.gz",
@@ -900,14 +776,14 @@ Test(plan, dateext_compress_dateyesterday_hourly_and_maxage)
 	f.r.frequency = FREQ_HOURLY;
 	f.r.dateformat = "-%Y%m%d%H";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log-2026112512", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log-2026112512", NULL });
 	plan_free(&f.p);
 
 	fx_init(&f);	/* stray '%' stays literal, as logrotate prints it */
 	f.r.dateext = true;
 	f.r.dateformat = "_%Y%a";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log_2026%a", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /l/a.log /l/a.log_2026%a", NULL });
 }
 
 Test(plan, dateext_with_delaycompress_and_extension)
@@ -923,7 +799,7 @@ Test(plan, dateext_with_delaycompress_and_extension)
 	fx_sib(&f, "app-20261120.log.gz", 0);
 	fx_sib(&f, "app-20261110.log.gz", 0);
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){
+	fx_expect_lines(&f, (const char *[]){
 	    "gzip /l/app-20261124.log",
 	    "rm /l/app-20261110.log.gz",
 	    "mv /l/app.log /l/app-20261125.log",
@@ -940,7 +816,7 @@ Test(plan, dateext_existing_destination_is_an_error)
 	f.r.firstaction = "x";
 	fx_sib(&f, "a.log-20261125", 0);
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "/l/a.log-20261125 already exists");
+	fx_expect_status(&f, PLAN_ERROR, "/l/a.log-20261125 already exists");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 }
 
@@ -953,14 +829,14 @@ Test(plan, dateformat_that_names_nothing_is_an_error)
 	f.r.dateext = true;
 	f.r.dateformat = "";
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "empty suffix");
+	fx_expect_status(&f, PLAN_ERROR, "empty suffix");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 
 	memset(longfmt, 'x', sizeof(longfmt) - 1);
 	longfmt[sizeof(longfmt) - 1] = '\0';
 	f.r.dateformat = longfmt;
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "too long");
+	fx_expect_status(&f, PLAN_ERROR, "too long");
 }
 
 Test(plan, dateformat_with_a_slash_is_refused)
@@ -971,7 +847,7 @@ Test(plan, dateformat_with_a_slash_is_refused)
 	f.r.dateext = true;
 	f.r.dateformat = "-%Y/%m%d";
 	fx_run(&f);
-	expect_status(&f, PLAN_ERROR, "not a file name");
+	fx_expect_status(&f, PLAN_ERROR, "not a file name");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
 }
 
@@ -982,7 +858,7 @@ Test(plan, log_in_the_root_directory)
 	fx_init(&f);
 	f.path = "/a.log";
 	fx_run(&f);
-	expect_lines(&f, (const char *[]){ "mv /a.log /a.log.1", NULL });
+	fx_expect_lines(&f, (const char *[]){ "mv /a.log /a.log.1", NULL });
 	cr_assert_str_eq(f.p.log_dir, "/");
 }
 
@@ -1179,13 +1055,13 @@ Test(plan, next_due_is_the_next_calendar_boundary)
 	for (i = 0; i < sizeof(due_cases) / sizeof(due_cases[0]); i++) {
 		fx_init(&f);
 		f.r.frequency = due_cases[i].freq;
-		cr_assert_eq(plan_next_due(&f.r, T(due_cases[i].last),
-		    T(due_cases[i].last)), T(due_cases[i].next), "case %zu", i);
+		cr_assert_eq(plan_next_due(&f.r, fx_time(due_cases[i].last),
+		    fx_time(due_cases[i].last)), fx_time(due_cases[i].next), "case %zu", i);
 	}
 	/* and plan_build agrees on both sides of one boundary */
 	fx_init(&f);
 	f.r.frequency = FREQ_WEEKLY;
-	f.last = T("2026-11-25 13:20");
+	f.last = fx_time("2026-11-25 13:20");
 	f.now = plan_next_due(&f.r, f.last, f.now) - 1;
 	fx_run(&f);
 	cr_assert_eq(f.p.status, PLAN_IDLE, "%s", f.p.why);
@@ -1207,7 +1083,7 @@ Test(plan, next_due_without_a_time_rule_or_in_the_future)
 	cr_assert_eq(plan_next_due(&f.r, f.last, f.now), (time_t)-1);
 	f.r.frequency = FREQ_MONTHLY;
 	cr_assert_eq(plan_next_due(&f.r, f.now + 26 * 3600, f.now), f.now);
-	cr_assert_eq(plan_next_due(&f.r, 0, f.now), T("2026-12-01 00:00"));
+	cr_assert_eq(plan_next_due(&f.r, 0, f.now), fx_time("2026-12-01 00:00"));
 }
 
 Test(plan, dst_boundaries_in_a_named_zone)
@@ -1225,19 +1101,19 @@ Test(plan, dst_boundaries_in_a_named_zone)
 	    1774742400 + 3600 /* 01:00 UTC */);
 	/* midnight before the switch is 23:00 UTC */
 	f.r.frequency = FREQ_DAILY;
-	cr_assert_eq(plan_next_due(&f.r, T("2026-03-28 10:00"), f.now),
+	cr_assert_eq(plan_next_due(&f.r, fx_time("2026-03-28 10:00"), f.now),
 	    1774738800 /* 2026-03-28 23:00 UTC */);
 	/* a week with a 23-hour day in it is still 7 days */
 	f.r.frequency = FREQ_WEEKLY;
-	f.last = T("2026-03-25 10:00");
-	f.now = T("2026-04-01 09:00");
+	f.last = fx_time("2026-03-25 10:00");
+	f.now = fx_time("2026-04-01 09:00");
 	fx_run(&f);
-	expect_status(&f, PLAN_DUE, "weekly: last 2026-03-25");
+	fx_expect_status(&f, PLAN_DUE, "weekly: last 2026-03-25");
 	plan_free(&f.p);
 	/* the repeated hour of October is one hour for hourly */
 	f.r.frequency = FREQ_HOURLY;
 	f.last = 1792886400 + 1800;	/* 2026-10-25 02:30 CEST = 00:30 UTC */
 	f.now = f.last + 3600;		/* 02:30 CET, same wall-clock hour */
 	fx_run(&f);
-	expect_status(&f, PLAN_IDLE, "not due: hourly");
+	fx_expect_status(&f, PLAN_IDLE, "not due: hourly");
 }
