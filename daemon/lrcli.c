@@ -21,6 +21,7 @@
 #include "daemon/log.h"
 #include "daemon/mond.h"
 #include "daemon/pass.h"
+#include "daemon/plan.h"
 #include "daemon/state.h"
 
 #define LR_VERSION	"3.21.0"
@@ -315,12 +316,51 @@ write_state(struct state *st, const char *path, time_t now)
 	return 0;
 }
 
+/*
+ * A plan's action as logrotate -d and -v word it ("renaming A to B",
+ * "creating new A mode = 0644 uid = 0 gid = 4"...), for readers and scripts
+ * used to them. Returns the length the line has, as snprintf.
+ */
+static int
+lr_render(const struct plan_action *a, char *buf, size_t len)
+{
+	switch (a->kind) {
+	case ACT_MKDIR:
+		return snprintf(buf, len, "creating olddir %s mode = 0%o",
+		    a->from, (unsigned int)a->mode);
+	case ACT_SCRIPT:
+		return snprintf(buf, len, "running %s script with args %s %s",
+		    plan_script_name(a->script), a->arg1,
+		    a->arg2 != NULL ? a->arg2 : "");
+	case ACT_RENAME:
+		return snprintf(buf, len, "renaming %s to %s", a->from, a->to);
+	case ACT_COPY:
+		return snprintf(buf, len, "copying %s to %s", a->from, a->to);
+	case ACT_TRUNCATE:
+		return snprintf(buf, len, "truncating %s", a->from);
+	case ACT_CREATE:
+		return snprintf(buf, len, "creating new %s mode = 0%o uid = %d "
+		    "gid = %d", a->from, (unsigned int)a->mode, (int)a->uid,
+		    (int)a->gid);
+	case ACT_COMPRESS:
+		return snprintf(buf, len, "compressing log %s with: %s",
+		    a->from, a->cmd != NULL ? a->cmd : "gzip (in process)");
+	case ACT_REMOVE:
+		return snprintf(buf, len, "removing old log %s", a->from);
+	case ACT_MAIL:
+		return snprintf(buf, len, "mailing %s to %s", a->from,
+		    a->address);
+	}
+	return snprintf(buf, len, "?");
+}
+
 /* One pass over the rules read, as logrotate's main() makes it. */
 static int
 rotate(struct mond_conf *conf, const struct lr_opts *o)
 {
 	struct pass_opts po = { .now = time(NULL), .force = o->force,
-	    .dry_run = o->debug, .out = o->debug ? stderr : NULL };
+	    .dry_run = o->debug,
+	    .mail_command = conf->mail_command, .render = lr_render };
 	struct state *st;
 	int lock = -2, rc = conf_failed(conf) ? EXIT_ERROR : EXIT_OK;
 

@@ -464,7 +464,7 @@ run_phases(struct pass *p, const struct log_rule *r, struct item *it,
     unsigned phases, bool shared)
 {
 	struct rotate_opts ro = { p->opts->dry_run, p->opts->out, shared,
-	    p->opts->cancel, p->opts->mail_command };
+	    p->opts->cancel, p->opts->mail_command, p->opts->render };
 
 	if (it->ok && rotate_run(r, &it->plan, phases, &ro, it->why,
 	    sizeof(it->why)) == -1)
@@ -589,7 +589,7 @@ run_due(struct pass *p, size_t ri, struct item *its, size_t n,
 	const struct log_rule *r = &p->conf->rules[ri];
 	size_t i;
 
-	if (!run_shared(p, r, its, n, PHASE_FIRST, false))
+	if (!run_shared(p, r, its, n, PHASE_FIRST, true))
 		return;
 	block(its, n, blocked);
 	if (r->sharedscripts) {
@@ -699,7 +699,7 @@ run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 	const char *blocked = NULL;
 	struct item tmp;
 	struct su_ids ids;
-	size_t ndue = 0, i;
+	size_t ndue = 0, nwanted, i;
 
 	/* Plan all; the due ones move to the front, in glob order. */
 	for (i = 0; i < n && !p->nomem; i++)
@@ -708,9 +708,21 @@ run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 			its[ndue++] = its[i];
 			its[i] = tmp;
 		}
+	/*
+	 * Then those due but failed while planned: they count for firstaction
+	 * and lastaction (their plans hold only those), their outcome is set.
+	 */
+	for (i = nwanted = ndue; i < n; i++)
+		if (its[i].plan.was_due) {
+			its[i].ok = false;
+			its[i].settled = true;
+			tmp = its[nwanted];
+			its[nwanted++] = its[i];
+			its[i] = tmp;
+		}
 	if (r->sharedscripts)
 		blocked = failed_log(p, its, ndue, n);
-	if (ndue > 0 && !p->opts->dry_run && su_enter(r, &ids) == -1) {
+	if (nwanted > 0 && !p->opts->dry_run && su_enter(r, &ids) == -1) {
 		for (i = 0; i < ndue; i++) {
 			its[i].ok = false;
 			snprintf(its[i].why, sizeof(its[i].why), "%s: su "
@@ -718,8 +730,8 @@ run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 			    (unsigned long)r->su_gid, strerror(errno));
 			log_warnx("%s", its[i].why);
 		}
-	} else if (ndue > 0) {
-		run_due(p, ri, its, ndue, blocked);
+	} else if (nwanted > 0) {
+		run_due(p, ri, its, nwanted, blocked);
 		if (!p->opts->dry_run)
 			su_leave(&ids);
 	}

@@ -17,6 +17,7 @@
 #include "conf/conf.h"
 
 struct state;
+struct plan_action;
 
 struct pass_opts {
 	time_t		 now;
@@ -44,6 +45,9 @@ struct pass_opts {
 	void		*rule_done_arg;
 	/* The config's mail_command, for `mail`; NULL = /usr/bin/mail */
 	const char	*mail_command;
+	/* rotate_opts' render: the words of the dry-run lines; NULL = mond's */
+	int		(*render)(const struct plan_action *a, char *buf,
+			    size_t len);
 };
 
 enum pass_outcome {

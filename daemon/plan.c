@@ -533,6 +533,31 @@ plan_due(struct builder *b)
 	return rc;
 }
 
+/*
+ * A due log whose rotation could not be planned keeps only the stanza's
+ * firstaction and lastaction: logrotate runs those once any log was due,
+ * even one it then fails to rotate. Returns 0, or -1 on ENOMEM.
+ */
+static int
+stanza_scripts_only(struct builder *b)
+{
+	const struct log_rule *r = b->r;
+	char *pats;
+
+	list_clear(b->p);
+	if (r->firstaction == NULL && r->lastaction == NULL)
+		return 0;
+	if ((pats = join_patterns(r)) == NULL)
+		return -1;
+	b->nomem = false;
+	list_script(b, SCRIPT_FIRSTACTION, PHASE_FIRST, r->firstaction, true,
+	    pats, NULL);
+	list_script(b, SCRIPT_LASTACTION, PHASE_LAST, r->lastaction, true,
+	    pats, NULL);
+	free(pats);
+	return b->nomem ? -1 : 0;
+}
+
 int
 plan_build(const struct plan_input *in, struct plan *plan)
 {
@@ -550,7 +575,8 @@ plan_build(const struct plan_input *in, struct plan *plan)
 	b.in = in;
 	b.r = in->rule;
 	b.p = plan;
-	if (plan_due(&b) == -1) {
+	if (plan_due(&b) == -1 || (plan->status == PLAN_ERROR &&
+	    stanza_scripts_only(&b) == -1)) {
 		plan_free(plan);
 		errno = ENOMEM;
 		return -1;

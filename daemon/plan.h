@@ -198,7 +198,8 @@ struct plan {
 	 * could not be planned (a dateext name taken: "destination ... already
 	 * exists, skipping rotation"; a dateformat that names nothing). Such
 	 * a log counts as rotating for firstaction and lastaction, as in
-	 * logrotate; false in every other case.
+	 * logrotate: its actions are only those two scripts. False in every
+	 * other case.
 	 */
 	bool		 was_due;
 	char		 why[PLAN_WHY_MAX];

@@ -422,11 +422,26 @@ run_script(struct run *r, enum script_kind kind, const char *text,
 		return fail(r, "%s: %s script", arg1, name);
 	if (status == 0)
 		return 0;
-	if (kind == SCRIPT_PREREMOVE)
+	/* logrotate's words: scripts and people grep for them. */
+	switch (kind) {
+	case SCRIPT_PREREMOVE:
 		return fail_msg(r, "error running preremove script for %s of "
 		    "'%s'. Not removing this file.", arg1,
 		    pattern_of(r->rule));
-	return fail_msg(r, "%s: %s script exited %d", arg1, name, status);
+	case SCRIPT_FIRSTACTION:
+	case SCRIPT_LASTACTION:
+		return fail_msg(r, "error running %s action script for %s: "
+		    "exited %d", kind == SCRIPT_FIRSTACTION ? "first" : "last",
+		    arg1, status);
+	case SCRIPT_PREROTATE:
+	case SCRIPT_POSTROTATE:
+		break;
+	}
+	if (r->rule->sharedscripts)
+		return fail_msg(r, "error running shared %s script for '%s': "
+		    "exited %d", name, pattern_of(r->rule), status);
+	return fail_msg(r, "error running non-shared %s script for %s of "
+	    "'%s': exited %d", name, arg1, pattern_of(r->rule), status);
 }
 
 static int
@@ -648,13 +663,20 @@ static int
 act(struct run *r, const struct plan_action *a, const struct plan_action *next)
 {
 	char line[PATH_MAX * 2 + 64] = "";
+	bool read = (r->opts->dry_run && r->opts->out != NULL) ||
+	    log_debugging();
 
 	/* The line (with its user and group look-ups) only for a reader. */
-	if ((r->opts->dry_run && r->opts->out != NULL) || log_debugging())
+	if (read && r->opts->render != NULL)
+		r->opts->render(a, line, sizeof(line));
+	else if (read)
 		plan_action_render(a, line, sizeof(line), user_name, group_name);
 	if (r->opts->dry_run) {
+		/* Without a stream of its own the line is a debug message. */
 		if (r->opts->out != NULL)
 			fprintf(r->opts->out, "%s\n", line);
+		else
+			log_debug("%s", line);
 		return 1;
 	}
 	log_debug("%s", line);

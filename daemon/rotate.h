@@ -32,6 +32,12 @@ struct rotate_opts {
 	const atomic_bool *cancel;
 	/* What ACT_MAIL runs (the config's mail_command); NULL = /usr/bin/mail */
 	const char *mail_command;
+	/*
+	 * The words of the dry-run and debug lines; NULL = mond's own
+	 * (plan_action_render with user and group names). logrotate's
+	 * command line speaks logrotate's.
+	 */
+	int	(*render)(const struct plan_action *a, char *buf, size_t len);
 };
 
 /* A script running longer than this (seconds) is killed and has failed. */

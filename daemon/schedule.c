@@ -413,6 +413,12 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		    d->opts->conf_path);
 		return;
 	}
+	if (conf_keep_good(new, d->conf) == -1) {
+		log_warnx("%s: reload: %s, keeping the running configuration",
+		    d->opts->conf_path, strerror(ENOMEM));
+		conf_free(new);
+		return;
+	}
 	if ((w = watch_new(d->base, new, on_trigger, d)) == NULL ||
 	    apply_web(d, new) == -1) {
 		log_warnx("%s: reload not applied, keeping the running "

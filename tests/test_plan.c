@@ -814,10 +814,18 @@ Test(plan, dateext_existing_destination_is_an_error)
 	fx_init(&f);
 	f.r.dateext = true;
 	f.r.firstaction = "x";
+	f.r.prerotate = "p";
+	f.r.lastaction = "y";
 	fx_sib(&f, "a.log-20261125", 0);
 	fx_run(&f);
 	fx_expect_status(&f, PLAN_ERROR, "/l/a.log-20261125 already exists");
 	cr_assert_eq(f.p.record, PLAN_RECORD_NONE);
+	/* logrotate still runs these two for it: they are all that is left */
+	cr_assert(f.p.was_due);
+	cr_assert_eq(f.p.nactions, 2);
+	cr_assert_eq(f.p.actions[0].kind, ACT_SCRIPT);
+	cr_assert_eq(f.p.actions[0].script, SCRIPT_FIRSTACTION);
+	cr_assert_eq(f.p.actions[1].script, SCRIPT_LASTACTION);
 }
 
 Test(plan, dateformat_that_names_nothing_is_an_error)
