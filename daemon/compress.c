@@ -448,7 +448,7 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 	off_t aligned, total = 0;
 	char tmp[NAME_MAX + 1];
 	bool retry = false;
-	int out, save;
+	int out, save, rc;
 
 	res->method = FS_CT_TRUNCATED;
 	res->copied = res->left = res->dup = 0;
@@ -458,6 +458,12 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 	}
 	if (fstat(live, &st) == -1)
 		return -1;
+	/* Nobody else holds the log, nor can until the end: logrotate's way. */
+	if (!(flags & FS_CT_COLLAPSE_ONLY) && fs_lease_alone(live)) {
+		rc = ct_truncate(live, attr, dst_dirfd, dst_name, opts, res);
+		fs_lease_end(live);
+		return rc;
+	}
 	if (flags & FS_CT_TRUNCATE)
 		goto truncate;
 	if (!fs_can_collapse(live) && !(flags & FS_CT_COLLAPSE_ONLY))

@@ -188,6 +188,10 @@ int	fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr);
  * copytruncate without losing a byte. Copies LIVE (from offset 0) into DST
  * (from offset 0), fdatasyncs DST, then removes the copied prefix from LIVE:
  *
+ *  - ALONE: nobody else has the log open (fs_lease_alone), and nobody can
+ *    open it until the end: all of it is copied, then LIVE is truncated,
+ *    as logrotate does, with no writer to lose. Not with
+ *    FS_CT_COLLAPSE_ONLY.
  *  - COLLAPSE: fallocate(FALLOC_FL_COLLAPSE_RANGE) removes the block-
  *    aligned part of the copy from the head of LIVE atomically with
  *    respect to writers; DST is truncated back to that length, so the
@@ -225,6 +229,18 @@ struct fs_ct_result {
 };
 
 int	fs_copytruncate(int live, int dst, int flags, struct fs_ct_result *res);
+
+/*
+ * Whether FD's file is open nowhere but through FD, and kept so until
+ * fs_lease_end(FD): a write lease (F_SETLEASE F_WRLCK) is granted only to
+ * the file's sole opener, and while it is held an open() from anywhere
+ * else waits until it is released (or the kernel's lease-break-time). No
+ * signal comes of a lease break. Returns 1 when held; 0 when the file is
+ * open elsewhere or a lease is refused (no CAP_LEASE, a file system
+ * without leases).
+ */
+int	fs_lease_alone(int fd);
+void	fs_lease_end(int fd);
 
 /*
  * The pieces of fs_copytruncate's COLLAPSE path, shared with compress.c's

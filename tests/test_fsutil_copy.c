@@ -228,12 +228,14 @@ Test(fsutil_copy, copytruncate_default_no_duplicates, .timeout = 120)
 Test(fsutil_copy, copytruncate_collapse_leaves_unaligned_tail_in_live)
 {
 	struct fs_ct_result res;
-	int live, dst;
+	int live, dst, writer;
 
 	if (!fs_is(tu_dir, EXT4_SUPER_MAGIC) && !fs_is(tu_dir, XFS_SUPER_MAGIC))
 		cr_skip_test("/tmp is neither ext4 nor xfs: no COLLAPSE_RANGE");
 	fill(tu_at("live"), 3 * 4096 + 100);
 	live = open(tu_at("live"), O_RDWR | O_APPEND);
+	/* the writer that copytruncate is for, holding its log open */
+	writer = open(tu_at("live"), O_WRONLY | O_APPEND);
 	dst = open(tu_at("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
 	cr_assert_eq(fs_copytruncate(live, dst, 0, &res), 0);
 	cr_assert_eq(res.method, FS_CT_COLLAPSED);
@@ -242,6 +244,28 @@ Test(fsutil_copy, copytruncate_collapse_leaves_unaligned_tail_in_live)
 	cr_assert_eq(res.dup, 0);
 	cr_assert_eq(tu_file_len(tu_at("live")), 100);
 	cr_assert_eq(tu_file_len(tu_at("copy")), 3 * 4096);
+	close(writer);
+	close(live);
+	close(dst);
+}
+
+/* Open nowhere else, and kept so by a lease: logrotate's whole copy. */
+Test(fsutil_copy, copytruncate_of_a_log_nobody_holds_copies_it_all)
+{
+	struct fs_ct_result res;
+	int live, dst;
+
+	fill(tu_at("live"), 3 * 4096 + 100);
+	live = open(tu_at("live"), O_RDWR | O_APPEND);
+	dst = open(tu_at("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	cr_assert_eq(fs_copytruncate(live, dst, 0, &res), 0);
+	cr_assert_eq(res.method, FS_CT_TRUNCATED);
+	cr_assert_eq(res.copied, 3 * 4096 + 100);
+	cr_assert_eq(res.left, 0);
+	cr_assert_eq(tu_file_len(tu_at("live")), 0);
+	cr_assert_eq(tu_file_len(tu_at("copy")), 3 * 4096 + 100);
+	/* the lease is gone: the log opens at once again */
+	cr_assert_eq(fcntl(live, F_GETLEASE), F_UNLCK);
 	close(live);
 	close(dst);
 }
