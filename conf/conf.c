@@ -365,7 +365,8 @@ get_compressoptions(struct log_rule *r, cfg_t *sec, cfg_t *defs)
 	if (errno != EINVAL)
 		return -1;
 	errat(r->file, r->line, "log \"%s\": compressoptions = \"%s\": "
-	    "unclosed quote", r->title, cfg_getstr(s, "compressoptions"));
+	    "unclosed quote or trailing backslash", r->title,
+	    cfg_getstr(s, "compressoptions"));
 	return 0;
 }
 
