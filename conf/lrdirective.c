@@ -320,8 +320,10 @@ static enum lr_verdict
 mail(struct lr_file *f, struct log_rule *r, const struct directive *d,
     int line)
 {
+	size_t from = f->pos, to;
+	enum lr_verdict rv;
 	const char *p;
-	char *v;
+	char *v, *said;
 	int rc;
 
 	(void)d;
@@ -332,8 +334,14 @@ mail(struct lr_file *f, struct log_rule *r, const struct directive *d,
 	for (p = v; *p > ' ' && *p < 0x7f; p++)
 		;
 	if (*p != '\0') {
-		enum lr_verdict rv = bad(f, line, "bad mail address %s", v);
-
+		/* logrotate says the text from the keyword on, blank first. */
+		for (to = from; to < f->len && f->buf[to] != '\n'; to++)
+			;
+		if ((said = strndup(f->buf + from, to - from)) == NULL)
+			rv = LR_NOMEM;
+		else
+			rv = bad(f, line, "bad mail address %s", said);
+		free(said);
 		free(v);
 		return rv;
 	}

@@ -580,7 +580,7 @@ static const struct lr_case mails[] = {
 	  "R @D@/lr.conf:1 pats=<@D@/a.log> arg=<@D@/a.log > "
 	  "mail=<admin@example.org> mailfirst\n"
 	  "R @D@/lr.conf:8 pats=<@D@/c.log> arg=<@D@/c.log >\n"
-	  "P @D@/lr.conf:6 error bad mail address root localhost\n"
+	  "P @D@/lr.conf:6 error bad mail address  root localhost\n"
 	  "P @D@/lr.conf:5 skipped found error in @D@/b.log , skipping\n"
 	  "P @D@/lr.conf:15 error argument expected after mail\n"
 	  "P @D@/lr.conf:14 skipped found error in @D@/d.log , skipping\n",
