@@ -405,3 +405,44 @@ Test(lrinclude, a_path_mond_conf_names_stays_there)
 	tu_rmtree(dir);
 	free(dir);
 }
+
+Test(lrinclude, mond_t_says_each_problem_and_exits_1)
+{
+	char *dir = tu_tmpdir(), *conf = tu_path(dir, "mond.conf"), *text;
+	char *want;
+	const char *argv[] = { "-t", "-c", conf, NULL };
+	const char *argv_v[] = { "-t", "-v", "-c", conf, NULL };
+	struct tu_run r;
+
+	write_at(dir, "lr.conf",
+	    "@D@/a.log {\n"
+	    "    rotate x\n"
+	    "}\n"
+	    "@D@/b.log {\n"
+	    "    bogus\n"
+	    "}\n");
+	text = lr_replace("logrotate_conf = \"@D@/lr.conf\"\n", "@D@", dir);
+	tu_write_file(conf, text);
+	cr_assert(asprintf(&want,
+	    "mond: %s/lr.conf:2: bad rotation count 'x'\n"
+	    "mond: %s/lr.conf:1: found error in %s/a.log , skipping\n"
+	    "mond: %s/lr.conf:5: unknown option 'bogus' -- ignoring line\n",
+	    dir, dir, dir, dir) != -1);
+	r = tu_run_mond(argv);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_empty(r.out, "no \"configuration OK\": %s", r.out);
+	cr_expect_str_eq(r.err, want);
+	tu_run_free(&r);
+	/* -v: what loaded, which the daemon would run, and still exit 1. */
+	r = tu_run_mond(argv_v);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_null(strstr(r.out, "/a.log\""), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, "/b.log\" {\n"), "%s", r.out);
+	tu_run_free(&r);
+	free(want);
+	free(text);
+	free(conf);
+	tu_rmtree(dir);
+	free(dir);
+}
