@@ -459,8 +459,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->shred = get_bool(sec, defs, "shred", false);
 	r->shredcycles = (int)get_int(sec, defs, "shredcycles", 0);
 	r->renamecopy = get_bool(sec, defs, "renamecopy", false);
-	if (cfg_size(sec, "scriptarg") > 0)
-		r->script_arg = dup_or_null(cfg_getstr(sec, "scriptarg"), &oom);
+	r->script_arg = get_str(sec, NULL, "scriptarg", NULL, &oom);
 	if (oom || confrule_finish(r, pick(sec, defs, "compressext") != NULL) ==
 	    -1)
 		return -1;
