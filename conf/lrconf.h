@@ -91,38 +91,59 @@ struct lr_ids {
 	gid_t		 gid;
 };
 
+/*
+ * Unless said otherwise these return 0, or -1 on ENOMEM; the readers of
+ * files and values also return 1 for "had an error" (said already), which
+ * is logrotate's return of 1 from readConfigPath/readConfigFile.
+ */
+
 /* lrconf.c */
+/* logrotate's readConfigPath: PATH (a file or directory) with DEFS. */
 int	lr_read_path(struct lr_reader *rd, struct lr_file *from,
 	    const char *path, struct log_rule *defs);
+/* A problem at F's LINE (0: the whole file), recorded and said. */
 int	lr_problem(struct lr_file *f, int line, enum conf_problem_kind kind,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* f->cur: a copy of f->defs starting at LINE, its place kept. */
 int	lr_stanza_open(struct lr_file *f, int line);
+/* One path word for f->cur, unless an earlier stanza names it. */
 int	lr_stanza_add(struct lr_file *f, const char *pattern);
+/* f->cur finished, checked and kept, or left out with the reason. */
 int	lr_stanza_close(struct lr_file *f);
+/* f->cur left out: its place and its paths given back. */
 int	lr_stanza_drop(struct lr_file *f);
+/* The tabooext (EXT) or taboopat line's "[+] a, b". */
 int	lr_taboo_set(struct lr_reader *rd, const char *list, bool ext);
 /* logrotate's default taboo list as "*EXT" patterns, appended to *LIST. */
 int	lr_taboo_defaults(char ***list, size_t *n);
 void	lr_taboo_free(char **list, size_t n);
 /* Whether a directory's listing leaves NAME out ("." and ".." too). */
 bool	lr_taboo_name(char *const *list, size_t n, const char *name);
+/* "~/..." of an include or olddir from $HOME; 1: no home (said). */
 int	lr_expand_home(struct lr_file *f, int line, char **path);
 
 /* lrscan.c */
+/* Reads f->buf into stanzas and globals: 0, 1 (an error), -1. */
 int	lr_scan(struct lr_file *f);
+/* The line of the character at POS (1 for the first). */
 int	lr_line_at(struct lr_file *f, size_t pos);
+/* The character at POS, '\0' past the end (as logrotate's mmap has it). */
 char	lr_at(const struct lr_file *f, size_t pos);
+/* isolateWord, isolateLine and isolateValue: see lrscan.c. */
 size_t	lr_word(const struct lr_file *f, size_t *pos);
 char	*lr_line(struct lr_file *f, size_t *pos);
 int	lr_value(struct lr_file *f, size_t *pos, const char *what,
 	    enum conf_problem_kind kind, char **value);
+/* The kind of a bad value's problem: ERROR in a stanza, else SKIPPED. */
 enum conf_problem_kind lr_raise_kind(const struct lr_file *f);
 
 /* lrvalue.c */
+/* readModeUidGid: TEXT into IDS; 1 when it is bad (said). */
 int	lr_parse_ids(struct lr_file *f, int line, const char *text,
 	    const char *directive, bool with_mode, struct lr_ids *ids);
 
 /* lrdirective.c */
+/* The keyword KEY at f->pos (just after it) applied to the rule read. */
 enum lr_verdict lr_directive(struct lr_file *f, const char *key,
 	    size_t keylen, int line);
 
