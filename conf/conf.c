@@ -2,9 +2,11 @@
  * conf.c: turns /etc/mond.conf (and the *.conf files of its include_dir)
  * into a struct mond_conf. It owns the libconfuse option tables, the checks
  * across options and the merge of stanza, defaults {} and built-in values
- * (single values are parsed in confvalue.c). It
- * never creates, opens or moves a log, and never returns a half-loaded
- * config: any error means NULL, after every error was printed.
+ * (single values are parsed in confvalue.c), then has logrotate's files
+ * read (lrconf.c). It never creates, opens or moves a log, and never
+ * returns a half-loaded mond.conf: any error in it means NULL, after every
+ * error was printed. logrotate's files load as logrotate loads them,
+ * their problems recorded in the config.
  *
  * libconfuse's lexer is global: conf_load() must run on one thread only.
  */
@@ -24,6 +26,7 @@
 #include "conf/confrule.h"
 #include "conf/confscan.h"
 #include "conf/confvalue.h"
+#include "conf/lrconf.h"
 #include "daemon/strmap.h"
 
 #define DEFAULT_STATEFILE	"/var/lib/mond/status"
@@ -133,6 +136,7 @@ errat(const char *file, int line, const char *fmt, ...)
 static cfg_opt_t log_opts[] = {
 	LOG_OPTS,
 	CFG_STR_LIST("files", NULL, CFGF_NODEFAULT),
+	CFG_STR("scriptarg", NULL, CFGF_NODEFAULT),
 	CFG_END()
 };
 
@@ -169,6 +173,8 @@ static cfg_opt_t main_opts[] = {
 	CFG_STR("logrotate_conf", NULL, CFGF_NODEFAULT),
 	CFG_STR("logrotate_state", DEFAULT_LOGROTATE_STATE, CFGF_NONE),
 	CFG_STR("mail_command", DEFAULT_MAIL_COMMAND, CFGF_NONE),
+	CFG_STR_LIST("tabooext", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("taboopat", NULL, CFGF_NODEFAULT),
 	CFG_SEC("http", http_opts, CFGF_NONE),
 	CFG_SEC("applog", applog_opts, CFGF_NONE),
 	CFG_SEC("defaults", defaults_opts, CFGF_NONE),
@@ -367,7 +373,8 @@ get_compressoptions(struct log_rule *r, cfg_t *sec, cfg_t *defs)
 	if (errno != EINVAL)
 		return -1;
 	errat(r->file, r->line, "log \"%s\": compressoptions = \"%s\": "
-	    "unclosed quote", r->title, cfg_getstr(s, "compressoptions"));
+	    "unclosed quote or trailing backslash", r->title,
+	    cfg_getstr(s, "compressoptions"));
 	return 0;
 }
 
@@ -454,6 +461,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->shred = get_bool(sec, defs, "shred", false);
 	r->shredcycles = (int)get_int(sec, defs, "shredcycles", 0);
 	r->renamecopy = get_bool(sec, defs, "renamecopy", false);
+	r->script_arg = get_str(sec, NULL, "scriptarg", NULL, &oom);
 	if (oom || confrule_finish(r, pick(sec, defs, "compressext") != NULL) ==
 	    -1)
 		return -1;
@@ -534,13 +542,48 @@ glob_err(const char *epath, int eerrno)
 }
 
 /*
+ * Leaves the taboo names (CONF's, else logrotate's default list) out of
+ * GL, as a logrotate directory include leaves them out. Returns how many
+ * paths are left, or -1 on ENOMEM.
+ */
+static int
+drop_taboo(const struct mond_conf *conf, glob_t *gl)
+{
+	char **defs = NULL, *const *list = conf->taboo;
+	size_t i, k = 0, ndefs = 0, n = conf->ntaboo;
+	const char *slash;
+
+	if (list == NULL) {
+		if (lr_taboo_defaults(&defs, &ndefs) == -1) {
+			lr_taboo_free(defs, ndefs);
+			return -1;
+		}
+		list = defs;
+		n = ndefs;
+	}
+	for (i = 0; i < gl->gl_pathc; i++) {
+		slash = strrchr(gl->gl_pathv[i], '/');
+		if (lr_taboo_name(list, n, slash != NULL ? slash + 1 :
+		    gl->gl_pathv[i]))
+			free(gl->gl_pathv[i]);
+		else
+			gl->gl_pathv[k++] = gl->gl_pathv[i];
+	}
+	gl->gl_pathc = k;
+	gl->gl_pathv[k] = NULL;
+	lr_taboo_free(defs, ndefs);
+	return (int)k;
+}
+
+/*
  * The include_dir's *.conf files, in glob()'s sorted order. A missing
  * directory is fine (the shipped config names /etc/mond.d, which packages
  * may never create); an unreadable one is an error. Returns the count of
  * paths put in *OUT (a glob_t the caller frees), or -1.
  */
 static int
-list_includes(const char *dir, const char *conffile, int line, glob_t *out)
+list_includes(const struct mond_conf *conf, const char *dir,
+    const char *conffile, int line, glob_t *out)
 {
 	char *pattern;
 	DIR *d;
@@ -568,7 +611,47 @@ list_includes(const char *dir, const char *conffile, int line, glob_t *out)
 		    strerror(glob_errno != 0 ? glob_errno : EIO));
 		return -1;
 	}
-	return (int)out->gl_pathc;
+	return drop_taboo(conf, out);
+}
+
+/* Appends LIST's items to CONF's taboo list, each with PREFIX. */
+static int
+add_taboo(struct mond_conf *conf, cfg_t *cfg, const char *name,
+    const char *prefix)
+{
+	unsigned int i, n = cfg_size(cfg, name);
+	char **nt;
+
+	if ((nt = reallocarray(conf->taboo, conf->ntaboo + n + 1,
+	    sizeof(*nt))) == NULL)
+		return -1;
+	conf->taboo = nt;
+	for (i = 0; i < n; i++) {
+		if (asprintf(&nt[conf->ntaboo], "%s%s", prefix,
+		    cfg_getnstr(cfg, name, i)) == -1)
+			return -1;
+		conf->ntaboo++;
+	}
+	return 0;
+}
+
+/*
+ * tabooext = {...} replaces logrotate's default extensions, taboopat =
+ * {...} adds patterns to them; neither given leaves conf->taboo NULL.
+ */
+static int
+load_taboo(struct mond_conf *conf, cfg_t *cfg)
+{
+	bool ext = cfg_getopt(cfg, "tabooext")->flags & CFGF_MODIFIED;
+
+	if (!ext && !(cfg_getopt(cfg, "taboopat")->flags & CFGF_MODIFIED))
+		return 0;
+	if ((conf->taboo = calloc(1, sizeof(char *))) == NULL)
+		return -1;
+	if (ext ? add_taboo(conf, cfg, "tabooext", "*") == -1 :
+	    lr_taboo_defaults(&conf->taboo, &conf->ntaboo) == -1)
+		return -1;
+	return add_taboo(conf, cfg, "taboopat", "");
 }
 
 static int
@@ -599,7 +682,7 @@ load_globals(struct mond_conf *conf, cfg_t *cfg)
 	conf->applog.maxbytes = cfg_getint(applog, "maxbytes");
 	conf->applog.backups = (int)cfg_getint(applog, "backups");
 	conf->applog.level = (enum applog_level)cfg_getint(applog, "level");
-	return oom ? -1 : 0;
+	return oom || load_taboo(conf, cfg) == -1 ? -1 : 0;
 }
 
 struct mond_conf *
@@ -649,7 +732,7 @@ conf_load(const char *path)
 	    defs) == -1)
 		goto nomem;
 	if (conf->include_dir != NULL) {
-		if ((ninc = list_includes(conf->include_dir, path,
+		if ((ninc = list_includes(conf, conf->include_dir, path,
 		    main.scan.include_line, &gl)) == -1)
 			goto fail;
 		if (ninc > 0 && (incs = calloc((size_t)ninc,
@@ -666,6 +749,10 @@ conf_load(const char *path)
 	check_duplicates(conf);
 	if (nerrors > 0)
 		goto fail;
+	/* logrotate's files: their problems are kept in conf, not fatal. */
+	if (conf->logrotate_conf != NULL &&
+	    conf_read_logrotate(conf, &conf->logrotate_conf, 1) == -1)
+		goto nomem;
 	goto done;
 nomem:
 	fprintf(stderr, "mond: %s: %s\n", path, strerror(ENOMEM));

@@ -186,8 +186,11 @@ struct mond_conf {
 /*
  * Loads and validates PATH (and every *.conf of its include_dir). Every
  * problem is printed to stderr as "mond: FILE:LINE: message", all of them,
- * not only the first. Returns the new config, or NULL when anything was
- * wrong (nothing half-loaded is ever returned).
+ * not only the first. Returns the new config, or NULL when anything in
+ * mond.conf was wrong (nothing half-loaded is ever returned). The
+ * logrotate files of logrotate_conf are read after it as logrotate reads
+ * them (conf_read_logrotate): what they could not give is left out and
+ * recorded in ->problems of the config returned.
  */
 struct mond_conf *conf_load(const char *path);
 

@@ -84,21 +84,28 @@ fold_compressor(struct log_rule *r)
 	return 0;
 }
 
+const char *
+confrule_known_ext(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_ext) / sizeof(known_ext[0]); i++)
+		if (strcmp(base_name(cmd), known_ext[i].cmd) == 0)
+			return known_ext[i].ext;
+	return NULL;
+}
+
 int
 confrule_finish(struct log_rule *r, bool ext_set)
 {
 	const char *ext = NULL;
-	size_t i;
 
 	if (r->dateformat == NULL && replace(&r->dateformat,
 	    r->frequency == FREQ_HOURLY ? CONFRULE_DATEFORMAT_HOURLY :
 	    CONFRULE_DATEFORMAT) == -1)
 		return -1;
 	if (r->compresscmd != NULL && !ext_set)
-		for (i = 0; i < sizeof(known_ext) / sizeof(known_ext[0]); i++)
-			if (strcmp(base_name(r->compresscmd),
-			    known_ext[i].cmd) == 0)
-				ext = known_ext[i].ext;
+		ext = confrule_known_ext(r->compresscmd);
 	if (ext != NULL && replace(&r->compressext, ext) == -1)
 		return -1;
 	if (r->compressext == NULL &&
@@ -297,56 +304,71 @@ words_add(char ***words, size_t *n, char *w)
 	return 0;
 }
 
+/* Ends the word being built in *W, if it holds anything: popt keeps no "". */
+static int
+word_end(char ***words, size_t *n, char **w, size_t *len, size_t *cap)
+{
+	if (*len == 0)
+		return 0;
+	if (words_add(words, n, *w) == -1)
+		return -1;
+	*w = NULL;
+	*len = *cap = 0;
+	return 0;
+}
+
 int
 confrule_split_words(const char *text, char ***words, size_t *n)
 {
 	const char *p;
 	char *w = NULL, quote = '\0';
 	size_t len = 0, cap = 0;
+	int err = ENOMEM;
 
 	*n = 0;
 	if ((*words = calloc(1, sizeof(char *))) == NULL)
 		return -1;
 	for (p = text; *p != '\0'; p++) {
-		if (quote == '\0' && strchr(" \t\n\r\f\v", *p) != NULL) {
-			if (w != NULL && words_add(words, n, w) == -1)
-				goto nomem;
-			w = NULL;
-			len = cap = 0;
-			continue;
-		}
-		/* A word starts here, even one that is only "". */
-		if (w == NULL && (w = calloc(1, cap = 32)) == NULL)
-			goto nomem;
 		if (quote != '\0' && *p == quote) {
 			quote = '\0';
+			continue;
+		}
+		if (quote == '\0' && strchr(" \t\n\r\f\v", *p) != NULL) {
+			if (word_end(words, n, &w, &len, &cap) == -1)
+				goto fail;
 			continue;
 		}
 		if (quote == '\0' && (*p == '"' || *p == '\'')) {
 			quote = *p;
 			continue;
 		}
-		if (*p == '\\' && p[1] != '\0')
-			p++;
+		if (*p == '\\') {
+			/* A backslash ending the text escapes nothing. */
+			if (*++p == '\0') {
+				err = EINVAL;
+				goto fail;
+			}
+			/* Quoted, it stays unless it escapes the quote. */
+			if (quote != '\0' && *p != quote &&
+			    word_put(&w, &len, &cap, '\\') == -1)
+				goto fail;
+		}
 		if (word_put(&w, &len, &cap, *p) == -1)
-			goto nomem;
+			goto fail;
 	}
 	if (quote != '\0') {
-		free(w);
-		confrule_free_words(*words);
-		*words = NULL;
-		*n = 0;
-		errno = EINVAL;
-		return -1;
+		err = EINVAL;
+		goto fail;
 	}
-	if (w != NULL && words_add(words, n, w) == -1)
-		goto nomem;
+	if (word_end(words, n, &w, &len, &cap) == -1)
+		goto fail;
+	free(w);
 	return 0;
-nomem:
+fail:
 	free(w);
 	confrule_free_words(*words);
 	*words = NULL;
 	*n = 0;
-	errno = ENOMEM;
+	errno = err;
 	return -1;
 }

@@ -33,6 +33,13 @@ typedef void (*confrule_report_fn)(void *arg, const struct log_rule *r,
 int	confrule_finish(struct log_rule *r, bool ext_set);
 
 /*
+ * The extension logrotate's table gives the compressor CMD (its base name
+ * is looked up: "/usr/bin/xz" gives ".xz"), or NULL for one it does not
+ * know.
+ */
+const char *confrule_known_ext(const char *cmd);
+
+/*
  * Reports through REPORT every combination in R the engine cannot honour
  * (a relative pattern, copy with copytruncate, a "/" in dateformat...).
  * Returns how many it reported.
@@ -50,10 +57,14 @@ int	confrule_copy(struct log_rule *dst, const struct log_rule *src);
 void	confrule_free(struct log_rule *r);
 
 /*
- * Splits TEXT into words as logrotate's popt does: blanks separate, '…' and
- * "…" quote, a backslash takes the next character as it is. *WORDS gets a
- * NULL-terminated array (free with confrule_free_words), *N its length.
- * Returns 0, or -1 with errno EINVAL (an unclosed quote) or ENOMEM.
+ * Splits TEXT into words as logrotate's popt (poptParseArgvString) does:
+ * blanks separate, '…' and "…" quote, a backslash takes the next character
+ * as it is (inside quotes it stays, unless it escapes the quote), and an
+ * empty word ("") is no word. *WORDS gets a NULL-terminated array (free
+ * with confrule_free_words), *N its length, which may be 0 (popt's error;
+ * the caller decides). Returns 0, or -1 with errno EINVAL (a backslash
+ * ending TEXT, or an unclosed quote, which popt would take to the end) or
+ * ENOMEM.
  */
 int	confrule_split_words(const char *text, char ***words, size_t *n);
 void	confrule_free_words(char **words);

@@ -6,6 +6,7 @@
  * load reports every bad value; conf.c counts the errors.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -212,7 +213,7 @@ parse_mode(const char *s, mode_t *mode)
 	return 0;
 }
 
-/* create and createolddir: yes | no | "MODE [OWNER [GROUP]]". */
+/* create and createolddir: yes | no | "[MODE] [OWNER [GROUP]]". */
 int
 confvalue_create(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
@@ -236,6 +237,16 @@ confvalue_create(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	if (n == 0 || n > 3) {
 		cfg_error(cfg, "%s = \"%s\": expected yes, no or "
 		    "\"MODE [OWNER [GROUP]]\"", opt->name, value);
+		goto done;
+	}
+	/* logrotate's "OWNER [GROUP]": no mode, the log's is kept. */
+	if (n < 3 && !isdigit((unsigned char)w[0][0]) && getpwnam(w[0]) !=
+	    NULL) {
+		cs->has_uid = lookup_user(w[0], &cs->uid) == 0;
+		if (n > 1 && lookup_group(w[1], &cs->gid) == -1)
+			cfg_error(cfg, "%s = \"%s\": unknown group \"%s\"",
+			    opt->name, value, w[1]);
+		cs->has_gid = n > 1;
 		goto done;
 	}
 	if (parse_mode(w[0], &cs->mode) == -1)

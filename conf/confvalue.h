@@ -23,7 +23,7 @@ int	confvalue_int(cfg_t *, cfg_opt_t *, const char *, void *);
 int	confvalue_freq(cfg_t *, cfg_opt_t *, const char *, void *);
 /* debug or info as enum applog_level. */
 int	confvalue_level(cfg_t *, cfg_opt_t *, const char *, void *);
-/* yes | no | "MODE [OWNER [GROUP]]" as a struct create_spec. */
+/* yes | no | "MODE [OWNER [GROUP]]" | "OWNER [GROUP]" as a create_spec. */
 int	confvalue_create(cfg_t *, cfg_opt_t *, const char *, void *);
 /* "USER GROUP" as a struct confvalue_su. */
 int	confvalue_su(cfg_t *, cfg_opt_t *, const char *, void *);

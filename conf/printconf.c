@@ -104,13 +104,17 @@ put_group(struct out *o, gid_t gid)
 static void
 put_create(struct out *o, const char *name, const struct create_spec *cs)
 {
-	if (!cs->enabled || !cs->has_mode) {
+	if (!cs->enabled || (!cs->has_mode && !cs->has_uid)) {
 		put(o, "\t%s = %s\n", name, cs->enabled ? "yes" : "no");
 		return;
 	}
-	put(o, "\t%s = \"%04o", name, (unsigned int)cs->mode);
+	/* logrotate's `create root adm` keeps the log's mode. */
+	if (cs->has_mode)
+		put(o, "\t%s = \"%04o", name, (unsigned int)cs->mode);
+	else
+		put(o, "\t%s = \"", name);
 	if (cs->has_uid)
-		put_user(o, cs->uid, true);
+		put_user(o, cs->uid, cs->has_mode);
 	if (cs->has_gid)
 		put_group(o, cs->gid);
 	put(o, "\"\n");
@@ -168,6 +172,7 @@ put_rule(struct out *o, const struct log_rule *r)
 		}
 		put(o, "}\n");
 	}
+	put_str(o, "scriptarg", r->script_arg);
 	if (r->frequency != FREQ_NONE)
 		put(o, "\tfrequency = %s\n", conf_freq_name(r->frequency));
 	if (r->frequency == FREQ_WEEKLY)
@@ -238,6 +243,15 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 	put(&o, "\nlogrotate_state = ");
 	put_quoted(&o, conf->logrotate_state);
 	put(&o, "\n");
+	/* The whole list as patterns: no default extension is added back. */
+	if (conf->taboo != NULL) {
+		put(&o, "tabooext = {}\ntaboopat = {");
+		for (i = 0; i < conf->ntaboo; i++) {
+			put(&o, i > 0 ? ", " : "");
+			put_quoted(&o, conf->taboo[i]);
+		}
+		put(&o, "}\n");
+	}
 	/*
 	 * No include_dir nor logrotate_conf: their rules are printed inline
 	 * like the others, so the text stands alone and prints the same when
@@ -271,7 +285,10 @@ conf_print(const struct mond_conf *conf, FILE *fp)
  * `mond -t`: "configuration OK" on stdout, exit 0. `mond -t -v`: ONLY the
  * canonical config on stdout (no "configuration OK"), so that its output
  * can be saved and fed back to `mond -t -c`. Errors go to stderr (conf_load
- * prints them) and the exit code is 1; nothing goes to stdout then.
+ * prints them) and the exit code is 1; nothing goes to stdout then. What
+ * the logrotate files could not give (conf->problems, said as they were
+ * found) also makes the exit code 1, without "configuration OK"; -v still
+ * prints what did load, which is what the daemon would run.
  */
 int
 mond_check_config(const struct run_opts *opts)
@@ -281,12 +298,14 @@ mond_check_config(const struct run_opts *opts)
 
 	if (conf == NULL)
 		return EXIT_ERROR;
+	if (conf->nproblems > 0)
+		rc = EXIT_ERROR;
 	if (opts->verbose > 0) {
 		if (conf_print(conf, stdout) == -1) {
 			fprintf(stderr, "mond: stdout: %s\n", strerror(errno));
 			rc = EXIT_ERROR;
 		}
-	} else
+	} else if (rc == EXIT_OK)
 		puts("configuration OK");
 	conf_free(conf);
 	return rc;
