@@ -209,6 +209,14 @@ struct mond_conf *conf_load(const char *path);
 int	conf_read_logrotate(struct mond_conf *conf, char *const *paths,
 	    size_t npaths);
 
+/*
+ * For a reload: each logrotate file that lost stanzas in NEW (an error
+ * since OLD was loaded) gets OLD's stanzas of that file back instead, in
+ * place, with a note among NEW's problems; the other files' new stanzas
+ * stand. Returns 0, or -1 on ENOMEM (NEW as it was loaded).
+ */
+int	conf_keep_good(struct mond_conf *new, const struct mond_conf *old);
+
 /* An empty config with every global at its default, or NULL (ENOMEM). */
 struct mond_conf *conf_new(void);
 
