@@ -462,15 +462,22 @@ fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg)
 	return each_ours(dirfd, FS_SWAP_SUFFIX, recover_one_swap, &sa);
 }
 
+/* Copies IN from *IN_OFF to END (EOF when END is -1) by read/write. */
 static int
-copy_rw(int in, off_t *in_off, int out, off_t *out_off, off_t *total)
+copy_rw(int in, off_t *in_off, int out, off_t *out_off, off_t end,
+    off_t *total)
 {
 	char buf[65536];
+	size_t want, done;
 	ssize_t r, w;
-	size_t done;
 
 	for (;;) {
-		r = pread(in, buf, sizeof(buf), *in_off);
+		want = sizeof(buf);
+		if (end != -1 && end - *in_off < (off_t)want)
+			want = (size_t)(end - *in_off);
+		if (want == 0)
+			return 0;
+		r = pread(in, buf, want, *in_off);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
@@ -493,32 +500,101 @@ copy_rw(int in, off_t *in_off, int out, off_t *out_off, off_t *total)
 	}
 }
 
+/*
+ * One span of data, [*IN_OFF, END) or to EOF when END is -1: by
+ * copy_file_range while the kernel takes it (*FLAGS gets FS_COPY_NOCFR
+ * when it refuses), then by read/write.
+ */
+static int
+copy_span(int in, off_t *in_off, int out, off_t *out_off, off_t end,
+    int *flags, off_t *total)
+{
+	size_t want;
+	ssize_t n;
+
+	while (!(*flags & FS_COPY_NOCFR)) {
+		want = 1 << 30;
+		if (end != -1 && end - *in_off < (off_t)want)
+			want = (size_t)(end - *in_off);
+		if (want == 0)
+			return 0;
+		n = copy_file_range(in, in_off, out, out_off, want, 0);
+		if (n > 0) {
+			*total += n;
+			continue;
+		}
+		if (n == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
+		    errno != EOPNOTSUPP && errno != EBADF)
+			return -1;
+		*flags |= FS_COPY_NOCFR;  /* the offsets were not moved */
+	}
+	return copy_rw(in, in_off, out, out_off, end, total);
+}
+
+/*
+ * SEEK_DATA found no data from *IN_OFF on: either IN ends there, or it
+ * ends in a hole, which OUT then gets too, grown to the matching size
+ * without a block written (a log extended by truncate -s, as logrotate's
+ * copy keeps it). Data a writer appends meanwhile is no hole: only a
+ * second SEEK_DATA after the size was read tells the two apart. Returns
+ * 1 when there is data to copy after all, 0 at the end, -1 on error.
+ */
+static int
+trailing_hole(int in, off_t *in_off, int out, off_t *out_off, off_t *total)
+{
+	struct stat ist, ost;
+	off_t gap;
+
+	if (fstat(in, &ist) == -1)
+		return -1;
+	if (ist.st_size <= *in_off)
+		return 0;
+	if (lseek(in, *in_off, SEEK_DATA) != -1)
+		return 1;
+	if (errno != ENXIO || fstat(out, &ost) == -1)
+		return -1;
+	gap = ist.st_size - *in_off;
+	if (ost.st_size < *out_off + gap && ftruncate(out, *out_off + gap) == -1)
+		return -1;
+	*in_off += gap;
+	*out_off += gap;
+	*total += gap;
+	return 0;
+}
+
 int
 fs_copy(int in, off_t in_off, int out, off_t out_off, int flags,
     off_t *ncopied)
 {
-	off_t total = 0;
-	ssize_t n;
+	off_t total = 0, data, hole;
 	int rc = 0;
 
-	while (!(flags & FS_COPY_NOCFR)) {
-		n = copy_file_range(in, &in_off, out, &out_off, 1 << 30, 0);
-		if (n > 0) {
-			total += n;
-			continue;
+	for (;;) {
+		/* The data extents only: holes stay holes in the copy. */
+		data = lseek(in, in_off, SEEK_DATA);
+		if (data == -1 && errno == ENXIO) {
+			rc = trailing_hole(in, &in_off, out, &out_off, &total);
+			if (rc == 1)
+				continue;
+			break;
 		}
-		if (n == 0)
-			goto done;
-		if (errno == EINTR)
-			continue;
-		if (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
-		    errno == EOPNOTSUPP || errno == EBADF)
-			break;	/* the offsets were not moved: go on by hand */
-		rc = -1;
-		goto done;
+		if (data == -1 || (hole = lseek(in, data, SEEK_HOLE)) == -1) {
+			/* No map of the holes here: all of it, as data. */
+			rc = copy_span(in, &in_off, out, &out_off, -1, &flags,
+			    &total);
+			break;
+		}
+		total += data - in_off;
+		out_off += data - in_off;
+		in_off = data;
+		if ((rc = copy_span(in, &in_off, out, &out_off, hole, &flags,
+		    &total)) == -1 || in_off < hole)
+			break;	/* a failure, or IN shrank under us */
 	}
-	rc = copy_rw(in, &in_off, out, &out_off, &total);
-done:
 	if (ncopied != NULL)
 		*ncopied = total;
 	return rc;

@@ -79,6 +79,58 @@ Test(fsutil_copy, copy_with_read_write)
 }
 
 /*
+ * A sparse log (data, a 10 MB hole, data, then a 1 MB hole to its end)
+ * copies as its data only: same bytes, same size, a few blocks on disk.
+ */
+static void
+check_sparse_copy(int flags)
+{
+	const off_t size = 11 * 1024 * 1024;
+	struct stat st;
+	char *a, *b;
+	size_t la, lb;
+	int in, out;
+	off_t n;
+
+	in = open(tu_at("sparse"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	out = open(tu_at("copy"), O_RDWR | O_CREAT | O_EXCL, 0600);
+	cr_assert(in >= 0 && out >= 0);
+	cr_assert_eq(pwrite(in, "head\n", 5, 0), 5);
+	cr_assert_eq(pwrite(in, "tail\n", 5, 10 * 1024 * 1024), 5);
+	cr_assert_eq(ftruncate(in, size), 0);
+	cr_assert_eq(fstat(in, &st), 0);
+	if (st.st_blocks > 256)
+		cr_skip_test("this file system keeps no holes (%lld blocks)",
+		    (long long)st.st_blocks);
+	cr_assert_eq(fs_copy(in, 0, out, 0, flags, &n), 0, "%s",
+	    strerror(errno));
+	cr_assert_eq(n, size, "went past %lld bytes, not %lld",
+	    (long long)n, (long long)size);
+	cr_assert_eq(fstat(out, &st), 0);
+	cr_assert_eq(st.st_size, size, "the copy is %lld bytes",
+	    (long long)st.st_size);
+	cr_assert_leq(st.st_blocks, 256, "the copy's holes were filled: %lld "
+	    "blocks of 512", (long long)st.st_blocks);
+	a = tu_read_file(tu_at("sparse"), &la);
+	b = tu_read_file(tu_at("copy"), &lb);
+	cr_assert(la == lb && memcmp(a, b, la) == 0, "the copy differs");
+	free(a);
+	free(b);
+	close(in);
+	close(out);
+}
+
+Test(fsutil_copy, a_sparse_log_copies_as_its_data_only)
+{
+	check_sparse_copy(0);
+}
+
+Test(fsutil_copy, a_sparse_log_copies_as_its_data_only_by_read_write)
+{
+	check_sparse_copy(FS_COPY_NOCFR);
+}
+
+/*
  * copytruncate racing a writer: a child appends numbered lines (O_APPEND,
  * one write each) while the parent copytruncates into copy.1, copy.2...
  * Afterwards copies + live file, concatenated, must be every line once, in
