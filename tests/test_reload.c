@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,6 +93,69 @@ Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
 	    "the reload line did not go to the new mon.log");
 	free(resp);
 	free(b);
+}
+
+/* Waits up to 10 s for PATH to exist. */
+static void
+wait_rotated(const char *path, const char *why)
+{
+	cr_assert_geq(tu_wait_for(path, 10.0), 0.0, "%s: no %s", why, path);
+}
+
+/*
+ * A typo in one package's logrotate file, found at a reload, must not
+ * stop that package's rotation: the file's running stanzas stay, the
+ * other files' changes apply, and /status.json says what was kept.
+ */
+Test(reload, a_logrotate_file_that_breaks_keeps_its_running_stanzas)
+{
+	char *dir = tu_path(tu_dir, "lr.d"), *a = tu_path(dir, "a"),
+	    *b = tu_path(dir, "b"), *alog = tu_path(tu_dir, "a.log"),
+	    *blog = tu_path(tu_dir, "b.log"), *clog = tu_path(tu_dir, "c.log"),
+	    *text, *resp;
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	cr_assert(asprintf(&text, "%s {\n\tsize 1\n\trotate 3\n}\n", alog) > 0);
+	tu_write_file(a, text);
+	free(text);
+	cr_assert(asprintf(&text, "%s {\n\tsize 1\n\trotate 2\n}\n", blog) > 0);
+	tu_write_file(b, text);
+	free(text);
+	cr_assert(asprintf(&text, "logrotate_conf = \"%s\"\n", dir) > 0);
+	tu_mond_conf(text, NULL);
+	free(text);
+	tu_mond_start(NULL);
+	tu_append(alog, 100);
+	wait_rotated(tu_path(tu_dir, "a.log.1"), "before the reload");
+
+	cr_assert(asprintf(&text, "%s {\n\tsize 1\n\trotate x3\n}\n",
+	    alog) > 0);
+	tu_write_file(a, text);
+	free(text);
+	tu_write_file(clog, "");
+	cr_assert(asprintf(&text, "%s %s {\n\tsize 1\n\trotate 2\n}\n",
+	    blog, clog) > 0);
+	tu_write_file(b, text);
+	free(text);
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "configuration reloaded", 1,
+	    10.0), "the reload was not applied");
+
+	tu_append(alog, 100);
+	wait_rotated(tu_path(tu_dir, "a.log.2"), "the broken file's log, "
+	    "after the reload");
+	tu_append(clog, 100);
+	wait_rotated(tu_path(tu_dir, "c.log.1"), "the log the other file "
+	    "gained");
+	resp = tu_http_raw(tu_mond.port, "GET /status.json HTTP/1.0\r\n\r\n",
+	    5000);
+	cr_assert_not_null(resp);
+	cr_assert_not_null(strstr(resp, "kept its 1 stanzas"), "/status.json "
+	    "does not say the stanzas were kept:\n%s", resp);
+	cr_assert_not_null(strstr(resp, "bad rotation count 'x3'"),
+	    "/status.json does not name the error:\n%s", resp);
+	free(resp);
+	free(dir), free(a), free(b), free(alog), free(blog), free(clog);
 }
 
 /* CPU seconds (user + system) of the children waited for so far. */
