@@ -4,6 +4,8 @@
  * opened O_NOFOLLOW and then judged by fstat on the fd, so a path component
  * swapped for a symlink after a check is never followed. Nothing here
  * prints: errors come back as -1 with errno, and the caller names the file.
+ * fsutil.c holds the primitives on names, fscopy.c those that move bytes
+ * (fs_copy, fs_copytruncate and its pieces).
  */
 #ifndef MOND_FSUTIL_H
 #define MOND_FSUTIL_H
