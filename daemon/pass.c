@@ -8,7 +8,6 @@
  * advanced only for a rotation that fully succeeded. It never loads a
  * config, takes the lock or saves the state (once.c and the daemon do).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -28,194 +27,6 @@
 #include "daemon/state.h"
 #include "daemon/strmap.h"
 #include "daemon/su.h"
-
-/* One directory as this pass saw it: stat and sorted listing. */
-struct dir {
-	char		*path;
-	bool		 stat_ok;
-	struct stat	 st;
-	bool		 listed;
-	struct plan_sibling *sib;
-	size_t		 nsib;
-	bool		 have_mtimes;
-	int		 err;		/* listing or an mtime failed: errno */
-};
-
-/* ---- directories ---- */
-
-/* fs_recover_swaps' report: a swap left by a crash held a log's data. */
-static void
-swap_report(const char *swap, const char *to, int err, void *arg)
-{
-	const char *dir = arg;
-
-	if (to != NULL)
-		log_warnx("%s/%s: left by an interrupted rotation with data in "
-		    "it; kept as %s/%s", dir, swap, dir, to);
-	else
-		log_warnx("%s/%s: left by an interrupted rotation, may hold "
-		    "a log's data; not removed: %s", dir, swap, strerror(err));
-}
-
-/*
- * Lists D (sorted) through one open of it; with MTIMES (maxage) each
- * entry's mtime too, from the same fd. An entry whose mtime cannot be read
- * makes d->err (the caller fails the logs of maxage rules there) rather
- * than an old-looking 0: a failed stat must never delete a backup.
- */
-static int
-list_dir(struct pass *p, struct dir *d, bool mtimes)
-{
-	struct plan_sibling *ns;
-	struct dirent *de;
-	struct stat st;
-	size_t cap = 0;
-	DIR *dp;
-	int fd;
-
-	d->listed = true;
-	d->have_mtimes = mtimes;
-	d->err = 0;
-	if ((fd = fs_open_dir(d->path)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		d->err = errno;
-		return -1;
-	}
-	/* Leftovers of a crashed mond go before anything is planned. */
-	if (!p->opts->dry_run && fs_clean_temps(fd) > 0)
-		log_info("%s: removed stale mond temporaries", d->path);
-	if (!p->opts->dry_run && fs_recover_swaps(fd, swap_report,
-	    d->path) == -1)
-		log_warn("%s: recovering interrupted rotations", d->path);
-	if ((dp = fdopendir(fd)) == NULL) {
-		d->err = errno;
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
-		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
-			continue;
-		if (d->nsib == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((ns = reallocarray(d->sib, cap, sizeof(*ns))) == NULL)
-				goto nomem;
-			d->sib = ns;
-		}
-		d->sib[d->nsib].mtime = (time_t)-1;
-		if (mtimes) {
-			if (fstatat(dirfd(dp), de->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) == 0)
-				d->sib[d->nsib].mtime = st.st_mtime;
-			else if (errno == ENOENT)
-				continue;	/* gone since readdir */
-			else if (d->err == 0)
-				d->err = errno;
-		}
-		if ((d->sib[d->nsib].name = strdup(de->d_name)) == NULL)
-			goto nomem;
-		d->nsib++;
-	}
-	closedir(dp);
-	plan_sort_siblings(d->sib, d->nsib);
-	return d->err != 0 ? -1 : 0;
-nomem:
-	closedir(dp);
-	p->nomem = true;
-	errno = ENOMEM;
-	return -1;
-}
-
-/* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
-static struct dir *
-get_dir(struct pass *p, const char *path)
-{
-	struct dir *nd, *d;
-	size_t *slot;
-	bool found;
-
-	if ((slot = strmap_get(&p->dirmap, path, p->ndirs, &found)) == NULL)
-		goto nomem;
-	if (found)
-		return &p->dirs[*slot];
-	if (p->ndirs == p->capdirs) {
-		p->capdirs = p->capdirs ? p->capdirs * 2 : 16;
-		if ((nd = reallocarray(p->dirs, p->capdirs, sizeof(*nd))) == NULL)
-			goto nomem;
-		p->dirs = nd;
-	}
-	d = &p->dirs[p->ndirs];
-	memset(d, 0, sizeof(*d));
-	if ((d->path = strdup(path)) == NULL)
-		goto nomem;
-	p->ndirs++;
-	d->stat_ok = stat(path, &d->st) == 0;
-	return d;
-nomem:
-	p->nomem = true;
-	return NULL;
-}
-
-/* Forgets D's listing after a change in it, so it is read again. */
-static void
-unlist_dir(struct dir *d)
-{
-	size_t j;
-
-	for (j = 0; j < d->nsib; j++)
-		free((char *)d->sib[j].name);
-	free(d->sib);
-	d->sib = NULL;
-	d->nsib = 0;
-	d->listed = false;
-	d->have_mtimes = false;
-	d->err = 0;
-}
-
-static void
-free_dirs(struct pass *p)
-{
-	size_t i, j;
-
-	for (i = 0; i < p->ndirs; i++) {
-		for (j = 0; j < p->dirs[i].nsib; j++)
-			free((char *)p->dirs[i].sib[j].name);
-		free(p->dirs[i].sib);
-		free(p->dirs[i].path);
-	}
-	free(p->dirs);
-}
-
-/*
- * The log's directory and the target (olddir) directory, as plan.c names
- * them, and the log's name (in PATH).
- */
-static int
-dir_names(const struct log_rule *r, const char *path, char **logdir,
-    char **tgtdir, const char **name)
-{
-	int n;
-
-	*tgtdir = NULL;
-	if (fs_split_path(path, logdir, name) == -1)
-		return -1;
-	if (r->olddir == NULL)
-		*tgtdir = strdup(*logdir);
-	else if (r->olddir[0] == '/')
-		*tgtdir = strdup(r->olddir);
-	else {
-		n = asprintf(tgtdir, "%s%s%s", *logdir,
-		    strcmp(*logdir, "/") == 0 ? "" : "/", r->olddir);
-		if (n == -1)
-			*tgtdir = NULL;
-	}
-	if (*tgtdir == NULL) {
-		free(*logdir);
-		return -1;
-	}
-	return 0;
-}
 
 /* ---- the report ---- */
 
@@ -283,26 +94,6 @@ next_due(struct pass *p, size_t ri, time_t last)
 	return p->nd_value;
 }
 
-/* recover_wanted()'s question: is NAME in the listing of the dir ARG? */
-static int
-listed_in(const char *name, void *arg)
-{
-	const struct dir *d = arg;
-	size_t lo = 0, hi = d->nsib, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(name, d->sib[mid].name)) == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
-}
-
 /*
  * The target directory of IT's log, listed (read again when RELIST: a
  * rotation of this pass changed it), with what a killed mond left half
@@ -319,16 +110,16 @@ target_listing(struct pass *p, const struct log_rule *r, struct item *it,
 	struct dir *ld, *td;
 	int rc = -1;
 
-	if (dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
-	    (ld = get_dir(p, logdir)) == NULL || (td = get_dir(p, tgtdir)) == NULL)
+	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
+	    (ld = pass_dir_get(p, logdir)) == NULL || (td = pass_dir_get(p, tgtdir)) == NULL)
 		goto done;
 	in->dir_st = ld->stat_ok ? &ld->st : NULL;
 	rc = 0;
 	if (in->st == NULL)
 		goto done;
 	if (relist || (td->listed && r->maxage > 0 && !td->have_mtimes))
-		unlist_dir(td);	/* maxage needs mtimes */
-	if (!td->listed && list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
+		pass_dir_unlist(td);	/* maxage needs mtimes */
+	if (!td->listed && pass_dir_list(p, td, r->maxage > 0) == -1 && p->nomem)
 		goto nomem;
 	/*
 	 * What a killed mond left half done for this log, before planning;
@@ -337,10 +128,10 @@ target_listing(struct pass *p, const struct log_rule *r, struct item *it,
 	 */
 	if (!p->opts->dry_run && ld->stat_ok && !fs_dir_insecure(&ld->st) &&
 	    td->stat_ok && !fs_dir_insecure(&td->st) && td->err == 0 &&
-	    recover_wanted(r, name, listed_in, td) &&
+	    recover_wanted(r, name, pass_dir_has, td) &&
 	    recover_log(r, it->path, td->path) > 0) {
-		unlist_dir(td);
-		if (list_dir(p, td, r->maxage > 0) == -1 && p->nomem)
+		pass_dir_unlist(td);
+		if (pass_dir_list(p, td, r->maxage > 0) == -1 && p->nomem)
 			goto nomem;
 	}
 	if (td->err != 0) {
@@ -784,7 +575,7 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	strmap_free(&p.claimed);
 	strmap_free(&p.families);
 	strmap_free(&p.dirmap);
-	free_dirs(&p);
+	pass_dir_free_all(&p);
 	rc = p.nomem || p.rep->nfailed > 0 ? -1 : 0;
 	if (p.nomem)
 		errno = ENOMEM;

@@ -1,11 +1,12 @@
 /*
- * pass_int.h: what pass.c and pass_match.c share inside one pass: the
+ * pass_int.h: what pass.c, pass_dir.c and pass_match.c share inside one pass: the
  * pass's own state and its logs. Nothing outside the engine includes it.
  */
 #ifndef MOND_PASS_INT_H
 #define MOND_PASS_INT_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -16,7 +17,18 @@
 #include "daemon/strmap.h"
 
 struct state;
-struct dir;
+
+/* One directory as this pass saw it: stat and sorted listing (pass_dir.c). */
+struct dir {
+	char		*path;
+	bool		 stat_ok;
+	struct stat	 st;
+	bool		 listed;
+	struct plan_sibling *sib;
+	size_t		 nsib;
+	bool		 have_mtimes;
+	int		 err;		/* listing or an mtime failed: errno */
+};
 
 /* A log of the rule in hand. */
 struct item {
@@ -49,6 +61,23 @@ struct pass {
 	time_t			 nd_last, nd_value;
 	bool			 nd_valid;
 };
+
+/* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
+struct dir *pass_dir_get(struct pass *p, const char *path);
+/*
+ * Lists D (sorted) through one open of it, first cleaning up what a
+ * killed mond left there; with MTIMES each entry's mtime too. -1 with
+ * d->err set (or p->nomem) when it could not.
+ */
+int	pass_dir_list(struct pass *p, struct dir *d, bool mtimes);
+/* Forgets D's listing after a change in it, so it is read again. */
+void	pass_dir_unlist(struct dir *d);
+void	pass_dir_free_all(struct pass *p);
+/* The log's directory and its target (olddir) directory, and its name. */
+int	pass_dir_names(const struct log_rule *r, const char *path,
+	    char **logdir, char **tgtdir, const char **name);
+/* Whether NAME is in the listing of the struct dir ARG (recover_wanted's). */
+int	pass_dir_has(const char *name, void *arg);
 
 /* One glob() result of some rule's pattern (opaque outside pass_match.c). */
 struct pass_match;
