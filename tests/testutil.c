@@ -257,6 +257,12 @@ child_fds(int mode, int out, int err)
 struct tu_run
 tu_run_mond(const char *const argv[])
 {
+	return tu_run_prog(tu_mond_bin(), argv);
+}
+
+struct tu_run
+tu_run_prog(const char *prog, const char *const argv[])
+{
 	struct tu_run r = { 0 };
 	char outpath[] = "/tmp/mond-out.XXXXXX", errpath[] = "/tmp/mond-err.XXXXXX";
 	const char *args[64];
@@ -264,7 +270,7 @@ tu_run_mond(const char *const argv[])
 	size_t n = 0;
 	pid_t pid;
 
-	args[n++] = tu_mond_bin();
+	args[n++] = prog;
 	for (; argv != NULL && argv[n - 1] != NULL; n++) {
 		cr_assert_lt(n, 63);
 		args[n] = argv[n - 1];

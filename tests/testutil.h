@@ -49,6 +49,8 @@ struct tu_run {
 };
 /* Runs mond with ARGV (NULL-terminated, without argv[0]) and waits. */
 struct tu_run tu_run_mond(const char *const argv[]);
+/* Runs PROG (argv[0] is PROG as given) with ARGV and waits. */
+struct tu_run tu_run_prog(const char *prog, const char *const argv[]);
 void	 tu_run_free(struct tu_run *r);
 
 struct tu_daemon {
