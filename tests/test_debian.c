@@ -555,3 +555,67 @@ run_package(const char *pkg)
 
 #define TEST_OF(id, name)	Test(debian, id) { run_package(name); }
 PACKAGES(TEST_OF)
+
+/*
+ * The rewriter on the shapes the packages use: a header over several
+ * lines with the brace alone, quoted and several paths on a line, a
+ * script with backslashed lines, su and create owners that do not exist,
+ * olddir. It needs neither root nor the network.
+ */
+Test(debian, rewrite)
+{
+	static const char in[] =
+	    "# a comment\n"
+	    "/var/log/syslog\n"
+	    "/var/log/mail.log\n"
+	    "{\n"
+	    "\tpostrotate\n"
+	    "\t\tif true; then \\\n"
+	    "\t\t\tendscript-not; \\\n"
+	    "\t\tfi\n"
+	    "\tendscript\n"
+	    "}\n"
+	    "\"/var/log/app/*.log\" /var/log/x?[ab].log {\n"
+	    "\tsu nosuchuser-mond nosuchgroup-mond\n"
+	    "\tsu root root\n"
+	    "\tcreate 0640 nosuchuser-mond adm\n"
+	    "\tolddir /var/log/old\n"
+	    "\tolddir old\n"
+	    "\tsize=5M\n"
+	    "}\n";
+	static const char want[] =
+	    "# a comment\n"
+	    "@R/tree/var/log/syslog \n"
+	    "@R/tree/var/log/mail.log \n"
+	    "{\n"
+	    "\tpostrotate\n"
+	    "\t\techo \"postrotate $1 $2\" >> @R/run/scripts\n"
+	    "\tendscript\n"
+	    "}\n"
+	    "\"@R/tree/var/log/app/*.log\" @R/tree/var/log/x?[ab].log {\n"
+	    "\t# dropped: su nosuchuser-mond nosuchgroup-mond\n"
+	    "\tsu root root\n"
+	    "\tcreate 0640 root adm\n"
+	    "\tolddir @R/tree/var/log/old\n"
+	    "\tolddir old\n"
+	    "\tsize=5M\n"
+	    "}\n";
+	static const char *const logs[] = { "var/log/syslog",
+		"var/log/mail.log", "var/log/app/access.log",
+		"var/log/app/error.log", "var/log/xaa.log", "var/log/xea.log" };
+	const char *why = NULL;
+
+	cr_assert_eq(dr_rewrite(in, &fx.c, &why), 0, "%s", why);
+	cr_assert_str_eq(fx.c.text, want);
+	cr_assert_eq(fx.c.nlogs, 6);
+	for (size_t i = 0; i < 6; i++)
+		cr_assert_str_eq(fx.c.logs[i], logs[i]);
+	cr_assert_eq(fx.c.nscripts, 1);
+	cr_assert_eq(fx.c.nsu_dropped, 1);
+	cr_assert_eq(fx.c.nowners, 1);
+	dr_free(&fx.c);
+	cr_assert_eq(dr_rewrite("/var/log/a {\n\tprerotate\n\t\tx\n}\n",
+	    &fx.c, &why), -1);
+	cr_assert_str_eq(why, "a script without endscript");
+	cr_assert_eq(dr_rewrite("var/log/a {\n}\n", &fx.c, &why), -1);
+}
