@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/debrewrite.h"
@@ -27,7 +28,8 @@
 
 #define ENV_DIR		"MOND_DEBIAN_DIR"	/* set by the hook */
 #define ENV_ERR		"MOND_DEBIAN_ERR"	/* why it has no packages */
-#define ROUNDS		3
+#define ROUNDS		3	/* forced, then one unforced */
+#define AGE_DAYS	40	/* the unforced round: daily to monthly due */
 #define MIN_PACKAGES	30
 
 /*
@@ -60,7 +62,7 @@
 	X(tinyproxy, "tinyproxy") X(ufw, "ufw") X(ulogd2, "ulogd2") \
 	X(unattended_upgrades, "unattended-upgrades") X(uwsgi, "uwsgi") \
 	X(varnish, "varnish") X(vsftpd, "vsftpd") X(xrdp, "xrdp") \
-	X(zabbix_agent, "zabbix-agent")
+	X(zabbix_agent, "zabbix-agent") X(logrotate, "logrotate")
 
 #define NAME_OF(id, name)	name,
 static const char *const packages[] = { PACKAGES(NAME_OF) NULL };
@@ -345,18 +347,57 @@ side_init(struct side *s, const char *name, const char *template)
 	build_tree(s, &fx.c);
 }
 
-/* Runs side I's tool once, forced, as each is run from cron. */
+/*
+ * Runs side I's tool once, FORCEd or as cron runs it (logrotate without
+ * -f, mond --once): then only what the state and the rules make due.
+ */
 static void
-side_run(int i)
+side_run(int i, bool force)
 {
 	struct side *s = &fx.s[i];
 	const char *lr[] = { i == LR ? df_logrotate_bin() : fx.bin, "-f",
 		"-s", s->state, "-m", s->mailer, s->conf, NULL };
 	const char *mc[] = { tu_mond_bin(), "-c", s->mondconf,
-		"--force-rotate", NULL };
+		force ? "--force-rotate" : "--once", NULL };
 
+	if (!force)
+		memmove(&lr[1], &lr[2], 6 * sizeof(lr[0]));
 	tu_run_free(&s->r);
 	s->r = df_run_argv(i == MC ? mc : lr);
+}
+
+/*
+ * Dates every entry of the state file PATH AGE_DAYS back, as a month and
+ * more without a run would: the unforced round then rotates by each
+ * stanza's own frequency and size rules, read from the state.
+ */
+static void
+age_state(const char *path)
+{
+	char *text = tu_read_file(path, NULL), *save = NULL, *line, *buf;
+	time_t t = time(NULL) - (time_t)AGE_DAYS * 86400;
+	struct tm tm;
+	size_t len;
+	FILE *fp = open_memstream(&buf, &len);
+
+	cr_assert(text != NULL && fp != NULL, "%s: %s", path, strerror(errno));
+	localtime_r(&t, &tm);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *end = line[0] == '"' ? strrchr(line, '"') : NULL;
+
+		if (end == NULL || end == line)
+			fprintf(fp, "%s\n", line);
+		else
+			fprintf(fp, "%.*s %d-%d-%d-%d:%d:%d\n",
+			    (int)(end + 1 - line), line, tm.tm_year + 1900,
+			    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			    tm.tm_sec);
+	}
+	cr_assert_eq(fclose(fp), 0);
+	write_mode(path, buf, len, 0640);
+	free(buf);
+	free(text);
 }
 
 /* Side I's record WHAT (scripts, mail), its tree's root written @TREE. */
@@ -381,6 +422,7 @@ record(int i, const char *what)
  */
 static const struct documented {
 	const char	*pkg, *file;
+	bool		 globals;	/* under Debian's logrotate.conf */
 	int		 lr_status, mond_status;
 	const char	*lr_says;
 } documented[] = {
@@ -390,15 +432,17 @@ static const struct documented {
 	 * stops without an error; logrotate then fails compressing the copy
 	 * it never made, and exits 1.
 	 */
-	{ "xrdp", "xrdp", 1, 0, "for compression: No such file or directory" },
+	{ "xrdp", "xrdp", false, 1, 0,
+	    "for compression: No such file or directory" },
 };
 
 static const struct documented *
-documented_for(const char *pkg, const char *file)
+documented_for(const char *pkg, const char *file, bool globals)
 {
 	for (size_t i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
 		if (strcmp(documented[i].pkg, pkg) == 0 &&
-		    strcmp(documented[i].file, file) == 0)
+		    strcmp(documented[i].file, file) == 0 &&
+		    documented[i].globals == globals)
 			return &documented[i];
 	return NULL;
 }
@@ -471,16 +515,18 @@ state_diff(FILE *fp)
 
 /* The assert message: where, the rewritten file, what each tool said. */
 static char *
-message(const char *pkg, const char *file, int round, const char *diff)
+message(const char *pkg, const char *file, const char *how, int round,
+    const char *diff)
 {
 	char *buf;
 	size_t len;
 	FILE *fp = open_memstream(&buf, &len);
 
 	cr_assert_not_null(fp);
-	fprintf(fp, "%s: %s, round %d of %d differs:\n%s\n"
+	fprintf(fp, "%s: %s%s, round %d of %d (%s) differs:\n%s\n"
 	    "=== rewritten file (" DR_SIDE " is each side's directory):\n%s",
-	    pkg, file, round, ROUNDS, diff, fx.text);
+	    pkg, file, how, round, ROUNDS + 1, round > ROUNDS ? "unforced" :
+	    "forced", diff, fx.text);
 	for (int i = 0; i < NSIDES; i++)
 		fprintf(fp, "=== %s: exit %d, stdout:\n%s--- stderr:\n%s",
 		    side_title[i], fx.s[i].r.status, fx.s[i].r.out,
@@ -489,20 +535,43 @@ message(const char *pkg, const char *file, int round, const char *diff)
 	return buf;
 }
 
-/* One logrotate.d file through all three sides, ROUNDS times. */
+/*
+ * FILE's text, alone or, with GLOBALS (Debian's logrotate.conf), in place
+ * of its `include /etc/logrotate.d`: the defaults every package's file
+ * really runs under (weekly, rotate 4, create).
+ */
+static char *
+file_text(const char *file, const char *globals)
+{
+	static const char include[] = "include /etc/logrotate.d\n";
+	char *text = tu_read_file(file, NULL), *all;
+
+	cr_assert_not_null(text, "%s: %s", file, strerror(errno));
+	if (globals == NULL)
+		return text;
+	cr_assert_not_null(strstr(globals, include), "Debian's logrotate.conf "
+	    "has no `%s`", include);
+	all = dr_replace(globals, include, text);
+	cr_assert_not_null(all);
+	free(text);
+	return all;
+}
+
+/* One logrotate.d file through all three sides, ROUNDS times and one. */
 static void
-run_file(const char *pkg, const char *file)
+run_file(const char *pkg, const char *file, const char *globals)
 {
 	static const char state0[] = "logrotate state -- version 2\n";
 	const char *why = NULL, *name = strrchr(file, '/') + 1;
-	const struct documented *doc = documented_for(pkg, name);
+	const struct documented *doc = documented_for(pkg, name,
+	    globals != NULL);
+	const char *how = globals ? " (under logrotate.conf)" : "";
 	char *diff;
 	size_t len;
 
-	fx.text = tu_read_file(file, NULL);
-	cr_assert_not_null(fx.text, "%s: %s", file, strerror(errno));
-	cr_assert_eq(dr_rewrite(fx.text, &fx.c, &why), 0, "%s: %s: cannot "
-	    "rewrite it: %s\n%s", pkg, name, why, fx.text);
+	fx.text = file_text(file, globals);
+	cr_assert_eq(dr_rewrite(fx.text, &fx.c, &why), 0, "%s: %s%s: cannot "
+	    "rewrite it: %s\n%s", pkg, name, how, why, fx.text);
 	free(fx.text);
 	fx.text = strdup(fx.c.text);
 	fx.dir = tu_tmpdir();
@@ -512,7 +581,7 @@ run_file(const char *pkg, const char *file)
 		write_mode(fx.s[i].state, state0, strlen(state0), 0640);
 	}
 	write_mondconf(&fx.s[MC]);
-	for (int round = 1; round <= ROUNDS; round++) {
+	for (int round = 1; round <= ROUNDS + 1; round++) {
 		FILE *fp = open_memstream(&diff, &len);
 		bool differ = false;
 
@@ -520,37 +589,48 @@ run_file(const char *pkg, const char *file)
 		for (int i = 0; i < NSIDES; i++) {
 			for (size_t k = 0; round > 1 && k < fx.c.nlogs; k++)
 				append_log(&fx.s[i], fx.c.logs[k], round);
-			side_run(i);
+			if (round > ROUNDS)
+				age_state(fx.s[i].state);
+			side_run(i, round <= ROUNDS);
 		}
-		differ |= side_diff(fp, MO, doc);
-		differ |= side_diff(fp, MC, doc);
+		/* the unforced round rotates nothing of xrdp's: no difference */
+		differ |= side_diff(fp, MO, round <= ROUNDS ? doc : NULL);
+		differ |= side_diff(fp, MC, round <= ROUNDS ? doc : NULL);
 		differ |= state_diff(fp);
 		fclose(fp);
 		if (differ)
-			fx.msg = message(pkg, name, round, diff);
+			fx.msg = message(pkg, name, how, round, diff);
 		free(diff);
 		cr_assert(!differ, "%s", fx.msg);
 	}
-	cr_log_info("%s: %s: %zu logs, %d scripts, %d su dropped, %d owners "
-	    "made root: %d rounds the same%s", pkg, name, fx.c.nlogs,
-	    fx.c.nscripts, fx.c.nsu_dropped, fx.c.nowners, ROUNDS,
+	cr_log_info("%s: %s%s: %zu logs, %d scripts, %d su dropped, %d owners "
+	    "made root: %d rounds the same%s", pkg, name, how, fx.c.nlogs,
+	    fx.c.nscripts, fx.c.nsu_dropped, fx.c.nowners, ROUNDS + 1,
 	    doc ? " (but the documented exit statuses)" : "");
 	fx_free();
 }
 
+/* Each of PKG's files alone, then under Debian's logrotate.conf. */
 static void
 run_package(const char *pkg)
 {
 	const char *dir = unpacked();
 	size_t n;
-	char **files = shipped(dir, pkg, &n);
+	char **files = shipped(dir, pkg, &n), *conf, *globals;
 
 	cr_assert_gt(n, 0, "%s shipped no /etc/logrotate.d file", pkg);
+	cr_assert_neq(asprintf(&conf, "%s/x/logrotate/etc/logrotate.conf",
+	    dir), -1);
+	globals = tu_read_file(conf, NULL);
+	cr_assert_not_null(globals, "%s: %s", conf, strerror(errno));
+	free(conf);
 	for (size_t i = 0; i < n; i++) {
-		run_file(pkg, files[i]);
+		run_file(pkg, files[i], NULL);
+		run_file(pkg, files[i], globals);
 		free(files[i]);
 	}
 	free(files);
+	free(globals);
 }
 
 #define TEST_OF(id, name)	Test(debian, id) { run_package(name); }
