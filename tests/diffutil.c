@@ -23,8 +23,8 @@ static const char *const logrotate_paths[] = {
 	"/usr/sbin/logrotate", "/sbin/logrotate", NULL
 };
 
-static const char *
-logrotate_bin(void)
+const char *
+df_logrotate_bin(void)
 {
 	for (int i = 0; logrotate_paths[i] != NULL; i++)
 		if (access(logrotate_paths[i], X_OK) == 0)
@@ -44,7 +44,7 @@ void
 df_require_peer(void)
 {
 	df_require_root();
-	if (logrotate_bin() == NULL)
+	if (df_logrotate_bin() == NULL)
 		cr_skip_test("logrotate is not installed (apt-get install "
 		    "logrotate; `make deps` does it)");
 }
@@ -336,9 +336,8 @@ df_append(const char *tree, const struct df_step *step)
 	free(names);
 }
 
-/* Runs ARGV[0] with stdout/stderr into files (never a full pipe). */
-static struct tu_run
-run_argv(const char *const argv[])
+struct tu_run
+df_run_argv(const char *const argv[])
 {
 	struct tu_run r = { 0 };
 	FILE *out = tmpfile(), *err = tmpfile();
@@ -380,7 +379,7 @@ int
 df_run_logrotate(struct df_run *run, enum df_how how, char **errp)
 {
 	char *mailer = tu_path(run->dir, "mailer");
-	const char *argv[] = { logrotate_bin(), "-m", mailer, "-s",
+	const char *argv[] = { df_logrotate_bin(), "-m", mailer, "-s",
 		run->lr_state, run->lr_conf, NULL, NULL };
 	struct tu_run r;
 	int status;
@@ -389,7 +388,7 @@ df_run_logrotate(struct df_run *run, enum df_how how, char **errp)
 		argv[5] = "-f";
 		argv[6] = run->lr_conf;
 	}
-	r = run_argv(argv);
+	r = df_run_argv(argv);
 	status = r.status;
 	if (errp != NULL)
 		*errp = strdup(r.err);

@@ -87,6 +87,8 @@ struct df_run {
 
 /* Skips the calling test unless root and logrotate is installed. */
 void	 df_require_peer(void);
+/* The path of Debian's logrotate, or NULL when it is not installed. */
+const char *df_logrotate_bin(void);
 /* Skips the calling test unless root (mond-only parts). */
 void	 df_require_root(void);
 /* Builds DIR, both trees, both configs, both state files. */
@@ -94,6 +96,11 @@ void	 df_prepare(const struct df_scenario *sc, struct df_run *run);
 void	 df_cleanup(struct df_run *run);
 /* Appends the step's text to its files in TREE. */
 void	 df_append(const char *tree, const struct df_step *step);
+/*
+ * Runs ARGV[0] (a path) with stdin /dev/null and stdout/stderr into files
+ * (never a full pipe); waits and returns its status and output.
+ */
+struct tu_run df_run_argv(const char *const argv[]);
 /* Runs logrotate for a step on the lr tree; returns its exit status. */
 int	 df_run_logrotate(struct df_run *run, enum df_how how, char **err);
 /* Runs mond for a step on the mo tree, optionally with --dry-run. */
