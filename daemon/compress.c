@@ -1,6 +1,6 @@
 /*
- * compress.c: gzip (one ordinary member, no name, mtime 0, as logrotate's
- * `gzip` reading a pipe writes; copytruncate's TRUNCATE way appends a
+ * compress.c: gzip (one ordinary member, no name, the source's mtime, as
+ * logrotate's `gzip` reading the file on its stdin writes; copytruncate's TRUNCATE way appends a
  * member for what writers added during its syncs) with zlib, or a rule's
  * compressor program (compress_ext.c), into a temporary that becomes the
  * final name only once complete and on disk. It never removes a source
@@ -103,6 +103,15 @@ threads_of(const struct compress_opts *opts)
 	return opts != NULL ? opts->threads : 0;
 }
 
+/* FD's mtime for a gzip header; 0 (none) when it cannot be read. */
+static time_t
+mtime_of(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? st.st_mtime : 0;
+}
+
 /*
  * IN from offset 0 up to LIMIT (-1: its end of file) as one gzip member
  * into the temporary OUT. *CONSUMED gets the input byte count. Returns 0,
@@ -116,8 +125,8 @@ gzip_range(int in, off_t limit, int out, const struct compress_opts *opts,
 	off_t off = 0;
 	int rc = -1;
 
-	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts))) ==
-	    NULL)
+	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts),
+	    mtime_of(in))) == NULL)
 		return -1;
 	if (compress_par_feed(cp, in, &off, limit) == 0 &&
 	    compress_par_finish(cp, consumed) == 0)
@@ -360,7 +369,8 @@ append_member(int live, off_t *off, int out, const struct compress_opts *opts,
 	int rc = -1;
 
 	if (lseek(out, 0, SEEK_END) == -1 ||
-	    (cp = compress_par_open(out, level_of(opts), 1)) == NULL)
+	    (cp = compress_par_open(out, level_of(opts), 1,
+	    mtime_of(live))) == NULL)
 		return -1;
 	if (compress_par_feed(cp, live, off, -1) == 0 &&
 	    compress_par_finish(cp, NULL) == 0 && (!sync || fdatasync(out) == 0))
@@ -393,8 +403,8 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts))) ==
-	    NULL)
+	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts),
+	    mtime_of(live))) == NULL)
 		return tmp_abandon(out, dst_dirfd, tmp);
 	if (compress_par_feed(cp, live, &off, -1) == -1 ||
 	    fdatasync(out) == -1 || copy_attrs(out, attr) == -1)

@@ -66,11 +66,13 @@ struct compress_par {
 	int		 level;
 	int		 nthreads;	/* 1: the single stream below */
 	bool		 started;	/* header written */
+	uint32_t	 mtime;		/* the header's MTIME */
 	uLong		 crc;
 	off_t		 total;
 
 	/* nthreads == 1 */
 	z_stream	 zs;
+	gz_header	 zhead;		/* zlib holds on to it until it writes */
 	bool		 zs_init;
 	unsigned char	*ibuf, *obuf;
 
@@ -176,11 +178,16 @@ single_open(struct compress_par *cp)
 	}
 	zrc = deflateInit2(&cp->zs, cp->level, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY);
+	if (zrc == Z_OK) {
+		cp->zs_init = true;
+		cp->zhead.time = cp->mtime;
+		cp->zhead.os = 3;	/* unix, as zlib's own header says */
+		zrc = deflateSetHeader(&cp->zs, &cp->zhead);
+	}
 	if (zrc != Z_OK) {
 		errno = zerr(zrc);
 		return -1;
 	}
-	cp->zs_init = true;
 	return 0;
 }
 
@@ -578,12 +585,15 @@ par_feed(struct compress_par *cp, int in, off_t *off, off_t limit)
 	}
 }
 
-/* RFC 1952 header as zlib writes it: no name, mtime 0, OS unix. */
+/* RFC 1952 header as zlib writes it: no name, the MTIME given, OS unix. */
 static int
 put_header(struct compress_par *cp)
 {
 	unsigned char h[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	int i;
 
+	for (i = 0; i < 4; i++)
+		h[4 + i] = (unsigned char)(cp->mtime >> (8 * i));
 	h[8] = cp->level == 9 ? 2 : cp->level == 1 ? 4 : 0;
 	return fs_write_all(cp->out, h, sizeof(h));
 }
@@ -604,7 +614,7 @@ par_finish(struct compress_par *cp)
 }
 
 struct compress_par *
-compress_par_open(int out, int level, int threads)
+compress_par_open(int out, int level, int threads, time_t mtime)
 {
 	struct compress_par *cp;
 	int rc;
@@ -612,6 +622,9 @@ compress_par_open(int out, int level, int threads)
 	if ((cp = calloc(1, sizeof(*cp))) == NULL)
 		return NULL;
 	cp->out = out;
+	/* MTIME has 32 bits; gzip writes 0 for a time it cannot hold. */
+	cp->mtime = mtime > 0 && mtime <= (time_t)UINT32_MAX ?
+	    (uint32_t)mtime : 0;
 	cp->level = level < 1 || level > 9 ? 6 : level;
 	cp->nthreads = compress_par_threads(threads);
 	cp->crc = crc32(0, NULL, 0);

@@ -23,9 +23,12 @@ int	compress_par_threads(int threads);
 /*
  * Starts a gzip member on OUT (written with write(2) from its current
  * offset) at LEVEL (1..9) with compress_par_threads(THREADS) workers; the
- * workers run with every signal blocked. Returns NULL with errno.
+ * workers run with every signal blocked. The header carries MTIME (the
+ * source's, as gzip stores it for a regular file on its stdin, which is
+ * how logrotate runs it). Returns NULL with errno.
  */
-struct compress_par *compress_par_open(int out, int level, int threads);
+struct compress_par *compress_par_open(int out, int level, int threads,
+	    time_t mtime);
 
 /*
  * Compresses IN from *OFF (pread) until a read returns 0 or *OFF reaches

@@ -192,19 +192,44 @@ Test(compress, level_changes_output)
 	    (intmax_t)b.st_size, (intmax_t)a.st_size);
 }
 
-Test(compress, header_has_no_name)
+/*
+ * The header gzip writes for the file logrotate puts on its stdin: no
+ * name, the file's mtime (what `gunzip -N` restores); one stream or
+ * parallel blocks alike.
+ */
+static void
+check_header(int threads)
 {
+	struct timespec ts[2] = { { 1500000000, 0 }, { 1600000000, 0 } };
+	struct compress_opts o = { .level = 6, .threads = threads };
 	unsigned char h[10];
+	uint32_t mtime;
 	int fd;
 
-	free(make_log("a.log.1", 1000, false));
+	free(make_log("a.log.1", 300000, false));
+	cr_assert_eq(utimensat(tu_dirfd, "a.log.1", ts, 0), 0);
 	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
-	    NULL), 0);
+	    &o), 0);
 	fd = open(tu_at("a.log.1.gz"), O_RDONLY);
 	cr_assert_eq(read(fd, h, sizeof(h)), (ssize_t)sizeof(h));
 	close(fd);
 	cr_assert(h[0] == 0x1f && h[1] == 0x8b && h[2] == 8);
 	cr_assert_eq(h[3], 0, "FLG %#x: no name, no extras", h[3]);
+	mtime = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 |
+	    (uint32_t)h[7] << 24;
+	cr_assert_eq(mtime, 1600000000u, "MTIME %u, not the source's",
+	    (unsigned)mtime);
+	cr_assert_eq(h[9], 3, "OS %u, not unix", h[9]);
+}
+
+Test(compress, header_has_no_name_and_the_sources_mtime)
+{
+	check_header(1);
+}
+
+Test(compress, parallel_header_has_no_name_and_the_sources_mtime)
+{
+	check_header(2);
 }
 
 Test(compress, keeps_mode_owner_and_mtime)
@@ -674,7 +699,7 @@ Test(compress, starved_workers_leave_sched_idle, .timeout = 120)
 	    strerror(errno));
 	atomic_store(&spin_stop, false);
 	cr_assert_eq(pthread_create(&spinner, NULL, spin, NULL), 0);
-	cr_assert_not_null(cp = compress_par_open(ofd, 9, 2));
+	cr_assert_not_null(cp = compress_par_open(ofd, 9, 2, 0));
 	cr_assert_eq(compress_par_feed(cp, ifd, &off, -1), 0);
 	cr_assert_eq(compress_par_finish(cp, &total), 0);
 	atomic_store(&spin_stop, true);
@@ -712,7 +737,7 @@ Test(compress, workers_run_below_the_loop)
 	policy = can_unidle ? SCHED_IDLE : SCHED_OTHER;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	cr_assert_neq(fd, -1);
-	cr_assert_not_null(cp = compress_par_open(fd, 6, 2));
+	cr_assert_not_null(cp = compress_par_open(fd, 6, 2, 0));
 	for (int i = 0; i < 100 && found < 2; i++) {
 		usleep(10000);
 		found = tasks_under(policy, 10);
