@@ -1,11 +1,13 @@
 /*
  * fscopy.c: moving a log's bytes (DESIGN §6): fs_copy, which keeps a
- * sparse log's holes, and the copytruncate strategies, which must never
+ * sparse log's holes without trusting the file system's map of them, and the copytruncate strategies, which must never
  * lose a byte a writer appends meanwhile. Like fsutil.c it acts on fds
  * the caller opened safely and never logs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -14,63 +16,78 @@
 
 #include "daemon/fsutil.h"
 
-/* Copies IN from *IN_OFF to END (EOF when END is -1) by read/write. */
+#define ZERO_BLOCK	4096
+
+/* Whether the N bytes at P are all zero. */
+static bool
+all_zero(const char *p, size_t n)
+{
+	return n > 0 && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
+}
+
+/*
+ * Writes BUF's R bytes at *OUT_OFF, advancing the offsets; with SPARSE,
+ * a block of zeros is skipped instead (OUT is new: the gap reads as
+ * zeros once fs_copy extends OUT past it).
+ */
 static int
-copy_rw(int in, off_t *in_off, int out, off_t *out_off, off_t end,
-    off_t *total)
+put_chunk(int out, const char *buf, size_t r, off_t *in_off, off_t *out_off,
+    off_t *total, bool sparse)
+{
+	size_t done, n;
+	ssize_t w;
+
+	for (done = 0; done < r; done += n) {
+		n = r - done < ZERO_BLOCK ? r - done : ZERO_BLOCK;
+		if (sparse && all_zero(buf + done, n))
+			w = (ssize_t)n;
+		else if ((w = pwrite(out, buf + done, n, *out_off)) == -1) {
+			if (errno != EINTR)
+				return -1;
+			w = 0;
+		}
+		n = (size_t)w;
+		*out_off += w;
+		*in_off += w;
+		*total += w;
+	}
+	return 0;
+}
+
+/* Copies IN from *IN_OFF to its end of file by read/write. */
+static int
+copy_rw(int in, off_t *in_off, int out, off_t *out_off, off_t *total,
+    bool sparse)
 {
 	char buf[65536];
-	size_t want, done;
-	ssize_t r, w;
+	ssize_t r;
 
 	for (;;) {
-		want = sizeof(buf);
-		if (end != -1 && end - *in_off < (off_t)want)
-			want = (size_t)(end - *in_off);
-		if (want == 0)
-			return 0;
-		r = pread(in, buf, want, *in_off);
+		r = pread(in, buf, sizeof(buf), *in_off);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
 			return -1;
 		if (r == 0)
 			return 0;
-		for (done = 0; done < (size_t)r; done += (size_t)w) {
-			w = pwrite(out, buf + done, (size_t)r - done,
-			    *out_off);
-			if (w == -1 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			if (w == -1)
-				return -1;
-			*out_off += w;
-			*in_off += w;
-			*total += w;
-		}
+		if (put_chunk(out, buf, (size_t)r, in_off, out_off, total,
+		    sparse) == -1)
+			return -1;
 	}
 }
 
 /*
- * One span of data, [*IN_OFF, END) or to EOF when END is -1: by
- * copy_file_range while the kernel takes it (*FLAGS gets FS_COPY_NOCFR
- * when it refuses), then by read/write.
+ * By copy_file_range while the kernel takes it, then by read/write
+ * (EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EBADF: the offsets were not moved).
  */
 static int
-copy_span(int in, off_t *in_off, int out, off_t *out_off, off_t end,
-    int *flags, off_t *total)
+copy_all(int in, off_t *in_off, int out, off_t *out_off, int flags,
+    off_t *total)
 {
-	size_t want;
 	ssize_t n;
 
-	while (!(*flags & FS_COPY_NOCFR)) {
-		want = 1 << 30;
-		if (end != -1 && end - *in_off < (off_t)want)
-			want = (size_t)(end - *in_off);
-		if (want == 0)
-			return 0;
-		n = copy_file_range(in, in_off, out, out_off, want, 0);
+	while (!(flags & FS_COPY_NOCFR)) {
+		n = copy_file_range(in, in_off, out, out_off, 1 << 30, 0);
 		if (n > 0) {
 			*total += n;
 			continue;
@@ -82,70 +99,40 @@ copy_span(int in, off_t *in_off, int out, off_t *out_off, off_t end,
 		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
 		    errno != EOPNOTSUPP && errno != EBADF)
 			return -1;
-		*flags |= FS_COPY_NOCFR;  /* the offsets were not moved */
+		break;
 	}
-	return copy_rw(in, in_off, out, out_off, end, total);
+	return copy_rw(in, in_off, out, out_off, total, false);
 }
 
 /*
- * SEEK_DATA found no data from *IN_OFF on: either IN ends there, or it
- * ends in a hole, which OUT then gets too, grown to the matching size
- * without a block written (a log extended by truncate -s, as logrotate's
- * copy keeps it). Data a writer appends meanwhile is no hole: only a
- * second SEEK_DATA after the size was read tells the two apart. Returns
- * 1 when there is data to copy after all, 0 at the end, -1 on error.
+ * A sparse log (fewer blocks than its size needs: a database's, wtmp
+ * after a truncate -s) is copied as logrotate copies it: every byte is
+ * read, and blocks of zeros are not written, so its holes stay holes.
+ * The file system's own hole map (SEEK_HOLE) is not trusted with a live
+ * log: where it is wrong about fresh writes, bytes would become zeros.
  */
-static int
-trailing_hole(int in, off_t *in_off, int out, off_t *out_off, off_t *total)
-{
-	struct stat ist, ost;
-	off_t gap;
-
-	if (fstat(in, &ist) == -1)
-		return -1;
-	if (ist.st_size <= *in_off)
-		return 0;
-	if (lseek(in, *in_off, SEEK_DATA) != -1)
-		return 1;
-	if (errno != ENXIO || fstat(out, &ost) == -1)
-		return -1;
-	gap = ist.st_size - *in_off;
-	if (ost.st_size < *out_off + gap && ftruncate(out, *out_off + gap) == -1)
-		return -1;
-	*in_off += gap;
-	*out_off += gap;
-	*total += gap;
-	return 0;
-}
-
 int
 fs_copy(int in, off_t in_off, int out, off_t out_off, int flags,
     off_t *ncopied)
 {
-	off_t total = 0, data, hole;
-	int rc = 0;
+	struct stat ist, ost;
+	off_t total = 0;
+	bool sparse;
+	int rc, save;
 
-	for (;;) {
-		/* The data extents only: holes stay holes in the copy. */
-		data = lseek(in, in_off, SEEK_DATA);
-		if (data == -1 && errno == ENXIO) {
-			rc = trailing_hole(in, &in_off, out, &out_off, &total);
-			if (rc == 1)
-				continue;
-			break;
-		}
-		if (data == -1 || (hole = lseek(in, data, SEEK_HOLE)) == -1) {
-			/* No map of the holes here: all of it, as data. */
-			rc = copy_span(in, &in_off, out, &out_off, -1, &flags,
-			    &total);
-			break;
-		}
-		total += data - in_off;
-		out_off += data - in_off;
-		in_off = data;
-		if ((rc = copy_span(in, &in_off, out, &out_off, hole, &flags,
-		    &total)) == -1 || in_off < hole)
-			break;	/* a failure, or IN shrank under us */
+	sparse = fstat(in, &ist) == 0 &&
+	    (off_t)ist.st_blocks * 512 < ist.st_size;
+	if (!sparse)
+		rc = copy_all(in, &in_off, out, &out_off, flags, &total);
+	else {
+		rc = copy_rw(in, &in_off, out, &out_off, &total, true);
+		/* Zeros skipped at the end: OUT still has to reach them. */
+		save = errno;
+		if (fstat(out, &ost) == -1 || (ost.st_size < out_off &&
+		    ftruncate(out, out_off) == -1))
+			rc = -1;
+		else
+			errno = save;
 	}
 	if (ncopied != NULL)
 		*ncopied = total;

@@ -159,10 +159,10 @@ int	fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg);
  * Copies IN from offset IN_OFF to its end of file (until a read returns 0)
  * into OUT at OUT_OFF, with copy_file_range where the kernel can and
  * read/write otherwise (EXDEV, ENOSYS, EINVAL, EOPNOTSUPP), resuming short
- * copies and EINTR. FS_COPY_NOCFR forces read/write. Only IN's data
- * extents (SEEK_DATA/SEEK_HOLE) are copied: its holes, a trailing one
- * too, stay holes in OUT. *NCOPIED (if not NULL) gets the bytes gone
- * past, holes included, even on failure. Returns 0, or -1 (errno).
+ * copies and EINTR. FS_COPY_NOCFR forces read/write. A sparse IN (fewer
+ * blocks than its size) is read whole and its blocks of zeros are not
+ * written: they stay holes in OUT, which must be new. *NCOPIED (if not
+ * NULL) gets the bytes copied, even on failure. Returns 0, or -1 (errno).
  */
 #define FS_COPY_NOCFR	0x1
 int	fs_copy(int in, off_t in_off, int out, off_t out_off, int flags,
