@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,42 +40,78 @@ rules_of(const struct mond_conf *conf, const char *file)
 }
 
 /*
- * NEW's rules, with those of FILE replaced by OLD's, in OLD's order, where
- * FILE's first rule was in NEW (or at the end). Returns 0, -1 on ENOMEM
- * (NEW unchanged).
+ * Where NEW's rule I stood in OLD: the index of the rule of the same
+ * file and the same ordinal in that file; past OLD's rules of that file,
+ * its last; SIZE_MAX for a file OLD did not have.
+ */
+static size_t
+old_rank(const struct mond_conf *new, size_t i, const struct mond_conf *old)
+{
+	const char *file = new->rules[i].file;
+	size_t j, ord = 0, last = SIZE_MAX;
+
+	for (j = 0; j < i; j++)
+		ord += strcmp(new->rules[j].file, file) == 0;
+	for (j = 0; j < old->nrules; j++) {
+		if (strcmp(old->rules[j].file, file) != 0)
+			continue;
+		if (ord-- == 0)
+			return j;
+		last = j;
+	}
+	return last;
+}
+
+/*
+ * NEW's rules, with those of FILE replaced by OLD's, each where it stood
+ * in OLD among the other files' rules: order decides which stanza a
+ * glob's log goes to, so a kept stanza must not fall behind a later
+ * file's `*.log`. Returns 0, -1 on ENOMEM (NEW unchanged).
  */
 static int
 swap_file(struct mond_conf *new, const struct mond_conf *old,
     const char *file)
 {
 	size_t nold = rules_of(old, file), nnew = rules_of(new, file);
-	size_t i, k = 0, at = new->nrules, total = new->nrules - nnew + nold;
-	struct log_rule *rules;
+	size_t i, j = 0, k = 0, nk = 0, ncopied = 0, rank;
+	size_t total = new->nrules - nnew + nold;
+	struct log_rule *rules, *kept;
 
-	if ((rules = calloc(total + 1, sizeof(*rules))) == NULL)
-		return -1;
-	for (i = 0; i < new->nrules && at == new->nrules; i++)
-		if (strcmp(new->rules[i].file, file) == 0)
-			at = i;
-	for (i = 0; i < new->nrules && i < at; i++)
-		rules[k++] = new->rules[i];
+	rules = calloc(total + 1, sizeof(*rules));
+	kept = calloc(nold + 1, sizeof(*kept));
+	if (rules == NULL || kept == NULL)
+		goto nomem;
 	for (i = 0; i < old->nrules; i++)
-		if (strcmp(old->rules[i].file, file) == 0 &&
-		    confrule_copy(&rules[k++], &old->rules[i]) == -1)
-			goto nomem;
-	for (i = at; i < new->nrules; i++)
+		if (strcmp(old->rules[i].file, file) == 0) {
+			if (confrule_copy(&kept[ncopied], &old->rules[i]) == -1)
+				goto nomem;
+			ncopied++;
+		}
+	/* J walks OLD's rules; each of FILE's is placed as it is passed. */
+	for (i = 0; i < new->nrules; i++) {
+		if (strcmp(new->rules[i].file, file) == 0)
+			continue;
+		/* A file OLD did not have tells nothing: no rank. */
+		rank = old_rank(new, i, old);
+		for (; rank != SIZE_MAX && j < rank; j++)
+			if (strcmp(old->rules[j].file, file) == 0)
+				rules[k++] = kept[nk++];
+		rules[k++] = new->rules[i];
+	}
+	while (nk < ncopied)
+		rules[k++] = kept[nk++];
+	for (i = 0; i < new->nrules; i++)
 		if (strcmp(new->rules[i].file, file) == 0)
 			confrule_free(&new->rules[i]);
-		else
-			rules[k++] = new->rules[i];
+	free(kept);
 	free(new->rules);
 	new->rules = rules;
 	new->nrules = total;
 	return 0;
 nomem:
-	/* Only copies were made so far: free those, NEW is untouched. */
-	for (i = at; i < k; i++)
-		confrule_free(&rules[i]);
+	for (i = 0; i < ncopied; i++)
+		confrule_free(&kept[i]);
+	free(kept);
 	free(rules);
 	errno = ENOMEM;
 	return -1;
@@ -106,9 +143,10 @@ conf_keep_good(struct mond_conf *new, const struct mond_conf *old)
 			continue;
 		if (swap_file(new, old, file) == -1)
 			return -1;
-		if (conf_problem(new, file, 0, CONF_PROBLEM_NOTE, "kept its "
-		    "%zu stanzas of the running configuration",
-		    rules_of(new, file)) == -1)
+		if (conf_problem(new, file, 0, CONF_PROBLEM_NOTE, "%zu "
+		    "stanza%s of the running configuration kept in force",
+		    rules_of(new, file), rules_of(new, file) == 1 ? "" : "s") ==
+		    -1)
 			return -1;
 	}
 	return 0;

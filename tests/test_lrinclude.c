@@ -446,3 +446,50 @@ Test(lrinclude, mond_t_says_each_problem_and_exits_1)
 	tu_rmtree(dir);
 	free(dir);
 }
+
+/*
+ * A reload's kept stanzas stand where they stood: d/a's literal path
+ * must stay ahead of d/z's glob, which would otherwise take its log, and
+ * a broken file's stanzas on both sides of an include keep their sides.
+ */
+Test(lrinclude, kept_stanzas_keep_their_place_among_the_others)
+{
+	char *dir = tu_tmpdir(), *sub = tu_path(dir, "d"), *got;
+	struct mond_conf *old, *new;
+	const char *main_conf = "logrotate_conf = \"@D@/lr.conf\"\n";
+
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	free(sub);
+	write_at(dir, "lr.conf", "@D@/first.log {\n}\ninclude @D@/d\n"
+	    "@D@/last.log {\n}\n");
+	write_at(dir, "d/a", "@D@/a.log {\n}\n");
+	write_at(dir, "d/z", "@D@/*.log {\n}\n");
+	old = load_main(dir, main_conf);
+	cr_assert_not_null(old);
+	write_at(dir, "d/a", "@D@/a.log {\n\trotate x\n}\n");
+	write_at(dir, "lr.conf", "@D@/first.log {\n\trotate x\n}\n"
+	    "include @D@/d\n@D@/last.log {\n\trotate x\n}\n");
+	lr_capture_start();
+	new = load_main(dir, main_conf);
+	free(lr_capture_stop());
+	cr_assert_not_null(new);
+	lr_capture_start();
+	cr_assert_eq(conf_keep_good(new, old), 0);
+	free(lr_capture_stop());
+	got = lr_summary(new, dir, NULL);
+	cr_expect_not_null(strstr(got,
+	    "R @D@/lr.conf:1 pats=<@D@/first.log> arg=<@D@/first.log >\n"
+	    "R @D@/d/a:1 pats=<@D@/a.log> arg=<@D@/a.log >\n"
+	    "R @D@/d/z:1 pats=<@D@/*.log> arg=<@D@/*.log >\n"
+	    "R @D@/lr.conf:4 pats=<@D@/last.log> arg=<@D@/last.log >\n"),
+	    "%s", got);
+	cr_expect_not_null(strstr(got, "1 stanza of the running configuration "
+	    "kept in force"), "%s", got);
+	cr_expect_not_null(strstr(got, "2 stanzas of the running "
+	    "configuration kept in force"), "%s", got);
+	free(got);
+	conf_free(old);
+	conf_free(new);
+	tu_rmtree(dir);
+	free(dir);
+}

@@ -150,8 +150,9 @@ Test(reload, a_logrotate_file_that_breaks_keeps_its_running_stanzas)
 	resp = tu_http_raw(tu_mond.port, "GET /status.json HTTP/1.0\r\n\r\n",
 	    5000);
 	cr_assert_not_null(resp);
-	cr_assert_not_null(strstr(resp, "kept its 1 stanzas"), "/status.json "
-	    "does not say the stanzas were kept:\n%s", resp);
+	cr_assert_not_null(strstr(resp, "1 stanza of the running "
+	    "configuration kept"), "/status.json does not say the stanza was "
+	    "kept:\n%s", resp);
 	cr_assert_not_null(strstr(resp, "bad rotation count 'x3'"),
 	    "/status.json does not name the error:\n%s", resp);
 	free(resp);
