@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -103,30 +104,38 @@ threads_of(const struct compress_opts *opts)
 	return opts != NULL ? opts->threads : 0;
 }
 
-/* FD's mtime for a gzip header; 0 (none) when it cannot be read. */
+/*
+ * The gzip header's MTIME for IN: a rotated file's own mtime, as gzip
+ * stores it; for a live log compressed in place of copytruncate's copy
+ * (LIVE), the time of the copy logrotate would have made. 0 (none) when
+ * it cannot be read.
+ */
 static time_t
-mtime_of(int fd)
+mtime_of(int in, bool live)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 ? st.st_mtime : 0;
+	if (live)
+		return time(NULL);
+	return fstat(in, &st) == 0 ? st.st_mtime : 0;
 }
 
 /*
- * IN from offset 0 up to LIMIT (-1: its end of file) as one gzip member
- * into the temporary OUT. *CONSUMED gets the input byte count. Returns 0,
+ * IN (a live log when LIVE) from offset 0 up to LIMIT (-1: its end of
+ * file) as one gzip member into the temporary OUT. *CONSUMED gets the
+ * input byte count. Returns 0,
  * or -1 with errno; the threads are gone either way.
  */
 static int
-gzip_range(int in, off_t limit, int out, const struct compress_opts *opts,
-    off_t *consumed)
+gzip_range(int in, bool live, off_t limit, int out,
+    const struct compress_opts *opts, off_t *consumed)
 {
 	struct compress_par *cp;
 	off_t off = 0;
 	int rc = -1;
 
 	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts),
-	    mtime_of(in))) == NULL)
+	    mtime_of(in, live))) == NULL)
 		return -1;
 	if (compress_par_feed(cp, in, &off, limit) == 0 &&
 	    compress_par_finish(cp, consumed) == 0)
@@ -159,7 +168,7 @@ compress_fd(int in, const struct stat *attr, int dst_dirfd,
 
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	if (gzip_range(in, -1, out, opts, &total) == -1)
+	if (gzip_range(in, false, -1, out, opts, &total) == -1)
 		return tmp_abandon(out, dst_dirfd, tmp);
 	if (tmp_commit(out, attr, dst_dirfd, tmp, dst_name) == -1)
 		return -1;
@@ -370,7 +379,7 @@ append_member(int live, off_t *off, int out, const struct compress_opts *opts,
 
 	if (lseek(out, 0, SEEK_END) == -1 ||
 	    (cp = compress_par_open(out, level_of(opts), 1,
-	    mtime_of(live))) == NULL)
+	    mtime_of(live, true))) == NULL)
 		return -1;
 	if (compress_par_feed(cp, live, off, -1) == 0 &&
 	    compress_par_finish(cp, NULL) == 0 && (!sync || fdatasync(out) == 0))
@@ -404,7 +413,7 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
 	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts),
-	    mtime_of(live))) == NULL)
+	    mtime_of(live, true))) == NULL)
 		return tmp_abandon(out, dst_dirfd, tmp);
 	if (compress_par_feed(cp, live, &off, -1) == -1 ||
 	    fdatasync(out) == -1 || copy_attrs(out, attr) == -1)
@@ -486,7 +495,7 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 	/* Exactly the prefix that will leave LIVE goes into the .gz. */
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	if (gzip_range(live, aligned, out, opts, &total) == -1)
+	if (gzip_range(live, true, aligned, out, opts, &total) == -1)
 		return tmp_abandon(out, dst_dirfd, tmp);
 	if (total != aligned) {
 		errno = EAGAIN;		/* LIVE shrank under us */
