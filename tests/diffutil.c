@@ -736,9 +736,11 @@ df_state_names(const char *path, const char *root)
 		if (line[0] != '"' || (end = strchr(line + 1, '"')) == NULL)
 			continue;
 		*end = '\0';
-		if (strncmp(line + 1, root, rlen) == 0 && line[1 + rlen] == '/'
-		    && n < 64)
-			names[n++] = line + 2 + rlen;
+		if (strncmp(line + 1, root, rlen) != 0 || line[1 + rlen] != '/')
+			continue;
+		/* A subset would compare equal where the whole differs. */
+		cr_assert_lt(n, 64, "%s: more than 64 logs of %s", path, root);
+		names[n++] = line + 2 + rlen;
 	}
 	if (n > 0)
 		qsort(names, n, sizeof(*names), str_cmp);

@@ -31,6 +31,7 @@
 #define ROUNDS		3	/* forced, then one unforced */
 #define AGE_DAYS	40	/* the unforced round: daily to monthly due */
 #define MIN_PACKAGES	30
+#define NO_STATE	"/nonexistent"	/* df_fingerprint: the tree alone */
 
 /*
  * Debian 12 packages shipping /etc/logrotate.d files (checked with
@@ -557,6 +558,32 @@ file_text(const char *file, const char *globals)
 	return all;
 }
 
+/*
+ * That round 1 tested something: logrotate took the rewritten file
+ * (exit 0, or the documented status), changed its tree, and ran the
+ * scripts the file has. Two tools that both refused the file, or a
+ * rewrite that named no file that exists, would compare equal.
+ */
+static void
+check_round_one(const char *pkg, const char *name, const char *how,
+    const struct documented *doc, const char *before)
+{
+	char *after = df_fingerprint(fx.s[LR].tree, NO_STATE);
+	char *scripts = record(LR, "scripts");
+	int want = doc != NULL ? doc->lr_status : 0;
+
+	cr_assert_eq(fx.s[LR].r.status, want, "%s: %s%s: logrotate exits %d "
+	    "on the rewritten file:\n%s\n%s", pkg, name, how,
+	    fx.s[LR].r.status, fx.s[LR].r.err, fx.c.text);
+	cr_assert_str_neq(after, before, "%s: %s%s: logrotate -f changed "
+	    "nothing in the tree:\n%s", pkg, name, how, fx.c.text);
+	cr_assert(fx.c.nscripts == 0 || scripts[0] != '\0', "%s: %s%s: %d "
+	    "scripts, none ran under logrotate", pkg, name, how,
+	    fx.c.nscripts);
+	free(after);
+	free(scripts);
+}
+
 /* One logrotate.d file through all three sides, ROUNDS times and one. */
 static void
 run_file(const char *pkg, const char *file, const char *globals)
@@ -566,7 +593,7 @@ run_file(const char *pkg, const char *file, const char *globals)
 	const struct documented *doc = documented_for(pkg, name,
 	    globals != NULL);
 	const char *how = globals ? " (under logrotate.conf)" : "";
-	char *diff;
+	char *diff, *before;
 	size_t len;
 
 	fx.text = file_text(file, globals);
@@ -581,6 +608,7 @@ run_file(const char *pkg, const char *file, const char *globals)
 		write_mode(fx.s[i].state, state0, strlen(state0), 0640);
 	}
 	write_mondconf(&fx.s[MC]);
+	before = df_fingerprint(fx.s[LR].tree, NO_STATE);
 	for (int round = 1; round <= ROUNDS + 1; round++) {
 		FILE *fp = open_memstream(&diff, &len);
 		bool differ = false;
@@ -602,6 +630,10 @@ run_file(const char *pkg, const char *file, const char *globals)
 			fx.msg = message(pkg, name, how, round, diff);
 		free(diff);
 		cr_assert(!differ, "%s", fx.msg);
+		if (round == 1) {
+			check_round_one(pkg, name, how, doc, before);
+			free(before);
+		}
 	}
 	cr_log_info("%s: %s%s: %zu logs, %d scripts, %d su dropped, %d owners "
 	    "made root: %d rounds the same%s", pkg, name, how, fx.c.nlogs,

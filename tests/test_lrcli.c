@@ -23,6 +23,7 @@
 #define PEER	"/usr/sbin/logrotate"
 
 static char *link_path;		/* tu_dir/bin/logrotate -> mond */
+static pid_t kids[2];		/* a failed assert must not leave these */
 
 static void
 init(void)
@@ -41,6 +42,11 @@ init(void)
 static void
 fini(void)
 {
+	int st;
+
+	for (size_t i = 0; i < 2; i++)
+		if (kids[i] > 0 && kill(kids[i], SIGKILL) == 0)
+			waitpid(kids[i], &st, 0);
 	free(link_path);
 	link_path = NULL;
 	tu_fini();
@@ -71,10 +77,10 @@ struct cli_case {
 
 static const struct cli_case cases[] = {
 	{ "no arguments", { NULL }, 1 },
-	{ "an unknown option", { "--bogus", "@C", NULL }, 2 },
+	{ "an unknown option", { "--bogus", "-s", "@S", "@C", NULL }, 2 },
 	{ "-s without its value", { "@C", "-s", NULL }, 2 },
 	{ "both lock options", { "--skip-state-lock", "--wait-for-state-lock",
-	    "@C", NULL }, 1 },
+	    "-s", "@S", "@C", NULL }, 1 },
 	{ "--version", { "--version", NULL }, 0 },
 	{ "--usage", { "--usage", NULL }, 0 },
 	{ "--help", { "--help", NULL }, 0 },
@@ -187,6 +193,7 @@ hold_lock(const char *path)
 	close(ready[1]);
 	cr_assert_eq(read(ready[0], &c, 1), 1, "the lock holder failed");
 	close(ready[0]);
+	kids[0] = pid;
 	return pid;
 }
 
@@ -197,6 +204,7 @@ release(pid_t pid)
 
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
+	kids[0] = 0;
 }
 
 Test(lrcli, a_held_state_lock_exits_3_and_rotates_nothing)
@@ -241,11 +249,13 @@ Test(lrcli, wait_for_state_lock_rotates_once_the_holder_lets_go)
 		    "-s", state, conf, (char *)NULL);
 		_exit(127);
 	}
+	kids[1] = pid;
 	usleep(500 * 1000);
 	cr_assert_eq(waitpid(pid, &st, WNOHANG), 0, "it did not wait");
 	cr_assert(!tu_exists(tu_at("a.log.1")), "rotated under the lock");
 	release(holder);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	kids[1] = 0;
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 	cr_assert(tu_exists(tu_at("a.log.1")), "not rotated after the wait");
 	free(conf), free(state);
