@@ -262,12 +262,14 @@ try_stem(const char *g, size_t cut, size_t from, size_t to,
     plan_stem_fn cb, void *arg)
 {
 	char buf[NAME_MAX_STEM];
-	int n;
+	size_t n = cut + (to - from);
 
-	n = snprintf(buf, sizeof(buf), "%.*s%.*s", (int)cut, g,
-	    (int)(to - from), g + from);
-	if (n < 0 || (size_t)n >= sizeof(buf) || n == 0)
+	/* Called for every split of every log name a pass sees: no printf. */
+	if (n == 0 || n >= sizeof(buf))
 		return 0;
+	memcpy(buf, g, cut);
+	memcpy(buf + cut, g + from, to - from);
+	buf[n] = '\0';
 	return cb(buf, arg);
 }
 
