@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -220,7 +221,15 @@ fs_collapse(int live, off_t len)
 int
 fs_lease_alone(int fd)
 {
-	if (fcntl(fd, F_SETLEASE, F_WRLCK) == -1)
+	/*
+	 * F_SETLEASE makes this process the file's owner, and a lease break
+	 * signals the owner: SIGIO unless F_SETSIG says otherwise, and SIGIO
+	 * kills. A writer opening the log between F_SETLEASE and F_SETOWN
+	 * below would end mond (CI saw a test die so). SIGURG is ignored by
+	 * default: the break is told with it, to no one.
+	 */
+	if (fcntl(fd, F_SETSIG, SIGURG) == -1 ||
+	    fcntl(fd, F_SETLEASE, F_WRLCK) == -1)
 		return 0;
 	/* Whoever breaks the lease waits for us; nobody is to be signalled. */
 	if (fcntl(fd, F_SETOWN, 0) == -1) {

@@ -322,6 +322,39 @@ Test(fsutil_copy, copytruncate_of_a_log_nobody_holds_copies_it_all)
 	close(dst);
 }
 
+/*
+ * A writer opening the log while mond holds the lease breaks it, and the
+ * kernel tells the file's owner. F_SETLEASE makes the caller the owner
+ * until fs_lease_alone clears it; a break inside that window sent SIGIO,
+ * which kills. The window is recreated here by making this process the
+ * owner again: the break must come as a signal nobody dies of.
+ */
+Test(fsutil_copy, a_lease_break_kills_no_one)
+{
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	int live, st;
+	pid_t pid;
+
+	fill(tu_at("live"), 100);
+	live = open(tu_at("live"), O_RDWR | O_APPEND);
+	cr_assert_geq(live, 0);
+	if (!fs_lease_alone(live))
+		cr_skip_test("no lease here (%s)", strerror(errno));
+	cr_assert_eq(fcntl(live, F_GETOWN), 0, "the lease's owner was kept");
+	cr_assert_eq(fcntl(live, F_SETOWN, getpid()), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(open(tu_at("live"), O_WRONLY | O_APPEND) == -1);
+	nanosleep(&pause, NULL);	/* the child's open breaks the lease */
+	cr_assert_eq(waitpid(pid, &st, WNOHANG), 0, "the writer's open did "
+	    "not wait for the lease");
+	fs_lease_end(live);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(live);
+}
+
 Test(fsutil_copy, copytruncate_small_log_is_truncated_whole)
 {
 	struct fs_ct_result res;
