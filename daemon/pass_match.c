@@ -93,7 +93,8 @@ struct pass_match {
 
 struct sib_arg {
 	struct pass	*p;
-	const char	*dir;		/* the candidate's directory */
+	char		*path;		/* PATH_MAX: the candidate's dir "/" */
+	size_t		 dirlen;	/* the part before the stem */
 };
 
 /* The rule of STEM when some rule matched it in a->dir, else NULL. */
@@ -101,13 +102,13 @@ static const struct log_rule *
 log_stem_rule(const char *stem, void *arg)
 {
 	struct sib_arg *a = arg;
-	char path[PATH_MAX];
-	size_t *ri;
-	int n;
+	size_t len = strlen(stem), *ri;
 
-	n = snprintf(path, sizeof(path), "%s/%s", a->dir, stem);
-	if (n < 0 || (size_t)n >= sizeof(path) ||
-	    (ri = strmap_find(&a->p->matched, path)) == NULL)
+	/* Asked for every split of every name: no printf here. */
+	if (a->dirlen + len >= PATH_MAX)
+		return NULL;
+	memcpy(a->path + a->dirlen, stem, len + 1);
+	if ((ri = strmap_find(&a->p->matched, a->path)) == NULL)
 		return NULL;
 	return &a->p->conf->rules[*ri];
 }
@@ -123,8 +124,8 @@ is_rotated(struct pass *p, const struct pass_match *m)
 {
 	const struct log_rule *r = &p->conf->rules[m->ri];
 	const char *slash = strrchr(m->path, '/');
-	char dir[PATH_MAX];
-	struct sib_arg a = { p, dir };
+	char path[PATH_MAX];
+	struct sib_arg a = { p, path, 0 };
 
 	if (plan_is_rotated_by(r, r->patterns[m->pi], m->path))
 		return true;
@@ -132,10 +133,10 @@ is_rotated(struct pass *p, const struct pass_match *m)
 	 * log_stem_rule rebuilds DIR "/" STEM as globbed, so DIR is all
 	 * before the last '/' ("" for a log in /), not fs_split_path's.
 	 */
-	if (slash == NULL || (size_t)(slash - m->path) >= sizeof(dir))
+	if (slash == NULL || (size_t)(slash - m->path) + 1 >= sizeof(path))
 		return false;
-	memcpy(dir, m->path, (size_t)(slash - m->path));
-	dir[slash - m->path] = '\0';
+	a.dirlen = (size_t)(slash - m->path) + 1;
+	memcpy(path, m->path, a.dirlen);
 	return plan_is_rotated_name(slash + 1, p->datew, p->ndatew,
 	    log_stem_rule, &a);
 }
