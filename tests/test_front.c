@@ -46,7 +46,7 @@ teardown(void)
 	tu_fini();
 }
 
-TestSuite(front, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(front, .init = setup, .fini = teardown, .timeout = 120);
 
 static int
 connect_front(void)
@@ -586,7 +586,7 @@ Test(front, unread_big_pages_past_the_budget_get_503_then_recover)
 		send_all(fds[i], ask);
 	}
 	/* Until their pages are built (slower under ASan, on a busy CI). */
-	for (i = 0; i < 100 && code != 503; i++) {
+	for (i = 0; i < 200 && code != 503; i++) {
 		usleep(200000);
 		free(resp);
 		resp = tu_http_raw(tu_mond.port, "HEAD /status HTTP/1.0\r\n\r\n",
