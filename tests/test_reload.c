@@ -95,11 +95,12 @@ Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
 	free(b);
 }
 
-/* Waits up to 10 s for PATH to exist. */
+/* Waits up to 10 s for NAME in the test's directory to exist. */
 static void
-wait_rotated(const char *path, const char *why)
+wait_rotated(const char *name, const char *why)
 {
-	cr_assert_geq(tu_wait_for(path, 10.0), 0.0, "%s: no %s", why, path);
+	cr_assert_geq(tu_wait_for(tu_at(name), 10.0), 0.0, "%s: no %s", why,
+	    tu_at(name));
 }
 
 /*
@@ -126,7 +127,7 @@ Test(reload, a_logrotate_file_that_breaks_keeps_its_running_stanzas)
 	free(text);
 	tu_mond_start(NULL);
 	tu_append(alog, 100);
-	wait_rotated(tu_path(tu_dir, "a.log.1"), "before the reload");
+	wait_rotated("a.log.1", "before the reload");
 
 	cr_assert(asprintf(&text, "%s {\n\tsize 1\n\trotate x3\n}\n",
 	    alog) > 0);
@@ -142,10 +143,10 @@ Test(reload, a_logrotate_file_that_breaks_keeps_its_running_stanzas)
 	    10.0), "the reload was not applied");
 
 	tu_append(alog, 100);
-	wait_rotated(tu_path(tu_dir, "a.log.2"), "the broken file's log, "
+	wait_rotated("a.log.2", "the broken file's log, "
 	    "after the reload");
 	tu_append(clog, 100);
-	wait_rotated(tu_path(tu_dir, "c.log.1"), "the log the other file "
+	wait_rotated("c.log.1", "the log the other file "
 	    "gained");
 	resp = tu_http_raw(tu_mond.port, "GET /status.json HTTP/1.0\r\n\r\n",
 	    5000);
