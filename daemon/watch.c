@@ -352,7 +352,14 @@ watch_update(struct watch *w, const struct mond_conf *conf,
 		    entry_cmp) : NULL;
 		w->entries[i].dirty = w->entries[i].threshold >= 0 &&
 		    (o != NULL ? o->dirty : true);
-		check = check || w->entries[i].dirty;
+		/*
+		 * Written or created since the pass looked, where this report
+		 * has no threshold (the pass found the log missing): the event
+		 * must not die with the old entry. One more look.
+		 */
+		if (o != NULL && o->dirty && w->entries[i].threshold < 0)
+			w->new_file = true;
+		check = check || w->entries[i].dirty || w->new_file;
 		rc = add_dir_of(w, res->path);
 	}
 	/* Even after a failure: find_entry's bsearch needs them sorted. */

@@ -99,8 +99,9 @@ Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
 static void
 wait_rotated(const char *name, const char *why)
 {
-	cr_assert_geq(tu_wait_for(tu_at(name), 10.0), 0.0, "%s: no %s", why,
-	    tu_at(name));
+	if (tu_wait_for(tu_at(name), 10.0) < 0.0)
+		cr_assert_fail("%s: no %s; mond said:\n%s", why, tu_at(name),
+		    tu_daemon_stderr(&tu_mond));
 }
 
 /*
