@@ -1,7 +1,7 @@
 /*
  * compress.c: gzip (one ordinary member, no name, the source's mtime, as
- * logrotate's `gzip` reading the file on its stdin writes; copytruncate's TRUNCATE way appends a
- * member for what writers added during its syncs) with zlib, or a rule's
+ * logrotate's `gzip` reading the file on its stdin writes; copytruncate's
+ * TRUNCATE way appends a member for what writers added during its syncs) with zlib, or a rule's
  * compressor program (compress_ext.c), into a temporary that becomes the
  * final name only once complete and on disk. It never removes a source
  * whose output is not durable, and never leaves its temporary behind on
@@ -123,8 +123,8 @@ mtime_of(int in, bool live)
 /*
  * IN (a live log when LIVE) from offset 0 up to LIMIT (-1: its end of
  * file) as one gzip member into the temporary OUT. *CONSUMED gets the
- * input byte count. Returns 0,
- * or -1 with errno; the threads are gone either way.
+ * input byte count. Returns 0, or -1 with errno; the threads are gone
+ * either way.
  */
 static int
 gzip_range(int in, bool live, off_t limit, int out,

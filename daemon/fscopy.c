@@ -1,8 +1,9 @@
 /*
  * fscopy.c: moving a log's bytes (DESIGN §6): fs_copy, which keeps a
- * sparse log's holes without trusting the file system's map of them, and the copytruncate strategies, which must never
- * lose a byte a writer appends meanwhile. Like fsutil.c it acts on fds
- * the caller opened safely and never logs.
+ * sparse log's holes without trusting the file system's map of them,
+ * and the copytruncate strategies, which must never lose a byte a
+ * writer appends meanwhile. Like fsutil.c it acts on fds the caller
+ * opened safely and never logs.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -111,7 +111,8 @@ target_listing(struct pass *p, const struct log_rule *r, struct item *it,
 	int rc = -1;
 
 	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
-	    (ld = pass_dir_get(p, logdir)) == NULL || (td = pass_dir_get(p, tgtdir)) == NULL)
+	    (ld = pass_dir_get(p, logdir)) == NULL ||
+	    (td = pass_dir_get(p, tgtdir)) == NULL)
 		goto done;
 	in->dir_st = ld->stat_ok ? &ld->st : NULL;
 	rc = 0;

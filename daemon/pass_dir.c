@@ -75,7 +75,8 @@ pass_dir_list(struct pass *p, struct dir *d, bool mtimes)
 			continue;
 		if (d->nsib == cap) {
 			cap = cap ? cap * 2 : 64;
-			if ((ns = reallocarray(d->sib, cap, sizeof(*ns))) == NULL)
+			ns = reallocarray(d->sib, cap, sizeof(*ns));
+			if (ns == NULL)
 				goto nomem;
 			d->sib = ns;
 		}
@@ -117,7 +118,8 @@ pass_dir_get(struct pass *p, const char *path)
 		return &p->dirs[*slot];
 	if (p->ndirs == p->capdirs) {
 		p->capdirs = p->capdirs ? p->capdirs * 2 : 16;
-		if ((nd = reallocarray(p->dirs, p->capdirs, sizeof(*nd))) == NULL)
+		nd = reallocarray(p->dirs, p->capdirs, sizeof(*nd));
+		if (nd == NULL)
 			goto nomem;
 		p->dirs = nd;
 	}

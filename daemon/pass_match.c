@@ -93,11 +93,11 @@ struct pass_match {
 
 struct sib_arg {
 	struct pass	*p;
-	char		*path;		/* PATH_MAX: the candidate's dir "/" */
-	size_t		 dirlen;	/* the part before the stem */
+	char		*path;		/* PATH_MAX: its dir "/" */
+	size_t		 dirlen;	/* the part before a stem */
 };
 
-/* The rule of STEM when some rule matched it in a->dir, else NULL. */
+/* The rule of STEM when a rule matched it in the candidate's dir, or NULL. */
 static const struct log_rule *
 log_stem_rule(const char *stem, void *arg)
 {

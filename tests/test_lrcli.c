@@ -71,7 +71,8 @@ config(const char *conf, const char *name)
 
 struct cli_case {
 	const char	*what;
-	const char	*args[6];	/* "@C" is a good config, "@B" a bad one */
+	/* "@C" is a good config, "@B" a bad one, "@S" the state file */
+	const char	*args[6];
 	int		 status;	/* logrotate's, and so mond's */
 };
 
