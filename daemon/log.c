@@ -71,24 +71,54 @@ lr_out(enum applog_msg_level level, const char *msg)
 		syslog(prio[level], "%s", msg);
 }
 
+/*
+ * Copies SRC into DST (SIZE bytes, truncating) with every control byte
+ * written as \n, \r, \t or \xHH: a file name holding a newline cannot
+ * make one message look like two in mon.log or the journal.
+ */
+static void
+escape_controls(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	unsigned char ch;
+
+	for (; (ch = (unsigned char)*src) != '\0' && o + 5 < size; src++) {
+		if (ch >= 0x20 && ch != 0x7f) {
+			dst[o++] = (char)ch;
+			continue;
+		}
+		dst[o++] = '\\';
+		if (ch == '\n' || ch == '\r' || ch == '\t')
+			dst[o++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+		else {
+			dst[o++] = 'x';
+			dst[o++] = hex[ch >> 4];
+			dst[o++] = hex[ch & 0xf];
+		}
+	}
+	dst[o] = '\0';
+}
+
 static void
 vlog(enum applog_msg_level level, const char *fmt, va_list ap, const char *why)
 {
-	char msg[2048];
+	char raw[2048], msg[sizeof(raw) * 4];
 	int n, saved = errno;	/* callers may log and then read errno */
 
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (n >= 0 && why != NULL && (size_t)n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", why);
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (n >= 0 && why != NULL && (size_t)n < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - (size_t)n, ": %s", why);
 	/*
 	 * mon.log first: whoever sees a line on stderr (the journal, a test)
 	 * may then count on finding it in mon.log too.
 	 */
 	if (log_lr) {
-		lr_out(level, msg);
+		lr_out(level, raw);	/* as logrotate prints names: raw */
 		errno = saved;
 		return;
 	}
+	escape_controls(msg, sizeof(msg), raw);
 	if (log_applog != NULL && level >= MSG_INFO)
 		applog_write(log_applog, level, msg);
 	/* One fprintf per line so concurrent writers do not interleave mid-line. */
