@@ -8,7 +8,7 @@ PORT       ?= 5000
 
 # What building and testing need (logrotate: the differential suite's peer).
 DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
-       zlib1g-dev libcriterion-dev logrotate python3 wrk
+       zlib1g-dev libseccomp-dev libcriterion-dev logrotate python3 wrk
 # The web front's tests: the page in a real browser, /metrics through promtool.
 DEBS += chromium prometheus
 # What `make bench` needs on top.
@@ -40,7 +40,9 @@ run: build
 	mkdir -p run/log
 	cd $(CURDIR) && PWD=$(CURDIR) ./$(BUILD)/mond -c conf/demo.conf
 
+# Run as root, the web front drops to the user "mond": the suites need it.
 test: build
+	@sh tools/ensure-user.sh
 	meson test -C $(BUILD) --print-errorlogs --verbose --no-suite stress
 
 # Fault injection at full size (README "Reliability"); STRESS_ROTATIONS,
@@ -59,6 +61,7 @@ fuzz:
 
 install: build
 	meson install -C $(BUILD)
+	@sh tools/ensure-user.sh /var/log/mon
 
 clean:
 	rm -rf $(BUILD) build-fuzz run bench/out

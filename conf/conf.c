@@ -32,6 +32,9 @@
 #define DEFAULT_STATEFILE	"/var/lib/mond/status"
 #define DEFAULT_CONTROL		"/run/mond/mond.sock"
 #define DEFAULT_APPLOG		"/var/log/mon/mon.log"
+#define DEFAULT_MESSAGES	"/var/log/mond.log"
+#define DEFAULT_FRONT_USER	"mond"
+#define DEFAULT_MAX_CLIENTS	512
 #define DEFAULT_MAIL_COMMAND	"/usr/bin/mail"
 #define DEFAULT_LOGROTATE_STATE	"/var/lib/logrotate/status"
 #define BUILTIN_SIZE		(1024LL * 1024)
@@ -152,6 +155,9 @@ static cfg_opt_t http_opts[] = {
 	CFG_BOOL("status", cfg_true, CFGF_NONE),
 	CFG_BOOL("status_json", cfg_true, CFGF_NONE),
 	CFG_BOOL("metrics", cfg_true, CFGF_NONE),
+	CFG_STR("user", DEFAULT_FRONT_USER, CFGF_NONE),
+	CFG_INT_CB("max_clients", DEFAULT_MAX_CLIENTS, CFGF_NONE, confvalue_int),
+	CFG_STR("status_allow", "", CFGF_NONE),
 	CFG_END()
 };
 
@@ -173,6 +179,7 @@ static cfg_opt_t main_opts[] = {
 	CFG_STR("logrotate_conf", NULL, CFGF_NODEFAULT),
 	CFG_STR("logrotate_state", DEFAULT_LOGROTATE_STATE, CFGF_NONE),
 	CFG_STR("mail_command", DEFAULT_MAIL_COMMAND, CFGF_NONE),
+	CFG_STR("messages", DEFAULT_MESSAGES, CFGF_NONE),
 	CFG_STR_LIST("tabooext", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("taboopat", NULL, CFGF_NODEFAULT),
 	CFG_SEC("http", http_opts, CFGF_NONE),
@@ -247,6 +254,12 @@ parse_file(struct parsed *p, const char *path, cfg_opt_t *opts)
 	if (opts == main_opts) {
 		cfg_set_validate_func(p->cfg, "http|listen",
 		    confvalue_check_addr);
+		cfg_set_validate_func(p->cfg, "http|status_allow",
+		    confvalue_check_networks);
+		cfg_set_validate_func(p->cfg, "http|user",
+		    confvalue_check_nonempty);
+		cfg_set_validate_func(p->cfg, "http|max_clients",
+		    confvalue_check_positive);
 		cfg_set_validate_func(p->cfg, "include_dir",
 		    confvalue_check_nonempty);
 	}
@@ -678,6 +691,12 @@ load_globals(struct mond_conf *conf, cfg_t *cfg)
 	conf->http.status = cfg_getbool(http, "status");
 	conf->http.status_json = cfg_getbool(http, "status_json");
 	conf->http.metrics = cfg_getbool(http, "metrics");
+	conf->http.user = dup_or_null(cfg_getstr(http, "user"), &oom);
+	conf->http.max_clients = (int)cfg_getint(http, "max_clients");
+	conf->http.status_allow = dup_or_null(cfg_getstr(http, "status_allow"),
+	    &oom);
+	if (*cfg_getstr(cfg, "messages") != '\0')
+		conf->messages = dup_or_null(cfg_getstr(cfg, "messages"), &oom);
 	conf->applog.path = dup_or_null(cfg_getstr(applog, "path"), &oom);
 	conf->applog.maxbytes = cfg_getint(applog, "maxbytes");
 	conf->applog.backups = (int)cfg_getint(applog, "backups");
@@ -701,6 +720,10 @@ conf_new(void)
 	conf->http.port = 5000;
 	conf->http.timeout = 10;
 	conf->http.status = conf->http.status_json = conf->http.metrics = true;
+	conf->http.user = dup_or_null(DEFAULT_FRONT_USER, &oom);
+	conf->http.max_clients = DEFAULT_MAX_CLIENTS;
+	conf->http.status_allow = dup_or_null("", &oom);
+	conf->messages = dup_or_null(DEFAULT_MESSAGES, &oom);
 	conf->applog.path = dup_or_null(DEFAULT_APPLOG, &oom);
 	conf->applog.maxbytes = 1000000;
 	conf->applog.backups = 7;
@@ -795,6 +818,9 @@ conf_free(struct mond_conf *conf)
 	free(conf->control);
 	free(conf->include_dir);
 	free(conf->http.listen);
+	free(conf->http.user);
+	free(conf->http.status_allow);
+	free(conf->messages);
 	free(conf->applog.path);
 	free(conf);
 }

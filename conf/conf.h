@@ -133,6 +133,9 @@ struct http_conf {
 	bool		 status;	/* GET /status served (default yes) */
 	bool		 status_json;	/* GET /status.json served (default yes) */
 	bool		 metrics;	/* GET /metrics served (default yes) */
+	char		*user;		/* the front drops to it when root; "mond" */
+	int		 max_clients;	/* connections at once; default 512 */
+	char		*status_allow;	/* networks beside loopback; "" none */
 };
 
 struct applog_conf {
@@ -177,6 +180,12 @@ struct mond_conf {
 	size_t		 ntaboo;
 	struct http_conf http;
 	struct applog_conf applog;
+	/*
+	 * mond's own messages (rotations, errors) beside stderr: written by
+	 * the root process only, rolled as mon.log is, in a file the web
+	 * front cannot reach. NULL: stderr only.
+	 */
+	char		*messages;
 	struct log_rule	*rules;
 	size_t		 nrules;
 	struct conf_problem *problems;	/* what was skipped, in the order found */

@@ -16,6 +16,7 @@
 
 #include "conf/conf.h"
 #include "conf/confvalue.h"
+#include "conf/netallow.h"
 
 static int
 parse_ll(const char *s, long long *out)
@@ -303,6 +304,30 @@ confvalue_check_addr(cfg_t *cfg, cfg_opt_t *opt)
 	    inet_pton(AF_INET6, v, buf) != 1))
 		cfg_error(cfg, "%s = \"%s\": not a numeric IPv4 or IPv6 "
 		    "address", opt->name, v != NULL ? v : "");
+	return 0;
+}
+
+int
+confvalue_check_networks(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1), *bad;
+	struct net_allow nets[NETALLOW_MAX];
+	size_t n;
+
+	if (v != NULL && netallow_parse(v, nets, &n, &bad) == -1)
+		cfg_error(cfg, "%s: \"%.*s\" is not an address or network "
+		    "(ADDR or ADDR/PREFIX, at most %d)", opt->name,
+		    (int)strcspn(bad, ", \t"), bad, NETALLOW_MAX);
+	return 0;
+}
+
+int
+confvalue_check_positive(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v < 1)
+		cfg_error(cfg, "%s = %ld: must be at least 1", opt->name, v);
 	return 0;
 }
 

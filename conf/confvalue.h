@@ -31,6 +31,10 @@ int	confvalue_su(cfg_t *, cfg_opt_t *, const char *, void *);
 /* Validators (cfg_validate_callback_t): report with cfg_error, return 0. */
 /* A numeric IPv4 or IPv6 address (inet_pton), never a host name. */
 int	confvalue_check_addr(cfg_t *, cfg_opt_t *);
+/* http.status_allow: a list netallow_parse() takes. */
+int	confvalue_check_networks(cfg_t *, cfg_opt_t *);
+/* An integer of at least 1. */
+int	confvalue_check_positive(cfg_t *, cfg_opt_t *);
 /* A string that is not "". */
 int	confvalue_check_nonempty(cfg_t *, cfg_opt_t *);
 

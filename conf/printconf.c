@@ -242,6 +242,8 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 	put_quoted(&o, conf->mail_command);
 	put(&o, "\nlogrotate_state = ");
 	put_quoted(&o, conf->logrotate_state);
+	put(&o, "\nmessages = ");
+	put_quoted(&o, conf->messages != NULL ? conf->messages : "");
 	put(&o, "\n");
 	/* The whole list as patterns: no default extension is added back. */
 	if (conf->taboo != NULL) {
@@ -264,6 +266,9 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 	put_bool(&o, "status", conf->http.status);
 	put_bool(&o, "status_json", conf->http.status_json);
 	put_bool(&o, "metrics", conf->http.metrics);
+	put_str(&o, "user", conf->http.user);
+	put(&o, "\tmax_clients = %d\n", conf->http.max_clients);
+	put_str(&o, "status_allow", conf->http.status_allow);
 	put(&o, "}\n");
 	put(&o, "\napplog {\n");
 	put_str(&o, "path", conf->applog.path);

@@ -12,6 +12,7 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/mond.h"
+#include "web/front.h"
 
 static void
 usage(FILE *fp)
@@ -64,6 +65,11 @@ main(int argc, char *argv[])
 		name = argc > 0 ? argv[0] : "";
 	if (strcmp(name, "logrotate") == 0)
 		return mond_logrotate(argc, argv);
+	/* The web front's process, executed by the daemon (webproc.c). */
+	if (argc == 2 && strcmp(argv[1], "--web-front") == 0) {
+		log_init(0);
+		return front_main(FRONT_LINK_FD);
+	}
 
 	while ((ch = getopt_long(argc, argv, "c:s:tv", longopts, NULL)) != -1) {
 		switch (ch) {

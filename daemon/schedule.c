@@ -30,6 +30,7 @@
 #include "daemon/state.h"
 #include "daemon/status.h"
 #include "daemon/watch.h"
+#include "daemon/webproc.h"
 #include "daemon/worker.h"
 #include "web/http.h"
 #include "web/render.h"
@@ -46,8 +47,8 @@ struct daemon {
 	struct mond_conf	*conf;		/* owned by the worker once it runs */
 	bool			 conf_owned;
 	struct event_base	*base;
-	struct applog		*applog;
-	struct http_server	*http;
+	struct applog		*messages;	/* mond's own lines; or NULL */
+	struct webproc		*web;
 	struct control		*control;
 	struct worker		*worker;
 	struct watch		*watch;
@@ -64,8 +65,7 @@ struct daemon {
 	struct pass_report	 last;		/* the last full pass */
 	time_t			 last_now;
 	struct status_table	*status;	/* what the status pages show */
-	struct http_counts	 http_counts;	/* kept across listener restarts */
-	/* the counts as the last snapshot listed them */
+	/* the front's counts as the last snapshot listed them */
 	struct status_http_count http_listed[HTTP_NCOUNTED];
 	struct status_problem	*problems;	/* the conf's, as the pages list them */
 	time_t			 started;
@@ -74,17 +74,21 @@ struct daemon {
 static void fill_snapshot(struct status_snapshot *s, void *arg);
 static int worker_is_alive(void *arg);
 
-/* Starts the web front on CONF with its status routes. */
-static struct http_server *
-start_web(struct daemon *d, const struct http_conf *conf, struct applog *al)
+/* The web front's process on CONF, going on from OLD's (may be NULL). */
+static struct webproc *
+start_web(struct daemon *d, const struct mond_conf *conf,
+    const struct webproc *old)
 {
-	struct http_status_ops ops = { fill_snapshot, worker_is_alive,
-	    &d->http_counts, d };
-	struct http_server *srv;
+	return webproc_start(d->base, &conf->http, &conf->applog, old,
+	    fill_snapshot, d);
+}
 
-	if ((srv = http_start(d->base, conf, al)) != NULL)
-		http_set_status(srv, &ops);
-	return srv;
+/* mond's own lines beside stderr: rolled as mon.log, at INFO. */
+static int
+messages_conf(const struct mond_conf *conf, struct applog_conf *out)
+{
+	*out = (struct applog_conf){ conf->messages, 1000000, 7, APPLOG_INFO };
+	return conf->messages != NULL ? 0 : -1;
 }
 
 static bool
@@ -107,52 +111,52 @@ http_conf_eq(const struct http_conf *a, const struct http_conf *b)
 {
 	return str_eq(a->listen, b->listen) && a->port == b->port &&
 	    a->timeout == b->timeout && a->status == b->status &&
-	    a->status_json == b->status_json && a->metrics == b->metrics;
-}
-
-static struct applog *
-open_applog(const struct applog_conf *conf)
-{
-	struct applog *al;
-
-	if ((al = applog_open(conf)) == NULL)
-		log_warn("%s: cannot open the applog", conf->path);
-	return al;
+	    a->status_json == b->status_json && a->metrics == b->metrics &&
+	    str_eq(a->user, b->user) && a->max_clients == b->max_clients &&
+	    str_eq(a->status_allow, b->status_allow);
 }
 
 /*
- * Moves the web front and its log to NEW's settings. The applog is changed
- * in place (other threads hold it); the listener is restarted, dropping its
- * connections, only when http {} changed. When either cannot be applied,
+ * Moves the web front and mond's messages to NEW's settings. The messages
+ * log is changed in place (other threads hold it). The front keeps its
+ * connections unless http {} or applog {} changed; then a new front is
+ * started in its place (it binds and takes mon.log's directory as root,
+ * which the running one no longer can). When either cannot be applied,
  * the old settings are put back. Returns 0, or -1 when NEW could not be
  * applied (the daemon still runs on the old).
  */
 static int
 apply_web(struct daemon *d, const struct mond_conf *new)
 {
-	struct http_server *srv;
-	bool log_changed = !applog_conf_eq(&d->conf->applog, &new->applog);
+	struct applog_conf oldm, newm;
+	struct webproc *old = d->web;
+	bool had = messages_conf(d->conf, &oldm) == 0;
+	bool has = messages_conf(new, &newm) == 0;
 
-	if (log_changed && applog_reconfigure(d->applog, &new->applog) == -1) {
-		log_warn("%s: cannot open the applog", new->applog.path);
+	if (had != has)
+		log_warnx("%s: messages turns on or off at the next start only",
+		    new->path);
+	else if (has && !applog_conf_eq(&oldm, &newm) &&
+	    applog_reconfigure(d->messages, &newm) == -1) {
+		log_warn("%s: cannot open the messages log", newm.path);
 		return -1;
 	}
-	if (http_conf_eq(&d->conf->http, &new->http))
+	if (http_conf_eq(&d->conf->http, &new->http) &&
+	    applog_conf_eq(&d->conf->applog, &new->applog))
 		return 0;
-	http_stop(d->http);
-	d->http = NULL;
-	if ((srv = start_web(d, &new->http, d->applog)) == NULL) {
-		if (log_changed && applog_reconfigure(d->applog,
-		    &d->conf->applog) == -1)
-			log_warn("%s: cannot reopen the applog",
-			    d->conf->applog.path);
-		d->http = start_web(d, &d->conf->http, d->applog);
-		if (d->http == NULL)
-			log_warnx("the web front is down until the next reload");
-		return -1;
+	/* Stopped first: the new one may bind the same port. */
+	webproc_halt(old);
+	if ((d->web = start_web(d, new, old)) != NULL) {
+		webproc_stop(old);
+		return 0;
 	}
-	d->http = srv;
-	return 0;
+	if (has && had && !applog_conf_eq(&oldm, &newm) &&
+	    applog_reconfigure(d->messages, &oldm) == -1)
+		log_warn("%s: cannot reopen the messages log", oldm.path);
+	if ((d->web = start_web(d, d->conf, old)) == NULL)
+		log_warnx("the web front is down until the next reload");
+	webproc_stop(old);
+	return -1;
 }
 
 /* Sleeps until the earliest due moment, but never past RECHECK_SECS. */
@@ -254,6 +258,7 @@ on_job_done(struct worker_job *job, void *arg)
 	if (job->now != 0 && status_update(d->status, worker_conf(d->worker),
 	    &job->report, job->npatterns == 0, job->now) == -1)
 		log_warn("status");
+	webproc_stale(d->web);
 	if (job->now != 0 && job->npatterns == 0)
 		on_full_report(d, job);
 	else if (job->now != 0)
@@ -346,7 +351,9 @@ fill_snapshot(struct status_snapshot *s, void *arg)
 	s->now = worker_now(d->worker);
 	s->started = d->started;
 	s->worker_alive = worker_is_alive(d);
-	s->nhttp = http_counts_list(&d->http_counts, d->http_listed);
+	if (d->web != NULL)
+		s->nhttp = http_counts_list(webproc_counts(d->web),
+		    d->http_listed);
 	s->http = d->http_listed;
 	list_problems(d, s);
 }
@@ -435,6 +442,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	d->watch = w;
 	worker_set_conf(d->worker, new);
 	d->conf = new;
+	webproc_stale(d->web);
 	log_info("%s: configuration reloaded", d->opts->conf_path);
 	worker_request_pass(d->worker);
 }
@@ -465,7 +473,7 @@ daemon_free(struct daemon *d)
 		if (*evs[i] != NULL)
 			event_free(*evs[i]);
 	control_stop(d->control);
-	http_stop(d->http);
+	webproc_stop(d->web);
 	if (d->base != NULL)
 		event_base_free(d->base);
 	if (d->lockfd != -1)
@@ -474,7 +482,8 @@ daemon_free(struct daemon *d)
 	free(d->problems);
 	status_free(d->status);
 	log_set_applog(NULL);
-	applog_close(d->applog);
+	if (d->messages != NULL)
+		applog_close(d->messages);
 	if (d->conf_owned)
 		conf_free(d->conf);
 }
@@ -564,13 +573,17 @@ int
 mond_daemon(const struct run_opts *opts)
 {
 	struct daemon d = { .opts = opts, .lockfd = -1, .due = (time_t)-1 };
+	struct applog_conf mconf;
 	int rc = EXIT_ERROR;
 
 	if ((d.conf = conf_load(opts->conf_path)) == NULL)
 		return EXIT_ERROR;
 	d.conf_owned = true;
-	if ((d.applog = open_applog(&d.conf->applog)) == NULL)
+	if (messages_conf(d.conf, &mconf) == 0 &&
+	    (d.messages = applog_open(&mconf)) == NULL) {
+		log_warn("%s: cannot open the messages log", mconf.path);
 		goto done;
+	}
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		log_warn("signal SIGPIPE");
 		goto done;
@@ -596,13 +609,9 @@ mond_daemon(const struct run_opts *opts)
 		goto done;
 	rc = EXIT_ERROR;
 	d.started = worker_now(d.worker);
-	if ((d.http = start_web(&d, &d.conf->http, d.applog)) == NULL)
+	if ((d.web = start_web(&d, d.conf, NULL)) == NULL)
 		goto done;
-	/*
-	 * Attached after the start-up line: mon.log starts as the seed's
-	 * does, with nothing but what the page and the rotations write.
-	 */
-	log_set_applog(d.applog);
+	log_set_applog(d.messages);
 	worker_request_pass(d.worker);
 	if (event_base_dispatch(d.base) == -1) {
 		log_warnx("event_base_dispatch failed");

@@ -178,7 +178,7 @@ render(const struct df_scenario *sc, const struct df_run *run, bool lr)
 	cr_assert(fp != NULL && paths != NULL);
 	if (!lr) {
 		fprintf(fp, "statefile = \"%s\"\ncontrol = \"%s/mond.sock\"\n"
-		    "mail_command = \"%s/mailer\"\n"
+		    "mail_command = \"%s/mailer\"\nmessages = \"\"\n"
 		    "http {\n\tlisten = \"127.0.0.1\"\n\tport = 0\n}\n"
 		    "applog {\n\tpath = \"%s/aux/mon.log\"\n}\n",
 		    run->mo_state, run->dir, run->dir, run->dir);

@@ -321,6 +321,7 @@ Test(attack, a_symlinked_mon_log_is_not_followed)
 	tu_need_root("chown of the outside file");
 	target = make_outside_file(&before);
 	write_conf("");
+	tu_front_dir(tu_mon_log);
 	cr_assert_eq(symlink(target, tu_mon_log), 0);
 	cr_assert_neq(tu_daemon_start(&refused, tu_conf, NULL), 0,
 	    "started with mon.log a symlink");

@@ -26,6 +26,7 @@
 #include "tests/testutil.h"
 
 static int http_timeout = 3;	/* the front's idle/slow client timeout */
+static int max_clients = 512;	/* the front's cap, as by default */
 
 TestSuite(attack_net, .init = tu_mond_init, .fini = tu_fini, .timeout = 240);
 
@@ -33,10 +34,11 @@ TestSuite(attack_net, .init = tu_mond_init, .fini = tu_fini, .timeout = 240);
 static void
 write_conf(const char *stanzas)
 {
-	char http[64];
+	char http[96];
 	struct tu_conf c = { .http = http };
 
-	snprintf(http, sizeof(http), "    timeout = %d\n", http_timeout);
+	snprintf(http, sizeof(http), "    timeout = %d\n    max_clients = %d\n",
+	    http_timeout, max_clients);
 	tu_mond_conf(stanzas, &c);
 }
 
@@ -246,6 +248,7 @@ Test(attack_net, over_a_thousand_idle_connections_leave_get_home_fast)
 	rl.rlim_cur = 1024;
 	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
 	http_timeout = 60;	/* idle ones stay for the whole test */
+	max_clients = 1200;	/* all of them admitted */
 	tu_write_file(log, "x\n");
 	front_conf(log);
 	tu_mond_start(NULL);

@@ -53,7 +53,7 @@ Test(control, force_rotate_goes_through_the_running_daemon)
 	cr_assert_not_null(strstr(r.out, "0 failed"), "report: %s", r.out);
 	cr_assert(tu_exists(rot));
 	/* The daemon did it: its mon.log says so. */
-	cr_assert_geq(tu_count_lines(tu_mon_log, "INFO - rotated "), 1);
+	cr_assert_geq(tu_count_lines(tu_messages, "INFO - rotated "), 1);
 	tu_run_free(&r);
 	free(want);
 	free(rot);
@@ -279,5 +279,5 @@ Test(control, the_control_socket_refuses_a_non_root_peer)
 	}
 	waitpid(pid, &status, 0);
 	cr_assert_eq(WEXITSTATUS(status), 0, "child %d", WEXITSTATUS(status));
-	cr_assert_eq(tu_count_lines(tu_mon_log, "rotated"), 0);
+	cr_assert_eq(tu_count_lines(tu_messages, "rotated"), 0);
 }

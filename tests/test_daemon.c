@@ -37,7 +37,7 @@ Test(daemon, a_log_crossing_size_is_rotated_within_two_seconds)
 	took = tu_wait_for(rot, 2.0);
 	cr_assert_geq(took, 0, "app.log crossed 4k but was not rotated in 2 s");
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, "rotated ", 1, 2.0));
-	cr_assert_geq(tu_count_lines(tu_mon_log, "INFO - rotated "), 1,
+	cr_assert_geq(tu_count_lines(tu_messages, "INFO - rotated "), 1,
 	    "no INFO rotated line in mon.log");
 	cr_assert(tu_exists(log), "create = yes left no new log");
 	free(stanza);
@@ -123,7 +123,7 @@ Test(daemon, a_broken_reload_keeps_the_old_rules_serving_and_rotating)
 	tu_write_file(tu_conf, "log \"/x\" {\n no_such_option = 1\n}\n");
 	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, "reload failed", 1, 5.0));
-	cr_assert_geq(tu_count_lines(tu_mon_log, "ERROR - "), 1,
+	cr_assert_geq(tu_count_lines(tu_messages, "ERROR - "), 1,
 	    "no ERROR line in mon.log for the failed reload");
 	resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n", 5000);
 	cr_assert_eq(tu_http_status(resp), 200);
@@ -466,4 +466,37 @@ Test(daemon, writes_to_another_rules_rotated_file_do_not_trigger_passes)
 	free(dated);
 	free(main_log);
 	free(d);
+}
+
+/*
+ * A log whose name holds a newline and a forged line after it: rotated,
+ * and said in one line, the newline escaped, on stderr and in the
+ * messages file; no line of either begins with the forgery.
+ */
+Test(daemon, a_newline_in_a_log_name_cannot_forge_a_line)
+{
+	char *log = tu_path(tu_dir, "evil\nmond: ERROR - forged.log");
+	char *q = tu_confq(tu_dir), *stanza, *err, *text;
+
+	cr_assert(asprintf(&stanza, "log \"%s/evil*.log\" {\n size = 1\n"
+	    " rotate = 1\n}\n", q) != -1);
+	tu_mond_conf(stanza, NULL);
+	tu_write_file(log, "some bytes\n");
+	tu_mond_start(NULL);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "rotated ", 1, 5.0),
+	    "the log was not rotated");
+	err = tu_daemon_stderr(&tu_mond);
+	cr_assert_not_null(strstr(err, "evil\\nmond: ERROR - forged.log"),
+	    "%s", err);
+	cr_assert_null(strstr(err, "\nmond: ERROR - forged"), "%s", err);
+	text = tu_read_file(tu_messages, NULL);
+	cr_assert_not_null(text);
+	cr_assert_not_null(strstr(text, "evil\\nmond: ERROR - forged.log"),
+	    "%s", text);
+	cr_assert_null(strstr(text, "\nmond: ERROR - forged"), "%s", text);
+	free(text);
+	free(err);
+	free(stanza);
+	free(q);
+	free(log);
 }

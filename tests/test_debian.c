@@ -283,8 +283,9 @@ write_mondconf(const struct side *s)
 	cr_assert_neq(asprintf(&text, "statefile = \"%s\"\n"
 	    "control = \"%s/mond.sock\"\nmail_command = \"%s\"\n"
 	    "http {\n\tlisten = \"127.0.0.1\"\n\tport = 0\n}\n"
-	    "applog {\n\tpath = \"%s/mon.log\"\n}\n"
+	    "applog {\n\tpath = \"%s/mon/mon.log\"\n}\nmessages = \"%s/mond.log\"\n"
 	    "logrotate_conf = \"%s\"\n", s->state, s->run, s->mailer, s->run,
+	    s->run,
 	    s->conf), -1);
 	write_mode(s->mondconf, text, strlen(text), 0644);
 	free(text);

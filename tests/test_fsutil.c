@@ -507,9 +507,9 @@ Test(fsutil, createolddir_with_a_trailing_slash)
 	struct stat st;
 
 	snprintf(conf, sizeof(conf), "statefile = \"%s\"\ncontrol = \"%s\"\n"
-	    "applog {\n path = \"%s\"\n}\nlog \"%s\" {\n rotate = 1\n"
+	    "messages = \"\"\napplog {\n path = \"%s\"\n}\nlog \"%s\" {\n rotate = 1\n"
 	    " olddir = \"old/\"\n createolddir = \"0750\"\n}\n", state,
-	    tu_at("mond.sock"), tu_at("mon.log"), tu_at("a.log"));
+	    tu_at("mond.sock"), tu_at("mon/mon.log"), tu_at("a.log"));
 	tu_write_file(cpath, conf);
 	tu_write_file(tu_at("a.log"), "one line\n");
 	run = tu_run_mond(argv);

@@ -20,11 +20,14 @@
 
 TestSuite(reload, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
 
-/* The config: mon.log at LOGNAME, then N stanzas for logs that do not exist. */
+/*
+ * The config: mond's messages at LOGNAME, then N stanzas for logs that
+ * do not exist.
+ */
 static void
 write_conf(const char *logname, int n)
 {
-	struct tu_conf c = { .mon_log = tu_at(logname) };
+	struct tu_conf c = { .messages = tu_at(logname) };
 	size_t size = 1 + (size_t)n * 128, len = 0;
 	char *stanzas = malloc(size);
 	int i;
@@ -38,7 +41,7 @@ write_conf(const char *logname, int n)
 	free(stanzas);
 }
 
-Test(reload, a_sighup_storm_moving_mon_log_while_the_worker_logs)
+Test(reload, a_sighup_storm_moving_the_messages_log_while_the_worker_logs)
 {
 	char *a = tu_path(tu_dir, "a.log"), *b = tu_path(tu_dir, "b.log");
 	double t0;
@@ -47,7 +50,7 @@ Test(reload, a_sighup_storm_moving_mon_log_while_the_worker_logs)
 	write_conf("a.log", 3000);
 	tu_mond_start(NULL);
 	/*
-	 * Each reload waits for the last, so every one moves mon.log; the
+	 * Each reload waits for the last, so every one moves the log; the
 	 * SIGUSR1s meanwhile keep the worker logging while it does.
 	 */
 	for (i = 0; i < 30; i++) {
@@ -66,14 +69,15 @@ Test(reload, a_sighup_storm_moving_mon_log_while_the_worker_logs)
 	    3000 * 4, 60.0), "the reloads were not applied");
 	st = tu_daemon_signal_wait(&tu_mond, SIGTERM);
 	cr_assert_eq(st, 0, "mond exited %d after the reloads", st);
-	cr_assert_gt(tu_count_lines(a, "No such file or directory"), 0);
+	cr_assert_gt(tu_count_lines(a, "No such file or directory"), 0,
+	    "the messages log got none of the worker's lines");
 	cr_assert_gt(tu_count_lines(b, "No such file or directory"), 0,
-	    "the moved mon.log got none of the worker's lines");
+	    "the moved messages log got none of the worker's lines");
 	free(b);
 	free(a);
 }
 
-Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
+Test(reload, a_messages_only_reload_keeps_the_front_and_its_port)
 {
 	char *b = tu_path(tu_dir, "b.log"), *resp;
 	int port;
@@ -86,11 +90,13 @@ Test(reload, an_applog_only_reload_keeps_the_listener_and_its_port)
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, "configuration reloaded", 1,
 	    10.0));
 	resp = tu_http_raw(port, "GET / HTTP/1.0\r\n\r\n", 5000);
-	cr_assert_not_null(resp, "port %d no longer answers after an "
-	    "applog-only reload", port);
+	cr_assert_not_null(resp, "port %d no longer answers after a "
+	    "messages-only reload", port);
 	cr_assert_eq(tu_http_status(resp), 200);
+	cr_assert_not(tu_daemon_wait_stderr(&tu_mond, "web front started", 2,
+	    0.0), "the front was restarted for a change it does not use");
 	cr_assert_geq(tu_count_lines(b, "configuration reloaded"), 1,
-	    "the reload line did not go to the new mon.log");
+	    "the reload line did not go to the new messages log");
 	free(resp);
 	free(b);
 }

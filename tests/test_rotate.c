@@ -72,6 +72,7 @@ write_conf(const char *body)
 
 	cr_assert_not_null(fp);
 	fprintf(fp, "statefile = \"%s/unused-state\"\ncontrol = \"%s/mond.sock\"\n"
+	    "messages = \"\"\n"
 	    "applog {\n\tpath = \"%s/aux/mon.log\"\n}\n", dir, dir, dir);
 	for (; (at = strstr(body, "@D")) != NULL; body = at + 2)
 		fprintf(fp, "%.*s%s", (int)(at - body), body, dir);

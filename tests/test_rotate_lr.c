@@ -84,7 +84,7 @@ write_conf(const char *body)
 {
 	char *text;
 
-	cr_assert(asprintf(&text, "statefile = \"%s/unused-state\"\n"
+	cr_assert(asprintf(&text, "statefile = \"%s/unused-state\"\nmessages = \"\"\n"
 	    "control = \"%s/mond.sock\"\nmail_command = \"%s/mailer\"\n"
 	    "applog {\n\tpath = \"%s/aux/mon.log\"\n}\n%s", dir, dir, dir, dir,
 	    at_dir(5, body)) != -1);

@@ -441,7 +441,7 @@ Test(state, saved_after_each_rule_that_rotated)
 	struct mond_conf *c;
 
 	cr_assert(asprintf(&text, "statefile = \"%s\"\ncontrol = \"%s/sock\"\n"
-	    "applog {\n path = \"%s/mon.log\"\n}\n"
+	    "applog {\n path = \"%s/mon/mon.log\"\n}\nmessages = \"\"\n"
 	    "log \"%s\" {\n rotate = 2\n}\n"
 	    "log \"%s/none.log\" {\n missingok = yes\n}\n"
 	    "log \"%s\" {\n rotate = 2\n}\n", s.path, tu_dir, tu_dir, s.a,

@@ -34,9 +34,10 @@ conf_text(const char *dir, const char *applog, const char *stanzas)
 	cr_assert(asprintf(&text,
 	    "statefile = \"%s/status\"\n"
 	    "control = \"%s/mond.sock\"\n"
+	    "messages = \"%s/mond.log\"\n"
 	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n}\n"
 	    "applog {\n    path = \"%s/mon/mon.log\"\n%s}\n%s",
-	    dir, dir, dir, applog, stanzas) != -1);
+	    dir, dir, dir, dir, applog, stanzas) != -1);
 	return text;
 }
 

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -28,6 +29,7 @@ int		 tu_dirfd = -1;
 char		*tu_conf;
 char		*tu_sock;
 char		*tu_mon_log;
+char		*tu_messages;
 char		*tu_state;
 struct tu_daemon tu_mond;
 
@@ -472,7 +474,8 @@ tu_mond_init(void)
 	tu_dir_init();
 	tu_conf = tu_path(tu_dir, "mond.conf");
 	tu_sock = tu_path(tu_dir, "mond.sock");
-	tu_mon_log = tu_path(tu_dir, "mon.log");
+	tu_mon_log = tu_path(tu_dir, "mon/mon.log");
+	tu_messages = tu_path(tu_dir, "mond.log");
 	tu_state = tu_path(tu_dir, "status");
 }
 
@@ -486,10 +489,11 @@ tu_fini(void)
 	tu_rmtree(tu_dir);
 	free(tu_state);
 	free(tu_mon_log);
+	free(tu_messages);
 	free(tu_sock);
 	free(tu_conf);
 	free(tu_dir);
-	tu_state = tu_mon_log = tu_sock = tu_conf = tu_dir = NULL;
+	tu_state = tu_mon_log = tu_messages = tu_sock = tu_conf = tu_dir = NULL;
 }
 
 char *
@@ -515,15 +519,38 @@ tu_mond_conf(const char *stanzas, const struct tu_conf *c)
 	cr_assert(asprintf(&text,
 	    "statefile = \"%s\"\n"
 	    "control = \"%s\"\n"
+	    "messages = \"%s\"\n"
 	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n%s}\n"
 	    "applog {\n    path = \"%s\"\n%s}\n%s",
 	    c->statefile != NULL ? c->statefile : tu_state, tu_sock,
+	    c->messages != NULL ? c->messages : tu_messages,
 	    c->http != NULL ? c->http : "",
 	    c->mon_log != NULL ? c->mon_log : tu_mon_log,
 	    c->applog != NULL ? c->applog : "",
 	    stanzas != NULL ? stanzas : "") != -1);
 	tu_write_file(tu_conf, text);
 	free(text);
+}
+
+void
+tu_front_dir(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	struct passwd *pw;
+
+	cr_assert_not_null(dir);
+	slash = strrchr(dir, '/');
+	cr_assert_not_null(slash, "%s: no directory", path);
+	*slash = '\0';
+	cr_assert(mkdir(dir, 0750) == 0 || errno == EEXIST, "mkdir %s: %s", dir,
+	    strerror(errno));
+	if (geteuid() == 0) {
+		cr_assert_not_null(pw = getpwnam("mond"),
+		    "no user mond: make test creates it");
+		cr_assert_eq(chown(dir, pw->pw_uid, pw->pw_gid), 0, "chown %s: %s",
+		    dir, strerror(errno));
+	}
+	free(dir);
 }
 
 char *

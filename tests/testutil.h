@@ -93,7 +93,8 @@ extern char	*tu_dir;	/* a fresh mkdtemp directory (every init) */
 extern int	 tu_dirfd;	/* open O_DIRECTORY on it (tu_dirfd_init) */
 extern char	*tu_conf;	/* tu_dir/mond.conf (tu_mond_init) ... */
 extern char	*tu_sock;	/* ... tu_dir/mond.sock, the control socket */
-extern char	*tu_mon_log;	/* ... tu_dir/mon.log */
+extern char	*tu_mon_log;	/* ... tu_dir/mon/mon.log (the front makes mon/) */
+extern char	*tu_messages;	/* ... tu_dir/mond.log, mond's own lines */
 extern char	*tu_state;	/* ... tu_dir/status */
 extern struct tu_daemon tu_mond;	/* started by tu_mond_start() */
 void	 tu_dir_init(void);
@@ -111,9 +112,15 @@ char	*tu_at(const char *name);
 struct tu_conf {
 	const char *statefile;	/* NULL: tu_state */
 	const char *mon_log;	/* NULL: tu_mon_log */
+	const char *messages;	/* NULL: tu_messages */
 	const char *http;	/* lines added inside http {}, or NULL */
 	const char *applog;	/* lines added inside applog {}, or NULL */
 };
+/*
+ * Makes PATH's directory (one level) as the web front's own: owned by
+ * the front's user ("mond") when root, so that its mon.log can live there.
+ */
+void	 tu_front_dir(const char *path);
 /*
  * Writes tu_conf: the state file, tu_sock as the control socket, the web
  * front on 127.0.0.1 port 0, mon.log, as C changes them (C may be NULL),

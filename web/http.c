@@ -18,6 +18,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "conf/netallow.h"
 #include "daemon/applog.h"
 #include "daemon/log.h"
 #include "web/http.h"
@@ -36,11 +37,30 @@ static const struct applog_line home_lines[] = {
 };
 static const char not_found_body[] =
     "<!doctype html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n";
+static const char forbidden_body[] =
+    "<!doctype html>\n<title>403 Forbidden</title>\n<h1>Forbidden</h1>\n"
+    "<p>The status pages answer loopback and http.status_allow only.\n";
 static const char not_allowed_body[] =
     "<!doctype html>\n<title>405 Method Not Allowed</title>\n"
     "<h1>Method Not Allowed</h1>\n";
 
-static const int counted_codes[HTTP_NCOUNTED] = { 200, 404, 405, 500, 503 };
+static const int counted_codes[HTTP_NCOUNTED] = {
+	200, 403, 404, 405, 500, 503 };
+
+enum page { PAGE_HTML, PAGE_JSON, PAGE_METRICS, NPAGES };
+
+/*
+ * A status page rendered once and sent to every client that asks for it
+ * within the same second of the same snapshot: a flood of /status costs
+ * one render a second. REFS counts the answers holding it, and the cache.
+ */
+struct page_cache {
+	char		*body;
+	size_t		 len;
+	unsigned	 refs;
+	unsigned long long serial;
+	time_t		 second;
+};
 
 struct http_server {
 	struct http_front *front;
@@ -53,6 +73,9 @@ struct http_server {
 	struct http_status_ops ops;
 	struct http_counts spare;	/* counts until http_set_status */
 	struct http_counts *counts;
+	struct net_allow nets[NETALLOW_MAX];	/* status_allow */
+	size_t		 nnets;
+	struct page_cache *pages[NPAGES];
 };
 
 static void
@@ -127,8 +150,9 @@ serve_home(struct http_server *srv, const struct http_request *req,
 	 * Both lines in one write when no rollover falls between them. A
 	 * failed line is reported by the applog; the page is served anyway.
 	 */
-	applog_write_lines(srv->applog, home_lines,
-	    sizeof(home_lines) / sizeof(home_lines[0]));
+	if (srv->applog != NULL)
+		applog_write_lines(srv->applog, home_lines,
+		    sizeof(home_lines) / sizeof(home_lines[0]));
 	reply_page(srv, r, 200, "OK", home_body, sizeof(home_body) - 1);
 }
 
@@ -141,13 +165,77 @@ not_found(struct http_server *srv, struct http_reply *r)
 }
 
 static void
-free_body(const void *data, size_t len, void *extra)
+page_unref(struct page_cache *pc)
 {
-	(void)len; (void)extra;
-	free((void *)data);
+	if (pc != NULL && --pc->refs == 0) {
+		free(pc->body);
+		free(pc);
+	}
 }
 
-enum page { PAGE_HTML, PAGE_JSON, PAGE_METRICS };
+static void
+release_page(const void *data, size_t len, void *extra)
+{
+	(void)data; (void)len;
+	page_unref(extra);
+}
+
+/* The status routes answer loopback and the networks of status_allow. */
+static void
+forbidden(struct http_server *srv, struct http_reply *r)
+{
+	reply_page(srv, r, 403, "Forbidden", forbidden_body,
+	    sizeof(forbidden_body) - 1);
+}
+
+static bool
+status_allowed(const struct http_server *srv, const struct http_request *req)
+{
+	return req->peer != NULL &&
+	    netallow_match(srv->nets, srv->nnets, req->peer);
+}
+
+/*
+ * PAGE for SNAP, from the cache when it was rendered for the same
+ * snapshot within this second. NULL when out of memory.
+ */
+static struct page_cache *
+rendered(struct http_server *srv, enum page page,
+    const struct status_snapshot *snap)
+{
+	struct page_cache *pc = srv->pages[page];
+	struct render_buf buf = { 0 };
+	time_t second = time(NULL);
+	int rc;
+
+	if (pc != NULL && pc->serial == snap->serial && pc->second == second)
+		return pc;
+	if (page == PAGE_HTML)
+		rc = render_html(&buf, snap);
+	else if (page == PAGE_JSON)
+		rc = render_json(&buf, snap);
+	else
+		rc = render_metrics(&buf, snap);
+	if (rc == -1 || (pc = calloc(1, sizeof(*pc))) == NULL) {
+		render_buf_free(&buf);
+		return NULL;
+	}
+	/* Held until the clients read it: not the doubling's spare room. */
+	if (buf.len > 0 && buf.len < buf.cap) {
+		char *fit = realloc(buf.data, buf.len);
+
+		if (fit != NULL)
+			buf.data = fit;
+	}
+	pc->body = buf.data;
+	pc->len = buf.len;
+	pc->refs = 1;
+	pc->serial = snap->serial;
+	pc->second = second;
+	page_unref(srv->pages[page]);
+	srv->pages[page] = pc;
+	return pc;
+}
 
 /*
  * /status, /status.json, /metrics: built per request from the daemon's
@@ -165,9 +253,12 @@ serve_status(struct http_server *srv, const struct http_request *req,
 	static const char oom[] = "out of memory\n";
 	static const char busy[] = "too many answers unread; retry\n";
 	struct status_snapshot snap;
-	struct render_buf buf = { 0 };
-	int rc;
+	struct page_cache *pc;
 
+	if (!status_allowed(srv, req)) {
+		forbidden(srv, r);
+		return;
+	}
 	if (!is_get_or_head(req)) {
 		not_allowed(srv, r);
 		return;
@@ -181,29 +272,17 @@ serve_status(struct http_server *srv, const struct http_request *req,
 	}
 	/* The counts so far: this response is not among them yet. */
 	srv->ops.snapshot(&snap, srv->ops.arg);
-	if (page == PAGE_HTML)
-		rc = render_html(&buf, &snap);
-	else if (page == PAGE_JSON)
-		rc = render_json(&buf, &snap);
-	else
-		rc = render_metrics(&buf, &snap);
-	if (rc == -1) {
-		render_buf_free(&buf);
+	if ((pc = rendered(srv, page, &snap)) == NULL) {
 		log_warn("http: status page");
 		reply(srv, r, 500, "Internal Server Error",
 		    "text/plain; charset=utf-8", oom, sizeof(oom) - 1);
 		return;
 	}
-	/* Held until the client reads it: not the doubling's spare room. */
-	if (buf.len > 0 && buf.len < buf.cap) {
-		char *fit = realloc(buf.data, buf.len);
-
-		if (fit != NULL)
-			buf.data = fit;
-	}
+	pc->refs++;
 	r->extra = "Cache-Control: no-store\r\n";
-	r->release = free_body;
-	reply(srv, r, 200, "OK", types[page], buf.data, buf.len);
+	r->release = release_page;
+	r->release_arg = pc;
+	reply(srv, r, 200, "OK", types[page], pc->body, pc->len);
 }
 
 /* ok while the loop answers (it is answering) and the worker is alive. */
@@ -332,9 +411,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	struct http_server *srv = arg;
 
 	(void)lev;
-	(void)sa;
-	(void)salen;
-	front_adopt(srv->front, fd);
+	front_adopt(srv->front, fd, sa, salen);
 }
 
 /*
@@ -411,7 +488,7 @@ http_start(struct event_base *base, const struct http_conf *conf,
     struct applog *applog)
 {
 	struct http_server *srv;
-	const char *v6;
+	const char *bad;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		log_warn("http: calloc");
@@ -422,13 +499,18 @@ http_start(struct event_base *base, const struct http_conf *conf,
 	srv->status = conf->status;
 	srv->status_json = conf->status_json;
 	srv->metrics = conf->metrics;
+	if (conf->status_allow != NULL && netallow_parse(conf->status_allow,
+	    srv->nets, &srv->nnets, &bad) == -1) {
+		log_warnx("http: status_allow: \"%s\" is not a network", bad);
+		goto fail;
+	}
 	if ((srv->resume = evtimer_new(base, resume_cb, srv)) == NULL) {
 		log_warnx("http: evtimer_new failed");
 		goto fail;
 	}
 	/* Read and write: idle keep-alives and slow clients are closed. */
 	if ((srv->front = front_new(base, conf->timeout > 0 ? conf->timeout :
-	    10, route, srv)) == NULL) {
+	    10, conf->max_clients, route, srv)) == NULL) {
 		log_warn("http: front");
 		goto fail;
 	}
@@ -440,9 +522,6 @@ http_start(struct event_base *base, const struct http_conf *conf,
 		log_warn("http: getsockname %s", conf->listen);
 		goto fail;
 	}
-	v6 = strchr(conf->listen, ':');
-	log_info("listening on http://%s%s%s:%d/", v6 ? "[" : "",
-	    conf->listen, v6 ? "]" : "", srv->port);
 	return srv;
 fail:
 	http_stop(srv);
@@ -456,10 +535,20 @@ http_port(const struct http_server *srv)
 }
 
 void
+http_set_applog(struct http_server *srv, struct applog *applog)
+{
+	srv->applog = applog;
+}
+
+void
 http_stop(struct http_server *srv)
 {
+	size_t i;
+
 	if (srv == NULL)
 		return;
+	for (i = 0; i < NPAGES; i++)
+		page_unref(srv->pages[i]);
 	if (srv->listener != NULL)
 		evconnlistener_free(srv->listener);
 	front_free(srv->front);

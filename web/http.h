@@ -16,7 +16,7 @@ struct status_snapshot;
 struct status_http_count;
 
 /* The status codes counted for mond_http_requests_total. */
-#define HTTP_NCOUNTED	5
+#define HTTP_NCOUNTED	6
 
 /*
  * Responses sent, by code. Owned by the caller so that the counts survive
@@ -43,7 +43,8 @@ struct http_status_ops {
 
 /*
  * Binds and starts serving on BASE. The applog is borrowed, not owned.
- * Returns NULL (after logging why) when the address cannot be bound.
+ * Returns NULL (after logging why) when the address cannot be bound;
+ * says nothing when it could (the caller says when it serves).
  */
 struct http_server *http_start(struct event_base *base,
 	    const struct http_conf *conf, struct applog *applog);
@@ -61,6 +62,9 @@ void	http_set_status(struct http_server *srv,
  */
 size_t	http_counts_list(const struct http_counts *counts,
 	    struct status_http_count *out);
+
+/* The log GET / writes to (borrowed); NULL: none. */
+void	http_set_applog(struct http_server *srv, struct applog *applog);
 
 /* The port actually bound (useful with port = 0). */
 int	http_port(const struct http_server *srv);

@@ -67,6 +67,8 @@ struct conn {
 	bool		 reading;	/* rev is added */
 	bool		 more;		/* a whole head waits in carry */
 	int		 outq;		/* kernel send queue when timer was set */
+	time_t		 born;		/* monotonic second it was accepted */
+	struct sockaddr_storage peer;
 	struct conn	*prev, *next;
 };
 
@@ -77,6 +79,9 @@ struct http_front {
 	http_route_fn	 route;
 	void		*arg;
 	struct conn	*conns;
+	size_t		 nconns;
+	size_t		 max_conns;
+	time_t		 deadline;	/* a connection's whole life, seconds */
 	size_t		 held;		/* bytes in all the connections' out */
 	time_t		 date_at;	/* second of date[] */
 	char		 date[40];	/* "Date: ...\r\n" */
@@ -84,6 +89,16 @@ struct http_front {
 	size_t		 staged;
 	char		 stage[16384];
 };
+
+/* Seconds on the monotonic clock: deadlines ignore clock steps. */
+static time_t
+mono_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 static const char error_page[] =
     "<!doctype html>\n<title>%d %s</title>\n<h1>%s</h1>\n";
@@ -99,6 +114,7 @@ conn_close(struct conn *c)
 		fr->conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
+	fr->nconns--;
 	event_free(c->rev);
 	event_free(c->wev);
 	event_free(c->timer);
@@ -258,17 +274,17 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 	fr->staged = (size_t)(p - fr->stage);
 	if (copy || head) {
 		if (r->release != NULL)
-			r->release(r->body, r->len, NULL);
+			r->release(r->body, r->len, r->release_arg);
 		return 0;
 	}
 	/* A big page is referenced, not copied, behind what is staged. */
 	if (spill(c) == -1 || evbuffer_add_reference(c->out, r->body, r->len,
-	    r->release, NULL) == -1)
+	    r->release, r->release_arg) == -1)
 		goto fail;
 	return 0;
 fail:
 	if (r->release != NULL)
-		r->release(r->body, r->len, NULL);
+		r->release(r->body, r->len, r->release_arg);
 	return -1;
 }
 
@@ -295,21 +311,35 @@ stage_error(struct conn *c, int code, bool head)
 	return stage_reply(c, &r, head, 1, false);
 }
 
-/* Asks the route for REQ's answer and stages it. */
+/* Whether C has lived its whole allowed life. */
+static bool
+past_deadline(const struct conn *c)
+{
+	return mono_secs() - c->born >= c->front->deadline;
+}
+
+/*
+ * Asks the route for REQ's answer and stages it. Past its deadline a
+ * connection gets this answer, with "Connection: close", and no more.
+ */
 static int
-answer(struct conn *c, const struct http_request *req)
+answer(struct conn *c, const struct http_request *head)
 {
 	struct http_front *fr = c->front;
+	struct http_request req = *head;
 	struct http_reply r = { 0 };
 
 	/* No route takes a body, and skipping one unread is unsafe. */
-	if (req->has_body)
-		return stage_error(c, 413, req->method == HTTP_HEAD);
-	fr->route(fr->arg, req, &r);
-	if (!req->keep_alive)
+	if (req.has_body)
+		return stage_error(c, 413, req.method == HTTP_HEAD);
+	req.peer = (const struct sockaddr *)&c->peer;
+	if (req.keep_alive && past_deadline(c))
+		req.keep_alive = false;
+	fr->route(fr->arg, &req, &r);
+	if (!req.keep_alive)
 		c->closing = true;
-	return stage_reply(c, &r, req->method == HTTP_HEAD, req->minor,
-	    req->keep_alive);
+	return stage_reply(c, &r, req.method == HTTP_HEAD, req.minor,
+	    req.keep_alive);
 }
 
 /* Keeps the LEN unserved bytes at P for the next turn. */
@@ -618,7 +648,9 @@ on_write(evutil_socket_t fd, short what, void *arg)
 /*
  * Idle too long, slow to send a head, done lingering, or not reading its
  * answers: closed, unless the kernel's queue for it drained since the
- * timer was set (a slow but steady reader, which wakes EV_WRITE rarely).
+ * timer was set (a slow but steady reader, which wakes EV_WRITE rarely)
+ * and the connection is not past its deadline: a reader taking a byte
+ * now and then cannot keep it open for ever.
  */
 static void
 on_timeout(evutil_socket_t fd, short what, void *arg)
@@ -628,8 +660,8 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!c->lingering && !c->reading && (q = send_queue(c)) != -1 &&
-	    q < c->outq) {
+	if (!c->lingering && !c->reading && !past_deadline(c) &&
+	    (q = send_queue(c)) != -1 && q < c->outq) {
 		c->outq = q;
 		if (evtimer_add(c->timer, c->front->idle) == 0)
 			return;
@@ -650,14 +682,16 @@ on_turn(evutil_socket_t fd, short what, void *arg)
 }
 
 struct http_front *
-front_new(struct event_base *base, int timeout, http_route_fn route,
-    void *arg)
+front_new(struct event_base *base, int timeout, int max_clients,
+    http_route_fn route, void *arg)
 {
 	struct http_front *fr;
 
 	if ((fr = calloc(1, sizeof(*fr))) == NULL)
 		return NULL;
 	fr->base = base;
+	fr->max_conns = max_clients > 0 ? (size_t)max_clients : 1;
+	fr->deadline = (time_t)timeout * FRONT_DEADLINE_TIMEOUTS;
 	fr->route = route;
 	fr->arg = arg;
 	fr->date_at = (time_t)-1;
@@ -672,12 +706,35 @@ front_new(struct event_base *base, int timeout, http_route_fn route,
 	return fr;
 }
 
+/*
+ * One client too many: a 503 if the socket takes it at once, then closed.
+ * Nothing is read and nothing waits, so a flood of connections costs a
+ * send and a close each.
+ */
+static void
+turn_away(evutil_socket_t fd)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Retry-After: 1\r\nContent-Length: 17\r\n"
+	    "Connection: close\r\n\r\ntoo many clients\n";
+
+	(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (close(fd) == -1 && errno != EINTR)
+		log_warn("http: close");
+}
+
 void
-front_adopt(struct http_front *fr, evutil_socket_t fd)
+front_adopt(struct http_front *fr, evutil_socket_t fd,
+    const struct sockaddr *sa, int salen)
 {
 	struct conn *c;
 	int one = 1;
 
+	if (fr->nconns >= fr->max_conns) {
+		turn_away(fd);
+		return;
+	}
 	/* An answer is one write; Nagle would only hold back a spilled tail. */
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1 &&
 	    errno != EOPNOTSUPP)
@@ -686,6 +743,9 @@ front_adopt(struct http_front *fr, evutil_socket_t fd)
 		goto fail;
 	c->front = fr;
 	c->fd = fd;
+	c->born = mono_secs();
+	if (sa != NULL && salen > 0 && (size_t)salen <= sizeof(c->peer))
+		memcpy(&c->peer, sa, (size_t)salen);
 	c->rev = event_new(fr->base, fd, EV_READ | EV_PERSIST, on_read, c);
 	c->wev = event_new(fr->base, fd, EV_WRITE | EV_PERSIST, on_write, c);
 	c->timer = evtimer_new(fr->base, on_timeout, c);
@@ -696,6 +756,7 @@ front_adopt(struct http_front *fr, evutil_socket_t fd)
 	    evtimer_add(c->timer, fr->idle) == -1)
 		goto fail;
 	c->reading = true;
+	fr->nconns++;
 	c->next = fr->conns;
 	if (fr->conns != NULL)
 		fr->conns->prev = c;

@@ -33,6 +33,7 @@ struct http_reply {
 	const char	*body;
 	size_t		 len;
 	evbuffer_ref_cleanup_cb release;
+	void		*release_arg;	/* RELEASE's third argument */
 };
 
 /* Fills REPLY for REQ, a well-formed request without a body. */
@@ -41,14 +42,23 @@ typedef void (*http_route_fn)(void *arg, const struct http_request *req,
 
 /*
  * A front on BASE closing connections that take more than TIMEOUT
- * seconds to send a whole request head or to read what was answered.
+ * seconds to send a whole request head or to read what was answered, and
+ * any connection FRONT_DEADLINE_TIMEOUTS timeouts after it came, once its
+ * current answer is out or at once when it is slow to read it. At most
+ * MAX_CLIENTS connections at once: one more gets a 503 and is closed.
  * NULL (errno set) when out of memory.
  */
 struct http_front *front_new(struct event_base *base, int timeout,
-	    http_route_fn route, void *arg);
+	    int max_clients, http_route_fn route, void *arg);
 
-/* Takes FD (non-blocking, connected); on failure closes it and says why. */
-void	front_adopt(struct http_front *front, evutil_socket_t fd);
+#define FRONT_DEADLINE_TIMEOUTS	6
+
+/*
+ * Takes FD (non-blocking, connected, from peer SA of SALEN bytes); on
+ * failure closes it and says why.
+ */
+void	front_adopt(struct http_front *front, evutil_socket_t fd,
+	    const struct sockaddr *sa, int salen);
 
 /*
  * Whether the answers clients have not read yet hold so much memory that

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 enum http_method {
@@ -23,6 +24,7 @@ struct http_request {
 	int		 minor;		/* HTTP/1.minor */
 	bool		 keep_alive;	/* per version and Connection: */
 	bool		 has_body;	/* Content-Length > 0, or Transfer-Encoding */
+	const struct sockaddr *peer;	/* set by the front, not the parser */
 };
 
 /*

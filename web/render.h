@@ -61,6 +61,8 @@ struct status_snapshot {
 	size_t		 nhttp;
 	const struct status_problem *problems;
 	size_t		 nproblems;
+	/* Changes with the data: pages rendered for one serial are reused. */
+	unsigned long long serial;
 };
 
 /* A growing byte buffer; failed is set (and sticks) when an append ran out of memory. */

@@ -1,0 +1,435 @@
+/*
+ * webproc.c: the web front as the root process sees it (webproc.h).
+ *
+ * The front is executed afresh, not merely forked: the parent has threads
+ * by the time a front is restarted, and a new image also gets its own
+ * address-space layout. The link is a stream socketpair with frames of
+ * frontmsg.h; what the front may send is two small kinds of frame, and any
+ * other, or a larger one, gets it killed and started again. Nothing it
+ * sends names a file or a log: a snapshot is the only thing it can ask for.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "daemon/clock.h"
+#include "daemon/log.h"
+#include "daemon/webproc.h"
+#include "web/front.h"
+#include "web/frontmsg.h"
+
+/* How long a starting front may take to say READY. */
+#define READY_WAIT_MS		10000
+/* Restarts come this soon after a death, backing off to RESTART_MAX_MS. */
+#define RESTART_MIN_MS		100
+#define RESTART_MAX_MS		5000
+/* A front that lived this long resets the back-off. */
+#define STEADY_SECS		10
+/* Snapshots queued unread past this: the front is not reading; skip. */
+#define OUT_MAX			(64u * 1024 * 1024)
+
+struct webproc {
+	struct event_base *base;
+	struct http_conf http;
+	struct applog_conf applog;
+	webproc_snapshot_fn snapshot;
+	void		*arg;
+	pid_t		 pid;
+	struct bufferevent *link;
+	struct event	*restart;
+	int		 backoff_ms;
+	double		 started;
+	int		 port;		/* bound: a restart keeps it */
+	struct http_counts counts;
+};
+
+static char *
+dup_str(const char *s, bool *oom)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*oom = true;
+	return d;
+}
+
+static void
+free_confs(struct webproc *wp)
+{
+	free(wp->http.listen);
+	free(wp->http.user);
+	free(wp->http.status_allow);
+	free(wp->applog.path);
+}
+
+/* Kills and reaps the running front, if any. */
+static void
+reap(struct webproc *wp, bool kill_it)
+{
+	int status, i;
+	pid_t w;
+
+	if (wp->link != NULL) {
+		bufferevent_free(wp->link);	/* closes the parent's end */
+		wp->link = NULL;
+	}
+	if (wp->pid <= 0)
+		return;
+	if (kill_it)
+		kill(wp->pid, SIGTERM);
+	/* Its end closed or SIGTERM: it leaves at once; then SIGKILL. */
+	for (i = 0; (w = waitpid(wp->pid, &status, WNOHANG)) == 0; i++) {
+		if (i == 100)
+			kill(wp->pid, SIGKILL);
+		usleep(10000);
+	}
+	if (w == wp->pid && !kill_it) {
+		if (WIFSIGNALED(status))
+			log_warnx("web front (pid %ld) killed by signal %d",
+			    (long)wp->pid, WTERMSIG(status));
+		else
+			log_warnx("web front (pid %ld) exited with status %d",
+			    (long)wp->pid, WEXITSTATUS(status));
+	}
+	wp->pid = -1;
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only. */
+static void
+exec_front(int fd)
+{
+	static char *const argv[] = { "mond", "--web-front", NULL };
+	sigset_t all;
+
+	if (dup2(fd, FRONT_LINK_FD) == -1)
+		_exit(127);
+	close_range(FRONT_LINK_FD + 1, ~0U, 0);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+/* Writes all of B on blocking FD. */
+static int
+write_all(int fd, struct evbuffer *b)
+{
+	while (evbuffer_get_length(b) > 0)
+		if (evbuffer_write(b, fd) == -1 && errno != EINTR)
+			return -1;
+	return 0;
+}
+
+static int
+send_config(struct webproc *wp, int fd)
+{
+	struct evbuffer *payload = evbuffer_new(), *frame = evbuffer_new();
+	struct http_conf http = wp->http;
+	int rc = -1;
+
+	if (wp->port > 0)
+		http.port = wp->port;
+	if (payload != NULL && frame != NULL) {
+		fmsg_put_config(payload, &http, &wp->applog, &wp->counts);
+		if (fmsg_frame(frame, FMSG_CONFIG, payload) == 0)
+			rc = write_all(fd, frame);
+	}
+	if (payload != NULL)
+		evbuffer_free(payload);
+	if (frame != NULL)
+		evbuffer_free(frame);
+	return rc;
+}
+
+/* Reads FD until READY (0) or FAILED, EOF, timeout (-1, said). */
+static int
+await_ready(struct webproc *wp, int fd)
+{
+	struct evbuffer *in = evbuffer_new();
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	double until = mond_monotonic() + READY_WAIT_MS / 1000.0, left;
+	enum fmsg_type type;
+	unsigned char *payload = NULL;
+	size_t len;
+	int rc = -1, n;
+
+	if (in == NULL)
+		return -1;
+	while ((left = until - mond_monotonic()) > 0) {
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) == -1 &&
+		    errno != EINTR)
+			break;
+		if (!(pfd.revents & (POLLIN | POLLHUP)))
+			continue;
+		if (evbuffer_read(in, fd, 4096) <= 0) {
+			log_warnx("web front exited while starting");
+			break;
+		}
+		if ((n = fmsg_next(in, FMSG_FROM_FRONT_MAX, &type, &payload,
+		    &len)) == 0)
+			continue;
+		if (n == 1 && type == FMSG_READY) {
+			struct fmsg_reader r = { payload, len, false };
+
+			wp->port = (int)fmsg_get_u32(&r);
+			rc = r.bad ? -1 : 0;
+		}
+		/* FAILED: the front said why on stderr already. */
+		break;
+	}
+	if (left <= 0)
+		log_warnx("web front: not ready after %d ms", READY_WAIT_MS);
+	free(payload);
+	evbuffer_free(in);
+	return rc;
+}
+
+static void on_link_read(struct bufferevent *bev, void *arg);
+static void on_link_event(struct bufferevent *bev, short what, void *arg);
+
+/* Forks, executes and configures a front; 0 once it listens. */
+static int
+spawn(struct webproc *wp)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		log_warn("web front: socketpair");
+		return -1;
+	}
+	if ((wp->pid = fork()) == -1) {
+		log_warn("web front: fork");
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (wp->pid == 0)
+		exec_front(sv[1]);
+	close(sv[1]);
+	if (send_config(wp, sv[0]) == -1 || await_ready(wp, sv[0]) == -1) {
+		close(sv[0]);
+		reap(wp, true);
+		return -1;
+	}
+	if (evutil_make_socket_nonblocking(sv[0]) == -1 ||
+	    (wp->link = bufferevent_socket_new(wp->base, sv[0],
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		log_warnx("web front: cannot watch its link");
+		close(sv[0]);
+		reap(wp, true);
+		return -1;
+	}
+	bufferevent_setcb(wp->link, on_link_read, NULL, on_link_event, wp);
+	bufferevent_setwatermark(wp->link, EV_READ, 0, 4 * FMSG_FROM_FRONT_MAX);
+	if (bufferevent_enable(wp->link, EV_READ) == -1) {
+		reap(wp, true);
+		return -1;
+	}
+	wp->started = mond_monotonic();
+	log_info("web front started (pid %ld)", (long)wp->pid);
+	return 0;
+}
+
+static void
+schedule_restart(struct webproc *wp)
+{
+	struct timeval tv;
+
+	if (mond_monotonic() - wp->started >= STEADY_SECS)
+		wp->backoff_ms = RESTART_MIN_MS;
+	tv.tv_sec = wp->backoff_ms / 1000;
+	tv.tv_usec = (wp->backoff_ms % 1000) * 1000;
+	if (evtimer_add(wp->restart, &tv) == -1)
+		log_warnx("web front: cannot schedule its restart");
+	wp->backoff_ms = wp->backoff_ms * 2 > RESTART_MAX_MS ?
+	    RESTART_MAX_MS : wp->backoff_ms * 2;
+}
+
+static void
+on_restart(evutil_socket_t fd, short what, void *arg)
+{
+	struct webproc *wp = arg;
+
+	(void)fd; (void)what;
+	if (spawn(wp) == -1)
+		schedule_restart(wp);
+}
+
+/* The front died, or broke the protocol: reaped, and started again. */
+static void
+lost(struct webproc *wp, bool kill_it)
+{
+	reap(wp, kill_it);
+	log_warnx("web front down; starting a new one");
+	schedule_restart(wp);
+}
+
+static void
+send_snapshot(struct webproc *wp)
+{
+	struct evbuffer *out = bufferevent_get_output(wp->link);
+	struct evbuffer *payload;
+	struct status_snapshot s;
+
+	if (evbuffer_get_length(out) > OUT_MAX)
+		return;
+	if ((payload = evbuffer_new()) == NULL) {
+		log_warn("web front: snapshot");
+		return;
+	}
+	wp->snapshot(&s, wp->arg);
+	fmsg_put_snapshot(payload, &s);
+	if (fmsg_frame(out, FMSG_SNAPSHOT, payload) == -1)
+		log_warn("web front: snapshot");
+	evbuffer_free(payload);
+}
+
+static void
+on_link_read(struct bufferevent *bev, void *arg)
+{
+	struct webproc *wp = arg;
+	enum fmsg_type type;
+	unsigned char *payload;
+	size_t len, i;
+	int n;
+
+	while ((n = fmsg_next(bufferevent_get_input(bev), FMSG_FROM_FRONT_MAX,
+	    &type, &payload, &len)) == 1) {
+		struct fmsg_reader r = { payload, len, false };
+		struct http_counts c;
+
+		if (type != FMSG_WANT) {
+			free(payload);
+			break;
+		}
+		for (i = 0; i < HTTP_NCOUNTED; i++)
+			c.n[i] = fmsg_get_u64(&r);
+		free(payload);
+		if (r.bad || r.left != 0)
+			break;
+		wp->counts = c;
+		send_snapshot(wp);
+	}
+	if (n != 0) {
+		log_warnx("web front (pid %ld) sent what it may not; "
+		    "killing it", (long)wp->pid);
+		lost(wp, true);
+	}
+}
+
+static void
+on_link_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct webproc *wp = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		lost(wp, false);
+}
+
+struct webproc *
+webproc_start(struct event_base *base, const struct http_conf *http,
+    const struct applog_conf *applog, const struct webproc *old,
+    webproc_snapshot_fn snapshot, void *arg)
+{
+	struct webproc *wp;
+	bool oom = false;
+
+	if ((wp = calloc(1, sizeof(*wp))) == NULL) {
+		log_warn("web front");
+		return NULL;
+	}
+	wp->base = base;
+	wp->snapshot = snapshot;
+	wp->arg = arg;
+	wp->pid = -1;
+	wp->backoff_ms = RESTART_MIN_MS;
+	if (old != NULL) {
+		wp->counts = old->counts;
+		if (old->http.port == http->port && old->http.listen != NULL &&
+		    http->listen != NULL &&
+		    strcmp(old->http.listen, http->listen) == 0)
+			wp->port = old->port;
+	}
+	wp->http = *http;
+	wp->http.listen = dup_str(http->listen, &oom);
+	wp->http.user = dup_str(http->user, &oom);
+	wp->http.status_allow = dup_str(http->status_allow, &oom);
+	wp->applog = *applog;
+	wp->applog.path = dup_str(applog->path, &oom);
+	if (oom || (wp->restart = evtimer_new(base, on_restart, wp)) == NULL) {
+		log_warn("web front");
+		webproc_stop(wp);
+		return NULL;
+	}
+	if (spawn(wp) == -1) {
+		webproc_stop(wp);
+		return NULL;
+	}
+	return wp;
+}
+
+void
+webproc_stale(struct webproc *wp)
+{
+	if (wp != NULL && wp->link != NULL &&
+	    fmsg_frame(bufferevent_get_output(wp->link), FMSG_STALE, NULL) == -1)
+		log_warn("web front: stale notice");
+}
+
+const struct http_counts *
+webproc_counts(const struct webproc *wp)
+{
+	return &wp->counts;
+}
+
+long
+webproc_pid(const struct webproc *wp)
+{
+	return wp->pid;
+}
+
+int
+webproc_port(const struct webproc *wp)
+{
+	return wp->port;
+}
+
+void
+webproc_halt(struct webproc *wp)
+{
+	if (wp == NULL)
+		return;
+	if (wp->restart != NULL)
+		evtimer_del(wp->restart);
+	reap(wp, true);
+}
+
+void
+webproc_stop(struct webproc *wp)
+{
+	if (wp == NULL)
+		return;
+	webproc_halt(wp);
+	if (wp->restart != NULL)
+		event_free(wp->restart);
+	free_confs(wp);
+	free(wp);
+}
