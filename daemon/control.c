@@ -23,6 +23,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "conf/conf.h"
+#include "daemon/acceptpause.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/pass.h"
@@ -33,6 +34,7 @@
 
 struct control {
 	struct evhttp	*http;
+	struct accept_pause *pause;	/* out of fds: a pause, not a spin */
 	char		*path;
 	struct control_ops ops;
 };
@@ -284,6 +286,7 @@ control_start(struct event_base *base, const char *path,
     const struct control_ops *ops)
 {
 	struct control *ctl;
+	struct evhttp_bound_socket *bound;
 	int fd = -1;
 
 	if ((ctl = calloc(1, sizeof(*ctl))) == NULL ||
@@ -315,9 +318,19 @@ control_start(struct event_base *base, const char *path,
 		goto fail;
 	}
 	evhttp_set_gencb(ctl->http, other_cb, ctl);
-	if (evhttp_accept_socket_with_handle(ctl->http, fd) == NULL) {
+	if ((bound = evhttp_accept_socket_with_handle(ctl->http, fd)) == NULL) {
 		log_warnx("control: cannot serve %s", path);
 		goto fail;
+	}
+	if ((ctl->pause = accept_pause_new(base,
+	    evhttp_bound_socket_get_listener(bound), "control")) == NULL) {
+		log_warnx("control: cannot guard accept on %s", path);
+		evhttp_free(ctl->http);
+		ctl->http = NULL;
+		unlink(path);
+		free(ctl->path);
+		free(ctl);
+		return NULL;
 	}
 	log_info("control socket %s", path);
 	return ctl;
@@ -337,6 +350,7 @@ control_stop(struct control *ctl)
 	if (ctl == NULL)
 		return;
 	evhttp_free(ctl->http);
+	accept_pause_free(ctl->pause);
 	if (unlink(ctl->path) == -1 && errno != ENOENT)
 		log_warn("%s: unlink", ctl->path);
 	free(ctl->path);

@@ -8,17 +8,20 @@
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -456,4 +459,326 @@ Test(attack_net, a_slow_header_client_is_closed_after_the_timeout)
 	cr_assert_lt(tu_now() - t0, 2.0 * http_timeout + 1.0,
 	    "closed only after %.1f s", tu_now() - t0);
 	free(log);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Findings of the review: each attack that used to stop rotation          */
+
+/* The descriptors PID has open now. */
+static int
+open_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dp;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	cr_assert_not_null(dp = opendir(path), "%s: %s", path, strerror(errno));
+	while ((de = readdir(dp)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(dp);
+	return n;
+}
+
+/*
+ * The review's attack: the descriptor limit lowered to a few more than
+ * the daemon holds, then hundreds of cheap TCP connections. They used to
+ * take every descriptor of the one process, and a log due then was
+ * reported missing. The connections now cost the front alone, which
+ * turns away those past max_clients with 503; the log rotates.
+ */
+Test(attack_net, a_connection_flood_at_a_low_fd_limit_cannot_stop_a_rotation)
+{
+	char *log = tu_path(tu_dir, "a.log"), *rot = tu_path(tu_dir, "a.log.1");
+	char *stanza, *resp;
+	struct rlimit low;
+	int fds[400], i;
+
+	tu_need_root("lowering the daemon's hard fd limit, then raising it");
+	raise_nofile(600);
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1k\n rotate = 1\n}\n",
+	    log) != -1);
+	max_clients = 100;
+	write_conf(stanza);
+	tu_write_file(log, "x\n");
+	tu_mond_start(NULL);
+	low.rlim_cur = low.rlim_max = (rlim_t)open_fds(tu_mond.pid) + 16;
+	cr_assert_eq(prlimit(tu_mond.pid, RLIMIT_NOFILE, &low, NULL), 0,
+	    "prlimit: %s", strerror(errno));
+	cr_assert_eq(open_idle(tu_mond.port, fds, 400), 400);
+	wait_connected(fds, 400, 8.0);
+	resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n", 3000);
+	cr_assert_eq(tu_http_status(resp), 503, "past max_clients: %s", resp);
+	free(resp);
+	tu_append(log, 4000);
+	cr_assert_geq(tu_wait_for(rot, 3.0), 0, "no rotation under the "
+	    "flood:\n%s", tu_daemon_stderr(&tu_mond));
+	cr_assert_not(tu_daemon_wait_stderr(&tu_mond, "does not exist", 1,
+	    0.0), "%s", tu_daemon_stderr(&tu_mond));
+	close_all(fds, 400);
+	for (i = 0; i < 50; i++) {
+		resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n", 3000);
+		if (tu_http_status(resp) == 200)
+			break;
+		free(resp);
+		resp = NULL;
+		usleep(100000);
+	}
+	cr_assert_not_null(resp, "the front did not recover after the flood");
+	free(resp);
+	free(stanza);
+	free(rot);
+	free(log);
+}
+
+/* The pid of the web front's process, from the daemon's start line. */
+static pid_t
+front_pid(void)
+{
+	char *err = tu_daemon_stderr(&tu_mond), *p;
+	long pid;
+
+	p = strstr(err, "web front started (pid ");
+	cr_assert_not_null(p, "no web front process: %s", err);
+	pid = strtol(p + strlen("web front started (pid "), NULL, 10);
+	free(err);
+	return (pid_t)pid;
+}
+
+/*
+ * A reader that takes 4 KiB every 100 ms of 16 pipelined /status.json
+ * pages of 3000 logs (more than the kernel queues) keeps the queue
+ * draining: it used to keep its connection for ever. The front lets go
+ * of it (its descriptor count falls back) at the deadline, six timeouts
+ * after it connected.
+ */
+Test(attack_net, a_slow_but_steady_reader_is_cut_at_the_deadline)
+{
+	enum { REQUESTS = 16, LOGS = 3000 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	static const char req[] = "GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n";
+	char buf[4096], *all, *stanzas;
+	int fd, small = 4096, before;
+	size_t i, len = sizeof(req) - 1, size = LOGS * 96 + 1, used = 0;
+	double t0, lived = 0;
+	ssize_t n;
+	pid_t front;
+
+	cr_assert_not_null(stanzas = malloc(size));
+	for (i = 0; i < LOGS; i++)
+		used += (size_t)snprintf(stanzas + used, size - used,
+		    "log \"%s/m%zu.log\" {\n missingok = yes\n}\n", tu_dir, i);
+	http_timeout = 2;
+	write_conf(stanzas);
+	free(stanzas);
+	tu_mond_start(NULL);
+	/* The pages are big once the first pass has listed every log. */
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "m2999.log", 1, 20.0));
+	front = front_pid();
+	before = open_fds(front);
+	cr_assert((all = malloc(len * REQUESTS)) != NULL);
+	for (i = 0; i < REQUESTS; i++)
+		memcpy(all + i * len, req, len);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_neq(fd, -1);
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small,
+	    sizeof(small)), 0);
+	sin.sin_port = htons((uint16_t)tu_mond.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	t0 = tu_now();
+	cr_assert_eq(write(fd, all, len * REQUESTS), (ssize_t)(len * REQUESTS));
+	usleep(300000);
+	cr_assert_eq(open_fds(front), before + 1, "the front did not take "
+	    "the connection");
+	while (open_fds(front) > before) {
+		lived = tu_now() - t0;
+		cr_assert_lt(lived, 6 * http_timeout + 4.0, "a slow reader "
+		    "kept its connection %.1f s past a %d s deadline", lived,
+		    6 * http_timeout);
+		n = recv(fd, buf, sizeof(buf), 0);
+		cr_assert_gt(n, 0, "the answers ran out at %.1f s (%s): the "
+		    "reader was not slow", lived, n == 0 ? "EOF" :
+		    strerror(errno));
+
+		usleep(100000);
+	}
+	cr_assert_geq(lived, 6 * http_timeout - 1.0, "let go at %.1f s, "
+	    "before its deadline: it was not slow enough to test it", lived);
+	close(fd);
+	free(all);
+}
+
+/*
+ * The control socket's listener at the descriptor limit: it used to
+ * retry accept() at once for ever, a core spinning and stderr flooding.
+ */
+Test(attack_net, the_control_socket_at_its_fd_limit_backs_off)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct rlimit low;
+	int fds[40], i, lines0, lines1;
+	double cpu0, cpu1;
+	char *resp;
+
+	front_conf(tu_at("none.log"));
+	tu_mond_start(NULL);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", tu_sock);
+	low.rlim_cur = low.rlim_max = (rlim_t)open_fds(tu_mond.pid) + 4;
+	cr_assert_eq(prlimit(tu_mond.pid, RLIMIT_NOFILE, &low, NULL), 0,
+	    "prlimit: %s", strerror(errno));
+	lines0 = stderr_lines();
+	cpu0 = cpu_seconds(tu_mond.pid);
+	for (i = 0; i < 40; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		cr_assert_neq(fds[i], -1);
+		connect(fds[i], (struct sockaddr *)&sun, sizeof(sun));
+	}
+	sleep(2);
+	cpu1 = cpu_seconds(tu_mond.pid);
+	lines1 = stderr_lines();
+	cr_assert_lt(cpu1 - cpu0, 0.5, "the root process spun %.2f s of CPU "
+	    "in 2 s at its fd limit", cpu1 - cpu0);
+	cr_assert_lt(lines1 - lines0, 20, "stderr grew by %d lines",
+	    lines1 - lines0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "control: accept: ", 1, 0.0),
+	    "the limit was never reached: the test proved nothing");
+	/* Ours closed, the ones it took close too: room again. */
+	close_all(fds, 40);
+	usleep(300000);
+	resp = tu_unix_http(tu_sock, "GET /status.json HTTP/1.0\r\n\r\n", 5000);
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	free(resp);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The status routes from another host                                     */
+
+/* Runs CMD through sh; its exit status. */
+static int
+sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char netns[32], veth[16];
+
+static void
+net_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null; "
+	    "ip link del %s 2>/dev/null", netns, veth);
+	sh(cmd);
+	tu_fini();
+}
+
+/*
+ * A second host: network namespace NETNS holding 10.251.B.2, joined by a
+ * veth pair to this one's 10.251.B.1 (B from the test's pid, so suites
+ * running at once do not collide).
+ */
+static void
+make_peer_host(int *b)
+{
+	char cmd[512];
+
+	*b = (int)(getpid() % 200) + 20;
+	snprintf(netns, sizeof(netns), "mondt%d", (int)getpid());
+	snprintf(veth, sizeof(veth), "mvh%d", (int)getpid() % 100000);
+	snprintf(cmd, sizeof(cmd),
+	    "ip netns add %s && ip link add %s type veth peer name mvp%d && "
+	    "ip link set mvp%d netns %s && ip addr add 10.251.%d.1/24 dev %s "
+	    "&& ip link set %s up && ip -n %s addr add 10.251.%d.2/24 dev "
+	    "mvp%d && ip -n %s link set mvp%d up && ip -n %s link set lo up",
+	    netns, veth, (int)getpid() % 100000, (int)getpid() % 100000, netns,
+	    *b, veth, veth, netns, *b, (int)getpid() % 100000, netns,
+	    (int)getpid() % 100000, netns);
+	if (sh(cmd) != 0)
+		cr_skip_test("cannot make a network namespace with a veth pair "
+		    "here (ip netns, veth)");
+}
+
+/*
+ * The status code of GET PATH from the other host to 10.251.B.1:PORT
+ * (-1 when it got none): a child joins the namespace, asks, and writes
+ * the code down a pipe.
+ */
+static int
+status_from_peer(int b, int port, const char *path)
+{
+	char nspath[64], req[128];
+	int pfd[2], code = -1, st;
+	pid_t pid;
+
+	snprintf(nspath, sizeof(nspath), "/run/netns/%s", netns);
+	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\n\r\n", path);
+	cr_assert_eq(pipe(pfd), 0);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+		char buf[64] = "";
+		int nsfd = open(nspath, O_RDONLY), fd, c = -1;
+
+		if (nsfd == -1 || setns(nsfd, CLONE_NEWNET) == -1)
+			_exit(2);
+		sin.sin_port = htons((uint16_t)port);
+		snprintf(buf, sizeof(buf), "10.251.%d.1", b);
+		inet_pton(AF_INET, buf, &sin.sin_addr);
+		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1 &&
+		    connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		    write(fd, req, strlen(req)) == (ssize_t)strlen(req) &&
+		    read(fd, buf, sizeof(buf) - 1) > 12)
+			sscanf(buf, "HTTP/1.%*d %d", &c);
+		if (write(pfd[1], &c, sizeof(c)) != sizeof(c))
+			_exit(3);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &code, sizeof(code)) != sizeof(code))
+		code = -1;
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	return code;
+}
+
+Test(attack_net, status_routes_answer_another_host_only_when_allowed,
+    .fini = net_teardown)
+{
+	static const char *const private[] = { "/status", "/status.json",
+	    "/metrics" };
+	char http[128], *resp;
+	struct tu_conf c = { .http = http };
+	size_t i;
+	int b;
+
+	tu_need_root("a network namespace and a veth pair");
+	make_peer_host(&b);
+	snprintf(http, sizeof(http), "    listen = \"0.0.0.0\"\n");
+	tu_mond_conf(NULL, &c);
+	tu_mond_start(NULL);
+	cr_assert_eq(status_from_peer(b, tu_mond.port, "/"), 200,
+	    "the other host cannot reach the front at all");
+	cr_assert_eq(status_from_peer(b, tu_mond.port, "/healthz"), 200);
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(status_from_peer(b, tu_mond.port, private[i]), 403,
+		    "%s answered another host", private[i]);
+	resp = tu_http_raw(tu_mond.port, "GET /status HTTP/1.0\r\n\r\n", 3000);
+	cr_assert_eq(tu_http_status(resp), 200, "loopback: %s", resp);
+	free(resp);
+
+	snprintf(http, sizeof(http), "    listen = \"0.0.0.0\"\n"
+	    "    status_allow = \"192.0.2.0/24, 10.251.%d.0/24\"\n", b);
+	tu_mond_conf(NULL, &c);
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "configuration reloaded", 1,
+	    10.0));
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(status_from_peer(b, tu_mond.port, private[i]), 200,
+		    "%s refused a host status_allow names", private[i]);
 }

@@ -459,7 +459,7 @@ Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
 	one = tu_path(fs, "app.log.1");
 	gz1 = tu_path(fs, "app.log.1.gz");
 	gz2 = tu_path(fs, "app.log.2.gz");
-	monlog = tu_path(dir, "mon/mon.log");
+	monlog = tu_path(dir, "mond.log");	/* mond's own messages */
 	state = tu_path(dir, "status");
 	random_file(log, size, &data);
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1M\n rotate = 5\n"
@@ -474,7 +474,7 @@ Test(diskfull, compress_fails_cleanly_then_retries, .timeout = 120,
 	start_daemon(&d, conf);
 	g.path = monlog;
 	g.needle = "No space left on device";
-	cr_assert(wait_for(file_has, &g, 10), "no ENOSPC error in mon.log");
+	cr_assert(wait_for(file_has, &g, 10), "no ENOSPC error in mond.log");
 	cr_expect(tu_count_lines(monlog, "ERROR") > 0, "the error is not an "
 	    "ERROR line");
 	usleep(300000);

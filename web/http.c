@@ -19,16 +19,13 @@
 #include <event2/util.h>
 
 #include "conf/netallow.h"
+#include "daemon/acceptpause.h"
 #include "daemon/applog.h"
 #include "daemon/log.h"
 #include "web/http.h"
 #include "web/httpconn.h"
 #include "web/render.h"
 
-/* How long accepting stops after accept() fails (EMFILE...), in ms. */
-#define ACCEPT_PAUSE_MS		100
-/* At most one "accept paused" message per this many seconds. */
-#define ACCEPT_WARN_EVERY	10
 
 static const char home_body[] = "Stage Seven!";
 static const struct applog_line home_lines[] = {
@@ -66,8 +63,7 @@ struct http_server {
 	struct http_front *front;
 	struct applog	*applog;
 	struct evconnlistener *listener;
-	struct event	*resume;	/* re-enables accepting after a pause */
-	time_t		 warned;	/* last "accept paused" message */
+	struct accept_pause *pause;	/* accept() failing: a pause, no spin */
 	int		 port;
 	bool		 status, status_json, metrics;	/* routes the config allows */
 	struct http_status_ops ops;
@@ -415,43 +411,6 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 }
 
 /*
- * accept() failed for a reason that a retry cannot cure at once: out of
- * fds (EMFILE, ENFILE) or memory. libevent would warn and retry at once
- * forever, spinning and flooding stderr while the pending connection
- * stays; instead stop accepting for a moment, and say so now and then.
- */
-static void
-accept_error_cb(struct evconnlistener *lev, void *arg)
-{
-	struct http_server *srv = arg;
-	struct timeval tv = { 0, ACCEPT_PAUSE_MS * 1000 };
-	int err = EVUTIL_SOCKET_ERROR();
-	time_t now = time(NULL);
-
-	if (now - srv->warned >= ACCEPT_WARN_EVERY) {
-		srv->warned = now;
-		log_warnx("http: accept: %s; not accepting for %d ms",
-		    strerror(err), ACCEPT_PAUSE_MS);
-	}
-	if (evconnlistener_disable(lev) == 0 && srv->resume != NULL &&
-	    evtimer_add(srv->resume, &tv) == 0)
-		return;
-	/* Without the timer, keep accepting rather than go deaf. */
-	evconnlistener_enable(lev);
-}
-
-static void
-resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct http_server *srv = arg;
-
-	(void)fd;
-	(void)what;
-	if (srv->listener != NULL)
-		evconnlistener_enable(srv->listener);
-}
-
-/*
  * Listens on LISTEN, a numeric address (the config takes no names).
  * NULL after saying why.
  */
@@ -504,10 +463,6 @@ http_start(struct event_base *base, const struct http_conf *conf,
 		log_warnx("http: status_allow: \"%s\" is not a network", bad);
 		goto fail;
 	}
-	if ((srv->resume = evtimer_new(base, resume_cb, srv)) == NULL) {
-		log_warnx("http: evtimer_new failed");
-		goto fail;
-	}
 	/* Read and write: idle keep-alives and slow clients are closed. */
 	if ((srv->front = front_new(base, conf->timeout > 0 ? conf->timeout :
 	    10, conf->max_clients, route, srv)) == NULL) {
@@ -516,7 +471,11 @@ http_start(struct event_base *base, const struct http_conf *conf,
 	}
 	if ((srv->listener = listen_on(srv, base, conf)) == NULL)
 		goto fail;
-	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
+	if ((srv->pause = accept_pause_new(base, srv->listener, "http")) ==
+	    NULL) {
+		log_warnx("http: cannot guard accept");
+		goto fail;
+	}
 	if ((srv->port = bound_port(evconnlistener_get_fd(srv->listener))) ==
 	    -1) {
 		log_warn("http: getsockname %s", conf->listen);
@@ -552,7 +511,6 @@ http_stop(struct http_server *srv)
 	if (srv->listener != NULL)
 		evconnlistener_free(srv->listener);
 	front_free(srv->front);
-	if (srv->resume != NULL)
-		event_free(srv->resume);
+	accept_pause_free(srv->pause);
 	free(srv);
 }

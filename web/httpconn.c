@@ -100,6 +100,8 @@ mono_secs(void)
 	return ts.tv_sec;
 }
 
+static bool past_deadline(const struct conn *c);
+
 static const char error_page[] =
     "<!doctype html>\n<title>%d %s</title>\n<h1>%s</h1>\n";
 
@@ -362,6 +364,20 @@ keep(struct conn *c, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Makes the close of C a reset: what the kernel still holds for a reader
+ * cut at its deadline goes at once, not at the reader's pace.
+ */
+static void
+drop_queue(struct conn *c)
+{
+	struct linger reset = { 1, 0 };
+
+	if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &reset,
+	    sizeof(reset)) == -1)
+		log_warn("http: setsockopt SO_LINGER");
+}
+
 /* Bytes the kernel still holds to send on C, or -1. */
 static int
 send_queue(const struct conn *c)
@@ -373,11 +389,21 @@ send_queue(const struct conn *c)
 
 /*
  * The timeout for a client to read: restarted on each write mond makes,
- * and (on_timeout) as long as the kernel's queue for it keeps draining.
+ * and (on_timeout) as long as the kernel's queue for it keeps draining,
+ * up to the connection's deadline: -1 past it (the caller closes C).
  */
 static int
 arm_write_timer(struct conn *c)
 {
+	/*
+	 * Past its deadline a reader still waited for is not waited longer,
+	 * and what the kernel holds for it goes too (a reset, not a FIN
+	 * after megabytes more at its pace).
+	 */
+	if (past_deadline(c)) {
+		drop_queue(c);
+		return -1;
+	}
 	c->outq = send_queue(c);
 	return evtimer_add(c->timer, c->front->idle);
 }
@@ -660,8 +686,10 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!c->lingering && !c->reading && !past_deadline(c) &&
-	    (q = send_queue(c)) != -1 && q < c->outq) {
+	if (!c->lingering && !c->reading && past_deadline(c))
+		drop_queue(c);
+	else if (!c->lingering && !c->reading && (q = send_queue(c)) != -1 &&
+	    q < c->outq) {
 		c->outq = q;
 		if (evtimer_add(c->timer, c->front->idle) == 0)
 			return;

@@ -1,0 +1,204 @@
+/*
+ * test_privsep.c: the web front as a process of its own. Its identity and
+ * confinement read from /proc, a call outside its allow-list made in it
+ * (a new socket, through gdb, as an exploit would make one), the root process's sockets,
+ * rotation while the front is dead, and the status routes seen from
+ * another host: a network namespace joined by a veth pair the test makes.
+ */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+TestSuite(privsep, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
+
+/* The pid of the Nth "web front started" line (1 = the first). */
+static long
+front_pid(int nth)
+{
+	char *err = tu_daemon_stderr(&tu_mond), *p = err;
+	long pid = -1;
+	int n = 0;
+
+	while ((p = strstr(p, "web front started (pid ")) != NULL && n < nth) {
+		p += strlen("web front started (pid ");
+		pid = strtol(p, NULL, 10);
+		n++;
+	}
+	free(err);
+	cr_assert_eq(n, nth, "no web front start number %d", nth);
+	return pid;
+}
+
+/* The value of FIELD ("Uid:", ...) in /proc/PID/status, malloc'd. */
+static char *
+proc_status(long pid, const char *field)
+{
+	char path[64], *text, *p, *end;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	text = tu_read_file(path, NULL);
+	cr_assert_not_null(text, "%s: %s", path, strerror(errno));
+	p = strstr(text, field);
+	cr_assert_not_null(p, "%s has no %s", path, field);
+	p += strlen(field);
+	p += strspn(p, " \t");
+	end = p + strcspn(p, "\n");
+	p = strndup(p, (size_t)(end - p));
+	free(text);
+	return p;
+}
+
+static void
+get_home_ok(int port)
+{
+	char *resp = tu_http_raw(port, "GET / HTTP/1.0\r\n\r\n", 3000);
+
+	cr_assert_not_null(resp, "GET /: %s", strerror(errno));
+	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+	free(resp);
+}
+
+Test(privsep, the_front_runs_unprivileged_and_confined)
+{
+	char *uid, *cap, *nnp, *sec;
+	long pid;
+
+	tu_need_root("the front drops root only when it has it");
+	tu_mond_conf(NULL, NULL);
+	tu_mond_start(NULL);
+	get_home_ok(tu_mond.port);
+	pid = front_pid(1);
+	cr_assert_neq(pid, tu_mond.pid);
+	uid = proc_status(pid, "Uid:");
+	cap = proc_status(pid, "CapEff:");
+	nnp = proc_status(pid, "NoNewPrivs:");
+	sec = proc_status(pid, "Seccomp:");
+	cr_assert_neq(strtol(uid, NULL, 10), 0, "front uid %s", uid);
+	cr_assert(strspn(uid, "0123456789\t") == strlen(uid) &&
+	    strstr(uid, "\t0") == NULL, "some id of the front is root: %s", uid);
+	cr_assert_str_eq(cap, "0000000000000000");
+	cr_assert_str_eq(nnp, "1");
+	cr_assert_str_eq(sec, "2");
+	free(sec);
+	free(nnp);
+	free(cap);
+	free(uid);
+}
+
+/* Whether /proc/net/FILE lists socket INODE. */
+static bool
+net_has_inode(const char *file, const char *inode)
+{
+	char path[64], *text, needle[40];
+	bool found;
+
+	snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)tu_mond.pid, file);
+	if ((text = tu_read_file(path, NULL)) == NULL)
+		return false;
+	snprintf(needle, sizeof(needle), " %s ", inode);
+	found = strstr(text, needle) != NULL;
+	free(text);
+	return found;
+}
+
+Test(privsep, the_root_process_holds_no_tcp_socket)
+{
+	char path[64], link[128], fd[64 + 256];
+	struct dirent *de;
+	DIR *dp;
+	int sockets = 0;
+
+	tu_mond_conf(NULL, NULL);
+	tu_mond_start(NULL);
+	get_home_ok(tu_mond.port);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)tu_mond.pid);
+	cr_assert_not_null(dp = opendir(path), "%s: %s", path, strerror(errno));
+	while ((de = readdir(dp)) != NULL) {
+		ssize_t n;
+
+		snprintf(fd, sizeof(fd), "%s/%s", path, de->d_name);
+		if ((n = readlink(fd, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strncmp(link, "socket:[", 8) != 0)
+			continue;
+		sockets++;
+		link[strlen(link) - 1] = '\0';
+		cr_assert_not(net_has_inode("tcp", link + 8) ||
+		    net_has_inode("tcp6", link + 8),
+		    "the root process holds TCP socket %s", link + 8);
+	}
+	closedir(dp);
+	cr_assert_gt(sockets, 0, "no socket at all: the check saw nothing");
+}
+
+Test(privsep, a_forbidden_call_ends_the_front_and_a_new_one_serves_within_a_second)
+{
+	const char *argv[] = { "-p", NULL, "-batch", "-ex",
+	    "call (int)socket(2, 1, 0)", NULL };
+	char pidtext[24];
+	struct tu_run r;
+	double t0;
+	long pid;
+
+	tu_need_root("gdb attaching to another user's process");
+	if (tu_under_asan())
+		cr_skip_test("sanitizer builds log calls outside the list");
+	if (access("/usr/bin/gdb", X_OK) == -1)
+		cr_skip_test("gdb is not installed (make test installs it)");
+	tu_mond_conf(NULL, NULL);
+	tu_mond_start(NULL);
+	get_home_ok(tu_mond.port);
+	pid = front_pid(1);
+	snprintf(pidtext, sizeof(pidtext), "%ld", pid);
+	argv[1] = pidtext;
+	r = tu_run_prog("/usr/bin/gdb", argv);
+	t0 = tu_now();
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "killed by signal 31", 1,
+	    10.0), "the front survived a call outside its list; gdb said:\n%s%s",
+	    r.out, r.err);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "web front started", 2,
+	    1.0), "no new front within a second of the old one's death");
+	cr_assert_lt(tu_now() - t0, 1.5);
+	cr_assert_eq(kill(tu_mond.pid, 0), 0, "the root process died too");
+	get_home_ok(tu_mond.port);
+	tu_run_free(&r);
+}
+
+Test(privsep, a_log_rotates_while_the_front_is_dead)
+{
+	char *log = tu_path(tu_dir, "a.log"), *rot = tu_path(tu_dir, "a.log.1");
+	char *stanza;
+	long pid;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1k\n rotate = 1\n}\n",
+	    log) != -1);
+	tu_mond_conf(stanza, NULL);
+	tu_write_file(log, "x\n");
+	tu_mond_start(NULL);
+	pid = front_pid(1);
+	/* Stopped, then killed: it cannot be restarted before the write. */
+	cr_assert_eq(kill((pid_t)pid, SIGKILL), 0);
+	tu_append(log, 4000);
+	cr_assert_geq(tu_wait_for(rot, 3.0), 0, "no rotation with the front "
+	    "dead:\n%s", tu_daemon_stderr(&tu_mond));
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "web front started", 2, 5.0));
+	get_home_ok(tu_mond.port);
+	free(stanza);
+	free(rot);
+	free(log);
+}
