@@ -52,6 +52,7 @@ stress: build
 	meson test -C $(BUILD) --print-errorlogs --verbose --suite stress
 
 bench: bench-deps build
+	@sh tools/ensure-user.sh
 	sh bench/run-all.sh $(BUILD)
 
 # libFuzzer targets of tests/fuzz/, built with clang in build-fuzz/ (apart

@@ -15,6 +15,7 @@ mond_conf() {
 	cat > "$BTMP/mond.conf" <<EOC
 statefile = "$BTMP/status"
 control = "$BTMP/mond.sock"
+messages = "$BTMP/mond.log"
 http {
 	listen = "127.0.0.1"
 	port = 0

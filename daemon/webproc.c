@@ -40,6 +40,13 @@
 #define STEADY_SECS		10
 /* Snapshots queued unread past this: the front is not reading; skip. */
 #define OUT_MAX			(64u * 1024 * 1024)
+/*
+ * At most one snapshot per this long: the front asks once a second, or
+ * when told of a change; a front that asks more (a compromised one) gets
+ * its asks merged, so it cannot make the root process spend its time
+ * building snapshots.
+ */
+#define SNAPSHOT_EVERY_MS	250
 
 struct webproc {
 	struct event_base *base;
@@ -50,6 +57,8 @@ struct webproc {
 	pid_t		 pid;
 	struct bufferevent *link;
 	struct event	*restart;
+	struct event	*deferred;	/* a merged ask, answered when allowed */
+	double		 sent;		/* monotonic time of the last snapshot */
 	int		 backoff_ms;
 	double		 started;
 	int		 port;		/* bound: a restart keeps it */
@@ -121,8 +130,6 @@ exec_front(int fd)
 	close_range(FRONT_LINK_FD + 1, ~0U, 0);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGUSR1, SIG_DFL);
 	execv("/proc/self/exe", argv);
 	_exit(127);
 }
@@ -284,12 +291,16 @@ lost(struct webproc *wp, bool kill_it)
 static void
 send_snapshot(struct webproc *wp)
 {
-	struct evbuffer *out = bufferevent_get_output(wp->link);
+	struct evbuffer *out;
 	struct evbuffer *payload;
 	struct status_snapshot s;
 
+	if (wp->link == NULL)
+		return;
+	out = bufferevent_get_output(wp->link);
 	if (evbuffer_get_length(out) > OUT_MAX)
 		return;
+	wp->sent = mond_monotonic();
 	if ((payload = evbuffer_new()) == NULL) {
 		log_warn("web front: snapshot");
 		return;
@@ -299,6 +310,32 @@ send_snapshot(struct webproc *wp)
 	if (fmsg_frame(out, FMSG_SNAPSHOT, payload) == -1)
 		log_warn("web front: snapshot");
 	evbuffer_free(payload);
+}
+
+static void
+on_deferred(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	send_snapshot(arg);
+}
+
+/* A snapshot now, or once SNAPSHOT_EVERY_MS has passed since the last. */
+static void
+answer_want(struct webproc *wp)
+{
+	double wait = wp->sent + SNAPSHOT_EVERY_MS / 1000.0 - mond_monotonic();
+	struct timeval tv;
+
+	if (wait <= 0) {
+		send_snapshot(wp);
+		return;
+	}
+	if (evtimer_pending(wp->deferred, NULL))
+		return;
+	tv.tv_sec = 0;
+	tv.tv_usec = (suseconds_t)(wait * 1e6);
+	if (evtimer_add(wp->deferred, &tv) == -1)
+		send_snapshot(wp);
 }
 
 static void
@@ -325,7 +362,7 @@ on_link_read(struct bufferevent *bev, void *arg)
 		if (r.bad || r.left != 0)
 			break;
 		wp->counts = c;
-		send_snapshot(wp);
+		answer_want(wp);
 	}
 	if (n != 0) {
 		log_warnx("web front (pid %ld) sent what it may not; "
@@ -374,7 +411,8 @@ webproc_start(struct event_base *base, const struct http_conf *http,
 	wp->http.status_allow = dup_str(http->status_allow, &oom);
 	wp->applog = *applog;
 	wp->applog.path = dup_str(applog->path, &oom);
-	if (oom || (wp->restart = evtimer_new(base, on_restart, wp)) == NULL) {
+	if (oom || (wp->restart = evtimer_new(base, on_restart, wp)) == NULL ||
+	    (wp->deferred = evtimer_new(base, on_deferred, wp)) == NULL) {
 		log_warn("web front");
 		webproc_stop(wp);
 		return NULL;
@@ -419,6 +457,8 @@ webproc_halt(struct webproc *wp)
 		return;
 	if (wp->restart != NULL)
 		evtimer_del(wp->restart);
+	if (wp->deferred != NULL)
+		evtimer_del(wp->deferred);
 	reap(wp, true);
 }
 
@@ -430,6 +470,8 @@ webproc_stop(struct webproc *wp)
 	webproc_halt(wp);
 	if (wp->restart != NULL)
 		event_free(wp->restart);
+	if (wp->deferred != NULL)
+		event_free(wp->deferred);
 	free_confs(wp);
 	free(wp);
 }

@@ -202,3 +202,33 @@ Test(privsep, a_log_rotates_while_the_front_is_dead)
 	free(rot);
 	free(log);
 }
+
+/*
+ * What a compromised front could send: a frame of a type it may not
+ * send, written on its link by gdb. The root process kills that front and
+ * starts another; nothing else happens.
+ */
+Test(privsep, a_front_that_sends_what_it_may_not_is_killed_and_replaced)
+{
+	const char *argv[] = { "-p", NULL, "-batch", "-ex",
+	    "call (long)write(3, \"\\001\\000\\000\\000\\007Z\", 6)", NULL };
+	char pidtext[24];
+	struct tu_run r;
+
+	tu_need_root("gdb attaching to another user's process");
+	if (access("/usr/bin/gdb", X_OK) == -1)
+		cr_skip_test("gdb is not installed (make test installs it)");
+	tu_mond_conf(NULL, NULL);
+	tu_mond_start(NULL);
+	get_home_ok(tu_mond.port);
+	snprintf(pidtext, sizeof(pidtext), "%ld", front_pid(1));
+	argv[1] = pidtext;
+	r = tu_run_prog("/usr/bin/gdb", argv);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "sent what it may not", 1,
+	    10.0), "a bad frame was taken; gdb said:\n%s%s", r.out, r.err);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "web front started", 2,
+	    2.0), "no new front after the bad one was killed");
+	cr_assert_eq(kill(tu_mond.pid, 0), 0, "the root process died");
+	get_home_ok(tu_mond.port);
+	tu_run_free(&r);
+}
