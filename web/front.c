@@ -35,8 +35,13 @@
 #include "web/http.h"
 #include "web/sandbox.h"
 
-/* How long a status page waits for the parent's snapshot. */
-#define SNAPSHOT_WAIT_MS	2000
+/*
+ * How long a status page (or /healthz) waits for the parent's snapshot,
+ * the loop stopped meanwhile. A parent that did not answer is asked
+ * again only a second later: a flood of /healthz while it is busy costs
+ * GET / at most this long a second.
+ */
+#define SNAPSHOT_WAIT_MS	500
 /* Descriptors beyond the clients': listener, link, mon.log, epoll... */
 #define NOFILE_SPARE		32
 
@@ -92,7 +97,10 @@ say_failed(struct front *f, const char *what)
 	evbuffer_free(b);
 }
 
-/* Acts on every whole frame read; returns 1 once a snapshot came, -1 when the parent broke the protocol. */
+/*
+ * Acts on every whole frame read; returns 1 once a snapshot came, -1 when
+ * the parent broke the protocol.
+ */
 static int
 take_frames(struct front *f)
 {
@@ -142,7 +150,10 @@ fetch_snapshot(struct front *f)
 	size_t i;
 	int n;
 
+	/* Asked now, answered or not: the next ask a second later at most. */
 	f->answering = false;
+	f->fetched = mond_monotonic();
+	f->stale = false;
 	if (b == NULL)
 		return;
 	for (i = 0; i < HTTP_NCOUNTED; i++)
@@ -175,7 +186,7 @@ fill_snapshot(struct status_snapshot *s, void *arg)
 {
 	struct front *f = arg;
 
-	if (!f->have_snap || f->stale || mond_monotonic() - f->fetched >= 1.0)
+	if (f->stale || mond_monotonic() - f->fetched >= 1.0)
 		fetch_snapshot(f);
 	*s = f->snap.s;
 	if (!f->have_snap) {
