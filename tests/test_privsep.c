@@ -25,24 +25,6 @@
 
 TestSuite(privsep, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
 
-/* The pid of the Nth "web front started" line (1 = the first). */
-static long
-front_pid(int nth)
-{
-	char *err = tu_daemon_stderr(&tu_mond), *p = err;
-	long pid = -1;
-	int n = 0;
-
-	while ((p = strstr(p, "web front started (pid ")) != NULL && n < nth) {
-		p += strlen("web front started (pid ");
-		pid = strtol(p, NULL, 10);
-		n++;
-	}
-	free(err);
-	cr_assert_eq(n, nth, "no web front start number %d", nth);
-	return pid;
-}
-
 /* The value of FIELD ("Uid:", ...) in /proc/PID/status, malloc'd. */
 static char *
 proc_status(long pid, const char *field)
@@ -81,7 +63,7 @@ Test(privsep, the_front_runs_unprivileged_and_confined)
 	tu_mond_conf(NULL, NULL);
 	tu_mond_start(NULL);
 	get_home_ok(tu_mond.port);
-	pid = front_pid(1);
+	pid = (long)tu_front_pid(1);
 	cr_assert_neq(pid, tu_mond.pid);
 	uid = proc_status(pid, "Uid:");
 	cap = proc_status(pid, "CapEff:");
@@ -163,7 +145,7 @@ Test(privsep, a_forbidden_call_ends_the_front_and_a_new_one_serves_within_a_seco
 	tu_mond_conf(NULL, NULL);
 	tu_mond_start(NULL);
 	get_home_ok(tu_mond.port);
-	pid = front_pid(1);
+	pid = (long)tu_front_pid(1);
 	snprintf(pidtext, sizeof(pidtext), "%ld", pid);
 	argv[1] = pidtext;
 	r = tu_run_prog("/usr/bin/gdb", argv);
@@ -190,7 +172,7 @@ Test(privsep, a_log_rotates_while_the_front_is_dead)
 	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "x\n");
 	tu_mond_start(NULL);
-	pid = front_pid(1);
+	pid = (long)tu_front_pid(1);
 	/* Stopped, then killed: it cannot be restarted before the write. */
 	cr_assert_eq(kill((pid_t)pid, SIGKILL), 0);
 	tu_append(log, 4000);
@@ -221,7 +203,7 @@ Test(privsep, a_front_that_sends_what_it_may_not_is_killed_and_replaced)
 	tu_mond_conf(NULL, NULL);
 	tu_mond_start(NULL);
 	get_home_ok(tu_mond.port);
-	snprintf(pidtext, sizeof(pidtext), "%ld", front_pid(1));
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)tu_front_pid(1));
 	argv[1] = pidtext;
 	r = tu_run_prog("/usr/bin/gdb", argv);
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, "sent what it may not", 1,

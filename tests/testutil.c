@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
 #include <fcntl.h>
@@ -530,6 +531,41 @@ tu_mond_conf(const char *stanzas, const struct tu_conf *c)
 	    stanzas != NULL ? stanzas : "") != -1);
 	tu_write_file(tu_conf, text);
 	free(text);
+}
+
+pid_t
+tu_front_pid(int nth)
+{
+	static const char start[] = "web front started (pid ";
+	char *err = tu_daemon_stderr(&tu_mond), *p = err;
+	long pid = -1;
+	int n = 0;
+
+	while ((p = strstr(p, start)) != NULL && (nth == 0 || n < nth)) {
+		p += sizeof(start) - 1;
+		pid = strtol(p, NULL, 10);
+		n++;
+	}
+	cr_assert(n > 0 && (nth == 0 || n == nth), "no web front start "
+	    "number %d in:\n%s", nth, err);
+	free(err);
+	return (pid_t)pid;
+}
+
+int
+tu_open_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dp;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	cr_assert_not_null(dp = opendir(path), "%s: %s", path, strerror(errno));
+	while ((de = readdir(dp)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(dp);
+	return n;
 }
 
 void

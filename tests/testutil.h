@@ -117,6 +117,13 @@ struct tu_conf {
 	const char *applog;	/* lines added inside applog {}, or NULL */
 };
 /*
+ * The web front's process of tu_mond: the pid its Nth "web front started"
+ * line names (1 = the first), or of its latest with NTH 0.
+ */
+pid_t	 tu_front_pid(int nth);
+/* The descriptors PID has open now (its /proc/PID/fd). */
+int	 tu_open_fds(pid_t pid);
+/*
  * Makes PATH's directory (one level) as the web front's own: owned by
  * the front's user ("mond") when root, so that its mon.log can live there.
  */
