@@ -584,6 +584,8 @@ mond_daemon(const struct run_opts *opts)
 		log_warn("%s: cannot open the messages log", mconf.path);
 		goto done;
 	}
+	/* Before any thread: every line of this run is in it. */
+	log_set_applog(d.messages);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		log_warn("signal SIGPIPE");
 		goto done;
@@ -611,7 +613,6 @@ mond_daemon(const struct run_opts *opts)
 	d.started = worker_now(d.worker);
 	if ((d.web = start_web(&d, d.conf, NULL)) == NULL)
 		goto done;
-	log_set_applog(d.messages);
 	worker_request_pass(d.worker);
 	if (event_base_dispatch(d.base) == -1) {
 		log_warnx("event_base_dispatch failed");

@@ -318,7 +318,7 @@ Test(attack_net, the_front_full_of_clients_neither_spins_nor_floods_and_recovers
 	tu_write_file(log, "x\n");
 	front_conf(log);
 	tu_mond_start(NULL);
-	front = tu_front_pid(1);
+	front = tu_front_pid(&tu_mond, 1);
 	lines0 = stderr_lines();
 	cpu0 = cpu_seconds(front);
 	open_idle(tu_mond.port, fds, 400);
@@ -543,7 +543,7 @@ Test(attack_net, a_slow_but_steady_reader_is_cut_at_the_deadline)
 	tu_mond_start(NULL);
 	/* The pages are big once the first pass has listed every log. */
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, "m2999.log", 1, 20.0));
-	front = tu_front_pid(1);
+	front = tu_front_pid(&tu_mond, 1);
 	before = tu_open_fds(front);
 	cr_assert((all = malloc(len * REQUESTS)) != NULL);
 	for (i = 0; i < REQUESTS; i++)

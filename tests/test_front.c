@@ -355,8 +355,8 @@ Test(front, a_client_that_never_reads_is_bounded_and_dropped)
 	static const char one[] = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
 	char *flood, *resp;
 	size_t n = 600000, i, sent = 0;
-	long before = rss_kb(tu_front_pid(0)), after;
-	int fds_before = tu_open_fds(tu_front_pid(0)), fd = connect_front(), fl;
+	long before = rss_kb(tu_front_pid(&tu_mond, 0)), after;
+	int fds_before = tu_open_fds(tu_front_pid(&tu_mond, 0)), fd = connect_front(), fl;
 	double t0;
 
 	flood = malloc(n * (sizeof(one) - 1) + 1);
@@ -378,7 +378,7 @@ Test(front, a_client_that_never_reads_is_bounded_and_dropped)
 	}
 	cr_expect_lt(sent, n * (sizeof(one) - 1),
 	    "the front took every request while nobody read an answer");
-	after = rss_kb(tu_front_pid(0));
+	after = rss_kb(tu_front_pid(&tu_mond, 0));
 	cr_expect_lt(after - before, 16 * 1024, "RSS %ld kB -> %ld kB",
 	    before, after);
 	resp = tu_http_raw(tu_mond.port,
@@ -388,9 +388,9 @@ Test(front, a_client_that_never_reads_is_bounded_and_dropped)
 	free(resp);
 	/* Dropped after its 2 s timeout without a byte read: its fd goes. */
 	t0 = tu_now();
-	while (tu_open_fds(tu_front_pid(0)) > fds_before && tu_now() - t0 < 8.0)
+	while (tu_open_fds(tu_front_pid(&tu_mond, 0)) > fds_before && tu_now() - t0 < 8.0)
 		usleep(100000);
-	cr_expect_eq(tu_open_fds(tu_front_pid(0)), fds_before,
+	cr_expect_eq(tu_open_fds(tu_front_pid(&tu_mond, 0)), fds_before,
 	    "the flooding client was never dropped");
 	close(fd);
 	free(flood);
@@ -483,7 +483,7 @@ Test(front, pipelined_big_pages_are_not_all_held_in_memory)
 
 	/* Pages first: the daemon has its snapshot, its heap settled. */
 	start_with_logs(300, 2);
-	before = rss_kb(tu_front_pid(0));
+	before = rss_kb(tu_front_pid(&tu_mond, 0));
 
 	flood = malloc(total);
 	cr_assert_not_null(flood);
@@ -502,7 +502,7 @@ Test(front, pipelined_big_pages_are_not_all_held_in_memory)
 			usleep(10000);
 	}
 	usleep(500000);
-	after = rss_kb(tu_front_pid(0));
+	after = rss_kb(tu_front_pid(&tu_mond, 0));
 	cr_expect_lt(after - before, 24 * 1024, "RSS %ld kB -> %ld kB",
 	    before, after);
 	close(fd);
@@ -572,7 +572,7 @@ Test(front, unread_big_pages_past_the_budget_get_503_then_recover)
 	 * budget, on a slow (ASan, busy) machine.
 	 */
 	start_with_logs(2000, 30);
-	before = rss_kb(tu_front_pid(0));
+	before = rss_kb(tu_front_pid(&tu_mond, 0));
 	for (i = 0; i < 120; i++) {
 		/* A small window: the kernel holds little, mond the rest. */
 		fds[i] = connect_small(2048);
@@ -591,7 +591,7 @@ Test(front, unread_big_pages_past_the_budget_get_503_then_recover)
 	cr_expect_not_null(strstr(resp, "\r\nRetry-After: 1\r\n"), "%.300s",
 	    resp);
 	free(resp);
-	after = rss_kb(tu_front_pid(0));
+	after = rss_kb(tu_front_pid(&tu_mond, 0));
 	/*
 	 * The budget (32 MiB) and the allocator's slack around it; without
 	 * the budget the same clients took 180 MB here.

@@ -455,3 +455,33 @@ Test(http, a_reload_applies_a_new_applog_level)
 	/* Exit 0 also says ASan found no leak of the swapped config. */
 	cr_expect_eq(tu_daemon_signal_wait(&tu_mond, SIGTERM), 0);
 }
+
+/*
+ * A flood of GET / rolls mon.log over many times: mond's own lines, in
+ * their own file, are all still there (they used to share mon.log and go
+ * with its oldest backup).
+ */
+Test(http, a_flood_of_hits_cannot_roll_mond_s_own_lines_away)
+{
+	char *log = tu_path(tu_dir, "a.log"), *stanza;
+	struct tu_conf c = { .mon_log = log_path,
+	    .applog = "    maxbytes = 1000\n    backups = 1\n" };
+	int i;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1\n rotate = 1\n}\n",
+	    log) != -1);
+	tu_write_file(log, "x\n");
+	tu_mond_conf(stanza, &c);
+	tu_mond_start(NULL);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "rotated ", 1, 5.0));
+	for (i = 0; i < 200; i++)
+		free(get(GET_HOME));
+	cr_assert_lt(tu_count_lines(log_path, "Home page"), 200,
+	    "mon.log did not roll over: the flood proved nothing");
+	cr_assert_eq(tu_count_lines(tu_messages, "INFO - rotated "), 1,
+	    "mond's rotation line went with mon.log's backups");
+	cr_assert_eq(tu_count_lines(tu_messages, "INFO - web front started"),
+	    1, "mond's start line went with mon.log's backups");
+	free(stanza);
+	free(log);
+}

@@ -63,7 +63,7 @@ Test(privsep, the_front_runs_unprivileged_and_confined)
 	tu_mond_conf(NULL, NULL);
 	tu_mond_start(NULL);
 	get_home_ok(tu_mond.port);
-	pid = (long)tu_front_pid(1);
+	pid = (long)tu_front_pid(&tu_mond, 1);
 	cr_assert_neq(pid, tu_mond.pid);
 	uid = proc_status(pid, "Uid:");
 	cap = proc_status(pid, "CapEff:");
@@ -145,7 +145,7 @@ Test(privsep, a_forbidden_call_ends_the_front_and_a_new_one_serves_within_a_seco
 	tu_mond_conf(NULL, NULL);
 	tu_mond_start(NULL);
 	get_home_ok(tu_mond.port);
-	pid = (long)tu_front_pid(1);
+	pid = (long)tu_front_pid(&tu_mond, 1);
 	snprintf(pidtext, sizeof(pidtext), "%ld", pid);
 	argv[1] = pidtext;
 	r = tu_run_prog("/usr/bin/gdb", argv);
@@ -172,7 +172,7 @@ Test(privsep, a_log_rotates_while_the_front_is_dead)
 	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "x\n");
 	tu_mond_start(NULL);
-	pid = (long)tu_front_pid(1);
+	pid = (long)tu_front_pid(&tu_mond, 1);
 	/* Stopped, then killed: it cannot be restarted before the write. */
 	cr_assert_eq(kill((pid_t)pid, SIGKILL), 0);
 	tu_append(log, 4000);
@@ -203,7 +203,7 @@ Test(privsep, a_front_that_sends_what_it_may_not_is_killed_and_replaced)
 	tu_mond_conf(NULL, NULL);
 	tu_mond_start(NULL);
 	get_home_ok(tu_mond.port);
-	snprintf(pidtext, sizeof(pidtext), "%ld", (long)tu_front_pid(1));
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)tu_front_pid(&tu_mond, 1));
 	argv[1] = pidtext;
 	r = tu_run_prog("/usr/bin/gdb", argv);
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, "sent what it may not", 1,

@@ -534,10 +534,10 @@ tu_mond_conf(const char *stanzas, const struct tu_conf *c)
 }
 
 pid_t
-tu_front_pid(int nth)
+tu_front_pid(struct tu_daemon *d, int nth)
 {
 	static const char start[] = "web front started (pid ";
-	char *err = tu_daemon_stderr(&tu_mond), *p = err;
+	char *err = tu_daemon_stderr(d), *p = err;
 	long pid = -1;
 	int n = 0;
 

@@ -117,10 +117,10 @@ struct tu_conf {
 	const char *applog;	/* lines added inside applog {}, or NULL */
 };
 /*
- * The web front's process of tu_mond: the pid its Nth "web front started"
- * line names (1 = the first), or of its latest with NTH 0.
+ * The web front's process of D: the pid its Nth "web front started" line
+ * names (1 = the first), or of its latest with NTH 0.
  */
-pid_t	 tu_front_pid(int nth);
+pid_t	 tu_front_pid(struct tu_daemon *d, int nth);
 /* The descriptors PID has open now (its /proc/PID/fd). */
 int	 tu_open_fds(pid_t pid);
 /*
