@@ -188,11 +188,8 @@ fill_snapshot(struct status_snapshot *s, void *arg)
 
 	if (f->stale || mond_monotonic() - f->fetched >= 1.0)
 		fetch_snapshot(f);
+	/* None yet (the parent did not answer): version NULL says so. */
 	*s = f->snap.s;
-	if (!f->have_snap) {
-		memset(s, 0, sizeof(*s));
-		s->version = s->conf_path = "";
-	}
 	s->worker_alive = s->worker_alive && f->answering;
 	s->serial = f->serial;
 	s->nhttp = http_counts_list(&f->counts, f->listed);

@@ -268,6 +268,14 @@ serve_status(struct http_server *srv, const struct http_request *req,
 	}
 	/* The counts so far: this response is not among them yet. */
 	srv->ops.snapshot(&snap, srv->ops.arg);
+	if (snap.version == NULL) {
+		static const char none[] = "no status from mond yet; retry\n";
+
+		r->extra = "Retry-After: 1\r\n";
+		reply(srv, r, 503, "Service Unavailable",
+		    "text/plain; charset=utf-8", none, sizeof(none) - 1);
+		return;
+	}
 	if ((pc = rendered(srv, page, &snap)) == NULL) {
 		log_warn("http: status page");
 		reply(srv, r, 500, "Internal Server Error",

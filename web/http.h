@@ -28,7 +28,7 @@ struct http_counts {
 
 /*
  * Where the status routes get their data. SNAPSHOT fills every field of
- * S, the http counts included (COUNTS as http_counts_list() lists them,
+ * S (version NULL when there is no data yet: the pages answer 503), the http counts included (COUNTS as http_counts_list() lists them,
  * into storage of its own), so a page is one call and a render; its
  * pointers stay valid until the loop runs again. ALIVE says whether the
  * worker is alive for /healthz. COUNTS is borrowed: the front counts its
