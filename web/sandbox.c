@@ -107,6 +107,12 @@ load_filter(void)
 		log_warnx("web front: seccomp_init failed");
 		return -1;
 	}
+	/*
+	 * A binary tree of the calls, not a list: every recvfrom, sendto and
+	 * write of GET / passes the filter, and a list of 70 makes each pay.
+	 * Older kernels or libseccomp without it get the list.
+	 */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (i = 0; i < sizeof(plain_calls) / sizeof(plain_calls[0]); i++)
 		if ((errno = -seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
 		    plain_calls[i], 0)) != 0) {
