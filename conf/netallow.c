@@ -14,6 +14,27 @@
 
 static const char separators[] = ", \t";
 
+static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+/*
+ * A v4-mapped network (::ffff:10.0.0.0/104) as the IPv4 one it is, since
+ * mapped peers are judged as IPv4; one shorter than the mapping is -1.
+ */
+static int
+unmap(struct net_allow *net)
+{
+	if (net->family != AF_INET6 ||
+	    memcmp(net->addr, mapped, sizeof(mapped)) != 0)
+		return 0;
+	if (net->prefix < 96)
+		return -1;
+	memmove(net->addr, net->addr + sizeof(mapped), 4);
+	memset(net->addr + 4, 0, sizeof(net->addr) - 4);
+	net->family = AF_INET;
+	net->prefix -= 96;
+	return 0;
+}
+
 /* One word, "ADDR" or "ADDR/PREFIX", into *NET; -1 when it is neither. */
 static int
 parse_one(const char *word, size_t len, struct net_allow *net)
@@ -38,15 +59,15 @@ parse_one(const char *word, size_t len, struct net_allow *net)
 	} else
 		return -1;
 	net->prefix = max;
-	if (slash == NULL)
-		return 0;
-	if (*slash < '0' || *slash > '9')
-		return -1;
-	prefix = strtol(slash, &end, 10);
-	if (*end != '\0' || prefix > max)
-		return -1;
-	net->prefix = (int)prefix;
-	return 0;
+	if (slash != NULL) {
+		if (*slash < '0' || *slash > '9')
+			return -1;
+		prefix = strtol(slash, &end, 10);
+		if (*end != '\0' || prefix > max)
+			return -1;
+		net->prefix = (int)prefix;
+	}
+	return unmap(net);
 }
 
 int
@@ -89,7 +110,6 @@ bool
 netallow_match(const struct net_allow *nets, size_t n,
     const struct sockaddr *sa)
 {
-	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
 	const unsigned char *addr;
 	int family;
 	size_t i;

@@ -141,7 +141,8 @@ apply_web(struct daemon *d, const struct mond_conf *new)
 		log_warn("%s: cannot open the messages log", newm.path);
 		return -1;
 	}
-	if (http_conf_eq(&d->conf->http, &new->http) &&
+	/* Unchanged, and running: a front that failed is tried again. */
+	if (d->web != NULL && http_conf_eq(&d->conf->http, &new->http) &&
 	    applog_conf_eq(&d->conf->applog, &new->applog))
 		return 0;
 	/* Stopped first: the new one may bind the same port. */

@@ -7,6 +7,10 @@
  * frontmsg.h; what the front may send is two small kinds of frame, and any
  * other, or a larger one, gets it killed and started again. Nothing it
  * sends names a file or a log: a snapshot is the only thing it can ask for.
+ * Its standard output and error are a pipe too, not the journal's stream:
+ * each line it writes there is relayed escaped, prefixed "web front: ",
+ * and at most ERR_LINES_PER_SEC a second, so it can neither forge mond's
+ * lines nor flood them out of the messages file.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -38,6 +42,9 @@
 #define RESTART_MAX_MS		5000
 /* A front that lived this long resets the back-off. */
 #define STEADY_SECS		10
+/* The front's stderr lines relayed a second; longer lines are cut. */
+#define ERR_LINES_PER_SEC	10
+#define ERR_LINE_MAX		512
 /* Snapshots queued unread past this: the front is not reading; skip. */
 #define OUT_MAX			(64u * 1024 * 1024)
 /*
@@ -56,6 +63,10 @@ struct webproc {
 	void		*arg;
 	pid_t		 pid;
 	struct bufferevent *link;
+	struct bufferevent *err;	/* the front's stdout and stderr */
+	time_t		 err_second;	/* of the lines counted in err_lines */
+	int		 err_lines;
+	unsigned long	 err_dropped;
 	struct event	*restart;
 	struct event	*deferred;	/* a merged ask, answered when allowed */
 	double		 sent;		/* monotonic time of the last snapshot */
@@ -86,6 +97,76 @@ free_confs(struct webproc *wp)
 	free(wp->applog.path);
 }
 
+/* Relays what the front wrote, line by line, within the rate. */
+static void
+relay_lines(struct webproc *wp, struct evbuffer *in, bool all)
+{
+	char line[ERR_LINE_MAX + 1];
+	time_t now = time(NULL);
+	struct evbuffer_ptr eol;
+	size_t n, len;
+
+	for (;;) {
+		len = evbuffer_get_length(in);
+		eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+		if (eol.pos == -1 && len < ERR_LINE_MAX && !(all && len > 0))
+			return;
+		n = eol.pos != -1 && (size_t)eol.pos < ERR_LINE_MAX ?
+		    (size_t)eol.pos : (len < ERR_LINE_MAX ? len : ERR_LINE_MAX);
+		evbuffer_remove(in, line, n);
+		line[n] = '\0';
+		if (eol.pos != -1 && (size_t)eol.pos == n)
+			evbuffer_drain(in, 1);
+		if (now != wp->err_second) {
+			if (wp->err_dropped > 0)
+				log_warnx("web front: %lu lines not shown",
+				    wp->err_dropped);
+			wp->err_second = now;
+			wp->err_lines = 0;
+			wp->err_dropped = 0;
+		}
+		if (wp->err_lines++ < ERR_LINES_PER_SEC)
+			log_warnx("web front: %s", line);
+		else
+			wp->err_dropped++;
+	}
+}
+
+static void
+on_err_read(struct bufferevent *bev, void *arg)
+{
+	relay_lines(arg, bufferevent_get_input(bev), false);
+}
+
+static void
+on_err_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct webproc *wp = arg;
+
+	(void)what;
+	relay_lines(wp, bufferevent_get_input(bev), true);
+	bufferevent_free(bev);
+	wp->err = NULL;
+}
+
+/* The front's last words, read now: it is gone or going. */
+static void
+drain_err(struct webproc *wp)
+{
+	struct evbuffer *in;
+	int i;
+
+	if (wp->err == NULL)
+		return;
+	in = bufferevent_get_input(wp->err);
+	for (i = 0; i < 64 && evbuffer_read(in,
+	    bufferevent_getfd(wp->err), 4096) > 0; i++)
+		;
+	relay_lines(wp, in, true);
+	bufferevent_free(wp->err);
+	wp->err = NULL;
+}
+
 /* Kills and reaps the running front, if any. */
 static void
 reap(struct webproc *wp, bool kill_it)
@@ -107,6 +188,7 @@ reap(struct webproc *wp, bool kill_it)
 			kill(wp->pid, SIGKILL);
 		usleep(10000);
 	}
+	drain_err(wp);
 	if (w == wp->pid && !kill_it) {
 		if (WIFSIGNALED(status))
 			log_warnx("web front (pid %ld) killed by signal %d",
@@ -120,14 +202,24 @@ reap(struct webproc *wp, bool kill_it)
 
 /* In the child, between fork and exec: async-signal-safe calls only. */
 static void
-exec_front(int fd)
+exec_front(int fd, int errfd)
 {
 	static char *const argv[] = { "mond", "--web-front", NULL };
 	sigset_t all;
+	int null;
 
-	if (dup2(fd, FRONT_LINK_FD) == -1)
+	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
+	    dup2(null, STDIN_FILENO) == -1 ||
+	    dup2(errfd, STDOUT_FILENO) == -1 ||
+	    dup2(errfd, STDERR_FILENO) == -1)
 		_exit(127);
-	close_range(FRONT_LINK_FD + 1, ~0U, 0);
+	/* dup2 onto itself keeps close-on-exec: clear it then. */
+	if (fd == FRONT_LINK_FD ? fcntl(fd, F_SETFD, 0) == -1 :
+	    dup2(fd, FRONT_LINK_FD) == -1)
+		_exit(127);
+	/* Linux 5.9 and later (Debian 12 has 6.1): nothing else goes along. */
+	if (close_range(FRONT_LINK_FD + 1, ~0U, 0) == -1)
+		_exit(127);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	execv("/proc/self/exe", argv);
@@ -165,11 +257,13 @@ send_config(struct webproc *wp, int fd)
 	return rc;
 }
 
-/* Reads FD until READY (0) or FAILED, EOF, timeout (-1, said). */
+/*
+ * Reads FD into IN until READY (0) or FAILED, EOF, timeout (-1, said);
+ * what came after READY stays in IN.
+ */
 static int
-await_ready(struct webproc *wp, int fd)
+await_ready(struct webproc *wp, int fd, struct evbuffer *in)
 {
-	struct evbuffer *in = evbuffer_new();
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	double until = mond_monotonic() + READY_WAIT_MS / 1000.0, left;
 	enum fmsg_type type;
@@ -177,8 +271,6 @@ await_ready(struct webproc *wp, int fd)
 	size_t len;
 	int rc = -1, n;
 
-	if (in == NULL)
-		return -1;
 	while ((left = until - mond_monotonic()) > 0) {
 		if (poll(&pfd, 1, (int)(left * 1000) + 1) == -1 &&
 		    errno != EINTR)
@@ -197,14 +289,17 @@ await_ready(struct webproc *wp, int fd)
 
 			wp->port = (int)fmsg_get_u32(&r);
 			rc = r.bad ? -1 : 0;
+		} else if (n == 1 && type == FMSG_FAILED) {
+			struct fmsg_reader r = { payload, len, false };
+			const char *why = fmsg_get_str(&r);
+
+			log_warnx("%s", why != NULL ? why : "web front failed");
 		}
-		/* FAILED: the front said why on stderr already. */
 		break;
 	}
 	if (left <= 0)
 		log_warnx("web front: not ready after %d ms", READY_WAIT_MS);
 	free(payload);
-	evbuffer_free(in);
 	return rc;
 }
 
@@ -212,46 +307,99 @@ static void on_link_read(struct bufferevent *bev, void *arg);
 static void on_link_event(struct bufferevent *bev, short what, void *arg);
 
 /* Forks, executes and configures a front; 0 once it listens. */
+/* The pipe the front's stdout and stderr go to, watched; -1 when not. */
+static int
+watch_err(struct webproc *wp, int fd)
+{
+	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	    (wp->err = bufferevent_socket_new(wp->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	bufferevent_setcb(wp->err, on_err_read, NULL, on_err_event, wp);
+	return bufferevent_enable(wp->err, EV_READ);
+}
+
+/* The link, once READY: what came with READY is read first. */
+static int
+watch_link(struct webproc *wp, int fd, struct evbuffer *early)
+{
+	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	    (wp->link = bufferevent_socket_new(wp->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	bufferevent_setcb(wp->link, on_link_read, NULL, on_link_event, wp);
+	bufferevent_setwatermark(wp->link, EV_READ, 0, 4 * FMSG_FROM_FRONT_MAX);
+	if (evbuffer_add_buffer(bufferevent_get_input(wp->link), early) == -1 ||
+	    bufferevent_enable(wp->link, EV_READ) == -1)
+		return -1;
+	if (evbuffer_get_length(bufferevent_get_input(wp->link)) > 0)
+		on_link_read(wp->link, wp);
+	return 0;
+}
+
+static void
+say_listening(const struct webproc *wp)
+{
+	const char *a = wp->http.listen;
+	bool v6 = strchr(a, ':') != NULL;
+
+	log_info("listening on http://%s%s%s:%d/", v6 ? "[" : "", a,
+	    v6 ? "]" : "", wp->port);
+}
+
 static int
 spawn(struct webproc *wp)
 {
-	int sv[2];
+	struct evbuffer *early;
+	int sv[2], ep[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		log_warn("web front: socketpair");
+		return -1;
+	}
+	if (pipe2(ep, O_CLOEXEC) == -1) {
+		log_warn("web front: pipe");
+		close(sv[0]);
+		close(sv[1]);
 		return -1;
 	}
 	if ((wp->pid = fork()) == -1) {
 		log_warn("web front: fork");
 		close(sv[0]);
 		close(sv[1]);
+		close(ep[0]);
+		close(ep[1]);
 		return -1;
 	}
 	if (wp->pid == 0)
-		exec_front(sv[1]);
+		exec_front(sv[1], ep[1]);
 	close(sv[1]);
-	if (send_config(wp, sv[0]) == -1 || await_ready(wp, sv[0]) == -1) {
+	close(ep[1]);
+	if (watch_err(wp, ep[0]) == -1)
+		log_warnx("web front: its stderr is not read");
+	if ((early = evbuffer_new()) == NULL || send_config(wp, sv[0]) == -1 ||
+	    await_ready(wp, sv[0], early) == -1) {
 		close(sv[0]);
-		reap(wp, true);
-		return -1;
+		goto fail;
 	}
-	if (evutil_make_socket_nonblocking(sv[0]) == -1 ||
-	    (wp->link = bufferevent_socket_new(wp->base, sv[0],
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+	if (watch_link(wp, sv[0], early) == -1) {
 		log_warnx("web front: cannot watch its link");
-		close(sv[0]);
-		reap(wp, true);
-		return -1;
+		goto fail;
 	}
-	bufferevent_setcb(wp->link, on_link_read, NULL, on_link_event, wp);
-	bufferevent_setwatermark(wp->link, EV_READ, 0, 4 * FMSG_FROM_FRONT_MAX);
-	if (bufferevent_enable(wp->link, EV_READ) == -1) {
-		reap(wp, true);
-		return -1;
-	}
+	evbuffer_free(early);
 	wp->started = mond_monotonic();
+	say_listening(wp);
 	log_info("web front started (pid %ld)", (long)wp->pid);
 	return 0;
+fail:
+	if (early != NULL)
+		evbuffer_free(early);
+	reap(wp, true);
+	return -1;
 }
 
 static void

@@ -214,3 +214,50 @@ Test(privsep, a_front_that_sends_what_it_may_not_is_killed_and_replaced)
 	get_home_ok(tu_mond.port);
 	tu_run_free(&r);
 }
+
+/*
+ * A compromised front writing to its stderr: its lines reach the journal
+ * only through the root process, prefixed and at most ten a second, so
+ * it can neither forge mond's lines nor flood the messages file.
+ */
+Test(privsep, a_front_cannot_forge_or_flood_mond_s_lines)
+{
+	char cmd[2048], pidtext[24], *err, *p;
+	size_t n, i;
+	const char *argv[] = { "-p", NULL, "-batch", "-ex", cmd, NULL };
+	struct tu_run r;
+	int forged = 0, relayed = 0;
+
+	tu_need_root("gdb attaching to another user's process");
+	if (access("/usr/bin/gdb", X_OK) == -1)
+		cr_skip_test("gdb is not installed (make test installs it)");
+	tu_mond_conf(NULL, NULL);
+	tu_mond_start(NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)tu_front_pid(&tu_mond, 1));
+	argv[1] = pidtext;
+	/* 50 times, in one write, a line that looks like mond's own error. */
+	n = (size_t)snprintf(cmd, sizeof(cmd), "call (long)write(2, \"");
+	for (i = 0; i < 50; i++)
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
+		    "mond: ERROR - forged\\n");
+	snprintf(cmd + n, sizeof(cmd) - n, "\", %d)", 50 * 21);
+	r = tu_run_prog("/usr/bin/gdb", argv);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "web front: mond: ERROR - "
+	    "forged", 1, 5.0), "nothing relayed; gdb said:\n%s%s", r.out,
+	    r.err);
+	usleep(300000);
+	err = tu_daemon_stderr(&tu_mond);
+	for (p = err; (p = strstr(p, "mond: ERROR - forged")) != NULL; p++) {
+		if (p == err || p[-1] == '\n')
+			forged++;
+		else
+			relayed++;
+	}
+	cr_assert_eq(forged, 0, "%d forged lines passed as mond's:\n%s",
+	    forged, err);
+	cr_assert_leq(relayed, 20, "%d of 50 lines relayed in a burst",
+	    relayed);
+	cr_assert_leq(tu_count_lines(tu_messages, "forged"), 20);
+	free(err);
+	tu_run_free(&r);
+}

@@ -243,6 +243,7 @@ read_config(struct front *f, struct front_config *fc, unsigned char **payload)
 			if (type == FMSG_CONFIG)
 				return fmsg_get_config(&r, fc);
 			free(*payload);
+			*payload = NULL;
 			continue;
 		}
 		if (evbuffer_read(f->in, f->fd, 65536) <= 0)
@@ -262,39 +263,98 @@ say(char *why, size_t whylen, const char *fmt, ...)
 }
 
 /*
- * Makes DIR the working directory, creating it (and what is missing
- * above it, 0755) as root when absent; one made here belongs to PW. The
- * front must be able to write it: mon.log rolls over by renaming there.
+ * Whether root may follow a symlink or make a directory inside the open
+ * directory FD: it is root's and nobody else may write it. Not root (PW
+ * NULL): whatever the caller may do is the caller's business.
+ */
+static bool
+trusted_dir(int fd, const struct passwd *pw)
+{
+	struct stat st;
+
+	return pw == NULL || (fstat(fd, &st) == 0 && st.st_uid == 0 &&
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) == 0);
+}
+
+/*
+ * Opens DIR component by component, as root. A component that is a
+ * symlink is followed, and a missing one made (0755; the last 0750 and
+ * PW's), only inside a trusted directory: a front's user who can write
+ * some directory on the way cannot steer root's mkdir or chown elsewhere.
+ * Returns the directory's fd, *MADE when this made it; -1 with WHY.
+ */
+static int
+open_log_dir(const char *dir, const struct passwd *pw, bool *made, char *why,
+    size_t whylen)
+{
+	char buf[PATH_MAX], *comp, *next, *save = NULL;
+	int fd, nfd;
+	bool last;
+
+	*made = false;
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
+		say(why, whylen, "%s: %s", dir, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	if ((fd = open(dir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		goto fail;
+	for (comp = strtok_r(buf, "/", &save); comp != NULL; comp = next) {
+		next = strtok_r(NULL, "/", &save);
+		last = next == NULL;
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (nfd == -1 && (errno == ELOOP || errno == ENOTDIR) &&
+		    trusted_dir(fd, pw))
+			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC);
+		else if (nfd == -1 && errno == ENOENT && trusted_dir(fd, pw)) {
+			if (mkdirat(fd, comp, last && pw != NULL ? 0750 : 0755) ==
+			    -1 || (nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC)) == -1)
+				goto fail;
+			*made = last;
+		} else if (nfd == -1 && (errno == ENOENT || errno == ELOOP)) {
+			say(why, whylen, "%s: %s is a link or missing inside a "
+			    "directory others may write; refused", dir, comp);
+			close(fd);
+			return -1;
+		}
+		if (nfd == -1)
+			goto fail;
+		close(fd);
+		fd = nfd;
+	}
+	if (*made && pw != NULL && fchown(fd, pw->pw_uid, pw->pw_gid) == -1)
+		goto fail;
+	return fd;
+fail:
+	say(why, whylen, "%s: %s", dir, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/*
+ * Makes DIR the working directory (open_log_dir). The front must be able
+ * to write it: mon.log rolls over by renaming there.
  */
 static int
 enter_log_dir(const char *dir, const struct passwd *pw, char *why,
     size_t whylen)
 {
-	char buf[PATH_MAX];
 	struct stat st;
-	size_t i;
-	bool made = false;
+	bool made;
+	int fd;
 
-	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
-		say(why, whylen, "%s: %s", dir, strerror(ENAMETOOLONG));
+	if ((fd = open_log_dir(dir, pw, &made, why, whylen)) == -1)
+		return -1;
+	if (fchdir(fd) == -1 || fstat(fd, &st) == -1) {
+		say(why, whylen, "%s: %s", dir, strerror(errno));
+		close(fd);
 		return -1;
 	}
-	if (stat(buf, &st) == -1 && errno == ENOENT) {
-		for (i = 1; buf[i] != '\0'; i++)
-			if (buf[i] == '/') {
-				buf[i] = '\0';
-				if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-					goto fail;
-				buf[i] = '/';
-			}
-		if (mkdir(buf, pw != NULL ? 0750 : 0755) == -1)
-			goto fail;
-		made = true;
-	}
-	if (chdir(buf) == -1 || stat(".", &st) == -1)
-		goto fail;
-	if (made && pw != NULL && chown(".", pw->pw_uid, pw->pw_gid) == -1)
-		goto fail;
+	close(fd);
 	if (pw != NULL && !made && !(st.st_uid == pw->pw_uid &&
 	    (st.st_mode & S_IWUSR)) && !(st.st_gid == pw->pw_gid &&
 	    (st.st_mode & S_IWGRP)) && !(st.st_mode & S_IWOTH)) {
@@ -303,9 +363,6 @@ enter_log_dir(const char *dir, const struct passwd *pw, char *why,
 		return -1;
 	}
 	return 0;
-fail:
-	say(why, whylen, "%s: %s", buf, strerror(errno));
-	return -1;
 }
 
 /* PATH's directory into DIR and its last component into *BASE. */
@@ -345,6 +402,11 @@ start(struct front *f, struct front_config *fc)
 	if (geteuid() == 0 && (pw = getpwnam(fc->http.user)) == NULL) {
 		say(why, sizeof(why), "http: user \"%s\" does not exist "
 		    "(make install creates mond's)", fc->http.user);
+		goto fail;
+	}
+	if (pw != NULL && (pw->pw_uid == 0 || pw->pw_gid == 0)) {
+		say(why, sizeof(why), "http: user \"%s\" is root's uid or "
+		    "gid: the front must not run as root", fc->http.user);
 		goto fail;
 	}
 	if (split_path(fc->applog.path, dir, sizeof(dir), &base) == -1) {
@@ -388,13 +450,9 @@ start(struct front *f, struct front_config *fc)
 		return -1;
 	}
 	evbuffer_free(b);
-	/* Only now: whoever waits for this line may count on a whole start. */
-	log_info("listening on http://%s%s%s:%d/", strchr(fc->http.listen,
-	    ':') ? "[" : "", fc->http.listen, strchr(fc->http.listen, ':') ?
-	    "]" : "", http_port(f->http));
 	return 0;
 fail:
-	log_warnx("%s", why);
+	/* The parent says it, escaped, in its own words' place. */
 	say_failed(f, why);
 	return -1;
 }

@@ -209,8 +209,11 @@ fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s)
 	}
 }
 
-/* The smallest encoding of a row and of a problem: bounds a count. */
-#define ROW_MIN		(4 * 5 + 8 * 7 + 4 * 2)
+/*
+ * The smallest encoding of a row (four string lengths, two u32, six u64)
+ * and of a problem (two string lengths, two u32): bounds a count.
+ */
+#define ROW_MIN		(4 * 4 + 4 * 2 + 8 * 6)
 #define PROBLEM_MIN	(4 * 4)
 
 static void

@@ -390,22 +390,21 @@ send_queue(const struct conn *c)
 /*
  * The timeout for a client to read: restarted on each write mond makes,
  * and (on_timeout) as long as the kernel's queue for it keeps draining,
- * up to the connection's deadline: -1 past it (the caller closes C).
+ * but never past the connection's deadline: a reader still waited for
+ * then is closed by on_timeout, however steadily it reads.
  */
 static int
 arm_write_timer(struct conn *c)
 {
-	/*
-	 * Past its deadline a reader still waited for is not waited longer,
-	 * and what the kernel holds for it goes too (a reset, not a FIN
-	 * after megabytes more at its pace).
-	 */
-	if (past_deadline(c)) {
-		drop_queue(c);
-		return -1;
-	}
+	struct timeval tv = c->front->idle_tv;
+	time_t left = c->born + c->front->deadline - mono_secs();
+
 	c->outq = send_queue(c);
-	return evtimer_add(c->timer, c->front->idle);
+	if (left >= tv.tv_sec)
+		return evtimer_add(c->timer, c->front->idle);
+	tv.tv_sec = left > 0 ? left : 0;
+	tv.tv_usec = 0;
+	return evtimer_add(c->timer, &tv);
 }
 
 static void
@@ -647,12 +646,11 @@ on_write(evutil_socket_t fd, short what, void *arg)
 		conn_close(c);
 		return;
 	}
-	if (arm_write_timer(c) == -1) {
-		conn_close(c);
+	if (evbuffer_get_length(c->out) > 0) {
+		if (arm_write_timer(c) == -1)
+			conn_close(c);
 		return;
 	}
-	if (evbuffer_get_length(c->out) > 0)
-		return;
 	if (event_del(c->wev) == -1) {
 		conn_close(c);
 		return;
@@ -686,6 +684,11 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/*
+	 * Past its deadline a reader still waited for is not waited longer,
+	 * and what the kernel holds for it goes too (a reset, not a FIN
+	 * after megabytes more at its pace).
+	 */
 	if (!c->lingering && !c->reading && past_deadline(c))
 		drop_queue(c);
 	else if (!c->lingering && !c->reading && (q = send_queue(c)) != -1 &&
