@@ -556,7 +556,9 @@ Test(attack_net, a_slow_but_steady_reader_is_cut_at_the_deadline)
 		usleep(200000);
 	}
 	front = tu_front_pid(&tu_mond, 1);
-	before = tu_open_fds(front);
+	/* Once the probes above have let go (they linger a moment). */
+	for (before = -1; before != tu_open_fds(front); usleep(200000))
+		before = tu_open_fds(front);
 	cr_assert((all = malloc(len * REQUESTS)) != NULL);
 	for (i = 0; i < REQUESTS; i++)
 		memcpy(all + i * len, req, len);
@@ -570,7 +572,7 @@ Test(attack_net, a_slow_but_steady_reader_is_cut_at_the_deadline)
 	t0 = tu_now();
 	cr_assert_eq(write(fd, all, len * REQUESTS), (ssize_t)(len * REQUESTS));
 	usleep(300000);
-	cr_assert_eq(tu_open_fds(front), before + 1, "the front did not take "
+	cr_assert_geq(tu_open_fds(front), before + 1, "the front did not take "
 	    "the connection");
 	while (tu_open_fds(front) > before) {
 		lived = tu_now() - t0;
