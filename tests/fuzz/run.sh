@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 OUT=${1:-build-fuzz}
 SECONDS_EACH=${2:-60}
 [ $# -gt 2 ] && shift 2 || set --
-TARGETS=${*:-"conf state http httpparse"}
+TARGETS=${*:-"conf state http httpparse frontmsg"}
 CC=${FUZZ_CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -g -O1 -D_GNU_SOURCE -DMOND_VERSION=\"fuzz\" -I."
