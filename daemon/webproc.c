@@ -149,20 +149,26 @@ on_err_event(struct bufferevent *bev, short what, void *arg)
 	wp->err = NULL;
 }
 
-/* The front's last words, read now: it is gone or going. */
+/*
+ * The front's last words, read now: it is gone or going. Into a buffer
+ * of our own: a bufferevent's input takes no bytes but its own reads.
+ */
 static void
 drain_err(struct webproc *wp)
 {
-	struct evbuffer *in;
+	struct evbuffer *last;
 	int i;
 
 	if (wp->err == NULL)
 		return;
-	in = bufferevent_get_input(wp->err);
-	for (i = 0; i < 64 && evbuffer_read(in,
-	    bufferevent_getfd(wp->err), 4096) > 0; i++)
-		;
-	relay_lines(wp, in, true);
+	if ((last = evbuffer_new()) != NULL) {
+		evbuffer_add_buffer(last, bufferevent_get_input(wp->err));
+		for (i = 0; i < 64 && evbuffer_read(last,
+		    bufferevent_getfd(wp->err), 4096) > 0; i++)
+			;
+		relay_lines(wp, last, true);
+		evbuffer_free(last);
+	}
 	bufferevent_free(wp->err);
 	wp->err = NULL;
 }

@@ -261,3 +261,36 @@ Test(privsep, a_front_cannot_forge_or_flood_mond_s_lines)
 	free(err);
 	tu_run_free(&r);
 }
+
+/*
+ * A front that cannot start says why on its stderr, which goes through
+ * the root process: the reason (the port is taken) reaches the journal
+ * even though the front has exited by the time it is read.
+ */
+Test(privsep, a_front_that_cannot_bind_gets_its_reason_said)
+{
+	char http[64], *conf2 = tu_path(tu_dir, "second.conf"), *text, *err;
+	struct tu_conf c = { .http = http, .statefile = tu_at("state2") };
+	struct tu_daemon second;
+	char *saved_sock = tu_sock;
+
+	tu_mond_conf(NULL, NULL);
+	tu_mond_start(NULL);
+	snprintf(http, sizeof(http), "    port = %d\n", tu_mond.port);
+	/* The second daemon's own socket and config, the first's port. */
+	tu_sock = tu_path(tu_dir, "second.sock");
+	tu_mond_conf(NULL, &c);
+	free(tu_sock);
+	tu_sock = saved_sock;
+	text = tu_read_file(tu_conf, NULL);
+	tu_write_file(conf2, text);
+	cr_assert_neq(tu_daemon_start(&second, conf2, NULL), 0,
+	    "a second daemon started on a port in use");
+	err = tu_daemon_stderr(&second);
+	cr_assert_not_null(strstr(err, "web front: "), "%s", err);
+	cr_assert_not_null(strstr(err, strerror(EADDRINUSE)), "%s", err);
+	free(err);
+	tu_daemon_kill(&second);
+	free(text);
+	free(conf2);
+}
