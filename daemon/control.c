@@ -450,6 +450,31 @@ read_report(const char *path, const char *resp, FILE *out, int *failed)
 	return 0;
 }
 
+/*
+ * Whether the process listening on FD is root or ourselves: a socket
+ * squatted in a shared directory by another user must not get to answer
+ * for the daemon (a forged report, exit 0).
+ */
+static int
+trust_server(int fd, const char *path)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		fprintf(stderr, "mond: %s: SO_PEERCRED: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (cred.uid != 0 && cred.uid != geteuid()) {
+		fprintf(stderr, "mond: %s: answered by uid %lu, neither root "
+		    "nor this user: not the daemon, not trusted\n", path,
+		    (unsigned long)cred.uid);
+		return -1;
+	}
+	return 0;
+}
+
 int
 control_force_rotate(const struct mond_conf *conf, char *const *patterns,
     size_t n, FILE *out, int *failed)
@@ -473,6 +498,11 @@ control_force_rotate(const struct mond_conf *conf, char *const *patterns,
 			fprintf(stderr, "mond: %s: %s\n", conf->control,
 			    strerror(saved));
 		errno = saved;
+		return -1;
+	}
+	if (trust_server(fd, conf->control) == -1) {
+		close(fd);
+		errno = EPERM;
 		return -1;
 	}
 	if (send_rotate(fd, patterns, n) == -1 ||

@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -763,4 +764,56 @@ Test(attack_net, status_routes_answer_another_host_only_when_allowed,
 	for (i = 0; i < 3; i++)
 		cr_assert_eq(status_from_peer(b, tu_mond.port, private[i]), 200,
 		    "%s refused a host status_allow names", private[i]);
+}
+
+/*
+ * The control socket's path in a shared directory, taken first by
+ * another user who answers like the daemon: --force-rotate used to print
+ * the forged report and exit 0. It now checks who answered.
+ */
+Test(attack_net, a_squatted_control_socket_is_not_trusted_by_the_client)
+{
+	static const char forged[] = "HTTP/1.0 200 OK\r\nX-Mond-Failed: 0\r\n"
+	    "Content-Length: 18\r\n\r\nrotated everything";
+	const char *argv[] = { "--force-rotate", "-c", tu_conf, NULL };
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct passwd *pw;
+	struct tu_run r;
+	int pfd[2], st;
+	pid_t pid;
+	char go;
+
+	tu_need_root("a socket made by another user");
+	cr_assert_not_null(pw = getpwnam("nobody"));
+	cr_assert_eq(chmod(tu_dir, 0777), 0);
+	front_conf(tu_at("none.log"));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", tu_sock);
+	cr_assert_eq(pipe(pfd), 0);
+	if ((pid = fork()) == 0) {
+		char buf[4096];
+		int l, c;
+
+		if (setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1 ||
+		    (l = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+		    bind(l, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+		    listen(l, 4) == -1 || write(pfd[1], "y", 1) != 1)
+			_exit(2);
+		if ((c = accept(l, NULL, NULL)) == -1)
+			_exit(3);
+		(void)read(c, buf, sizeof(buf));
+		(void)write(c, forged, sizeof(forged) - 1);
+		_exit(0);
+	}
+	cr_assert_neq(pid, -1);
+	close(pfd[1]);
+	cr_assert_eq(read(pfd[0], &go, 1), 1, "the squatter did not start");
+	close(pfd[0]);
+	r = tu_run_mond(argv);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	cr_assert_neq(r.status, 0, "--force-rotate trusted a squatter: %s",
+	    r.out);
+	cr_assert_null(strstr(r.out, "rotated everything"), "%s", r.out);
+	cr_assert_not_null(strstr(r.err, "not trusted"), "%s", r.err);
+	tu_run_free(&r);
 }
