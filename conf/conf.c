@@ -591,14 +591,18 @@ drop_taboo(const struct mond_conf *conf, glob_t *gl)
 /*
  * The include_dir's *.conf files, in glob()'s sorted order. A missing
  * directory is fine (the shipped config names /etc/mond.d, which packages
- * may never create); an unreadable one is an error. Returns the count of
- * paths put in *OUT (a glob_t the caller frees), or -1.
+ * may never create); an unreadable one is an error, and so is one its
+ * files would be refused for (writable by group or others, or, as root,
+ * not root's): whoever may write it could add or remove stanzas, or
+ * block every start and reload. Returns the count of paths put in *OUT
+ * (a glob_t the caller frees), or -1.
  */
 static int
 list_includes(const struct mond_conf *conf, const char *dir,
     const char *conffile, int line, glob_t *out)
 {
 	char *pattern;
+	struct stat st;
 	DIR *d;
 	int rc;
 
@@ -608,6 +612,20 @@ list_includes(const struct mond_conf *conf, const char *dir,
 			return 0;
 		errat(conffile, line, "include_dir = \"%s\": %s", dir,
 		    strerror(errno));
+		return -1;
+	}
+	if (fstat(dirfd(d), &st) == -1) {
+		errat(conffile, line, "include_dir = \"%s\": %s", dir,
+		    strerror(errno));
+		closedir(d);
+		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    (geteuid() == 0 && st.st_uid != 0)) {
+		errat(conffile, line, "include_dir = \"%s\": %s; refused", dir,
+		    st.st_mode & (S_IWGRP | S_IWOTH) ? "writable by group or "
+		    "others" : "not owned by root");
+		closedir(d);
 		return -1;
 	}
 	closedir(d);

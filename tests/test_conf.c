@@ -369,6 +369,47 @@ Test(conf, group_or_other_writable_config_and_include_are_refused)
 	free(dir);
 }
 
+/*
+ * An include_dir whoever may write could fill with stanzas of their own,
+ * or empty, or block every start with a broken file: refused, naming the
+ * line that names it, as its files would be.
+ */
+Test(conf, an_include_dir_others_may_write_is_refused)
+{
+	char *dir = tu_tmpdir(), *inc = tu_path(dir, "d"), *path, *text, *want;
+	const char *argv[] = { "-t", "-c", NULL, NULL };
+	struct tu_run r;
+
+	cr_assert_eq(mkdir(inc, 0755), 0);
+	free(write_conf(inc, "a.conf", "log \"/l/b\" {\n}\n"));
+	cr_assert(asprintf(&text, "statefile = \"/x/s\"\ninclude_dir = \"%s\"\n",
+	    inc) != -1);
+	path = write_conf(dir, "m.conf", text);
+	argv[2] = path;
+	cr_assert_eq(chmod(inc, 0777), 0);
+	r = tu_run_mond(argv);
+	cr_assert(asprintf(&want, "mond: %s:2: include_dir = \"%s\": writable "
+	    "by group or others; refused\n", path, inc) != -1);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, want);
+	tu_run_free(&r);
+	free(want);
+	if (geteuid() == 0) {
+		cr_assert_eq(chmod(inc, 0755), 0);
+		cr_assert_eq(chown(inc, 1, 1), 0);
+		r = tu_run_mond(argv);
+		cr_expect_eq(r.status, 1);
+		cr_expect_not_null(strstr(r.err, "not owned by root; refused"),
+		    "%s", r.err);
+		tu_run_free(&r);
+	}
+	free(text);
+	free(path);
+	free(inc);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 Test(conf, config_not_owned_by_root_is_refused_as_root)
 {
 	char *dir = tu_tmpdir();
