@@ -68,6 +68,7 @@ struct webproc {
 	int		 err_lines;
 	unsigned long	 err_dropped;
 	struct event	*restart;
+	struct event	*err_resume;	/* reading its stderr again, next second */
 	struct event	*deferred;	/* a merged ask, answered when allowed */
 	double		 sent;		/* monotonic time of the last snapshot */
 	int		 backoff_ms;
@@ -129,7 +130,33 @@ relay_lines(struct webproc *wp, struct evbuffer *in, bool all)
 			log_warnx("web front: %s", line);
 		else
 			wp->err_dropped++;
+		/*
+		 * Past the rate, stop reading until the next second: a front
+		 * writing without pause then blocks on its own full pipe
+		 * instead of keeping the root process busy reading.
+		 */
+		if (!all && wp->err_lines >= ERR_LINES_PER_SEC &&
+		    wp->err != NULL) {
+			struct timeval tv = { 1, 0 };
+
+			if (bufferevent_disable(wp->err, EV_READ) == 0 &&
+			    evtimer_add(wp->err_resume, &tv) == 0)
+				return;
+		}
 	}
+}
+
+static void
+on_err_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct webproc *wp = arg;
+
+	(void)fd; (void)what;
+	if (wp->err == NULL)
+		return;
+	if (bufferevent_enable(wp->err, EV_READ) == -1)
+		log_warnx("web front: its stderr is not read any more");
+	relay_lines(wp, bufferevent_get_input(wp->err), false);
 }
 
 static void
@@ -566,6 +593,7 @@ webproc_start(struct event_base *base, const struct http_conf *http,
 	wp->applog = *applog;
 	wp->applog.path = dup_str(applog->path, &oom);
 	if (oom || (wp->restart = evtimer_new(base, on_restart, wp)) == NULL ||
+	    (wp->err_resume = evtimer_new(base, on_err_resume, wp)) == NULL ||
 	    (wp->deferred = evtimer_new(base, on_deferred, wp)) == NULL) {
 		log_warn("web front");
 		webproc_stop(wp);
@@ -614,6 +642,8 @@ webproc_halt(struct webproc *wp)
 	if (wp->deferred != NULL)
 		evtimer_del(wp->deferred);
 	reap(wp, true);
+	if (wp->err_resume != NULL)
+		evtimer_del(wp->err_resume);
 }
 
 void
@@ -626,6 +656,8 @@ webproc_stop(struct webproc *wp)
 		event_free(wp->restart);
 	if (wp->deferred != NULL)
 		event_free(wp->deferred);
+	if (wp->err_resume != NULL)
+		event_free(wp->err_resume);
 	free_confs(wp);
 	free(wp);
 }
