@@ -339,18 +339,33 @@ await_ready(struct webproc *wp, int fd, struct evbuffer *in)
 static void on_link_read(struct bufferevent *bev, void *arg);
 static void on_link_event(struct bufferevent *bev, short what, void *arg);
 
-/* Forks, executes and configures a front; 0 once it listens. */
+/*
+ * FD (the front's end of something) non-blocking on the loop, with READ
+ * and EVENT as its callbacks; it is closed on failure and with the
+ * bufferevent returned.
+ */
+static struct bufferevent *
+watch_fd(struct webproc *wp, int fd, bufferevent_data_cb read,
+    bufferevent_event_cb event)
+{
+	struct bufferevent *bev;
+
+	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	    (bev = bufferevent_socket_new(wp->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	bufferevent_setcb(bev, read, NULL, event, wp);
+	return bev;
+}
+
 /* The pipe the front's stdout and stderr go to, watched; -1 when not. */
 static int
 watch_err(struct webproc *wp, int fd)
 {
-	if (evutil_make_socket_nonblocking(fd) == -1 ||
-	    (wp->err = bufferevent_socket_new(wp->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
-		close(fd);
+	if ((wp->err = watch_fd(wp, fd, on_err_read, on_err_event)) == NULL)
 		return -1;
-	}
-	bufferevent_setcb(wp->err, on_err_read, NULL, on_err_event, wp);
 	return bufferevent_enable(wp->err, EV_READ);
 }
 
@@ -358,13 +373,8 @@ watch_err(struct webproc *wp, int fd)
 static int
 watch_link(struct webproc *wp, int fd, struct evbuffer *early)
 {
-	if (evutil_make_socket_nonblocking(fd) == -1 ||
-	    (wp->link = bufferevent_socket_new(wp->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
-		close(fd);
+	if ((wp->link = watch_fd(wp, fd, on_link_read, on_link_event)) == NULL)
 		return -1;
-	}
-	bufferevent_setcb(wp->link, on_link_read, NULL, on_link_event, wp);
 	bufferevent_setwatermark(wp->link, EV_READ, 0, 4 * FMSG_FROM_FRONT_MAX);
 	if (evbuffer_add_buffer(bufferevent_get_input(wp->link), early) == -1 ||
 	    bufferevent_enable(wp->link, EV_READ) == -1)
@@ -384,6 +394,7 @@ say_listening(const struct webproc *wp)
 	    v6 ? "]" : "", wp->port);
 }
 
+/* Forks, executes and configures a front; 0 once it listens. */
 static int
 spawn(struct webproc *wp)
 {
@@ -618,18 +629,6 @@ const struct http_counts *
 webproc_counts(const struct webproc *wp)
 {
 	return &wp->counts;
-}
-
-long
-webproc_pid(const struct webproc *wp)
-{
-	return wp->pid;
-}
-
-int
-webproc_port(const struct webproc *wp)
-{
-	return wp->port;
 }
 
 void

@@ -36,12 +36,6 @@ void	webproc_stale(struct webproc *wp);
 /* The responses the front last reported, by code (http_counts_list). */
 const struct http_counts *webproc_counts(const struct webproc *wp);
 
-/* The pid of the front now running, or -1. */
-long	webproc_pid(const struct webproc *wp);
-
-/* The port the front bound. */
-int	webproc_port(const struct webproc *wp);
-
 /* Stops the front (SIGTERM, then SIGKILL), not to be restarted. */
 void	webproc_halt(struct webproc *wp);
 
