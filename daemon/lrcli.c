@@ -310,6 +310,8 @@ write_state(struct state *st, const char *path, time_t now)
 {
 	if (strcmp(path, "/dev/null") == 0)
 		return 0;	/* logrotate: asked not to write one */
+	/* logrotate rewrites its state on every run, changed or not. */
+	state_mark_dirty(st);
 	if (state_prune_unused(st, now, LR_STATE_KEEP) == -1 ||
 	    state_save(st, path) == -1)
 		return -1;

@@ -1,7 +1,8 @@
 /*
  * once.c: `mond --once` and the in-process `mond --force-rotate`: load the
- * config, take the lock, load the state, make one pass, save the state,
- * the order logrotate's main() keeps. A config error exits before any file
+ * config, take the lock, load the state, make one pass, save the state
+ * (without the entries of logs a pass over every rule did not see), the
+ * order logrotate's main() keeps. A config error exits before any file
  * moves; a dry run takes no lock and writes no state.
  */
 #include <errno.h>
@@ -55,7 +56,13 @@ mond_once(const struct run_opts *opts, bool force)
 		goto out;
 	}
 	po.now = opts->has_now ? opts->now : time(NULL);
+	errno = 0;
 	rc = pass_run(conf, st, &po, &rep) == 0 ? EXIT_OK : EXIT_ERROR;
+	/* The daemon's rule (worker.c): a whole pass drops what it didn't see. */
+	if (!opts->dry_run && opts->npatterns == 0 &&
+	    !(rc == EXIT_ERROR && errno == ENOMEM) &&
+	    state_prune_unseen(st, &rep) == -1)
+		log_warn("%s: state not pruned", path);
 	fflush(stdout);
 	if (opts->verbose > 0)
 		print_report(&rep);

@@ -2,11 +2,13 @@
  * state.c: the state file (logrotate's "version 2" format) held in a hash
  * table, its atomic save, and the lock that keeps a second mond away. A
  * bad line costs only that line (logrotate #45 stopped everything); the
- * file on disk is only ever replaced whole, by rename.
+ * file on disk is only ever replaced whole, by rename, and only when the
+ * entries changed. It is read a chunk at a time: no size refuses a start.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
+#include "daemon/pass.h"
 #include "daemon/state.h"
 #include "daemon/strmap.h"
 
@@ -35,12 +38,32 @@ struct state {
 	size_t		 n, cap;
 	struct strmap	 index;		/* path -> index into ents */
 	size_t		 nbad;		/* lines state_load skipped */
+	/*
+	 * Changed since the file `disk` describes was read or written. While
+	 * clear and that file is still in place as it was, state_save writes
+	 * nothing: a pass that changed nothing costs no write and no fsync,
+	 * however many entries there are.
+	 */
+	bool		 dirty;
+	bool		 on_disk;	/* disk describes a file ST matches */
+	struct stat	 disk;		/* the file last read or written */
 };
 
 struct state *
 state_new(void)
 {
-	return calloc(1, sizeof(struct state));
+	struct state *st = calloc(1, sizeof(struct state));
+
+	/* on no disk yet: the first save writes it, even empty */
+	if (st != NULL)
+		st->dirty = true;
+	return st;
+}
+
+void
+state_mark_dirty(struct state *st)
+{
+	st->dirty = true;
 }
 
 void
@@ -79,6 +102,8 @@ state_set(struct state *st, const char *logpath, time_t when)
 	bool found;
 
 	if ((i = strmap_find(&st->index, logpath)) != NULL) {
+		if (st->ents[*i].when != when)
+			st->dirty = true;
 		st->ents[*i].when = when;
 		st->ents[*i].used = true;
 		return 0;
@@ -99,6 +124,7 @@ state_set(struct state *st, const char *logpath, time_t when)
 	st->ents[st->n].path = path;
 	st->ents[st->n].used = true;
 	st->ents[st->n++].when = when;
+	st->dirty = true;
 	return 0;
 }
 
@@ -117,8 +143,15 @@ state_bad_lines(const struct state *st)
 	return st->nbad;
 }
 
-long
-state_prune_unused(struct state *st, time_t now, time_t maxage)
+/* Whether prune() drops E: unmarked, and older than MAXAGE unless ALL. */
+static bool
+doomed(const struct entry *e, time_t now, time_t maxage, bool all)
+{
+	return !e->used && (all || now - e->when > maxage);
+}
+
+static long
+prune(struct state *st, time_t now, time_t maxage, bool all)
 {
 	struct strmap index = { 0 };
 	size_t i, n = 0;
@@ -126,7 +159,7 @@ state_prune_unused(struct state *st, time_t now, time_t maxage)
 
 	/* The new index first: on ENOMEM nothing has changed yet. */
 	for (i = 0; i < st->n; i++) {
-		if (!st->ents[i].used && now - st->ents[i].when > maxage)
+		if (doomed(&st->ents[i], now, maxage, all))
 			continue;
 		if (strmap_get(&index, st->ents[i].path, n++, &found) == NULL) {
 			strmap_free(&index);
@@ -135,10 +168,11 @@ state_prune_unused(struct state *st, time_t now, time_t maxage)
 		}
 	}
 	for (i = n = 0; i < st->n; i++) {
-		if (!st->ents[i].used && now - st->ents[i].when > maxage) {
-			log_debug("Removing %s from state file, because it does "
-			    "not exist and has not been rotated for one year",
-			    st->ents[i].path);
+		if (doomed(&st->ents[i], now, maxage, all)) {
+			if (!all)
+				log_debug("Removing %s from state file, because "
+				    "it does not exist and has not been rotated "
+				    "for one year", st->ents[i].path);
 			free(st->ents[i].path);
 			continue;
 		}
@@ -148,7 +182,35 @@ state_prune_unused(struct state *st, time_t now, time_t maxage)
 	st->index = index;
 	i = st->n - n;
 	st->n = n;
+	if (i > 0)
+		st->dirty = true;
 	return (long)i;
+}
+
+long
+state_prune_unused(struct state *st, time_t now, time_t maxage)
+{
+	return prune(st, now, maxage, false);
+}
+
+void
+state_clear_marks(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		st->ents[i].used = false;
+}
+
+long
+state_prune_unseen(struct state *st, const struct pass_report *rep)
+{
+	size_t i;
+
+	/* a log the pass named but could not stat keeps its time too */
+	for (i = 0; i < rep->nresults; i++)
+		state_mark_used(st, rep->results[i].path);
+	return prune(st, 0, 0, true);
 }
 
 size_t
@@ -261,20 +323,156 @@ parse_line(struct state *st, const char *line, char *name)
 	return state_set(st, name, when) == -1 ? -1 : 0;
 }
 
-/* A state file larger than this is not ours (10,000 logs take ~1 MB). */
-#define STATE_MAXLEN	(256u << 20)
+/*
+ * The file is read a chunk at a time, so that no size of it is too large
+ * (memory follows the entries, not the file). A line longer than this is
+ * no entry mond or logrotate writes (a name of PATH_MAX bytes, every one
+ * escaped, is half of it): it is skipped as a bad line, unbuffered.
+ */
+#define STATE_LINE_MAX	(4 * PATH_MAX + 64)
+#define STATE_CHUNK	(64u << 10)
+
+struct lines {
+	int	 fd;
+	char	*buf;		/* STATE_LINE_MAX + STATE_CHUNK + 1 */
+	size_t	 start, end;	/* the bytes not yet returned */
+	size_t	 total;		/* bytes read */
+	bool	 eof;
+	bool	 skipping;	/* inside a line too long to keep */
+};
+
+/*
+ * The next line of LR, NUL-terminated in place without its newline, into
+ * *LINE and *LEN. Returns 1, 2 for a line too long (skipped, nothing
+ * returned), 0 at the end, -1 (errno) when read fails.
+ */
+static int
+next_line(struct lines *lr, char **line, size_t *len)
+{
+	char *nl;
+	ssize_t r;
+
+	for (;;) {
+		nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+		if (nl == NULL && lr->eof) {
+			if (lr->start == lr->end && !lr->skipping)
+				return 0;
+			nl = lr->buf + lr->end;	/* a last line, no newline */
+		}
+		if (nl != NULL) {
+			*nl = '\0';
+			*line = lr->buf + lr->start;
+			*len = (size_t)(nl - *line);
+			lr->start = (size_t)(nl - lr->buf) + (lr->eof &&
+			    nl == lr->buf + lr->end ? 0 : 1);
+			if (!lr->skipping && *len <= STATE_LINE_MAX)
+				return 1;
+			lr->skipping = false;
+			return 2;
+		}
+		if (lr->end - lr->start >= STATE_LINE_MAX) {
+			lr->skipping = true;
+			lr->start = lr->end = 0;
+		} else if (lr->start > 0) {
+			memmove(lr->buf, lr->buf + lr->start,
+			    lr->end - lr->start);
+			lr->end -= lr->start;
+			lr->start = 0;
+		}
+		r = read(lr->fd, lr->buf + lr->end,
+		    STATE_LINE_MAX + STATE_CHUNK - lr->end);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		lr->eof = r == 0;
+		lr->end += (size_t)r;
+		lr->total += (size_t)r;
+	}
+}
+
+/*
+ * Opens PATH for state_load: O_NOFOLLOW and O_NONBLOCK, so a symlink, a
+ * FIFO or a device planted there fails at once (never read, never hung
+ * on); fills *SB. Returns the fd, or -1 (errno, EINVAL: not regular).
+ */
+static int
+open_state(const char *path, struct stat *sb)
+{
+	int fd, save;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, sb) == -1)
+		save = errno;
+	else if (!S_ISREG(sb->st_mode))
+		save = EINVAL;
+	else
+		return fd;
+	close(fd);
+	errno = save;
+	return -1;
+}
+
+/*
+ * Every line of LR into ST, warning about the bad ones. Sets ST->dirty
+ * when the file is not what state_save would write for the entries kept
+ * (a bad or missing header, a bad line, a path twice), so that the next
+ * save cleans it once. Returns 0, or -1 (errno: read, ENOMEM).
+ */
+static int
+read_lines(struct state *st, struct lines *lr, const char *path, char *name)
+{
+	size_t lineno = 0, ngood = 0, len;
+	bool header = false, unclean = false;
+	char *line;
+	int rc;
+
+	while ((rc = next_line(lr, &line, &len)) > 0) {
+		lineno++;
+		if (rc == 1 && strlen(line) != len) {
+			log_warnx("%s:%zu: NUL byte in line, skipped", path,
+			    lineno);
+			unclean = true;
+			continue;
+		}
+		if (lineno == 1) {
+			header = rc == 1 && strcmp(line, STATE_HEADER) == 0;
+			if (!header && (rc != 1 ||
+			    strcmp(line, STATE_HEADER1) != 0))
+				log_warnx("%s:1: not a state file header, "
+				    "skipped", path);
+			continue;
+		}
+		if (rc == 1 && (rc = parse_line(st, line, name)) == -1)
+			return -1;
+		if (rc == 0)
+			ngood++;
+		/* logrotate's words: scripts grep for them. */
+		if (rc != 0 && ++st->nbad > 0)
+			log_warnx("bad line %zu in state file %s (skipped)",
+			    lineno, path);
+	}
+	if (rc == -1)
+		return -1;
+	st->dirty = !header || unclean || st->nbad > 0 || ngood != st->n;
+	return 0;
+}
 
 struct state *
 state_load(const char *path)
 {
+	struct lines lr = { -1, NULL, 0, 0, 0, false, false };
 	struct state *st;
-	char *buf, *line, *nl, *name = NULL;
-	size_t len, lineno = 0, i;
-	int rc;
+	char *name = NULL;
+	size_t i;
+	int save;
 
 	if ((st = state_new()) == NULL)
 		return NULL;
-	if ((buf = fs_read_file(path, STATE_MAXLEN, &len, NULL)) == NULL) {
+	if ((lr.fd = open_state(path, &st->disk)) == -1) {
 		if (errno == ENOENT)
 			return st;
 		if (errno == EINVAL || errno == ELOOP)
@@ -284,44 +482,31 @@ state_load(const char *path)
 			log_warn("%s: read", path);
 		goto fail;
 	}
-	if ((name = malloc(len + 1)) == NULL)
+	if ((lr.buf = malloc(STATE_LINE_MAX + STATE_CHUNK + 1)) == NULL ||
+	    (name = malloc(STATE_LINE_MAX + 1)) == NULL)
 		goto fail;
-	for (line = buf; line < buf + len; line = nl + 1) {
-		lineno++;
-		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
-			nl = buf + len;
-		*nl = '\0';
-		if (strlen(line) != (size_t)(nl - line)) {
-			log_warnx("%s:%zu: NUL byte in line, skipped", path,
-			    lineno);
-			continue;
-		}
-		if (lineno == 1) {
-			if (strcmp(line, STATE_HEADER) != 0 &&
-			    strcmp(line, STATE_HEADER1) != 0)
-				log_warnx("%s:1: not a state file header, "
-				    "skipped", path);
-			continue;
-		}
-		if ((rc = parse_line(st, line, name)) == -1)
-			goto fail;
-		/* logrotate's words: scripts grep for them. */
-		if (rc == 1 && ++st->nbad > 0)
-			log_warnx("bad line %zu in state file %s (skipped)",
-			    lineno, path);
+	if (read_lines(st, &lr, path, name) == -1) {
+		if (errno != ENOMEM)
+			log_warn("%s: read", path);
+		goto fail;
 	}
+	/* Grown or shrunk while read: not the file these entries are. */
+	st->on_disk = lr.total == (size_t)st->disk.st_size;
 	/* Read, not seen: a run marks what it sees (state_mark_used). */
 	for (i = 0; i < st->n; i++)
 		st->ents[i].used = false;
+	close(lr.fd);
 	free(name);
-	free(buf);
+	free(lr.buf);
 	return st;
 fail:
-	rc = errno;
+	save = errno;
+	if (lr.fd != -1)
+		close(lr.fd);
 	free(name);
-	free(buf);
+	free(lr.buf);
 	state_free(st);
-	errno = rc;
+	errno = save;
 	return NULL;
 }
 
@@ -416,16 +601,37 @@ open_parent(const char *path, const char **base)
 	return fd;
 }
 
+/*
+ * Whether PATH is still the file ST was read from or last written to:
+ * nobody removed or replaced it (a rename makes a new inode) or wrote to
+ * it since (its size and mtime).
+ */
+static bool
+still_on_disk(const struct state *st, const char *path)
+{
+	struct stat sb;
+
+	if (!st->on_disk || lstat(path, &sb) == -1)
+		return false;
+	return sb.st_dev == st->disk.st_dev && sb.st_ino == st->disk.st_ino &&
+	    sb.st_size == st->disk.st_size &&
+	    sb.st_mtim.tv_sec == st->disk.st_mtim.tv_sec &&
+	    sb.st_mtim.tv_nsec == st->disk.st_mtim.tv_nsec;
+}
+
 int
-state_save(const struct state *st, const char *path)
+state_save(struct state *st, const char *path)
 {
 	struct fs_attr attr = { 0640, (uid_t)-1, (gid_t)-1 };
 	struct sbuf sb = { NULL, 0, 0, 0 };
 	char tmp[NAME_MAX + 1];
 	const char *base, *op = "open directory";
+	struct stat written;
 	int dfd, fd = -1, save;
 	size_t i;
 
+	if (!st->dirty && still_on_disk(st, path))
+		return 0;
 	if ((dfd = open_parent(path, &base)) == -1)
 		goto fail;
 	op = "temporary name";
@@ -448,6 +654,9 @@ state_save(const struct state *st, const char *path)
 	op = "fsync";
 	if (fsync(fd) == -1)
 		goto fail_tmp;
+	op = "fstat";
+	if (fstat(fd, &written) == -1)
+		goto fail_tmp;
 	op = "close";
 	save = close(fd);
 	fd = -1;
@@ -459,6 +668,10 @@ state_save(const struct state *st, const char *path)
 	op = "fsync directory";
 	if (fs_fsync_dir(dfd) == -1)
 		goto fail;
+	/* Durable: saves skip until something changes (or PATH does). */
+	st->disk = written;
+	st->on_disk = true;
+	st->dirty = false;
 	close(dfd);
 	free(sb.b);
 	return 0;

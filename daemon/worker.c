@@ -2,7 +2,8 @@
  * worker.c: the rotation thread. It runs passes one at a time, forced jobs
  * first, merging every plain "look again" request that arrives meanwhile
  * into one follow-up pass; it saves the state after a pass that changed it
- * and hands each finished job back to the loop with event_active(). It
+ * (dropping, after a pass over every rule, the entries of the logs it did
+ * not see) and hands each finished job back to the loop with event_active(). It
  * never calls into libevent except that, and never frees a config a pass
  * is still reading.
  */
@@ -117,11 +118,32 @@ save_state(void *arg)
 		log_warn("%s: state not saved", w->statepath);
 }
 
+/*
+ * After a pass over every rule: the entries of logs it did not see go
+ * (state_prune_unseen). Not after a pass cut short, by the stop request
+ * or by ENOMEM, which saw only some of the logs; not after a pass over
+ * some patterns (--force-rotate's), whose marks say nothing of the rest.
+ */
+static void
+prune_state(struct worker *w, const struct pass_report *rep, int rc,
+    int err)
+{
+	long n;
+
+	if (atomic_load(&w->cancel) || (rc == -1 && err == ENOMEM))
+		return;
+	if ((n = state_prune_unseen(w->state, rep)) == -1)
+		log_warn("%s: state not pruned", w->statepath);
+	else if (n > 0)
+		log_info("%s: %ld entries dropped (logs no rule matches any "
+		    "more), %zu kept", w->statepath, n, state_count(w->state));
+}
+
 static void
 run_job(struct worker *w, const struct mond_conf *conf, struct worker_job *job)
 {
 	struct pass_opts po;
-	size_t before = state_count(w->state);
+	bool whole = job->npatterns == 0;
 
 	memset(&po, 0, sizeof(po));
 	po.now = job->now = worker_now(w);
@@ -132,11 +154,20 @@ run_job(struct worker *w, const struct mond_conf *conf, struct worker_job *job)
 	po.rule_done = save_state;
 	po.rule_done_arg = w;
 	po.mail_command = conf->mail_command;
+	if (whole)
+		state_clear_marks(w->state);
+	errno = 0;
 	job->rc = pass_run(conf, w->state, &po, &job->report);
+	if (whole)
+		prune_state(w, &job->report, job->rc, errno);
 	log_outcomes(&job->report);
-	/* first sights, and rules whose save failed above */
-	if (job->report.nrotated > 0 || state_count(w->state) != before)
-		save_state(w);
+	/*
+	 * First sights, dropped entries, rules whose save failed above; a
+	 * state that did not change is not written (state_save).
+	 */
+	save_state(w);
+	log_debug("pass done: %zu logs, %zu rotated, %zu in the state",
+	    job->report.nresults, job->report.nrotated, state_count(w->state));
 }
 
 static void *

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,4 +387,117 @@ Test(attack_state, hostile_log_names_run_nothing_through_any_script_hook)
 	tu_need_root("logs under a root-owned tree");
 	scripts_case(false, 0);
 	scripts_case(true, 1);
+}
+
+/* ---------------------------------------------------------------------- */
+/* A bounded state file                                                   */
+
+/* Bytes PID passed to write(2) so far (/proc/PID/io wchar). */
+static long long
+wchar_of(pid_t pid)
+{
+	char path[64], *io, *p;
+	long long n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/io", (long)pid);
+	cr_assert_not_null(io = tu_read_file(path, NULL), "%s", path);
+	cr_assert_not_null(p = strstr(io, "wchar: "));
+	n = atoll(p + 7);
+	free(io);
+	return n;
+}
+
+/*
+ * PATH's inode and mtime, as one string: a save writes a new file and
+ * renames it over, so a file written since has another.
+ */
+static char *
+version_of(const char *path)
+{
+	struct stat sb;
+	char *v;
+
+	cr_assert_eq(stat(path, &sb), 0, "%s: %s", path, strerror(errno));
+	cr_assert(asprintf(&v, "%ju %jd.%09ld", (uintmax_t)sb.st_ino,
+	    (intmax_t)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec) != -1);
+	return v;
+}
+
+/*
+ * The finding: a user who can make files where a pattern looks (here
+ * 100,000 names the pattern still matches, since deleted) left an entry
+ * each, never dropped, and every pass rewrote and fsynced them all. The
+ * real daemon now drops them at its first pass over the config; a pass
+ * that changes nothing writes nothing; 20 rotations write 20 small files.
+ */
+Test(attack_state, dead_entries_are_dropped_and_passes_write_little)
+{
+	char *logdir = tu_path(tu_dir, "logs"), *stanzas = strdup(""), *s;
+	char *before, *after, *v;
+	const char *extra[] = { "-v", NULL };
+	long long w;
+	FILE *fp;
+	int i;
+
+	cr_assert_eq(mkdir(logdir, 0755), 0);
+	for (i = 0; i < 20; i++) {
+		cr_assert(asprintf(&s, "%slog \"%s/app%d-*.log\" {\n size = 1M\n"
+		    " rotate = 1\n}\n", stanzas, logdir, i) != -1);
+		free(stanzas);
+		stanzas = s;
+		cr_assert(asprintf(&s, "%s/app%d-live.log", logdir, i) != -1);
+		tu_write_file(s, "a line\n");
+		free(s);
+	}
+	write_conf(stanzas);
+	cr_assert_not_null(fp = fopen(state_path, "w"));
+	fprintf(fp, "logrotate state -- version 2\n");
+	for (i = 0; i < 100000; i++)
+		fprintf(fp, "\"%s/app%d-%d.log\" 2026-1-2-3:4:5\n", logdir,
+		    i % 20, i);
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_gt(tu_file_len(state_path), 4000000);
+
+	tu_mond_start(extra);
+	/* the first pass saves the live logs' first sights */
+	for (i = 0; i < 200 && tu_count_lines(state_path, "-live.log\"") < 20;
+	    i++)
+		usleep(100 * 1000);
+	cr_assert_eq(tu_count_lines(state_path, "-live.log\""), 20,
+	    "no first pass saved: %s", tu_daemon_stderr(&tu_mond));
+	cr_assert_lt(tu_file_len(state_path), 20 * 128, "%ld bytes left",
+	    tu_file_len(state_path));
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "100000 entries dropped", 1,
+	    5.0), "%s", tu_daemon_stderr(&tu_mond));
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "pass done", 1, 5.0));
+
+	/* SIGHUP: a reload, then a pass over the same logs: nothing written */
+	v = version_of(state_path);
+	before = tu_read_file(state_path, NULL);
+	w = wchar_of(tu_mond.pid);
+	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "pass done", 2, 20.0));
+	after = version_of(state_path);
+	cr_assert_str_eq(after, v, "a pass that changed nothing rewrote the "
+	    "state");
+	free(after);
+	cr_assert_lt(wchar_of(tu_mond.pid) - w, 16 * 1024, "%lld bytes",
+	    wchar_of(tu_mond.pid) - w);
+
+	/* SIGUSR1: 20 rules rotate, 20 saves of 20 entries, not of 100,000 */
+	sleep(1);	/* a new second: the rotations change every time */
+	w = wchar_of(tu_mond.pid);
+	cr_assert_eq(kill(tu_mond.pid, SIGUSR1), 0);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "pass done", 3, 20.0));
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "rotated ", 20, 0));
+	after = tu_read_file(state_path, NULL);
+	cr_assert_str_neq(after, before, "rotations not saved");
+	cr_assert_lt(wchar_of(tu_mond.pid) - w, 256 * 1024, "%lld bytes for 20 "
+	    "rotations", wchar_of(tu_mond.pid) - w);
+	cr_assert_eq(tu_count_lines(state_path, "-live.log\""), 20);
+	free(after);
+	free(before);
+	free(v);
+	free(stanzas);
+	free(logdir);
 }

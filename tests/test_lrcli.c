@@ -309,3 +309,46 @@ Test(lrcli, several_config_files_are_all_read)
 	tu_run_free(&r);
 	free(c1), free(c2), free(state);
 }
+
+/*
+ * logrotate rewrites its state on every run, changed or not (monitors
+ * read the file's mtime as "logrotate ran"), and keeps a gone log's entry
+ * for a year: mond under its name does both, though mond itself writes
+ * its state only when it changed.
+ */
+Test(lrcli, the_state_is_written_every_run_and_keeps_a_year)
+{
+	char *conf = config("a.conf", "a.log"), *state = tu_path(tu_dir, "st");
+	const char *argv[] = { "-s", state, conf, NULL };
+	struct stat before, after;
+	struct tm tm;
+	char *text, recent[64];
+	time_t t = time(NULL) - 180 * 86400;
+	struct tu_run r;
+
+	cr_assert_not_null(localtime_r(&t, &tm));
+	snprintf(recent, sizeof(recent), "%d-%d-%d-%d:%d:%d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	cr_assert(asprintf(&text, "logrotate state -- version 2\n"
+	    "\"/gone/two/years\" %d-1-1-0:0:0\n\"/gone/half/a/year\" %s\n",
+	    tm.tm_year + 1900 - 2, recent) > 0);
+	tu_write_file(state, text);
+	free(text);
+	r = tu_run_prog(link_path, argv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	tu_run_free(&r);
+	cr_assert_eq(tu_count_lines(state, "/gone/two/years"), 0);
+	cr_assert_eq(tu_count_lines(state, "/gone/half/a/year"), 1);
+	cr_assert_eq(tu_count_lines(state, "a.log\""), 1);
+	cr_assert_eq(stat(state, &before), 0);
+	r = tu_run_prog(link_path, argv);	/* nothing due: nothing changed */
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	tu_run_free(&r);
+	cr_assert_eq(stat(state, &after), 0);
+	cr_assert(after.st_ino != before.st_ino ||
+	    after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec,
+	    "the state was not rewritten, as logrotate does on every run");
+	cr_assert_eq(tu_count_lines(state, "/gone/half/a/year"), 1);
+	free(conf), free(state);
+}

@@ -1,7 +1,8 @@
 /*
  * test_state.c: the state file on real files: logrotate's format read and
  * written byte for byte, odd names round-tripping, a bad line costing only
- * itself, the atomic save, and the lock that a second holder can't take.
+ * itself, the atomic save, and the lock that a second holder can't take;
+ * a file written only when it changed, dead entries dropped, any size read.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -9,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "daemon/mond.h"
 #include "daemon/pass.h"
 #include "daemon/state.h"
 #include "tests/testutil.h"
@@ -466,4 +469,317 @@ Test(state, saved_after_each_rule_that_rotated)
 	free(s.path);
 	free(s.a);
 	free(s.b);
+}
+
+/* ---- a bounded state file: written when changed, pruned, any size ---- */
+
+/* PATH's inode: a save writes a new file and renames it over, so a new one. */
+static ino_t
+inode_of(const char *path)
+{
+	struct stat sb;
+
+	cr_assert_eq(stat(path, &sb), 0, "%s: %s", path, strerror(errno));
+	return sb.st_ino;
+}
+
+/*
+ * Saves ST to PATH and says whether that wrote the file. The inode before
+ * is alive while the temporary is made, so a written file's differs.
+ */
+static bool
+save_wrote(struct state *st, const char *path)
+{
+	struct stat before, after;
+	bool existed = stat(path, &before) == 0;
+
+	cr_assert_eq(state_save(st, path), 0, "%s", strerror(errno));
+	cr_assert_eq(stat(path, &after), 0);
+	return !existed || before.st_ino != after.st_ino ||
+	    before.st_mtim.tv_nsec != after.st_mtim.tv_nsec ||
+	    before.st_mtim.tv_sec != after.st_mtim.tv_sec;
+}
+
+/*
+ * Fixed: every save rewrote and fsynced the whole file, changed or not.
+ * Only a new entry, another time or a dropped entry makes a save write.
+ */
+Test(state, save_writes_only_when_something_changed)
+{
+	char *path = tu_path(tu_dir, "status");
+	struct state *st = state_new();
+	time_t t1 = local(2026, 1, 2, 3, 4, 5), t2 = local(2026, 1, 2, 3, 4, 6);
+
+	cr_assert_eq(state_set(st, "/a", t1), 0);
+	cr_assert(save_wrote(st, path), "a new state is written");
+	cr_assert(!save_wrote(st, path), "nothing changed, yet written");
+	cr_assert_eq(state_set(st, "/a", t1), 0);
+	state_mark_used(st, "/a");
+	cr_assert(!save_wrote(st, path), "the same time, yet written");
+	cr_assert_eq(state_set(st, "/a", t2), 0);
+	cr_assert(save_wrote(st, path), "a new time not written");
+	cr_assert_eq(state_set(st, "/b", t1), 0);
+	cr_assert(save_wrote(st, path), "a new entry not written");
+	tu_assert_file(path, "logrotate state -- version 2\n"
+	    "\"/a\" 2026-1-2-3:4:6\n\"/b\" 2026-1-2-3:4:5\n");
+	state_free(st);
+	/* read back clean: saving it again writes nothing */
+	cr_assert_not_null(st = state_load(path));
+	cr_assert(!save_wrote(st, path), "a clean file rewritten");
+	state_mark_dirty(st);
+	cr_assert(save_wrote(st, path), "state_mark_dirty did not write");
+	state_free(st);
+	free(path);
+}
+
+/* What the loaded file can't be kept as is for is written once, then no more. */
+Test(state, a_file_not_as_saved_is_rewritten_once)
+{
+	static const char *texts[] = {
+		"logrotate state -- version 2\n\"/a\" 2026-1-2-3:4:5\nbad\n",
+		"something else\n\"/a\" 2026-1-2-3:4:5\n",
+		"logrotate state -- version 1\n\"/a\" 2026-1-2-3:4:5\n",
+		"logrotate state -- version 2\n\"/a\" 2026-1-2\n"
+		    "\"/a\" 2026-1-2-3:4:5\n",
+		"",
+	};
+	char *path = tu_path(tu_dir, "status"), *err;
+	struct state *st;
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		tu_write_file(path, texts[i]);
+		st = load_capturing(path, &err);
+		cr_assert_not_null(st);
+		cr_assert(save_wrote(st, path), "text %zu kept as it was", i);
+		cr_assert(!save_wrote(st, path), "text %zu written twice", i);
+		state_free(st);
+		free(err);
+		st = load_capturing(path, &err);
+		cr_assert_str_eq(err, "", "text %zu still warns: %s", i, err);
+		cr_assert(!save_wrote(st, path), "text %zu: clean, rewritten",
+		    i);
+		state_free(st);
+		free(err);
+	}
+	free(path);
+}
+
+/* A missing file is created; a file gone, replaced or elsewhere is written. */
+Test(state, a_missing_moved_or_replaced_file_is_written)
+{
+	char *path = tu_path(tu_dir, "status");
+	char *other = tu_path(tu_dir, "other");
+	struct state *st;
+
+	cr_assert_not_null(st = state_load(path));
+	cr_assert(save_wrote(st, path), "a missing state file not created");
+	tu_assert_file(path, "logrotate state -- version 2\n");
+	cr_assert_eq(unlink(path), 0);
+	cr_assert(save_wrote(st, path), "a removed state file not rewritten");
+	cr_assert(save_wrote(st, other), "not saved at another path");
+	tu_write_file(path, "logrotate state -- version 2\n\"/x\" 2026-1-1\n");
+	cr_assert(save_wrote(st, path), "a replaced state file not rewritten");
+	tu_assert_file(path, "logrotate state -- version 2\n");
+	state_free(st);
+	free(other);
+	free(path);
+}
+
+/*
+ * A failed save leaves the change pending: the next save writes it, though
+ * the file on disk is still the one last written (only the change says so).
+ */
+Test(state, a_failed_save_is_written_at_the_next)
+{
+	char *path = tu_path(tu_dir, "status");
+	char *tmp = tu_path(tu_dir, ".status.mond-tmp");
+	struct state *st = state_new();
+
+	cr_assert_eq(state_set(st, "/a", local(2026, 1, 2, 3, 4, 5)), 0);
+	cr_assert(save_wrote(st, path));
+	cr_assert_eq(state_set(st, "/a", local(2026, 1, 2, 3, 4, 6)), 0);
+	/* a directory at the temporary name: it can't be made */
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	cr_assert_eq(state_save(st, path), -1);
+	cr_assert_eq(rmdir(tmp), 0);
+	cr_assert(save_wrote(st, path), "the change was forgotten");
+	tu_assert_file(path, "logrotate state -- version 2\n"
+	    "\"/a\" 2026-1-2-3:4:6\n");
+	state_free(st);
+	free(tmp);
+	free(path);
+}
+
+/*
+ * mond's rule after a pass over the whole config: what that pass saw or
+ * named stays, whatever its age; everything else goes, whatever its age.
+ */
+Test(state, prune_unseen_keeps_only_what_the_pass_saw_or_named)
+{
+	struct pass_result res[2] = { { .path = "/named/missing" },
+	    { .path = "/not/in/state" } };
+	struct pass_report rep = { res, 2, 0, 0 };
+	char *path = tu_path(tu_dir, "status");
+	time_t now = local(2026, 6, 1, 12, 0, 0), t;
+	struct state *st;
+
+	tu_write_file(path, "logrotate state -- version 2\n"
+	    "\"/old/gone\" 2020-1-1-0:0:0\n"
+	    "\"/new/gone\" 2026-6-1-11:0:0\n"
+	    "\"/seen\" 2020-1-1-0:0:0\n"
+	    "\"/named/missing\" 2020-1-1-0:0:0\n"
+	    "\"/set\" 2020-1-1-0:0:0\n"
+	    "\"/seen/last/pass\" 2026-6-1-11:0:0\n");
+	cr_assert_not_null(st = state_load(path));
+	state_mark_used(st, "/seen/last/pass");
+	state_clear_marks(st);
+	state_mark_used(st, "/seen");
+	cr_assert_eq(state_set(st, "/set", now), 0);
+	cr_assert_eq(state_set(st, "/first/sight", now), 0);
+	cr_assert_eq(state_prune_unseen(st, &rep), 3);
+	cr_assert_eq(state_count(st), 4);
+	cr_assert_eq(state_get(st, "/old/gone", &t), -1);
+	cr_assert_eq(state_get(st, "/new/gone", &t), -1);
+	cr_assert_eq(state_get(st, "/seen/last/pass", &t), -1);
+	cr_assert_eq(state_get(st, "/not/in/state", &t), -1);
+	cr_assert_eq(state_get(st, "/seen", &t), 0);
+	cr_assert_eq(state_get(st, "/named/missing", &t), 0);
+	cr_assert_eq(state_get(st, "/first/sight", &t), 0);
+	cr_assert(save_wrote(st, path));
+	/* the next pass sees the same: nothing goes, nothing is written */
+	state_clear_marks(st);
+	state_mark_used(st, "/seen");
+	state_mark_used(st, "/set");
+	state_mark_used(st, "/first/sight");
+	cr_assert_eq(state_prune_unseen(st, &rep), 0);
+	cr_assert(!save_wrote(st, path), "nothing dropped, yet written");
+	state_free(st);
+	free(path);
+}
+
+/*
+ * Fixed: past 256 MiB state_load failed with EFBIG and the daemon did not
+ * start. It reads a chunk at a time now: a 300 MiB line (sparse, NUL bytes)
+ * is one bad line skipped in bounded memory, the entries after it kept.
+ */
+Test(state, a_state_file_of_any_size_loads, .timeout = 60)
+{
+	char *path = tu_path(tu_dir, "status");
+	static const char tail[] = "\n\"/after\" 2026-1-2-3:4:5\n";
+	struct rusage ru;
+	struct state *st;
+	time_t t;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "logrotate state -- version 2\n", 29), 29);
+	cr_assert_eq(ftruncate(fd, 300L << 20), 0);
+	cr_assert_eq(lseek(fd, 0, SEEK_END), 300L << 20);
+	cr_assert_eq(write(fd, tail, sizeof(tail) - 1),
+	    (ssize_t)sizeof(tail) - 1);
+	cr_assert_eq(close(fd), 0);
+	st = state_load(path);
+	cr_assert_not_null(st, "a 300 MiB state refused: %s", strerror(errno));
+	cr_assert_eq(state_count(st), 1);
+	cr_assert_eq(state_get(st, "/after", &t), 0);
+	cr_assert_eq(t, local(2026, 1, 2, 3, 4, 5));
+	cr_assert_eq(state_bad_lines(st), 1);
+	cr_assert_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	if (!tu_under_asan())
+		cr_assert_lt(ru.ru_maxrss, 64 * 1024, "%ld KiB to read it",
+		    ru.ru_maxrss);
+	cr_assert(save_wrote(st, path));
+	cr_assert_lt(tu_file_len(path), 100);
+	state_free(st);
+	free(path);
+}
+
+/* Bytes this process passed to write(2) so far (/proc/self/io wchar). */
+static long long
+wchar(void)
+{
+	char *io = tu_read_file("/proc/self/io", NULL), *p;
+	long long n;
+
+	cr_assert_not_null(io);
+	cr_assert_not_null(p = strstr(io, "wchar: "));
+	n = atoll(p + 7);
+	free(io);
+	return n;
+}
+
+/* mond --once --now NOW (FORCE: --force-rotate) on tu_dir's config. */
+static void
+once(bool force, time_t now)
+{
+	struct run_opts o = { .conf_path = tu_at("mond.conf"),
+	    .has_now = true, .now = now };
+
+	cr_assert_eq(mond_once(&o, force), EXIT_OK);
+}
+
+/*
+ * The finding: 58,000 dead entries, then every pass rewrote all of them.
+ * 100,000 here: the first whole pass drops them, and from then on a pass
+ * writes what the live logs need, and one that changed nothing, nothing.
+ */
+Test(state, dead_entries_go_and_passes_write_what_the_logs_need,
+    .timeout = 60)
+{
+	char *path = tu_path(tu_dir, "status");
+	time_t now = time(NULL);
+	FILE *fp;
+	ino_t ino;
+	long long w;
+	char *text, name[64];
+	int i;
+
+	cr_assert(asprintf(&text, "statefile = \"%s\"\ncontrol = \"%s/sock\"\n"
+	    "applog {\n path = \"%s/mon/mon.log\"\n}\nmessages = \"\"\n"
+	    "log \"%s/logs/*.log\" {\n size = 1M\n rotate = 1\n}\n"
+	    "log \"%s/named.log\" {\n missingok = yes\n}\n", path, tu_dir,
+	    tu_dir, tu_dir, tu_dir) != -1);
+	tu_write_file(tu_at("mond.conf"), text);
+	free(text);
+	cr_assert_eq(mkdir(tu_at("logs"), 0755), 0);
+	for (i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), "logs/%d.log", i);
+		tu_write_file(tu_at(name), "a line\n");
+	}
+	cr_assert_not_null(fp = fopen(path, "w"));
+	/* a log the config names, missing now: its time stays */
+	fprintf(fp, "logrotate state -- version 2\n\"%s/named.log\" "
+	    "2026-1-2-3:4:5\n", tu_dir);
+	for (i = 0; i < 100000; i++)
+		fprintf(fp, "\"%s/logs/gone-%d.log\" 2026-1-2-3:4:5\n", tu_dir,
+		    i);
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_gt(tu_file_len(path), 4000000);
+
+	w = wchar();
+	once(false, now);
+	cr_assert_lt(tu_file_len(path), 64 * 52, "not pruned: %ld bytes",
+	    tu_file_len(path));
+	cr_assert_lt(wchar() - w, 64 * 1024, "%lld bytes written",
+	    wchar() - w);
+	cr_assert_eq(tu_count_lines(path, "gone-"), 0);
+	cr_assert_eq(tu_count_lines(path, "/logs/"), 50);
+	cr_assert_eq(tu_count_lines(path, "/named.log\" 2026-1-2-3:4:5"), 1);
+
+	ino = inode_of(path);
+	w = wchar();
+	once(false, now + 60);
+	cr_assert_eq(inode_of(path), ino, "nothing changed, yet written");
+	cr_assert_lt(wchar() - w, 4096, "%lld bytes written", wchar() - w);
+
+	w = wchar();
+	once(true, now + 120);
+	cr_assert_neq(inode_of(path), ino, "50 rotations not saved");
+	cr_assert_lt(wchar() - w, 64 * 1024, "%lld bytes written",
+	    wchar() - w);
+	cr_assert_eq(tu_count_lines(path, "/logs/"), 50);
+	cr_assert_eq(tu_count_lines(path, "/named.log\""), 1);
+	free(path);
 }
