@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -232,6 +233,41 @@ unsafe_file(const char *path, const struct stat *st)
 }
 
 /*
+ * The same for the directory holding PATH: whoever may write it may put
+ * another file in PATH's place. Returns 1 (reported) or 0.
+ */
+static int
+unsafe_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	const char *why = NULL;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+		    (int)(slash - path), path);
+	if (stat(dir, &st) == -1) {
+		nerrors++;
+		fprintf(stderr, "mond: %s: its directory %s: %s\n", path, dir,
+		    strerror(errno));
+		return 1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		why = "writable by group or others";
+	else if (geteuid() == 0 && st.st_uid != 0)
+		why = "not owned by root";
+	if (why == NULL)
+		return 0;
+	nerrors++;
+	fprintf(stderr, "mond: %s: its directory %s is %s; refused\n", path,
+	    dir, why);
+	return 1;
+}
+
+/*
  * Parses PATH with OPTS into P. The text goes through confscan first: it
  * catches an unclosed `{` (which libconfuse silently accepts), learns each
  * stanza's line, and blanks comments out, because libconfuse 3.3 counts
@@ -270,7 +306,7 @@ parse_file(struct parsed *p, const char *path, cfg_opt_t *opts)
 		    "not a regular file" : strerror(errno));
 		return -1;
 	}
-	if (unsafe_file(path, &p->scan.st))
+	if (unsafe_file(path, &p->scan.st) || unsafe_dir(path))
 		return -1;
 	nerrors += p->scan.nerrors;
 	/* Past an unclosed quote libconfuse would only add noise. */

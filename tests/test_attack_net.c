@@ -785,7 +785,12 @@ Test(attack_net, a_squatted_control_socket_is_not_trusted_by_the_client)
 
 	tu_need_root("a socket made by another user");
 	cr_assert_not_null(pw = getpwnam("nobody"));
-	cr_assert_eq(chmod(tu_dir, 0777), 0);
+	/* The socket in a shared directory; the config in one of root's. */
+	cr_assert_eq(chmod(tu_dir, 0755), 0);
+	cr_assert_eq(mkdir(tu_at("shared"), 0755), 0);
+	cr_assert_eq(chmod(tu_at("shared"), 0777), 0);
+	free(tu_sock);
+	tu_sock = tu_path(tu_dir, "shared/ctl.sock");
 	front_conf(tu_at("none.log"));
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", tu_sock);
 	cr_assert_eq(pipe(pfd), 0);

@@ -410,6 +410,40 @@ Test(conf, an_include_dir_others_may_write_is_refused)
 	free(dir);
 }
 
+/* Whoever may write the config's directory may swap the config. */
+Test(conf, a_config_in_a_directory_others_may_write_is_refused)
+{
+	char *dir = tu_tmpdir(), *path, *want;
+	const char *argv[] = { "-t", "-c", NULL, NULL };
+	struct tu_run r;
+
+	path = write_conf(dir, "m.conf", "statefile = \"/x/s\"\n");
+	argv[2] = path;
+	r = tu_run_mond(argv);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	tu_run_free(&r);
+	cr_assert_eq(chmod(dir, 0775), 0);
+	r = tu_run_mond(argv);
+	cr_assert(asprintf(&want, "mond: %s: its directory %s is writable by "
+	    "group or others; refused\n", path, dir) != -1);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, want);
+	tu_run_free(&r);
+	free(want);
+	if (geteuid() == 0) {
+		cr_assert_eq(chmod(dir, 0755), 0);
+		cr_assert_eq(chown(dir, 1, 1), 0);
+		r = tu_run_mond(argv);
+		cr_expect_eq(r.status, 1);
+		cr_expect_not_null(strstr(r.err, "is not owned by root; "
+		    "refused"), "%s", r.err);
+		tu_run_free(&r);
+	}
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 Test(conf, config_not_owned_by_root_is_refused_as_root)
 {
 	char *dir = tu_tmpdir();
