@@ -278,6 +278,12 @@ compress_make(int src_dirfd, const char *src_name, int dst_dirfd,
 	if ((src->fd = fs_open_log(src_dirfd, src_name, O_RDONLY,
 	    &src->st)) == -1)
 		return -1;
+	if (how->refuse_links && src->st.st_nlink > 1) {
+		close(src->fd);
+		src->fd = -1;
+		errno = EMLINK;
+		return -1;
+	}
 	attr = attr_with(&src->st, how);
 	if (how->cmd != NULL) {
 		src->consumed = -1;

@@ -39,6 +39,11 @@ struct compress_how {
 	struct timespec	 atime, mtime;
 	double		 deadline;	/* for the program: spawn_wait's */
 	const atomic_bool *cancel;
+	/*
+	 * A source with more than one hard link fails with EMLINK, as the
+	 * log itself would without allowhardlink: someone else linked it.
+	 */
+	bool		 refuse_links;
 };
 
 /* What compress_make() leaves for compress_drop(). */

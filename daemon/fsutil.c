@@ -37,7 +37,12 @@ close_keep(int fd)
 int
 fs_open_dir(const char *path)
 {
-	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/*
+	 * A symlink is followed, last component included: pathwalk_dir has
+	 * found that only root could have made it (/var/log -> /srv/log), or
+	 * else the work runs as the user who could, with their rights only.
+	 */
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 int
@@ -504,9 +509,28 @@ fs_unlink(int dirfd, const char *name)
 	return unlinkat(dirfd, name, 0);
 }
 
-int
-fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr)
+/*
+ * A directory found where createolddir makes one is used only if root, we
+ * or its intended owner made it, and nobody else may write it beyond what
+ * ATTR grants: otherwise a user who made it first would hold what lands
+ * there.
+ */
+static bool
+dir_acceptable(const struct stat *st, const struct fs_attr *attr)
 {
+	if (st->st_uid != 0 && st->st_uid != geteuid() &&
+	    (attr->uid == (uid_t)-1 || st->st_uid != attr->uid))
+		return false;
+	if ((st->st_mode & S_IWOTH) && !(attr->mode & S_IWOTH))
+		return false;
+	return !((st->st_mode & S_IWGRP) && st->st_gid != 0 &&
+	    !(attr->mode & S_IWGRP));
+}
+
+int
+fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr, int flags)
+{
+	struct stat st;
 	int fd;
 	bool made = true;
 
@@ -519,6 +543,15 @@ fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr)
 		return -1;
 	if (made && apply_attr(fd, attr) == -1) {
 		close_keep(fd);
+		return -1;
+	}
+	if (!made && !(flags & FS_MKDIR_AS_FOUND) && fstat(fd, &st) == -1) {
+		close_keep(fd);
+		return -1;
+	}
+	if (!made && !(flags & FS_MKDIR_AS_FOUND) && !dir_acceptable(&st, attr)) {
+		close(fd);
+		errno = EPERM;
 		return -1;
 	}
 	close(fd);

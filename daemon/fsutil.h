@@ -1,8 +1,8 @@
 /*
  * fsutil.h: the only way mond touches files next to a log. Everything works
- * relative to a directory fd opened once with O_NOFOLLOW, and every file is
- * opened O_NOFOLLOW and then judged by fstat on the fd, so a path component
- * swapped for a symlink after a check is never followed. Nothing here
+ * relative to a directory fd opened once (its path judged by pathwalk.h),
+ * and every file in it is opened O_NOFOLLOW and then judged by fstat on
+ * the fd, so a name swapped for a symlink after a check is never followed. Nothing here
  * prints: errors come back as -1 with errno, and the caller names the file.
  * fsutil.c holds the primitives on names, fscopy.c those that move bytes
  * (fs_copy, fs_copytruncate and its pieces).
@@ -37,8 +37,9 @@ struct fs_attr {
 };
 
 /*
- * Opens directory PATH read-only (O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC). A
- * symlink as the last component fails with ELOOP or ENOTDIR. Returns the fd.
+ * Opens directory PATH read-only (O_DIRECTORY|O_CLOEXEC), following
+ * symlinks: the path is one pathwalk_dir judged, and the caller runs as
+ * the user who controls it (pass.c). Returns the fd.
  */
 int	fs_open_dir(const char *path);
 /* The same for NAME inside DIRFD (one component, e.g. an olddir). */
@@ -183,10 +184,15 @@ int	fs_unlink(int dirfd, const char *name);
 
 /*
  * createolddir: makes directory NAME in DIRFD and gives it ATTR on the
- * opened fd. An existing directory is left as it is (returns 0); an
+ * opened fd. An existing directory is left as it is (returns 0) when it
+ * belongs to root, to us or to ATTR's owner and nobody else may write it
+ * (beyond ATTR's mode); otherwise EPERM: someone else made it first.
+ * FS_MKDIR_AS_FOUND takes any existing directory (logrotate's way). An
  * existing non-directory or symlink fails with ENOTDIR/ELOOP.
  */
-int	fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr);
+#define FS_MKDIR_AS_FOUND	0x1	/* any existing directory will do */
+int	fs_mkdir(int dirfd, const char *name, const struct fs_attr *attr,
+	    int flags);
 
 /*
  * copytruncate without losing a byte. Copies LIVE (from offset 0) into DST

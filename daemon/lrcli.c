@@ -362,7 +362,8 @@ rotate(struct mond_conf *conf, const struct lr_opts *o)
 {
 	struct pass_opts po = { .now = time(NULL), .force = o->force,
 	    .dry_run = o->debug,
-	    .mail_command = conf->mail_command, .render = lr_render };
+	    .mail_command = conf->mail_command, .render = lr_render,
+	    .olddir_as_found = true };
 	struct state *st;
 	int lock = -2, rc = conf_failed(conf) ? EXIT_ERROR : EXIT_OK;
 

@@ -94,34 +94,77 @@ next_due(struct pass *p, size_t ri, time_t last)
 	return p->nd_value;
 }
 
+/* IT's log failed before it was planned, for WHY (logged). */
+static void
+fail_early(struct pass *p, struct item *it, const char *fmt, const char *a)
+{
+	snprintf(it->why, sizeof(it->why), fmt, a);
+	log_warnx("%s: %s", it->path, it->why);
+	set_outcome(p, it->res, PASS_FAILED, it->why);
+}
+
 /*
- * The target directory of IT's log, listed (read again when RELIST: a
- * rotation of this pass changed it), with what a killed mond left half
- * done there recovered first, into IN's siblings; IN->dir_st from the
- * log's directory. Returns 0; 1 when the log failed (its outcome set); -1
- * on ENOMEM.
+ * Whose work IT's files are: root's, su's, or, without su, that of the
+ * one user who controls the path to the log's directory or to its olddir
+ * (pathwalk.h), as if the stanza said su with that user. LD and TD (the
+ * same for no olddir) are the two directories. Returns 0 with IT->as_uid
+ * set, or 1 when the log is refused (its outcome set).
  */
 static int
-target_listing(struct pass *p, const struct log_rule *r, struct item *it,
-    struct plan_input *in, bool relist)
+identity_of(struct pass *p, const struct log_rule *r, struct item *it,
+    struct dir *ld, struct dir *td)
 {
-	char *logdir = NULL, *tgtdir = NULL;
-	const char *name;
-	struct dir *ld, *td;
-	int rc = -1;
+	const char *why = NULL;
 
-	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
-	    (ld = pass_dir_get(p, logdir)) == NULL ||
-	    (td = pass_dir_get(p, tgtdir)) == NULL)
-		goto done;
-	in->dir_st = ld->stat_ok ? &ld->st : NULL;
-	rc = 0;
-	if (in->st == NULL)
-		goto done;
+	it->as_uid = 0;
+	if (p->euid != 0 || r->has_su)
+		return 0;
+	if (pass_dir_walk(p, ld) == -1)
+		why = ld->walk_why;	/* NULL, with p->nomem, on ENOMEM */
+	else if (td != ld && pass_dir_walk(p, td) == -1)
+		why = td->walk_why;
+	else if (td != ld && td->stat_ok && fs_dir_insecure(&td->st) &&
+	    !p->opts->olddir_as_found)
+		why = "the olddir is writable by others or by a non-root group";
+	else if (ld->owner != 0 && td->owner != 0 && ld->owner != td->owner)
+		why = "the log's directory and its olddir are in the hands "
+		    "of two users";
+	if (why != NULL || p->nomem) {
+		fail_early(p, it, "%s: skipped (set su to say whose work it is)",
+		    why != NULL ? why : "out of memory");
+		return 1;
+	}
+	it->as_uid = ld->owner != 0 ? ld->owner : td->owner;
+	return 0;
+}
+
+/* Takes IT's identity (identity_of, or the rule's su) in this thread. */
+static int
+enter_identity(const struct log_rule *r, const struct item *it,
+    struct su_ids *ids)
+{
+	if (r->has_su)
+		return su_enter(r, ids);
+	return su_enter_user(it->as_uid, ids);
+}
+
+/*
+ * TD listed (again when RELIST), with what a killed mond left half done
+ * for IT's log NAME recovered first; run under IT's identity. Returns 0;
+ * 1 when the log failed (its outcome set); -1 on ENOMEM.
+ */
+static int
+list_target(struct pass *p, const struct log_rule *r, struct item *it,
+    struct dir *ld, struct dir *td, const char *name, bool relist)
+{
+	/* Refused by the planner (admissible): nothing in it is touched. */
+	if (p->euid == 0 && !r->has_su && ld->stat_ok &&
+	    fs_dir_insecure(&ld->st))
+		return 0;
 	if (relist || (td->listed && r->maxage > 0 && !td->have_mtimes))
 		pass_dir_unlist(td);	/* maxage needs mtimes */
 	if (!td->listed && pass_dir_list(p, td, r->maxage > 0) == -1 && p->nomem)
-		goto nomem;
+		return -1;
 	/*
 	 * What a killed mond left half done for this log, before planning;
 	 * the listing says whether anything was left, so the usual case
@@ -133,22 +176,67 @@ target_listing(struct pass *p, const struct log_rule *r, struct item *it,
 	    recover_log(r, it->path, td->path) > 0) {
 		pass_dir_unlist(td);
 		if (pass_dir_list(p, td, r->maxage > 0) == -1 && p->nomem)
-			goto nomem;
+			return -1;
 	}
 	if (td->err != 0) {
 		/* Without the listing, shifting or maxage would guess. */
-		snprintf(it->why, sizeof(it->why), "%s: reading the directory: "
-		    "%s", td->path, strerror(td->err));
-		log_warnx("%s: %s", it->path, it->why);
-		set_outcome(p, it->res, PASS_FAILED, it->why);
+		char why[sizeof(it->why)];
+
+		snprintf(why, sizeof(why), "%s: reading the directory: %s",
+		    td->path, strerror(td->err));
+		fail_early(p, it, "%s", why);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The target directory of IT's log, listed and recovered (list_target)
+ * as the log's identity, into IN's siblings; IN->dir_st from the log's
+ * directory. Returns 0; 1 when the log failed (its outcome set); -1 on
+ * ENOMEM.
+ */
+static int
+target_listing(struct pass *p, const struct log_rule *r, struct item *it,
+    struct plan_input *in, bool relist)
+{
+	char *logdir = NULL, *tgtdir = NULL;
+	const char *name;
+	struct dir *ld, *td;
+	struct su_ids ids;
+	size_t li;
+	int rc = -1;
+
+	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
+	    (ld = pass_dir_get(p, logdir)) == NULL)
+		goto done;
+	li = (size_t)(ld - p->dirs);
+	if ((td = pass_dir_get(p, tgtdir)) == NULL)
+		goto done;
+	ld = &p->dirs[li];	/* the get may have moved the array */
+	in->dir_st = ld->stat_ok ? &ld->st : NULL;
+	rc = 0;
+	if (in->st == NULL)
+		goto done;
+	if ((rc = identity_of(p, r, it, ld, td)) != 0)
+		goto done;
+	if (!p->opts->dry_run && enter_identity(r, it, &ids) == -1) {
+		if (errno == ESRCH)
+			fail_early(p, it, "%s: its path is in the hands of a "
+			    "uid with no passwd entry: skipped (set su)", logdir);
+		else
+			fail_early(p, it, "taking its user's identity: %s",
+			    strerror(errno));
 		rc = 1;
 		goto done;
 	}
-	in->siblings = td->sib;
-	in->nsiblings = td->nsib;
-	goto done;
-nomem:
-	rc = -1;
+	rc = list_target(p, r, it, ld, td, name, relist);
+	if (!p->opts->dry_run)
+		su_leave(&ids);
+	if (rc == 0) {
+		in->siblings = td->sib;
+		in->nsiblings = td->nsib;
+	}
 done:
 	free(logdir);
 	free(tgtdir);
@@ -256,11 +344,26 @@ run_phases(struct pass *p, const struct log_rule *r, struct item *it,
     unsigned phases, bool shared)
 {
 	struct rotate_opts ro = { p->opts->dry_run, p->opts->out, shared,
-	    p->opts->cancel, p->opts->mail_command, p->opts->render };
+	    p->opts->cancel, p->opts->mail_command, p->opts->render,
+	    p->opts->olddir_as_found };
+	struct su_ids ids;
+	bool as_owner = it->as_uid != 0 && !p->opts->dry_run;
 
-	if (it->ok && rotate_run(r, &it->plan, phases, &ro, it->why,
+	if (!it->ok)
+		return false;
+	/* The rule's own su, if any, is the thread's already (run_rule). */
+	if (as_owner && su_enter_user(it->as_uid, &ids) == -1) {
+		snprintf(it->why, sizeof(it->why), "taking the identity of uid "
+		    "%lu, who controls its path: %s", (unsigned long)it->as_uid,
+		    strerror(errno));
+		log_warnx("%s: %s", it->path, it->why);
+		return it->ok = false;
+	}
+	if (rotate_run(r, &it->plan, phases, &ro, it->why,
 	    sizeof(it->why)) == -1)
 		it->ok = false;
+	if (as_owner)
+		su_leave(&ids);
 	return it->ok;
 }
 
@@ -449,6 +552,10 @@ finish_due(struct pass *p, struct item *its, size_t n)
 		res->last = p->opts->now;
 		res->next_due = next_due(p, res->rule, p->opts->now);
 		log_debug("%s: rotated (%s)", its[i].path, its[i].plan.why);
+		if (its[i].as_uid != 0)
+			log_info("%s: rotated as uid %lu, who controls its "
+			    "path (no su in its stanza)", its[i].path,
+			    (unsigned long)its[i].as_uid);
 	}
 }
 

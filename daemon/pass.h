@@ -48,6 +48,11 @@ struct pass_opts {
 	/* rotate_opts' render: the words of the dry-run lines; NULL = mond's */
 	int		(*render)(const struct plan_action *a, char *buf,
 			    size_t len);
+	/*
+	 * logrotate's command line: an olddir is taken as it is found, as
+	 * logrotate takes it (its test suite uses a 0777 one), not judged.
+	 */
+	bool		 olddir_as_found;
 };
 
 enum pass_outcome {

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
+#include "daemon/pathwalk.h"
 #include "daemon/pass_int.h"
 #include "daemon/plan.h"
 #include "daemon/strmap.h"
@@ -135,6 +137,32 @@ nomem:
 	return NULL;
 }
 
+/*
+ * Who controls D's path (pathwalk_dir), asked on first need. Returns 0
+ * with D->owner, or -1 with D->walk_err and D->walk_why; ENOMEM sets
+ * p->nomem.
+ */
+int
+pass_dir_walk(struct pass *p, struct dir *d)
+{
+	char why[PATH_MAX + 128];
+
+	if (!d->walked) {
+		d->walked = true;
+		if (pathwalk_dir(d->path, &d->owner, why, sizeof(why)) == -1) {
+			d->walk_err = errno != 0 ? errno : EIO;
+			if (errno == EPERM)
+				d->walk_why = strdup(why);
+			else if (asprintf(&d->walk_why, "%s: %s", why,
+			    strerror(d->walk_err)) == -1)
+				d->walk_why = NULL;
+			if (d->walk_why == NULL)
+				p->nomem = true;
+		}
+	}
+	return d->walk_err == 0 ? 0 : -1;
+}
+
 /* Forgets D's listing after a change in it, so it is read again. */
 void
 pass_dir_unlist(struct dir *d)
@@ -161,6 +189,7 @@ pass_dir_free_all(struct pass *p)
 			free((char *)p->dirs[i].sib[j].name);
 		free(p->dirs[i].sib);
 		free(p->dirs[i].path);
+		free(p->dirs[i].walk_why);
 	}
 	free(p->dirs);
 }

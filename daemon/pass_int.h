@@ -28,6 +28,11 @@ struct dir {
 	size_t		 nsib;
 	bool		 have_mtimes;
 	int		 err;		/* listing or an mtime failed: errno */
+	/* pathwalk_dir's answer, asked once per pass */
+	bool		 walked;
+	int		 walk_err;	/* 0, EPERM (refused) or the failure */
+	uid_t		 owner;		/* the one user who controls the path */
+	char		*walk_why;
 };
 
 /* A log of the rule in hand. */
@@ -38,6 +43,7 @@ struct item {
 	bool		 ok;		/* no action failed so far */
 	bool		 stopped;	/* not started: the pass was cancelled */
 	bool		 settled;	/* planned again, no longer due: outcome set */
+	uid_t		 as_uid;	/* not 0: its files are that user's work */
 	char		 why[256];
 };
 
@@ -70,6 +76,8 @@ struct dir *pass_dir_get(struct pass *p, const char *path);
  * d->err set (or p->nomem) when it could not.
  */
 int	pass_dir_list(struct pass *p, struct dir *d, bool mtimes);
+/* Who controls D's path, walked once (pathwalk.h); -1 when refused. */
+int	pass_dir_walk(struct pass *p, struct dir *d);
 /* Forgets D's listing after a change in it, so it is read again. */
 void	pass_dir_unlist(struct dir *d);
 void	pass_dir_free_all(struct pass *p);

@@ -112,9 +112,42 @@ dup_tail(int cfd, off_t csize, int lfd, off_t lsize)
 	return 0;
 }
 
+/*
+ * The leftover COPY in TFD and the live log BASE in LDFD (*LFD -1 when it
+ * is gone), each judged as a rotation judges a file. A copy mond made has
+ * one link and the log's owner (copy_whole and copy_gzip give it the
+ * log's attributes): anything else at its name was put there by someone
+ * else and is left alone, and so is a log with links it may not have.
+ * Returns 0 with *CFD open, or -1.
+ */
+static int
+open_pair(const struct log_rule *rule, int ldfd, int tfd, const char *tgtdir,
+    const char *copy, const char *base, int *cfd, struct stat *cst,
+    int *lfd, struct stat *lst)
+{
+	if ((*cfd = fs_open_log(tfd, copy, O_RDONLY, cst)) == -1)
+		return -1;
+	if ((*lfd = fs_open_log(ldfd, base, O_RDONLY, lst)) == -1 &&
+	    errno != ENOENT)
+		goto refuse;
+	if (*lfd != -1 && lst->st_nlink > 1 && !rule->allowhardlink)
+		goto refuse;
+	if (cst->st_nlink == 1 && (*lfd == -1 || cst->st_uid == lst->st_uid))
+		return 0;
+	log_warnx("%s/%s: not a copy mond made (%lu links, uid %lu); left "
+	    "alone", tgtdir, copy, (unsigned long)cst->st_nlink,
+	    (unsigned long)cst->st_uid);
+refuse:
+	if (*lfd != -1)
+		close(*lfd);
+	close(*cfd);
+	return -1;
+}
+
 /* A copytruncate copy under its temporary name: undo or keep it. */
 static int
-recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
+recover_copy(const struct log_rule *rule, int ldfd, int tfd,
+    const char *tgtdir, const char *base)
 {
 	char copy[NAME_MAX + 1];
 	struct stat cst, lst;
@@ -124,11 +157,12 @@ recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
 	if (snprintf(copy, sizeof(copy), "%s%s%s", FS_TMP_PREFIX, base,
 	    RECOVER_COPY_SUFFIX) >= (int)sizeof(copy))
 		return 0;
-	if ((cfd = fs_open_log(tfd, copy, O_RDONLY, &cst)) == -1)
+	if (open_pair(rule, ldfd, tfd, tgtdir, copy, base, &cfd, &cst, &lfd,
+	    &lst) == -1)
 		return 0;
 	pre = 0;
 	cut = 0;
-	if ((lfd = fs_open_log(ldfd, base, O_RDONLY, &lst)) != -1) {
+	if (lfd != -1) {
 		pre = cst.st_size <= lst.st_size ?
 		    is_prefix(cfd, cst.st_size, lfd) : 0;
 		if (pre == 0)
@@ -158,7 +192,8 @@ recover_copy(int ldfd, int tfd, const char *tgtdir, const char *base)
  * it goes; otherwise it is their only home and is kept.
  */
 static int
-recover_gzcopy(int ldfd, int tfd, const char *tgtdir, const char *base)
+recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
+    const char *tgtdir, const char *base)
 {
 	char copy[NAME_MAX + 1];
 	struct stat cst, lst;
@@ -167,9 +202,10 @@ recover_gzcopy(int ldfd, int tfd, const char *tgtdir, const char *base)
 	if (snprintf(copy, sizeof(copy), "%s%s%s", FS_TMP_PREFIX, base,
 	    RECOVER_GZCOPY_SUFFIX) >= (int)sizeof(copy))
 		return 0;
-	if ((cfd = fs_open_log(tfd, copy, O_RDONLY, &cst)) == -1)
+	if (open_pair(rule, ldfd, tfd, tgtdir, copy, base, &cfd, &cst, &lfd,
+	    &lst) == -1)
 		return 0;
-	if ((lfd = fs_open_log(ldfd, base, O_RDONLY, &lst)) != -1) {
+	if (lfd != -1) {
 		pre = compress_holds(cfd, lfd, true);	/* closes CFD */
 		close(lfd);
 	} else
@@ -197,7 +233,8 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
 {
 	struct compress_how how = { .zopts = { .level = rule->compresslevel,
 	    .threads = rule->compressthreads }, .cmd = rule->compresscmd,
-	    .options = rule->compressoptions, .deadline = spawn_deadline() };
+	    .options = rule->compressoptions, .deadline = spawn_deadline(),
+	    .refuse_links = !rule->allowhardlink };
 	char name[NAME_MAX + 1], gzname[NAME_MAX + 1], path[PATH_MAX];
 	struct compress_src src;
 	struct stat st;
@@ -209,7 +246,8 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
 	    snprintf(path, sizeof(path), "%s/%s", tgtdir, name) >=
 	    (int)sizeof(path))
 		return 0;
-	if (fstatat(tfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+	if (fstatat(tfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode))
 		return 0;
 	how.path = path;
 	if (compress_make(tfd, name, tfd, gzname, &how, &src) == -1 ||
@@ -217,6 +255,9 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
 		if (errno == EEXIST)
 			log_warnx("%s/%s: left uncompressed beside a different "
 			    "%s; not touched", tgtdir, name, gzname);
+		else if (errno == EMLINK)
+			log_warnx("%s/%s: left uncompressed, but has hard links: "
+			    "not touched", tgtdir, name);
 		else if (src.status != -1)
 			log_warnx("failed to compress log %s", path);
 		else
@@ -297,8 +338,8 @@ recover_log(const struct log_rule *rule, const char *logpath,
 	if ((rule->copytruncate || rule->renamecopy) &&
 	    (ldfd = fs_open_dir(ldir)) != -1) {
 		if (rule->copytruncate) {
-			n += recover_copy(ldfd, tfd, tgtdir, base);
-			n += recover_gzcopy(ldfd, tfd, tgtdir, base);
+			n += recover_copy(rule, ldfd, tfd, tgtdir, base);
+			n += recover_gzcopy(rule, ldfd, tfd, tgtdir, base);
 		}
 		if (rule->renamecopy && !rule->copy && !rule->copytruncate)
 			n += recover_tmp(ldfd, ldir, base);

@@ -394,7 +394,11 @@ do_mkdir(struct run *r, const struct plan_action *a)
 	else if ((pfd = fs_open_dir(parent)) == -1)
 		fail(r, "%s: open parent directory", a->from);
 	else {
-		if ((rc = fs_mkdir(pfd, name, &at)) == -1)
+		if ((rc = fs_mkdir(pfd, name, &at, r->opts->olddir_as_found ?
+		    FS_MKDIR_AS_FOUND : 0)) == -1 && errno == EPERM)
+			fail_msg(r, "%s: exists, but someone else made it or "
+			    "may write it: not used", a->from);
+		else if (rc == -1)
 			fail(r, "%s: mkdir", a->from);
 		close(pfd);
 	}
@@ -571,7 +575,8 @@ do_compress(struct run *r, const struct plan_action *a)
 	    .cmd = a->cmd, .options = r->rule->compressoptions,
 	    .path = a->from, .has_times = a->has_times, .atime = a->atime,
 	    .mtime = a->mtime, .deadline = spawn_deadline(),
-	    .cancel = r->opts->cancel };
+	    .cancel = r->opts->cancel,
+	    .refuse_links = !r->rule->allowhardlink };
 	struct drop_ctx ctx = { r, a, false };
 	struct compress_src src;
 	int dfd;

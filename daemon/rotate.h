@@ -38,6 +38,8 @@ struct rotate_opts {
 	 * command line speaks logrotate's.
 	 */
 	int	(*render)(const struct plan_action *a, char *buf, size_t len);
+	/* createolddir takes a directory already there as it is (pass.h) */
+	bool	 olddir_as_found;
 };
 
 /* A script running longer than this (seconds) is killed and has failed. */

@@ -30,6 +30,15 @@ struct su_ids {
  */
 int	su_enter(const struct log_rule *rule, struct su_ids *ids);
 
+/*
+ * Switches the calling thread, when it runs as root, to UID with that
+ * user's primary group and supplementary groups, as the user would have
+ * them after logging in: the identity a stanza takes by itself when UID
+ * controls its logs' path (pathwalk.h). UID 0 does nothing. Returns 0, or
+ * -1 with errno (ESRCH: UID has no passwd entry).
+ */
+int	su_enter_user(uid_t uid, struct su_ids *ids);
+
 /* Back to the ids su_enter() saved; fatal() if that fails. */
 void	su_leave(struct su_ids *ids);
 

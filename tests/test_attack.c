@@ -276,17 +276,28 @@ Test(attack, symlinks_at_every_name_mond_writes_are_not_followed)
 	free(logdir);
 }
 
-/* An olddir swapped for a symlink to another directory is not entered. */
+/*
+ * An olddir a user swapped for a symlink to root's directory is not
+ * entered: the log's directory is hers, so mond works there as her. (A
+ * symlink root made is root's choice, followed: test_attack_path.c.)
+ */
 Test(attack, a_symlinked_olddir_is_not_followed)
 {
 	char *logdir = tu_path(tu_dir, "logs"), *log = tu_path(logdir, "x.log");
 	char *old = tu_path(logdir, "old"), *stanza, *list0, *list1;
 	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
 	struct tu_run run;
+	uid_t uid;
+	gid_t gid;
 
+	uid = tu_user_add("mt_oldlink_a", &gid);
+	cr_assert_eq(chmod(tu_dir, 0755), 0);
 	cr_assert_eq(mkdir(logdir, 0755), 0);
+	cr_assert_eq(chown(logdir, uid, gid), 0);
 	tu_write_file(log, "a line\n");
+	cr_assert_eq(chown(log, uid, gid), 0);
 	cr_assert_eq(symlink(outside, old), 0);
+	cr_assert_eq(lchown(old, uid, gid), 0);
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n rotate = 2\n olddir = \"old\"\n"
 	    " compress = yes\n}\n", log) != -1);
 	write_conf(stanza);

@@ -24,15 +24,21 @@
 
 TestSuite(fsutil, .init = tu_dirfd_init, .fini = tu_fini);
 
-Test(fsutil, open_dir_refuses_symlink)
+/*
+ * A log's directory path may hold an admin's symlink (pathwalk judged it);
+ * one component inside a directory (an olddir) may not.
+ */
+Test(fsutil, open_dir_follows_a_path_but_dirat_no_link)
 {
+	int fd;
+
 	cr_assert_eq(mkdir(tu_at("real"), 0755), 0);
 	cr_assert_eq(symlink(tu_at("real"), tu_at("link")), 0);
-	cr_assert_eq(fs_open_dir(tu_at("link")), -1);
-	cr_assert(errno == ELOOP || errno == ENOTDIR, "errno %d", errno);
+	cr_assert_geq(fd = fs_open_dir(tu_at("link")), 0, "%s", strerror(errno));
+	close(fd);
 	cr_assert_eq(fs_open_dirat(tu_dirfd, "link"), -1);
-	int fd = fs_open_dirat(tu_dirfd, "real");
-	cr_assert_geq(fd, 0);
+	cr_assert(errno == ELOOP || errno == ENOTDIR, "errno %d", errno);
+	cr_assert_geq(fd = fs_open_dirat(tu_dirfd, "real"), 0);
 	close(fd);
 }
 
@@ -334,16 +340,39 @@ Test(fsutil, mkdir_sets_attrs_and_accepts_existing)
 	struct stat st;
 
 	umask(077);
-	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &a), 0, "%s", strerror(errno));
+	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &a, 0), 0, "%s", strerror(errno));
 	cr_assert_eq(stat(tu_at("old"), &st), 0);
 	cr_assert(S_ISDIR(st.st_mode));
 	cr_assert_eq(st.st_mode & 07777, 0750);
-	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &a), 0);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &a, 0), 0);
 	tu_write_file(tu_at("file"), "x");
-	cr_assert_eq(fs_mkdir(tu_dirfd, "file", &a), -1);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "file", &a, 0), -1);
 	cr_assert_eq(errno, ENOTDIR);
 	cr_assert_eq(symlink(tu_at("old"), tu_at("link")), 0);
-	cr_assert_eq(fs_mkdir(tu_dirfd, "link", &a), -1);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "link", &a, 0), -1);
+}
+
+/* createolddir finds a directory someone else made first: not used. */
+Test(fsutil, mkdir_refuses_a_directory_someone_else_made)
+{
+	struct fs_attr a = { 0755, (uid_t)-1, (gid_t)-1 };
+	struct fs_attr theirs = { 0755, 4321, (gid_t)-1 };
+
+	tu_need_root("chown to another user");
+	cr_assert_eq(mkdir(tu_at("old"), 0755), 0);
+	cr_assert_eq(chown(tu_at("old"), 4321, 4321), 0);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &a, 0), -1);
+	cr_assert_eq(errno, EPERM);
+	/* Unless it is the owner createolddir names. */
+	cr_assert_eq(fs_mkdir(tu_dirfd, "old", &theirs, 0), 0, "%s",
+	    strerror(errno));
+	/* Root's, but others may write it: not used either. */
+	cr_assert_eq(mkdir(tu_at("open"), 0755), 0);
+	cr_assert_eq(chmod(tu_at("open"), 0777), 0);
+	cr_assert_eq(fs_mkdir(tu_dirfd, "open", &a, 0), -1);
+	cr_assert_eq(errno, EPERM);
+	/* logrotate's command line takes it as logrotate does. */
+	cr_assert_eq(fs_mkdir(tu_dirfd, "open", &a, FS_MKDIR_AS_FOUND), 0);
 }
 
 Test(fsutil, rename_noreplace_and_unlink)

@@ -6,12 +6,12 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
-#include <pwd.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -480,6 +480,63 @@ tu_mond_init(void)
 	tu_state = tu_path(tu_dir, "status");
 }
 
+/* Users tu_user_add made, removed by tu_fini. */
+static char *tu_users[4];
+
+/* useradd and userdel fail while another holds /etc/passwd's lock. */
+static int
+run_account_tool(const char *const argv[])
+{
+	struct tu_run r;
+	int i, status = -1;
+
+	for (i = 0; i < 50; i++) {
+		r = tu_run_prog(argv[0], argv + 1);
+		status = r.status;
+		tu_run_free(&r);
+		if (status != 1 && status != 10)	/* lock or group file */
+			break;
+		usleep(100 * 1000);
+	}
+	return status;
+}
+
+uid_t
+tu_user_add(const char *name, gid_t *gid)
+{
+	const char *add[] = { "/usr/sbin/useradd", "--system", "--user-group",
+	    "--no-create-home", "--shell", "/usr/sbin/nologin", name, NULL };
+	struct passwd *pw;
+	size_t i;
+
+	tu_need_root("makes a user");
+	for (i = 0; i < 4 && tu_users[i] != NULL; i++)
+		;
+	cr_assert_lt(i, 4, "tu_user_add: more than four users");
+	if (getpwnam(name) == NULL)
+		cr_assert_eq(run_account_tool(add), 0, "useradd %s failed", name);
+	cr_assert_not_null(tu_users[i] = strdup(name));
+	cr_assert_not_null(pw = getpwnam(name), "%s: no such user", name);
+	if (gid != NULL)
+		*gid = pw->pw_gid;
+	return pw->pw_uid;
+}
+
+static void
+users_remove(void)
+{
+	const char *del[] = { "/usr/sbin/userdel", NULL, NULL };
+	size_t i;
+
+	for (i = 0; i < 4 && tu_users[i] != NULL; i++) {
+		del[1] = tu_users[i];
+		if (run_account_tool(del) != 0)
+			fprintf(stderr, "userdel %s failed\n", tu_users[i]);
+		free(tu_users[i]);
+		tu_users[i] = NULL;
+	}
+}
+
 void
 tu_fini(void)
 {
@@ -488,6 +545,7 @@ tu_fini(void)
 		close(tu_dirfd);
 	tu_dirfd = -1;
 	tu_rmtree(tu_dir);
+	users_remove();
 	free(tu_state);
 	free(tu_mon_log);
 	free(tu_messages);

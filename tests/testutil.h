@@ -17,6 +17,12 @@ const char *tu_mond_bin(void);
 const char *tu_srcdir(void);
 /* Skips the test, "needs root: WHY", unless it runs as root. */
 void	 tu_need_root(const char *why);
+/*
+ * A real unprivileged user NAME (useradd --system, its own group in
+ * *GID if not NULL), removed again by tu_fini; skips the test when not
+ * root. NAME should be the test's own: suites run side by side.
+ */
+uid_t	 tu_user_add(const char *name, gid_t *gid);
 
 /* A fresh mkdtemp directory; removed with tu_rmtree(). */
 char	*tu_tmpdir(void);
