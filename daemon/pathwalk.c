@@ -6,30 +6,21 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <linux/openat2.h>
-#include <pwd.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "daemon/pathwalk.h"
 
 #define WALK_MAXLINKS	40	/* the kernel's own limit */
-#define WALK_MAXDEPTH	256
-#define WALK_MAXGROUPS	256
-
-/* A directory on the way, as far as searching it goes. */
-struct hop {
-	mode_t	 mode;
-	uid_t	 uid;
-	gid_t	 gid;
-};
 
 struct walk {
 	int	 fd;			/* the directory reached so far */
@@ -37,93 +28,22 @@ struct walk {
 	uid_t	 owner;			/* 0, or the one user in control */
 	char	*why;
 	size_t	 whylen;
-	struct hop chain[WALK_MAXDEPTH];	/* "/" .. the directory at fd */
-	size_t	 depth;
-	/* the groups of the user last asked about (can_reach) */
-	uid_t	 guid;
-	int	 ngroups;		/* -1: not known */
-	gid_t	 groups[WALK_MAXGROUPS];
 };
-
-/* Whether W->guid is in GID; a user whose groups are unknown may be. */
-static bool
-in_group(const struct walk *w, gid_t gid)
-{
-	int i;
-
-	if (w->ngroups < 0)
-		return true;
-	for (i = 0; i < w->ngroups; i++)
-		if (w->groups[i] == gid)
-			return true;
-	return false;
-}
-
-static void
-learn_groups(struct walk *w, uid_t uid)
-{
-	char buf[4096];
-	struct passwd pw, *pwp;
-	int n = WALK_MAXGROUPS;
-
-	/* No passwd entry, or too many groups: it may be in any group. */
-	w->guid = uid;
-	w->ngroups = -1;
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) == 0 && pwp != NULL &&
-	    getgrouplist(pw.pw_name, pw.pw_gid, w->groups, &n) != -1)
-		w->ngroups = n;
-}
-
-/*
- * Whether UID may search every directory from "/" to where the walk is:
- * a user who cannot reach a directory can change nothing in it (a tree
- * unpacked under root's 0700 directory keeps its tarball's owners).
- * In doubt (past WALK_MAXDEPTH, unknown groups) it says yes.
- */
-static bool
-can_reach(struct walk *w, uid_t uid)
-{
-	const struct hop *h;
-	mode_t bit;
-	size_t i;
-
-	if (w->depth >= WALK_MAXDEPTH)
-		return true;
-	if (w->ngroups == -2 || w->guid != uid)
-		learn_groups(w, uid);
-	for (i = 0; i < w->depth; i++) {
-		h = &w->chain[i];
-		bit = h->uid == uid ? S_IXUSR : in_group(w, h->gid) ? S_IXGRP :
-		    S_IXOTH;
-		if (!(h->mode & bit))
-			return false;
-	}
-	return true;
-}
-
-static void
-chain_push(struct walk *w, const struct stat *st)
-{
-	if (w->depth < WALK_MAXDEPTH)
-		w->chain[w->depth] = (struct hop){ st->st_mode, st->st_uid,
-		    st->st_gid };
-	w->depth++;
-}
 
 /* O_PATH|O_NOFOLLOW open of one component: a symlink comes back as itself. */
 static int
 open_component(int dirfd, const char *name)
 {
-	static bool no_openat2;
+	static atomic_bool no_openat2;
 	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
 	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	long fd;
 
-	if (!no_openat2) {
+	if (!atomic_load(&no_openat2)) {
 		fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 		if (fd != -1 || errno != ENOSYS)
 			return (int)fd;
-		no_openat2 = true;	/* kernels before 5.6 */
+		atomic_store(&no_openat2, true);	/* kernels before 5.6 */
 	}
 	return openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 }
@@ -132,7 +52,11 @@ open_component(int dirfd, const char *name)
 static int
 take_owner(struct walk *w, uid_t uid)
 {
-	if (uid == 0 || uid == w->owner || !can_reach(w, uid))
+	/*
+	 * Whether the user can reach the directory is not asked: a bind
+	 * mount, an ACL, a descriptor or a mode they change back all reach.
+	 */
+	if (uid == 0 || uid == w->owner)
 		return 0;
 	if (w->owner != 0) {
 		snprintf(w->why, w->whylen, "%s: under the control of two "
@@ -145,30 +69,124 @@ take_owner(struct walk *w, uid_t uid)
 	return 0;
 }
 
+/* The ACL's xattr: a version, then (tag, perm, id) entries, little-endian. */
+#define ACL_XATTR	"system.posix_acl_access"
+#define ACL_TAG_USER	0x02
+#define ACL_TAG_GROUP_OBJ 0x04
+#define ACL_TAG_GROUP	0x08
+#define ACL_TAG_MASK	0x10
+#define ACL_PERM_WRITE	0x02
+
+static unsigned
+le16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static unsigned long
+le32(const unsigned char *p)
+{
+	return (unsigned long)le16(p) | (unsigned long)le16(p + 2) << 16;
+}
+
+/* W's directory's ACL into a malloc'd *BUF; 0 bytes when it has none. */
+static ssize_t
+read_acl(struct walk *w, unsigned char **buf)
+{
+	ssize_t n;
+	int fd;
+
+	*buf = NULL;
+	/* xattrs are not read through an O_PATH descriptor */
+	if ((fd = openat(w->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	n = fgetxattr(fd, ACL_XATTR, NULL, 0);
+	if (n > 0 && (*buf = malloc((size_t)n)) == NULL)
+		n = -1;
+	else if (n > 0)
+		n = fgetxattr(fd, ACL_XATTR, *buf, (size_t)n);
+	if (n == -1 && (errno == ENODATA || errno == ENOTSUP))
+		n = 0;
+	close(fd);
+	return n;
+}
+
+/*
+ * What W's directory's ACL grants beyond its mode, which only shows the
+ * ACL's mask as group bits: a named user who may write it controls it as
+ * an owner does (unless STICKY, where only an entry's owner may move it);
+ * the owning group (GID) or a named group other than root's that may
+ * write it shares it (*SHARED). Returns 0, or -1 (two users, an error).
+ */
+static int
+judge_acl(struct walk *w, gid_t gid, bool sticky, bool *shared)
+{
+	unsigned char *acl, *e;
+	unsigned mask = 07, tag, perm;
+	unsigned long id;
+	ssize_t n;
+	int rc = 0;
+
+	if ((n = read_acl(w, &acl)) == -1) {
+		snprintf(w->why, w->whylen, "%s: reading its ACL: %s", w->at,
+		    strerror(errno));
+		return -1;
+	}
+	for (e = acl != NULL ? acl + 4 : NULL; e != NULL && e + 8 <= acl + n;
+	    e += 8)
+		if (le16(e) == ACL_TAG_MASK)
+			mask = le16(e + 2);
+	for (e = acl != NULL ? acl + 4 : NULL; rc == 0 && e != NULL &&
+	    e + 8 <= acl + n; e += 8) {
+		tag = le16(e);
+		perm = le16(e + 2) & mask;
+		id = le32(e + 4);
+		if (!(perm & ACL_PERM_WRITE))
+			continue;
+		if (tag == ACL_TAG_USER && !sticky)
+			rc = take_owner(w, (uid_t)id);
+		else if ((tag == ACL_TAG_GROUP && id != 0) ||
+		    (tag == ACL_TAG_GROUP_OBJ && gid != 0))
+			*shared = true;
+	}
+	free(acl);
+	return rc;
+}
+
 /*
  * Who may change the name looked up in W's directory (stat DST): its
  * entry's owner too when the directory is sticky (ENTRY_UID, or -1 when
- * the entry does not exist yet).
+ * the entry does not exist: then anyone could make it, and the path is
+ * refused).
  */
 static int
 judge_dir(struct walk *w, const struct stat *dst, uid_t entry_uid)
 {
+	bool sticky = dst->st_mode & S_ISVTX;
 	bool shared = (dst->st_mode & S_IWOTH) ||
 	    ((dst->st_mode & S_IWGRP) && dst->st_gid != 0);
 
-	if (shared && !(dst->st_mode & S_ISVTX)) {
+	if (judge_acl(w, dst->st_gid, sticky, &shared) == -1)
+		return -1;
+	if (shared && !sticky) {
 		if (dst->st_mode & S_IWOTH)
 			snprintf(w->why, w->whylen, "%s: writable by anyone",
 			    w->at);
 		else
-			snprintf(w->why, w->whylen, "%s: writable by group %lu",
-			    w->at, (unsigned long)dst->st_gid);
+			snprintf(w->why, w->whylen, "%s: writable by a group "
+			    "other than root's", w->at);
+		errno = EPERM;
+		return -1;
+	}
+	if (shared && entry_uid == (uid_t)-1) {
+		snprintf(w->why, w->whylen, "%s: a name missing in it, which "
+		    "anyone may make", w->at);
 		errno = EPERM;
 		return -1;
 	}
 	if (take_owner(w, dst->st_uid) == -1)
 		return -1;
-	if (shared && entry_uid != (uid_t)-1)
+	if (shared)
 		return take_owner(w, entry_uid);
 	return 0;
 }
@@ -212,7 +230,6 @@ splice_link(struct walk *w, int fd, const char *rest, char **path)
 			return -1;
 		close(w->fd);
 		w->fd = fd;
-		w->depth = 1;
 		snprintf(w->at, sizeof(w->at), "/");
 	} else
 		at_step(w, "..");	/* the link's own name is not a dir */
@@ -258,10 +275,6 @@ step(struct walk *w, const char *name, const char *rest, char **path,
 	}
 	close(w->fd);
 	w->fd = fd;
-	if (strcmp(name, "..") != 0)
-		chain_push(w, &st);
-	else if (w->depth > 1)
-		w->depth--;
 	return 0;
 }
 
@@ -292,7 +305,6 @@ pathwalk_dir(const char *dirpath, uid_t *owner, char *why, size_t whylen)
 	struct walk w = { .fd = -1, .at = "/", .why = why, .whylen = whylen };
 	char name[NAME_MAX + 1], *path;
 	const char *rest;
-	struct stat root;
 	int nlinks = 0, rc = 0, saved;
 
 	why[0] = '\0';
@@ -303,12 +315,8 @@ pathwalk_dir(const char *dirpath, uid_t *owner, char *why, size_t whylen)
 	}
 	if ((path = strdup(dirpath)) == NULL)
 		return -1;
-	w.ngroups = -2;
-	if ((w.fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    fstat(w.fd, &root) == -1)
+	if ((w.fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		rc = -1;
-	else
-		chain_push(&w, &root);
 	while (rc == 0 || rc == 2) {
 		if ((rc = first_component(path, name, sizeof(name), &rest)) ==
 		    -1 || name[0] == '\0')

@@ -22,9 +22,11 @@
  *    not root, controls the path from there on;
  *  - writable by others or a group other than root's without the sticky
  *    bit: anybody may swap the name, so the path is refused;
- *  - with the sticky bit: the directory's owner and the entry's owner.
- * A user counts only if they may search every directory from "/" to the
- * one they hold: one who cannot reach it can change nothing in it.
+ *  - with the sticky bit: the directory's owner and the entry's owner; a
+ *    name missing there is refused, since anyone may make it later.
+ * A POSIX ACL counts as the mode does: a named user who may write is an
+ * owner, a named group other than root's shares the directory. Whether a
+ * user can reach the directory is not asked (bind mounts, descriptors).
  * PATH's last directory itself is not judged here: which names in it may
  * be trusted is the log's own rule (fs_dir_insecure, per-file checks).
  * A component that does not exist ends the walk: what follows will be made,

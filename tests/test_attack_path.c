@@ -176,6 +176,15 @@ Test(attack_path, a_symlink_in_a_middle_directory_reaches_nothing_of_roots)
 	cr_assert_eq(run.status, 1, "claimed success: %s", run.err);
 	tu_run_free(&run);
 	cr_assert(note, "no note of whose work her rotation was");
+
+	/* Shutting her own home (she may open it again) changes nothing. */
+	cr_assert_eq(chmod(ah, 0600), 0);
+	run = rotate_with(stanza);
+	free(after);
+	after = tree(outside);
+	cr_assert_str_eq(after, before, "root rotated through her link once "
+	    "her home was shut:\n%s", run.err);
+	tu_run_free(&run);
 	free(before);
 	free(after);
 	free(real);
@@ -215,6 +224,70 @@ Test(attack_path, a_root_symlink_the_admin_made_is_followed)
 	free(srv);
 }
 
+/*
+ * A root:root 0755 directory whose ACL lets alice write: its mode shows
+ * only the ACL's mask, as if root's group could write.
+ */
+Test(attack_path, an_acl_that_lets_a_user_write_counts_as_hers)
+{
+	char *shared, *logs, *real, *stanza, *before, *after, *target;
+	struct tu_run run;
+
+	make_users("acl");
+	shared = dir_as(tu_path(tu_dir, "shared"), 0, 0, 0755);
+	tu_acl_user_may_write(shared, alice);
+	logs = dir_as(tu_path(shared, "logs"), 0, 0, 0755);
+	tu_write_file(tu_at("shared/logs/a.log"), "root's\n");
+	decoy("logs");
+	/* alice moves root's logs aside and points the name at root's */
+	real = tu_path(shared, "logs.real");
+	cr_assert_eq(rename(logs, real), 0);
+	target = tu_path(outside, "logs");
+	symlink_as(target, logs, alice, alice_g);
+	free(target);
+	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n rotate = 1\n"
+	    " copytruncate = yes\n}\n", logs) != -1);
+	before = tree(outside);
+	run = rotate_with(stanza);
+	after = tree(outside);
+	cr_assert_str_eq(after, before, "root truncated through her link:\n%s",
+	    run.err);
+	cr_assert_eq(run.status, 1, "%s", run.err);
+	tu_run_free(&run);
+	free(before);
+	free(after);
+	free(stanza);
+	free(real);
+	free(logs);
+	free(shared);
+}
+
+/*
+ * An olddir not there yet in a sticky directory: anyone could make it
+ * (a link to their own directory) between the check and the rotation.
+ */
+Test(attack_path, a_missing_olddir_anyone_may_make_is_refused)
+{
+	char *logs = tu_path(tu_dir, "logs"), *pub, *stanza;
+	struct tu_run run;
+
+	tu_need_root("the check applies to root only");
+	cr_assert_eq(mkdir(logs, 0755), 0);
+	tu_write_file(tu_at("logs/a.log"), "root's\n");
+	pub = dir_as(tu_path(tu_dir, "pub"), 0, 0, 01777);
+	cr_assert(asprintf(&stanza, "log \"%s/a.log\" {\n rotate = 1\n"
+	    " olddir = \"%s/archive\"\n}\n", logs, pub) != -1);
+	run = rotate_with(stanza);
+	cr_assert_eq(run.status, 1, "%s", run.err);
+	cr_assert_not_null(strstr(run.err, "missing"), "%s", run.err);
+	cr_assert(tu_exists(tu_at("logs/a.log")));
+	cr_assert(!tu_exists(tu_at("logs/a.log.1")));
+	tu_run_free(&run);
+	free(stanza);
+	free(pub);
+	free(logs);
+}
+
 /* A directory on the path that ANYONE-ish may write: refused, untouched. */
 static void
 shared_case(mode_t mode, gid_t gid, const char *what)
@@ -249,7 +322,7 @@ Test(attack_path, a_directory_others_may_write_on_the_path_is_refused)
 {
 	tu_need_root("the check applies to root only");
 	shared_case(0777, 0, "writable by anyone");
-	shared_case(0775, 65534, "writable by group 65534");
+	shared_case(0775, 65534, "writable by a group other than root's");
 }
 
 /* In a sticky directory only an entry's owner may move it. */

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -478,6 +479,33 @@ tu_mond_init(void)
 	tu_mon_log = tu_path(tu_dir, "mon/mon.log");
 	tu_messages = tu_path(tu_dir, "mond.log");
 	tu_state = tu_path(tu_dir, "status");
+}
+
+void
+tu_acl_user_may_write(const char *path, uid_t uid)
+{
+	/* version 2, then (tag, perm, id): user::rwx user:UID:rwx group::r-x
+	 * mask::rwx other::r-x, little-endian, in the kernel's order */
+	static const struct { unsigned tag, perm; } e[] = {
+		{ 0x01, 7 }, { 0x02, 7 }, { 0x04, 5 }, { 0x10, 7 }, { 0x20, 5 } };
+	unsigned char x[4 + 5 * 8] = { 2 };
+	unsigned id;
+	size_t i, b;
+
+	for (i = 0; i < 5; i++) {
+		unsigned char *p = x + 4 + 8 * i;
+
+		id = e[i].tag == 0x02 ? (unsigned)uid : 0xffffffffu;
+		p[0] = (unsigned char)e[i].tag;
+		p[2] = (unsigned char)e[i].perm;
+		for (b = 0; b < 4; b++)
+			p[4 + b] = (unsigned char)(id >> (8 * b));
+	}
+	if (setxattr(path, "system.posix_acl_access", x, sizeof(x), 0) == 0)
+		return;
+	if (errno == ENOTSUP || errno == EOPNOTSUPP)
+		cr_skip_test("no POSIX ACLs on %s", path);
+	cr_assert_fail("setxattr %s: %s", path, strerror(errno));
 }
 
 /* Users tu_user_add made, removed by tu_fini. */

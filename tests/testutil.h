@@ -23,6 +23,12 @@ void	 tu_need_root(const char *why);
  * root. NAME should be the test's own: suites run side by side.
  */
 uid_t	 tu_user_add(const char *name, gid_t *gid);
+/*
+ * Gives directory PATH the POSIX ACL user::rwx user:UID:rwx group::r-x
+ * mask::rwx other::r-x (its mode then reads 0775); skips the test where
+ * the file system has no ACLs.
+ */
+void	 tu_acl_user_may_write(const char *path, uid_t uid);
 
 /* A fresh mkdtemp directory; removed with tu_rmtree(). */
 char	*tu_tmpdir(void);
