@@ -1,7 +1,7 @@
 /*
  * once.c: `mond --once` and the in-process `mond --force-rotate`: load the
  * config, take the lock, load the state, make one pass, save the state
- * (without the entries of logs a pass over every rule did not see), the
+ * (without the entries of logs a pass over every rule does not see), the
  * order logrotate's main() keeps. A config error exits before any file
  * moves; a dry run takes no lock and writes no state.
  */
@@ -30,6 +30,16 @@ print_report(const struct pass_report *rep)
 	}
 }
 
+/* pass_opts.expanded: the entries of logs this pass will not see go. */
+static void
+prune_unseen(void *arg)
+{
+	static const struct pass_report none;
+
+	if (state_prune_unseen(arg, &none) == -1)
+		log_warn("state not pruned");
+}
+
 int
 mond_once(const struct run_opts *opts, bool force)
 {
@@ -56,13 +66,12 @@ mond_once(const struct run_opts *opts, bool force)
 		goto out;
 	}
 	po.now = opts->has_now ? opts->now : time(NULL);
-	errno = 0;
+	/* The daemon's rule (worker.c): a whole pass drops what it won't see. */
+	if (!opts->dry_run && opts->npatterns == 0) {
+		po.expanded = prune_unseen;
+		po.rule_done_arg = st;
+	}
 	rc = pass_run(conf, st, &po, &rep) == 0 ? EXIT_OK : EXIT_ERROR;
-	/* The daemon's rule (worker.c): a whole pass drops what it didn't see. */
-	if (!opts->dry_run && opts->npatterns == 0 &&
-	    !(rc == EXIT_ERROR && errno == ENOMEM) &&
-	    state_prune_unseen(st, &rep) == -1)
-		log_warn("%s: state not pruned", path);
 	fflush(stdout);
 	if (opts->verbose > 0)
 		print_report(&rep);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -637,6 +638,69 @@ run_rule(struct pass *p, size_t ri, struct item *its, size_t n)
 	finish_due(p, its, ndue);
 }
 
+/* A time rule's period, in seconds; 0 when time does not decide. */
+static time_t
+period_of(const struct log_rule *r)
+{
+	if (r->size >= 0)
+		return 0;	/* size alone decides */
+	switch (r->frequency) {
+	case FREQ_HOURLY:
+		return 3600;
+	case FREQ_DAILY:
+		return 86400;
+	case FREQ_WEEKLY:
+		return 7 * 86400;
+	case FREQ_MONTHLY:
+		return 31 * 86400;
+	case FREQ_YEARLY:
+		return 366 * 86400;
+	case FREQ_NONE:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * state_keep_unseen's question for a log the pass does not see: kept
+ * when the first rule whose pattern names it rotates by time and its
+ * last rotation is less than two periods old. A log rotated without
+ * create, not yet written again, keeps its schedule; names nothing
+ * matches, or that stay away, go.
+ */
+static bool
+keep_recent(const char *path, time_t when, void *arg)
+{
+	const struct pass *p = arg;
+	const struct log_rule *r;
+	size_t i, j;
+
+	for (i = 0; i < p->conf->nrules; i++) {
+		r = &p->conf->rules[i];
+		for (j = 0; j < r->npatterns; j++)
+			if (fnmatch(r->patterns[j], path, FNM_PATHNAME |
+			    FNM_PERIOD) == 0)
+				return p->opts->now - when < 2 * period_of(r);
+	}
+	return false;
+}
+
+/*
+ * Every log of the pass marked in the state, and the recent entries of
+ * logs briefly away (keep_recent), then opts->expanded told.
+ */
+static void
+expanded(struct pass *p, const struct ruleset *rs)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->conf->nrules; i++)
+		for (j = 0; j < rs[i].n; j++)
+			state_mark_used(p->state, rs[i].its[j].path);
+	state_keep_unseen(p->state, keep_recent, p);
+	p->opts->expanded(p->opts->rule_done_arg);
+}
+
 int
 pass_run(const struct mond_conf *conf, struct state *state,
     const struct pass_opts *opts, struct pass_report *report)
@@ -670,6 +734,8 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	pass_match_free(ms, nms);
 	free(p.datew);
 	strmap_free(&p.matched);
+	if (!p.nomem && opts->expanded != NULL)
+		expanded(&p, rs);
 	for (i = 0; i < conf->nrules && !p.nomem && !cancelled(&p); i++) {
 		before = p.rep->nrotated;
 		run_rule(&p, i, rs[i].its, rs[i].n);

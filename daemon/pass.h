@@ -43,6 +43,14 @@ struct pass_opts {
 	 */
 	void		(*rule_done)(void *arg);
 	void		*rule_done_arg;
+	/*
+	 * When non-NULL, called with rule_done_arg once every pattern is
+	 * expanded and every log the pass will look at is marked in the
+	 * state (state_mark_used), before anything rotates or is saved: the
+	 * daemon drops the entries of the other logs there. Not called when
+	 * the expansion ran out of memory.
+	 */
+	void		(*expanded)(void *arg);
 	/* The config's mail_command, for `mail`; NULL = /usr/bin/mail */
 	const char	*mail_command;
 	/* rotate_opts' render: the words of the dry-run lines; NULL = mond's */

@@ -202,6 +202,18 @@ state_clear_marks(struct state *st)
 		st->ents[i].used = false;
 }
 
+void
+state_keep_unseen(struct state *st, bool (*keep)(const char *path,
+    time_t when, void *arg), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		if (!st->ents[i].used && keep(st->ents[i].path, st->ents[i].when,
+		    arg))
+			st->ents[i].used = true;
+}
+
 long
 state_prune_unseen(struct state *st, const struct pass_report *rep)
 {

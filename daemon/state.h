@@ -8,6 +8,7 @@
 #ifndef MOND_STATE_H
 #define MOND_STATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -72,6 +73,13 @@ void		 state_clear_marks(struct state *st);
  */
 long		 state_prune_unseen(struct state *st,
 		    const struct pass_report *rep);
+/*
+ * Marks, of the entries not marked yet, those KEEP says to keep (it gets
+ * the path, its time and ARG): a pass keeps the schedule of a log that is
+ * briefly absent (pass.c).
+ */
+void		 state_keep_unseen(struct state *st, bool (*keep)(
+		    const char *path, time_t when, void *arg), void *arg);
 /* How many lines state_load() skipped as unreadable. */
 size_t		 state_bad_lines(const struct state *st);
 /* Entries, in first-insertion order (load order, then new ones). */

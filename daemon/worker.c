@@ -119,20 +119,20 @@ save_state(void *arg)
 }
 
 /*
- * After a pass over every rule: the entries of logs it did not see go
- * (state_prune_unseen). Not after a pass cut short, by the stop request
- * or by ENOMEM, which saw only some of the logs; not after a pass over
- * some patterns (--force-rotate's), whose marks say nothing of the rest.
+ * A pass over every rule, its patterns expanded and its logs marked
+ * (pass_opts.expanded): the entries of logs it will not see go
+ * (state_prune_unseen) before its first save, so a bloated state is
+ * written small from the first rotation on. Not for a pass over some
+ * patterns (--force-rotate's), whose marks say nothing of the rest.
  */
 static void
-prune_state(struct worker *w, const struct pass_report *rep, int rc,
-    int err)
+prune_state(void *arg)
 {
+	static const struct pass_report none;
+	struct worker *w = arg;
 	long n;
 
-	if (atomic_load(&w->cancel) || (rc == -1 && err == ENOMEM))
-		return;
-	if ((n = state_prune_unseen(w->state, rep)) == -1)
+	if ((n = state_prune_unseen(w->state, &none)) == -1)
 		log_warn("%s: state not pruned", w->statepath);
 	else if (n > 0)
 		log_info("%s: %ld entries dropped (logs no rule matches any "
@@ -154,12 +154,11 @@ run_job(struct worker *w, const struct mond_conf *conf, struct worker_job *job)
 	po.rule_done = save_state;
 	po.rule_done_arg = w;
 	po.mail_command = conf->mail_command;
-	if (whole)
+	if (whole) {
 		state_clear_marks(w->state);
-	errno = 0;
+		po.expanded = prune_state;
+	}
 	job->rc = pass_run(conf, w->state, &po, &job->report);
-	if (whole)
-		prune_state(w, &job->report, job->rc, errno);
 	log_outcomes(&job->report);
 	/*
 	 * First sights, dropped entries, rules whose save failed above; a

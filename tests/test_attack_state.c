@@ -501,3 +501,42 @@ Test(attack_state, dead_entries_are_dropped_and_passes_write_little)
 	free(stanzas);
 	free(logdir);
 }
+
+/*
+ * The same bloated state, but the first pass rotates all 20 logs: each
+ * rotation's save comes after the dead entries went, so the first pass
+ * writes the 20 live entries 20 times, not 100,000 (120 MB before).
+ */
+Test(attack_state, a_bloated_state_is_written_small_from_the_first_rotation)
+{
+	char *logdir = tu_path(tu_dir, "logs"), *stanzas = strdup(""), *s;
+	FILE *fp;
+	int i;
+
+	cr_assert_eq(mkdir(logdir, 0755), 0);
+	for (i = 0; i < 20; i++) {
+		cr_assert(asprintf(&s, "%slog \"%s/app%d-*.log\" {\n size = 1\n"
+		    " rotate = 1\n}\n", stanzas, logdir, i) != -1);
+		free(stanzas);
+		stanzas = s;
+		cr_assert(asprintf(&s, "%s/app%d-live.log", logdir, i) != -1);
+		tu_write_file(s, "a line\n");
+		free(s);
+	}
+	write_conf(stanzas);
+	cr_assert_not_null(fp = fopen(state_path, "w"));
+	fprintf(fp, "logrotate state -- version 2\n");
+	for (i = 0; i < 100000; i++)
+		fprintf(fp, "\"%s/app%d-%d.log\" 2026-1-2-3:4:5\n", logdir,
+		    i % 20, i);
+	cr_assert_eq(fclose(fp), 0);
+
+	tu_mond_start(NULL);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "rotated ", 20, 20.0), "%s",
+	    tu_daemon_stderr(&tu_mond));
+	cr_assert_lt(wchar_of(tu_mond.pid), 1024 * 1024, "%lld bytes written "
+	    "by the first pass", wchar_of(tu_mond.pid));
+	cr_assert_lt(tu_file_len(state_path), 20 * 128);
+	free(stanzas);
+	free(logdir);
+}

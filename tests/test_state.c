@@ -783,3 +783,37 @@ Test(state, dead_entries_go_and_passes_write_what_the_logs_need,
 	cr_assert_eq(tu_count_lines(path, "/named.log\""), 1);
 	free(path);
 }
+
+/*
+ * A daily log a wildcard finds, rotated without create and written again
+ * only later that day: absent from one pass, it keeps its time, so the
+ * next day rotates it as logrotate would (the review's case: dropped, it
+ * came back as a first sight and waited a day more).
+ */
+Test(state, a_log_briefly_away_keeps_its_schedule)
+{
+	char *path = tu_path(tu_dir, "status"), *text;
+	time_t day1 = local(2026, 1, 1, 0, 10, 0);
+
+	cr_assert(asprintf(&text, "statefile = \"%s\"\ncontrol = \"%s/sock\"\n"
+	    "applog {\n path = \"%s/mon/mon.log\"\n}\nmessages = \"\"\n"
+	    "log \"%s/logs/*.log\" {\n frequency = daily\n rotate = 2\n"
+	    " create = no\n missingok = yes\n}\n", path, tu_dir, tu_dir,
+	    tu_dir) != -1);
+	tu_write_file(tu_at("mond.conf"), text);
+	free(text);
+	cr_assert_eq(mkdir(tu_at("logs"), 0755), 0);
+	tu_write_file(tu_at("logs/job.log"), "day 1\n");
+	once(false, day1);			/* first sight, recorded */
+	once(false, day1 + 86400);		/* rotated, no new log */
+	cr_assert(tu_exists(tu_at("logs/job.log.1")));
+	cr_assert(!tu_exists(tu_at("logs/job.log")));
+	once(false, day1 + 86400 + 600);	/* a pass while it is away */
+	cr_assert_eq(tu_count_lines(path, "/logs/job.log\""), 1,
+	    "its entry went while it was away");
+	tu_write_file(tu_at("logs/job.log"), "day 2\n");
+	once(false, day1 + 2 * 86400);		/* due again */
+	cr_assert(tu_exists(tu_at("logs/job.log.2")), "not rotated on day 3");
+	tu_assert_file(tu_at("logs/job.log.1"), "day 2\n");
+	free(path);
+}
