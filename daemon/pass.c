@@ -158,13 +158,21 @@ static int
 list_target(struct pass *p, const struct log_rule *r, struct item *it,
     struct dir *ld, struct dir *td, const char *name, bool relist)
 {
+	/*
+	 * Others may write TD (an olddir taken as found, logrotate's way):
+	 * root removes and renames nothing there that may be theirs.
+	 */
+	bool clean = !(p->euid == 0 && !r->has_su && td->stat_ok &&
+	    fs_dir_insecure(&td->st));
+
 	/* Refused by the planner (admissible): nothing in it is touched. */
 	if (p->euid == 0 && !r->has_su && ld->stat_ok &&
 	    fs_dir_insecure(&ld->st))
 		return 0;
 	if (relist || (td->listed && r->maxage > 0 && !td->have_mtimes))
 		pass_dir_unlist(td);	/* maxage needs mtimes */
-	if (!td->listed && pass_dir_list(p, td, r->maxage > 0) == -1 && p->nomem)
+	if (!td->listed && pass_dir_list(p, td, r->maxage > 0, clean) == -1 &&
+	    p->nomem)
 		return -1;
 	/*
 	 * What a killed mond left half done for this log, before planning;
@@ -176,7 +184,8 @@ list_target(struct pass *p, const struct log_rule *r, struct item *it,
 	    recover_wanted(r, name, pass_dir_has, td) &&
 	    recover_log(r, it->path, td->path) > 0) {
 		pass_dir_unlist(td);
-		if (pass_dir_list(p, td, r->maxage > 0) == -1 && p->nomem)
+		if (pass_dir_list(p, td, r->maxage > 0, clean) == -1 &&
+		    p->nomem)
 			return -1;
 	}
 	if (td->err != 0) {
@@ -361,8 +370,13 @@ run_phases(struct pass *p, const struct log_rule *r, struct item *it,
 		return it->ok = false;
 	}
 	if (rotate_run(r, &it->plan, phases, &ro, it->why,
-	    sizeof(it->why)) == -1)
+	    sizeof(it->why)) == -1) {
 		it->ok = false;
+		if (as_owner)
+			log_warnx("%s: that was done as uid %lu, who controls "
+			    "its path; set su to choose whose work it is",
+			    it->path, (unsigned long)it->as_uid);
+	}
 	if (as_owner)
 		su_leave(&ids);
 	return it->ok;

@@ -42,7 +42,7 @@ swap_report(const char *swap, const char *to, int err, void *arg)
  * than an old-looking 0: a failed stat must never delete a backup.
  */
 int
-pass_dir_list(struct pass *p, struct dir *d, bool mtimes)
+pass_dir_list(struct pass *p, struct dir *d, bool mtimes, bool clean)
 {
 	struct plan_sibling *ns;
 	struct dirent *de;
@@ -61,10 +61,10 @@ pass_dir_list(struct pass *p, struct dir *d, bool mtimes)
 		return -1;
 	}
 	/* Leftovers of a crashed mond go before anything is planned. */
-	if (!p->opts->dry_run && fs_clean_temps(fd) > 0)
+	clean = clean && !p->opts->dry_run;
+	if (clean && fs_clean_temps(fd) > 0)
 		log_info("%s: removed stale mond temporaries", d->path);
-	if (!p->opts->dry_run && fs_recover_swaps(fd, swap_report,
-	    d->path) == -1)
+	if (clean && fs_recover_swaps(fd, swap_report, d->path) == -1)
 		log_warn("%s: recovering interrupted rotations", d->path);
 	if ((dp = fdopendir(fd)) == NULL) {
 		d->err = errno;

@@ -71,11 +71,11 @@ struct pass {
 /* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
 struct dir *pass_dir_get(struct pass *p, const char *path);
 /*
- * Lists D (sorted) through one open of it, first cleaning up what a
- * killed mond left there; with MTIMES each entry's mtime too. -1 with
- * d->err set (or p->nomem) when it could not.
+ * Lists D (sorted) through one open of it, first (with CLEAN) cleaning up
+ * what a killed mond left there; with MTIMES each entry's mtime too. -1
+ * with d->err set (or p->nomem) when it could not.
  */
-int	pass_dir_list(struct pass *p, struct dir *d, bool mtimes);
+int	pass_dir_list(struct pass *p, struct dir *d, bool mtimes, bool clean);
 /* Who controls D's path, walked once (pathwalk.h); -1 when refused. */
 int	pass_dir_walk(struct pass *p, struct dir *d);
 /* Forgets D's listing after a change in it, so it is read again. */

@@ -697,3 +697,40 @@ Test(attack_path, a_planted_hard_link_is_not_compressed)
 	free(precious);
 	free(logs);
 }
+
+/*
+ * Run as logrotate, mond takes a shared olddir as logrotate does, but
+ * root does not clean up in it: the temporaries there may be anyone's.
+ */
+Test(attack_path, as_logrotate_a_shared_olddir_is_not_cleaned_up)
+{
+	char *bin = tu_path(tu_dir, "bin"), *lr = tu_path(bin, "logrotate");
+	char *old, *planted, *conf = tu_path(tu_dir, "lr.conf"), *text;
+	const char *argv[] = { "-f", "-s", NULL, NULL, NULL };
+	struct tu_run run;
+
+	make_users("lrold");
+	cr_assert_eq(mkdir(bin, 0755), 0);
+	cr_assert_eq(symlink(tu_mond_bin(), lr), 0);
+	cr_assert_eq(mkdir(tu_at("logs"), 0755), 0);
+	tu_write_file(tu_at("logs/a.log"), "root's\n");
+	old = dir_as(tu_path(tu_dir, "old"), 0, 0, 01777);
+	planted = file_as(tu_path(old, ".b.log.mond-tmp"), "bob's work\n", bob,
+	    bob_g, 0644);
+	cr_assert(asprintf(&text, "%s/logs/a.log {\n rotate 1\n olddir %s\n}\n",
+	    tu_dir, old) != -1);
+	tu_write_file(conf, text);
+	argv[2] = state_path;
+	argv[3] = conf;
+	run = tu_run_prog(lr, argv);
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	tu_run_free(&run);
+	cr_assert(tu_exists(tu_at("old/a.log.1")), "not rotated into it");
+	cr_assert(tu_exists(planted), "bob's file was removed as root");
+	free(text);
+	free(planted);
+	free(old);
+	free(conf);
+	free(lr);
+	free(bin);
+}
