@@ -124,7 +124,7 @@ identity_of(struct pass *p, const struct log_rule *r, struct item *it,
 		why = ld->walk_why;	/* NULL, with p->nomem, on ENOMEM */
 	else if (td != ld && pass_dir_walk(p, td) == -1)
 		why = td->walk_why;
-	else if (td != ld && td->stat_ok && fs_dir_insecure(&td->st) &&
+	else if (td != ld && td->insecure &&
 	    !p->opts->olddir_as_found)
 		why = "the olddir is writable by others or by a non-root group";
 	else if (ld->owner != 0 && td->owner != 0 && ld->owner != td->owner)
@@ -162,12 +162,10 @@ list_target(struct pass *p, const struct log_rule *r, struct item *it,
 	 * Others may write TD (an olddir taken as found, logrotate's way):
 	 * root removes and renames nothing there that may be theirs.
 	 */
-	bool clean = !(p->euid == 0 && !r->has_su && td->stat_ok &&
-	    fs_dir_insecure(&td->st));
+	bool clean = !(p->euid == 0 && !r->has_su && td->insecure);
 
 	/* Refused by the planner (admissible): nothing in it is touched. */
-	if (p->euid == 0 && !r->has_su && ld->stat_ok &&
-	    fs_dir_insecure(&ld->st))
+	if (p->euid == 0 && !r->has_su && ld->insecure)
 		return 0;
 	if (relist || (td->listed && r->maxage > 0 && !td->have_mtimes))
 		pass_dir_unlist(td);	/* maxage needs mtimes */
@@ -179,8 +177,8 @@ list_target(struct pass *p, const struct log_rule *r, struct item *it,
 	 * the listing says whether anything was left, so the usual case
 	 * costs nothing.
 	 */
-	if (!p->opts->dry_run && ld->stat_ok && !fs_dir_insecure(&ld->st) &&
-	    td->stat_ok && !fs_dir_insecure(&td->st) && td->err == 0 &&
+	if (!p->opts->dry_run && ld->stat_ok && !ld->insecure &&
+	    td->stat_ok && !td->insecure && td->err == 0 &&
 	    recover_wanted(r, name, pass_dir_has, td) &&
 	    recover_log(r, it->path, td->path) > 0) {
 		pass_dir_unlist(td);
@@ -192,8 +190,9 @@ list_target(struct pass *p, const struct log_rule *r, struct item *it,
 		/* Without the listing, shifting or maxage would guess. */
 		char why[sizeof(it->why)];
 
-		snprintf(why, sizeof(why), "%s: reading the directory: %s",
-		    td->path, strerror(td->err));
+		snprintf(why, sizeof(why), "%s: reading the directory: %s%s",
+		    td->path, strerror(td->err), it->as_uid == 0 ? "" :
+		    " (as the user who controls its path; set su to choose)");
 		fail_early(p, it, "%s", why);
 		return 1;
 	}
@@ -202,7 +201,7 @@ list_target(struct pass *p, const struct log_rule *r, struct item *it,
 
 /*
  * The target directory of IT's log, listed and recovered (list_target)
- * as the log's identity, into IN's siblings; IN->dir_st from the log's
+ * as the log's identity, into IN's siblings; IN->dir_insecure from the log's
  * directory. Returns 0; 1 when the log failed (its outcome set); -1 on
  * ENOMEM.
  */
@@ -224,7 +223,7 @@ target_listing(struct pass *p, const struct log_rule *r, struct item *it,
 	if ((td = pass_dir_get(p, tgtdir)) == NULL)
 		goto done;
 	ld = &p->dirs[li];	/* the get may have moved the array */
-	in->dir_st = ld->stat_ok ? &ld->st : NULL;
+	in->dir_insecure = ld->insecure;
 	rc = 0;
 	if (in->st == NULL)
 		goto done;

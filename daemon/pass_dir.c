@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon/dirwriters.h"
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/pathwalk.h"
@@ -106,6 +107,26 @@ nomem:
 	return -1;
 }
 
+/*
+ * logrotate's rule for a log's directory (fs_dir_insecure), with the
+ * writers its ACL adds; one whose ACL cannot be read counts as insecure.
+ */
+static bool
+dir_insecure(const char *path, const struct stat *st)
+{
+	struct dir_writers dw;
+	bool bad;
+	int fd;
+
+	if (fs_dir_insecure(st))
+		return true;
+	if ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return errno != ENOENT;	/* gone: the listing will say */
+	bad = dirw_read(fd, st, &dw) == -1 || dirw_insecure(&dw, st);
+	close(fd);
+	return bad;
+}
+
 /* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
 struct dir *
 pass_dir_get(struct pass *p, const char *path)
@@ -131,6 +152,7 @@ pass_dir_get(struct pass *p, const char *path)
 		goto nomem;
 	p->ndirs++;
 	d->stat_ok = stat(path, &d->st) == 0;
+	d->insecure = d->stat_ok && dir_insecure(path, &d->st);
 	return d;
 nomem:
 	p->nomem = true;

@@ -23,6 +23,7 @@ struct dir {
 	char		*path;
 	bool		 stat_ok;
 	struct stat	 st;
+	bool		 insecure;	/* fs_dir_insecure, its ACL included */
 	bool		 listed;
 	struct plan_sibling *sib;
 	size_t		 nsib;

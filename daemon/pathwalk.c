@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
+#include "daemon/dirwriters.h"
 #include "daemon/pathwalk.h"
 
 #define WALK_MAXLINKS	40	/* the kernel's own limit */
@@ -69,112 +69,31 @@ take_owner(struct walk *w, uid_t uid)
 	return 0;
 }
 
-/* The ACL's xattr: a version, then (tag, perm, id) entries, little-endian. */
-#define ACL_XATTR	"system.posix_acl_access"
-#define ACL_TAG_USER	0x02
-#define ACL_TAG_GROUP_OBJ 0x04
-#define ACL_TAG_GROUP	0x08
-#define ACL_TAG_MASK	0x10
-#define ACL_PERM_WRITE	0x02
-
-static unsigned
-le16(const unsigned char *p)
-{
-	return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static unsigned long
-le32(const unsigned char *p)
-{
-	return (unsigned long)le16(p) | (unsigned long)le16(p + 2) << 16;
-}
-
-/* W's directory's ACL into a malloc'd *BUF; 0 bytes when it has none. */
-static ssize_t
-read_acl(struct walk *w, unsigned char **buf)
-{
-	ssize_t n;
-	int fd;
-
-	*buf = NULL;
-	/* xattrs are not read through an O_PATH descriptor */
-	if ((fd = openat(w->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	n = fgetxattr(fd, ACL_XATTR, NULL, 0);
-	if (n > 0 && (*buf = malloc((size_t)n)) == NULL)
-		n = -1;
-	else if (n > 0)
-		n = fgetxattr(fd, ACL_XATTR, *buf, (size_t)n);
-	if (n == -1 && (errno == ENODATA || errno == ENOTSUP))
-		n = 0;
-	close(fd);
-	return n;
-}
-
 /*
- * What W's directory's ACL grants beyond its mode, which only shows the
- * ACL's mask as group bits: a named user who may write it controls it as
- * an owner does (unless STICKY, where only an entry's owner may move it);
- * the owning group (GID) or a named group other than root's that may
- * write it shares it (*SHARED). Returns 0, or -1 (two users, an error).
- */
-static int
-judge_acl(struct walk *w, gid_t gid, bool sticky, bool *shared)
-{
-	unsigned char *acl, *e;
-	unsigned mask = 07, tag, perm;
-	unsigned long id;
-	ssize_t n;
-	int rc = 0;
-
-	if ((n = read_acl(w, &acl)) == -1) {
-		snprintf(w->why, w->whylen, "%s: reading its ACL: %s", w->at,
-		    strerror(errno));
-		return -1;
-	}
-	for (e = acl != NULL ? acl + 4 : NULL; e != NULL && e + 8 <= acl + n;
-	    e += 8)
-		if (le16(e) == ACL_TAG_MASK)
-			mask = le16(e + 2);
-	for (e = acl != NULL ? acl + 4 : NULL; rc == 0 && e != NULL &&
-	    e + 8 <= acl + n; e += 8) {
-		tag = le16(e);
-		perm = le16(e + 2) & mask;
-		id = le32(e + 4);
-		if (!(perm & ACL_PERM_WRITE))
-			continue;
-		if (tag == ACL_TAG_USER && !sticky)
-			rc = take_owner(w, (uid_t)id);
-		else if ((tag == ACL_TAG_GROUP && id != 0) ||
-		    (tag == ACL_TAG_GROUP_OBJ && gid != 0))
-			*shared = true;
-	}
-	free(acl);
-	return rc;
-}
-
-/*
- * Who may change the name looked up in W's directory (stat DST): its
- * entry's owner too when the directory is sticky (ENTRY_UID, or -1 when
- * the entry does not exist: then anyone could make it, and the path is
- * refused).
+ * Who may change the name looked up in W's directory (stat DST), its ACL
+ * included (dirwriters.h): its entry's owner too when the directory is
+ * sticky and shared (ENTRY_UID, or -1 when the entry does not exist: then
+ * anyone could make it, and the path is refused).
  */
 static int
 judge_dir(struct walk *w, const struct stat *dst, uid_t entry_uid)
 {
-	bool sticky = dst->st_mode & S_ISVTX;
-	bool shared = (dst->st_mode & S_IWOTH) ||
-	    ((dst->st_mode & S_IWGRP) && dst->st_gid != 0);
+	struct dir_writers dw;
+	bool sticky = dst->st_mode & S_ISVTX, shared;
+	size_t i;
 
-	if (judge_acl(w, dst->st_gid, sticky, &shared) == -1)
+	if (dirw_read(w->fd, dst, &dw) == -1) {
+		snprintf(w->why, w->whylen, "%s: reading its ACL: %s", w->at,
+		    strerror(errno));
 		return -1;
+	}
+	/* In a sticky directory a user the ACL lets write adds names too. */
+	shared = dw.others || dw.group || dw.more_users ||
+	    (sticky && dw.nusers > 0);
 	if (shared && !sticky) {
-		if (dst->st_mode & S_IWOTH)
-			snprintf(w->why, w->whylen, "%s: writable by anyone",
-			    w->at);
-		else
-			snprintf(w->why, w->whylen, "%s: writable by a group "
-			    "other than root's", w->at);
+		snprintf(w->why, w->whylen, "%s: writable by %s", w->at,
+		    dw.others ? "anyone" : dw.group ? "a group other than "
+		    "root's" : "more users than its owner");
 		errno = EPERM;
 		return -1;
 	}
@@ -186,6 +105,9 @@ judge_dir(struct walk *w, const struct stat *dst, uid_t entry_uid)
 	}
 	if (take_owner(w, dst->st_uid) == -1)
 		return -1;
+	for (i = 0; !sticky && i < dw.nusers; i++)
+		if (take_owner(w, dw.users[i]) == -1)
+			return -1;
 	if (shared)
 		return take_owner(w, entry_uid);
 	return 0;

@@ -32,10 +32,10 @@ struct plan_input {
 	const char	*path;		/* the log, as globbed ("/var/log/a.log") */
 	const struct stat *st;		/* lstat(path); NULL when it does not exist */
 	/*
-	 * stat() of path's directory, or NULL to skip the directory check.
-	 * Checked only when euid is 0 and the rule has no `su`.
+	 * path's directory is insecure by logrotate's rule, ACL included
+	 * (pass_dir.c): skipped when euid is 0 and the rule has no `su`.
 	 */
-	const struct stat *dir_st;
+	bool		 dir_insecure;
 	uid_t		 euid;
 	time_t		 last;		/* the state entry; 0 = none (first sight) */
 	time_t		 now;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/fsutil.h"
 #include "daemon/plan.h"
 #include "daemon/plan_int.h"
 
@@ -158,8 +157,7 @@ admissible(const struct plan_input *in, struct plan *p)
 	const struct stat *st = in->st;
 
 	p->status = PLAN_SKIP;
-	if (in->dir_st != NULL && in->euid == 0 && !r->has_su &&
-	    fs_dir_insecure(in->dir_st)) {
+	if (in->dir_insecure && in->euid == 0 && !r->has_su) {
 		p->status = PLAN_ERROR;
 		plan_why(p, "parent directory is writable by others or by a "
 		    "non-root group: skipped (set su)");

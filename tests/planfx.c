@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "daemon/fsutil.h"
 #include "tests/planfx.h"
 
 void
@@ -87,7 +88,7 @@ fx_run(struct fx *f)
 	struct plan_input in = {
 		.rule = &f->r, .path = f->path,
 		.st = f->missing ? NULL : &f->st,
-		.dir_st = f->has_dir ? &f->dir : NULL,
+		.dir_insecure = f->has_dir && fs_dir_insecure(&f->dir),
 		.euid = f->euid, .last = f->last, .now = f->now,
 		.force = f->force, .siblings = f->sib, .nsiblings = f->nsib,
 	};

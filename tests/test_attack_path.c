@@ -253,6 +253,8 @@ Test(attack_path, an_acl_that_lets_a_user_write_counts_as_hers)
 	cr_assert_str_eq(after, before, "root truncated through her link:\n%s",
 	    run.err);
 	cr_assert_eq(run.status, 1, "%s", run.err);
+	cr_assert_not_null(strstr(run.err, "who controls its path"), "not "
+	    "refused for her ACL: %s", run.err);
 	tu_run_free(&run);
 	free(before);
 	free(after);
@@ -260,6 +262,89 @@ Test(attack_path, an_acl_that_lets_a_user_write_counts_as_hers)
 	free(real);
 	free(logs);
 	free(shared);
+}
+
+/* The same ACL on a sticky directory: bob may add names there too. */
+Test(attack_path, an_acl_user_of_a_sticky_directory_counts_for_his_names)
+{
+	char *pub, *logs, *target, *stanza, *before, *after;
+	struct tu_run run;
+
+	make_users("aclst");
+	pub = dir_as(tu_path(tu_dir, "pub"), 0, 0, 01755);
+	tu_acl_user_may_write(pub, bob);
+	decoy("logs");
+	logs = tu_path(pub, "logs");
+	target = tu_path(outside, "logs");
+	symlink_as(target, logs, bob, bob_g);
+	cr_assert(asprintf(&stanza, "log \"%s/*.log\" {\n rotate = 1\n"
+	    " copytruncate = yes\n}\n", logs) != -1);
+	before = tree(outside);
+	run = rotate_with(stanza);
+	after = tree(outside);
+	cr_assert_str_eq(after, before, "root truncated through his link:\n%s",
+	    run.err);
+	cr_assert_eq(run.status, 1, "%s", run.err);
+	tu_run_free(&run);
+	free(before);
+	free(after);
+	free(stanza);
+	free(target);
+	free(logs);
+	free(pub);
+}
+
+/*
+ * A log's directory, or an olddir, that an ACL lets another user write is
+ * insecure as a group-writable one is (its mode reads 0775, group root).
+ */
+Test(attack_path, an_acl_writable_log_directory_or_olddir_is_refused)
+{
+	char *logs, *old, *stanza, *b0, *b1, *a0, *a1;
+	struct tu_run run;
+
+	make_users("acldir");
+	logs = dir_as(tu_path(tu_dir, "logs"), 0, 0, 0755);
+	tu_write_file(tu_at("logs/a.log"), "root's\n");
+	tu_acl_user_may_write(logs, bob);
+	cr_assert(asprintf(&stanza, "log \"%s/a.log\" {\n rotate = 1\n}\n",
+	    logs) != -1);
+	b0 = tu_listing(logs);
+	run = rotate_with(stanza);
+	a0 = tu_listing(logs);
+	cr_assert_eq(run.status, 1, "%s", run.err);
+	cr_assert_not_null(strstr(run.err, "writable by others"), "%s", run.err);
+	cr_assert_str_eq(a0, b0, "rotated in a directory bob may write");
+	tu_run_free(&run);
+	free(a0);
+	free(stanza);
+
+	/* the log's directory root's alone, the olddir bob's to write too */
+	tu_rmtree(logs);
+	dir_as(logs, 0, 0, 0755);
+	tu_write_file(tu_at("logs/a.log"), "root's\n");
+	old = dir_as(tu_path(tu_dir, "old"), 0, 0, 0755);
+	tu_acl_user_may_write(old, bob);
+	cr_assert(asprintf(&stanza, "log \"%s/a.log\" {\n rotate = 1\n"
+	    " olddir = \"%s\"\n}\n", logs, old) != -1);
+	free(b0);
+	b0 = tu_listing(logs);
+	b1 = tu_listing(old);
+	run = rotate_with(stanza);
+	a0 = tu_listing(logs);
+	a1 = tu_listing(old);
+	cr_assert_eq(run.status, 1, "%s", run.err);
+	cr_assert_not_null(strstr(run.err, "olddir"), "%s", run.err);
+	cr_assert_str_eq(a0, b0);
+	cr_assert_str_eq(a1, b1, "rotated into an olddir bob may write");
+	tu_run_free(&run);
+	free(a0);
+	free(a1);
+	free(b0);
+	free(b1);
+	free(stanza);
+	free(old);
+	free(logs);
 }
 
 /*
