@@ -674,43 +674,65 @@ period_of(const struct log_rule *r)
 	return 0;
 }
 
+/* Unseen entries a rule may keep beyond its logs seen (keep_recent). */
+#define KEEP_UNSEEN_EXTRA	16
+
+/* keep_recent's view: the pass, and what each rule may still keep. */
+struct keep {
+	const struct pass	*p;
+	size_t			*budget;
+};
+
 /*
  * state_keep_unseen's question for a log the pass does not see: kept
- * when the first rule whose pattern names it rotates by time and its
- * last rotation is less than two periods old. A log rotated without
- * create, not yet written again, keeps its schedule; names nothing
- * matches, or that stay away, go.
+ * when the first rule whose pattern names it rotates by time, its last
+ * rotation is less than two periods old, and the rule has not kept as
+ * many such entries as it has logs now, plus KEEP_UNSEEN_EXTRA. A log
+ * rotated without create, not yet written again, keeps its schedule;
+ * names made by the thousand and deleted cannot pile up.
  */
 static bool
 keep_recent(const char *path, time_t when, void *arg)
 {
-	const struct pass *p = arg;
+	struct keep *k = arg;
 	const struct log_rule *r;
 	size_t i, j;
 
-	for (i = 0; i < p->conf->nrules; i++) {
-		r = &p->conf->rules[i];
+	for (i = 0; i < k->p->conf->nrules; i++) {
+		r = &k->p->conf->rules[i];
 		for (j = 0; j < r->npatterns; j++)
 			if (fnmatch(r->patterns[j], path, FNM_PATHNAME |
-			    FNM_PERIOD) == 0)
-				return p->opts->now - when < 2 * period_of(r);
+			    FNM_PERIOD) == 0) {
+				if (k->budget[i] == 0 || k->p->opts->now - when >=
+				    2 * period_of(r))
+					return false;
+				k->budget[i]--;
+				return true;
+			}
 	}
 	return false;
 }
 
 /*
- * Every log of the pass marked in the state, and the recent entries of
- * logs briefly away (keep_recent), then opts->expanded told.
+ * Every log of the pass marked in the state, and some recent entries of
+ * logs briefly away (keep_recent), then opts->expanded told. Without
+ * memory for the budgets nothing extra is kept.
  */
 static void
 expanded(struct pass *p, const struct ruleset *rs)
 {
+	struct keep k = { p, calloc(p->conf->nrules + 1, sizeof(size_t)) };
 	size_t i, j;
 
-	for (i = 0; i < p->conf->nrules; i++)
+	for (i = 0; i < p->conf->nrules; i++) {
 		for (j = 0; j < rs[i].n; j++)
 			state_mark_used(p->state, rs[i].its[j].path);
-	state_keep_unseen(p->state, keep_recent, p);
+		if (k.budget != NULL)
+			k.budget[i] = rs[i].n + KEEP_UNSEEN_EXTRA;
+	}
+	if (k.budget != NULL)
+		state_keep_unseen(p->state, keep_recent, &k);
+	free(k.budget);
 	p->opts->expanded(p->opts->rule_done_arg);
 }
 

@@ -817,3 +817,37 @@ Test(state, a_log_briefly_away_keeps_its_schedule)
 	tu_assert_file(tu_at("logs/job.log.1"), "day 2\n");
 	free(path);
 }
+
+/*
+ * The same grace cannot be a way to grow the state: 2,000 names a yearly
+ * rule's wildcard once saw, made and deleted, keep at most as many
+ * entries as the rule has logs, plus 16 (the review's case: all 2,000
+ * stayed, and more each round).
+ */
+Test(state, the_grace_keeps_few_entries_of_logs_away)
+{
+	char *path = tu_path(tu_dir, "status"), *text;
+	time_t now = local(2026, 6, 1, 12, 0, 0);
+	FILE *fp;
+	int i;
+
+	cr_assert(asprintf(&text, "statefile = \"%s\"\ncontrol = \"%s/sock\"\n"
+	    "applog {\n path = \"%s/mon/mon.log\"\n}\nmessages = \"\"\n"
+	    "log \"%s/logs/*.log\" {\n frequency = yearly\n rotate = 2\n"
+	    " missingok = yes\n}\n", path, tu_dir, tu_dir, tu_dir) != -1);
+	tu_write_file(tu_at("mond.conf"), text);
+	free(text);
+	cr_assert_eq(mkdir(tu_at("logs"), 0755), 0);
+	tu_write_file(tu_at("logs/live.log"), "a line\n");
+	cr_assert_not_null(fp = fopen(path, "w"));
+	fprintf(fp, "logrotate state -- version 2\n");
+	for (i = 0; i < 2000; i++)
+		fprintf(fp, "\"%s/logs/gone-%d.log\" 2026-5-31-12:0:0\n", tu_dir,
+		    i);
+	cr_assert_eq(fclose(fp), 0);
+	once(false, now);
+	cr_assert_eq(tu_count_lines(path, "/logs/gone-"), 1 + 16, "%ld bytes",
+	    tu_file_len(path));
+	cr_assert_eq(tu_count_lines(path, "/logs/live.log\""), 1);
+	free(path);
+}
