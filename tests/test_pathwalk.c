@@ -5,10 +5,14 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon/pathwalk.h"
@@ -194,4 +198,46 @@ Test(pathwalk, dots_and_odd_slashes)
 	cr_assert_eq(walk("file/x", &owner, why, sizeof(why)), -1);
 	cr_assert_eq(errno, ENOTDIR);
 	cr_assert_not_null(strstr(why, "file"), "%s", why);
+}
+
+/*
+ * Where the kernel has no openat2 (before 5.6), one O_NOFOLLOW openat
+ * per component: the same answers. A child makes openat2 fail ENOSYS
+ * with a seccomp filter, as such a kernel would, and walks.
+ */
+Test(pathwalk, without_openat2_the_fallback_gives_the_same_answers)
+{
+	scmp_filter_ctx ctx;
+	char why[512];
+	uid_t owner;
+	int status;
+	pid_t pid;
+
+	tu_need_root("chown");
+	mkdir_owned("home", 4321, 4321, 0755);
+	mkdir_owned("home/logs", 4321, 4321, 0755);
+	mkdir_owned("open", 0, 0, 0777);
+	mkdir_owned("open/logs", 0, 0, 0755);
+	cr_assert_eq(symlink(tu_at("home"), tu_at("link")), 0);
+	cr_assert_neq(pid = fork(), -1);
+	if (pid == 0) {
+		if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+		    SCMP_SYS(openat2), 0) != 0 || seccomp_load(ctx) != 0)
+			_exit(10);
+		if (syscall(SYS_openat2, AT_FDCWD, "/", NULL, 0) != -1 ||
+		    errno != ENOSYS)
+			_exit(11);	/* the filter did not take */
+		if (walk("link/logs", &owner, why, sizeof(why)) != 0 ||
+		    owner != 4321)
+			_exit(12);
+		if (walk("open/logs", &owner, why, sizeof(why)) != -1 ||
+		    errno != EPERM)
+			_exit(13);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "the child died: status %d", status);
+	cr_assert_eq(WEXITSTATUS(status), 0, "case %d failed without openat2",
+	    WEXITSTATUS(status));
 }
