@@ -16,6 +16,7 @@
 
 #define ACL_XATTR	"system.posix_acl_access"
 #define ACL_TAG_USER	0x02
+#define ACL_TAG_GROUP_OBJ 0x04
 #define ACL_TAG_GROUP	0x08
 #define ACL_TAG_MASK	0x10
 #define ACL_PERM_WRITE	0x02
@@ -63,6 +64,7 @@ dirw_read(int dirfd, const struct stat *st, struct dir_writers *w)
 	static _Thread_local unsigned char acl[ACL_MAXSIZE];
 	unsigned mask = 07, perm;
 	unsigned long id;
+	bool has_mask = false;
 	ssize_t n, i;
 
 	memset(w, 0, sizeof(*w));
@@ -72,11 +74,21 @@ dirw_read(int dirfd, const struct stat *st, struct dir_writers *w)
 	if ((n = read_acl(dirfd, acl, sizeof(acl))) == -1)
 		return -1;
 	for (i = 4; i + 8 <= n; i += 8)
-		if (le16(acl + i) == ACL_TAG_MASK)
+		if (le16(acl + i) == ACL_TAG_MASK) {
 			mask = le16(acl + i + 2);
+			has_mask = true;
+		}
+	/* With a mask the mode's group bits are the mask, not the group's. */
+	if (has_mask)
+		w->group = false;
 	for (i = 4; i + 8 <= n; i += 8) {
 		perm = le16(acl + i + 2) & mask;
 		id = le32(acl + i + 4);
+		if (le16(acl + i) == ACL_TAG_GROUP_OBJ) {
+			w->group = w->group || ((perm & ACL_PERM_WRITE) &&
+			    st->st_gid != 0);
+			continue;
+		}
 		if (!(perm & ACL_PERM_WRITE) || id == 0)
 			continue;
 		if (le16(acl + i) == ACL_TAG_GROUP)

@@ -25,9 +25,9 @@ struct dir_writers {
 
 /*
  * Reads who may write the directory DIRFD (an O_PATH descriptor will do),
- * whose fstat is ST. The owning group counts by the mode, which with an
- * ACL is the mask: never less than the group may. Returns 0, or -1 with
- * errno when its ACL cannot be read.
+ * whose fstat is ST. The owning group counts by the mode, or, with an ACL
+ * that has a mask (then the mode's group bits), by its group entry under
+ * that mask. Returns 0, or -1 with errno when its ACL cannot be read.
  */
 int	dirw_read(int dirfd, const struct stat *st, struct dir_writers *w);
 

@@ -103,6 +103,15 @@ Test(pathwalk, an_acl_that_lets_a_user_write_makes_them_the_owner)
 	cr_assert_eq(walk("shared/logs", &owner, why, sizeof(why)), 0, "%s",
 	    why);
 	cr_assert_eq(owner, 4321, "the ACL's user was not counted");
+	/*
+	 * Group bits that are only the mask are not the group's: a root:4322
+	 * directory whose group may not write reads 0775 all the same.
+	 */
+	mkdir_owned("grp", 0, 4322, 0755);
+	mkdir_owned("grp/logs", 0, 0, 0755);
+	tu_acl_user_may_write(tu_at("grp"), 4321);
+	cr_assert_eq(walk("grp/logs", &owner, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(owner, 4321);
 }
 
 Test(pathwalk, a_shared_writable_directory_is_refused)
