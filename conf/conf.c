@@ -96,6 +96,7 @@ errat(const char *file, int line, const char *fmt, ...)
 	CFG_INT_CB("size", 0, CFGF_NODEFAULT, confvalue_size), \
 	CFG_INT_CB("minsize", 0, CFGF_NODEFAULT, confvalue_size), \
 	CFG_INT_CB("maxsize", 0, CFGF_NODEFAULT, confvalue_size), \
+	CFG_INT_CB("maxtotal", 0, CFGF_NODEFAULT, confvalue_size), \
 	CFG_INT_CB("rotate", 0, CFGF_NODEFAULT, confvalue_int), \
 	CFG_INT_CB("start", 0, CFGF_NODEFAULT, confvalue_int), \
 	CFG_INT_CB("maxage", 0, CFGF_NODEFAULT, confvalue_int), \
@@ -461,6 +462,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	    get_int(crit, NULL, "size", SIZE_UNSET);
 	r->minsize = get_int(sec, defs, "minsize", SIZE_UNSET);
 	r->maxsize = get_int(sec, defs, "maxsize", SIZE_UNSET);
+	r->maxtotal = get_int(sec, defs, "maxtotal", SIZE_UNSET);
 	/* logrotate's built-in criterion, stored so that -t -v shows it. */
 	if (r->frequency == FREQ_NONE && r->size == SIZE_UNSET)
 		r->size = BUILTIN_SIZE;

@@ -58,6 +58,7 @@ struct log_rule {
 	long long	 size;		/* rotate when >= size, time ignored */
 	long long	 minsize;	/* veto a due time rotation below it */
 	long long	 maxsize;	/* force a rotation at or above it */
+	long long	 maxtotal;	/* rotated files' bytes kept (retain.c) */
 	int		 rotate;	/* backups kept; 0 none; -1 forever */
 	int		 start;		/* first backup number (default 1) */
 	int		 maxage;	/* days; 0 = unset */

@@ -163,6 +163,13 @@ confrule_check(const struct log_rule *r, confrule_report_fn fn, void *arg)
 	if (r->compress && strchr(r->compressext, '/') != NULL)
 		n += report(fn, arg, r, "log \"%s\": compressext must not "
 		    "contain \"/\"", r->title);
+	if (r->maxtotal == 0)
+		n += report(fn, arg, r, "log \"%s\": maxtotal must be more "
+		    "than 0", r->title);
+	/* maxtotal unlinks: shredding is rotate's removal alone (rotate.c) */
+	if (r->maxtotal != SIZE_UNSET && r->shred)
+		n += report(fn, arg, r, "log \"%s\": maxtotal with shred is not "
+		    "supported", r->title);
 	if (r->minsize != SIZE_UNSET && r->maxsize != SIZE_UNSET &&
 	    r->minsize > r->maxsize)
 		n += report(fn, arg, r, "log \"%s\": minsize is larger than "

@@ -696,7 +696,7 @@ builtin(struct log_rule *r)
 	memset(r, 0, sizeof(*r));
 	r->frequency = FREQ_NONE;
 	r->size = 1024 * 1024;
-	r->minsize = r->maxsize = SIZE_UNSET;
+	r->minsize = r->maxsize = r->maxtotal = SIZE_UNSET;
 	r->rotate = 0;
 	r->start = 1;
 	r->ifempty = true;

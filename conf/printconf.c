@@ -180,6 +180,7 @@ put_rule(struct out *o, const struct log_rule *r)
 	put_size(o, "size", r->size);
 	put_size(o, "minsize", r->minsize);
 	put_size(o, "maxsize", r->maxsize);
+	put_size(o, "maxtotal", r->maxtotal);
 	put(o, "\trotate = %d\n\tstart = %d\n", r->rotate, r->start);
 	put(o, "\tmaxage = %d\n\tminage = %d\n", r->maxage, r->minage);
 	put_bool(o, "missingok", r->missingok);

@@ -24,6 +24,7 @@
 #include "daemon/pass_int.h"
 #include "daemon/plan.h"
 #include "daemon/recover.h"
+#include "daemon/retain.h"
 #include "daemon/rotate.h"
 #include "daemon/state.h"
 #include "daemon/strmap.h"
@@ -348,6 +349,27 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 
 /* ---- running a rule's due plans ---- */
 
+/*
+ * maxtotal, once IT's rotation (its PHASE_POST among PHASES) is done: the
+ * rotated files are final then, compressed ones included. A failure is
+ * said, but the rotation stands: failing the log would rotate it again.
+ */
+static void
+trim(struct pass *p, const struct log_rule *r, struct item *it,
+    unsigned phases, bool shared)
+{
+	const char *name = strrchr(it->path, '/');
+	char why[sizeof(it->why)];
+
+	if (r->maxtotal <= 0 || shared || p->opts->dry_run ||
+	    !(phases & ROTATE_PHASE(PHASE_POST)) ||
+	    it->plan.target_dir == NULL)
+		return;
+	if (retain_maxtotal(r, it->plan.target_dir, name != NULL ? name + 1 :
+	    it->path, p->opts->cancel, why, sizeof(why)) == -1)
+		log_warnx("%s: %s", it->path, why);
+}
+
 static bool
 run_phases(struct pass *p, const struct log_rule *r, struct item *it,
     unsigned phases, bool shared)
@@ -376,6 +398,8 @@ run_phases(struct pass *p, const struct log_rule *r, struct item *it,
 			    "its path; set su to choose whose work it is",
 			    it->path, (unsigned long)it->as_uid);
 	}
+	if (it->ok)
+		trim(p, r, it, phases, shared);
 	if (as_owner)
 		su_leave(&ids);
 	return it->ok;
