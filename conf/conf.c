@@ -182,6 +182,7 @@ static cfg_opt_t main_opts[] = {
 	CFG_STR("logrotate_state", DEFAULT_LOGROTATE_STATE, CFGF_NONE),
 	CFG_STR("mail_command", DEFAULT_MAIL_COMMAND, CFGF_NONE),
 	CFG_STR("messages", DEFAULT_MESSAGES, CFGF_NONE),
+	CFG_INT_CB("minfree", 0, CFGF_NODEFAULT, confvalue_minfree),
 	CFG_STR_LIST("tabooext", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("taboopat", NULL, CFGF_NODEFAULT),
 	CFG_SEC("http", http_opts, CFGF_NONE),
@@ -753,6 +754,11 @@ load_globals(struct mond_conf *conf, cfg_t *cfg)
 	    &oom);
 	if (*cfg_getstr(cfg, "messages") != '\0')
 		conf->messages = dup_or_null(cfg_getstr(cfg, "messages"), &oom);
+	/* confvalue_minfree keeps a percentage as its negative */
+	if (cfg_size(cfg, "minfree") > 0 && cfg_getint(cfg, "minfree") < 0)
+		conf->minfree_pct = (int)-cfg_getint(cfg, "minfree");
+	else if (cfg_size(cfg, "minfree") > 0)
+		conf->minfree_bytes = cfg_getint(cfg, "minfree");
 	conf->applog.path = dup_or_null(cfg_getstr(applog, "path"), &oom);
 	conf->applog.maxbytes = cfg_getint(applog, "maxbytes");
 	conf->applog.backups = (int)cfg_getint(applog, "backups");

@@ -187,6 +187,12 @@ struct mond_conf {
 	 * front cannot reach. NULL: stderr only.
 	 */
 	char		*messages;
+	/*
+	 * minfree: free space each file system holding rotated logs keeps
+	 * (retain.c); one of them is set, or neither (0).
+	 */
+	long long	 minfree_bytes;
+	int		 minfree_pct;
 	struct log_rule	*rules;
 	size_t		 nrules;
 	struct conf_problem *problems;	/* what was skipped, in the order found */

@@ -74,6 +74,31 @@ bad:
 	return 0;
 }
 
+int
+confvalue_minfree(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	size_t n = strlen(value);
+	long long pct;
+	char num[32];
+
+	if (n > 1 && n < sizeof(num) && value[n - 1] == '%') {
+		memcpy(num, value, n - 1);
+		num[n - 1] = '\0';
+		if (parse_ll(num, &pct) == 0 && pct >= 1 && pct <= 99) {
+			*(long *)result = (long)-pct;
+			return 0;
+		}
+		cfg_error(cfg, "%s = \"%s\": expected 1%% to 99%%, or a size",
+		    opt->name, value);
+		return 0;
+	}
+	confvalue_size(cfg, opt, value, result);
+	if (*(long *)result == 0 && strcmp(value, "0") == 0)
+		cfg_error(cfg, "%s = \"%s\": must be more than 0", opt->name,
+		    value);
+	return 0;
+}
+
 struct range {
 	const char	*name;
 	long		 min, max;

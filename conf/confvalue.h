@@ -17,6 +17,8 @@ struct confvalue_su {
 
 /* N, Nk, NM or NG (1024^n), N >= 0. */
 int	confvalue_size(cfg_t *, cfg_opt_t *, const char *, void *);
+/* minfree: "N%" (1 to 99, kept as -N) or a size, more than 0. */
+int	confvalue_minfree(cfg_t *, cfg_opt_t *, const char *, void *);
 /* An integer within the range its option name allows. */
 int	confvalue_int(cfg_t *, cfg_opt_t *, const char *, void *);
 /* hourly..yearly as enum freq. */

@@ -246,6 +246,10 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 	put(&o, "\nmessages = ");
 	put_quoted(&o, conf->messages != NULL ? conf->messages : "");
 	put(&o, "\n");
+	if (conf->minfree_pct > 0)
+		put(&o, "minfree = \"%d%%\"\n", conf->minfree_pct);
+	else if (conf->minfree_bytes > 0)
+		put(&o, "minfree = %lld\n", conf->minfree_bytes);
 	/* The whole list as patterns: no default extension is added back. */
 	if (conf->taboo != NULL) {
 		put(&o, "tabooext = {}\ntaboopat = {");

@@ -140,16 +140,6 @@ identity_of(struct pass *p, const struct log_rule *r, struct item *it,
 	return 0;
 }
 
-/* Takes IT's identity (identity_of, or the rule's su) in this thread. */
-static int
-enter_identity(const struct log_rule *r, const struct item *it,
-    struct su_ids *ids)
-{
-	if (r->has_su)
-		return su_enter(r, ids);
-	return su_enter_user(it->as_uid, ids);
-}
-
 /*
  * TD listed (again when RELIST), with what a killed mond left half done
  * for IT's log NAME recovered first; run under IT's identity. Returns 0;
@@ -230,7 +220,7 @@ target_listing(struct pass *p, const struct log_rule *r, struct item *it,
 		goto done;
 	if ((rc = identity_of(p, r, it, ld, td)) != 0)
 		goto done;
-	if (!p->opts->dry_run && enter_identity(r, it, &ids) == -1) {
+	if (!p->opts->dry_run && su_enter_for(r, it->as_uid, &ids) == -1) {
 		if (errno == ESRCH)
 			fail_early(p, it, "%s: its path is in the hands of a "
 			    "uid with no passwd entry: skipped (set su)", logdir);
@@ -760,6 +750,50 @@ expanded(struct pass *p, const struct ruleset *rs)
 	p->opts->expanded(p->opts->rule_done_arg);
 }
 
+/*
+ * minfree after a pass over every rule, on the file systems of the logs
+ * it planned (retain.c): the timer's and the size triggers' passes check
+ * it, not only rotations.
+ */
+static void
+minfree(struct pass *p, const struct ruleset *rs)
+{
+	const struct mond_conf *conf = p->conf;
+	struct retain_log *logs;
+	const struct item *it;
+	enum pass_outcome o;
+	char *logdir, *tgtdir;
+	const char *name;
+	size_t i, j, n = 0;
+
+	if (conf->minfree_pct <= 0 && conf->minfree_bytes <= 0)
+		return;
+	for (i = 0; i < conf->nrules; i++)
+		n += rs[i].n;
+	if ((logs = calloc(n + 1, sizeof(*logs))) == NULL) {
+		log_warnx("minfree: out of memory");
+		return;
+	}
+	for (i = n = 0; i < conf->nrules; i++)
+		for (j = 0; j < rs[i].n; j++) {
+			it = &rs[i].its[j];
+			o = p->rep->results[it->res].outcome;
+			/* logs there and judged sound, not refused or missing */
+			if ((o != PASS_IDLE && o != PASS_ROTATED) ||
+			    p->rep->results[it->res].size < 0 ||
+			    pass_dir_names(&conf->rules[i], it->path, &logdir,
+			    &tgtdir, &name) == -1)
+				continue;
+			free(logdir);
+			logs[n++] = (struct retain_log){ &conf->rules[i],
+			    tgtdir, name, it->as_uid };
+		}
+	retain_minfree(conf, logs, n, p->opts->cancel);
+	for (i = 0; i < n; i++)
+		free((char *)logs[i].tgtdir);
+	free(logs);
+}
+
 int
 pass_run(const struct mond_conf *conf, struct state *state,
     const struct pass_opts *opts, struct pass_report *report)
@@ -802,6 +836,9 @@ pass_run(const struct mond_conf *conf, struct state *state,
 		    p.rep->nrotated > before)
 			opts->rule_done(opts->rule_done_arg);
 	}
+	if (!p.nomem && !opts->dry_run && opts->npatterns == 0 &&
+	    !cancelled(&p))
+		minfree(&p, rs);
 	for (i = 0; i < conf->nrules; i++)
 		free_items(rs[i].its, rs[i].n);
 	free(rs);

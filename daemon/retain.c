@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "daemon/fsutil.h"
@@ -20,6 +21,7 @@
 #include "daemon/plan.h"
 #include "daemon/retain.h"
 #include "daemon/rotate.h"
+#include "daemon/su.h"
 
 struct member {
 	char		*name;
@@ -155,4 +157,182 @@ retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
 	family_free(m, n);
 	close(dfd);
 	return i + 1 < n && total > rule->maxtotal ? -1 : gone;
+}
+
+/* A rotated file minfree may remove: whose, and how old. */
+struct candidate {
+	size_t		 log;		/* index into the logs */
+	struct member	 m;
+};
+
+static int
+candidate_oldest_first(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	return oldest_first(&x->m, &y->m);
+}
+
+/* The free bytes of FS (statvfs of DIR) and what minfree wants there. */
+static int
+space_of(const struct mond_conf *conf, const char *dir, long long *avail,
+    long long *want)
+{
+	struct statvfs sv;
+
+	if (statvfs(dir, &sv) == -1)
+		return -1;
+	*avail = (long long)sv.f_bavail * (long long)sv.f_frsize;
+	*want = conf->minfree_pct > 0 ? (long long)sv.f_blocks *
+	    (long long)sv.f_frsize / 100 * conf->minfree_pct :
+	    conf->minfree_bytes;
+	return 0;
+}
+
+/*
+ * Every rotated file but the newest of the LOGS on device DEV, appended
+ * to *C (*NC, room *CAP), each log's directory listed as its identity.
+ */
+static int
+gather(const struct retain_log *logs, const dev_t *devs, size_t n, dev_t dev,
+    struct candidate **c, size_t *nc, size_t *cap)
+{
+	struct candidate *ncand;
+	struct member *m;
+	struct su_ids ids;
+	size_t i, j, k, nm;
+	int dfd, rc;
+
+	for (i = 0; i < n; i++) {
+		if (devs[i] != dev)
+			continue;
+		if (su_enter_for(logs[i].rule, logs[i].as_uid, &ids) == -1)
+			continue;
+		rc = (dfd = fs_open_dir(logs[i].tgtdir)) == -1 ? -1 :
+		    family(dfd, logs[i].rule, logs[i].logname, &m, &nm);
+		if (dfd != -1)
+			close(dfd);
+		su_leave(&ids);
+		if (rc == -1)
+			continue;
+		for (j = 0; j + 1 < nm; j++) {	/* the newest stays */
+			if (*nc == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				ncand = reallocarray(*c, *cap, sizeof(**c));
+				if (ncand == NULL) {
+					for (k = j; k < nm; k++)
+						free(m[k].name);
+					free(m);
+					return -1;
+				}
+				*c = ncand;
+			}
+			(*c)[(*nc)++] = (struct candidate){ i, m[j] };
+		}
+		if (nm > 0)
+			free(m[nm - 1].name);
+		free(m);
+	}
+	return 0;
+}
+
+/* Removes M of log L as L's identity, after L's preremove. 0 when gone. */
+static int
+remove_one(const struct retain_log *l, const struct member *m,
+    const atomic_bool *cancel)
+{
+	char why[PATH_MAX + 128];
+	struct su_ids ids;
+	int dfd = -1, rc = -1;
+
+	if (su_enter_for(l->rule, l->as_uid, &ids) == -1) {
+		log_warn("%s: minfree: taking its user's identity", l->tgtdir);
+		return -1;
+	}
+	if (may_remove(l->rule, l->tgtdir, m->name, cancel, why,
+	    sizeof(why)) == -1)
+		log_warnx("%s", why);
+	else if ((dfd = fs_open_dir(l->tgtdir)) == -1 ||
+	    fs_unlink(dfd, m->name) == -1)
+		log_warn("%s/%s: minfree: remove", l->tgtdir, m->name);
+	else
+		rc = 0;
+	if (dfd != -1)
+		close(dfd);
+	su_leave(&ids);
+	return rc;
+}
+
+/* Trims the file system DEV (where LOGS[AT] lives) back to minfree. */
+static long
+trim_fs(const struct mond_conf *conf, const struct retain_log *logs,
+    const dev_t *devs, size_t n, size_t at, const atomic_bool *cancel)
+{
+	struct candidate *c = NULL;
+	size_t nc = 0, cap = 0, k;
+	long long avail, want;
+	long gone = 0;
+
+	if (space_of(conf, logs[at].tgtdir, &avail, &want) == -1 ||
+	    avail >= want)
+		return 0;
+	if (gather(logs, devs, n, devs[at], &c, &nc, &cap) == -1)
+		log_warnx("minfree: out of memory");
+	qsort(c, nc, sizeof(*c), candidate_oldest_first);
+	for (k = 0; k < nc && avail < want; k++) {
+		if (cancel != NULL && atomic_load(cancel))
+			break;
+		if (remove_one(&logs[c[k].log], &c[k].m, cancel) == 0) {
+			gone++;
+			log_info("%s/%s: removed: free space under minfree "
+			    "(%lld bytes free, %lld wanted)", logs[c[k].log].tgtdir,
+			    c[k].m.name, avail, want);
+		}
+		if (space_of(conf, logs[at].tgtdir, &avail, &want) == -1)
+			break;
+	}
+	if (avail < want)
+		log_warnx("%s: %lld bytes free, under minfree's %lld, and no "
+		    "rotated file left that may go", logs[at].tgtdir, avail,
+		    want);
+	for (k = 0; k < nc; k++)
+		free(c[k].m.name);
+	free(c);
+	return gone;
+}
+
+long
+retain_minfree(const struct mond_conf *conf, const struct retain_log *logs,
+    size_t n, const atomic_bool *cancel)
+{
+	dev_t *devs, seen[64];
+	size_t i, j, nseen = 0;
+	struct stat st;
+	long gone = 0;
+
+	if ((conf->minfree_pct <= 0 && conf->minfree_bytes <= 0) || n == 0)
+		return 0;
+	if ((devs = calloc(n, sizeof(*devs))) == NULL) {
+		log_warnx("minfree: out of memory");
+		return 0;
+	}
+	/* One stat per directory in a row: a wildcard's logs share one. */
+	for (i = 0; i < n; i++)
+		if (i > 0 && strcmp(logs[i].tgtdir, logs[i - 1].tgtdir) == 0)
+			devs[i] = devs[i - 1];
+		else
+			devs[i] = stat(logs[i].tgtdir, &st) == 0 ? st.st_dev :
+			    (dev_t)-1;
+	/* Each file system once, at its first log; there are a few. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nseen && seen[j] != devs[i]; j++)
+			;
+		if (j < nseen || devs[i] == (dev_t)-1)
+			continue;
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = devs[i];
+		gone += trim_fs(conf, logs, devs, n, i, cancel);
+	}
+	free(devs);
+	return gone;
 }

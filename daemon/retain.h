@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "conf/conf.h"
 
@@ -23,5 +24,25 @@
 int	retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
 	    const char *logname, const atomic_bool *cancel, char *why,
 	    size_t whylen);
+
+/* A log minfree may take rotated files of: its rule, where, as whom. */
+struct retain_log {
+	const struct log_rule *rule;
+	const char	*tgtdir;	/* where its rotated files are */
+	const char	*logname;	/* its basename */
+	uid_t		 as_uid;	/* the path's owner, or 0 (pass.c) */
+};
+
+/*
+ * minfree: for each file system holding LOGS' rotated files whose free
+ * space (for unprivileged users, f_bavail) is under CONF's minfree, the
+ * oldest rotated files of those logs, oldest first across logs by mtime,
+ * are removed one by one, each as its log's identity and after its
+ * preremove, until the free space is back or nothing may go: never a live
+ * log, never a log's newest rotated file. Each removal is logged, and a
+ * file system left short is warned of. Returns how many went.
+ */
+long	retain_minfree(const struct mond_conf *conf,
+	    const struct retain_log *logs, size_t n, const atomic_bool *cancel);
 
 #endif

@@ -91,6 +91,14 @@ su_enter_user(uid_t uid, struct su_ids *ids)
 	return enter_ids(uid, pw.pw_gid, (size_t)ngroups, groups, ids);
 }
 
+int
+su_enter_for(const struct log_rule *rule, uid_t as_uid, struct su_ids *ids)
+{
+	if (rule->has_su)
+		return su_enter(rule, ids);
+	return su_enter_user(as_uid, ids);
+}
+
 void
 su_leave(struct su_ids *ids)
 {

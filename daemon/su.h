@@ -39,6 +39,13 @@ int	su_enter(const struct log_rule *rule, struct su_ids *ids);
  */
 int	su_enter_user(uid_t uid, struct su_ids *ids);
 
+/*
+ * A log's identity: RULE's su when it has one, else AS_UID's (the user who
+ * controls its path, 0 for root: nothing changes). Returns as su_enter.
+ */
+int	su_enter_for(const struct log_rule *rule, uid_t as_uid,
+	    struct su_ids *ids);
+
 /* Back to the ids su_enter() saved; fatal() if that fails. */
 void	su_leave(struct su_ids *ids);
 

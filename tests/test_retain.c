@@ -2,12 +2,18 @@
  * test_retain.c: `maxtotal`, retention by bytes, through the real binary:
  * after each rotation the oldest rotated files go until the rest fit, the
  * newest always stays, compressed sizes are what count, and a failing
- * preremove keeps its file.
+ * preremove keeps its file; minfree on a small tmpfs that really fills.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 
 #include "tests/testutil.h"
 
@@ -142,4 +148,160 @@ Test(retain, maxtotal_zero_or_with_shred_is_refused)
 	    run.err);
 	tu_run_free(&run);
 	free(log);
+}
+
+Test(retain, minfree_takes_a_percentage_or_a_size)
+{
+	static const struct { const char *v, *err; } cases[] = {
+		{ "\"5%\"", NULL }, { "2G", NULL },
+		{ "\"0%\"", "expected 1% to 99%" },
+		{ "\"100%\"", "expected 1% to 99%" },
+		{ "0", "must be more than 0" }, { "\"5x\"", "bad size" },
+	};
+	const char *argv[] = { "-t", "-c", tu_conf, NULL };
+	struct tu_run run;
+	char top[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tu_conf c = { .top = top };
+
+		snprintf(top, sizeof(top), "minfree = %s\n", cases[i].v);
+		tu_mond_conf(NULL, &c);
+		run = tu_run_mond(argv);
+		cr_assert_eq(run.status, cases[i].err == NULL ? 0 : 1, "%s: %s",
+		    cases[i].v, run.err);
+		if (cases[i].err != NULL)
+			cr_assert_not_null(strstr(run.err, cases[i].err), "%s: %s",
+			    cases[i].v, run.err);
+		tu_run_free(&run);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* minfree, on a 1 MiB tmpfs where free space really runs out             */
+
+static char *mnt;		/* the tmpfs, unmounted by its test's end */
+
+static void
+mount_small_fs(void)
+{
+	tu_need_root("mounts a tmpfs");
+	mnt = tu_path(tu_dir, "fs");
+	cr_assert_eq(mkdir(mnt, 0755), 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m,mode=0755") == -1)
+		cr_skip_test("cannot mount a tmpfs here: %s", strerror(errno));
+}
+
+static void
+unmount_small_fs(void)
+{
+	if (mnt != NULL && umount2(mnt, MNT_DETACH) == -1)
+		fprintf(stderr, "umount %s: %s\n", mnt, strerror(errno));
+	free(mnt);
+	mnt = NULL;
+}
+
+/* MNT/NAME, 100 KiB, with mtime T. */
+static void
+rotated_file(const char *name, time_t t)
+{
+	struct timespec ts[2] = { { t, 0 }, { t, 0 } };
+	char *path = tu_path(mnt, name);
+
+	write_bytes(path, 100 * 1024);
+	cr_assert_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+	free(path);
+}
+
+static long long
+free_bytes(void)
+{
+	struct statvfs sv;
+
+	cr_assert_eq(statvfs(mnt, &sv), 0);
+	return (long long)sv.f_bavail * (long long)sv.f_frsize;
+}
+
+static void
+minfree_conf(void)
+{
+	char *stanzas;
+	struct tu_conf c = { .top = "minfree = \"50%\"\n" };
+
+	cr_assert(asprintf(&stanzas, "log \"%s/a.log\" {\n size = 1G\n"
+	    " rotate = 10\n}\nlog \"%s/b.log\" {\n size = 1G\n rotate = 10\n}\n",
+	    mnt, mnt) != -1);
+	tu_mond_conf(stanzas, &c);
+	free(stanzas);
+}
+
+Test(retain, minfree_takes_the_oldest_rotated_files_across_logs,
+    .fini = unmount_small_fs)
+{
+	const char *argv[] = { "-c", tu_conf, "--once", NULL };
+	static const char *const order[] = { "b.log.4", "a.log.4", "b.log.3",
+	    "a.log.3", "b.log.2", "a.log.2", "b.log.1", "a.log.1" };
+	struct tu_run run;
+	char *p;
+	size_t i;
+
+	mount_small_fs();
+	for (i = 0; i < 8; i++)
+		rotated_file(order[i], 1700000000 + (time_t)i * 60);
+	p = tu_path(mnt, "a.log");
+	write_bytes(p, 1000);
+	free(p);
+	p = tu_path(mnt, "b.log");
+	write_bytes(p, 1000);
+	free(p);
+	cr_assert_lt(free_bytes(), 512 * 1024, "the fs is not short yet");
+	minfree_conf();
+	run = tu_run_mond(argv);
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	cr_assert_geq(free_bytes(), 512 * 1024, "still short: %s", run.err);
+	/* the oldest went first, whichever log they were of */
+	cr_assert(!tu_exists(tu_at("fs/b.log.4")), "%s", run.err);
+	cr_assert(!tu_exists(tu_at("fs/a.log.4")), "%s", run.err);
+	for (i = 4; i < 8; i++) {
+		p = tu_path(mnt, order[i]);
+		cr_assert(tu_exists(p), "%s went before older ones", order[i]);
+		free(p);
+	}
+	cr_assert(tu_exists(tu_at("fs/a.log")) && tu_exists(tu_at("fs/b.log")));
+	cr_assert_not_null(strstr(run.err, "under minfree"), "%s", run.err);
+	tu_run_free(&run);
+}
+
+Test(retain, minfree_never_takes_a_live_log_or_the_newest,
+    .fini = unmount_small_fs)
+{
+	const char *argv[] = { "-c", tu_conf, "--once", NULL };
+	struct tu_run run;
+	char *p;
+
+	mount_small_fs();
+	rotated_file("a.log.2", 1700000000);
+	rotated_file("a.log.1", 1700000060);
+	rotated_file("b.log.1", 1700000120);
+	p = tu_path(mnt, "ballast");	/* not a log: never touched */
+	write_bytes(p, 600 * 1024);
+	free(p);
+	p = tu_path(mnt, "a.log");
+	write_bytes(p, 1000);
+	free(p);
+	p = tu_path(mnt, "b.log");
+	write_bytes(p, 1000);
+	free(p);
+	minfree_conf();
+	run = tu_run_mond(argv);
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	cr_assert(!tu_exists(tu_at("fs/a.log.2")), "%s", run.err);
+	cr_assert(tu_exists(tu_at("fs/a.log.1")), "a's newest went");
+	cr_assert(tu_exists(tu_at("fs/b.log.1")), "b's newest went");
+	cr_assert(tu_exists(tu_at("fs/a.log")));
+	cr_assert(tu_exists(tu_at("fs/ballast")));
+	cr_assert_not_null(strstr(run.err, "no rotated file left"), "%s",
+	    run.err);
+	tu_run_free(&run);
 }

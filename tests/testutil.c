@@ -606,11 +606,12 @@ tu_mond_conf(const char *stanzas, const struct tu_conf *c)
 	cr_assert(asprintf(&text,
 	    "statefile = \"%s\"\n"
 	    "control = \"%s\"\n"
-	    "messages = \"%s\"\n"
+	    "messages = \"%s\"\n%s"
 	    "http {\n    listen = \"127.0.0.1\"\n    port = 0\n%s}\n"
 	    "applog {\n    path = \"%s\"\n%s}\n%s",
 	    c->statefile != NULL ? c->statefile : tu_state, tu_sock,
 	    c->messages != NULL ? c->messages : tu_messages,
+	    c->top != NULL ? c->top : "",
 	    c->http != NULL ? c->http : "",
 	    c->mon_log != NULL ? c->mon_log : tu_mon_log,
 	    c->applog != NULL ? c->applog : "",

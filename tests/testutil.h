@@ -127,6 +127,7 @@ struct tu_conf {
 	const char *messages;	/* NULL: tu_messages */
 	const char *http;	/* lines added inside http {}, or NULL */
 	const char *applog;	/* lines added inside applog {}, or NULL */
+	const char *top;	/* top-level lines (minfree...), or NULL */
 };
 /*
  * The web front's process of D: the pid its Nth "web front started" line
