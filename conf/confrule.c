@@ -170,6 +170,10 @@ confrule_check(const struct log_rule *r, confrule_report_fn fn, void *arg)
 	if (r->maxtotal != SIZE_UNSET && r->shred)
 		n += report(fn, arg, r, "log \"%s\": maxtotal with shred is not "
 		    "supported", r->title);
+	/* what maxtotal removes is not mailed: refused, not lost silently */
+	if (r->maxtotal != SIZE_UNSET && r->mail != NULL)
+		n += report(fn, arg, r, "log \"%s\": maxtotal with mail is not "
+		    "supported", r->title);
 	if (r->minsize != SIZE_UNSET && r->maxsize != SIZE_UNSET &&
 	    r->minsize > r->maxsize)
 		n += report(fn, arg, r, "log \"%s\": minsize is larger than "

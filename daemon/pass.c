@@ -348,15 +348,19 @@ static void
 trim(struct pass *p, const struct log_rule *r, struct item *it,
     unsigned phases, bool shared)
 {
-	const char *name = strrchr(it->path, '/');
+	const char *name = strrchr(it->path, '/'), *newest;
 	char why[sizeof(it->why)];
 
 	if (r->maxtotal <= 0 || shared || p->opts->dry_run ||
 	    !(phases & ROTATE_PHASE(PHASE_POST)) ||
 	    it->plan.target_dir == NULL)
 		return;
+	/* the file this rotation made, which stays whatever its mtime */
+	newest = it->plan.rotated != NULL ? strrchr(it->plan.rotated, '/') :
+	    NULL;
 	if (retain_maxtotal(r, it->plan.target_dir, name != NULL ? name + 1 :
-	    it->path, p->opts->cancel, why, sizeof(why)) == -1)
+	    it->path, newest != NULL ? newest + 1 : it->plan.rotated,
+	    p->opts->cancel, why, sizeof(why)) == -1)
 		log_warnx("%s: %s", it->path, why);
 }
 
@@ -779,7 +783,9 @@ minfree(struct pass *p, const struct ruleset *rs)
 			it = &rs[i].its[j];
 			o = p->rep->results[it->res].outcome;
 			/* logs there and judged sound, not refused or missing */
+			/* what mail would archive is not removed unmailed */
 			if ((o != PASS_IDLE && o != PASS_ROTATED) ||
+			    conf->rules[i].mail != NULL ||
 			    p->rep->results[it->res].size < 0 ||
 			    pass_dir_names(&conf->rules[i], it->path, &logdir,
 			    &tgtdir, &name) == -1)

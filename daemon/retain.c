@@ -6,6 +6,7 @@
  * follows a link: a name is judged by fstatat(AT_SYMLINK_NOFOLLOW) and
  * removed by unlinkat relative to the directory opened once.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,8 +28,14 @@ struct member {
 	char		*name;
 	off_t		 size;
 	struct timespec	 mtime;
+	long		 num;		/* LOG.N's N, or -1 */
 };
 
+/*
+ * Oldest first by mtime; a tie (a copy stamped with the log's own mtime,
+ * rotations within one clock tick) by the rotation number, higher being
+ * older, else by name.
+ */
 static int
 oldest_first(const void *a, const void *b)
 {
@@ -38,7 +45,24 @@ oldest_first(const void *a, const void *b)
 		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
 	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
 		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+	if (x->num >= 0 && y->num >= 0 && x->num != y->num)
+		return x->num > y->num ? -1 : 1;
 	return strcmp(x->name, y->name);
+}
+
+/* N of LOGNAME.N[...], or -1. */
+static long
+rotation_number(const char *logname, const char *name)
+{
+	size_t len = strlen(logname);
+	char *end;
+	long n;
+
+	if (strncmp(name, logname, len) != 0 || name[len] != '.' ||
+	    !isdigit((unsigned char)name[len + 1]))
+		return -1;
+	n = strtol(name + len + 1, &end, 10);
+	return *end == '\0' || *end == '.' ? n : -1;
 }
 
 static void
@@ -72,6 +96,7 @@ family(int dfd, const struct log_rule *rule, const char *logname,
 			close(fd);
 		return -1;
 	}
+	errno = 0;
 	while ((de = readdir(d)) != NULL) {
 		if (!plan_is_sibling(rule, logname, de->d_name) ||
 		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
@@ -87,7 +112,19 @@ family(int dfd, const struct log_rule *rule, const char *logname,
 			goto nomem;
 		(*m)[*n].size = st.st_size;
 		(*m)[*n].mtime = st.st_mtim;
+		(*m)[*n].num = rotation_number(logname, de->d_name);
 		(*n)++;
+		errno = 0;
+	}
+	if (errno != 0) {	/* a partial listing must not decide */
+		int saved = errno;
+
+		closedir(d);
+		family_free(*m, *n);
+		*m = NULL;
+		*n = 0;
+		errno = saved;
+		return -1;
 	}
 	closedir(d);
 	qsort(*m, *n, sizeof(**m), oldest_first);
@@ -120,14 +157,48 @@ may_remove(const struct log_rule *rule, const char *tgtdir, const char *name,
 	return -1;
 }
 
+/* Whether M is the file this rotation made: NEWEST, or it compressed. */
+static bool
+is_newest(const struct log_rule *rule, const char *newest, const char *name)
+{
+	size_t len;
+
+	if (newest == NULL)
+		return false;
+	len = strlen(newest);
+	return strncmp(name, newest, len) == 0 && (name[len] == '\0' ||
+	    strcmp(name + len, plan_compext(rule)) == 0);
+}
+
+/*
+ * M (in DFD, TGTDIR) removed after the rule's preremove: 1 when it went
+ * (or its preremove moved it away), 0 when it is kept, -1 on an error.
+ */
+static int
+remove_member(const struct log_rule *rule, int dfd, const char *tgtdir,
+    const struct member *m, const atomic_bool *cancel, char *why,
+    size_t whylen)
+{
+	if (may_remove(rule, tgtdir, m->name, cancel, why, whylen) == -1) {
+		log_warnx("%s", why);
+		return 0;
+	}
+	if (fs_unlink(dfd, m->name) == 0 || errno == ENOENT)
+		return 1;
+	snprintf(why, whylen, "%s/%s: maxtotal: remove: %s", tgtdir, m->name,
+	    strerror(errno));
+	return -1;
+}
+
 int
 retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
-    const char *logname, const atomic_bool *cancel, char *why, size_t whylen)
+    const char *logname, const char *newest, const atomic_bool *cancel,
+    char *why, size_t whylen)
 {
 	struct member *m;
 	long long total = 0;
 	size_t n, i;
-	int dfd, gone = 0;
+	int dfd, gone = 0, rc = 0;
 
 	if ((dfd = fs_open_dir(tgtdir)) == -1 ||
 	    family(dfd, rule, logname, &m, &n) == -1) {
@@ -139,15 +210,16 @@ retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
 	}
 	for (i = 0; i < n; i++)
 		total += m[i].size;
-	for (i = 0; i + 1 < n && total > rule->maxtotal; i++) {
-		if (may_remove(rule, tgtdir, m[i].name, cancel, why,
-		    whylen) == -1)
+	/* oldest first; the newest (last, or the one just made) stays */
+	for (i = 0; i + 1 < n && total > rule->maxtotal && rc != -1; i++) {
+		if (is_newest(rule, newest, m[i].name))
+			continue;
+		if (cancel != NULL && atomic_load(cancel))
 			break;
-		if (fs_unlink(dfd, m[i].name) == -1) {
-			snprintf(why, whylen, "%s/%s: maxtotal: remove: %s",
-			    tgtdir, m[i].name, strerror(errno));
-			break;
-		}
+		/* a file its preremove keeps still counts; the next may go */
+		if ((rc = remove_member(rule, dfd, tgtdir, &m[i], cancel, why,
+		    whylen)) != 1)
+			continue;
 		total -= m[i].size;
 		gone++;
 		log_info("%s/%s: removed, %s's rotated files were over maxtotal "
@@ -156,7 +228,7 @@ retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
 	}
 	family_free(m, n);
 	close(dfd);
-	return i + 1 < n && total > rule->maxtotal ? -1 : gone;
+	return rc == -1 ? -1 : gone;
 }
 
 /* A rotated file minfree may remove: whose, and how old. */

@@ -15,15 +15,18 @@
 /*
  * After LOGNAME's rotation under RULE (maxtotal > 0), its rotated files in
  * TGTDIR (plan_is_sibling; regular files, links never followed) are
- * removed oldest first, by mtime and then by name, until their sizes add
- * up to at most RULE's maxtotal. The newest is always kept, and the live
- * log does not count. RULE's preremove runs before each removal ($1 the
- * file) and, failing, keeps that file and stops, as rotate's removals do.
- * Each removal is logged. Returns how many went, or -1 with WHY set.
+ * removed oldest first (by mtime, a tie by rotation number), until their
+ * sizes add up to at most RULE's maxtotal. The newest (the last, and
+ * NEWEST, the basename this rotation made, if not NULL, or it compressed)
+ * always stays, and the live log does not count. RULE's preremove runs
+ * before each removal ($1 the file): failing, it keeps that file, whose
+ * bytes still count, and the next oldest is tried; one that moved the file
+ * away removed it. Each removal is logged. Returns how many went, or -1
+ * with WHY set.
  */
 int	retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
-	    const char *logname, const atomic_bool *cancel, char *why,
-	    size_t whylen);
+	    const char *logname, const char *newest, const atomic_bool *cancel,
+	    char *why, size_t whylen);
 
 /* A log minfree may take rotated files of: its rule, where, as whom. */
 struct retain_log {

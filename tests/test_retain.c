@@ -129,7 +129,79 @@ Test(retain, a_failing_preremove_keeps_its_file)
 	free(log);
 }
 
-Test(retain, maxtotal_zero_or_with_shred_is_refused)
+/*
+ * copy + compress stamps each .gz with the log's mtime: two rotations
+ * with no write between make twins. The one just made stays (the review
+ * found the older kept instead).
+ */
+Test(retain, the_file_just_made_stays_when_mtimes_tie)
+{
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
+	char *log = tu_path(tu_dir, "a.log");
+	struct tu_run run;
+	int i;
+
+	conf_with(log, " maxtotal = 10\n copy = yes\n compress = yes\n");
+	write_bytes(log, 300);
+	for (i = 0; i < 2; i++) {
+		run = tu_run_mond(argv);
+		cr_assert_eq(run.status, 0, "%s", run.err);
+		tu_run_free(&run);
+	}
+	cr_assert(tu_exists(tu_at("a.log.1.gz")), "the newest went");
+	cr_assert(!tu_exists(tu_at("a.log.2.gz")));
+	free(log);
+}
+
+/* A file its preremove keeps still counts; the next oldest goes instead. */
+Test(retain, a_file_kept_by_preremove_does_not_stop_the_trim)
+{
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct timespec mid[2] = { { 1100000000, 0 }, { 1100000000, 0 } };
+	char *log = tu_path(tu_dir, "a.log");
+	struct tu_run run;
+
+	conf_with(log, " maxtotal = 700\n"
+	    " preremove = \"! grep -q STUCK \\\"$1\\\"\"\n");
+	tu_write_file(tu_at("a.log.3"), "STUCK\n");
+	cr_assert_eq(utimensat(AT_FDCWD, tu_at("a.log.3"), old, 0), 0);
+	write_bytes(tu_at("a.log.2"), 300);
+	cr_assert_eq(utimensat(AT_FDCWD, tu_at("a.log.2"), mid, 0), 0);
+	write_bytes(tu_at("a.log.1"), 300);
+	write_bytes(log, 300);
+	run = tu_run_mond(argv);
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	/* shifted: STUCK is a.log.4, kept; a.log.3 went; 606 bytes left */
+	cr_assert(tu_exists(tu_at("a.log.4")), "%s", run.err);
+	cr_assert(!tu_exists(tu_at("a.log.3")), "the trim stopped at the "
+	    "kept file: %s", run.err);
+	cr_assert(tu_exists(tu_at("a.log.2")) && tu_exists(tu_at("a.log.1")));
+	tu_run_free(&run);
+	free(log);
+}
+
+/* A preremove that moves the file away has done the removal. */
+Test(retain, a_preremove_that_moves_the_file_removed_it)
+{
+	char *log = tu_path(tu_dir, "a.log"), *arch = tu_path(tu_dir, "arch");
+	char *opts, *err;
+
+	cr_assert_eq(mkdir(arch, 0755), 0);
+	cr_assert(asprintf(&opts, " maxtotal = 700\n"
+	    " preremove = \"mv \\\"$1\\\" %s/\"\n", arch) != -1);
+	conf_with(log, opts);
+	err = rotate_rounds(log, 300, 5);
+	cr_assert_null(strstr(err, "maxtotal: remove"), "%s", err);
+	cr_assert(!tu_exists(tu_at("a.log.3")), "%s", err);
+	cr_assert(tu_exists(tu_at("arch/a.log.3")), "%s", err);
+	free(err);
+	free(opts);
+	free(arch);
+	free(log);
+}
+
+Test(retain, maxtotal_zero_or_with_shred_or_mail_is_refused)
 {
 	const char *argv[] = { "-t", "-c", tu_conf, NULL };
 	char *log = tu_path(tu_dir, "a.log");
@@ -145,6 +217,12 @@ Test(retain, maxtotal_zero_or_with_shred_is_refused)
 	run = tu_run_mond(argv);
 	cr_assert_eq(run.status, 1);
 	cr_assert_not_null(strstr(run.err, "maxtotal with shred"), "%s",
+	    run.err);
+	tu_run_free(&run);
+	conf_with(log, " maxtotal = 1M\n mail = \"root@localhost\"\n");
+	run = tu_run_mond(argv);
+	cr_assert_eq(run.status, 1);
+	cr_assert_not_null(strstr(run.err, "maxtotal with mail"), "%s",
 	    run.err);
 	tu_run_free(&run);
 	free(log);
