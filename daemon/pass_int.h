@@ -69,6 +69,23 @@ struct pass {
 	bool			 nd_valid;
 };
 
+/* The logs of one rule, globbed before anything of the pass moves. */
+struct ruleset {
+	struct item	*its;
+	size_t		 n;
+};
+
+/*
+ * pass_keep.c. pass_keep_state: every log of RS marked in the state, and
+ * some recent entries of logs briefly away, before opts->expanded is told.
+ * pass_trim: IT's maxtotal once PHASES included its PHASE_POST.
+ * pass_keep_space: minfree over RS's logs after a pass over every rule.
+ */
+void	pass_keep_state(struct pass *p, const struct ruleset *rs);
+void	pass_trim(struct pass *p, const struct log_rule *r, struct item *it,
+	    unsigned phases, bool shared);
+void	pass_keep_space(struct pass *p, const struct ruleset *rs);
+
 /* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
 struct dir *pass_dir_get(struct pass *p, const char *path);
 /*
