@@ -27,6 +27,7 @@
 struct member {
 	char		*name;
 	off_t		 size;
+	long long	 frees;		/* bytes an unlink gives back (minfree) */
 	struct timespec	 mtime;
 	long		 num;		/* LOG.N's N, or -1 */
 };
@@ -75,6 +76,23 @@ family_free(struct member *m, size_t n)
 	free(m);
 }
 
+/*
+ * How many of M (N, oldest first) may go: none of those as new as the
+ * newest. Names do not always say which is newest (`extension`, a date
+ * format that does not sort), and twins are common (a copy stamped with
+ * the log's mtime): every file tied with the newest stays.
+ */
+static size_t
+older_than_newest(const struct member *m, size_t n)
+{
+	size_t k = n;
+
+	while (k > 0 && m[k - 1].mtime.tv_sec == m[n - 1].mtime.tv_sec &&
+	    m[k - 1].mtime.tv_nsec == m[n - 1].mtime.tv_nsec)
+		k--;
+	return k;
+}
+
 /* LOGNAME's rotated regular files in DFD into *M (*N), oldest first. */
 static int
 family(int dfd, const struct log_rule *rule, const char *logname,
@@ -111,6 +129,9 @@ family(int dfd, const struct log_rule *rule, const char *logname,
 		if (((*m)[*n].name = strdup(de->d_name)) == NULL)
 			goto nomem;
 		(*m)[*n].size = st.st_size;
+		/* a file linked elsewhere gives nothing back */
+		(*m)[*n].frees = st.st_nlink == 1 ? (long long)st.st_blocks *
+		    512 : 0;
 		(*m)[*n].mtime = st.st_mtim;
 		(*m)[*n].num = rotation_number(logname, de->d_name);
 		(*n)++;
@@ -197,7 +218,7 @@ retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
 {
 	struct member *m;
 	long long total = 0;
-	size_t n, i;
+	size_t n, i, nold;
 	int dfd, gone = 0, rc = 0;
 
 	if ((dfd = fs_open_dir(tgtdir)) == -1 ||
@@ -210,8 +231,9 @@ retain_maxtotal(const struct log_rule *rule, const char *tgtdir,
 	}
 	for (i = 0; i < n; i++)
 		total += m[i].size;
-	/* oldest first; the newest (last, or the one just made) stays */
-	for (i = 0; i + 1 < n && total > rule->maxtotal && rc != -1; i++) {
+	nold = older_than_newest(m, n);
+	/* oldest first; the newest (and its twins, and the one made) stays */
+	for (i = 0; i < nold && total > rule->maxtotal && rc != -1; i++) {
 		if (is_newest(rule, newest, m[i].name))
 			continue;
 		if (cancel != NULL && atomic_load(cancel))
@@ -251,13 +273,18 @@ space_of(const struct mond_conf *conf, const char *dir, long long *avail,
     long long *want)
 {
 	struct statvfs sv;
+	long long unit;
 
 	if (statvfs(dir, &sv) == -1)
 		return -1;
-	*avail = (long long)sv.f_bavail * (long long)sv.f_frsize;
-	*want = conf->minfree_pct > 0 ? (long long)sv.f_blocks *
-	    (long long)sv.f_frsize / 100 * conf->minfree_pct :
-	    conf->minfree_bytes;
+	unit = sv.f_frsize > 0 ? (long long)sv.f_frsize : (long long)sv.f_bsize;
+	if (sv.f_blocks == 0 || unit == 0) {
+		errno = ENOTSUP;	/* no size to keep free space of */
+		return -1;
+	}
+	*avail = (long long)sv.f_bavail * unit;
+	*want = conf->minfree_pct > 0 ? (long long)sv.f_blocks * unit / 100 *
+	    conf->minfree_pct : conf->minfree_bytes;
 	return 0;
 }
 
@@ -267,17 +294,19 @@ space_of(const struct mond_conf *conf, const char *dir, long long *avail,
  */
 static int
 gather(const struct retain_log *logs, const dev_t *devs, size_t n, dev_t dev,
-    struct candidate **c, size_t *nc, size_t *cap)
+    const atomic_bool *cancel, struct candidate **c, size_t *nc, size_t *cap)
 {
 	struct candidate *ncand;
 	struct member *m;
 	struct su_ids ids;
-	size_t i, j, k, nm;
+	size_t i, j, k, nm, nold;
 	int dfd, rc;
 
 	for (i = 0; i < n; i++) {
 		if (devs[i] != dev)
 			continue;
+		if (cancel != NULL && atomic_load(cancel))
+			break;
 		if (su_enter_for(logs[i].rule, logs[i].as_uid, &ids) == -1)
 			continue;
 		rc = (dfd = fs_open_dir(logs[i].tgtdir)) == -1 ? -1 :
@@ -287,7 +316,8 @@ gather(const struct retain_log *logs, const dev_t *devs, size_t n, dev_t dev,
 		su_leave(&ids);
 		if (rc == -1)
 			continue;
-		for (j = 0; j + 1 < nm; j++) {	/* the newest stays */
+		nold = older_than_newest(m, nm);
+		for (j = 0; j < nold; j++) {	/* the newest stays */
 			if (*nc == *cap) {
 				*cap = *cap ? *cap * 2 : 64;
 				ncand = reallocarray(*c, *cap, sizeof(**c));
@@ -301,8 +331,8 @@ gather(const struct retain_log *logs, const dev_t *devs, size_t n, dev_t dev,
 			}
 			(*c)[(*nc)++] = (struct candidate){ i, m[j] };
 		}
-		if (nm > 0)
-			free(m[nm - 1].name);
+		for (j = nold; j < nm; j++)
+			free(m[j].name);
 		free(m);
 	}
 	return 0;
@@ -325,10 +355,10 @@ remove_one(const struct retain_log *l, const struct member *m,
 	    sizeof(why)) == -1)
 		log_warnx("%s", why);
 	else if ((dfd = fs_open_dir(l->tgtdir)) == -1 ||
-	    fs_unlink(dfd, m->name) == -1)
+	    (fs_unlink(dfd, m->name) == -1 && errno != ENOENT))
 		log_warn("%s/%s: minfree: remove", l->tgtdir, m->name);
 	else
-		rc = 0;
+		rc = 0;	/* gone, or moved away by its preremove */
 	if (dfd != -1)
 		close(dfd);
 	su_leave(&ids);
@@ -342,20 +372,27 @@ trim_fs(const struct mond_conf *conf, const struct retain_log *logs,
 {
 	struct candidate *c = NULL;
 	size_t nc = 0, cap = 0, k;
-	long long avail, want;
+	long long avail, want, start, freed = 0;
 	long gone = 0;
 
 	if (space_of(conf, logs[at].tgtdir, &avail, &want) == -1 ||
 	    avail >= want)
 		return 0;
-	if (gather(logs, devs, n, devs[at], &c, &nc, &cap) == -1)
+	if (gather(logs, devs, n, devs[at], cancel, &c, &nc, &cap) == -1)
 		log_warnx("minfree: out of memory");
 	qsort(c, nc, sizeof(*c), candidate_oldest_first);
-	for (k = 0; k < nc && avail < want; k++) {
+	/*
+	 * What the unlinks give back counts as free already: btrfs and ZFS
+	 * show it only later, and waiting for statvfs would take everything.
+	 * The next pass looks again.
+	 */
+	start = avail;
+	for (k = 0; k < nc && avail < want && start + freed < want; k++) {
 		if (cancel != NULL && atomic_load(cancel))
 			break;
 		if (remove_one(&logs[c[k].log], &c[k].m, cancel) == 0) {
 			gone++;
+			freed += c[k].m.frees;
 			log_info("%s/%s: removed: free space under minfree "
 			    "(%lld bytes free, %lld wanted)", logs[c[k].log].tgtdir,
 			    c[k].m.name, avail, want);
@@ -363,7 +400,8 @@ trim_fs(const struct mond_conf *conf, const struct retain_log *logs,
 		if (space_of(conf, logs[at].tgtdir, &avail, &want) == -1)
 			break;
 	}
-	if (avail < want)
+	if (k == nc && avail < want && start + freed < want &&
+	    (cancel == NULL || !atomic_load(cancel)))
 		log_warnx("%s: %lld bytes free, under minfree's %lld, and no "
 		    "rotated file left that may go", logs[at].tgtdir, avail,
 		    want);
@@ -377,14 +415,16 @@ long
 retain_minfree(const struct mond_conf *conf, const struct retain_log *logs,
     size_t n, const atomic_bool *cancel)
 {
-	dev_t *devs, seen[64];
+	dev_t *devs, *seen;
 	size_t i, j, nseen = 0;
 	struct stat st;
 	long gone = 0;
 
 	if ((conf->minfree_pct <= 0 && conf->minfree_bytes <= 0) || n == 0)
 		return 0;
-	if ((devs = calloc(n, sizeof(*devs))) == NULL) {
+	if ((devs = calloc(n, sizeof(*devs))) == NULL ||
+	    (seen = calloc(n, sizeof(*seen))) == NULL) {
+		free(devs);
 		log_warnx("minfree: out of memory");
 		return 0;
 	}
@@ -401,10 +441,10 @@ retain_minfree(const struct mond_conf *conf, const struct retain_log *logs,
 			;
 		if (j < nseen || devs[i] == (dev_t)-1)
 			continue;
-		if (nseen < sizeof(seen) / sizeof(seen[0]))
-			seen[nseen++] = devs[i];
+		seen[nseen++] = devs[i];
 		gone += trim_fs(conf, logs, devs, n, i, cancel);
 	}
+	free(seen);
 	free(devs);
 	return gone;
 }

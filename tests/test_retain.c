@@ -132,7 +132,7 @@ Test(retain, a_failing_preremove_keeps_its_file)
 /*
  * copy + compress stamps each .gz with the log's mtime: two rotations
  * with no write between make twins. The one just made stays (the review
- * found the older kept instead).
+ * found it removed and the older kept); its twin, as new, stays too.
  */
 Test(retain, the_file_just_made_stays_when_mtimes_tie)
 {
@@ -149,7 +149,7 @@ Test(retain, the_file_just_made_stays_when_mtimes_tie)
 		tu_run_free(&run);
 	}
 	cr_assert(tu_exists(tu_at("a.log.1.gz")), "the newest went");
-	cr_assert(!tu_exists(tu_at("a.log.2.gz")));
+	cr_assert(tu_exists(tu_at("a.log.2.gz")), "its twin went");
 	free(log);
 }
 
@@ -382,4 +382,40 @@ Test(retain, minfree_never_takes_a_live_log_or_the_newest,
 	cr_assert_not_null(strstr(run.err, "no rotated file left"), "%s",
 	    run.err);
 	tu_run_free(&run);
+}
+
+/*
+ * Names do not always tell which is newest: with this dateformat the
+ * newer date sorts first. Twins by mtime both stay (the review found the
+ * newer removed).
+ */
+Test(retain, minfree_keeps_twins_of_the_newest_whatever_their_names,
+    .fini = unmount_small_fs)
+{
+	const char *argv[] = { "-c", tu_conf, "--once", NULL };
+	struct tu_conf c = { .top = "minfree = \"50%\"\n" };
+	struct tu_run run;
+	char *p, *stanza;
+
+	mount_small_fs();
+	rotated_file("a.log-15062023", 1600000000);
+	rotated_file("a.log-31122023", 1700000000);
+	rotated_file("a.log-02012024", 1700000000);
+	p = tu_path(mnt, "ballast");
+	write_bytes(p, 600 * 1024);
+	free(p);
+	p = tu_path(mnt, "a.log");
+	write_bytes(p, 1000);
+	free(p);
+	cr_assert(asprintf(&stanza, "log \"%s/a.log\" {\n size = 1G\n"
+	    " rotate = 10\n dateext = yes\n dateformat = \"-%%d%%m%%Y\"\n}\n",
+	    mnt) != -1);
+	tu_mond_conf(stanza, &c);
+	run = tu_run_mond(argv);
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	cr_assert(!tu_exists(tu_at("fs/a.log-15062023")), "%s", run.err);
+	cr_assert(tu_exists(tu_at("fs/a.log-02012024")), "the newest went");
+	cr_assert(tu_exists(tu_at("fs/a.log-31122023")), "its twin went");
+	tu_run_free(&run);
+	free(stanza);
 }
