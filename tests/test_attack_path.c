@@ -295,12 +295,41 @@ Test(attack_path, an_acl_user_of_a_sticky_directory_counts_for_his_names)
 }
 
 /*
+ * LOGS/a.log rotated into OLD: refused for the olddir, and neither
+ * directory changed (MOVED says what it would have meant).
+ */
+static void
+olddir_refused(const char *logs, const char *old, const char *moved)
+{
+	char *stanza, *b0, *b1, *a0, *a1;
+	struct tu_run run;
+
+	cr_assert(asprintf(&stanza, "log \"%s/a.log\" {\n rotate = 1\n"
+	    " olddir = \"%s\"\n}\n", logs, old) != -1);
+	b0 = tu_listing(logs);
+	b1 = tu_listing(old);
+	run = rotate_with(stanza);
+	a0 = tu_listing(logs);
+	a1 = tu_listing(old);
+	cr_assert_eq(run.status, 1, "%s", run.err);
+	cr_assert_not_null(strstr(run.err, "olddir"), "%s", run.err);
+	cr_assert_str_eq(a0, b0);
+	cr_assert_str_eq(a1, b1, "%s", moved);
+	tu_run_free(&run);
+	free(a0);
+	free(a1);
+	free(b0);
+	free(b1);
+	free(stanza);
+}
+
+/*
  * A log's directory, or an olddir, that an ACL lets another user write is
  * insecure as a group-writable one is (its mode reads 0775, group root).
  */
 Test(attack_path, an_acl_writable_log_directory_or_olddir_is_refused)
 {
-	char *logs, *old, *stanza, *b0, *b1, *a0, *a1;
+	char *logs, *old, *stanza, *b0, *a0;
 	struct tu_run run;
 
 	make_users("acldir");
@@ -325,24 +354,8 @@ Test(attack_path, an_acl_writable_log_directory_or_olddir_is_refused)
 	tu_write_file(tu_at("logs/a.log"), "root's\n");
 	old = dir_as(tu_path(tu_dir, "old"), 0, 0, 0755);
 	tu_acl_user_may_write(old, bob);
-	cr_assert(asprintf(&stanza, "log \"%s/a.log\" {\n rotate = 1\n"
-	    " olddir = \"%s\"\n}\n", logs, old) != -1);
+	olddir_refused(logs, old, "rotated into an olddir bob may write");
 	free(b0);
-	b0 = tu_listing(logs);
-	b1 = tu_listing(old);
-	run = rotate_with(stanza);
-	a0 = tu_listing(logs);
-	a1 = tu_listing(old);
-	cr_assert_eq(run.status, 1, "%s", run.err);
-	cr_assert_not_null(strstr(run.err, "olddir"), "%s", run.err);
-	cr_assert_str_eq(a0, b0);
-	cr_assert_str_eq(a1, b1, "rotated into an olddir bob may write");
-	tu_run_free(&run);
-	free(a0);
-	free(a1);
-	free(b0);
-	free(b1);
-	free(stanza);
 	free(old);
 	free(logs);
 }
@@ -537,31 +550,13 @@ Test(attack_path, recovery_never_cuts_a_planted_hard_link)
 Test(attack_path, an_olddir_others_may_write_is_refused)
 {
 	char *logs = tu_path(tu_dir, "logs"), *old = tu_path(tu_dir, "old");
-	char *stanza, *b0, *b1, *a0, *a1;
-	struct tu_run run;
 
 	tu_need_root("the check applies to root only");
 	cr_assert_eq(mkdir(logs, 0755), 0);
 	cr_assert_eq(mkdir(old, 0755), 0);
 	cr_assert_eq(chmod(old, 0777), 0);
 	tu_write_file(tu_at("logs/a.log"), "root's\n");
-	cr_assert(asprintf(&stanza, "log \"%s/a.log\" {\n rotate = 1\n"
-	    " olddir = \"%s\"\n}\n", logs, old) != -1);
-	b0 = tu_listing(logs);
-	b1 = tu_listing(old);
-	run = rotate_with(stanza);
-	a0 = tu_listing(logs);
-	a1 = tu_listing(old);
-	cr_assert_eq(run.status, 1, "%s", run.err);
-	cr_assert_not_null(strstr(run.err, "olddir"), "%s", run.err);
-	cr_assert_str_eq(a0, b0);
-	cr_assert_str_eq(a1, b1, "a rotated log went into a shared olddir");
-	tu_run_free(&run);
-	free(a0);
-	free(a1);
-	free(b0);
-	free(b1);
-	free(stanza);
+	olddir_refused(logs, old, "a rotated log went into a shared olddir");
 	free(old);
 	free(logs);
 }
