@@ -215,18 +215,26 @@ parsed_free(struct parsed *p)
 }
 
 /*
- * The config holds shell scripts run as root: like logrotate 3.21, refuse
- * a file others could have written. Returns 1 (reported) or 0.
+ * The config holds shell scripts run as root: like logrotate 3.21, a file
+ * others could have written is refused, and so is a directory it lies in
+ * or is included from. Why ST is refused, or NULL.
  */
+static const char *
+unsafe_why(const struct stat *st)
+{
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	if (geteuid() == 0 && st->st_uid != 0)
+		return "not owned by root";
+	return NULL;
+}
+
+/* unsafe_why of a config file, reported. Returns 1 (reported) or 0. */
 static int
 unsafe_file(const char *path, const struct stat *st)
 {
-	const char *why = NULL;
+	const char *why = unsafe_why(st);
 
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		why = "writable by group or others";
-	else if (geteuid() == 0 && st->st_uid != 0)
-		why = "not owned by root";
 	if (why == NULL)
 		return 0;
 	nerrors++;
@@ -244,7 +252,7 @@ unsafe_dir(const char *path)
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	struct stat st;
-	const char *why = NULL;
+	const char *why;
 
 	if (slash == NULL)
 		snprintf(dir, sizeof(dir), ".");
@@ -257,11 +265,7 @@ unsafe_dir(const char *path)
 		    strerror(errno));
 		return 1;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		why = "writable by group or others";
-	else if (geteuid() == 0 && st.st_uid != 0)
-		why = "not owned by root";
-	if (why == NULL)
+	if ((why = unsafe_why(&st)) == NULL)
 		return 0;
 	nerrors++;
 	fprintf(stderr, "mond: %s: its directory %s is %s; refused\n", path,
@@ -640,6 +644,7 @@ static int
 list_includes(const struct mond_conf *conf, const char *dir,
     const char *conffile, int line, glob_t *out)
 {
+	const char *why;
 	char *pattern;
 	struct stat st;
 	DIR *d;
@@ -659,11 +664,9 @@ list_includes(const struct mond_conf *conf, const char *dir,
 		closedir(d);
 		return -1;
 	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) ||
-	    (geteuid() == 0 && st.st_uid != 0)) {
+	if ((why = unsafe_why(&st)) != NULL) {
 		errat(conffile, line, "include_dir = \"%s\": %s; refused", dir,
-		    st.st_mode & (S_IWGRP | S_IWOTH) ? "writable by group or "
-		    "others" : "not owned by root");
+		    why);
 		closedir(d);
 		return -1;
 	}
