@@ -8,7 +8,7 @@ PORT       ?= 5000
 
 # What building and testing need (logrotate: the differential suite's peer).
 DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev mandoc \
-       zlib1g-dev libseccomp-dev libcriterion-dev logrotate python3 wrk \
+       zlib1g-dev libzstd-dev zstd libseccomp-dev libcriterion-dev logrotate python3 wrk \
        gdb iproute2
 # The web front's tests: the page in a real browser, /metrics through promtool.
 DEBS += chromium prometheus

@@ -30,7 +30,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	struct compress_opts o = { 6, 0 };
+	struct compress_opts o = { .level = 6, .threads = 0 };
 	struct fs_ct_result res;
 	struct stat st;
 	char *dstdir, *dstbase, *d1, *d2;

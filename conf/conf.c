@@ -66,6 +66,12 @@ conf_freq_name(enum freq freq)
 	return freq_names[freq];
 }
 
+const char *
+conf_compressor_name(enum compressor c)
+{
+	return c == COMPRESSOR_ZSTD ? "zstd" : "gzip";
+}
+
 static void
 errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 {
@@ -108,6 +114,7 @@ errat(const char *file, int line, const char *fmt, ...)
 	CFG_BOOL("copytruncate", cfg_false, CFGF_NODEFAULT), \
 	CFG_BOOL("compress", cfg_false, CFGF_NODEFAULT), \
 	CFG_BOOL("delaycompress", cfg_false, CFGF_NODEFAULT), \
+	CFG_INT_CB("compressor", 0, CFGF_NODEFAULT, confvalue_compressor), \
 	CFG_INT_CB("compresslevel", 0, CFGF_NODEFAULT, confvalue_int), \
 	CFG_INT_CB("compressthreads", 0, CFGF_NODEFAULT, confvalue_int), \
 	CFG_BOOL("dateext", cfg_false, CFGF_NODEFAULT), \
@@ -482,7 +489,10 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->copytruncate = get_bool(sec, defs, "copytruncate", false);
 	r->compress = get_bool(sec, defs, "compress", false);
 	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
-	r->compresslevel = (int)get_int(sec, defs, "compresslevel", 6);
+	r->compressor = (enum compressor)get_int(sec, defs, "compressor",
+	    COMPRESSOR_GZIP);
+	r->compresslevel = (int)get_int(sec, defs, "compresslevel",
+	    r->compressor == COMPRESSOR_ZSTD ? 3 : 6);
 	r->compressthreads = (int)get_int(sec, defs, "compressthreads", 0);
 	r->compresscmd = get_opt_str(sec, defs, "compresscmd", &oom);
 	r->uncompresscmd = get_opt_str(sec, defs, "uncompresscmd", &oom);

@@ -13,6 +13,12 @@
 
 #define CONF_DEFAULT_PATH "/etc/mond.conf"
 
+/* The compressors mond runs in process. */
+enum compressor {
+	COMPRESSOR_GZIP,
+	COMPRESSOR_ZSTD
+};
+
 enum freq {
 	FREQ_NONE = 0,		/* no time rule: size only */
 	FREQ_HOURLY,
@@ -71,15 +77,18 @@ struct log_rule {
 	bool		 copytruncate;
 	bool		 compress;
 	bool		 delaycompress;
-	int		 compresslevel;	/* 1..9, default 6 */
+	/* gzip 1..9, default 6; zstd 1..19, default 3 */
+	int		 compresslevel;
 	int		 compressthreads; /* workers; 0 (default) = online CPUs */
 	/*
-	 * The compressor. compresscmd NULL: gzip in process (zlib). Else the
-	 * program is run as a filter (stdin the file, stdout the compressed
-	 * one) with compressoptions as its arguments, as logrotate runs it;
-	 * conf_load leaves gzip/gunzip with options of only a level ("-9")
-	 * in process and folds the level into compresslevel.
+	 * The compressor. compresscmd NULL: COMPRESSOR in process (zlib or
+	 * libzstd). Else the program is run as a filter (stdin the file,
+	 * stdout the compressed one) with compressoptions as its arguments,
+	 * as logrotate runs it; conf_load leaves gzip, or zstd with .zst,
+	 * whose options only give a level (and zstd's a thread count) in
+	 * process, folded into compressor, compresslevel and compressthreads.
 	 */
+	enum compressor	 compressor;
 	char		*compresscmd;
 	char		**compressoptions; /* NULL-terminated; never NULL */
 	size_t		 ncompressoptions;
@@ -273,5 +282,6 @@ int conf_print(const struct mond_conf *conf, FILE *fp);
 
 /* Names used by the config grammar and by conf_print(). */
 const char *conf_freq_name(enum freq freq);
+const char *conf_compressor_name(enum compressor c);
 
 #endif

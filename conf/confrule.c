@@ -46,40 +46,103 @@ replace(char **field, const char *value)
 	return 0;
 }
 
-/* "-1" .. "-9": the level of a gzip run with only that option, else 0. */
+/* "-N" with 1 <= N <= MAX: N; else 0. */
 static int
-level_option(char **opts, size_t n)
+level_word(const char *w, int max)
 {
-	if (n == 0)
-		return 6;
-	if (n == 1 && opts[0][0] == '-' && opts[0][1] >= '1' &&
-	    opts[0][1] <= '9' && opts[0][2] == '\0')
-		return opts[0][1] - '0';
-	return 0;
+	char *end;
+	long n;
+
+	if (w[0] != '-' || w[1] < '1' || w[1] > '9')
+		return 0;
+	n = strtol(w + 1, &end, 10);
+	return *end == '\0' && n <= max ? (int)n : 0;
 }
 
-/* gzip with at most a level is what zlib does in process, faster. */
+/* "-TN" or "--threads=N": N (0: one per CPU, as for zstd); else -1. */
+static int
+threads_word(const char *w)
+{
+	const char *digits;
+	char *end;
+	long n;
+
+	if (strncmp(w, "-T", 2) == 0)
+		digits = w + 2;
+	else if (strncmp(w, "--threads=", 10) == 0)
+		digits = w + 10;
+	else
+		return -1;
+	if (*digits < '0' || *digits > '9')
+		return -1;
+	n = strtol(digits, &end, 10);
+	return *end == '\0' && n <= 1024 ? (int)n : -1;
+}
+
+/*
+ * Whether OPTS (N of them) ask CMD for nothing but what mond does in
+ * process: gzip a level ("-9"); zstd a level, a thread count and the
+ * quiet and stdout flags its filter use implies. *LEVEL (0: the
+ * default) and *THREADS (-1: unsaid) get what they say.
+ */
+static bool
+foldable(const char *cmd, char **opts, size_t n, int *level, int *threads)
+{
+	bool zstd = strcmp(cmd, "zstd") == 0;
+	size_t i;
+	int t;
+
+	*level = 0;
+	*threads = -1;
+	if (!zstd)
+		return n == 0 || (n == 1 && (*level = level_word(opts[0], 9)) > 0);
+	for (i = 0; i < n; i++) {
+		if ((t = level_word(opts[i], 19)) > 0)
+			*level = t;
+		else if ((t = threads_word(opts[i])) >= 0)
+			*threads = t;
+		else if (strcmp(opts[i], "-q") != 0 &&
+		    strcmp(opts[i], "--quiet") != 0 &&
+		    strcmp(opts[i], "-c") != 0 &&
+		    strcmp(opts[i], "--stdout") != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * gzip with at most a level, or zstd writing .zst with at most a level
+ * and threads, is what mond does in process, faster.
+ */
 static int
 fold_compressor(struct log_rule *r)
 {
-	int level;
+	const char *cmd = r->compresscmd != NULL ? base_name(r->compresscmd) :
+	    "";
+	const char *ext = strcmp(cmd, "zstd") == 0 ? ".zst" : ".gz";
+	int level, threads;
 
-	if (r->compresscmd != NULL &&
-	    strcmp(base_name(r->compresscmd), "gzip") == 0 &&
-	    strcmp(r->compressext, ".gz") == 0 &&
-	    (level = level_option(r->compressoptions,
-	    r->ncompressoptions)) > 0) {
+	if (r->compresscmd != NULL && strcmp(r->compressext, ext) == 0 &&
+	    (strcmp(cmd, "gzip") == 0 || strcmp(cmd, "zstd") == 0) &&
+	    foldable(cmd, r->compressoptions, r->ncompressoptions, &level,
+	    &threads)) {
+		r->compressor = strcmp(cmd, "zstd") == 0 ? COMPRESSOR_ZSTD :
+		    COMPRESSOR_GZIP;
+		r->compresslevel = level > 0 ? level :
+		    r->compressor == COMPRESSOR_ZSTD ? 3 : 6;
+		if (threads >= 0)
+			r->compressthreads = threads;
 		free(r->compresscmd);
 		r->compresscmd = NULL;
-		r->compresslevel = level;
 		confrule_free_words(r->compressoptions);
 		r->ncompressoptions = 0;
 		if ((r->compressoptions = calloc(1, sizeof(char *))) == NULL)
 			return -1;
 	}
-	if (r->uncompresscmd != NULL &&
-	    strcmp(base_name(r->uncompresscmd), "gunzip") == 0 &&
-	    r->compresscmd == NULL)
+	/* The in-process reader takes gzip and zstd alike. */
+	if (r->uncompresscmd != NULL && r->compresscmd == NULL &&
+	    (strcmp(base_name(r->uncompresscmd), "gunzip") == 0 ||
+	    strcmp(base_name(r->uncompresscmd), "unzstd") == 0))
 		return replace(&r->uncompresscmd, NULL);
 	return 0;
 }
@@ -106,6 +169,8 @@ confrule_finish(struct log_rule *r, bool ext_set)
 		return -1;
 	if (r->compresscmd != NULL && !ext_set)
 		ext = confrule_known_ext(r->compresscmd);
+	else if (r->compressor == COMPRESSOR_ZSTD && !ext_set)
+		ext = ".zst";
 	if (ext != NULL && replace(&r->compressext, ext) == -1)
 		return -1;
 	if (r->compressext == NULL &&
@@ -163,6 +228,10 @@ confrule_check(const struct log_rule *r, confrule_report_fn fn, void *arg)
 	if (r->compress && strchr(r->compressext, '/') != NULL)
 		n += report(fn, arg, r, "log \"%s\": compressext must not "
 		    "contain \"/\"", r->title);
+	if (r->compressor == COMPRESSOR_GZIP && r->compresslevel > 9)
+		n += report(fn, arg, r, "log \"%s\": compresslevel = %d: gzip's "
+		    "levels are 1 to 9 (zstd's 1 to 19)", r->title,
+		    r->compresslevel);
 	if (r->maxtotal == 0)
 		n += report(fn, arg, r, "log \"%s\": maxtotal must be more "
 		    "than 0", r->title);

@@ -111,7 +111,8 @@ static const struct range ranges[] = {
 	{ "start", 0, INT_MAX, "0 or more" },
 	{ "maxage", 0, INT_MAX, "0 or more days" },
 	{ "minage", 0, INT_MAX, "0 or more days" },
-	{ "compresslevel", 1, 9, "1 to 9" },
+	/* gzip's 1..9 is confrule_check's: the compressor may come later */
+	{ "compresslevel", 1, 19, "1 to 9 (gzip) or 19 (zstd)" },
 	{ "compressthreads", 0, INT_MAX, "0 (one per online CPU) or more" },
 	{ "weekday", 0, 7, "0 (Sunday) to 6, or 7 (every seven days)" },
 	{ "shredcycles", 0, INT_MAX, "0 (shred's default) or more" },
@@ -154,6 +155,22 @@ confvalue_freq(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		}
 	cfg_error(cfg, "%s = \"%s\": unknown frequency (expected hourly, "
 	    "daily, weekly, monthly or yearly)", opt->name, value);
+	return 0;
+}
+
+int
+confvalue_compressor(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+    void *result)
+{
+	*(long *)result = COMPRESSOR_GZIP;
+	if (strcmp(value, "gzip") == 0)
+		return 0;
+	if (strcmp(value, "zstd") == 0) {
+		*(long *)result = COMPRESSOR_ZSTD;
+		return 0;
+	}
+	cfg_error(cfg, "%s = \"%s\": unknown compressor (expected gzip or "
+	    "zstd)", opt->name, value);
 	return 0;
 }
 

@@ -23,6 +23,7 @@ int	confvalue_minfree(cfg_t *, cfg_opt_t *, const char *, void *);
 int	confvalue_int(cfg_t *, cfg_opt_t *, const char *, void *);
 /* hourly..yearly as enum freq. */
 int	confvalue_freq(cfg_t *, cfg_opt_t *, const char *, void *);
+int	confvalue_compressor(cfg_t *, cfg_opt_t *, const char *, void *);
 /* debug or info as enum applog_level. */
 int	confvalue_level(cfg_t *, cfg_opt_t *, const char *, void *);
 /* yes | no | "MODE [OWNER [GROUP]]" | "OWNER [GROUP]" as a create_spec. */

@@ -190,6 +190,7 @@ put_rule(struct out *o, const struct log_rule *r)
 	put_bool(o, "copytruncate", r->copytruncate);
 	put_bool(o, "compress", r->compress);
 	put_bool(o, "delaycompress", r->delaycompress);
+	put(o, "\tcompressor = %s\n", conf_compressor_name(r->compressor));
 	put(o, "\tcompresslevel = %d\n", r->compresslevel);
 	put(o, "\tcompressthreads = %d\n", r->compressthreads);
 	put_str(o, "compresscmd", r->compresscmd);

@@ -1,12 +1,13 @@
 /*
  * compress.c: gzip (one ordinary member, no name, the source's mtime, as
- * logrotate's `gzip` reading the file on its stdin writes; copytruncate's
- * TRUNCATE way appends a member for what writers added during its syncs) with zlib, or a rule's
- * compressor program (compress_ext.c), into a temporary that becomes the
- * final name only once complete and on disk. It never removes a source
- * whose output is not durable, and never leaves its temporary behind on
- * error. The deflate itself, one stream or parallel blocks, is
- * compress_par.c's.
+ * logrotate's `gzip` reading the file on its stdin writes) with zlib, zstd
+ * (one frame with its checksum, as `zstd` writes) with libzstd, or a
+ * rule's compressor program (compress_ext.c), into a temporary that
+ * becomes the final name only once complete and on disk; copytruncate's
+ * TRUNCATE way appends a member or frame for what writers added during its
+ * syncs. It never removes a source whose output is not durable, and never
+ * leaves its temporary behind on error. The streams themselves are
+ * compress_par.c's (gzip, one or parallel blocks) and compress_zstd.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,11 +18,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "daemon/compress.h"
 #include "daemon/compress_int.h"
 #include "daemon/compress_par.h"
+#include "daemon/compress_zstd.h"
+#include "daemon/decompress.h"
 #include "daemon/fsutil.h"
 
 /* The source's times; after the last write, which would move them. */
@@ -93,15 +95,70 @@ tmp_abandon(int out, int dst_dirfd, const char *tmp)
 static int
 level_of(const struct compress_opts *opts)
 {
-	int level = opts != NULL ? opts->level : 6;
+	int level = opts != NULL ? opts->level : 0;
 
+	if (opts != NULL && opts->kind == COMPRESS_ZSTD)
+		return level < COMPRESS_ZSTD_MIN || level > COMPRESS_ZSTD_MAX ?
+		    COMPRESS_ZSTD_DEFAULT : level;
 	return level < 1 || level > 9 ? 6 : level;
+}
+
+struct compress_opts
+compress_rule_opts(const struct log_rule *rule)
+{
+	return (struct compress_opts){ .level = rule->compresslevel,
+	    .threads = rule->compressthreads,
+	    .kind = rule->compressor == COMPRESSOR_ZSTD ? COMPRESS_ZSTD :
+	    COMPRESS_GZIP };
 }
 
 static int
 threads_of(const struct compress_opts *opts)
 {
 	return opts != NULL ? opts->threads : 0;
+}
+
+/* One gzip member or one zstd frame being written. */
+struct stream {
+	struct compress_par	*gz;
+	struct compress_zstd	*zs;
+};
+
+static int
+stream_open(struct stream *s, int out, const struct compress_opts *opts,
+    int threads, time_t mtime)
+{
+	s->gz = NULL;
+	s->zs = NULL;
+	if (opts != NULL && opts->kind == COMPRESS_ZSTD)
+		s->zs = compress_zstd_open(out, level_of(opts), threads);
+	else
+		s->gz = compress_par_open(out, level_of(opts), threads, mtime);
+	return s->gz != NULL || s->zs != NULL ? 0 : -1;
+}
+
+static int
+stream_feed(struct stream *s, int in, off_t *off, off_t limit)
+{
+	return s->zs != NULL ? compress_zstd_feed(s->zs, in, off, limit) :
+	    compress_par_feed(s->gz, in, off, limit);
+}
+
+static int
+stream_finish(struct stream *s, off_t *total)
+{
+	return s->zs != NULL ? compress_zstd_finish(s->zs, total) :
+	    compress_par_finish(s->gz, total);
+}
+
+/* Ends the threads and frees; twice is fine. */
+static void
+stream_free(struct stream *s)
+{
+	compress_zstd_free(s->zs);
+	compress_par_free(s->gz);
+	s->gz = NULL;
+	s->zs = NULL;
 }
 
 /*
@@ -122,25 +179,25 @@ mtime_of(int in, bool live)
 
 /*
  * IN (a live log when LIVE) from offset 0 up to LIMIT (-1: its end of
- * file) as one gzip member into the temporary OUT. *CONSUMED gets the
+ * file) as one gzip member or zstd frame into the temporary OUT. *CONSUMED gets the
  * input byte count. Returns 0, or -1 with errno; the threads are gone
  * either way.
  */
 static int
-gzip_range(int in, bool live, off_t limit, int out,
+compress_range(int in, bool live, off_t limit, int out,
     const struct compress_opts *opts, off_t *consumed)
 {
-	struct compress_par *cp;
+	struct stream st;
 	off_t off = 0;
 	int rc = -1;
 
-	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts),
-	    mtime_of(in, live))) == NULL)
+	if (stream_open(&st, out, opts, threads_of(opts),
+	    mtime_of(in, live)) == -1)
 		return -1;
-	if (compress_par_feed(cp, in, &off, limit) == 0 &&
-	    compress_par_finish(cp, consumed) == 0)
+	if (stream_feed(&st, in, &off, limit) == 0 &&
+	    stream_finish(&st, consumed) == 0)
 		rc = 0;
-	compress_par_free(cp);
+	stream_free(&st);
 	return rc;
 }
 
@@ -168,7 +225,7 @@ compress_fd(int in, const struct stat *attr, int dst_dirfd,
 
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	if (gzip_range(in, false, -1, out, opts, &total) == -1)
+	if (compress_range(in, false, -1, out, opts, &total) == -1)
 		return tmp_abandon(out, dst_dirfd, tmp);
 	if (tmp_commit(out, attr, dst_dirfd, tmp, dst_name) == -1)
 		return -1;
@@ -181,38 +238,35 @@ compress_fd(int in, const struct stat *attr, int dst_dirfd,
 
 /* Static buffers: compression runs on the rotation thread only. */
 int
-compress_holds(int gzfd, int plain, bool prefix)
+compress_holds(int packedfd, int plain, bool prefix)
 {
-	static char bg[HOLDS_BUFSZ], bp[HOLDS_BUFSZ];
-	gzFile gz;
+	static char bz[HOLDS_BUFSZ], bp[HOLDS_BUFSZ];
+	struct decompress *d;
 	off_t off = 0;
-	ssize_t np;
-	int ng, err, same = 1;
+	ssize_t nz, np;
+	int same = -1;
 
-	if ((gz = gzdopen(gzfd, "rb")) == NULL)
+	if ((d = decompress_open(packedfd)) == NULL)
 		return -1;
 	for (;;) {
-		ng = gzread(gz, bg, HOLDS_BUFSZ);
-		if (ng < 0) {
-			same = 0;
+		if ((nz = decompress_read(d, bz, HOLDS_BUFSZ)) == -1) {
+			same = errno == EIO ? 0 : -1;
 			break;
 		}
-		np = ng == 0 ? pread(plain, bp, 1, off) :
-		    pread(plain, bp, (size_t)ng, off);
-		if (ng == 0) {
+		np = pread(plain, bp, nz == 0 ? 1 : (size_t)nz, off);
+		if (np == -1)
+			break;
+		if (nz == 0) {
 			same = prefix || np == 0;
 			break;
 		}
-		if (np != ng || memcmp(bg, bp, (size_t)ng) != 0) {
+		if (np != nz || memcmp(bz, bp, (size_t)nz) != 0) {
 			same = 0;
 			break;
 		}
-		off += ng;
+		off += nz;
 	}
-	gzerror(gz, &err);
-	if (err != Z_OK && err != Z_STREAM_END)
-		same = 0;
-	gzclose_r(gz);	/* closes GZFD */
+	decompress_close(d);	/* closes PACKEDFD */
 	return same;
 }
 
@@ -373,24 +427,24 @@ compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
 #define CT_SYNCED	4	/* synced catch-up members, at most */
 
 /*
- * LIVE's bytes from *OFF to its end of file as one more gzip member at
- * the end of OUT (gzip readers concatenate members), synced if SYNC.
+ * LIVE's bytes from *OFF to its end of file as one more gzip member or
+ * zstd frame at the end of OUT (both readers concatenate them), synced if
+ * SYNC.
  */
 static int
 append_member(int live, off_t *off, int out, const struct compress_opts *opts,
     bool sync)
 {
-	struct compress_par *cp;
+	struct stream st;
 	int rc = -1;
 
 	if (lseek(out, 0, SEEK_END) == -1 ||
-	    (cp = compress_par_open(out, level_of(opts), 1,
-	    mtime_of(live, true))) == NULL)
+	    stream_open(&st, out, opts, 1, mtime_of(live, true)) == -1)
 		return -1;
-	if (compress_par_feed(cp, live, off, -1) == 0 &&
-	    compress_par_finish(cp, NULL) == 0 && (!sync || fdatasync(out) == 0))
+	if (stream_feed(&st, live, off, -1) == 0 &&
+	    stream_finish(&st, NULL) == 0 && (!sync || fdatasync(out) == 0))
 		rc = 0;
-	compress_par_free(cp);
+	stream_free(&st);
 	return rc;
 }
 
@@ -409,7 +463,7 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
     const char *dst_name, const struct compress_opts *opts,
     struct fs_ct_result *res)
 {
-	struct compress_par *cp;
+	struct stream cs = { NULL, NULL };
 	struct stat now;
 	char tmp[NAME_MAX + 1];
 	off_t off = 0, prev;
@@ -418,23 +472,22 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	if ((cp = compress_par_open(out, level_of(opts), threads_of(opts),
-	    mtime_of(live, true))) == NULL)
+	if (stream_open(&cs, out, opts, threads_of(opts),
+	    mtime_of(live, true)) == -1)
 		return tmp_abandon(out, dst_dirfd, tmp);
-	if (compress_par_feed(cp, live, &off, -1) == -1 ||
+	if (stream_feed(&cs, live, &off, -1) == -1 ||
 	    fdatasync(out) == -1 || copy_attrs(out, attr) == -1)
 		goto fail;
 	/* Catch up with the writers until a pass finds nothing new. */
 	do {
 		prev = off;
-		if (compress_par_feed(cp, live, &off, -1) == -1)
+		if (stream_feed(&cs, live, &off, -1) == -1)
 			goto fail;
 	} while (off > prev && ++passes < CT_PASSES);
-	if (compress_par_finish(cp, NULL) == -1 || fdatasync(out) == -1 ||
+	if (stream_finish(&cs, NULL) == -1 || fdatasync(out) == -1 ||
 	    set_times(out, attr) == -1)
 		goto fail;
-	compress_par_free(cp);
-	cp = NULL;
+	stream_free(&cs);
 	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1 ||
 	    fs_fsync_dir(dst_dirfd) == -1)
 		goto fail;
@@ -460,7 +513,7 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 	close(out);
 	return 0;
 fail:
-	compress_par_free(cp);
+	stream_free(&cs);
 	return tmp_abandon(out, dst_dirfd, tmp);
 }
 
@@ -501,7 +554,7 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 	/* Exactly the prefix that will leave LIVE goes into the .gz. */
 	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
 		return -1;
-	if (gzip_range(live, true, aligned, out, opts, &total) == -1)
+	if (compress_range(live, true, aligned, out, opts, &total) == -1)
 		return tmp_abandon(out, dst_dirfd, tmp);
 	if (total != aligned) {
 		errno = EAGAIN;		/* LIVE shrank under us */

@@ -1,6 +1,6 @@
 /*
- * compress.h: gzip with zlib, or a rule's own compressor program, crash-
- * safe. Output goes to a temporary "." NAME ".mond-tmp" beside the final
+ * compress.h: gzip with zlib or zstd with libzstd in process, or a rule's
+ * own compressor program, crash-safe. Output goes to a temporary "." NAME ".mond-tmp" beside the final
  * name, is fsynced, given the source's mode/owner/atime/mtime, renamed
  * into place and the directory fsynced; only then may the source go. A
  * kill at any instant leaves the complete source or the complete output
@@ -15,16 +15,27 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "conf/conf.h"
 #include "daemon/fsutil.h"
 
-struct compress_opts {
-	int	level;		/* 1..9; 0 or out of range means 6 */
-	int	threads;	/* workers: 0 = online CPUs; 1 = one stream */
+enum compress_kind {
+	COMPRESS_GZIP,		/* one gzip member per stream (zlib) */
+	COMPRESS_ZSTD		/* one zstd frame per stream (libzstd) */
 };
+
+struct compress_opts {
+	/* gzip 1..9, zstd 1..19; 0 or out of range: 6 or 3, the tools' own */
+	int			level;
+	int			threads; /* workers: 0 = online CPUs; 1 = none */
+	enum compress_kind	kind;
+};
+
+/* RULE's compressor, level and threads for compressing in process. */
+struct compress_opts compress_rule_opts(const struct log_rule *rule);
 
 /* How compress_make() compresses one file. */
 struct compress_how {
-	struct compress_opts zopts;	/* gzip in process, when cmd is NULL */
+	struct compress_opts zopts;	/* in process, when cmd is NULL */
 	/*
 	 * An external compressor, run as logrotate runs it (compress_ext.c):
 	 * argv cmd + options, stdin the source, stdout the output, the
@@ -63,8 +74,8 @@ struct compress_src {
  * symlinks and non-regular files refused as fs_open_log does) as HOW says
  * into DST_NAME in DST_DIRFD, durably, and leaves the source in place and
  * open in *SRC. An existing DST_NAME fails with EEXIST before any work,
- * unless (gzip in process) it holds nothing but the source's first bytes:
- * a compression killed between its rename and the unlink, replaced. On
+ * unless (compressing in process) it holds nothing but the source's first
+ * bytes: a compression killed between its rename and the unlink, replaced. On
  * failure the source is intact, no temporary is left and *SRC holds
  * nothing to release (but its status). Returns 0, or -1 with errno.
  */
@@ -91,17 +102,17 @@ int	compress_drop(int src_dirfd, const char *src_name, int dst_dirfd,
 void	compress_keep(struct compress_src *src);
 
 /*
- * DST_NAME exists beside the source SRC_NAME: when it is a gzip that
- * decompresses to the source's bytes or a prefix of them (our compression
- * killed after its rename), it is removed and 0 returned; else -1 with
- * EEXIST (or the source's open error).
+ * DST_NAME exists beside the source SRC_NAME: when it is a gzip or zstd
+ * file that decompresses to the source's bytes or a prefix of them (our
+ * compression killed after its rename), it is removed and 0 returned;
+ * else -1 with EEXIST (or the source's open error).
  */
 int	compress_drop_stale(int src_dirfd, const char *src_name, int dst_dirfd,
 	    const char *dst_name);
 
 /*
- * compress_make() with gzip in process at OPTS, then compress_drop() with
- * unlinkat: DST_NAME (e.g. "log.1.gz") replaces SRC_NAME. On any failure
+ * compress_make() in process at OPTS (NULL: gzip -6), then compress_drop()
+ * with unlinkat: DST_NAME (e.g. "log.1.gz") replaces SRC_NAME. On any failure
  * the source is intact and no temporary is left. Returns 0, or -1 with
  * errno.
  */
@@ -109,11 +120,11 @@ int	compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
 	    const char *dst_name, const struct compress_opts *opts);
 
 /*
- * Whether the gzip file GZFD decompresses, cleanly, to exactly PLAIN's
- * bytes (with PREFIX: to a prefix of them): 1, 0, or -1 on errors.
- * Closes GZFD.
+ * Whether the gzip or zstd file PACKEDFD decompresses, cleanly, to exactly
+ * PLAIN's bytes (with PREFIX: to a prefix of them): 1, 0, or -1 on errors.
+ * Closes PACKEDFD.
  */
-int	compress_holds(int gzfd, int plain, bool prefix);
+int	compress_holds(int packedfd, int plain, bool prefix);
 
 /*
  * The core, for callers that already hold the source open (copytruncate

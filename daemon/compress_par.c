@@ -9,17 +9,13 @@
  * JOBS_PER_THREAD x threads blocks in memory (a block: 32 KiB of history
  * plus COMPRESS_BLOCK in, compressBound(COMPRESS_BLOCK) out, ~544 KiB at
  * the default; so ~2.1 MiB per thread, plus its deflate state of about
- * 256 KiB), and joins every thread it started. Its workers run at nice
- * WORKER_NICE and, when they could be raised out of it again, under
- * SCHED_IDLE, so the web front keeps the CPU; when the CPUs are so busy
- * that the reader waits STARVED_SECS for one block, the workers leave
- * SCHED_IDLE, so that a loaded server still compresses (and the worker
- * thread still reaches its other logs).
+ * 256 KiB), and joins every thread it started. Its workers run at the
+ * priority compress_prio.c sets (nice, and SCHED_IDLE when they could be
+ * raised out of it again), so the web front keeps the CPU; when the CPUs
+ * are so busy that the reader waits COMPRESS_STARVED_SECS for one block,
+ * the workers leave SCHED_IDLE, so that a loaded server still compresses
+ * (and the worker thread still reaches its other logs).
  */
-#include <linux/capability.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -33,14 +29,12 @@
 #include <zlib.h>
 
 #include "daemon/compress_par.h"
+#include "daemon/compress_prio.h"
 #include "daemon/fsutil.h"
 
 #define DICT		32768		/* deflate's window: the priming history */
 #define COMPRESS_BLOCK	(256 * 1024)	/* see bench/compress for the choice */
 #define SINGLE_CHUNK	(256 * 1024)
-#define WORKER_NICE	10	/* below the loop's threads (Linux: per thread) */
-/* A block deflates in ~10 ms of CPU: waiting this long means no CPU at all. */
-#define STARVED_SECS	2
 /* Blocks in flight per worker: enough queued to ride out a descheduled reader. */
 #ifndef JOBS_PER_THREAD
 #define JOBS_PER_THREAD	4
@@ -137,32 +131,6 @@ zerr(int zrc)
 	return zrc == Z_MEM_ERROR ? ENOMEM : EIO;
 }
 
-/*
- * Reads up to WANT bytes of IN at *OFF (short only at end of file or
- * LIMIT) into BUF. Returns the count, or -1 with errno.
- */
-static ssize_t
-read_upto(int in, unsigned char *buf, size_t want, off_t *off, off_t limit)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	if (limit >= 0 && (off_t)want > limit - *off)
-		want = limit > *off ? (size_t)(limit - *off) : 0;
-	while (got < want) {
-		r = pread(in, buf + got, want - got, *off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		*off += r;
-	}
-	return (ssize_t)got;
-}
-
 /* --- one thread: zlib writes the gzip wrapper itself --- */
 
 static int
@@ -222,7 +190,7 @@ single_feed(struct compress_par *cp, int in, off_t *off, off_t limit)
 	ssize_t r;
 
 	for (;;) {
-		if ((r = read_upto(in, cp->ibuf, SINGLE_CHUNK, off, limit)) == -1)
+		if ((r = fs_pread_upto(in, cp->ibuf, SINGLE_CHUNK, off, limit)) == -1)
 			return -1;
 		if (r == 0)
 			return 0;
@@ -275,62 +243,6 @@ deflate_job(z_stream *zs, struct job *j)
 	return 0;
 }
 
-/*
- * This thread to nice WORKER_NICE unless it already is nicer. Best effort:
- * a compression at the inherited priority is slower for the web front,
- * not wrong, so a refusal (EPERM/EACCES in a sandbox) is ignored.
- */
-static void
-nice_self(void)
-{
-	id_t tid = (id_t)gettid();
-	int cur;
-
-	errno = 0;
-	cur = getpriority(PRIO_PROCESS, tid);
-	if ((cur != -1 || errno == 0) && cur >= WORKER_NICE)
-		return;
-	(void)setpriority(PRIO_PROCESS, tid, WORKER_NICE);
-}
-
-/*
- * Whether a thread of this caller's credentials could leave SCHED_IDLE:
- * CAP_SYS_NICE, or an RLIMIT_NICE that allows nice WORKER_NICE. Without
- * either (a non-root `su` user, a capability-less sandbox) the workers
- * must not enter it, or a busy CPU would starve them for good.
- */
-static bool
-can_leave_idle(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0
-	};
-	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
-	struct rlimit rl;
-
-	if (syscall(SYS_capget, &hdr, caps) == 0 &&
-	    (caps[CAP_TO_INDEX(CAP_SYS_NICE)].effective &
-	    CAP_TO_MASK(CAP_SYS_NICE)) != 0)
-		return true;
-	return getrlimit(RLIMIT_NICE, &rl) == 0 &&
-	    (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= 20 - WORKER_NICE);
-}
-
-/*
- * SCHED_IDLE: a woken loop thread always preempts a compressing one,
- * which nice alone does not promise. The nice value set first is the one
- * the thread keeps if it is raised back to SCHED_OTHER.
- */
-static void
-lower_priority(bool idle_class)
-{
-	struct sched_param sp = { .sched_priority = 0 };
-
-	nice_self();
-	if (idle_class)
-		(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
-}
-
 static void *
 worker(void *arg)
 {
@@ -343,7 +255,7 @@ worker(void *arg)
 	free(wa);
 	pthread_mutex_lock(&cp->mu);
 	/* Not idle-class when raised before it ever ran. */
-	lower_priority(cp->idle_class && !cp->starved);
+	compress_prio_lower(cp->idle_class && !cp->starved);
 	for (;;) {
 		while (!cp->stop && cp->next_job == cp->next_read)
 			pthread_cond_wait(&cp->work, &cp->mu);
@@ -443,7 +355,7 @@ par_open(struct compress_par *cp)
 		return -1;
 	}
 	cp->sync_init = true;
-	cp->idle_class = can_leave_idle();
+	cp->idle_class = compress_prio_can_leave_idle();
 	return start_workers(cp);
 nomem:
 	errno = ENOMEM;
@@ -493,7 +405,7 @@ queue_block(struct compress_par *cp, int in, off_t *off, off_t limit,
 	struct job *j = &cp->jobs[cp->next_read % cp->njobs];
 	ssize_t r;
 
-	r = read_upto(in, j->in + DICT, block_size, off, limit);
+	r = fs_pread_upto(in, j->in + DICT, block_size, off, limit);
 	if (r == -1)
 		return -1;
 	if ((size_t)r < block_size)
@@ -529,7 +441,7 @@ queue_block(struct compress_par *cp, int in, off_t *off, off_t limit,
  * Waits (under mu) for a worker to finish a block, the one the reader
  * needs next being due by DEADLINE (NULL: no clock to read). Passing the
  * deadline means the workers get no CPU under SCHED_IDLE: they go back to
- * SCHED_OTHER, keeping the nice value lower_priority() set.
+ * SCHED_OTHER, keeping the nice value compress_prio_lower() set.
  */
 static void
 wait_done(struct compress_par *cp, const struct timespec *deadline)
@@ -559,7 +471,7 @@ par_feed(struct compress_par *cp, int in, off_t *off, off_t limit)
 		/* One deadline per block awaited: other blocks do not renew it. */
 		deadline = NULL;
 		if (clock_gettime(CLOCK_MONOTONIC, &due) == 0) {
-			due.tv_sec += STARVED_SECS;
+			due.tv_sec += COMPRESS_STARVED_SECS;
 			deadline = &due;
 		}
 		pthread_mutex_lock(&cp->mu);

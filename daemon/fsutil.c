@@ -239,6 +239,29 @@ fs_write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+ssize_t
+fs_pread_upto(int fd, void *buf, size_t want, off_t *off, off_t limit)
+{
+	char *b = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	if (limit >= 0 && (off_t)want > limit - *off)
+		want = limit > *off ? (size_t)(limit - *off) : 0;
+	while (got < want) {
+		r = pread(fd, b + got, want - got, *off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		*off += r;
+	}
+	return (ssize_t)got;
+}
+
 static int
 exists_at(int dirfd, const char *name)
 {

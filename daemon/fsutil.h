@@ -130,6 +130,13 @@ int	fs_create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr);
  * EINTR. Returns 0, or -1 with errno. */
 int	fs_write_all(int fd, const void *buf, size_t n);
 
+/*
+ * pread(2) up to WANT bytes of FD at *OFF into BUF, short only at end of
+ * file or at LIMIT (-1: none), resuming EINTR; *OFF advances by what was
+ * read. Returns the count, or -1 with errno.
+ */
+ssize_t	fs_pread_upto(int fd, void *buf, size_t want, off_t *off, off_t limit);
+
 /* "." NAME ".mond-tmp" into BUF; -1 with ENAMETOOLONG when it won't fit. */
 int	fs_tmpname(const char *name, char *buf, size_t size);
 

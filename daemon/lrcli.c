@@ -346,7 +346,8 @@ lr_render(const struct plan_action *a, char *buf, size_t len)
 		    (int)a->gid);
 	case ACT_COMPRESS:
 		return snprintf(buf, len, "compressing log %s with: %s",
-		    a->from, a->cmd != NULL ? a->cmd : "gzip (in process)");
+		    a->from, a->cmd != NULL ? a->cmd : a->zstd ?
+		    "zstd (in process)" : "gzip (in process)");
 	case ACT_REMOVE:
 		return snprintf(buf, len, "removing old log %s", a->from);
 	case ACT_MAIL:

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "daemon/decompress.h"
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/mail.h"
@@ -26,33 +26,31 @@ struct unz {
 };
 
 /*
- * In a child: IN decompressed onto OUT, strictly as gunzip would: empty
- * or non-gzip input fails. Returns the exit status.
+ * In a child: IN decompressed onto OUT, strictly as gunzip or unzstd
+ * would: empty input, or input that is neither, fails. Returns the exit
+ * status.
  */
 static int
 gunzip_to(void *arg)
 {
 	static char buf[UNZ_BUFSZ];
 	const struct unz *u = arg;
+	struct decompress *d;
 	struct stat st;
-	gzFile gz;
-	int n, err;
+	ssize_t n;
 
 	/* Else the mail's early exit could never stop it (SIGPIPE). */
 	close(u->other);
 	if (fstat(u->in, &st) == -1 || st.st_size == 0 ||
-	    (gz = gzdopen(u->in, "rb")) == NULL)
+	    (d = decompress_open(u->in)) == NULL)
 		return 1;
-	while ((n = gzread(gz, buf, sizeof(buf))) > 0) {
-		if (gzdirect(gz))
-			return 1;	/* not gzip: gunzip would refuse it */
+	while ((n = decompress_read(d, buf, sizeof(buf))) > 0) {
+		if (decompress_direct(d))
+			return 1;	/* neither: gunzip would refuse it */
 		if (fs_write_all(u->out, buf, (size_t)n) == -1)
 			return 1;
 	}
-	gzerror(gz, &err);
-	if (n < 0 || (err != Z_OK && err != Z_STREAM_END))
-		return 1;
-	return 0;
+	return n < 0 ? 1 : 0;
 }
 
 /* The decompressor of FD into PIPE's write end. Returns its pid, or -1. */

@@ -212,13 +212,13 @@ shift_dated(struct builder *b)
 
 /*
  * copy/copytruncate with compress and no delaycompress: the copy is made
- * gzipped in the same read of the log, instead of written plain and read
- * back (the files left are the same). Only with gzip in process, and not
+ * compressed in the same read of the log, instead of written plain and
+ * read back (the files left are the same). Only in process, and not
  * with a preremove, which logrotate runs on the plain copy before its
  * removal; rotate = 0 copies nothing at all.
  */
 static bool
-one_pass_gzip(const struct log_rule *r)
+one_pass_compress(const struct log_rule *r)
 {
 	return (r->copy || r->copytruncate) && r->compress &&
 	    !r->delaycompress && r->rotate != 0 && r->compresscmd == NULL &&
@@ -261,7 +261,7 @@ rotate_log(struct builder *b)
 			    PLAN_DIR_LOG, NULL);
 		return;
 	}
-	if (one_pass_gzip(r)) {
+	if (one_pass_compress(r)) {
 		char *gz;
 
 		if (asprintf(&gz, "%s%s", fname, plan_compext(r)) == -1) {
@@ -269,8 +269,10 @@ rotate_log(struct builder *b)
 			return;
 		}
 		if ((a = list_add(b, ACT_COPY, PHASE_ROTATE, PLAN_DIR_LOG, path,
-		    PLAN_DIR_TARGET, gz)) != NULL)
-			a->gzip = true;
+		    PLAN_DIR_TARGET, gz)) != NULL) {
+			a->compressed = true;
+			a->zstd = r->compressor == COMPRESSOR_ZSTD;
+		}
 		if (r->copytruncate)
 			list_add(b, ACT_TRUNCATE, PHASE_ROTATE, PLAN_DIR_LOG, path,
 			    PLAN_DIR_LOG, NULL);
@@ -341,7 +343,7 @@ finish(struct builder *b)
 
 	if (renamecopy(r))
 		copy_tmp(b);
-	if (now_gz && !one_pass_gzip(r) && !(copying && r->rotate == 0))
+	if (now_gz && !one_pass_compress(r) && !(copying && r->rotate == 0))
 		list_compress(b, PHASE_POST, fname, true);
 	if (r->rotate == 0 && !copying) {
 		free(b->dispose);

@@ -154,11 +154,13 @@ struct plan_action {
 	char		*arg2;		/* $2: the rotated name, or NULL */
 	bool		 shared;
 	/*
-	 * ACT_COPY: write `to` gzipped straight from the log, in one read
-	 * (copy or copytruncate with compress and no delaycompress); no
-	 * ACT_COMPRESS of the copy follows.
+	 * ACT_COPY: write `to` compressed in process straight from the log,
+	 * in one read (copy or copytruncate with compress and no
+	 * delaycompress); no ACT_COMPRESS of the copy follows.
 	 */
-	bool		 gzip;
+	bool		 compressed;
+	/* That, and ACT_COMPRESS without cmd: zstd rather than gzip */
+	bool		 zstd;
 	/*
 	 * ACT_REMOVE, and ACT_COMPRESS's removal of from: `shred -u [-n
 	 * shredcycles] -` on the file first (a hard-linked file, without
@@ -166,7 +168,7 @@ struct plan_action {
 	 */
 	bool		 shred;
 	int		 shredcycles;
-	/* ACT_COMPRESS: the rule's compresscmd, NULL = gzip in process */
+	/* ACT_COMPRESS: the rule's compresscmd, NULL = in process */
 	const char	*cmd;
 	/*
 	 * ACT_COMPRESS: where an unexpected existing `to` goes first

@@ -276,6 +276,8 @@ list_compress(struct builder *b, enum plan_phase phase, const char *name,
 	if ((a = list_add(b, ACT_COMPRESS, phase, PLAN_DIR_TARGET, name,
 	    PLAN_DIR_TARGET, gz)) != NULL) {
 		a->cmd = r->compresscmd;
+		a->zstd = r->compresscmd == NULL &&
+		    r->compressor == COMPRESSOR_ZSTD;
 		a->text = r->preremove;
 		a->script = SCRIPT_PREREMOVE;
 		a->shred = r->shred;

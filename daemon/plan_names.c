@@ -418,7 +418,10 @@ attrs(const struct plan_action *a, char *buf, size_t len, plan_user_fn user,
 	snprintf(buf, len, "%04o %s:%s", (unsigned)(a->mode & 07777), u, g);
 }
 
-/* "gzip X" or "compress X with CMD", then what else it does, bracketed. */
+/*
+ * "gzip X", "zstd X" or "compress X with CMD", then what else it does,
+ * bracketed.
+ */
 static int
 render_compress(const struct plan_action *a, char *buf, size_t len)
 {
@@ -436,7 +439,8 @@ render_compress(const struct plan_action *a, char *buf, size_t len)
 		o += (size_t)snprintf(extra + o, sizeof(extra) - o, "%sshred %s",
 		    o > 0 ? "; " : "", a->from_name);
 	if (a->cmd == NULL)
-		return snprintf(buf, len, "gzip %s%s%s%s", a->from,
+		return snprintf(buf, len, "%s %s%s%s%s", a->zstd ? "zstd" :
+		    "gzip", a->from,
 		    o > 0 ? " (" : "", extra, o > 0 ? ")" : "");
 	return snprintf(buf, len, "compress %s with %s%s%s%s", a->from,
 	    slash != NULL ? slash + 1 : a->cmd, o > 0 ? " (" : "", extra,
@@ -459,8 +463,8 @@ plan_action_render(const struct plan_action *a, char *buf, size_t len,
 	case ACT_RENAME:
 		return snprintf(buf, len, "mv %s %s", a->from, a->to);
 	case ACT_COPY:
-		return snprintf(buf, len, "%s %s %s", a->gzip ? "copy+gzip" :
-		    "copy", a->from, a->to);
+		return snprintf(buf, len, "%s %s %s", !a->compressed ? "copy" :
+		    a->zstd ? "copy+zstd" : "copy+gzip", a->from, a->to);
 	case ACT_TRUNCATE:
 		return snprintf(buf, len, "truncate %s", a->from);
 	case ACT_CREATE:

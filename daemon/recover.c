@@ -231,8 +231,8 @@ static int
 recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
     const char *base)
 {
-	struct compress_how how = { .zopts = { .level = rule->compresslevel,
-	    .threads = rule->compressthreads }, .cmd = rule->compresscmd,
+	struct compress_how how = { .zopts = compress_rule_opts(rule),
+	    .cmd = rule->compresscmd,
 	    .options = rule->compressoptions, .deadline = spawn_deadline(),
 	    .refuse_links = !rule->allowhardlink };
 	char name[NAME_MAX + 1], gzname[NAME_MAX + 1], path[PATH_MAX];

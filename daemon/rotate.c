@@ -188,26 +188,19 @@ do_rename(struct run *r, const struct plan_action *a,
 	return 1;
 }
 
-static struct compress_opts
-compress_opts_of(const struct log_rule *rule)
-{
-	return (struct compress_opts){ .level = rule->compresslevel,
-	    .threads = rule->compressthreads };
-}
-
 /*
- * The gzipped copy of ACT_COPY's `gzip` form: the log LIVE (stat ST) is
- * read once into the .gz, then with TRUNC the compressed part leaves the
+ * The compressed copy of ACT_COPY's `compressed` form: the log LIVE (stat
+ * ST) is read once into the .gz (or .zst), then with TRUNC the compressed part leaves the
  * log the lossless way (compress_copytruncate). Like do_copy's, a
  * copytruncate's .gz is held under RECOVER_GZCOPY_SUFFIX until its bytes
  * have left the log, so a kill in between never leaves a rotated file
  * that duplicates the log. Returns 0 or -1.
  */
 static int
-copy_gzip(struct run *r, const struct plan_action *a, int live,
+copy_compressed(struct run *r, const struct plan_action *a, int live,
     const struct stat *st, int tfd, bool trunc)
 {
-	struct compress_opts co = compress_opts_of(r->rule);
+	struct compress_opts co = compress_rule_opts(r->rule);
 	struct fs_ct_result res;
 	char hold[NAME_MAX + 1];
 
@@ -302,8 +295,8 @@ do_copy(struct run *r, const struct plan_action *a,
 		close(live);
 		return -1;
 	}
-	if (a->gzip) {
-		rc = copy_gzip(r, a, live, &st, tfd, trunc);
+	if (a->compressed) {
+		rc = copy_compressed(r, a, live, &st, tfd, trunc);
 		close(live);
 		return rc == -1 ? -1 : trunc ? 2 : 1;
 	}
@@ -571,7 +564,7 @@ set_aside(struct run *r, const struct plan_action *a, int dfd)
 static int
 do_compress(struct run *r, const struct plan_action *a)
 {
-	struct compress_how how = { .zopts = compress_opts_of(r->rule),
+	struct compress_how how = { .zopts = compress_rule_opts(r->rule),
 	    .cmd = a->cmd, .options = r->rule->compressoptions,
 	    .path = a->from, .has_times = a->has_times, .atime = a->atime,
 	    .mtime = a->mtime, .deadline = spawn_deadline(),

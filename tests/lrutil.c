@@ -154,8 +154,11 @@ put_compress(FILE *fp, const struct log_rule *r)
 
 	put_flag(fp, "compress", r->compress);
 	put_flag(fp, "delaycompress", r->delaycompress);
+	put_flag(fp, "zstd", r->compressor == COMPRESSOR_ZSTD);
 	if (r->compresslevel != 6)
 		fprintf(fp, " level=%d", r->compresslevel);
+	if (r->compressthreads != 0)
+		fprintf(fp, " threads=%d", r->compressthreads);
 	put_text(fp, "cmd", r->compresscmd);
 	if (r->ncompressoptions > 0) {
 		fputs(" opts=<", fp);

@@ -129,7 +129,7 @@ check_trailer(const char *name, const char *want, size_t len)
 static void
 round_trip_t(size_t len, int level, int threads, bool random)
 {
-	struct compress_opts o = { level, threads };
+	struct compress_opts o = { .level = level, .threads = threads };
 	char *want = make_log("a.log.1", len, random);
 
 	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
@@ -179,7 +179,8 @@ Test(compress, megabytes_of_log_at_levels_1_6_9)
 
 Test(compress, level_changes_output)
 {
-	struct compress_opts fast = { 1, 1 }, best = { 9, 1 };
+	struct compress_opts fast = { .level = 1, .threads = 1 };
+	struct compress_opts best = { .level = 9, .threads = 1 };
 	struct stat a, b;
 
 	free(make_log("x", 2 * 1024 * 1024, false));
@@ -440,7 +441,8 @@ Test(compress, zero_threads_means_online_cpus)
 /* Priming each block with the previous 32 KiB keeps a single stream's ratio. */
 Test(compress, parallel_ratio_within_one_percent)
 {
-	struct compress_opts one = { 6, 1 }, four = { 6, 4 };
+	struct compress_opts one = { .level = 6, .threads = 1 };
+	struct compress_opts four = { .level = 6, .threads = 4 };
 	struct stat a, b;
 
 	free(make_log("x", 16 * 1024 * 1024, false));
@@ -477,7 +479,7 @@ count_tasks(void)
 static void
 write_error_case(int threads)
 {
-	struct compress_opts o = { 6, threads };
+	struct compress_opts o = { .level = 6, .threads = threads };
 	char *want = make_log("a.log.1", 3 * 1024 * 1024, true), *got;
 	size_t len;
 	int status;
@@ -521,7 +523,7 @@ Test(compress, write_error_parallel_leaves_source_no_temp_no_thread)
 /* A full file system (a 256 KiB tmpfs) fails with ENOSPC the same way. */
 Test(compress, full_tmpfs_leaves_source_and_no_temp)
 {
-	struct compress_opts o = { 6, 2 };
+	struct compress_opts o = { .level = 6, .threads = 2 };
 	char *want, *mnt, *got;
 	size_t len;
 	int mfd, rc, save;
@@ -555,7 +557,7 @@ Test(compress, full_tmpfs_leaves_source_and_no_temp)
 /* Memory stays bounded whatever the size: 64 MiB through 4 threads. */
 Test(compress, peak_rss_is_bounded)
 {
-	struct compress_opts o = { 6, 4 };
+	struct compress_opts o = { .level = 6, .threads = 4 };
 	struct rusage before, after;
 	int status;
 	pid_t pid;

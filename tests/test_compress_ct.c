@@ -89,7 +89,7 @@ open_live(void)
 
 Test(compress_ct, collapse_keeps_unaligned_tail_in_live)
 {
-	struct compress_opts o = { 6, 2 };
+	struct compress_opts o = { .level = 6, .threads = 2 };
 	struct fs_ct_result res;
 	struct stat st;
 	char *want, *got;
@@ -155,7 +155,7 @@ Test(compress_ct, small_log_is_truncated_whole)
 
 Test(compress_ct, forced_truncate_takes_everything)
 {
-	struct compress_opts o = { 1, 4 };
+	struct compress_opts o = { .level = 1, .threads = 4 };
 	struct fs_ct_result res;
 	struct stat st;
 	char *want, *got;
@@ -227,7 +227,7 @@ write_error_case(int flags)
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		struct compress_opts o = { 6, 2 };
+		struct compress_opts o = { .level = 6, .threads = 2 };
 		struct rlimit rl = { 65536, 65536 };
 		struct fs_ct_result res;
 		struct stat st;
@@ -272,7 +272,7 @@ static int
 race(const char *d, int flags, int pause_us, int *ncollapsed, int *ntrunc,
     int *ncut)
 {
-	struct compress_opts o = { 6, 2 };
+	struct compress_opts o = { .level = 6, .threads = 2 };
 	struct fs_ct_result res;
 	struct stat st;
 	char name[PATH_MAX], *all = NULL, *buf;
