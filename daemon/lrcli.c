@@ -364,7 +364,7 @@ rotate(struct mond_conf *conf, const struct lr_opts *o)
 	struct pass_opts po = { .now = time(NULL), .force = o->force,
 	    .dry_run = o->debug,
 	    .mail_command = conf->mail_command, .render = lr_render,
-	    .olddir_as_found = true };
+	    .olddir_as_found = true, .date_taken_fails = true };
 	struct state *st;
 	int lock = -2, rc = conf_failed(conf) ? EXIT_ERROR : EXIT_OK;
 

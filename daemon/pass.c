@@ -279,7 +279,8 @@ build_plan(struct pass *p, size_t ri, struct item *it, bool again)
 {
 	const struct log_rule *r = &p->conf->rules[ri];
 	struct plan_input in = { .rule = r, .path = it->path, .euid = p->euid,
-	    .now = p->opts->now, .force = p->opts->force };
+	    .now = p->opts->now, .force = p->opts->force,
+	    .date_taken_fails = p->opts->date_taken_fails };
 	struct pass_result *res = &p->rep->results[it->res];
 	struct stat st;
 	time_t last;

@@ -61,6 +61,11 @@ struct pass_opts {
 	 * logrotate takes it (its test suite uses a 0777 one), not judged.
 	 */
 	bool		 olddir_as_found;
+	/*
+	 * logrotate's command line too: a dateext name already taken fails
+	 * the log, as in logrotate (plan_input's date_taken_fails).
+	 */
+	bool		 date_taken_fails;
 };
 
 enum pass_outcome {

@@ -458,6 +458,70 @@ build_actions(struct builder *b)
 	free(pats);
 }
 
+/*
+ * The counter today's dated name takes: 0 (the plain LOG-DATE) when no
+ * file of this date is there, else one past the highest there, so that a
+ * newer rotation always has the higher counter, even once rotate removed
+ * the lower ones. A compressed file (with compress or not) holds its name
+ * too. -1 when the counters are spent.
+ */
+static long long
+next_counter(struct builder *b)
+{
+	const char *suffix[] = { "", plan_compext(b->r) };
+	size_t plen = strlen(b->n.base), dlen = strlen(b->n.date), i, k;
+	const char *name;
+	struct datekey key;
+	long long next = 0;
+
+	for (i = 0; i < b->nv; i++) {
+		name = b->v[i].name;
+		/* this date's names only: the date has one width */
+		if (!b->v[i].exists || strncmp(name, b->n.base, plen) != 0 ||
+		    strncmp(name + plen, b->n.date, dlen) != 0)
+			continue;
+		for (k = 0; k < 2; k++)
+			if (names_dated(&b->n, name, suffix[k], &key) &&
+			    key.f[DATEKEY_COUNTER] >= next)
+				next = key.f[DATEKEY_COUNTER] + 1;
+	}
+	return next > NAMES_COUNTER_MAX ? -1 : next;
+}
+
+/*
+ * The rotated basename into *NAME: LOG.start, or LOG-DATE with the next
+ * counter of its date (logrotate's command line: LOG-DATE, which fails
+ * later when taken). Returns 0, -1 on ENOMEM, 1 when no name is left
+ * (p->status set).
+ */
+static int
+rotated_name(struct builder *b, char **name)
+{
+	long long counter = 0;
+	int n;
+
+	if (!b->r->dateext)
+		n = asprintf(name, "%s.%d%s", b->n.base,
+		    b->r->start < 0 ? 1 : b->r->start, b->n.ext);
+	else if (!b->in->date_taken_fails &&
+	    (counter = next_counter(b)) == -1) {
+		b->p->status = PLAN_ERROR;
+		b->p->record = PLAN_RECORD_NONE;
+		plan_why(b->p, "every counter of %s%s%s is taken", b->n.base,
+		    b->n.date, b->n.ext);
+		return 1;
+	} else if (counter == 0)
+		n = asprintf(name, "%s%s%s", b->n.base, b->n.date, b->n.ext);
+	else
+		n = asprintf(name, "%s%s.%lld%s", b->n.base, b->n.date, counter,
+		    b->n.ext);
+	if (n == -1) {
+		*name = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* A name that is not one component of its directory: "/", ".", "..". */
 static bool
 bad_name(const char *name)
@@ -503,11 +567,8 @@ plan_due(struct builder *b)
 		return 0;
 	}
 	vdir_load(b);
-	if (b->r->dateext)
-		n = asprintf(&name, "%s%s%s", b->n.base, b->n.date, b->n.ext);
-	else
-		n = asprintf(&name, "%s.%d%s", b->n.base,
-		    b->r->start < 0 ? 1 : b->r->start, b->n.ext);
+	if ((n = rotated_name(b, &name)) == 1)
+		goto done;
 	if (n == -1 || (b->p->rotated = list_join(b->p->target_dir, name)) == NULL)
 		b->nomem = true;
 	if (n != -1 && !bad_name(name)) {
@@ -523,6 +584,7 @@ plan_due(struct builder *b)
 	}
 	if (n != -1)
 		free(name);
+done:
 	if (!b->nomem)
 		rc = 0;
 	for (i = 0; i < b->nv; i++)

@@ -49,6 +49,13 @@ struct plan_input {
 	 */
 	const struct plan_sibling *siblings;
 	size_t		 nsiblings;
+	/*
+	 * logrotate's command line: a dateext name already taken fails the
+	 * log ("destination ... already exists, skipping rotation"), as
+	 * logrotate's own test suite wants. Else the name takes the next
+	 * counter of its date (LOG-DATE.1, .2, ...; mond.conf(5)).
+	 */
+	bool		 date_taken_fails;
 };
 
 enum plan_status {
@@ -265,11 +272,34 @@ const char *plan_compext(const struct log_rule *rule);
 /*
  * 1 when CANDIDATE (a basename) is a rotated version of the log whose
  * basename is LOGNAME under RULE: LOGNAME.N, LOGNAME.N + compressext, or
- * the dateext form, with `extension` moved to the end (`addextension`
- * added). 0 otherwise (LOGNAME itself too).
+ * the dateext form (a taken date's counter LOG-DATE.N included), with
+ * `extension` moved to the end (`addextension` added). 0 otherwise
+ * (LOGNAME itself too).
  */
 int	plan_is_sibling(const struct log_rule *rule, const char *logname,
 	    const char *candidate);
+
+/* Where a rotated file's name puts it among its log's (plan_name_age). */
+struct plan_age {
+	int		 shape;		/* 0 none, 1 numbered, 2 dated */
+	long long	 key[8];
+};
+
+/*
+ * Fills *AGE with the place of NAME, a rotated version of the log LOGNAME
+ * under RULE (as plan_is_sibling judges it), by its name alone: a higher
+ * LOG.N is older; a dated one is ordered by its date, then its counter
+ * (LOG-DATE, LOG-DATE.1, LOG-DATE.2, oldest first). Returns 1; 0 when
+ * NAME is none of those (its shape then 0).
+ */
+int	plan_name_age(const struct log_rule *rule, const char *logname,
+	    const char *name, struct plan_age *age);
+
+/*
+ * <0 when A is older than B by name, >0 when newer, 0 when their names do
+ * not tell (equal, or not of one shape).
+ */
+int	plan_age_cmp(const struct plan_age *a, const struct plan_age *b);
 
 /* The longest compressed suffix plan_unrotate() guesses (COMP NULL). */
 #define PLAN_COMP_MAX	16
@@ -277,7 +307,8 @@ int	plan_is_sibling(const struct log_rule *rule, const char *logname,
 /*
  * Calls CB(STEM, ARG) for each name STEM of which NAME (a basename) could
  * be a rotated version: NAME = BASE ROT REST, ROT a ".N" or (DLEN > 0)
- * DLEN bytes of date, REST an extension and then a compressed suffix;
+ * DLEN bytes of date, maybe with a counter ".N" after them, REST an
+ * extension and then a compressed suffix;
  * STEM = BASE + that extension, or BASE alone (`addextension` on a name
  * without it). EXT is the only extension tried ("" for none, NULL any),
  * COMP the only suffix (NULL: any of at most PLAN_COMP_MAX bytes), each

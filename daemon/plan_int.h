@@ -30,10 +30,17 @@ struct names {
 	char		 date[NAMES_FMT_MAX];	/* the dateext suffix for now */
 };
 
-/* A dateext suffix read back, for ordering: epoch (%s), Y, m, d, H, M, S. */
+/*
+ * A dateext suffix read back, for ordering: epoch (%s), Y, m, d, H, M, S,
+ * then the counter that follows a taken date (LOG-DATE.N; 0 for none).
+ */
+#define DATEKEY_COUNTER	7
 struct datekey {
-	long long	 f[7];
+	long long	 f[DATEKEY_COUNTER + 1];
 };
+
+/* The highest counter names_dated() reads back. */
+#define NAMES_COUNTER_MAX	99999999LL
 
 /* Fills N for the log basename LOGBASE at NOW. Returns 0, -1 on ENOMEM. */
 int	names_init(struct names *n, const struct log_rule *rule,
@@ -44,7 +51,10 @@ void	names_free(struct names *n);
 int	names_numbered(const struct names *n, const char *cand,
 	    const char *suffix, long long *num);
 
-/* 1 when CAND is base DATE ext SUFFIX with DATE in the dateformat's shape. */
+/*
+ * 1 when CAND is base DATE [.N] ext SUFFIX with DATE in the dateformat's
+ * shape and N a counter (canonical decimal, 1 to NAMES_COUNTER_MAX).
+ */
 int	names_dated(const struct names *n, const char *cand,
 	    const char *suffix, struct datekey *key);
 

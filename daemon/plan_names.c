@@ -174,12 +174,43 @@ names_numbered(const struct names *n, const char *cand, const char *suffix,
 	return 1;
 }
 
+/* 1 when P is exactly N's extension, then SUFFIX. */
+static int
+ext_then(const struct names *n, const char *p, const char *suffix)
+{
+	size_t elen = strlen(n->ext);
+
+	return strncmp(p, n->ext, elen) == 0 && strcmp(p + elen, suffix) == 0;
+}
+
+/*
+ * P past a taken date's counter ".N" into *END, N into *NUM: 1, or 0 when
+ * P holds none (".0", ".01" and a number past NAMES_COUNTER_MAX included,
+ * so that each counter has one name).
+ */
+static int
+date_counter(const char *p, const char **end, long long *num)
+{
+	long long v = 0;
+
+	if (p[0] != '.' || p[1] < '1' || p[1] > '9')
+		return 0;
+	for (p++; isdigit((unsigned char)*p); p++) {
+		v = v * 10 + (*p - '0');
+		if (v > NAMES_COUNTER_MAX)
+			return 0;
+	}
+	*end = p;
+	*num = v;
+	return 1;
+}
+
 int
 names_dated(const struct names *n, const char *cand, const char *suffix,
     struct datekey *key)
 {
 	size_t blen = strlen(n->base);
-	const char *f, *p;
+	const char *f, *p, *end;
 	int w, field, i;
 	long long v;
 
@@ -194,16 +225,19 @@ names_dated(const struct names *n, const char *cand, const char *suffix,
 					return 0;
 				v = v * 10 + (*p - '0');
 			}
-			if (field < 7)
+			if (field < DATEKEY_COUNTER)	/* not %V's */
 				key->f[field] = v;
 			f++;
 		} else if (*p++ != *f)
 			return 0;
 	}
-	if (strncmp(p, n->ext, strlen(n->ext)) != 0)
+	/* The name as logrotate makes it first: an odd extension stays one. */
+	if (ext_then(n, p, suffix))
+		return 1;
+	if (!date_counter(p, &end, &v) || !ext_then(n, end, suffix))
 		return 0;
-	p += strlen(n->ext);
-	return strcmp(p, suffix) == 0;
+	key->f[DATEKEY_COUNTER] = v;
+	return 1;
 }
 
 int
@@ -211,7 +245,7 @@ datekey_cmp(const struct datekey *a, const struct datekey *b)
 {
 	size_t i;
 
-	for (i = 0; i < 7; i++)
+	for (i = 0; i <= DATEKEY_COUNTER; i++)
 		if (a->f[i] != b->f[i])
 			return a->f[i] < b->f[i] ? -1 : 1;
 	return 0;
@@ -235,6 +269,45 @@ plan_is_sibling(const struct log_rule *rule, const char *logname,
 	    names_dated(&n, candidate, plan_compext(rule), &key);
 	names_free(&n);
 	return yes;
+}
+
+int
+plan_name_age(const struct log_rule *rule, const char *logname,
+    const char *name, struct plan_age *age)
+{
+	struct names n;
+	struct datekey key;
+	long long num;
+	size_t i;
+
+	memset(age, 0, sizeof(*age));
+	if (names_init(&n, rule, logname, 0) == -1)
+		return 0;
+	if (names_numbered(&n, name, "", &num) ||
+	    names_numbered(&n, name, plan_compext(rule), &num)) {
+		age->shape = 1;
+		age->key[0] = -num;	/* LOG.1 is the newest */
+	} else if (names_dated(&n, name, "", &key) ||
+	    names_dated(&n, name, plan_compext(rule), &key)) {
+		age->shape = 2;
+		for (i = 0; i <= DATEKEY_COUNTER; i++)
+			age->key[i] = key.f[i];
+	}
+	names_free(&n);
+	return age->shape != 0;
+}
+
+int
+plan_age_cmp(const struct plan_age *a, const struct plan_age *b)
+{
+	size_t i;
+
+	if (a->shape == 0 || a->shape != b->shape)
+		return 0;
+	for (i = 0; i < sizeof(a->key) / sizeof(a->key[0]); i++)
+		if (a->key[i] != b->key[i])
+			return a->key[i] < b->key[i] ? -1 : 1;
+	return 0;
 }
 
 size_t
@@ -300,21 +373,36 @@ stems_after(const char *name, size_t len, size_t p, size_t q, const char *ext,
 	return 0;
 }
 
+/* Q past a run of ".DIGITS" at NAME[Q], or Q itself when none is there. */
+static size_t
+past_number(const char *name, size_t q)
+{
+	size_t e;
+
+	if (name[q] != '.' || !isdigit((unsigned char)name[q + 1]))
+		return q;
+	for (e = q + 1; isdigit((unsigned char)name[e]); e++)
+		;
+	return e;
+}
+
 int
 plan_unrotate(const char *name, const char *ext, const char *comp,
     size_t dlen, plan_stem_fn cb, void *arg)
 {
-	size_t len = strlen(name), p, q;
+	size_t len = strlen(name), p, q, c;
 
 	for (p = 1; p < len; p++) {
 		if (dlen == 0) {
-			if (name[p] != '.' || !isdigit((unsigned char)name[p + 1]))
+			if ((q = past_number(name, p)) == p)
 				continue;
-			for (q = p + 1; isdigit((unsigned char)name[q]); q++)
-				;
 		} else if ((q = p + dlen) > len)
 			break;
 		if (stems_after(name, len, p, q, ext, comp, cb, arg))
+			return 1;
+		/* a taken date's counter: LOG-DATE.N */
+		if (dlen > 0 && (c = past_number(name, q)) != q &&
+		    stems_after(name, len, p, c, ext, comp, cb, arg))
 			return 1;
 	}
 	return 0;

@@ -6,7 +6,6 @@
  * follows a link: a name is judged by fstatat(AT_SYMLINK_NOFOLLOW) and
  * removed by unlinkat relative to the directory opened once.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,41 +28,27 @@ struct member {
 	off_t		 size;
 	long long	 frees;		/* bytes an unlink gives back (minfree) */
 	struct timespec	 mtime;
-	long		 num;		/* LOG.N's N, or -1 */
+	struct plan_age	 age;		/* its place by name */
 };
 
 /*
  * Oldest first by mtime; a tie (a copy stamped with the log's own mtime,
- * rotations within one clock tick) by the rotation number, higher being
- * older, else by name.
+ * rotations within one clock tick) by what the names say (a higher LOG.N,
+ * an earlier date or a lower counter of one date is older), else by name.
  */
 static int
 oldest_first(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
+	int c;
 
 	if (x->mtime.tv_sec != y->mtime.tv_sec)
 		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
 	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
 		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
-	if (x->num >= 0 && y->num >= 0 && x->num != y->num)
-		return x->num > y->num ? -1 : 1;
+	if ((c = plan_age_cmp(&x->age, &y->age)) != 0)
+		return c;
 	return strcmp(x->name, y->name);
-}
-
-/* N of LOGNAME.N[...], or -1. */
-static long
-rotation_number(const char *logname, const char *name)
-{
-	size_t len = strlen(logname);
-	char *end;
-	long n;
-
-	if (strncmp(name, logname, len) != 0 || name[len] != '.' ||
-	    !isdigit((unsigned char)name[len + 1]))
-		return -1;
-	n = strtol(name + len + 1, &end, 10);
-	return *end == '\0' || *end == '.' ? n : -1;
 }
 
 static void
@@ -133,7 +118,7 @@ family(int dfd, const struct log_rule *rule, const char *logname,
 		(*m)[*n].frees = st.st_nlink == 1 ? (long long)st.st_blocks *
 		    512 : 0;
 		(*m)[*n].mtime = st.st_mtim;
-		(*m)[*n].num = rotation_number(logname, de->d_name);
+		(void)plan_name_age(rule, logname, de->d_name, &(*m)[*n].age);
 		(*n)++;
 		errno = 0;
 	}

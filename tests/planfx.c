@@ -91,6 +91,7 @@ fx_run(struct fx *f)
 		.dir_insecure = f->has_dir && fs_dir_insecure(&f->dir),
 		.euid = f->euid, .last = f->last, .now = f->now,
 		.force = f->force, .siblings = f->sib, .nsiblings = f->nsib,
+		.date_taken_fails = f->date_taken_fails,
 	};
 	size_t i, o = 0;
 

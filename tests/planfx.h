@@ -22,6 +22,7 @@ struct fx {
 	uid_t		 euid;
 	time_t		 last, now;
 	bool		 force;
+	bool		 date_taken_fails;	/* logrotate's command line */
 	const char	*path;
 	struct plan_sibling sib[16];
 	size_t		 nsib;

@@ -807,12 +807,14 @@ Test(plan, dateext_with_delaycompress_and_extension)
 	    NULL });
 }
 
-Test(plan, dateext_existing_destination_is_an_error)
+/* mond takes the next counter instead (test_plan_dated.c) */
+Test(plan, dateext_existing_destination_is_an_error_for_logrotate)
 {
 	static struct fx f;
 
 	fx_init(&f);
 	f.r.dateext = true;
+	f.date_taken_fails = true;
 	f.r.firstaction = "x";
 	f.r.prerotate = "p";
 	f.r.lastaction = "y";

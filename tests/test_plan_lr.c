@@ -591,6 +591,7 @@ Test(plan_lr, was_due_marks_a_due_log_that_could_not_be_planned)
 
 	fx_init(&f);
 	f.r.dateext = true;
+	f.date_taken_fails = true;	/* logrotate's command line */
 	fx_sib(&f, "a.log-20261125", 0);
 	fx_run(&f);
 	fx_expect_status(&f, PLAN_ERROR, "destination /l/a.log-20261125 already "

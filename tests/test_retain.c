@@ -181,6 +181,38 @@ Test(retain, a_file_kept_by_preremove_does_not_stop_the_trim)
 	free(log);
 }
 
+/*
+ * Rotations within one clock tick tie on mtime; their names then say which
+ * is older: of one date, the plain name, then .2 before .10 (by number,
+ * not as strings).
+ */
+Test(retain, tied_dated_names_go_in_counter_order)
+{
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL };
+	struct timespec tick[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	const char *tied[] = { "a.log-20200101", "a.log-20200101.2",
+	    "a.log-20200101.10" };
+	char *log = tu_path(tu_dir, "a.log");
+	struct tu_run run;
+	size_t i;
+
+	conf_with(log, " maxtotal = 700\n dateext = yes\n");
+	for (i = 0; i < 3; i++) {
+		write_bytes(tu_at(tied[i]), 300);
+		cr_assert_eq(utimensat(AT_FDCWD, tu_at(tied[i]), tick, 0), 0);
+	}
+	write_bytes(log, 300);
+	run = tu_run_mond(argv);
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	/* 1200 bytes: the two oldest go, 600 are left */
+	cr_assert(!tu_exists(tu_at("a.log-20200101")), "%s", run.err);
+	cr_assert(!tu_exists(tu_at("a.log-20200101.2")), ".2 kept, so .10 "
+	    "was taken for older: %s", run.err);
+	cr_assert(tu_exists(tu_at("a.log-20200101.10")), "%s", run.err);
+	tu_run_free(&run);
+	free(log);
+}
+
 /* A preremove that moves the file away has done the removal. */
 Test(retain, a_preremove_that_moves_the_file_removed_it)
 {
