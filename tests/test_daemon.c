@@ -2,11 +2,13 @@
  * test_daemon.c: the real mond daemon keeping logs within their rules:
  * size triggers, the next-due timer (its clock moved with --now), reloads,
  * SIGUSR1, signals during a long compression, the web front answering
- * while the worker rotates, and the scripts it runs. The control socket
+ * while the worker rotates, the scripts it runs, and dateext names when
+ * a size trigger fires several times in one day. The control socket
  * and --force-rotate are test_control.c. Each test has its own directory,
  * port, state file and socket.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -499,4 +501,140 @@ Test(daemon, a_newline_in_a_log_name_cannot_forge_a_line)
 	free(stanza);
 	free(q);
 	free(log);
+}
+
+/* One rotated file of a dated family: its name and the counter after it. */
+struct dated_file {
+	char		 name[256];
+	long		 counter;	/* 0 for the plain LOG-DATE */
+};
+
+static int
+by_counter(const void *a, const void *b)
+{
+	const struct dated_file *x = a, *y = b;
+
+	return x->counter < y->counter ? -1 : x->counter > y->counter;
+}
+
+/*
+ * The files of tu_dir named PREFIX or PREFIX.N, oldest first by counter,
+ * into F (room for MAX); returns how many. Any other name starting with
+ * PREFIX fails the test: no rotated file may be named otherwise.
+ */
+static size_t
+dated_family(const char *prefix, struct dated_file *f, size_t max)
+{
+	size_t plen = strlen(prefix), n = 0;
+	struct dirent *de;
+	DIR *d = opendir(tu_dir);
+	char *end;
+	long c;
+
+	cr_assert_not_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) != 0)
+			continue;
+		c = 0;
+		if (de->d_name[plen] != '\0') {
+			cr_assert_eq(de->d_name[plen], '.', "%s", de->d_name);
+			c = strtol(de->d_name + plen + 1, &end, 10);
+			cr_assert(*end == '\0' && c > 0, "%s", de->d_name);
+		}
+		cr_assert_lt(n, max);
+		snprintf(f[n].name, sizeof(f[n].name), "%s", de->d_name);
+		f[n++].counter = c;
+	}
+	closedir(d);
+	qsort(f, n, sizeof(*f), by_counter);
+	return n;
+}
+
+/* The rotated files F (N) and then the live LOG, end to end (malloc'd). */
+static char *
+family_text(const struct dated_file *f, size_t n, const char *log)
+{
+	char *all = strdup(""), *part, *joined;
+	size_t i;
+
+	for (i = 0; i <= n; i++) {
+		part = tu_read_file(i < n ? tu_at(f[i].name) : log, NULL);
+		cr_assert_not_null(part, "%s", i < n ? f[i].name : log);
+		cr_assert(asprintf(&joined, "%s%s", all, part) != -1);
+		free(all);
+		free(part);
+		all = joined;
+	}
+	return all;
+}
+
+/*
+ * logrotate's "destination ... already exists, skipping rotation" when a
+ * size trigger fires twice in one dateformat period (its #435, #327):
+ * here a.log and b.log pass 1k a few times a second for 2.5 s, all on
+ * one day. Every rotation gets a name of its own (LOG-DATE, then .1, .2
+ * ...), no byte is lost or doubled: the rotated files oldest first, then
+ * the live log, are exactly what was written; with rotate = 3, exactly
+ * three stay, and they are the newest.
+ */
+Test(daemon, a_size_trigger_firing_within_one_day_never_reuses_a_name)
+{
+	const char *extra[] = { "--now", "2026-03-10T12:00:00", NULL };
+	char *a = tu_path(tu_dir, "a.log"), *b = tu_path(tu_dir, "b.log");
+	char line[128], *wrote = strdup(""), *next, *got, *stanza;
+	struct dated_file fa[64], fb[64];
+	size_t na, nb, len;
+	double t0;
+	FILE *fp;
+	int i;
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1k\n rotate = 100\n"
+	    " dateext = yes\n create = yes\n}\n"
+	    "log \"%s\" {\n size = 1k\n rotate = 3\n dateext = yes\n"
+	    " create = yes\n}\n", a, b) != -1);
+	tu_mond_conf(stanza, NULL);
+	free(stanza);
+	tu_write_file(a, "");
+	tu_write_file(b, "");
+	tu_mond_start(extra);
+	usleep(300000);
+	/* 100-byte lines every 10 ms: 1k every tenth of a second */
+	for (i = 0, t0 = tu_now(); tu_now() - t0 < 2.5; i++) {
+		len = (size_t)snprintf(line, sizeof(line), "%06d %092d\n", i, i);
+		cr_assert_eq(len, 100);
+		for (int k = 0; k < 2; k++) {
+			cr_assert_not_null(fp = fopen(k == 0 ? a : b, "a"));
+			cr_assert_geq(fputs(line, fp), 0);
+			cr_assert_eq(fclose(fp), 0);
+		}
+		cr_assert(asprintf(&next, "%s%s", wrote, line) != -1);
+		free(wrote);
+		wrote = next;
+		usleep(10000);
+	}
+	usleep(1500000);	/* the last trigger has fired */
+	cr_assert_eq(tu_daemon_signal_wait(&tu_mond, SIGTERM), 0);
+
+	na = dated_family("a.log-20260310", fa, 64);
+	cr_assert_geq(na, 4, "only %zu rotations of a.log in 2.5 s", na);
+	cr_assert_eq(fa[0].counter, 0, "the first is the plain name");
+	cr_assert_eq(fa[na - 1].counter, (long)na - 1, "counters skipped");
+	got = family_text(fa, na, a);
+	cr_assert_str_eq(got, wrote, "a.log's rotated files and the live log "
+	    "are not what was written");
+	free(got);
+
+	nb = dated_family("b.log-20260310", fb, 64);
+	cr_assert_eq(nb, 3, "rotate = 3 kept %zu", nb);
+	cr_assert_geq(fb[0].counter, 2, "the oldest were not the ones that "
+	    "went: %s", fb[0].name);
+	got = family_text(fb, nb, b);
+	len = strlen(got);
+	cr_assert(len < strlen(wrote) && strcmp(wrote + strlen(wrote) - len,
+	    got) == 0, "b.log's three and the live log are not the newest "
+	    "of what was written");
+	free(got);
+	free(wrote);
+	free(b);
+	free(a);
 }
