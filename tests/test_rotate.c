@@ -697,13 +697,18 @@ Test(safety, planted_rotated_symlink_not_followed, .init = init, .fini = fini)
 	tu_write_file(P(0, "victim"), "precious\n");
 	tu_write_file(P(1, "a.log"), "secret\n");
 	cr_assert_eq(chmod(P(1, "a.log"), 0600), 0);
-	/* copy makes the dated name with O_EXCL: a link there must stop it. */
+	/*
+	 * A link at the dated name takes that name like any file: the copy
+	 * goes to the next counter's (made with O_EXCL), never through it.
+	 */
 	cr_assert_eq(symlink(P(0, "victim"), P(2, "a.log-20260301")), 0);
 	write_conf("log \"@D/a.log\" {\n rotate = 3\n copy = yes\n dateext = yes\n}\n");
-	cr_assert_eq(FORCE("--now", "2026-03-01T10:00"), 1, "%s", run.err);
+	cr_assert_eq(FORCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);
 	cr_assert_str_eq(slurp(P(0, "victim")), "precious\n");
 	cr_assert_eq(mode_of(P(0, "victim")), 0644);
 	cr_assert_str_eq(slurp(P(1, "a.log")), "secret\n");
+	cr_assert_str_eq(slurp(P(2, "a.log-20260301.1")), "secret\n");
+	cr_assert_eq(mode_of(P(2, "a.log-20260301.1")), 0600);
 }
 
 static void
