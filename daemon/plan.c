@@ -459,11 +459,11 @@ build_actions(struct builder *b)
 }
 
 /*
- * The counter today's dated name takes: 0 (the plain LOG-DATE) when no
- * file of this date is there, else one past the highest there, so that a
- * newer rotation always has the higher counter, even once rotate removed
- * the lower ones. A compressed file (with compress or not) holds its name
- * too. -1 when the counters are spent.
+ * The counter this rotation's dated name takes: 0 (the plain LOG-DATE)
+ * when no file of its date is there, else one past the highest there, so
+ * that a newer rotation always has the higher counter, even once rotate
+ * removed the lower ones. A compressed file (with compress or not) holds
+ * its name too. -1 when the counters are spent.
  */
 static long long
 next_counter(struct builder *b)

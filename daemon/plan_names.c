@@ -271,6 +271,9 @@ plan_is_sibling(const struct log_rule *rule, const char *logname,
 	return yes;
 }
 
+_Static_assert(sizeof(((struct plan_age *)0)->key) == sizeof(struct datekey),
+    "plan_age holds a datekey");
+
 int
 plan_name_age(const struct log_rule *rule, const char *logname,
     const char *name, struct plan_age *age)
