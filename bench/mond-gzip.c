@@ -1,9 +1,9 @@
 /*
  * mond-gzip.c: mond's compressor from the command line, for bench/compress
- * only (not installed). `mond-gzip [-p THREADS] [-l LEVEL] [-b BLOCK] SRC
- * DST.gz` runs compress_fd (crash-safe temp, fsync, rename; the source is
- * kept so the bench can reuse it); with -C it runs the one-pass
- * copytruncate + compress on SRC (opened read-write) instead.
+ * only (not installed). `mond-gzip [-z] [-p THREADS] [-l LEVEL] [-b BLOCK]
+ * SRC DST` runs compress_fd (crash-safe temp, fsync, rename; the source is
+ * kept so the bench can reuse it), gzip or with -z zstd; with -C it runs
+ * the one-pass copytruncate + compress on SRC (opened read-write) instead.
  */
 #include <err.h>
 #include <errno.h>
@@ -22,24 +22,27 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: mond-gzip [-C] [-p threads] [-l level] "
-	    "[-b block] src dst.gz\n");
+	fprintf(stderr, "usage: mond-gzip [-Cz] [-p threads] [-l level] "
+	    "[-b block] src dst\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct compress_opts o = { .level = 6, .threads = 0 };
+	struct compress_opts o = { .level = 0, .threads = 0 };
 	struct fs_ct_result res;
 	struct stat st;
 	char *dstdir, *dstbase, *d1, *d2;
 	int ch, in, dfd, ct = 0;
 
-	while ((ch = getopt(argc, argv, "Cp:l:b:")) != -1) {
+	while ((ch = getopt(argc, argv, "Czp:l:b:")) != -1) {
 		switch (ch) {
 		case 'C':
 			ct = 1;
+			break;
+		case 'z':
+			o.kind = COMPRESS_ZSTD;
 			break;
 		case 'p':
 			o.threads = atoi(optarg);
