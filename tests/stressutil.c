@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "tests/stressutil.h"
 #include "tests/testutil.h"
@@ -197,6 +198,48 @@ read_gz(const char *path, size_t *len, bool *ok)
 	return buf;
 }
 
+/*
+ * The zstd file PATH decompressed with libzstd itself, not mond's reader:
+ * *OK only when every frame is whole (the last one ended, checksums
+ * right) and nothing follows.
+ */
+static char *
+read_zst(const char *path, size_t *len, bool *ok)
+{
+	size_t inlen, cap = 1 << 20, rc = 0;
+	char *in = tu_read_file(path, &inlen), *buf = malloc(cap);
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	ZSTD_inBuffer ib = { in, inlen, 0 };
+	ZSTD_outBuffer ob;
+
+	cr_assert_not_null(buf);
+	cr_assert_not_null(dctx);
+	*len = 0;
+	*ok = in != NULL && inlen > 0;
+	while (*ok && ib.pos < ib.size) {
+		if (cap - *len < 65536)
+			cr_assert_not_null(buf = realloc(buf, cap *= 2));
+		ob = (ZSTD_outBuffer){ buf + *len, cap - *len, 0 };
+		rc = ZSTD_decompressStream(dctx, &ob, &ib);
+		*len += ob.pos;
+		if (ZSTD_isError(rc))
+			*ok = false;
+	}
+	/* Output libzstd still holds once the input is all in. */
+	while (*ok && rc != 0) {
+		if (cap - *len < 65536)
+			cr_assert_not_null(buf = realloc(buf, cap *= 2));
+		ob = (ZSTD_outBuffer){ buf + *len, cap - *len, 0 };
+		rc = ZSTD_decompressStream(dctx, &ob, &ib);
+		*len += ob.pos;
+		if (ZSTD_isError(rc) || ob.pos == 0)
+			*ok = false;
+	}
+	ZSTD_freeDCtx(dctx);
+	free(in);
+	return buf;
+}
+
 static bool
 has_suffix(const char *s, const char *suf)
 {
@@ -251,6 +294,12 @@ su_count_lines(const char *dir, const char *base, uint64_t expected,
 			if (!ok) {
 				c->gz_bad++;
 				cr_log_error("%s: not a complete gzip file", path);
+			}
+		} else if (has_suffix(name, ".zst")) {
+			buf = read_zst(path, &len, &ok);
+			if (!ok) {
+				c->gz_bad++;
+				cr_log_error("%s: not a complete zstd file", path);
 			}
 		} else if ((buf = tu_read_file(path, &len)) == NULL) {
 			cr_assert_not_null(buf = calloc(1, 1));

@@ -202,6 +202,23 @@ Test(crash, create_compress, .timeout = 900)
 	crash_run(&v);
 }
 
+Test(crash, create_zstd_delaycompress, .timeout = 900)
+{
+	static const struct crash_variant v = { "create+zstd+delaycompress",
+	    "create = yes\n compress = yes\n compressor = zstd\n"
+	    " delaycompress = yes", true };
+
+	crash_run(&v);
+}
+
+Test(crash, copytruncate_zstd, .timeout = 900)
+{
+	static const struct crash_variant v = { "copytruncate+zstd",
+	    "copytruncate = yes\n compress = yes\n compressor = zstd", false };
+
+	crash_run(&v);
+}
+
 Test(crash, create_plain, .timeout = 900)
 {
 	static const struct crash_variant v = { "create",
