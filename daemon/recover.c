@@ -187,9 +187,11 @@ recover_copy(const struct log_rule *rule, int ldfd, int tfd,
 }
 
 /*
- * copytruncate + compress's gzipped copy under its holding name: killed
- * before its bytes left the log (it decompresses to a prefix of the log)
- * it goes; otherwise it is their only home and is kept.
+ * copytruncate + compress's compressed copy (gzip or zstd, as the rule
+ * says, under RECOVER_GZCOPY_SUFFIX either way) under its holding name:
+ * killed before its bytes left the log (it decompresses to a prefix of
+ * the log) it goes; otherwise it is their only home and is kept, with the
+ * rule's compressed suffix.
  */
 static int
 recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
@@ -210,7 +212,8 @@ recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
 		close(lfd);
 	} else
 		close(cfd);
-	return settle_copy(tfd, tgtdir, copy, base, ".gz", pre == 1);
+	return settle_copy(tfd, tgtdir, copy, base, plan_compext(rule),
+	    pre == 1);
 }
 
 /* Numbered names that recover_compress can find the slot of. */
