@@ -301,6 +301,18 @@ int	plan_name_age(const struct log_rule *rule, const char *logname,
  */
 int	plan_age_cmp(const struct plan_age *a, const struct plan_age *b);
 
+/*
+ * Calls CB(I, ARG) for each I of SIB (N entries, sorted as
+ * plan_sort_siblings() sorts) that plan_is_sibling() takes for a rotated
+ * version of LOGNAME under RULE, in their order; a binary search finds
+ * where they start, so a big directory costs little. Returns 0, or -1 on
+ * ENOMEM (then CB was not called).
+ */
+typedef void (*plan_member_fn)(size_t i, void *arg);
+int	plan_family(const struct log_rule *rule, const char *logname,
+	    const struct plan_sibling *sib, size_t n, plan_member_fn cb,
+	    void *arg);
+
 /* The longest compressed suffix plan_unrotate() guesses (COMP NULL). */
 #define PLAN_COMP_MAX	16
 

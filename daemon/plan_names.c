@@ -313,6 +313,47 @@ plan_age_cmp(const struct plan_age *a, const struct plan_age *b)
 	return 0;
 }
 
+/* The index of the first of SIB (N, sorted) that starts with BASE. */
+static size_t
+first_with_prefix(const struct plan_sibling *sib, size_t n, const char *base)
+{
+	size_t lo = 0, hi = n, mid, blen = strlen(base);
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strncmp(sib[mid].name, base, blen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int
+plan_family(const struct log_rule *rule, const char *logname,
+    const struct plan_sibling *sib, size_t n, plan_member_fn cb, void *arg)
+{
+	const char *comp = plan_compext(rule);
+	struct datekey key;
+	struct names nm;
+	long long num;
+	size_t i, blen;
+
+	if (names_init(&nm, rule, logname, 0) == -1)
+		return -1;
+	/* Every rotated name starts with the base: only those are judged. */
+	blen = strlen(nm.base);
+	for (i = first_with_prefix(sib, n, nm.base); i < n &&
+	    strncmp(sib[i].name, nm.base, blen) == 0; i++)
+		if (names_numbered(&nm, sib[i].name, "", &num) ||
+		    names_numbered(&nm, sib[i].name, comp, &num) ||
+		    names_dated(&nm, sib[i].name, "", &key) ||
+		    names_dated(&nm, sib[i].name, comp, &key))
+			cb(i, arg);
+	names_free(&nm);
+	return 0;
+}
+
 size_t
 plan_date_width(const struct log_rule *rule)
 {
