@@ -59,6 +59,7 @@ add_result(struct pass *p, const char *path, size_t rule, size_t *idx)
 	res->rule = rule;
 	res->size = -1;
 	res->next_due = (time_t)-1;
+	res->kept_files = res->kept_bytes = -1;
 	*idx = rep->nresults++;
 	return res;
 }
@@ -187,6 +188,8 @@ list_target(struct pass *p, const struct log_rule *r, struct item *it,
 		fail_early(p, it, "%s", why);
 		return 1;
 	}
+	it->listed = td->listed;
+	it->tdir = (size_t)(td - p->dirs);
 	return 0;
 }
 
@@ -207,6 +210,7 @@ target_listing(struct pass *p, const struct log_rule *r, struct item *it,
 	size_t li;
 	int rc = -1;
 
+	it->listed = false;
 	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
 	    (ld = pass_dir_get(p, logdir)) == NULL)
 		goto done;
@@ -352,6 +356,9 @@ run_phases(struct pass *p, const struct log_rule *r, struct item *it,
 
 	if (!it->ok)
 		return false;
+	/* Whatever comes of it, its family is to be read again at the end. */
+	if (it->listed && !p->opts->dry_run)
+		p->dirs[it->tdir].changed = true;
 	/* The rule's own su, if any, is the thread's already (run_rule). */
 	if (as_owner && su_enter_user(it->as_uid, &ids) == -1) {
 		snprintf(it->why, sizeof(it->why), "taking the identity of uid "
@@ -685,6 +692,8 @@ pass_run(const struct mond_conf *conf, struct state *state,
 	if (!p.nomem && !opts->dry_run && opts->npatterns == 0 &&
 	    !cancelled(&p))
 		pass_keep_space(&p, rs);
+	if (!p.nomem && !opts->dry_run && !cancelled(&p))
+		pass_keep_count(&p, rs);
 	for (i = 0; i < conf->nrules; i++)
 		free_items(rs[i].its, rs[i].n);
 	free(rs);
@@ -711,6 +720,9 @@ pass_report_free(struct pass_report *report)
 		free(report->results[i].rotated);
 	}
 	free(report->results);
+	for (i = 0; i < report->nfs; i++)
+		free(report->fs[i].path);
+	free(report->fs);
 	memset(report, 0, sizeof(*report));
 }
 

@@ -86,6 +86,24 @@ struct pass_result {
 	size_t		 rule;		/* index into conf->rules */
 	/* PASS_ROTATED: the log's new name (as plan->rotated); else NULL */
 	char		*rotated;
+	/*
+	 * Its rotated files once the pass is done (compressed or not, as
+	 * they are on disk): how many and the sum of their st_size; both -1
+	 * when the pass did not read its target directory (not in a
+	 * dry run, nor for a log missing, refused or failed before planning).
+	 */
+	long long	 kept_files;
+	long long	 kept_bytes;
+};
+
+/* A file system holding the directories of the pass's logs. */
+struct pass_fs {
+	dev_t		 dev;
+	/*
+	 * The highest directory above a log's on the same file system: its
+	 * mount point, unless a bind mount or a symlink is in the way.
+	 */
+	char		*path;
 };
 
 struct pass_report {
@@ -93,6 +111,9 @@ struct pass_report {
 	size_t		 nresults;
 	size_t		 nrotated;
 	size_t		 nfailed;
+	/* each file system once, sorted by path (not in a dry run) */
+	struct pass_fs	*fs;
+	size_t		 nfs;
 };
 
 /*

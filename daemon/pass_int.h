@@ -34,6 +34,8 @@ struct dir {
 	int		 walk_err;	/* 0, EPERM (refused) or the failure */
 	uid_t		 owner;		/* the one user who controls the path */
 	char		*walk_why;
+	/* a rotation of the pass was there: the listing lacks what it made */
+	bool		 changed;
 };
 
 /* A log of the rule in hand. */
@@ -45,6 +47,9 @@ struct item {
 	bool		 stopped;	/* not started: the pass was cancelled */
 	bool		 settled;	/* planned again, no longer due: outcome set */
 	uid_t		 as_uid;	/* not 0: its files are that user's work */
+	/* planned from the listing of p->dirs[tdir], its target directory */
+	bool		 listed;
+	size_t		 tdir;
 	char		 why[256];
 };
 
@@ -80,11 +85,14 @@ struct ruleset {
  * some recent entries of logs briefly away, before opts->expanded is told.
  * pass_trim: IT's maxtotal once PHASES included its PHASE_POST.
  * pass_keep_space: minfree over RS's logs after a pass over every rule.
+ * pass_keep_count: what each log of RS keeps in rotated files, and the
+ * file systems of the pass's directories, into the report, at its end.
  */
 void	pass_keep_state(struct pass *p, const struct ruleset *rs);
 void	pass_trim(struct pass *p, const struct log_rule *r, struct item *it,
 	    unsigned phases, bool shared);
 void	pass_keep_space(struct pass *p, const struct ruleset *rs);
+void	pass_keep_count(struct pass *p, const struct ruleset *rs);
 
 /* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
 struct dir *pass_dir_get(struct pass *p, const char *path);

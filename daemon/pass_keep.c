@@ -4,17 +4,27 @@
  * while (pass_keep_state); of the disk, each log's rotated files within
  * its maxtotal once it rotated (pass_trim) and every file system's
  * minfree once the pass is over (pass_keep_space), both done by retain.c
- * as the log's identity.
+ * as the log's identity; and, for the status pages, the bytes each log
+ * keeps in rotated files when the pass is done (pass_keep_count).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/pass_int.h"
+#include "daemon/plan.h"
 #include "daemon/retain.h"
 #include "daemon/rotate.h"
 #include "daemon/state.h"
+#include "daemon/su.h"
 
 /*
  * maxtotal, once IT's rotation (its PHASE_POST among PHASES) is done: the
@@ -172,3 +182,185 @@ pass_keep_space(struct pass *p, const struct ruleset *rs)
 	free(logs);
 }
 
+/* pass_keep_count's hand: a target directory open as a log's identity. */
+struct counting {
+	struct pass		*p;
+	bool			 open;
+	size_t			 dir;		/* index into p->dirs */
+	const struct log_rule	*su_rule;	/* entered as its su, or NULL */
+	uid_t			 as_uid;	/* else as this user (0: root) */
+	struct su_ids		 ids;
+	int			 dfd;		/* -1: no such directory */
+	struct pass_result	*res;
+	bool			 failed;
+};
+
+static void
+counting_close(struct counting *c)
+{
+	if (!c->open)
+		return;
+	if (c->dfd != -1)
+		close(c->dfd);
+	su_leave(&c->ids);
+	c->open = false;
+}
+
+/*
+ * IT's target directory open as IT's identity (the one its listing was
+ * made as), listed again first when the pass changed it. Returns 0, or
+ * -1 when it cannot be read (its count stays unknown).
+ */
+static int
+counting_open(struct counting *c, const struct log_rule *r,
+    const struct item *it)
+{
+	struct dir *d = &c->p->dirs[it->tdir];
+
+	if (c->open && c->dir == it->tdir && (r->has_su ? c->su_rule == r :
+	    c->su_rule == NULL && c->as_uid == it->as_uid))
+		return 0;
+	counting_close(c);
+	if (su_enter_for(r, it->as_uid, &c->ids) == -1)
+		return -1;
+	c->open = true;
+	c->dir = it->tdir;
+	c->su_rule = r->has_su ? r : NULL;
+	c->as_uid = it->as_uid;
+	c->dfd = -1;
+	if (d->changed) {
+		pass_dir_unlist(d);
+		d->changed = false;
+		/* a failure is in d->err (ENOMEM in p->nomem), judged below */
+		(void)pass_dir_list(c->p, d, false, false);
+	}
+	if (d->err == 0 && (c->dfd = fs_open_dir(d->path)) == -1 &&
+	    errno != ENOENT)
+		d->err = errno;
+	if (d->err == 0)
+		return 0;
+	counting_close(c);
+	return -1;
+}
+
+/* plan_family's call for a rotated file of the log in hand. */
+static void
+count_member(size_t i, void *arg)
+{
+	struct counting *c = arg;
+	const struct dir *d = &c->p->dirs[c->dir];
+	struct stat st;
+
+	if (c->dfd == -1 || fstatat(c->dfd, d->sib[i].name, &st,
+	    AT_SYMLINK_NOFOLLOW) == -1) {
+		/*
+		 * one gone since the listing (minfree's removals) is not
+		 * kept; a failed stat makes the count unknown
+		 */
+		if (c->dfd != -1 && errno != ENOENT)
+			c->failed = true;
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;	/* what maxtotal and minfree never count either */
+	c->res->kept_files++;
+	c->res->kept_bytes += (long long)st.st_size;
+}
+
+/*
+ * The highest directory of PATH's (resolved) on the file system DEV: the
+ * mount point, as a sysadmin knows it. A malloc'd string, NULL on ENOMEM.
+ */
+static char *
+top_of_fs(const char *path, dev_t dev)
+{
+	char real[PATH_MAX], up[PATH_MAX], *slash;
+	struct stat st;
+
+	if (realpath(path, real) == NULL)
+		return strdup(path);
+	/* REAL is on DEV: climb while its parent is too */
+	while (strcmp(real, "/") != 0) {
+		memcpy(up, real, sizeof(up));
+		if ((slash = strrchr(up, '/')) == NULL)
+			break;
+		slash[slash == up ? 1 : 0] = '\0';
+		if (stat(up, &st) == -1 || st.st_dev != dev)
+			break;
+		memcpy(real, up, sizeof(real));
+	}
+	return strdup(real);
+}
+
+static int
+fs_by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct pass_fs *)a)->path,
+	    ((const struct pass_fs *)b)->path);
+}
+
+/* Each file system of the pass's directories once, into the report. */
+static void
+list_fs(struct pass *p)
+{
+	struct pass_report *rep = p->rep;
+	size_t i, j;
+
+	if ((rep->fs = calloc(p->ndirs + 1, sizeof(*rep->fs))) == NULL) {
+		p->nomem = true;
+		return;
+	}
+	for (i = 0; i < p->ndirs; i++) {
+		if (!p->dirs[i].stat_ok)
+			continue;
+		for (j = 0; j < rep->nfs &&
+		    rep->fs[j].dev != p->dirs[i].st.st_dev; j++)
+			;
+		if (j < rep->nfs)
+			continue;
+		rep->fs[j].dev = p->dirs[i].st.st_dev;
+		if ((rep->fs[j].path = top_of_fs(p->dirs[i].path,
+		    rep->fs[j].dev)) == NULL) {
+			p->nomem = true;
+			return;
+		}
+		rep->nfs++;
+	}
+	qsort(rep->fs, rep->nfs, sizeof(*rep->fs), fs_by_path);
+}
+
+/*
+ * What each log keeps, counted from the family in its target directory's
+ * listing (read again where the pass changed it), each rotated file
+ * fstatat()ed as the log's identity, never through a link; logs of one
+ * directory and identity share one open of it. Then the file systems.
+ */
+void
+pass_keep_count(struct pass *p, const struct ruleset *rs)
+{
+	struct counting c = { .p = p };
+	const char *name;
+	struct item *it;
+	size_t i, j;
+
+	for (i = 0; i < p->conf->nrules && !p->nomem; i++)
+		for (j = 0; j < rs[i].n && !p->nomem; j++) {
+			it = &rs[i].its[j];
+			if (!it->listed ||
+			    counting_open(&c, &p->conf->rules[i], it) == -1)
+				continue;
+			c.res = &p->rep->results[it->res];
+			c.res->kept_files = c.res->kept_bytes = 0;
+			c.failed = false;
+			name = strrchr(it->path, '/');
+			if (plan_family(&p->conf->rules[i], name != NULL ?
+			    name + 1 : it->path, p->dirs[c.dir].sib,
+			    p->dirs[c.dir].nsib, count_member, &c) == -1)
+				p->nomem = true;
+			if (c.failed || p->nomem)
+				c.res->kept_files = c.res->kept_bytes = -1;
+		}
+	counting_close(&c);
+	if (!p->nomem)
+		list_fs(p);
+}

@@ -619,7 +619,7 @@ Test(state, prune_unseen_keeps_only_what_the_pass_saw_or_named)
 {
 	struct pass_result res[2] = { { .path = "/named/missing" },
 	    { .path = "/not/in/state" } };
-	struct pass_report rep = { res, 2, 0, 0 };
+	struct pass_report rep = { .results = res, .nresults = 2 };
 	char *path = tu_path(tu_dir, "status");
 	time_t now = local(2026, 6, 1, 12, 0, 0), t;
 	struct state *st;
