@@ -252,25 +252,36 @@ candidate_oldest_first(const void *a, const void *b)
 	return oldest_first(&x->m, &y->m);
 }
 
+int
+retain_space(const struct statvfs *sv, int pct, long long bytes,
+    long long *avail, long long *size, long long *want)
+{
+	long long unit;
+
+	unit = sv->f_frsize > 0 ? (long long)sv->f_frsize :
+	    (long long)sv->f_bsize;
+	if (sv->f_blocks == 0 || unit == 0) {
+		errno = ENOTSUP;	/* no size to keep free space of */
+		return -1;
+	}
+	*avail = (long long)sv->f_bavail * unit;
+	*size = (long long)sv->f_blocks * unit;
+	*want = pct > 0 ? *size / 100 * pct : bytes > 0 ? bytes : -1;
+	return 0;
+}
+
 /* The free bytes of FS (statvfs of DIR) and what minfree wants there. */
 static int
 space_of(const struct mond_conf *conf, const char *dir, long long *avail,
     long long *want)
 {
 	struct statvfs sv;
-	long long unit;
+	long long size;
 
 	if (statvfs(dir, &sv) == -1)
 		return -1;
-	unit = sv.f_frsize > 0 ? (long long)sv.f_frsize : (long long)sv.f_bsize;
-	if (sv.f_blocks == 0 || unit == 0) {
-		errno = ENOTSUP;	/* no size to keep free space of */
-		return -1;
-	}
-	*avail = (long long)sv.f_bavail * unit;
-	*want = conf->minfree_pct > 0 ? (long long)sv.f_blocks * unit / 100 *
-	    conf->minfree_pct : conf->minfree_bytes;
-	return 0;
+	return retain_space(&sv, conf->minfree_pct, conf->minfree_bytes, avail,
+	    &size, want);
 }
 
 /*

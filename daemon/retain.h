@@ -48,4 +48,15 @@ struct retain_log {
 long	retain_minfree(const struct mond_conf *conf,
 	    const struct retain_log *logs, size_t n, const atomic_bool *cancel);
 
+struct statvfs;
+
+/*
+ * Of the file system SV describes: *AVAIL, the bytes free for unprivileged
+ * users (f_bavail), *SIZE, and *WANT, what minfree keeps free there (PCT
+ * percent of the size, else BYTES; -1 when neither is above 0). Returns 0,
+ * or -1 with ENOTSUP for a file system without a size (proc, sysfs).
+ */
+int	retain_space(const struct statvfs *sv, int pct, long long bytes,
+	    long long *avail, long long *size, long long *want);
+
 #endif

@@ -1,31 +1,43 @@
 /*
  * status.c: the per-log status table the loop keeps from the worker's
  * reports, in the order the last full pass listed the logs, with an index
- * by path so counters follow their log across passes and reloads. Only the
- * loop thread touches it; it never blocks but for one fstatat() per log
- * when a page is built, at most once a second, never through a symlink.
+ * by path so counters follow their log across passes and reloads, and the
+ * file systems the last full pass's logs are on. Only the loop thread
+ * touches it; it never blocks but for one fstatat() per log and one
+ * fstatvfs() per file system when a page is built, at most once a second,
+ * never through a symlink.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/clock.h"
 #include "daemon/plan.h"
+#include "daemon/retain.h"
 #include "daemon/status.h"
 
 /*
  * The rows are the table itself, not a copy: status_fill hands them out as
  * they are. The table owns each row's path, rule and error (strdup'd, freed
  * in free_rows); outcome points at pass_outcome_name()'s static text.
+ * Likewise fs, each with its path owned and its device in fsdev.
  */
 struct status_table {
 	struct status_row *rows;	/* the last full pass's order */
 	struct status_row **byname;	/* the same, sorted by path */
 	size_t		 n;
+	struct status_fs *fs;		/* the last full pass's, by path */
+	dev_t		*fsdev;
+	size_t		 nfs;
+	/* the config's minfree, as of the last report */
+	int		 minfree_pct;
+	long long	 minfree_bytes;
 	/* when status_fill last stat()ed the logs (CLOCK_MONOTONIC) */
 	double		 sized_at;
 	bool		 sized;
@@ -111,6 +123,8 @@ apply(struct status_row *row, const struct mond_conf *conf,
 	row->last = r->last;
 	row->next_due = r->next_due;
 	row->outcome = pass_outcome_name(r->outcome);
+	row->rotated_files = r->kept_files;
+	row->rotated_bytes = r->kept_bytes;
 	if (r->outcome == PASS_ROTATED)
 		row->rotations++;
 	else if (r->outcome == PASS_FAILED)
@@ -171,6 +185,79 @@ fail:
 	return -1;
 }
 
+/*
+ * FS's free space and size now, as T's minfree judges them, read through
+ * its path opened as a directory and checked to be still on DEV (-1s
+ * when not, or unreadable: an unmounted file system is not guessed at).
+ */
+static void
+fs_space(const struct status_table *t, struct status_fs *fs, dev_t dev)
+{
+	struct statvfs sv;
+	struct stat st;
+	int fd;
+
+	fs->free = fs->size = fs->minfree = -1;
+	if ((fd = open(fs->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &st) == 0 && st.st_dev == dev &&
+	    fstatvfs(fd, &sv) == 0 && retain_space(&sv, t->minfree_pct,
+	    t->minfree_bytes, &fs->free, &fs->size, &fs->minfree) == -1)
+		fs->free = fs->size = fs->minfree = -1;
+	close(fd);
+}
+
+static void
+free_fs(struct status_fs *fs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; fs != NULL && i < n; i++)
+		free((char *)fs[i].path);
+	free(fs);
+}
+
+/*
+ * The file systems become REP's; one already known keeps its figures
+ * until the next fill, a new one is measured now. -1 on ENOMEM.
+ */
+static int
+replace_fs(struct status_table *t, const struct pass_report *rep)
+{
+	struct status_fs *nf;
+	dev_t *nd;
+	size_t i, j, n = rep->nfs;
+
+	if ((nf = calloc(n + 1, sizeof(*nf))) == NULL ||
+	    (nd = calloc(n + 1, sizeof(*nd))) == NULL) {
+		free(nf);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((nf[i].path = strdup(rep->fs[i].path)) == NULL) {
+			free_fs(nf, i);
+			free(nd);
+			return -1;
+		}
+		nd[i] = rep->fs[i].dev;
+		for (j = 0; j < t->nfs && (t->fsdev[j] != nd[i] ||
+		    strcmp(t->fs[j].path, nf[i].path) != 0); j++)
+			;
+		if (j < t->nfs) {
+			nf[i].free = t->fs[j].free;
+			nf[i].size = t->fs[j].size;
+			nf[i].minfree = t->fs[j].minfree;
+		} else
+			fs_space(t, &nf[i], nd[i]);
+	}
+	free_fs(t->fs, t->nfs);
+	free(t->fsdev);
+	t->fs = nf;
+	t->fsdev = nd;
+	t->nfs = n;
+	return 0;
+}
+
 int
 status_update(struct status_table *t, const struct mond_conf *conf,
     const struct pass_report *rep, bool full, time_t now)
@@ -178,6 +265,13 @@ status_update(struct status_table *t, const struct mond_conf *conf,
 	struct status_row *row;
 	size_t i;
 
+	t->minfree_pct = conf->minfree_pct;
+	t->minfree_bytes = conf->minfree_bytes;
+	/* a pass cut short (stopping, no memory) lists no file system */
+	if (full && rep->fs != NULL && replace_fs(t, rep) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
 	if (full)
 		return replace(t, conf, rep, now);
 	/* A forced pass over some logs: the next full pass adds new ones. */
@@ -224,11 +318,16 @@ status_fill(struct status_table *t, struct status_snapshot *s)
 {
 	size_t i;
 
-	if (sizes_stale(t))
+	if (sizes_stale(t)) {
 		for (i = 0; i < t->n && i < STATUS_STAT_MAX; i++)
 			t->rows[i].size = log_size(t->rows[i].path);
+		for (i = 0; i < t->nfs; i++)
+			fs_space(t, &t->fs[i], t->fsdev[i]);
+	}
 	s->rows = t->rows;
 	s->nrows = t->n;
+	s->fs = t->fs;
+	s->nfs = t->nfs;
 }
 
 void
@@ -238,5 +337,7 @@ status_free(struct status_table *t)
 		return;
 	free_rows(t->rows, t->n);
 	free(t->byname);
+	free_fs(t->fs, t->nfs);
+	free(t->fsdev);
 	free(t);
 }

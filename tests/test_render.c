@@ -1,16 +1,22 @@
 /*
  * test_render.c: the status bodies built from plain snapshots (render.c),
  * checked by real parsers where there are some (python3's json, promtool),
- * and the per-log status table (status.c) on real files.
+ * the per-log status table (status.c) on real files, and a snapshot's way
+ * to the web front (frontmsg.c).
  */
 #include <criterion/criterion.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "daemon/pass.h"
 #include "daemon/status.h"
 #include "tests/testutil.h"
+#include "web/frontmsg.h"
 #include "web/render.h"
 
 #define T0	1795600000	/* 2026-11-25 09:46:40 UTC */
@@ -19,16 +25,26 @@ static const struct status_row rows[] = {
 	{ .path = "/var/log/<script>.log", .rule = "/var/log/*.log",
 	  .size = 512, .threshold = 1024, .threshold_kind = THRESHOLD_SIZE,
 	  .last = T0 - 3600, .next_due = (time_t)-1, .backups = 4,
-	  .outcome = "idle", .rotations = 2 },
+	  .outcome = "idle", .rotations = 2,
+	  .rotated_files = 3, .rotated_bytes = 1536 },
 	{ .path = "/var/log/q\"b\\s\nn\x01\xff.log", .rule = "r&<>",
 	  .size = 5000, .threshold = 4096, .threshold_kind = THRESHOLD_MAXSIZE,
 	  .last = 0, .next_due = T0 + 7200, .backups = -1,
 	  .outcome = "failed", .error = "rename to <x>.1: Permission denied",
-	  .failures = 3 },
+	  .failures = 3, .rotated_files = -1, .rotated_bytes = -1 },
 	{ .path = "/var/log/gone.log", .rule = "/var/log/gone.log",
 	  .size = -1, .threshold = -1, .threshold_kind = THRESHOLD_NONE,
 	  .last = T0 - 86400, .next_due = T0 + 60, .backups = 7,
-	  .outcome = "skipped" },
+	  .outcome = "skipped", .rotated_files = 0, .rotated_bytes = 0 },
+};
+
+#define MiB	(1024LL * 1024)
+
+static const struct status_fs fss[] = {
+	{ "/", 300 * MiB, 1024 * MiB, 100 * MiB },
+	{ "/srv/l\"o<g>", 1000, 4096, -1 },
+	{ "/full", 100 * MiB, 2048 * MiB, 200 * MiB },
+	{ "/gone", -1, -1, -1 },
 };
 
 static const struct status_http_count http[] = {
@@ -50,7 +66,7 @@ snap(void)
 		.version = "1.2.3", .conf_path = "/etc/mond<1>.conf",
 		.now = T0, .started = T0 - 90061, .worker_alive = true,
 		.rows = rows, .nrows = 3, .http = http, .nhttp = 3,
-		.problems = problems, .nproblems = 3,
+		.problems = problems, .nproblems = 3, .fs = fss, .nfs = 4,
 	};
 	return s;
 }
@@ -83,6 +99,30 @@ Test(render, html_has_one_row_per_log)
 
 	cr_assert_eq(count(h, "<tr class=\"log\""), 3, "%s", h);
 	cr_assert_eq(count(h, "<svg class=\"bar\""), 2, "missing/no-limit logs have no bar");
+	free(h);
+}
+
+Test(render, html_shows_rotated_files_and_file_systems)
+{
+	char *h = html();
+
+	cr_assert_not_null(strstr(h, "<th>Rotated files</th>"), "%s", h);
+	cr_assert_eq(count(h, "<td data-label=\"Rotated files\">"), 3);
+	cr_assert_not_null(strstr(h, "Rotated files\">3 files, 1.5 KiB</td>"),
+	    "%s", h);
+	cr_assert_not_null(strstr(h, "Rotated files\"><span class=\"dim\">"
+	    "unknown</span>"));
+	cr_assert_not_null(strstr(h, "Rotated files\">0 files, 0 B</td>"));
+	cr_assert_eq(count(h, "<tr class=\"fs\""), 4, "%s", h);
+	cr_assert_not_null(strstr(h, "<code>/srv/l&quot;o&lt;g&gt;</code>"));
+	cr_assert_not_null(strstr(h, "Free\">300.0 MiB <span class=\"dim\">"
+	    "(29%)</span></td><td data-label=\"Size\">1.0 GiB</td>"
+	    "<td data-label=\"minfree\">100.0 MiB</td>"), "%s", h);
+	cr_assert_not_null(strstr(h, "minfree\"><span class=\"dim\">not set"));
+	/* 100 MiB free where minfree keeps 200: the one said to be short */
+	cr_assert_eq(count(h, "under minfree"), 1);
+	cr_assert_not_null(strstr(h, "<span class=\"err\">100.0 MiB <span "
+	    "class=\"dim\">(5%)</span> under minfree</span>"), "%s", h);
 	free(h);
 }
 
@@ -147,7 +187,10 @@ Test(render, json_parses_with_every_field_and_the_exact_path)
 	    "print(l[0][\"threshold_kind\"], l[1][\"threshold_kind\"], l[2][\"threshold_kind\"])\n"
 	    "print(l[0][\"next_due\"], l[1][\"last_rotation\"], l[2][\"size\"], l[1][\"backups\"])\n"
 	    "print(l[1][\"error\"], l[0][\"error\"], l[0][\"rotations_total\"], l[1][\"failures_total\"])\n"
-	    "print(sorted(l[0]))'", b.data, &st);
+	    "print(l[0][\"rotated_files\"], l[0][\"rotated_bytes\"], l[1][\"rotated_bytes\"], l[2][\"rotated_files\"])\n"
+	    "f = d[\"filesystems\"]\n"
+	    "print(len(f), f[1][\"path\"], f[0][\"free_bytes\"], f[0][\"size_bytes\"], f[0][\"minfree_bytes\"], f[1][\"minfree_bytes\"], f[3][\"free_bytes\"])\n"
+	    "print(sorted(l[0]), sorted(f[0]))'", b.data, &st);
 	cr_assert_eq(st, 0, "python3 rejected: %s\n%s", out, b.data);
 	cr_assert_str_eq(out,
 	    "3 1.2.3 90061 41\n"
@@ -155,9 +198,12 @@ Test(render, json_parses_with_every_field_and_the_exact_path)
 	    "size maxsize none\n"
 	    "None None -1 -1\n"
 	    "rename to <x>.1: Permission denied None 2 3\n"
+	    "3 1536 None 0\n"
+	    "4 /srv/l\"o<g> 314572800 1073741824 104857600 None None\n"
 	    "['backups', 'error', 'failures_total', 'last_rotation', "
-	    "'next_due', 'outcome', 'path', 'rotations_total', 'rule', "
-	    "'size', 'threshold', 'threshold_kind']\n");
+	    "'next_due', 'outcome', 'path', 'rotated_bytes', 'rotated_files', "
+	    "'rotations_total', 'rule', 'size', 'threshold', 'threshold_kind'] "
+	    "['free_bytes', 'minfree_bytes', 'path', 'size_bytes']\n");
 	free(out);
 	render_buf_free(&b);
 }
@@ -193,6 +239,9 @@ Test(render, metrics_have_help_type_and_one_sample_per_log)
 		"mond_next_rotation_timestamp_seconds",
 		"mond_http_requests_total", "mond_build_info",
 		"mond_config_skipped", "mond_config_problems",
+		"mond_log_rotated_files", "mond_log_rotated_bytes",
+		"mond_fs_free_bytes", "mond_fs_size_bytes",
+		"mond_fs_minfree_bytes",
 	};
 	char *m = metrics(), *want;
 	size_t i;
@@ -216,6 +265,22 @@ Test(render, metrics_have_help_type_and_one_sample_per_log)
 	    "\"/var/log/q\\\"b\\\\s\\nn\x01\xef\xbf\xbd.log\"} 3\n"), "%s", m);
 	cr_assert_not_null(strstr(m, "\nmond_http_requests_total{code=\"200\"} 41\n"));
 	cr_assert_not_null(strstr(m, "\nmond_build_info{version=\"1.2.3\"} 1\n"));
+	/* unknowns are left out, not shown as -1 */
+	cr_assert_eq(count(m, "\nmond_log_rotated_bytes{log="), 2, "%s", m);
+	cr_assert_eq(count(m, "\nmond_log_rotated_files{log="), 2);
+	cr_assert_not_null(strstr(m, "\nmond_log_rotated_bytes{log="
+	    "\"/var/log/<script>.log\"} 1536\n"));
+	cr_assert_not_null(strstr(m, "\nmond_log_rotated_files{log="
+	    "\"/var/log/gone.log\"} 0\n"));
+	cr_assert_eq(count(m, "\nmond_fs_free_bytes{fs="), 3);
+	cr_assert_eq(count(m, "\nmond_fs_size_bytes{fs="), 3);
+	cr_assert_eq(count(m, "\nmond_fs_minfree_bytes{fs="), 2);
+	cr_assert_not_null(strstr(m, "\nmond_fs_free_bytes{fs=\"/\"} 314572800\n"));
+	cr_assert_not_null(strstr(m, "\nmond_fs_size_bytes{fs=\"/srv/l\\\"o<g>\"} "
+	    "4096\n"), "%s", m);
+	cr_assert_not_null(strstr(m, "\nmond_fs_minfree_bytes{fs=\"/full\"} "
+	    "209715200\n"));
+	cr_assert_null(strstr(m, "-1\n"), "no unknown as -1: %s", m);
 	cr_assert_eq(m[strlen(m) - 1], '\n');
 	free(m);
 }
@@ -283,6 +348,13 @@ Test(render, an_empty_snapshot_renders_valid_bodies)
 	render_buf_free(&b);
 	cr_assert_eq(render_json(&b, &s), 0);
 	cr_assert_not_null(strstr(b.data, "\"worker_alive\":false,\"logs\":[]"), "%s", b.data);
+	render_buf_free(&b);
+	s.nfs = 0;
+	cr_assert_eq(render_json(&b, &s), 0);
+	cr_assert_not_null(strstr(b.data, "\"filesystems\":[]"), "%s", b.data);
+	render_buf_free(&b);
+	cr_assert_eq(render_html(&b, &s), 0);
+	cr_assert_null(strstr(b.data, "File systems"), "no empty table");
 	render_buf_free(&b);
 }
 
@@ -436,4 +508,124 @@ Test(status, minsize_counts_from_the_moment_due_by_the_pass_clock)
 	cr_assert_eq(s.rows[0].threshold, 10);
 	status_free(t);
 	free(r);
+}
+
+/*
+ * A report's rotated-file counts land on their rows; its file systems are
+ * measured by the table (fstatvfs, as the page is built), minfree's share
+ * of each from the config, and one no longer on its device is unknown.
+ */
+Test(status, rotated_files_and_file_systems_come_from_the_report)
+{
+	char *dir = tu_tmpdir(), *a = tu_path(dir, "a.log");
+	struct log_rule *r = rule("x", 10, SIZE_UNSET, SIZE_UNSET);
+	struct mond_conf conf = { .rules = r, .nrules = 1, .minfree_pct = 10 };
+	struct pass_fs pfs[2] = { { 0, dir }, { 0, "/" } };
+	struct pass_result res;
+	struct pass_report rep = { .results = &res, .nresults = 1, .fs = pfs,
+	    .nfs = 2 };
+	struct status_table *t = status_new();
+	struct status_snapshot s = { 0 };
+	long long unit, free_now;
+	struct statvfs sv;
+	struct stat st;
+
+	cr_assert_eq(stat(dir, &st), 0);
+	pfs[0].dev = st.st_dev;
+	pfs[1].dev = st.st_dev + 1;	/* "/" is said to be elsewhere */
+	result(&res, a, PASS_ROTATED);
+	res.kept_files = 2;
+	res.kept_bytes = 12345;
+	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
+	status_fill(t, &s);
+	cr_assert_eq(s.rows[0].rotated_files, 2);
+	cr_assert_eq(s.rows[0].rotated_bytes, 12345);
+	cr_assert_eq(s.nfs, 2);
+	cr_assert_str_eq(s.fs[0].path, dir);
+	cr_assert_eq(statvfs(dir, &sv), 0);
+	unit = sv.f_frsize > 0 ? (long long)sv.f_frsize : (long long)sv.f_bsize;
+	free_now = (long long)sv.f_bavail * unit;
+	cr_assert_eq(s.fs[0].size, (long long)sv.f_blocks * unit);
+	cr_assert_eq(s.fs[0].minfree, s.fs[0].size / 100 * 10);
+	/* others write to the same file system meanwhile: 1% of slack */
+	cr_assert_leq(llabs(s.fs[0].free - free_now), s.fs[0].size / 100 + unit,
+	    "free %lld, statvfs %lld", s.fs[0].free, free_now);
+	cr_assert_eq(s.fs[1].free, -1, "not on the device the pass saw");
+	cr_assert_eq(s.fs[1].size, -1);
+	/* a pass that listed no file system (cut short) keeps the last ones */
+	rep.fs = NULL;
+	rep.nfs = 0;
+	conf.minfree_pct = 0;
+	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
+	status_fill(t, &s);
+	cr_assert_eq(s.nfs, 2);
+	status_free(t);
+	free(r);
+	tu_rmtree(dir);
+	free(a);
+	free(dir);
+}
+
+/* ---- the snapshot's way to the web front ---- */
+
+/* snap() encoded as the root process sends it; *LEN bytes, malloc'd. */
+static unsigned char *
+encoded(size_t *len)
+{
+	struct status_snapshot s = snap();
+	struct evbuffer *b = evbuffer_new();
+	unsigned char *p;
+
+	cr_assert_not_null(b);
+	fmsg_put_snapshot(b, &s);
+	*len = evbuffer_get_length(b);
+	cr_assert_not_null(p = malloc(*len));
+	cr_assert_eq(evbuffer_remove(b, p, *len), (int)*len);
+	evbuffer_free(b);
+	return p;
+}
+
+Test(fmsg, rotated_files_and_file_systems_reach_the_front)
+{
+	struct front_snapshot fs;
+	size_t len;
+	unsigned char *p = encoded(&len);
+
+	cr_assert_eq(fmsg_get_snapshot(p, len, &fs), 0);
+	cr_assert_eq(fs.s.nrows, 3);
+	cr_assert_eq(fs.s.rows[0].rotated_files, 3);
+	cr_assert_eq(fs.s.rows[0].rotated_bytes, 1536);
+	cr_assert_eq(fs.s.rows[1].rotated_files, -1, "unknown stays unknown");
+	cr_assert_eq(fs.s.rows[1].rotated_bytes, -1);
+	cr_assert_eq(fs.s.nfs, 4);
+	cr_assert_str_eq(fs.s.fs[1].path, "/srv/l\"o<g>");
+	cr_assert_eq(fs.s.fs[0].free, 300 * MiB);
+	cr_assert_eq(fs.s.fs[0].size, 1024 * MiB);
+	cr_assert_eq(fs.s.fs[2].minfree, 200 * MiB);
+	cr_assert_eq(fs.s.fs[1].minfree, -1);
+	cr_assert_eq(fs.s.fs[3].free, -1);
+	front_snapshot_free(&fs);
+}
+
+Test(fmsg, a_cut_snapshot_or_one_claiming_too_many_file_systems_is_refused)
+{
+	struct front_snapshot fs;
+	size_t len, cut, tail = 0, i;
+	unsigned char *p = encoded(&len), *q;
+	uint32_t many = UINT32_MAX;
+
+	/* every shorter payload ends inside some field */
+	for (cut = 0; cut < len; cut++) {
+		cr_assert_not_null(q = malloc(cut + 1));
+		memcpy(q, p, cut);
+		cr_assert_eq(fmsg_get_snapshot(q, cut, &fs), -1, "cut at %zu "
+		    "of %zu", cut, len);
+		free(q);
+	}
+	/* the file systems come last: their count sits before them */
+	for (i = 0; i < 4; i++)
+		tail += 4 + strlen(fss[i].path) + 1 + 3 * 8;
+	memcpy(p + len - tail - 4, &many, sizeof(many));
+	cr_assert_eq(fmsg_get_snapshot(p, len, &fs), -1);
+	free(p);
 }

@@ -199,6 +199,8 @@ fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s)
 		fmsg_put_str(b, w->error);
 		fmsg_put_u64(b, w->rotations);
 		fmsg_put_u64(b, w->failures);
+		fmsg_put_u64(b, (uint64_t)w->rotated_files);
+		fmsg_put_u64(b, (uint64_t)w->rotated_bytes);
 	}
 	fmsg_put_u32(b, (uint32_t)s->nproblems);
 	for (i = 0; i < s->nproblems; i++) {
@@ -207,14 +209,23 @@ fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s)
 		fmsg_put_str(b, s->problems[i].what);
 		fmsg_put_u32(b, s->problems[i].skipped);
 	}
+	fmsg_put_u32(b, (uint32_t)s->nfs);
+	for (i = 0; i < s->nfs; i++) {
+		fmsg_put_str(b, s->fs[i].path);
+		fmsg_put_u64(b, (uint64_t)s->fs[i].free);
+		fmsg_put_u64(b, (uint64_t)s->fs[i].size);
+		fmsg_put_u64(b, (uint64_t)s->fs[i].minfree);
+	}
 }
 
 /*
- * The smallest encoding of a row (four string lengths, two u32, six u64)
- * and of a problem (two string lengths, two u32): bounds a count.
+ * The smallest encoding of a row (four string lengths, two u32, eight
+ * u64), of a problem (two string lengths, two u32) and of a file system
+ * (a string length, three u64): bounds a count.
  */
-#define ROW_MIN		(4 * 4 + 4 * 2 + 8 * 6)
+#define ROW_MIN		(4 * 4 + 4 * 2 + 8 * 8)
 #define PROBLEM_MIN	(4 * 4)
+#define FS_MIN		(4 + 8 * 3)
 
 static void
 get_row(struct fmsg_reader *r, struct status_row *w)
@@ -231,9 +242,33 @@ get_row(struct fmsg_reader *r, struct status_row *w)
 	w->error = fmsg_get_str(r);
 	w->rotations = fmsg_get_u64(r);
 	w->failures = fmsg_get_u64(r);
+	w->rotated_files = (long long)fmsg_get_u64(r);
+	w->rotated_bytes = (long long)fmsg_get_u64(r);
 	if (w->path == NULL || w->rule == NULL || w->outcome == NULL ||
 	    w->threshold_kind > THRESHOLD_MINSIZE)
 		r->bad = true;
+}
+
+/* The file systems, at the payload's end, into FS; -1 when malformed. */
+static int
+get_fs(struct fmsg_reader *r, struct front_snapshot *fs)
+{
+	size_t i, n = fmsg_get_u32(r);
+
+	if (r->bad || n > r->left / FS_MIN ||
+	    (n > 0 && (fs->fs = calloc(n, sizeof(*fs->fs))) == NULL))
+		return -1;
+	for (i = 0; i < n && !r->bad; i++) {
+		fs->fs[i].path = fmsg_get_str(r);
+		fs->fs[i].free = (long long)fmsg_get_u64(r);
+		fs->fs[i].size = (long long)fmsg_get_u64(r);
+		fs->fs[i].minfree = (long long)fmsg_get_u64(r);
+		if (fs->fs[i].path == NULL)
+			r->bad = true;
+	}
+	fs->s.fs = fs->fs;
+	fs->s.nfs = n;
+	return r->bad ? -1 : 0;
 }
 
 int
@@ -271,6 +306,8 @@ fmsg_get_snapshot(unsigned char *payload, size_t len, struct front_snapshot *fs)
 	}
 	s->problems = fs->problems;
 	s->nproblems = n;
+	if (get_fs(&r, fs) == -1)
+		goto bad;
 	if (r.bad || s->version == NULL || s->conf_path == NULL)
 		goto bad;
 	fs->payload = payload;
@@ -278,6 +315,7 @@ fmsg_get_snapshot(unsigned char *payload, size_t len, struct front_snapshot *fs)
 bad:
 	free(fs->rows);
 	free(fs->problems);
+	free(fs->fs);
 	memset(fs, 0, sizeof(*fs));
 	return -1;
 }
@@ -288,5 +326,6 @@ front_snapshot_free(struct front_snapshot *fs)
 	free(fs->payload);
 	free(fs->rows);
 	free(fs->problems);
+	free(fs->fs);
 	memset(fs, 0, sizeof(*fs));
 }

@@ -80,13 +80,14 @@ void	fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s);
 
 /*
  * A snapshot decoded: S's strings point into PAYLOAD, which it owns with
- * ROWS and PROBLEMS.
+ * ROWS, PROBLEMS and FS.
  */
 struct front_snapshot {
 	struct status_snapshot s;
 	unsigned char	*payload;
 	struct status_row *rows;
 	struct status_problem *problems;
+	struct status_fs *fs;
 };
 
 /* Takes PAYLOAD (LEN bytes) on success; -1 when malformed or no memory. */

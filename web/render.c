@@ -225,6 +225,16 @@ json_time(struct render_buf *b, time_t t, time_t none)
 		addf(b, "%lld", (long long)t);
 }
 
+/* N, or null when it is unknown (below 0). */
+static void
+json_count(struct render_buf *b, long long n)
+{
+	if (n < 0)
+		adds(b, "null");
+	else
+		addf(b, "%lld", n);
+}
+
 static void
 json_row(struct render_buf *b, const struct status_row *r)
 {
@@ -242,8 +252,26 @@ json_row(struct render_buf *b, const struct status_row *r)
 	json_str(b, r->outcome);
 	adds(b, ",\"error\":");
 	json_str(b, r->error);
-	addf(b, ",\"rotations_total\":%llu,\"failures_total\":%llu}",
-	    r->rotations, r->failures);
+	addf(b, ",\"rotations_total\":%llu,\"failures_total\":%llu,"
+	    "\"rotated_files\":", r->rotations, r->failures);
+	json_count(b, r->rotated_files);
+	adds(b, ",\"rotated_bytes\":");
+	json_count(b, r->rotated_bytes);
+	adds(b, "}");
+}
+
+static void
+json_fs(struct render_buf *b, const struct status_fs *f)
+{
+	adds(b, "{\"path\":");
+	json_str(b, f->path);
+	adds(b, ",\"free_bytes\":");
+	json_count(b, f->free);
+	adds(b, ",\"size_bytes\":");
+	json_count(b, f->size);
+	adds(b, ",\"minfree_bytes\":");
+	json_count(b, f->minfree);
+	adds(b, "}");
 }
 
 int
@@ -262,6 +290,11 @@ render_json(struct render_buf *b, const struct status_snapshot *s)
 	for (i = 0; i < s->nrows; i++) {
 		adds(b, i ? ",\n" : "\n");
 		json_row(b, &s->rows[i]);
+	}
+	adds(b, "],\n\"filesystems\":[");
+	for (i = 0; i < s->nfs; i++) {
+		adds(b, i ? ",\n" : "\n");
+		json_fs(b, &s->fs[i]);
 	}
 	adds(b, "],\n\"config_problems\":[");
 	for (i = 0; i < s->nproblems; i++) {
@@ -291,12 +324,60 @@ metric_head(struct render_buf *b, const char *name, const char *type,
 }
 
 static void
+metric_label(struct render_buf *b, const char *name, const char *label,
+    const char *value, long long n)
+{
+	addf(b, "%s{%s=\"", name, label);
+	add_escaped(b, value, ESC_LABEL);
+	addf(b, "\"} %lld\n", n);
+}
+
+static void
 metric_log(struct render_buf *b, const char *name, const char *path,
     long long value)
 {
-	addf(b, "%s{log=\"", name);
-	add_escaped(b, path, ESC_LABEL);
-	addf(b, "\"} %lld\n", value);
+	metric_label(b, name, "log", path, value);
+}
+
+/* Rotated files per log and space per file system; unknowns left out. */
+static void
+metrics_space(struct render_buf *b, const struct status_snapshot *s)
+{
+	size_t i;
+
+	metric_head(b, "mond_log_rotated_files", "gauge",
+	    "Rotated files each log keeps, as of the last pass that read them.");
+	for (i = 0; i < s->nrows; i++)
+		if (s->rows[i].rotated_files >= 0)
+			metric_log(b, "mond_log_rotated_files", s->rows[i].path,
+			    s->rows[i].rotated_files);
+	metric_head(b, "mond_log_rotated_bytes", "gauge",
+	    "Bytes of each log's rotated files (their st_size, compressed "
+	    "ones as they are), as of the last pass that read them.");
+	for (i = 0; i < s->nrows; i++)
+		if (s->rows[i].rotated_bytes >= 0)
+			metric_log(b, "mond_log_rotated_bytes", s->rows[i].path,
+			    s->rows[i].rotated_bytes);
+	metric_head(b, "mond_fs_free_bytes", "gauge",
+	    "Bytes free for unprivileged users on each file system holding "
+	    "configured logs, by mount point.");
+	for (i = 0; i < s->nfs; i++)
+		if (s->fs[i].free >= 0)
+			metric_label(b, "mond_fs_free_bytes", "fs",
+			    s->fs[i].path, s->fs[i].free);
+	metric_head(b, "mond_fs_size_bytes", "gauge",
+	    "Size of each file system holding configured logs.");
+	for (i = 0; i < s->nfs; i++)
+		if (s->fs[i].size >= 0)
+			metric_label(b, "mond_fs_size_bytes", "fs",
+			    s->fs[i].path, s->fs[i].size);
+	metric_head(b, "mond_fs_minfree_bytes", "gauge",
+	    "Free space minfree keeps on each file system (left out without "
+	    "minfree).");
+	for (i = 0; i < s->nfs; i++)
+		if (s->fs[i].minfree >= 0 && s->fs[i].size >= 0)
+			metric_label(b, "mond_fs_minfree_bytes", "fs",
+			    s->fs[i].path, s->fs[i].minfree);
 }
 
 int
@@ -352,6 +433,7 @@ render_metrics(struct render_buf *b, const struct status_snapshot *s)
 		if ((r = &s->rows[i])->next_due != (time_t)-1)
 			metric_log(b, "mond_next_rotation_timestamp_seconds",
 			    r->path, (long long)r->next_due);
+	metrics_space(b, s);
 	metric_head(b, "mond_config_skipped", "gauge",
 	    "Stanzas or files of the configuration left out because they "
 	    "could not be read.");
@@ -378,6 +460,7 @@ static const char html_head[] =
     "body{font:15px/1.4 system-ui,sans-serif;margin:0;padding:1em;"
     "color:#222;background:#f6f7f9}\n"
     "h1{font-size:1.4em;margin:0 0 .3em}\n"
+    "h2{font-size:1.1em;margin:1.2em 0 .4em}\n"
     ".meta{color:#555;margin:0 0 1em;overflow-wrap:anywhere}\n"
     "table{border-collapse:collapse;width:100%;background:#fff;"
     "box-shadow:0 1px 3px #0002}\n"
@@ -477,6 +560,21 @@ html_size(struct render_buf *b, const struct status_row *r)
 	    th, render_threshold_name(r->threshold_kind));
 }
 
+/* "3 files, 1.2 MiB", or unknown when the last pass did not read them. */
+static void
+html_kept(struct render_buf *b, const struct status_row *r)
+{
+	char sz[32];
+
+	if (r->rotated_files < 0 || r->rotated_bytes < 0) {
+		adds(b, "<span class=\"dim\">unknown</span>");
+		return;
+	}
+	human_size(sz, sizeof(sz), r->rotated_bytes);
+	addf(b, "%lld file%s, %s", r->rotated_files,
+	    r->rotated_files == 1 ? "" : "s", sz);
+}
+
 static void
 html_row(struct render_buf *b, const struct status_row *r, time_t now)
 {
@@ -501,6 +599,8 @@ html_row(struct render_buf *b, const struct status_row *r, time_t now)
 		adds(b, "all");
 	else
 		addf(b, "%d", r->backups);
+	adds(b, "</td><td data-label=\"Rotated files\">");
+	html_kept(b, r);
 	addf(b, "</td><td data-label=\"Rotations\">%llu", r->rotations);
 	if (r->failures > 0)
 		addf(b, " <span class=\"err\">(%llu failed)</span>",
@@ -513,6 +613,59 @@ html_row(struct render_buf *b, const struct status_row *r, time_t now)
 	} else
 		adds(b, "<span class=\"ok\">none</span>");
 	adds(b, "</td></tr>\n");
+}
+
+/* N bytes in human units, or "unknown". */
+static void
+html_bytes(struct render_buf *b, long long n)
+{
+	char sz[32];
+
+	if (n < 0) {
+		adds(b, "<span class=\"dim\">unknown</span>");
+		return;
+	}
+	human_size(sz, sizeof(sz), n);
+	adds(b, sz);
+}
+
+/* The file systems under the logs: free space red once under minfree. */
+static void
+html_fs(struct render_buf *b, const struct status_snapshot *s)
+{
+	const struct status_fs *f;
+	bool under;
+	size_t i;
+
+	if (s->nfs == 0)
+		return;
+	adds(b, "<h2>File systems</h2>\n<table>\n<thead><tr><th>Mounted on"
+	    "</th><th>Free</th><th>Size</th><th>minfree</th></tr></thead>\n"
+	    "<tbody>\n");
+	for (i = 0; i < s->nfs; i++) {
+		f = &s->fs[i];
+		adds(b, "<tr class=\"fs\"><td data-label=\"Mounted on\"><code>");
+		add_escaped(b, f->path, ESC_HTML);
+		adds(b, "</code></td><td data-label=\"Free\">");
+		under = f->minfree >= 0 && f->free >= 0 && f->free < f->minfree;
+		if (under)
+			adds(b, "<span class=\"err\">");
+		html_bytes(b, f->free);
+		if (f->free >= 0 && f->size > 0)
+			addf(b, " <span class=\"dim\">(%.0f%%)</span>",
+			    100.0 * (double)f->free / (double)f->size);
+		if (under)
+			adds(b, " under minfree</span>");
+		adds(b, "</td><td data-label=\"Size\">");
+		html_bytes(b, f->size);
+		adds(b, "</td><td data-label=\"minfree\">");
+		if (f->minfree >= 0)
+			html_bytes(b, f->minfree);
+		else
+			adds(b, "<span class=\"dim\">not set</span>");
+		adds(b, "</td></tr>\n");
+	}
+	adds(b, "</tbody>\n</table>\n");
 }
 
 /* What the configuration left out, under the table: FILE:LINE: what. */
@@ -559,13 +712,15 @@ render_html(struct render_buf *b, const struct status_snapshot *s)
 	    s->nrows == 1 ? "" : "s");
 	adds(b, "<table>\n<thead><tr><th>Log</th><th>Size / threshold</th>"
 	    "<th>Last rotation</th><th>Next due</th><th>Backups kept</th>"
-	    "<th>Rotations</th><th>Last error</th></tr></thead>\n<tbody>\n");
+	    "<th>Rotated files</th><th>Rotations</th><th>Last error</th></tr>"
+	    "</thead>\n<tbody>\n");
 	for (i = 0; i < s->nrows; i++)
 		html_row(b, &s->rows[i], s->now);
 	if (s->nrows == 0)
-		adds(b, "<tr><td colspan=\"7\" class=\"dim\">No log matched "
+		adds(b, "<tr><td colspan=\"8\" class=\"dim\">No log matched "
 		    "the configured patterns.</td></tr>\n");
 	adds(b, "</tbody>\n</table>\n");
+	html_fs(b, s);
 	html_problems(b, s);
 	adds(b, "</body>\n</html>\n");
 	return done(b);

@@ -33,6 +33,17 @@ struct status_row {
 	const char	*error;		/* the last failure's text; NULL = none */
 	unsigned long long rotations;	/* since the daemon started */
 	unsigned long long failures;
+	/* its rotated files after the last pass: count, st_size sum; -1 = ? */
+	long long	 rotated_files;
+	long long	 rotated_bytes;
+};
+
+/* A file system holding configured logs (their directories or olddirs). */
+struct status_fs {
+	const char	*path;		/* its mount point */
+	long long	 free;		/* bytes free for non-root; -1 unknown */
+	long long	 size;		/* bytes; -1 unknown */
+	long long	 minfree;	/* what minfree keeps free there; -1 none */
 };
 
 /* What the configuration readers could not take (conf.h's conf_problem). */
@@ -61,6 +72,8 @@ struct status_snapshot {
 	size_t		 nhttp;
 	const struct status_problem *problems;
 	size_t		 nproblems;
+	const struct status_fs *fs;
+	size_t		 nfs;
 	/* Changes with the data: pages rendered for one serial are reused. */
 	unsigned long long serial;
 };

@@ -5,7 +5,8 @@
  * process's bound (what a compromised front could send) and the front's,
  * and each payload is decoded as a config and as a snapshot. Besides
  * crashes and sanitizer reports, it aborts when a decoded snapshot points
- * outside its payload or claims more rows than the payload could hold.
+ * outside its payload or claims more rows or file systems than the
+ * payload could hold.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,12 +44,14 @@ decode(unsigned char *payload, size_t len)
 		free(copy);
 		return;
 	}
-	if (fs.s.nrows > len / 72)
+	if (fs.s.nrows > len / 88 || fs.s.nfs > len / 28)
 		abort();
 	for (i = 0; i < fs.s.nrows; i++) {
 		inside(fs.s.rows[i].path, copy, len);
 		inside(fs.s.rows[i].error, copy, len);
 	}
+	for (i = 0; i < fs.s.nfs; i++)
+		inside(fs.s.fs[i].path, copy, len);
 	front_snapshot_free(&fs);
 }
 
