@@ -13,8 +13,12 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <limits.h>
 #include <time.h>
 
+#include "conf/conf.h"
+#include "daemon/pass.h"
+#include "daemon/state.h"
 #include "tests/testutil.h"
 
 TestSuite(retain, .init = tu_mond_init, .fini = tu_fini);
@@ -450,4 +454,82 @@ Test(retain, minfree_keeps_twins_of_the_newest_whatever_their_names,
 	cr_assert(tu_exists(tu_at("fs/a.log-31122023")), "its twin went");
 	tu_run_free(&run);
 	free(stanza);
+}
+
+/* MNT/NAME.*: the bytes of NAME's rotated files on disk, by st_size. */
+static long long
+kept_on_disk(const char *name)
+{
+	static const char *const all[] = { "1", "2", "3", "4" };
+	long long sum = 0;
+	struct stat st;
+	size_t i;
+	char *p;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		cr_assert(asprintf(&p, "%s/%s.%s", mnt, name, all[i]) != -1);
+		if (stat(p, &st) == 0)
+			sum += (long long)st.st_size;
+		free(p);
+	}
+	return sum;
+}
+
+/*
+ * What the pass reports each log keeps is what is left once minfree took
+ * files, not what it listed before; and the report names the tmpfs, by
+ * its mount point, as the one file system of the logs.
+ */
+Test(retain, the_report_counts_what_minfree_left, .fini = unmount_small_fs)
+{
+	static const char *const order[] = { "b.log.4", "a.log.4", "b.log.3",
+	    "a.log.3", "b.log.2", "a.log.2", "b.log.1", "a.log.1" };
+	struct pass_report rep = { 0 };
+	struct pass_opts po = { .now = time(NULL) };
+	struct mond_conf *conf;
+	struct state *st;
+	char real[PATH_MAX], *p;
+	struct stat sb;
+	size_t i;
+
+	mount_small_fs();
+	for (i = 0; i < 8; i++)
+		rotated_file(order[i], 1700000000 + (time_t)i * 60);
+	p = tu_path(mnt, "a.log");
+	write_bytes(p, 1000);
+	free(p);
+	p = tu_path(mnt, "b.log");
+	write_bytes(p, 1000);
+	free(p);
+	minfree_conf();
+	cr_assert_not_null(conf = conf_load(tu_conf));
+	cr_assert_not_null(st = state_new());
+	cr_assert_eq(pass_run(conf, st, &po, &rep), 0);
+	cr_assert_not(tu_exists(tu_at("fs/a.log.4")), "minfree took none");
+	cr_assert_eq(rep.nresults, 2);
+	for (i = 0; i < 2; i++) {
+		const char *name = strrchr(rep.results[i].path, '/') + 1;
+
+		cr_assert_lt(rep.results[i].kept_bytes, 400 * 1024, "%s: the "
+		    "listing before minfree", name);
+		cr_assert_eq(rep.results[i].kept_bytes, kept_on_disk(name),
+		    "%s", name);
+		cr_assert_eq(rep.results[i].kept_files,
+		    rep.results[i].kept_bytes / (100 * 1024));
+	}
+	cr_assert_eq(rep.nfs, 1);
+	cr_assert_not_null(realpath(mnt, real));
+	cr_assert_str_eq(rep.fs[0].path, real);
+	cr_assert_eq(stat(mnt, &sb), 0);
+	cr_assert_eq(rep.fs[0].dev, sb.st_dev);
+	pass_report_free(&rep);
+
+	/* a dry run reads and counts nothing */
+	po.dry_run = true;
+	cr_assert_eq(pass_run(conf, st, &po, &rep), 0);
+	cr_assert_eq(rep.results[0].kept_bytes, -1);
+	cr_assert_eq(rep.nfs, 0);
+	pass_report_free(&rep);
+	state_free(st);
+	conf_free(conf);
 }

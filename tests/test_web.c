@@ -5,7 +5,12 @@
  * needing one of those skip with the reason when it is absent.
  */
 #include <criterion/criterion.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -320,6 +325,234 @@ Test(web, rotation_counters_survive_a_reload)
 	cr_assert_eq(metric(sample), 1, "the counter follows the path");
 	free(sample);
 	free(log);
+}
+
+/* SAMPLE's value once it is WANT, within 5 s; else the last one read. */
+static long long
+metric_becomes(const char *sample, long long want)
+{
+	long long v = -1;
+	int i;
+
+	for (i = 0; i < 50 && (v = metric(sample)) != want; i++)
+		usleep(100000);
+	return v;
+}
+
+/* ---- what the logs keep, and where ---- */
+
+/* What DIR's NAME.* files hold on disk, by st_size; *FILES of them. */
+static long long
+kept_on_disk(const char *dir, const char *name, long long *files)
+{
+	size_t len = strlen(name);
+	long long sum = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	*files = 0;
+	cr_assert_not_null(d = opendir(dir), "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, name, len) != 0 || de->d_name[len] != '.')
+			continue;
+		cr_assert_eq(fstatat(dirfd(d), de->d_name, &st, 0), 0);
+		sum += (long long)st.st_size;
+		(*files)++;
+	}
+	cr_assert_eq(closedir(d), 0);
+	return sum;
+}
+
+/* LEN bytes of noise that gzip cannot shrink to nothing, then a newline. */
+static void
+write_noise(const char *path, size_t len, unsigned seed)
+{
+	char *text = malloc(len + 2);
+	size_t i;
+
+	cr_assert_not_null(text);
+	srand(seed);
+	for (i = 0; i < len; i++)
+		text[i] = (char)('a' + rand() % 26);
+	text[len] = '\n';
+	text[len + 1] = '\0';
+	tu_write_file(path, text);
+	free(text);
+}
+
+/*
+ * Rotates LOG once more (past size = 1k: the size trigger's pass) and
+ * waits for the rotation counter to reach N.
+ */
+static void
+rotate_once_more(const char *log, const char *counter, size_t len, int n)
+{
+	write_noise(log, len, (unsigned)n);
+	cr_assert_eq(metric_becomes(counter, n), n, "rotation %d within 5 s",
+	    n);
+}
+
+/*
+ * What /metrics, /status.json and /status say a log keeps is what its
+ * rotated files hold on disk, compressed: after each rotation, and after
+ * `rotate` took the oldest away.
+ */
+Test(web, rotated_bytes_are_the_rotated_files_on_disk)
+{
+	char *logs = tu_path(tu_dir, "logs"), *log = tu_path(logs, "a.log");
+	char *stanza, *bytes, *files, *rotations, *want, *resp;
+	long long disk, ndisk, before;
+
+	make_logs();
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n  size = 1k\n  rotate = 2\n"
+	    "  compress = yes\n}\n", log) != -1);
+	write_conf("", stanza);
+	tu_mond_start(NULL);
+	wait_for_rows();
+	cr_assert(asprintf(&bytes, "mond_log_rotated_bytes{log=\"%s\"}", log)
+	    != -1);
+	cr_assert(asprintf(&files, "mond_log_rotated_files{log=\"%s\"}", log)
+	    != -1);
+	cr_assert(asprintf(&rotations, "mond_rotations_total{log=\"%s\"}",
+	    log) != -1);
+	cr_assert_eq(metric(files), 0, "nothing rotated yet");
+	cr_assert_eq(metric(bytes), 0);
+
+	rotate_once_more(log, rotations, 3000, 1);
+	disk = kept_on_disk(logs, "a.log", &ndisk);
+	cr_assert_eq(ndisk, 1);
+	cr_assert(disk > 0 && disk < 3000, "a.log.1.gz: %lld bytes", disk);
+	cr_assert_eq(metric_becomes(bytes, disk), disk);
+	cr_assert_eq(metric(files), 1);
+
+	rotate_once_more(log, rotations, 9000, 2);
+	before = disk;
+	disk = kept_on_disk(logs, "a.log", &ndisk);
+	cr_assert_eq(ndisk, 2);
+	cr_assert_eq(metric_becomes(bytes, disk), disk);
+	cr_assert_eq(metric(files), 2);
+	cr_assert_gt(disk, before);
+
+	/* the third: a.log.3.gz goes (rotate = 2), the count follows */
+	rotate_once_more(log, rotations, 2000, 3);
+	cr_assert_not(tu_exists(tu_at("logs/a.log.3.gz")));
+	before = disk;
+	disk = kept_on_disk(logs, "a.log", &ndisk);
+	cr_assert_eq(ndisk, 2);
+	cr_assert_neq(disk, before);
+	cr_assert_eq(metric_becomes(bytes, disk), disk);
+	cr_assert_eq(metric(files), 2);
+
+	resp = get("/status.json");
+	cr_assert(asprintf(&want, "\"rotated_files\":2,\"rotated_bytes\":%lld}",
+	    disk) != -1);
+	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
+	free(want);
+	free(resp);
+	resp = get("/status");
+	cr_assert_not_null(strstr(resp, "<th>Rotated files</th>"), "%s", resp);
+	cr_assert_not_null(strstr(resp, "Rotated files\">2 files, "), "%s",
+	    resp);
+	free(resp);
+	free(rotations);
+	free(files);
+	free(bytes);
+	free(stanza);
+	free(log);
+	free(logs);
+}
+
+static char *mnt;		/* the tmpfs, unmounted by its test's end */
+
+static void
+unmount_fs(void)
+{
+	if (mnt != NULL && umount2(mnt, MNT_DETACH) == -1)
+		fprintf(stderr, "umount %s: %s\n", mnt, strerror(errno));
+	free(mnt);
+	mnt = NULL;
+}
+
+/* MNT's free bytes (for unprivileged users) and *SIZE, by statvfs. */
+static long long
+fs_free(long long *size)
+{
+	struct statvfs sv;
+
+	cr_assert_eq(statvfs(mnt, &sv), 0);
+	*size = (long long)sv.f_blocks * (long long)sv.f_frsize;
+	return (long long)sv.f_bavail * (long long)sv.f_frsize;
+}
+
+/*
+ * A 1 MiB tmpfs holding a log: its free space, size and minfree's 10% of
+ * it, labelled by its mount point, are what statvfs says, and follow a
+ * file written there within a second.
+ */
+Test(web, free_space_is_shown_per_file_system, .fini = unmount_fs)
+{
+	char *stanza, *free_s, *size_s, *minfree_s, *resp, *want;
+	char real[PATH_MAX];
+	struct tu_conf c = { .top = "minfree = \"10%\"\n",
+	    .mon_log = tu_at("mon/mon.log") };
+	long long size, avail, shown, slack = 8192;
+	char *p;
+
+	tu_need_root("mounts a tmpfs");
+	mnt = tu_path(tu_dir, "fs");
+	cr_assert_eq(mkdir(mnt, 0755), 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m,mode=0755") == -1)
+		cr_skip_test("cannot mount a tmpfs here: %s", strerror(errno));
+	cr_assert_not_null(realpath(mnt, real));
+	p = tu_path(mnt, "a.log");
+	tu_write_file(p, "small\n");
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n  size = 1M\n  rotate = 1\n"
+	    "}\n", p) != -1);
+	free(p);
+	tu_mond_conf(stanza, &c);
+	tu_mond_start(NULL);
+	wait_for_rows();
+	cr_assert(asprintf(&free_s, "mond_fs_free_bytes{fs=\"%s\"}", real) != -1);
+	cr_assert(asprintf(&size_s, "mond_fs_size_bytes{fs=\"%s\"}", real) != -1);
+	cr_assert(asprintf(&minfree_s, "mond_fs_minfree_bytes{fs=\"%s\"}",
+	    real) != -1);
+	avail = fs_free(&size);
+	cr_assert_eq(size, 1024 * 1024, "a 1 MiB tmpfs");
+	cr_assert_eq(metric(size_s), size);
+	cr_assert_eq(metric(minfree_s), size / 100 * 10);
+	shown = metric(free_s);
+	cr_assert_leq(llabs(shown - avail), slack, "free %lld, statvfs %lld",
+	    shown, avail);
+
+	/* 300 KiB more on it: the figure follows within a second */
+	p = tu_path(mnt, "filler");
+	write_noise(p, 300 * 1024, 7);
+	free(p);
+	avail = fs_free(&size);
+	usleep(1100000);
+	shown = metric(free_s);
+	cr_assert_leq(llabs(shown - avail), slack, "free %lld, statvfs %lld",
+	    shown, avail);
+	cr_assert_lt(shown, size - 300 * 1024);
+
+	resp = get("/status.json");
+	cr_assert(asprintf(&want, "{\"path\":\"%s\",\"free_bytes\":%lld,"
+	    "\"size_bytes\":%lld,\"minfree_bytes\":%lld}", real, shown, size,
+	    size / 100 * 10) != -1);
+	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
+	free(want);
+	free(resp);
+	resp = get("/status");
+	cr_assert(asprintf(&want, "<tr class=\"fs\"><td data-label=\"Mounted "
+	    "on\"><code>%s</code>", real) != -1);
+	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
+	free(want);
+	free(resp);
+	free(minfree_s);
+	free(size_s);
+	free(free_s);
+	free(stanza);
 }
 
 /*
