@@ -114,6 +114,8 @@ errat(const char *file, int line, const char *fmt, ...)
 	CFG_BOOL("copytruncate", cfg_false, CFGF_NODEFAULT), \
 	CFG_BOOL("compress", cfg_false, CFGF_NODEFAULT), \
 	CFG_BOOL("delaycompress", cfg_false, CFGF_NODEFAULT), \
+	CFG_INT_CB("compresswhenclosed", 0, CFGF_NODEFAULT, \
+	    confvalue_duration), \
 	CFG_INT_CB("compressor", 0, CFGF_NODEFAULT, confvalue_compressor), \
 	CFG_INT_CB("compresslevel", 0, CFGF_NODEFAULT, confvalue_int), \
 	CFG_INT_CB("compressthreads", 0, CFGF_NODEFAULT, confvalue_int), \
@@ -489,6 +491,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->copytruncate = get_bool(sec, defs, "copytruncate", false);
 	r->compress = get_bool(sec, defs, "compress", false);
 	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
+	r->compresswhenclosed = get_int(sec, defs, "compresswhenclosed", 0);
 	r->compressor = (enum compressor)get_int(sec, defs, "compressor",
 	    COMPRESSOR_GZIP);
 	r->compresslevel = (int)get_int(sec, defs, "compresslevel",

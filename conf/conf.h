@@ -77,6 +77,13 @@ struct log_rule {
 	bool		 copytruncate;
 	bool		 compress;
 	bool		 delaycompress;
+	/*
+	 * compresswhenclosed, in seconds; 0 = off. The rotated file waits,
+	 * plain, until no process holds it open for writing, at the latest
+	 * this long after its rotation (plan_waits_for_writer: when it
+	 * applies).
+	 */
+	long		 compresswhenclosed;
 	/* gzip 1..9, default 6; zstd 1..19, default 3 */
 	int		 compresslevel;
 	int		 compressthreads; /* workers; 0 (default) = online CPUs */

@@ -99,6 +99,44 @@ confvalue_minfree(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+#define DURATION_MAX	(365L * 86400)
+
+int
+confvalue_duration(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	const char *units = "smhd";
+	static const long mult[] = { 1, 60, 3600, 86400 };
+	size_t n = strlen(value);
+	const char *u;
+	long long v;
+	char num[32];
+
+	*(long *)result = 0;
+	if (strcmp(value, "no") == 0 || strcmp(value, "0") == 0)
+		return 0;
+	if (n == 0 || n >= sizeof(num))
+		goto bad;
+	memcpy(num, value, n + 1);
+	/* num[n - 1] is no NUL: strchr finds a unit or nothing */
+	if ((u = strchr(units, num[n - 1])) != NULL)
+		num[n - 1] = '\0';
+	if (parse_ll(num, &v) == -1 || v < 0 || !isdigit((unsigned char)num[0]))
+		goto bad;
+	if (u != NULL && v <= DURATION_MAX)
+		v *= mult[u - units];
+	if (v > DURATION_MAX) {
+		cfg_error(cfg, "%s = \"%s\": more than 365 days", opt->name,
+		    value);
+		return 0;
+	}
+	*(long *)result = (long)v;
+	return 0;
+bad:
+	cfg_error(cfg, "%s = \"%s\": bad duration (expected N, Ns, Nm, Nh or "
+	    "Nd; no or 0 for none)", opt->name, value);
+	return 0;
+}
+
 struct range {
 	const char	*name;
 	long		 min, max;

@@ -19,6 +19,11 @@ struct confvalue_su {
 int	confvalue_size(cfg_t *, cfg_opt_t *, const char *, void *);
 /* minfree: "N%" (1 to 99, kept as -N) or a size, more than 0. */
 int	confvalue_minfree(cfg_t *, cfg_opt_t *, const char *, void *);
+/*
+ * A duration in seconds: N, Ns, Nm, Nh or Nd, at most 365 d; no (or a
+ * zero) for none, 0.
+ */
+int	confvalue_duration(cfg_t *, cfg_opt_t *, const char *, void *);
 /* An integer within the range its option name allows. */
 int	confvalue_int(cfg_t *, cfg_opt_t *, const char *, void *);
 /* hourly..yearly as enum freq. */

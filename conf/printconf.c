@@ -79,6 +79,23 @@ put_size(struct out *o, const char *name, long long value)
 		put(o, "\t%s = %lld\n", name, value);
 }
 
+/* Seconds in the largest unit that holds them exactly; nothing for 0. */
+static void
+put_duration(struct out *o, const char *name, long secs)
+{
+	static const struct { long len; char unit; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' },
+	};
+	size_t i;
+
+	for (i = 0; secs > 0 && i < sizeof(units) / sizeof(units[0]); i++)
+		if (secs % units[i].len == 0) {
+			put(o, "\t%s = %ld%c\n", name, secs / units[i].len,
+			    units[i].unit);
+			return;
+		}
+}
+
 static void
 put_user(struct out *o, uid_t uid, bool space)
 {
@@ -190,6 +207,7 @@ put_rule(struct out *o, const struct log_rule *r)
 	put_bool(o, "copytruncate", r->copytruncate);
 	put_bool(o, "compress", r->compress);
 	put_bool(o, "delaycompress", r->delaycompress);
+	put_duration(o, "compresswhenclosed", r->compresswhenclosed);
 	put(o, "\tcompressor = %s\n", conf_compressor_name(r->compressor));
 	put(o, "\tcompresslevel = %d\n", r->compresslevel);
 	put(o, "\tcompressthreads = %d\n", r->compressthreads);
