@@ -108,7 +108,7 @@ shift_numbered(struct builder *b)
 	char *prev, *to;
 	struct plan_action *a;
 
-	if (r->compress && r->delaycompress) {
+	if (r->compress && plan_delays_compress(r)) {
 		if (asprintf(&prev, "%s.%lld%s", b->n.base, start, b->n.ext) == -1) {
 			b->nomem = true;
 			return;
@@ -168,20 +168,20 @@ shift_dated(struct builder *b)
 		b->nomem = true;
 		return -1;
 	}
-	if (vdir_find(b, gz) != NULL ||
-	    (r->compress && r->delaycompress && vdir_find(b, fname) != NULL)) {
+	if (vdir_find(b, gz) != NULL || (r->compress &&
+	    plan_delays_compress(r) && vdir_find(b, fname) != NULL)) {
 		/* logrotate names its firstRotated: plain with delaycompress */
 		list_clear(b->p);
 		b->p->status = PLAN_ERROR;
 		b->p->record = PLAN_RECORD_NONE;
 		plan_why(b->p, "destination %s/%s%s already exists, skipping "
 		    "rotation", b->p->target_dir, fname,
-		    r->delaycompress ? "" : b->n.comp);
+		    plan_delays_compress(r) ? "" : b->n.comp);
 		free(gz);
 		return -1;
 	}
 	free(gz);
-	if (r->compress && r->delaycompress) {
+	if (r->compress && plan_delays_compress(r)) {
 		if ((o = collect(b, false, "", &n)) == NULL)
 			return -1;
 		for (i = 0; i < n; i++)
@@ -221,8 +221,8 @@ static bool
 one_pass_compress(const struct log_rule *r)
 {
 	return (r->copy || r->copytruncate) && r->compress &&
-	    !r->delaycompress && r->rotate != 0 && r->compresscmd == NULL &&
-	    r->preremove == NULL;
+	    !plan_delays_compress(r) && r->rotate != 0 &&
+	    r->compresscmd == NULL && r->preremove == NULL;
 }
 
 /* renamecopy, which copy and copytruncate override, as in logrotate. */
@@ -338,7 +338,7 @@ finish(struct builder *b)
 	const struct log_rule *r = b->r;
 	const char *fname = b->rname;
 	bool copying = r->copy || r->copytruncate;
-	bool now_gz = r->compress && !r->delaycompress;
+	bool now_gz = r->compress && !plan_delays_compress(r);
 	char *first;
 
 	if (renamecopy(r))
@@ -355,8 +355,8 @@ finish(struct builder *b)
 	}
 	if (r->mail != NULL && r->mailfirst) {
 		/* firstRotated: the new file as it is now */
-		if (asprintf(&first, "%s%s", fname, r->delaycompress ? "" :
-		    b->n.comp) == -1) {
+		if (asprintf(&first, "%s%s", fname,
+		    plan_delays_compress(r) ? "" : b->n.comp) == -1) {
 			b->nomem = true;
 			return;
 		}
@@ -368,9 +368,8 @@ finish(struct builder *b)
 		list_remove(b, PHASE_POST, b->dispose, !r->mailfirst);
 }
 
-/* The log's and the target's directories, and the log's name into *BASE. */
-static int
-set_dirs(struct builder *b, const char **base)
+int
+plan_dirs(struct builder *b, const char **base)
 {
 	const char *olddir = b->r->olddir;
 	struct plan *p = b->p;
@@ -538,7 +537,7 @@ plan_due(struct builder *b)
 	size_t i;
 	int n, rc = -1;
 
-	if (set_dirs(b, &base) == -1)
+	if (plan_dirs(b, &base) == -1)
 		return -1;
 	if (names_init(&b->n, b->r, base, b->in->now) == -1) {
 		if (errno != EINVAL)

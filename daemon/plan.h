@@ -229,6 +229,58 @@ int	plan_build(const struct plan_input *in, struct plan *plan);
 /* Frees what plan_build() allocated in *PLAN; safe on a zeroed plan. */
 void	plan_free(struct plan *plan);
 
+/*
+ * compresswhenclosed applies to RULE: it compresses, and it renames its
+ * log away, so the writer may still hold the rotated file. copy,
+ * copytruncate and renamecopy leave a copy no writer holds: for them it
+ * does nothing.
+ */
+bool	plan_waits_for_writer(const struct log_rule *rule);
+
+/*
+ * Whether the rotation leaves the rotated file plain for later:
+ * delaycompress, or plan_waits_for_writer.
+ */
+bool	plan_delays_compress(const struct log_rule *rule);
+
+/*
+ * The rotated files of IN's log that wait for their writer (when
+ * plan_waits_for_writer): those the rotation left plain, the one numbered
+ * `start`, or each plain dateext one, among IN's siblings. CB(NAME, ARG)
+ * is called for each basename; it returns 0, or -1 to stop. Returns 0,
+ * -1 when CB stopped or on ENOMEM.
+ */
+int	plan_pending(const struct plan_input *in,
+	    int (*cb)(const char *name, void *arg), void *arg);
+
+/* Who holds a pending file open for writing, as the caller found out. */
+struct plan_holder {
+	pid_t		 pid;		/* 0: no process does; -1 unknown */
+	const char	*comm;		/* its name; NULL unknown */
+};
+
+/*
+ * When a pending file of RULE's log, rotated at LAST (the state entry), is
+ * compressed even while a writer holds it: LAST (NOW if LAST is later or
+ * unknown) plus compresswhenclosed.
+ */
+time_t	plan_pending_deadline(const struct log_rule *rule, time_t last,
+	    time_t now);
+
+/*
+ * Plans the pending file NAME (a basename from plan_pending) of IN's log,
+ * which HOLDER holds open for writing. With no holder, or at its deadline,
+ * PLAN_DUE and one ACT_COMPRESS in PHASE_PRE (the compression delaycompress
+ * would do at the next rotation), *RECHECK (time_t)-1; else PLAN_IDLE, why
+ * "held open by pid N (comm): compression waits ...", and *RECHECK the
+ * moment to look again: within seconds of the rotation, less often as it
+ * ages, never past the deadline. Returns 0, or -1 with errno (ENOMEM);
+ * release *PLAN with plan_free() either way.
+ */
+int	plan_build_pending(const struct plan_input *in, const char *name,
+	    const struct plan_holder *holder, struct plan *plan,
+	    time_t *recheck);
+
 /* Sorts siblings by name with strcmp(), as plan_input wants them. */
 void	plan_sort_siblings(struct plan_sibling *sib, size_t n);
 

@@ -80,6 +80,12 @@ struct builder {
 	bool		 nomem;		/* set by any failed allocation */
 };
 
+/*
+ * The plan's log_dir and target_dir (olddir's), and the log's name into
+ * *BASE (inside in->path). -1 on ENOMEM.
+ */
+int	plan_dirs(struct builder *b, const char **base);
+
 /* DIR "/" NAME (no doubled '/'); NULL on ENOMEM. */
 char	*list_join(const char *dir, const char *name);
 /* Frees P's actions. */

@@ -200,7 +200,7 @@ list_mail(struct builder *b, enum plan_phase phase, const char *name)
 {
 	const struct log_rule *r = b->r;
 	struct plan_action *a;
-	bool unz = r->compress && !(r->mailfirst && r->delaycompress);
+	bool unz = r->compress && !(r->mailfirst && plan_delays_compress(r));
 
 	if ((a = list_add(b, ACT_MAIL, phase, PLAN_DIR_TARGET, name,
 	    PLAN_DIR_TARGET, NULL)) == NULL)

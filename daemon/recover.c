@@ -241,7 +241,7 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
 	char name[NAME_MAX + 1], gzname[NAME_MAX + 1], path[PATH_MAX];
 	struct compress_src src;
 	struct stat st;
-	int slot = rule->start + (rule->delaycompress ? 1 : 0);
+	int slot = rule->start + (plan_delays_compress(rule) ? 1 : 0);
 
 	if (snprintf(name, sizeof(name), "%s.%d", base, slot) >=
 	    (int)sizeof(name) || snprintf(gzname, sizeof(gzname), "%s%s",
@@ -304,7 +304,7 @@ recover_wanted(const struct log_rule *rule, const char *logname,
     int (*has)(const char *name, void *arg), void *arg)
 {
 	char name[NAME_MAX + 1];
-	int slot = rule->start + (rule->delaycompress ? 1 : 0);
+	int slot = rule->start + (plan_delays_compress(rule) ? 1 : 0);
 
 	if (rule->copytruncate && snprintf(name, sizeof(name), "%s%s%s",
 	    FS_TMP_PREFIX, logname, RECOVER_COPY_SUFFIX) < (int)sizeof(name) &&
