@@ -60,6 +60,7 @@ add_result(struct pass *p, const char *path, size_t rule, size_t *idx)
 	res->size = -1;
 	res->next_due = (time_t)-1;
 	res->kept_files = res->kept_bytes = -1;
+	res->recheck = (time_t)-1;
 	*idx = rep->nresults++;
 	return res;
 }
@@ -344,8 +345,8 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 
 /* ---- running a rule's due plans ---- */
 
-static bool
-run_phases(struct pass *p, const struct log_rule *r, struct item *it,
+bool
+pass_run_phases(struct pass *p, const struct log_rule *r, struct item *it,
     unsigned phases, bool shared)
 {
 	struct rotate_opts ro = { p->opts->dry_run, p->opts->out, shared,
@@ -403,7 +404,7 @@ run_shared(struct pass *p, const struct log_rule *r, struct item *its,
 		s = 0;
 	was_ok = its[s].ok;
 	its[s].ok = true;
-	if (run_phases(p, r, &its[s], ROTATE_PHASE(phase), true)) {
+	if (pass_run_phases(p, r, &its[s], ROTATE_PHASE(phase), true)) {
 		its[s].ok = was_ok;
 		return true;
 	}
@@ -504,17 +505,19 @@ run_due(struct pass *p, size_t ri, struct item *its, size_t n,
 	block(its, n, blocked);
 	if (r->sharedscripts) {
 		for (i = 0; i < n; i++)
-			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE), false);
+			pass_run_phases(p, r, &its[i],
+			    ROTATE_PHASE(PHASE_PRE), false);
 		for (i = 0; i < n && its[i].ok; i++)
 			;
 		block(its, n, i < n ? its[i].path : NULL);
 		run_shared(p, r, its, n, PHASE_PRESCRIPT, false);
 		for (i = 0; i < n; i++)
-			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_ROTATE),
-			    false);
+			pass_run_phases(p, r, &its[i],
+			    ROTATE_PHASE(PHASE_ROTATE), false);
 		run_shared(p, r, its, n, PHASE_POSTSCRIPT, false);
 		for (i = 0; i < n; i++)
-			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_POST), false);
+			pass_run_phases(p, r, &its[i],
+			    ROTATE_PHASE(PHASE_POST), false);
 	} else
 		for (i = 0; i < n; i++) {
 			if (cancelled(p)) {
@@ -523,7 +526,7 @@ run_due(struct pass *p, size_t ri, struct item *its, size_t n,
 			}
 			if (!its[i].ok || !fresh_plan(p, ri, &its[i]))
 				continue;
-			run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE) |
+			pass_run_phases(p, r, &its[i], ROTATE_PHASE(PHASE_PRE) |
 			    ROTATE_PHASE(PHASE_PRESCRIPT) |
 			    ROTATE_PHASE(PHASE_ROTATE) |
 			    ROTATE_PHASE(PHASE_POSTSCRIPT) |
@@ -689,6 +692,8 @@ pass_run(const struct mond_conf *conf, struct state *state,
 		    p.rep->nrotated > before)
 			opts->rule_done(opts->rule_done_arg);
 	}
+	if (!p.nomem && !cancelled(&p))
+		pass_pending(&p, rs);
 	if (!p.nomem && !opts->dry_run && opts->npatterns == 0 &&
 	    !cancelled(&p))
 		pass_keep_space(&p, rs);

@@ -83,6 +83,11 @@ struct pass_result {
 	off_t		 size;		/* size when looked at; -1 when missing */
 	time_t		 last;		/* last rotation after the pass; 0 = none */
 	time_t		 next_due;	/* plan_next_due; (time_t)-1 = size only */
+	/*
+	 * compresswhenclosed: a rotated file of this log waits for its
+	 * writer; look again at this moment. (time_t)-1 = nothing waits.
+	 */
+	time_t		 recheck;
 	size_t		 rule;		/* index into conf->rules */
 	/* PASS_ROTATED: the log's new name (as plan->rotated); else NULL */
 	char		*rotated;

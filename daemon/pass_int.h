@@ -94,6 +94,21 @@ void	pass_trim(struct pass *p, const struct log_rule *r, struct item *it,
 void	pass_keep_space(struct pass *p, const struct ruleset *rs);
 void	pass_keep_count(struct pass *p, const struct ruleset *rs);
 
+/*
+ * pass.c: IT's actions of PHASES (a ROTATE_PHASE mask) as IT's identity
+ * (the rule's own su is the caller's to take); false, with IT->why, when
+ * one failed or IT had failed already.
+ */
+bool	pass_run_phases(struct pass *p, const struct log_rule *r,
+	    struct item *it, unsigned phases, bool shared);
+
+/*
+ * pass_pending.c: once every rule ran, the rotated files of RS's logs
+ * that wait for their writer (compresswhenclosed) compressed, or left for
+ * the pass their result's recheck asks for. RS has conf->nrules entries.
+ */
+void	pass_pending(struct pass *p, const struct ruleset *rs);
+
 /* The cached directory PATH, stat()ed on first sight. NULL on ENOMEM. */
 struct dir *pass_dir_get(struct pass *p, const char *path);
 /*

@@ -211,6 +211,10 @@ earliest_due(const struct pass_report *rep, time_t now)
 	for (i = 0; i < rep->nresults; i++) {
 		const struct pass_result *r = &rep->results[i];
 
+		/* a rotated file waiting for its writer: the planner's time */
+		if (r->recheck != (time_t)-1 &&
+		    (due == (time_t)-1 || r->recheck < due))
+			due = r->recheck;
 		if (r->outcome == PASS_FAILED)
 			t = now + RETRY_SECS;
 		else if (r->next_due == (time_t)-1)

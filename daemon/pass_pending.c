@@ -1,0 +1,357 @@
+/*
+ * pass_pending.c: compresswhenclosed, the pass's half. Once every rule
+ * ran, the rotated files that wait for their writer (plan_pending) are
+ * gathered from fresh listings of their directories, /proc is walked once
+ * for all of them (holders.c), and each is compressed now or left for a
+ * later pass, which its result's recheck asks the daemon for. A dry run
+ * says which of the two it would be and why.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "daemon/holders.h"
+#include "daemon/log.h"
+#include "daemon/pass_int.h"
+#include "daemon/plan.h"
+#include "daemon/rotate.h"
+#include "daemon/state.h"
+#include "daemon/su.h"
+
+/* A failed compression is tried again this much later. */
+#define PENDING_RETRY_SECS	300
+
+/* One rotated file that waits, and what is known of it. */
+struct waiting {
+	size_t		 ri;		/* its rule */
+	struct item	*it;		/* its log */
+	char		*name;		/* basename in the log's target dir */
+	char		*tgtdir;	/* that directory */
+	time_t		 last;		/* the log's state entry */
+	bool		 gone;		/* no longer a regular file there */
+};
+
+struct gathered {
+	struct pass	*p;
+	struct waiting	*w;
+	size_t		 n, cap;
+	/* the log plan_pending() is asked about */
+	size_t		 ri;
+	struct item	*it;
+	const char	*tgtdir;
+	time_t		 last;
+};
+
+static bool
+cancelled(const struct pass *p)
+{
+	return p->opts->cancel != NULL && atomic_load(p->opts->cancel);
+}
+
+/* plan_pending()'s callback: NAME of the log in hand waits. */
+static int
+add_waiting(const char *name, void *arg)
+{
+	struct gathered *g = arg;
+	struct waiting *nw;
+
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 16;
+		if ((nw = reallocarray(g->w, g->cap, sizeof(*nw))) == NULL)
+			return -1;
+		g->w = nw;
+	}
+	memset(&g->w[g->n], 0, sizeof(g->w[g->n]));
+	if ((g->w[g->n].name = strdup(name)) == NULL)
+		return -1;
+	if ((g->w[g->n].tgtdir = strdup(g->tgtdir)) == NULL) {
+		free(g->w[g->n].name);
+		return -1;
+	}
+	g->w[g->n].ri = g->ri;
+	g->w[g->n].it = g->it;
+	g->w[g->n].last = g->last;
+	g->n++;
+	return 0;
+}
+
+/*
+ * TD listed again if a rotation of this pass unlisted it, as IT's
+ * identity, as the planning listed it. Returns 0, or -1 when it could
+ * not be read (said).
+ */
+static int
+relist(struct pass *p, const struct log_rule *r, struct item *it,
+    struct dir *td)
+{
+	struct su_ids ids;
+
+	if (td->listed)
+		return td->err == 0 ? 0 : -1;
+	if (!p->opts->dry_run && su_enter_for(r, it->as_uid, &ids) == -1) {
+		log_warn("%s: compresswhenclosed: taking its user's identity",
+		    it->path);
+		return -1;
+	}
+	/* what a killed mond left was cleaned when it was first listed */
+	if (pass_dir_list(p, td, r->maxage > 0, false) == -1 && !p->nomem)
+		log_warnx("%s: compresswhenclosed: reading %s: %s", it->path,
+		    td->path, strerror(td->err));
+	if (!p->opts->dry_run)
+		su_leave(&ids);
+	return td->err == 0 && !p->nomem ? 0 : -1;
+}
+
+/*
+ * The files of IT's log (rule RI) that wait, appended to G. A log whose
+ * directories the planner refuses, or whose listing fails, has none.
+ */
+static void
+gather_log(struct gathered *g, size_t ri, struct item *it)
+{
+	struct pass *p = g->p;
+	const struct log_rule *r = &p->conf->rules[ri];
+	struct plan_input in = { .rule = r, .path = it->path,
+	    .euid = p->euid, .now = p->opts->now };
+	char *logdir = NULL, *tgtdir = NULL;
+	const char *name;
+	struct dir *ld, *td;
+	bool refused;
+
+	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
+	    (ld = pass_dir_get(p, logdir)) == NULL) {
+		p->nomem = true;
+		goto done;
+	}
+	refused = ld->insecure;
+	if ((td = pass_dir_get(p, tgtdir)) == NULL) {
+		p->nomem = true;
+		goto done;
+	}
+	if ((p->euid == 0 && !r->has_su && (refused || td->insecure)) ||
+	    relist(p, r, it, td) == -1)
+		goto done;
+	if (state_get(p->state, it->path, &in.last) == -1)
+		in.last = 0;
+	in.siblings = td->sib;
+	in.nsiblings = td->nsib;
+	g->ri = ri;
+	g->it = it;
+	g->tgtdir = tgtdir;
+	g->last = in.last;
+	if (plan_pending(&in, add_waiting, g) == -1)
+		p->nomem = true;
+done:
+	free(logdir);
+	free(tgtdir);
+}
+
+/* Forgets the listing of IT's target directory, changed by its rotation. */
+static void
+unlist_target(struct pass *p, const struct log_rule *r, struct item *it)
+{
+	char *logdir, *tgtdir;
+	const char *name;
+	struct dir *td;
+
+	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1) {
+		p->nomem = true;
+		return;
+	}
+	if ((td = pass_dir_get(p, tgtdir)) != NULL)
+		pass_dir_unlist(td);
+	free(logdir);
+	free(tgtdir);
+}
+
+/*
+ * The logs of rules that wait for writers, into G: those planned and not
+ * due, and those this pass rotated (not in a dry run, where nothing
+ * moved and the rotation's plan said what happens to the rotated file).
+ */
+static void
+gather(struct gathered *g, const struct ruleset *rs)
+{
+	struct pass *p = g->p;
+	const struct log_rule *r;
+	enum pass_outcome o;
+	struct item *it;
+	size_t ri, i;
+
+	/* first: the directories this pass's rotations changed */
+	for (ri = 0; ri < p->conf->nrules && !p->opts->dry_run; ri++) {
+		r = &p->conf->rules[ri];
+		for (i = 0; plan_waits_for_writer(r) && i < rs[ri].n; i++) {
+			it = &rs[ri].its[i];
+			if (p->rep->results[it->res].outcome == PASS_ROTATED)
+				unlist_target(p, r, it);
+		}
+	}
+	for (ri = 0; ri < p->conf->nrules && !p->nomem; ri++) {
+		r = &p->conf->rules[ri];
+		for (i = 0; plan_waits_for_writer(r) && i < rs[ri].n &&
+		    !p->nomem; i++) {
+			it = &rs[ri].its[i];
+			o = p->rep->results[it->res].outcome;
+			if (o == PASS_IDLE ||
+			    (o == PASS_ROTATED && !p->opts->dry_run))
+				gather_log(g, ri, it);
+		}
+	}
+}
+
+/*
+ * Who writes each waiting file of G, into H (as many; Q has room for as
+ * many queries, and H's names point into it): one walk of /proc for them
+ * all. A file gone meanwhile is marked so.
+ */
+static void
+find_writers(struct gathered *g, struct plan_holder *h,
+    struct holder_query *q)
+{
+	struct pass *p = g->p;
+	struct waiting *w;
+	size_t i, nq = 0, *qi;
+	struct stat st;
+	char *path;
+
+	if ((qi = calloc(g->n + 1, sizeof(*qi))) == NULL) {
+		p->nomem = true;
+		return;
+	}
+	for (i = 0; i < g->n; i++) {
+		w = &g->w[i];
+		h[i] = (struct plan_holder){ 0, NULL };
+		if (asprintf(&path, "%s/%s", w->tgtdir, w->name) == -1) {
+			p->nomem = true;
+			break;
+		}
+		w->gone = lstat(path, &st) == -1 || !S_ISREG(st.st_mode);
+		free(path);
+		/* past its deadline too: the log then says who lost lines */
+		if (w->gone)
+			continue;
+		q[nq].dev = st.st_dev;
+		q[nq].ino = st.st_ino;
+		qi[nq++] = i;
+	}
+	if (!p->nomem && holders_find(q, nq) == -1) {
+		log_warn("/proc: who holds the rotated files open is unknown; "
+		    "compresswhenclosed waits until its deadline");
+		for (i = 0; i < nq; i++)
+			h[qi[i]] = (struct plan_holder){ -1, NULL };
+	} else
+		for (i = 0; i < nq && !p->nomem; i++)
+			if (q[i].pid != 0)
+				h[qi[i]] = (struct plan_holder){ q[i].pid,
+				    q[i].comm };
+	free(qi);
+}
+
+/* The compression PLAN of W, which H writes, run as its log's identity. */
+static void
+compress_now(struct pass *p, const struct waiting *w,
+    const struct plan_holder *h, struct plan *plan, time_t *recheck)
+{
+	const struct log_rule *r = &p->conf->rules[w->ri];
+	struct item tmp;
+	struct su_ids ids;
+	bool ok;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.path = w->it->path;
+	tmp.plan = *plan;
+	tmp.ok = true;
+	tmp.as_uid = w->it->as_uid;
+	if (!p->opts->dry_run && su_enter(r, &ids) == -1) {
+		log_warn("%s: su %lu:%lu", w->it->path,
+		    (unsigned long)r->su_uid, (unsigned long)r->su_gid);
+		*recheck = p->opts->now + PENDING_RETRY_SECS;
+		return;
+	}
+	ok = pass_run_phases(p, r, &tmp, ROTATE_PHASE(PHASE_PRE), false);
+	if (!p->opts->dry_run)
+		su_leave(&ids);
+	if (p->opts->dry_run)
+		return;
+	if (!ok) {
+		log_warnx("%s: compresswhenclosed: %s", w->it->path, tmp.why);
+		*recheck = p->opts->now + PENDING_RETRY_SECS;
+	} else if (h->pid != 0)
+		log_warnx("%s: compressed anyway", plan->why);
+	else
+		log_info("%s: compressed", plan->why);
+}
+
+/* W compressed now, or left for later (said); HOLDER writes it. */
+static void
+settle(struct pass *p, const struct waiting *w, const struct plan_holder *h)
+{
+	const struct log_rule *r = &p->conf->rules[w->ri];
+	struct pass_result *res = &p->rep->results[w->it->res];
+	struct plan_input in = { .rule = r, .path = w->it->path,
+	    .euid = p->euid, .now = p->opts->now, .last = w->last };
+	struct plan plan;
+	struct dir *td;
+	time_t recheck;
+
+	if ((td = pass_dir_get(p, w->tgtdir)) == NULL ||
+	    relist(p, r, w->it, td) == -1)
+		return;
+	in.siblings = td->sib;
+	in.nsiblings = td->nsib;
+	if (plan_build_pending(&in, w->name, h, &plan, &recheck) == -1) {
+		p->nomem = true;
+		return;
+	}
+	if (plan.status == PLAN_DUE) {
+		compress_now(p, w, h, &plan, &recheck);
+		/* the listing no longer holds: W is now its .gz */
+		pass_dir_unlist(td);
+	} else if (p->opts->dry_run && p->opts->out != NULL)
+		fprintf(p->opts->out, "%s\n", plan.why);
+	else if (res->outcome == PASS_ROTATED)
+		log_info("%s", plan.why);
+	else
+		log_debug("%s", plan.why);
+	if (recheck != (time_t)-1 &&
+	    (res->recheck == (time_t)-1 || recheck < res->recheck))
+		res->recheck = recheck;
+	plan_free(&plan);
+}
+
+void
+pass_pending(struct pass *p, const struct ruleset *rs)
+{
+	struct gathered g = { .p = p };
+	struct plan_holder *h = NULL;
+	struct holder_query *q = NULL;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < p->conf->nrules; i++)
+		any = any || plan_waits_for_writer(&p->conf->rules[i]);
+	if (!any)
+		return;
+	gather(&g, rs);
+	if (g.n > 0 && !p->nomem &&
+	    ((h = calloc(g.n, sizeof(*h))) == NULL ||
+	    (q = calloc(g.n, sizeof(*q))) == NULL))
+		p->nomem = true;
+	if (g.n > 0 && !p->nomem)
+		find_writers(&g, h, q);
+	for (i = 0; i < g.n && !p->nomem && !cancelled(p); i++)
+		if (!g.w[i].gone)
+			settle(p, &g.w[i], &h[i]);
+	for (i = 0; i < g.n; i++) {
+		free(g.w[i].name);
+		free(g.w[i].tgtdir);
+	}
+	free(g.w);
+	free(h);
+	free(q);
+	if (p->nomem)
+		log_warnx("compresswhenclosed: out of memory");
+}
