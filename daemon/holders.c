@@ -1,15 +1,17 @@
 /*
- * holders.c: the walk of /proc behind holders.h. Its cost is a stat per
- * descriptor of every process, so it is made once per pass for all the
- * files that wait (pass_pending.c), never on the daemon's loop, and stops
- * as soon as every file has a writer. The stat asks for cached attributes
- * only (AT_STATX_DONT_SYNC): a process with a file open on an unreachable
- * network mount must not hang the walk.
+ * holders.c: the lease probe and the walk of /proc behind holders.h. The
+ * walk costs a stat per descriptor of every process, so it is made once
+ * per pass, only for the files a lease did not clear (pass_pending.c),
+ * never on the daemon's loop, and stops as soon as every file has a
+ * writer. The stat asks for cached attributes only (AT_STATX_DONT_SYNC):
+ * a process with a file open on an unreachable network mount must not
+ * hang the walk.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +22,16 @@
 
 #include "daemon/holders.h"
 
+/* linux/capability.h's CAP_SYS_PTRACE, without its kernel types */
+#define CAP_SYS_PTRACE_BIT	19
+
 struct walk {
 	struct holder_query *q;
 	size_t		*order;		/* q's indices by device and inode */
 	size_t		 n;
 	size_t		 left;		/* queries without a writer yet */
 	int		 procfd;
+	bool		 blind;		/* some descriptors were refused */
 };
 
 /* qsort_r has no portable form: the array being sorted, for by_file. */
@@ -169,8 +175,11 @@ scan_process(struct walk *w, pid_t pid)
 
 	snprintf(path, sizeof(path), "%ld/fd", (long)pid);
 	if ((fdfd = openat(w->procfd, path, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	    O_CLOEXEC)) == -1) {
+		if (errno == EACCES || errno == EPERM)
+			w->blind = true;
 		return;
+	}
 	if ((dp = fdopendir(fdfd)) == NULL) {
 		close(fdfd);
 		return;
@@ -180,18 +189,74 @@ scan_process(struct walk *w, pid_t pid)
 			continue;
 		/* follows the link to the open file: its name does not count */
 		if (statx(dirfd(dp), de->d_name, AT_STATX_DONT_SYNC,
-		    STATX_TYPE | STATX_INO, &st) == -1 ||
-		    !S_ISREG(st.stx_mode))
+		    STATX_TYPE | STATX_INO, &st) == -1) {
+			/* the link itself is the ptrace check's (not ENOENT) */
+			if (errno == EACCES || errno == EPERM)
+				w->blind = true;
+			continue;
+		}
+		if (!S_ISREG(st.stx_mode))
 			continue;
 		match(w, pid, de->d_name, &st);
 	}
 	closedir(dp);
 }
 
-int
-holders_find(struct holder_query *q, size_t n)
+/*
+ * Whether the calling thread may look into every process: CAP_SYS_PTRACE
+ * in its effective set (the capabilities are per thread).
+ */
+static bool
+may_trace_all(void)
 {
-	struct walk w = { q, NULL, n, n, -1 };
+	char line[128];
+	unsigned long long eff;
+	bool yes = false;
+	FILE *fp;
+
+	if ((fp = fopen("/proc/thread-self/status", "re")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			yes = eff & (1ULL << CAP_SYS_PTRACE_BIT);
+			break;
+		}
+	fclose(fp);
+	return yes;
+}
+
+/*
+ * Whether the /proc mounted on /proc hides processes (hidepid=1, 2,
+ * noaccess or invisible): they are then not even listed. A mountinfo
+ * that cannot be read counts as hiding.
+ */
+static bool
+proc_hides(void)
+{
+	char line[1024], *opts;
+	bool hides = true;
+	FILE *fp;
+
+	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return true;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		/* ID PARENT DEV ROOT MOUNTPOINT ... - TYPE SOURCE SUPEROPTS */
+		if (strstr(line, " /proc ") == NULL ||
+		    (opts = strstr(line, " - proc ")) == NULL)
+			continue;
+		hides = strstr(opts, "hidepid=") != NULL &&
+		    strstr(opts, "hidepid=0") == NULL &&
+		    strstr(opts, "hidepid=off") == NULL;
+		break;
+	}
+	fclose(fp);
+	return hides;
+}
+
+int
+holders_find(struct holder_query *q, size_t n, bool *blind)
+{
+	struct walk w = { q, NULL, n, n, -1, false };
 	struct dirent *de;
 	DIR *proc;
 	pid_t pid;
@@ -202,8 +267,11 @@ holders_find(struct holder_query *q, size_t n)
 		q[i].pid = 0;
 		q[i].comm[0] = '\0';
 	}
+	*blind = false;
 	if (n == 0)
 		return 0;
+	if (!may_trace_all() && proc_hides())
+		w.blind = true;
 	if ((w.order = calloc(n, sizeof(*w.order))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
@@ -226,6 +294,38 @@ holders_find(struct holder_query *q, size_t n)
 	}
 	closedir(proc);
 	free(w.order);
+	*blind = w.blind;
 	errno = err;
 	return err != 0 ? -1 : 0;
+}
+
+enum holders_lease
+holders_lease(int dirfd, const char *name, dev_t dev, ino_t ino)
+{
+	enum holders_lease answer = HOLDERS_UNKNOWN;
+	struct stat st;
+	int fd;
+
+	/* O_NONBLOCK: no FIFO put in its place, nor another's lease, waits */
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC)) == -1)
+		return HOLDERS_UNKNOWN;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_dev != dev || st.st_ino != ino) {
+		close(fd);
+		return HOLDERS_UNKNOWN;
+	}
+	/*
+	 * A lease break signals the lease's owner, SIGIO by default, which
+	 * kills: SIGURG is ignored (fscopy.c's fs_lease_alone does the same).
+	 */
+	if (fcntl(fd, F_SETSIG, SIGURG) == 0) {
+		if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+			answer = HOLDERS_FREE;
+			(void)fcntl(fd, F_SETLEASE, F_UNLCK);
+		} else if (errno == EAGAIN)
+			answer = HOLDERS_WRITTEN;
+	}
+	close(fd);
+	return answer;
 }

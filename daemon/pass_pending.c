@@ -1,17 +1,20 @@
 /*
  * pass_pending.c: compresswhenclosed, the pass's half. Once every rule
  * ran, the rotated files that wait for their writer (plan_pending) are
- * gathered from fresh listings of their directories, /proc is walked once
- * for all of them (holders.c), and each is compressed now or left for a
- * later pass, which its result's recheck asks the daemon for. A dry run
- * says which of the two it would be and why.
+ * gathered from fresh listings of their directories; a lease on each says
+ * whether anyone writes it, /proc, walked once for those not cleared,
+ * says who (holders.c); each is compressed now or left for a later pass,
+ * which its result's recheck asks the daemon for. A dry run says which
+ * of the two it would be and why.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "daemon/fsutil.h"
 #include "daemon/holders.h"
 #include "daemon/log.h"
 #include "daemon/pass_int.h"
@@ -203,9 +206,61 @@ gather(struct gathered *g, const struct ruleset *rs)
 }
 
 /*
+ * Neither the kernel nor /proc could say whether a file is written: once
+ * an hour (the daemon looks every few seconds while a file waits), why.
+ * Passes run one at a time, on one thread: the static needs no lock.
+ */
+static void
+say_blind(struct pass *p)
+{
+	static time_t said;
+
+	if (said != 0 && p->opts->now - said < 3600 && p->opts->now >= said)
+		return;
+	said = p->opts->now;
+	log_warnx("compresswhenclosed: no lease could be taken on a rotated "
+	    "file (not its owner, no CAP_LEASE, or a file system without "
+	    "leases), and some processes are hidden from mond (no "
+	    "CAP_SYS_PTRACE, or /proc mounted hidepid as systemd's "
+	    "ProtectProc= does): it waits until its deadline");
+}
+
+/*
+ * The kernel's answer for W's file (ST): the directory opened as the log's
+ * identity, the lease asked as the file's owner, who may take one without
+ * CAP_LEASE (a unit's bounding set lacks it). A dry run stays root.
+ */
+static enum holders_lease
+probe(struct pass *p, const struct waiting *w, const struct stat *st)
+{
+	const struct log_rule *r = &p->conf->rules[w->ri];
+	enum holders_lease answer = HOLDERS_UNKNOWN;
+	bool as_owner = !p->opts->dry_run && p->euid == 0 && st->st_uid != 0;
+	struct su_ids ids;
+	int dfd;
+
+	if (!p->opts->dry_run && su_enter_for(r, w->it->as_uid, &ids) == -1)
+		return HOLDERS_UNKNOWN;
+	dfd = fs_open_dir(w->tgtdir);
+	if (!p->opts->dry_run)
+		su_leave(&ids);
+	if (dfd == -1)
+		return HOLDERS_UNKNOWN;
+	if (!as_owner || su_enter_user(st->st_uid, &ids) == 0) {
+		answer = holders_lease(dfd, w->name, st->st_dev, st->st_ino);
+		if (as_owner)
+			su_leave(&ids);
+	}
+	close(dfd);
+	return answer;
+}
+
+/*
  * Who writes each waiting file of G, into H (as many; Q has room for as
- * many queries, and H's names point into it): one walk of /proc for them
- * all. A file gone meanwhile is marked so.
+ * many queries, and H's names point into it). The lease answers whether
+ * one does; /proc, walked once for all the files a lease did not clear,
+ * names it, or decides where no lease could be had. A file gone
+ * meanwhile is marked so.
  */
 static void
 find_writers(struct gathered *g, struct plan_holder *h,
@@ -213,8 +268,9 @@ find_writers(struct gathered *g, struct plan_holder *h,
 {
 	struct pass *p = g->p;
 	struct waiting *w;
-	size_t i, nq = 0, *qi;
+	size_t i, k, nq = 0, *qi;
 	struct stat st;
+	bool blind = false, unseen = false;
 	char *path;
 
 	if ((qi = calloc(g->n + 1, sizeof(*qi))) == NULL) {
@@ -223,30 +279,51 @@ find_writers(struct gathered *g, struct plan_holder *h,
 	}
 	for (i = 0; i < g->n; i++) {
 		w = &g->w[i];
-		h[i] = (struct plan_holder){ 0, NULL };
+		h[i] = (struct plan_holder){ PLAN_HOLD_NONE, 0, NULL };
 		if (asprintf(&path, "%s/%s", w->tgtdir, w->name) == -1) {
 			p->nomem = true;
 			break;
 		}
 		w->gone = lstat(path, &st) == -1 || !S_ISREG(st.st_mode);
 		free(path);
-		/* past its deadline too: the log then says who lost lines */
 		if (w->gone)
 			continue;
+		switch (probe(p, w, &st)) {
+		case HOLDERS_FREE:
+			continue;
+		case HOLDERS_WRITTEN:
+			/* until /proc names it */
+			h[i].kind = PLAN_HOLD_HIDDEN;
+			break;
+		case HOLDERS_UNKNOWN:
+			h[i].kind = PLAN_HOLD_UNKNOWN;
+			break;
+		}
 		q[nq].dev = st.st_dev;
 		q[nq].ino = st.st_ino;
 		qi[nq++] = i;
 	}
-	if (!p->nomem && holders_find(q, nq) == -1) {
-		log_warn("/proc: who holds the rotated files open is unknown; "
-		    "compresswhenclosed waits until its deadline");
-		for (i = 0; i < nq; i++)
-			h[qi[i]] = (struct plan_holder){ -1, NULL };
-	} else
-		for (i = 0; i < nq && !p->nomem; i++)
-			if (q[i].pid != 0)
-				h[qi[i]] = (struct plan_holder){ q[i].pid,
-				    q[i].comm };
+	if (p->nomem || nq == 0) {
+		free(qi);
+		return;
+	}
+	if (holders_find(q, nq, &blind) == -1) {
+		log_warn("/proc: who holds the rotated files open is unknown");
+		free(qi);
+		return;
+	}
+	for (k = 0; k < nq; k++) {
+		i = qi[k];
+		if (q[k].pid != 0)
+			h[i] = (struct plan_holder){ PLAN_HOLD_PID, q[k].pid,
+			    q[k].comm };
+		else if (h[i].kind == PLAN_HOLD_UNKNOWN && !blind)
+			h[i].kind = PLAN_HOLD_NONE;
+		else if (h[i].kind == PLAN_HOLD_UNKNOWN)
+			unseen = true;
+	}
+	if (unseen)
+		say_blind(p);
 	free(qi);
 }
 
@@ -279,7 +356,7 @@ compress_now(struct pass *p, const struct waiting *w,
 	if (!ok) {
 		log_warnx("%s: compresswhenclosed: %s", w->it->path, tmp.why);
 		*recheck = p->opts->now + PENDING_RETRY_SECS;
-	} else if (h->pid != 0)
+	} else if (h->kind != PLAN_HOLD_NONE)
 		log_warnx("%s: compressed anyway", plan->why);
 	else
 		log_info("%s: compressed", plan->why);

@@ -254,8 +254,16 @@ int	plan_pending(const struct plan_input *in,
 	    int (*cb)(const char *name, void *arg), void *arg);
 
 /* Who holds a pending file open for writing, as the caller found out. */
+enum plan_hold {
+	PLAN_HOLD_NONE = 0,	/* no process does */
+	PLAN_HOLD_PID,		/* pid (comm) does */
+	PLAN_HOLD_HIDDEN,	/* a process mond cannot see does */
+	PLAN_HOLD_UNKNOWN,	/* whether any does is unknown */
+};
+
 struct plan_holder {
-	pid_t		 pid;		/* 0: no process does; -1 unknown */
+	enum plan_hold	 kind;
+	pid_t		 pid;		/* PLAN_HOLD_PID */
 	const char	*comm;		/* its name; NULL unknown */
 };
 
@@ -269,13 +277,14 @@ time_t	plan_pending_deadline(const struct log_rule *rule, time_t last,
 
 /*
  * Plans the pending file NAME (a basename from plan_pending) of IN's log,
- * which HOLDER holds open for writing. With no holder, or at its deadline,
- * PLAN_DUE and one ACT_COMPRESS in PHASE_PRE (the compression delaycompress
- * would do at the next rotation), *RECHECK (time_t)-1; else PLAN_IDLE, why
- * "held open by pid N (comm): compression waits ...", and *RECHECK the
- * moment to look again: within seconds of the rotation, less often as it
- * ages, never past the deadline. Returns 0, or -1 with errno (ENOMEM);
- * release *PLAN with plan_free() either way.
+ * which HOLDER holds open for writing. With no holder (PLAN_HOLD_NONE),
+ * or at its deadline, PLAN_DUE and one ACT_COMPRESS in PHASE_PRE (the
+ * compression delaycompress would do at the next rotation), *RECHECK
+ * (time_t)-1; else PLAN_IDLE, why "LOG.1 is held open by pid N (comm):
+ * compression waits ...", and *RECHECK the moment to look again: within
+ * seconds of the rotation, less often as it ages, never past the
+ * deadline. Returns 0, or -1 with errno (ENOMEM); release *PLAN with
+ * plan_free() either way.
  */
 int	plan_build_pending(const struct plan_input *in, const char *name,
 	    const struct plan_holder *holder, struct plan *plan,

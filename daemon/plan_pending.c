@@ -104,30 +104,45 @@ builder_free(struct builder *b)
 	names_free(&b->n);
 }
 
-/* Why NAME (at PATH) is compressed now, or waits, into the plan's why. */
+/* Who writes the file, for the plan's why: "pid 812 (nginx)". */
+static void
+holder_text(const struct plan_holder *h, char *buf, size_t len)
+{
+	if (h->kind == PLAN_HOLD_PID)
+		snprintf(buf, len, "pid %ld (%s)", (long)h->pid,
+		    h->comm != NULL ? h->comm : "?");
+	else
+		snprintf(buf, len, "a process mond cannot see");
+}
+
+/* Why the file at PATH is compressed now, or waits, into the plan's why. */
 static void
 say_why(struct plan *p, const struct log_rule *r, const char *path,
     const struct plan_holder *h, time_t deadline, bool due)
 {
-	char when[32];
+	char when[32], who[64];
 	struct tm tm;
 
 	localtime_r(&deadline, &tm);
 	if (strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		when[0] = '\0';
-	if (h->pid == 0)
+	holder_text(h, who, sizeof(who));
+	if (h->kind == PLAN_HOLD_NONE)
 		plan_why(p, "%s: no process holds it open for writing", path);
-	else if (h->pid < 0)
-		plan_why(p, "%s: who holds it open is unknown: compression %s",
-		    path, due ? "no longer waits" : "waits until its deadline");
+	else if (h->kind == PLAN_HOLD_UNKNOWN && due)
+		plan_why(p, "%s: who holds it open is unknown, and "
+		    "compresswhenclosed's %lds are over", path,
+		    r->compresswhenclosed);
+	else if (h->kind == PLAN_HOLD_UNKNOWN)
+		plan_why(p, "%s: who holds it open is unknown: compression "
+		    "waits, at the latest until %s", path, when);
 	else if (due)
-		plan_why(p, "%s: still held open by pid %ld (%s), but "
-		    "compresswhenclosed's %lds are over", path, (long)h->pid,
-		    h->comm != NULL ? h->comm : "?", r->compresswhenclosed);
+		plan_why(p, "%s: still held open by %s, but "
+		    "compresswhenclosed's %lds are over", path, who,
+		    r->compresswhenclosed);
 	else
-		plan_why(p, "%s is held open by pid %ld (%s): compression "
-		    "waits, at the latest until %s", path, (long)h->pid,
-		    h->comm != NULL ? h->comm : "?", when);
+		plan_why(p, "%s is held open by %s: compression waits, at the "
+		    "latest until %s", path, who, when);
 }
 
 int
@@ -156,7 +171,7 @@ plan_build_pending(const struct plan_input *in, const char *name,
 		return -1;
 	}
 	deadline = plan_pending_deadline(r, in->last, in->now);
-	due = holder->pid == 0 || in->now >= deadline;
+	due = holder->kind == PLAN_HOLD_NONE || in->now >= deadline;
 	say_why(plan, r, path, holder, deadline, due);
 	free(path);
 	plan->status = due ? PLAN_DUE : PLAN_IDLE;

@@ -137,11 +137,16 @@ Test(plan_pending, which_files_wait)
 	cr_assert_str_empty(pending(&f));
 }
 
-/* plan_build_pending of a.log.1 held by PID at NOW, rotated at LAST. */
+/*
+ * plan_build_pending of a.log.1 held by PID (0 none, -1 unknown, -2 one
+ * hidden from mond) at NOW, rotated at LAST.
+ */
 static time_t
 decide(struct fx *f, pid_t pid, const char *last, const char *now)
 {
-	struct plan_holder h = { pid, pid != 0 ? "writer" : NULL };
+	struct plan_holder h = { pid > 0 ? PLAN_HOLD_PID : pid == 0 ?
+	    PLAN_HOLD_NONE : pid == -1 ? PLAN_HOLD_UNKNOWN : PLAN_HOLD_HIDDEN,
+	    pid, pid > 0 ? "writer" : NULL };
 	struct plan_input in;
 	time_t recheck;
 	size_t i, o = 0;
@@ -225,9 +230,16 @@ Test(plan_pending, an_unknown_or_future_rotation_time_counts_from_now)
 	cr_assert_eq(plan_pending_deadline(&f.r, 0, 1000), 4600);
 	cr_assert_eq(plan_pending_deadline(&f.r, 5000, 1000), 4600);
 	cr_assert_eq(plan_pending_deadline(&f.r, 400, 1000), 4000);
-	/* who holds it is unknown (/proc unreadable): waits, never guesses */
+	/* who holds it is unknown (no lease, /proc hidden): waits */
 	decide(&f, -1, "2026-11-25 12:00", "2026-11-25 12:10");
-	fx_expect_status(&f, PLAN_IDLE, "who holds it open is unknown");
+	fx_expect_status(&f, PLAN_IDLE, "/l/a.log.1: who holds it open is "
+	    "unknown: compression waits, at the latest until 2026-11-25 "
+	    "13:00:00");
 	decide(&f, -1, "2026-11-25 12:00", "2026-11-25 13:10");
-	fx_expect_status(&f, PLAN_DUE, "no longer waits");
+	fx_expect_status(&f, PLAN_DUE, "who holds it open is unknown, and "
+	    "compresswhenclosed's 3600s are over");
+	/* a writer the lease sees and /proc does not: waits likewise */
+	decide(&f, -2, "2026-11-25 12:00", "2026-11-25 12:10");
+	fx_expect_status(&f, PLAN_IDLE, "/l/a.log.1 is held open by a process "
+	    "mond cannot see: compression waits");
 }

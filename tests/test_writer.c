@@ -8,22 +8,37 @@
  * it within seconds once the writer closed it, with every line the
  * writer wrote, and compress it anyway once compresswhenclosed's bound is
  * over; plain delaycompress stays one rotation late. --once --dry-run
- * says who holds the file.
+ * says who holds the file. A mond that cannot see every process (no
+ * CAP_SYS_PTRACE) still learns of a writer through a lease, and never
+ * takes one it can neither see nor lease for none.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "tests/testutil.h"
 
-TestSuite(writer, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
+/* The test's writer, killed by the fini if an assert left it running. */
+static pid_t running;
+
+static void
+writer_fini(void)
+{
+	if (running > 0 && kill(running, SIGKILL) == 0)
+		(void)waitpid(running, NULL, 0);
+	tu_fini();
+}
+
+TestSuite(writer, .init = tu_mond_init, .fini = writer_fini, .timeout = 120);
 
 /* The child: its pid, the pipe that drives it and the one it answers on. */
 struct writer {
@@ -59,9 +74,12 @@ writer_main(const char *log, int mode, int cmd, int ack)
 	_exit(0);
 }
 
-/* A child holding LOG open with MODE (O_WRONLY | O_APPEND: a writer). */
+/*
+ * A child holding LOG open with MODE (O_WRONLY | O_APPEND: a writer), as
+ * user UID and group GID when UID is not 0.
+ */
 static struct writer
-writer_start(const char *log, int mode)
+writer_start_as(const char *log, int mode, uid_t uid, gid_t gid)
 {
 	struct writer w;
 	int to[2], from[2];
@@ -73,13 +91,23 @@ writer_start(const char *log, int mode)
 	if (w.pid == 0) {
 		close(to[1]);
 		close(from[0]);
+		if (uid != 0 && (setgroups(0, NULL) == -1 ||
+		    setgid(gid) == -1 || setuid(uid) == -1))
+			_exit(6);
 		writer_main(log, mode, to[0], from[1]);
 	}
 	close(to[0]);
 	close(from[1]);
+	running = w.pid;
 	w.cmd = to[1];
 	w.ack = from[0];
 	return w;
+}
+
+static struct writer
+writer_start(const char *log, int mode)
+{
+	return writer_start_as(log, mode, 0, 0);
 }
 
 /* Each command of CMDS, in turn, each done before the next. */
@@ -103,6 +131,7 @@ writer_stop(struct writer *w)
 	close(w->cmd);
 	close(w->ack);
 	cr_assert_eq(waitpid(w->pid, &status, 0), w->pid);
+	running = 0;
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "the writer failed: status %d", status);
 }
@@ -337,4 +366,94 @@ Test(writer, once_dry_run_says_who_holds_the_file)
 	writer_stop(&w);
 	free(gz);
 	free(rot);
+}
+
+/*
+ * mond --once [--dry-run] without CAP_SYS_PTRACE, so other users' fds are
+ * hidden, and without CAP_LEASE too unless LEASE.
+ */
+static struct tu_run
+run_hidden(bool dry, bool lease)
+{
+	const char *caps = lease ? "-sys_ptrace" : "-sys_ptrace,-lease";
+	char bset[64], inh[64];
+	const char *argv[] = { "/usr/bin/setpriv", bset, inh, tu_mond_bin(),
+	    "-c", tu_conf, "--once", dry ? "--dry-run" : NULL, NULL };
+
+	snprintf(bset, sizeof(bset), "--bounding-set=%s", caps);
+	snprintf(inh, sizeof(inh), "--inh-caps=%s", caps);
+
+	if (!tu_have("setpriv"))
+		cr_skip_test("needs setpriv (util-linux) to drop "
+		    "CAP_SYS_PTRACE");
+	return tu_run_prog(argv[0], argv);
+}
+
+/* app.log.1, owned by UID:GID, held by a writer of that uid. */
+static struct writer
+foreign_writer(uid_t uid, gid_t gid)
+{
+	struct writer w;
+
+	app_conf(" compresswhenclosed = 1h\n");
+	cr_assert_eq(chmod(tu_dir, 0755), 0);
+	tu_write_file(tu_at("app.log"), "");
+	tu_write_file(tu_at("app.log.1"), "");
+	cr_assert_eq(chown(tu_at("app.log.1"), uid, gid), 0);
+	w = writer_start_as(tu_at("app.log.1"), O_WRONLY | O_APPEND, uid, gid);
+	writer_do(&w, "w");
+	return w;
+}
+
+Test(writer, a_writer_hidden_from_proc_is_still_seen_through_its_lease)
+{
+	char *gz = tu_path(tu_dir, "app.log.1.gz");
+	struct tu_run r;
+	struct writer w;
+	gid_t gid;
+	uid_t uid = tu_user_add("mond_wrtest", &gid);
+
+	w = foreign_writer(uid, gid);
+	r = run_hidden(true, true);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "app.log.1 is held open by a process "
+	    "mond cannot see: compression waits"), "dry run said: %s", r.out);
+	tu_run_free(&r);
+	r = run_hidden(false, true);
+	tu_run_free(&r);
+	cr_assert_not(tu_exists(gz), "compressed while its writer held it");
+	/* the lease, taken as the file's owner, tells the close */
+	writer_do(&w, "c");
+	r = run_hidden(false, true);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	tu_run_free(&r);
+	cr_assert(tu_exists(gz), "left plain once its writer closed it");
+	writer_stop(&w);
+	free(gz);
+}
+
+Test(writer, with_neither_lease_nor_proc_it_waits_for_the_deadline)
+{
+	char *gz = tu_path(tu_dir, "app.log.1.gz");
+	struct tu_run r;
+	struct writer w;
+
+	tu_need_root("runs a writer as another uid");
+	/* no CAP_LEASE, and no passwd entry to take the owner's identity */
+	w = foreign_writer(54321, 54321);
+	r = run_hidden(true, false);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "app.log.1: who holds it open is "
+	    "unknown: compression waits"), "dry run said: %s", r.out);
+	cr_assert_not_null(strstr(r.err, "it waits until its deadline"),
+	    "%s", r.err);
+	tu_run_free(&r);
+	/* closed now, but nothing can tell mond so: it still waits */
+	writer_do(&w, "c");
+	r = run_hidden(false, false);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	tu_run_free(&r);
+	cr_assert_not(tu_exists(gz), "compressed while blind to its writer");
+	writer_stop(&w);
+	free(gz);
 }
