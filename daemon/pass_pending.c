@@ -342,9 +342,10 @@ compress_now(struct pass *p, const struct waiting *w,
 	tmp.plan = *plan;
 	tmp.ok = true;
 	tmp.as_uid = w->it->as_uid;
-	if (!p->opts->dry_run && su_enter(r, &ids) == -1) {
-		log_warn("%s: su %lu:%lu", w->it->path,
-		    (unsigned long)r->su_uid, (unsigned long)r->su_gid);
+	/* as the rotation was: su's user, or the one who controls the path */
+	if (!p->opts->dry_run && su_enter_for(r, w->it->as_uid, &ids) == -1) {
+		log_warn("%s: compresswhenclosed: taking its user's identity",
+		    w->it->path);
 		*recheck = p->opts->now + PENDING_RETRY_SECS;
 		return;
 	}

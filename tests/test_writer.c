@@ -242,6 +242,71 @@ Test(writer, the_rotated_file_waits_for_its_writer_to_close_it)
 	free(log);
 }
 
+/*
+ * The wait ends with the compression done as the user who controls the
+ * log's path (her directory above the log's), as the rotation was: root's
+ * own file, found at the rotated name in her directory once the writer
+ * closed, is hers to leave alone (she cannot read it), not root's to
+ * compress there.
+ */
+Test(writer, the_wait_ends_as_the_user_who_controls_the_path)
+{
+	char *home = tu_path(tu_dir, "alice"), *dir, *log, *rot, *gz, *planted;
+	char *stanza;
+	struct writer w;
+	uid_t alice;
+	gid_t alice_g;
+
+	tu_need_root("a real user's directory");
+	alice = tu_user_add("mt_wr_a", &alice_g);
+	cr_assert_eq(chmod(tu_dir, 0711), 0);
+	/* hers above the log's directory: the walk gives her the path */
+	cr_assert_eq(mkdir(home, 0755), 0);
+	cr_assert_eq(chown(home, alice, alice_g), 0);
+	dir = tu_path(home, "logs");
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	cr_assert_eq(chown(dir, alice, alice_g), 0);
+	log = tu_path(dir, "app.log");
+	rot = tu_path(dir, "app.log.1");
+	gz = tu_path(dir, "app.log.1.gz");
+	planted = tu_path(dir, ".planted");
+	tu_write_file(log, "");
+	cr_assert_eq(chown(log, alice, alice_g), 0);
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 1G\n rotate = 3\n"
+	    " create = yes\n compress = yes\n compresswhenclosed = 1h\n}\n",
+	    log) != -1);
+	tu_mond_conf(stanza, NULL);
+	w = writer_start(log, O_WRONLY | O_APPEND);
+	writer_do(&w, "w");
+	tu_mond_start(NULL);
+	{
+		const char *argv[] = { "-c", tu_conf, "--force-rotate", log,
+		    NULL };
+		struct tu_run r = tu_run_mond(argv);
+
+		cr_assert_eq(r.status, 0, "--force-rotate: %s%s", r.out, r.err);
+		tu_run_free(&r);
+	}
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "app.log.1 is held open",
+	    1, 3.0), "app.log.1 did not wait for its writer");
+	tu_write_file(planted, "root's own lines\n");
+	cr_assert_eq(chmod(planted, 0600), 0);
+	cr_assert_eq(rename(planted, rot), 0);
+	writer_do(&w, "c");
+	writer_stop(&w);
+	usleep(4000000);
+	cr_assert_not(tu_exists(gz), "root's file in alice's directory was "
+	    "compressed as root; mond said:\n%s", tu_daemon_stderr(&tu_mond));
+	cr_assert(tu_file_is(rot, "root's own lines\n"));
+	free(stanza);
+	free(planted);
+	free(gz);
+	free(rot);
+	free(log);
+	free(dir);
+	free(home);
+}
+
 Test(writer, a_writer_that_never_closes_is_compressed_after_the_bound)
 {
 	char *log = tu_path(tu_dir, "app.log");
