@@ -238,7 +238,7 @@ compress_fd(int in, const struct stat *attr, int dst_dirfd,
 
 /* Static buffers: compression runs on the rotation thread only. */
 int
-compress_holds(int packedfd, int plain, bool prefix)
+compress_holds(int packedfd, int plain, enum compress_holds_how how)
 {
 	static char bz[HOLDS_BUFSZ], bp[HOLDS_BUFSZ];
 	struct decompress *d;
@@ -250,14 +250,15 @@ compress_holds(int packedfd, int plain, bool prefix)
 		return -1;
 	for (;;) {
 		if ((nz = decompress_read(d, bz, HOLDS_BUFSZ)) == -1) {
-			same = errno == EIO ? 0 : -1;
+			/* what came before the cut matched, chunk by chunk */
+			same = errno != EIO ? -1 : how == HOLDS_CUT_PREFIX;
 			break;
 		}
 		np = pread(plain, bp, nz == 0 ? 1 : (size_t)nz, off);
 		if (np == -1)
 			break;
 		if (nz == 0) {
-			same = prefix || np == 0;
+			same = how != HOLDS_EXACT || np == 0;
 			break;
 		}
 		if (np != nz || memcmp(bz, bp, (size_t)nz) != 0) {
@@ -285,7 +286,7 @@ compress_drop_stale(int src_dirfd, const char *src_name, int dst_dirfd,
 		close(gz);
 		return -1;
 	}
-	held = compress_holds(gz, in, true);	/* closes GZ */
+	held = compress_holds(gz, in, HOLDS_PREFIX);	/* closes GZ */
 	close(in);
 	if (held != 1) {
 		errno = EEXIST;

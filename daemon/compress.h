@@ -121,10 +121,12 @@ int	compress_file(int src_dirfd, const char *src_name, int dst_dirfd,
 
 /*
  * Whether the gzip or zstd file PACKEDFD decompresses, cleanly, to exactly
- * PLAIN's bytes (with PREFIX: to a prefix of them): 1, 0, or -1 on errors.
- * Closes PACKEDFD.
+ * PLAIN's bytes (HOLDS_PREFIX: to a prefix of them; HOLDS_CUT_PREFIX: to a
+ * prefix up to where it is cut short, which loses nothing PLAIN lacks):
+ * 1, 0, or -1 on errors. Closes PACKEDFD.
  */
-int	compress_holds(int packedfd, int plain, bool prefix);
+enum compress_holds_how { HOLDS_EXACT, HOLDS_PREFIX, HOLDS_CUT_PREFIX };
+int	compress_holds(int packedfd, int plain, enum compress_holds_how how);
 
 /*
  * The core, for callers that already hold the source open (copytruncate

@@ -60,6 +60,14 @@ compress_prio_lower(bool idle_class)
 }
 
 void
+compress_prio_idle(pid_t tid)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	(void)sched_setscheduler(tid, SCHED_IDLE, &sp);
+}
+
+void
 compress_prio_raise(pid_t tid)
 {
 	struct sched_param sp = { .sched_priority = 0 };

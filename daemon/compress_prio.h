@@ -34,4 +34,7 @@ void	compress_prio_lower(bool idle_class);
 /* Thread TID back to SCHED_OTHER, keeping its nice value. Best effort. */
 void	compress_prio_raise(pid_t tid);
 
+/* Thread TID into SCHED_IDLE, keeping its nice value. Best effort. */
+void	compress_prio_idle(pid_t tid);
+
 #endif

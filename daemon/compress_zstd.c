@@ -2,9 +2,11 @@
  * compress_zstd.c: zstd through libzstd's streaming API. Its worker threads
  * are libzstd's own (a multi-threaded frame needs its jobs' overlap, which
  * only libzstd can make), but they run as compress_par.c's do: they are
- * created by a short-lived thread that first took compress_prio.c's
- * priority and blocked every signal, and inherit both. Their thread ids are
- * the ones that thread's call added to /proc/self/task. A guard thread
+ * created by a short-lived thread that first took compress_prio.c's nice
+ * value and blocked every signal, and inherit both. Their thread ids are
+ * the ones that thread's call added to /proc/self/task; only those found
+ * so go SCHED_IDLE, so one that could not be found is never left there
+ * with nobody to raise it. A guard thread
  * (at the caller's priority, asleep but for a look every
  * COMPRESS_STARVED_SECS) raises them to SCHED_OTHER, as the gzip workers
  * are, when one call into libzstd has waited that long: the workers got
@@ -62,7 +64,10 @@ zstd_errno(size_t rc)
 	    ENOMEM : EIO;
 }
 
-/* The ids in /proc/self/task into TIDS (at most MAX); their count. */
+/*
+ * The ids in /proc/self/task into TIDS; their count, or -1 when they
+ * cannot all be read or are more than MAX.
+ */
 static int
 list_tasks(pid_t *tids, int max)
 {
@@ -71,11 +76,17 @@ list_tasks(pid_t *tids, int max)
 	int n = 0;
 
 	if ((d = opendir("/proc/self/task")) == NULL)
-		return 0;
-	while (n < max && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.') {
+			if (n == max) {
+				n = -1;
+				break;
+			}
 			tids[n++] = (pid_t)atoi(e->d_name);
-	closedir(d);
+		}
+	if (closedir(d) == -1)
+		n = -1;
 	return n;
 }
 
@@ -103,13 +114,17 @@ spawn_workers(void *arg)
 	ZSTD_inBuffer ib = { z->ibuf, 0, 0 };
 	int nb, na, i;
 
-	compress_prio_lower(z->idle_class);
+	compress_prio_lower(false);
 	nb = list_tasks(before, TASKS_MAX);
 	z->spawn_rc = ZSTD_compressStream2(z->cctx, &ob, &ib, ZSTD_e_continue);
-	na = list_tasks(after, TASKS_MAX);
+	na = nb == -1 ? -1 : list_tasks(after, TASKS_MAX);
 	for (i = 0; i < na && z->ntids < COMPRESS_MAX_THREADS; i++)
 		if (!listed(before, nb, after[i]) && after[i] != gettid())
 			z->tids[z->ntids++] = after[i];
+	if (z->ntids == 0)
+		z->idle_class = false;
+	for (i = 0; z->idle_class && i < z->ntids; i++)
+		compress_prio_idle(z->tids[i]);
 	if (!ZSTD_isError(z->spawn_rc) && ob.pos > 0 &&
 	    fs_write_all(z->out, z->obuf, ob.pos) == -1)
 		z->spawn_errno = errno;
@@ -184,10 +199,12 @@ start_guard(struct compress_zstd *z)
 	sigset_t all, old;
 	int rc;
 
-	if (pthread_condattr_init(&attr) != 0)
+	if ((rc = pthread_condattr_init(&attr)) != 0) {
+		errno = rc;
 		return -1;
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	rc = pthread_cond_init(&z->wake, &attr);
+	}
+	if ((rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) == 0)
+		rc = pthread_cond_init(&z->wake, &attr);
 	pthread_condattr_destroy(&attr);
 	if (rc != 0) {
 		errno = rc;
@@ -244,7 +261,7 @@ struct compress_zstd *
 compress_zstd_open(int out, int level, int threads)
 {
 	struct compress_zstd *z;
-	int workers = compress_par_threads(threads);
+	int workers = compress_par_threads(threads), save;
 
 	if ((z = calloc(1, sizeof(*z))) == NULL)
 		return NULL;
@@ -273,7 +290,9 @@ compress_zstd_open(int out, int level, int threads)
 	}
 	return z;
 fail:
+	save = errno;
 	compress_zstd_free(z);
+	errno = save;
 	return NULL;
 }
 
@@ -337,9 +356,17 @@ compress_zstd_finish(struct compress_zstd *z, off_t *total)
 void
 compress_zstd_free(struct compress_zstd *z)
 {
+	int i;
+
 	if (z == NULL)
 		return;
 	stop_guard(z);
+	/*
+	 * libzstd's free finishes the jobs it queued (a failed write leaves
+	 * some): under SCHED_IDLE on a busy machine that could take for ever.
+	 */
+	for (i = 0; z->idle_class && !z->starved && i < z->ntids; i++)
+		compress_prio_raise(z->tids[i]);
 	ZSTD_freeCCtx(z->cctx);		/* joins libzstd's workers */
 	free(z->ibuf);
 	free(z->obuf);

@@ -28,8 +28,8 @@ struct decompress {
 	bool		 eof;
 };
 
-static bool
-is_zstd(int fd)
+bool
+decompress_is_zstd(int fd)
 {
 	unsigned char head[4];
 	ssize_t n;
@@ -52,7 +52,7 @@ decompress_open(int fd)
 		return NULL;
 	}
 	d->fd = fd;
-	if (!is_zstd(fd)) {
+	if (!decompress_is_zstd(fd)) {
 		if ((d->gz = gzdopen(fd, "rb")) == NULL) {
 			decompress_close(d);
 			errno = ENOMEM;

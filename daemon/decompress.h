@@ -13,7 +13,13 @@
 
 struct decompress;
 
-/* Reads FD (from offset 0), which it owns from now on. NULL with errno. */
+/* Whether FD begins with zstd's magic (a frame, not a skippable one). */
+bool	decompress_is_zstd(int fd);
+
+/*
+ * Reads FD from its current offset (a fresh fd: the start), which it owns
+ * from now on. NULL with errno.
+ */
 struct decompress *decompress_open(int fd);
 
 /*

@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "daemon/compress.h"
+#include "daemon/decompress.h"
 #include "daemon/fsutil.h"
 #include "daemon/log.h"
 #include "daemon/plan.h"
@@ -187,11 +188,12 @@ recover_copy(const struct log_rule *rule, int ldfd, int tfd,
 }
 
 /*
- * copytruncate + compress's compressed copy (gzip or zstd, as the rule
- * says, under RECOVER_GZCOPY_SUFFIX either way) under its holding name:
- * killed before its bytes left the log (it decompresses to a prefix of
- * the log) it goes; otherwise it is their only home and is kept, with the
- * rule's compressed suffix.
+ * copytruncate + compress's compressed copy (gzip or zstd, under
+ * RECOVER_GZCOPY_SUFFIX either way) under its holding name: killed before
+ * its bytes left the log, it decompresses to a prefix of the log and goes.
+ * That includes a copy cut short in a catch-up member or frame, since
+ * those are appended before the log is cut. Otherwise it is their only
+ * home and is kept, named for what it holds, whatever the rule says now.
  */
 static int
 recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
@@ -200,6 +202,7 @@ recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
 	char copy[NAME_MAX + 1];
 	struct stat cst, lst;
 	int cfd, lfd, pre = 0;
+	bool zstd;
 
 	if (snprintf(copy, sizeof(copy), "%s%s%s", FS_TMP_PREFIX, base,
 	    RECOVER_GZCOPY_SUFFIX) >= (int)sizeof(copy))
@@ -207,12 +210,14 @@ recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
 	if (open_pair(rule, ldfd, tfd, tgtdir, copy, base, &cfd, &cst, &lfd,
 	    &lst) == -1)
 		return 0;
+	zstd = decompress_is_zstd(cfd);
 	if (lfd != -1) {
-		pre = compress_holds(cfd, lfd, true);	/* closes CFD */
+		/* closes CFD */
+		pre = compress_holds(cfd, lfd, HOLDS_CUT_PREFIX);
 		close(lfd);
 	} else
 		close(cfd);
-	return settle_copy(tfd, tgtdir, copy, base, plan_compext(rule),
+	return settle_copy(tfd, tgtdir, copy, base, zstd ? ".zst" : ".gz",
 	    pre == 1);
 }
 

@@ -447,3 +447,48 @@ Test(compress_zstd, starved_workers_leave_sched_idle)
 	free(text);
 	free(path);
 }
+
+/*
+ * A stream given up with jobs still queued (its write failed, or the
+ * caller's sync did): libzstd's free finishes those jobs first, so with
+ * the workers starved under SCHED_IDLE it must raise them, or the rotation
+ * thread waits on them for as long as the machine stays busy.
+ */
+Test(compress_zstd, giving_up_with_jobs_queued_does_not_wait_on_starved_workers)
+{
+	const size_t len = 16u << 20;
+	char *path = tu_path(tu_dir, "out.zst");
+	struct compress_zstd *z;
+	struct timespec t0, t1;
+	pthread_t spinner;
+	off_t off = 0;
+	cpu_set_t one;
+	int ifd, ofd, cpu;
+
+	if (!can_unidle())
+		cr_skip_test("no CAP_SYS_NICE: SCHED_IDLE cannot be left");
+	free(make_log("in.txt", len));
+	cr_assert_neq(ifd = open(tu_at("in.txt"), O_RDONLY | O_CLOEXEC), -1);
+	cr_assert_neq(ofd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600), -1);
+	cr_assert_geq(cpu = sched_getcpu(), 0);
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0, "%s",
+	    strerror(errno));
+	atomic_store(&spin_stop, false);
+	cr_assert_eq(pthread_create(&spinner, NULL, spin, NULL), 0);
+	cr_assert_not_null(z = compress_zstd_open(ofd, 3, 2));
+	/* two of level 3's jobs queued, not waited for: the feed returns */
+	cr_assert_eq(compress_zstd_feed(z, ifd, &off, -1), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	compress_zstd_free(z);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	atomic_store(&spin_stop, true);
+	cr_assert_eq(pthread_join(spinner, NULL), 0);
+	cr_assert_lt(t1.tv_sec - t0.tv_sec, 5, "the free waited %lld s on "
+	    "starved workers", (long long)(t1.tv_sec - t0.tv_sec));
+	cr_assert_eq(close(ofd), 0);
+	cr_assert_eq(close(ifd), 0);
+	free(path);
+}

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,5 +163,71 @@ Test(zstd_daemon, a_held_copy_with_data_is_kept_as_zst)
 	got = unzstd(tu_at("a.log.mond-recovered.zst"));
 	cr_assert_str_eq(got, "only copy of these\n");
 	free(got);
+	free(stanza);
+}
+
+/*
+ * Killed in copytruncate's catch-up: the held copy is one whole frame or
+ * member then one cut short, and the log, not cut yet, holds all of it.
+ * The copy is redundant and goes; kept, it would duplicate the log in a
+ * file no decompressor reads to the end. Both compressors.
+ */
+Test(zstd_daemon, a_held_copy_cut_in_its_catch_up_goes)
+{
+	static const char *const tools[] = { "zstd -qc", "gzip -c" };
+	char *log = tu_path(tu_dir, "a.log");
+	char *copy = tu_path(tu_dir, ".a.log.mond-copy.gz");
+	char *head = tu_path(tu_dir, "head"), *tail = tu_path(tu_dir, "tail");
+	char *stanza, cmd[PATH_MAX * 4 + 128];
+	size_t i;
+
+	need_zstd();
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 100k\n rotate = 2\n"
+	    " compress = yes\n compressor = zstd\n copytruncate = yes\n}\n",
+	    log) != -1);
+	tu_mond_conf(stanza, NULL);
+	for (i = 0; i < 2; i++) {
+		free(append_lines(head, 0, 500));
+		free(append_lines(tail, 500, 500));
+		snprintf(cmd, sizeof(cmd), "%s '%s' > '%s' && %s '%s' | "
+		    "head -c 700 >> '%s' && cat '%s' '%s' > '%s' && rm '%s' "
+		    "'%s'", tools[i], head, copy, tools[i], tail, copy, head,
+		    tail, log, head, tail);
+		cr_assert_eq(system(cmd), 0);
+		tu_mond_start(NULL);
+		cr_assert(tu_daemon_wait_stderr(&tu_mond, "its lines are still "
+		    "in the log", 1, 5.0), "%s: the cut copy was not dropped:"
+		    "\n%s", tools[i], tu_daemon_stderr(&tu_mond));
+		cr_assert_not(tu_exists(copy));
+		cr_assert_not(tu_exists(tu_at("a.log.mond-recovered.zst")));
+		cr_assert_not(tu_exists(tu_at("a.log.mond-recovered.gz")));
+		cr_assert_eq(tu_file_len(log), 1000 * 49, "the log changed");
+		cr_assert_eq(tu_daemon_signal_wait(&tu_mond, SIGTERM), 0);
+		tu_daemon_kill(&tu_mond);
+		cr_assert_eq(unlink(log), 0);
+	}
+	free(stanza);
+	free(tail);
+	free(head);
+	free(copy);
+	free(log);
+}
+
+/* A held copy is named for what it holds, not for the rule's compressor. */
+Test(zstd_daemon, a_kept_gzip_copy_stays_gz_under_a_zstd_rule)
+{
+	char *log = tu_at("a.log"), *stanza, cmd[PATH_MAX * 2 + 64];
+
+	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 100k\n rotate = 2\n"
+	    " compress = yes\n compressor = zstd\n copytruncate = yes\n}\n",
+	    log) != -1);
+	tu_mond_conf(stanza, NULL);
+	tu_write_file(log, "new line after the cut\n");
+	snprintf(cmd, sizeof(cmd), "printf 'only copy of these\\n' | gzip -c "
+	    "> '%s'", tu_at(".a.log.mond-copy.gz"));
+	cr_assert_eq(system(cmd), 0);
+	tu_mond_start(NULL);
+	wait_for("a.log.mond-recovered.gz");
+	cr_assert_not(tu_exists(tu_at("a.log.mond-recovered.zst")));
 	free(stanza);
 }
