@@ -31,6 +31,7 @@
 #include "daemon/compress.h"
 #include "daemon/compress_par.h"
 #include "daemon/fsutil.h"
+#include "tests/priotest.h"
 #include "tests/testutil.h"
 
 TestSuite(compress, .init = tu_dirfd_init, .fini = tu_fini);
@@ -580,36 +581,6 @@ Test(compress, peak_rss_is_bounded)
 	    "or more", WEXITSTATUS(status));
 }
 
-/* Whether this thread may leave SCHED_IDLE once in it (CAP_SYS_NICE). */
-static void *
-probe_unidle(void *ok)
-{
-	struct sched_param sp = { .sched_priority = 0 };
-
-	*(bool *)ok = pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) == 0 &&
-	    pthread_setschedparam(pthread_self(), SCHED_OTHER, &sp) == 0;
-	return NULL;
-}
-
-/* Spins at nice 0 until told to stop, or for 30 s if a regression hangs. */
-static atomic_bool spin_stop;
-
-static void *
-spin(void *arg)
-{
-	struct timespec t0, t;
-
-	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		for (int i = 0; i < 1000000; i++)
-			if (atomic_load_explicit(&spin_stop, memory_order_relaxed))
-				return NULL;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (t.tv_sec - t0.tv_sec < 30);
-	return NULL;
-}
-
 /* LEN bytes of varied log lines: slow for deflate -9 (~20 ms a block). */
 static char *
 make_slow_text(const char *name, size_t len)
@@ -639,27 +610,6 @@ make_slow_text(const char *name, size_t len)
 	return buf;
 }
 
-/* Threads of this process under POLICY at nice NICE. */
-static int
-tasks_under(int policy, int nice)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL) {
-		pid_t tid = (pid_t)atoi(e->d_name);
-
-		errno = 0;
-		if (e->d_name[0] != '.' && sched_getscheduler(tid) == policy &&
-		    getpriority(PRIO_PROCESS, (id_t)tid) == nice && errno == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /*
  * With every CPU taken by threads at nice 0, SCHED_IDLE workers get
  * almost nothing; the compression must notice and raise them to nice 10
@@ -671,44 +621,24 @@ Test(compress, starved_workers_leave_sched_idle, .timeout = 120)
 	const size_t len = 4u << 20;
 	char *path = tu_path(tu_dir, "out.gz"), *text;
 	struct compress_par *cp;
-	pthread_t probe, spinner;
-	bool can_unidle = false;
 	off_t off = 0, total;
-	cpu_set_t one;
-	int ifd, ofd, cpu;
+	int ifd, ofd;
 
-	if (sched_getscheduler(0) != SCHED_OTHER ||
-	    getpriority(PRIO_PROCESS, 0) != 0)
-		cr_skip_test("the test runs at a lowered priority already");
-	cr_assert_eq(pthread_create(&probe, NULL, probe_unidle, &can_unidle), 0);
-	cr_assert_eq(pthread_join(probe, NULL), 0);
-	if (!can_unidle)
+	if (!pt_can_leave_idle())
 		cr_skip_test("no CAP_SYS_NICE: SCHED_IDLE cannot be left");
 	text = make_slow_text("in.txt", len);
 	cr_assert_neq(ifd = open(tu_at("in.txt"), O_RDONLY | O_CLOEXEC), -1);
 	cr_assert_neq(ofd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600), -1);
-	/*
-	 * One CPU for this thread and, by inheritance, the spinner and the
-	 * workers: one nice-0 spinner then takes it from idle-class workers
-	 * however many CPUs the machine has, and the others stay free for
-	 * the tests running beside this one.
-	 */
-	cr_assert_geq(cpu = sched_getcpu(), 0);
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0, "%s",
-	    strerror(errno));
-	atomic_store(&spin_stop, false);
-	cr_assert_eq(pthread_create(&spinner, NULL, spin, NULL), 0);
+	/* a nice-0 spinner on this thread's one CPU, the workers' too */
+	pt_crowd_start();
 	cr_assert_not_null(cp = compress_par_open(ofd, 9, 2, 0));
 	cr_assert_eq(compress_par_feed(cp, ifd, &off, -1), 0);
 	cr_assert_eq(compress_par_finish(cp, &total), 0);
-	atomic_store(&spin_stop, true);
-	cr_assert_eq(pthread_join(spinner, NULL), 0);
-	cr_assert_eq(tasks_under(SCHED_OTHER, 10), 2,
+	pt_crowd_stop();
+	cr_assert_eq(pt_tasks_under(SCHED_OTHER, 10), 2,
 	    "the starved workers were not raised to SCHED_OTHER at nice 10");
-	cr_assert_eq(tasks_under(SCHED_IDLE, 10), 0);
+	cr_assert_eq(pt_tasks_under(SCHED_IDLE, 10), 0);
 	compress_par_free(cp);
 	cr_assert_eq(total, (off_t)len);
 	cr_assert_eq(close(ofd), 0);
@@ -727,22 +657,16 @@ Test(compress, workers_run_below_the_loop)
 {
 	char *path = tu_path(tu_dir, "out.gz");
 	struct compress_par *cp;
-	bool can_unidle = false;
-	pthread_t probe;
+	bool can_unidle = pt_can_leave_idle();
 	int fd, found = 0, policy;
 
-	if (sched_getscheduler(0) != SCHED_OTHER ||
-	    getpriority(PRIO_PROCESS, 0) != 0)
-		cr_skip_test("the test runs at a lowered priority already");
-	cr_assert_eq(pthread_create(&probe, NULL, probe_unidle, &can_unidle), 0);
-	cr_assert_eq(pthread_join(probe, NULL), 0);
 	policy = can_unidle ? SCHED_IDLE : SCHED_OTHER;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	cr_assert_neq(fd, -1);
 	cr_assert_not_null(cp = compress_par_open(fd, 6, 2, 0));
 	for (int i = 0; i < 100 && found < 2; i++) {
 		usleep(10000);
-		found = tasks_under(policy, 10);
+		found = pt_tasks_under(policy, 10);
 	}
 	cr_assert_eq(found, 2, "%d threads at nice 10 under %s", found,
 	    can_unidle ? "SCHED_IDLE" : "SCHED_OTHER");

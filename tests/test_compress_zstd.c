@@ -27,6 +27,7 @@
 #include "daemon/compress.h"
 #include "daemon/compress_zstd.h"
 #include "daemon/fsutil.h"
+#include "tests/priotest.h"
 #include "tests/testutil.h"
 
 TestSuite(compress_zstd, .init = tu_dirfd_init, .fini = tu_fini);
@@ -313,94 +314,27 @@ Test(compress_zstd, copytruncate_in_one_read)
 	}
 }
 
-/* Whether this thread may leave SCHED_IDLE once in it (CAP_SYS_NICE). */
-static void *
-probe_unidle(void *ok)
-{
-	struct sched_param sp = { .sched_priority = 0 };
-
-	*(bool *)ok = pthread_setschedparam(pthread_self(), SCHED_IDLE,
-	    &sp) == 0 && pthread_setschedparam(pthread_self(), SCHED_OTHER,
-	    &sp) == 0;
-	return NULL;
-}
-
-static bool
-can_unidle(void)
-{
-	pthread_t probe;
-	bool ok = false;
-
-	if (sched_getscheduler(0) != SCHED_OTHER ||
-	    getpriority(PRIO_PROCESS, 0) != 0)
-		cr_skip_test("the test runs at a lowered priority already");
-	cr_assert_eq(pthread_create(&probe, NULL, probe_unidle, &ok), 0);
-	cr_assert_eq(pthread_join(probe, NULL), 0);
-	return ok;
-}
-
-/* Threads of this process under POLICY at nice NICE. */
-static int
-tasks_under(int policy, int nice)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL) {
-		pid_t tid = (pid_t)atoi(e->d_name);
-
-		errno = 0;
-		if (e->d_name[0] != '.' && sched_getscheduler(tid) == policy &&
-		    getpriority(PRIO_PROCESS, (id_t)tid) == nice && errno == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /* libzstd's workers run as the gzip pool's: nice 10, SCHED_IDLE as root. */
 Test(compress_zstd, workers_run_below_the_loop)
 {
 	char *path = tu_path(tu_dir, "out.zst");
-	bool idle = can_unidle();
+	bool idle = pt_can_leave_idle();
 	int policy = idle ? SCHED_IDLE : SCHED_OTHER, fd;
 	struct compress_zstd *z;
 
 	cr_assert_neq(fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600), -1);
 	cr_assert_not_null(z = compress_zstd_open(fd, 3, 2));
-	cr_assert_eq(tasks_under(policy, 10), 2, "%d threads at nice 10 under "
-	    "%s", tasks_under(policy, 10), idle ? "SCHED_IDLE" : "SCHED_OTHER");
+	cr_assert_eq(pt_tasks_under(policy, 10), 2, "%d threads at nice 10 under "
+	    "%s", pt_tasks_under(policy, 10), idle ? "SCHED_IDLE" : "SCHED_OTHER");
 	cr_assert_eq(sched_getscheduler(0), SCHED_OTHER,
 	    "the calling thread was demoted too");
 	cr_assert_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), 0,
 	    "the calling thread was niced too");
 	compress_zstd_free(z);
-	cr_assert_eq(tasks_under(policy, 10), 0, "a worker outlived the free");
+	cr_assert_eq(pt_tasks_under(policy, 10), 0, "a worker outlived the free");
 	close(fd);
 	free(path);
-}
-
-static atomic_bool spin_stop;
-
-/* Spins at nice 0 until told to stop, or for 60 s if a regression hangs. */
-static void *
-spin(void *arg)
-{
-	struct timespec t0, t;
-
-	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		for (int i = 0; i < 1000000; i++)
-			if (atomic_load_explicit(&spin_stop,
-			    memory_order_relaxed))
-				return NULL;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (t.tv_sec - t0.tv_sec < 60);
-	return NULL;
 }
 
 /*
@@ -413,32 +347,23 @@ Test(compress_zstd, starved_workers_leave_sched_idle)
 	const size_t len = 8u << 20;
 	char *path = tu_path(tu_dir, "out.zst"), *text;
 	struct compress_zstd *z;
-	pthread_t spinner;
 	off_t off = 0, total;
-	cpu_set_t one;
-	int ifd, ofd, cpu;
+	int ifd, ofd;
 
-	if (!can_unidle())
+	if (!pt_can_leave_idle())
 		cr_skip_test("no CAP_SYS_NICE: SCHED_IDLE cannot be left");
 	text = make_log("in.txt", len);
 	cr_assert_neq(ifd = open(tu_at("in.txt"), O_RDONLY | O_CLOEXEC), -1);
 	cr_assert_neq(ofd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600), -1);
-	cr_assert_geq(cpu = sched_getcpu(), 0);
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0, "%s",
-	    strerror(errno));
-	atomic_store(&spin_stop, false);
-	cr_assert_eq(pthread_create(&spinner, NULL, spin, NULL), 0);
+	pt_crowd_start();
 	cr_assert_not_null(z = compress_zstd_open(ofd, 9, 2));
 	cr_assert_eq(compress_zstd_feed(z, ifd, &off, -1), 0);
 	cr_assert_eq(compress_zstd_finish(z, &total), 0);
-	atomic_store(&spin_stop, true);
-	cr_assert_eq(pthread_join(spinner, NULL), 0);
-	cr_assert_eq(tasks_under(SCHED_OTHER, 10), 2,
+	pt_crowd_stop();
+	cr_assert_eq(pt_tasks_under(SCHED_OTHER, 10), 2,
 	    "the starved workers were not raised to SCHED_OTHER at nice 10");
-	cr_assert_eq(tasks_under(SCHED_IDLE, 10), 0);
+	cr_assert_eq(pt_tasks_under(SCHED_IDLE, 10), 0);
 	compress_zstd_free(z);
 	cr_assert_eq(total, (off_t)len);
 	cr_assert_eq(close(ofd), 0);
@@ -460,32 +385,23 @@ Test(compress_zstd, giving_up_with_jobs_queued_does_not_wait_on_starved_workers)
 	char *path = tu_path(tu_dir, "out.zst");
 	struct compress_zstd *z;
 	struct timespec t0, t1;
-	pthread_t spinner;
 	off_t off = 0;
-	cpu_set_t one;
-	int ifd, ofd, cpu;
+	int ifd, ofd;
 
-	if (!can_unidle())
+	if (!pt_can_leave_idle())
 		cr_skip_test("no CAP_SYS_NICE: SCHED_IDLE cannot be left");
 	free(make_log("in.txt", len));
 	cr_assert_neq(ifd = open(tu_at("in.txt"), O_RDONLY | O_CLOEXEC), -1);
 	cr_assert_neq(ofd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600), -1);
-	cr_assert_geq(cpu = sched_getcpu(), 0);
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0, "%s",
-	    strerror(errno));
-	atomic_store(&spin_stop, false);
-	cr_assert_eq(pthread_create(&spinner, NULL, spin, NULL), 0);
+	pt_crowd_start();
 	cr_assert_not_null(z = compress_zstd_open(ofd, 3, 2));
 	/* two of level 3's jobs queued, not waited for: the feed returns */
 	cr_assert_eq(compress_zstd_feed(z, ifd, &off, -1), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	compress_zstd_free(z);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	atomic_store(&spin_stop, true);
-	cr_assert_eq(pthread_join(spinner, NULL), 0);
+	pt_crowd_stop();
 	cr_assert_lt(t1.tv_sec - t0.tv_sec, 5, "the free waited %lld s on "
 	    "starved workers", (long long)(t1.tv_sec - t0.tv_sec));
 	cr_assert_eq(close(ofd), 0);

@@ -178,16 +178,24 @@ app_conf(const char *body)
 	free(stanza);
 }
 
-/* --force-rotate of app.log through the running daemon's socket. */
+/* --force-rotate of LOG through the running daemon's socket. */
 static void
-force_rotate(void)
+force_rotate_log(const char *log)
 {
-	char *log = tu_path(tu_dir, "app.log");
 	const char *argv[] = { "-c", tu_conf, "--force-rotate", log, NULL };
 	struct tu_run r = tu_run_mond(argv);
 
 	cr_assert_eq(r.status, 0, "--force-rotate: %s%s", r.out, r.err);
 	tu_run_free(&r);
+}
+
+/* The same of tu_dir/app.log. */
+static void
+force_rotate(void)
+{
+	char *log = tu_path(tu_dir, "app.log");
+
+	force_rotate_log(log);
 	free(log);
 }
 
@@ -279,14 +287,7 @@ Test(writer, the_wait_ends_as_the_user_who_controls_the_path)
 	w = writer_start(log, O_WRONLY | O_APPEND);
 	writer_do(&w, "w");
 	tu_mond_start(NULL);
-	{
-		const char *argv[] = { "-c", tu_conf, "--force-rotate", log,
-		    NULL };
-		struct tu_run r = tu_run_mond(argv);
-
-		cr_assert_eq(r.status, 0, "--force-rotate: %s%s", r.out, r.err);
-		tu_run_free(&r);
-	}
+	force_rotate_log(log);
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, "app.log.1 is held open",
 	    1, 3.0), "app.log.1 did not wait for its writer");
 	tu_write_file(planted, "root's own lines\n");

@@ -142,15 +142,25 @@ Test(zstd_daemon, copytruncate_writes_the_zst_in_one_read)
  * held copy got its name: that copy is the lines' only home, and is kept
  * under the rule's suffix, .zst, which is what it holds.
  */
-Test(zstd_daemon, a_held_copy_with_data_is_kept_as_zst)
+/* LOG under copytruncate + zstd, big enough that only recovery acts. */
+static void
+held_copy_conf(const char *log)
 {
-	char *log = tu_at("a.log"), *stanza, cmd[PATH_MAX * 2 + 64], *got;
+	char *stanza;
 
-	need_zstd();
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 100k\n rotate = 2\n"
 	    " compress = yes\n compressor = zstd\n copytruncate = yes\n}\n",
 	    log) != -1);
 	tu_mond_conf(stanza, NULL);
+	free(stanza);
+}
+
+Test(zstd_daemon, a_held_copy_with_data_is_kept_as_zst)
+{
+	char *log = tu_at("a.log"), cmd[PATH_MAX * 2 + 64], *got;
+
+	need_zstd();
+	held_copy_conf(log);
 	tu_write_file(log, "new line after the cut\n");
 	snprintf(cmd, sizeof(cmd), "printf 'only copy of these\\n' | zstd -qc "
 	    "> '%s'", tu_at(".a.log.mond-copy.gz"));
@@ -163,7 +173,6 @@ Test(zstd_daemon, a_held_copy_with_data_is_kept_as_zst)
 	got = unzstd(tu_at("a.log.mond-recovered.zst"));
 	cr_assert_str_eq(got, "only copy of these\n");
 	free(got);
-	free(stanza);
 }
 
 /*
@@ -178,14 +187,11 @@ Test(zstd_daemon, a_held_copy_cut_in_its_catch_up_goes)
 	char *log = tu_path(tu_dir, "a.log");
 	char *copy = tu_path(tu_dir, ".a.log.mond-copy.gz");
 	char *head = tu_path(tu_dir, "head"), *tail = tu_path(tu_dir, "tail");
-	char *stanza, cmd[PATH_MAX * 4 + 128];
+	char cmd[PATH_MAX * 4 + 128];
 	size_t i;
 
 	need_zstd();
-	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 100k\n rotate = 2\n"
-	    " compress = yes\n compressor = zstd\n copytruncate = yes\n}\n",
-	    log) != -1);
-	tu_mond_conf(stanza, NULL);
+	held_copy_conf(log);
 	for (i = 0; i < 2; i++) {
 		free(append_lines(head, 0, 500));
 		free(append_lines(tail, 500, 500));
@@ -206,7 +212,6 @@ Test(zstd_daemon, a_held_copy_cut_in_its_catch_up_goes)
 		tu_daemon_kill(&tu_mond);
 		cr_assert_eq(unlink(log), 0);
 	}
-	free(stanza);
 	free(tail);
 	free(head);
 	free(copy);
@@ -216,12 +221,9 @@ Test(zstd_daemon, a_held_copy_cut_in_its_catch_up_goes)
 /* A held copy is named for what it holds, not for the rule's compressor. */
 Test(zstd_daemon, a_kept_gzip_copy_stays_gz_under_a_zstd_rule)
 {
-	char *log = tu_at("a.log"), *stanza, cmd[PATH_MAX * 2 + 64];
+	char *log = tu_at("a.log"), cmd[PATH_MAX * 2 + 64];
 
-	cr_assert(asprintf(&stanza, "log \"%s\" {\n size = 100k\n rotate = 2\n"
-	    " compress = yes\n compressor = zstd\n copytruncate = yes\n}\n",
-	    log) != -1);
-	tu_mond_conf(stanza, NULL);
+	held_copy_conf(log);
 	tu_write_file(log, "new line after the cut\n");
 	snprintf(cmd, sizeof(cmd), "printf 'only copy of these\\n' | gzip -c "
 	    "> '%s'", tu_at(".a.log.mond-copy.gz"));
@@ -229,5 +231,4 @@ Test(zstd_daemon, a_kept_gzip_copy_stays_gz_under_a_zstd_rule)
 	tu_mond_start(NULL);
 	wait_for("a.log.mond-recovered.gz");
 	cr_assert_not(tu_exists(tu_at("a.log.mond-recovered.zst")));
-	free(stanza);
 }
