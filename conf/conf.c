@@ -442,6 +442,28 @@ get_compressoptions(struct log_rule *r, cfg_t *sec, cfg_t *defs)
 	return 0;
 }
 
+/* R's compression options from SEC with DEFS. Returns 0, or -1 (ENOMEM). */
+static int
+get_compression(struct log_rule *r, cfg_t *sec, cfg_t *defs)
+{
+	bool oom = false;
+
+	r->compress = get_bool(sec, defs, "compress", false);
+	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
+	r->compresswhenclosed = get_int(sec, defs, "compresswhenclosed", 0);
+	r->compressor = (enum compressor)get_int(sec, defs, "compressor",
+	    COMPRESSOR_GZIP);
+	r->compresslevel = (int)get_int(sec, defs, "compresslevel",
+	    r->compressor == COMPRESSOR_ZSTD ? 3 : 6);
+	r->compressthreads = (int)get_int(sec, defs, "compressthreads", 0);
+	r->compresscmd = get_opt_str(sec, defs, "compresscmd", &oom);
+	r->uncompresscmd = get_opt_str(sec, defs, "uncompresscmd", &oom);
+	r->compressext = get_opt_str(sec, defs, "compressext", &oom);
+	if (get_compressoptions(r, sec, defs) == -1)
+		oom = true;
+	return oom ? -1 : 0;
+}
+
 /* Fills R from stanza SEC with DEFS and the built-ins under it. */
 static int
 build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
@@ -489,18 +511,7 @@ build_rule(struct log_rule *r, cfg_t *sec, cfg_t *defs, const char *file,
 	r->create = get_create(sec, defs, "create");
 	r->copy = get_bool(sec, defs, "copy", false);
 	r->copytruncate = get_bool(sec, defs, "copytruncate", false);
-	r->compress = get_bool(sec, defs, "compress", false);
-	r->delaycompress = get_bool(sec, defs, "delaycompress", false);
-	r->compresswhenclosed = get_int(sec, defs, "compresswhenclosed", 0);
-	r->compressor = (enum compressor)get_int(sec, defs, "compressor",
-	    COMPRESSOR_GZIP);
-	r->compresslevel = (int)get_int(sec, defs, "compresslevel",
-	    r->compressor == COMPRESSOR_ZSTD ? 3 : 6);
-	r->compressthreads = (int)get_int(sec, defs, "compressthreads", 0);
-	r->compresscmd = get_opt_str(sec, defs, "compresscmd", &oom);
-	r->uncompresscmd = get_opt_str(sec, defs, "uncompresscmd", &oom);
-	r->compressext = get_opt_str(sec, defs, "compressext", &oom);
-	if (get_compressoptions(r, sec, defs) == -1)
+	if (get_compression(r, sec, defs) == -1)
 		oom = true;
 	r->dateext = get_bool(sec, defs, "dateext", false);
 	r->dateformat = get_str(sec, defs, "dateformat", NULL, &oom);
