@@ -725,8 +725,11 @@ pass_report_free(struct pass_report *report)
 		free(report->results[i].rotated);
 	}
 	free(report->results);
-	for (i = 0; i < report->nfs; i++)
+	for (i = 0; i < report->nfs; i++) {
 		free(report->fs[i].path);
+		if (report->fs[i].fd != -1)
+			close(report->fs[i].fd);
+	}
 	free(report->fs);
 	memset(report, 0, sizeof(*report));
 }

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -105,10 +106,19 @@ struct pass_result {
 struct pass_fs {
 	dev_t		 dev;
 	/*
-	 * The highest directory above a log's on the same file system: its
-	 * mount point, unless a bind mount or a symlink is in the way.
+	 * Its mount point, as /proc/self/mountinfo names the device (the
+	 * shortest, for a device mounted more than once), or "device
+	 * MAJOR:MINOR" when it is not there: never a path a user chose.
 	 */
 	char		*path;
+	struct statvfs	 sv;		/* at the end of the pass, if sv_ok */
+	bool		 sv_ok;
+	/*
+	 * O_PATH on a directory of it whose path no user controls, for
+	 * fstatvfs between passes; -1 where a user does (then only the
+	 * pass measures, as that user). Closed by pass_report_free.
+	 */
+	int		 fd;
 };
 
 struct pass_report {

@@ -95,6 +95,14 @@ void	pass_keep_space(struct pass *p, const struct ruleset *rs);
 void	pass_keep_count(struct pass *p, const struct ruleset *rs);
 
 /*
+ * pass_fs.c: each file system of the pass's directories once, into the
+ * report: named by its mount point (from /proc/self/mountinfo, by device),
+ * measured now as the identity that controls the directory's path, and,
+ * where no user controls it, an O_PATH descriptor kept for later looks.
+ */
+void	pass_list_fs(struct pass *p);
+
+/*
  * pass.c: IT's actions of PHASES (a ROTATE_PHASE mask) as IT's identity
  * (the rule's own su is the caller's to take); false, with IT->why, when
  * one failed or IT had failed already.

@@ -268,68 +268,6 @@ count_member(size_t i, void *arg)
 }
 
 /*
- * The highest directory of PATH's (resolved) on the file system DEV: the
- * mount point, as a sysadmin knows it. A malloc'd string, NULL on ENOMEM.
- */
-static char *
-top_of_fs(const char *path, dev_t dev)
-{
-	char real[PATH_MAX], up[PATH_MAX], *slash;
-	struct stat st;
-
-	if (realpath(path, real) == NULL)
-		return strdup(path);
-	/* REAL is on DEV: climb while its parent is too */
-	while (strcmp(real, "/") != 0) {
-		memcpy(up, real, sizeof(up));
-		if ((slash = strrchr(up, '/')) == NULL)
-			break;
-		slash[slash == up ? 1 : 0] = '\0';
-		if (stat(up, &st) == -1 || st.st_dev != dev)
-			break;
-		memcpy(real, up, sizeof(real));
-	}
-	return strdup(real);
-}
-
-static int
-fs_by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct pass_fs *)a)->path,
-	    ((const struct pass_fs *)b)->path);
-}
-
-/* Each file system of the pass's directories once, into the report. */
-static void
-list_fs(struct pass *p)
-{
-	struct pass_report *rep = p->rep;
-	size_t i, j;
-
-	if ((rep->fs = calloc(p->ndirs + 1, sizeof(*rep->fs))) == NULL) {
-		p->nomem = true;
-		return;
-	}
-	for (i = 0; i < p->ndirs; i++) {
-		if (!p->dirs[i].stat_ok)
-			continue;
-		for (j = 0; j < rep->nfs &&
-		    rep->fs[j].dev != p->dirs[i].st.st_dev; j++)
-			;
-		if (j < rep->nfs)
-			continue;
-		rep->fs[j].dev = p->dirs[i].st.st_dev;
-		if ((rep->fs[j].path = top_of_fs(p->dirs[i].path,
-		    rep->fs[j].dev)) == NULL) {
-			p->nomem = true;
-			return;
-		}
-		rep->nfs++;
-	}
-	qsort(rep->fs, rep->nfs, sizeof(*rep->fs), fs_by_path);
-}
-
-/*
  * What each log keeps, counted from the family in its target directory's
  * listing (read again where the pass changed it), each rotated file
  * fstatat()ed as the log's identity, never through a link; logs of one
@@ -362,5 +300,5 @@ pass_keep_count(struct pass *p, const struct ruleset *rs)
 		}
 	counting_close(&c);
 	if (!p->nomem)
-		list_fs(p);
+		pass_list_fs(p);
 }

@@ -8,6 +8,7 @@
  * of the two it would be and why.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,26 +227,36 @@ say_blind(struct pass *p)
 }
 
 /*
- * The kernel's answer for W's file (ST): the directory opened as the log's
- * identity, the lease asked as the file's owner, who may take one without
- * CAP_LEASE (a unit's bounding set lacks it). A dry run stays root.
+ * The kernel's answer for W's file, whose fstatat it leaves in ST: the
+ * directory opened and the file looked at as the log's identity (gone,
+ * W->gone, when it is not a regular file there), the lease asked as the
+ * file's owner, who may take one without CAP_LEASE (a unit's bounding set
+ * lacks it). A dry run stays root.
  */
 static enum holders_lease
-probe(struct pass *p, const struct waiting *w, const struct stat *st)
+probe(struct pass *p, struct waiting *w, struct stat *st)
 {
 	const struct log_rule *r = &p->conf->rules[w->ri];
 	enum holders_lease answer = HOLDERS_UNKNOWN;
-	bool as_owner = !p->opts->dry_run && p->euid == 0 && st->st_uid != 0;
 	struct su_ids ids;
+	bool as_owner;
 	int dfd;
 
-	if (!p->opts->dry_run && su_enter_for(r, w->it->as_uid, &ids) == -1)
+	if (!p->opts->dry_run && su_enter_for(r, w->it->as_uid, &ids) == -1) {
+		w->gone = true;
 		return HOLDERS_UNKNOWN;
-	dfd = fs_open_dir(w->tgtdir);
+	}
+	/* the file as the log's identity sees it, not through root's eyes */
+	if ((dfd = fs_open_dir(w->tgtdir)) != -1 && (fstatat(dfd, w->name, st,
+	    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st->st_mode))) {
+		close(dfd);
+		dfd = -1;
+	}
 	if (!p->opts->dry_run)
 		su_leave(&ids);
-	if (dfd == -1)
+	if ((w->gone = dfd == -1))
 		return HOLDERS_UNKNOWN;
+	as_owner = !p->opts->dry_run && p->euid == 0 && st->st_uid != 0;
 	if (!as_owner || su_enter_user(st->st_uid, &ids) == 0) {
 		answer = holders_lease(dfd, w->name, st->st_dev, st->st_ino);
 		if (as_owner)
@@ -271,7 +282,7 @@ find_writers(struct gathered *g, struct plan_holder *h,
 	size_t i, k, nq = 0, *qi;
 	struct stat st;
 	bool blind = false, unseen = false;
-	char *path;
+	enum holders_lease lease;
 
 	if ((qi = calloc(g->n + 1, sizeof(*qi))) == NULL) {
 		p->nomem = true;
@@ -280,15 +291,10 @@ find_writers(struct gathered *g, struct plan_holder *h,
 	for (i = 0; i < g->n; i++) {
 		w = &g->w[i];
 		h[i] = (struct plan_holder){ PLAN_HOLD_NONE, 0, NULL };
-		if (asprintf(&path, "%s/%s", w->tgtdir, w->name) == -1) {
-			p->nomem = true;
-			break;
-		}
-		w->gone = lstat(path, &st) == -1 || !S_ISREG(st.st_mode);
-		free(path);
+		lease = probe(p, w, &st);
 		if (w->gone)
 			continue;
-		switch (probe(p, w, &st)) {
+		switch (lease) {
 		case HOLDERS_FREE:
 			continue;
 		case HOLDERS_WRITTEN:

@@ -26,14 +26,16 @@
  * The rows are the table itself, not a copy: status_fill hands them out as
  * they are. The table owns each row's path, rule and error (strdup'd, freed
  * in free_rows); outcome points at pass_outcome_name()'s static text.
- * Likewise fs, each with its path owned and its device in fsdev.
+ * Likewise fs, each with its path owned and, in fsfd, a descriptor to
+ * measure it again by (a dup of the pass's, -1 where a user controls the
+ * only directories of it: then the pass's figures stand).
  */
 struct status_table {
 	struct status_row *rows;	/* the last full pass's order */
 	struct status_row **byname;	/* the same, sorted by path */
 	size_t		 n;
 	struct status_fs *fs;		/* the last full pass's, by path */
-	dev_t		*fsdev;
+	int		*fsfd;
 	size_t		 nfs;
 	/* the config's minfree, as of the last report */
 	int		 minfree_pct;
@@ -185,48 +187,55 @@ fail:
 	return -1;
 }
 
+/* FS's figures from SV, as T's minfree judges them (-1s when unknown). */
+static void
+fs_figures(const struct status_table *t, struct status_fs *fs,
+    const struct statvfs *sv)
+{
+	fs->free = fs->size = fs->minfree = -1;
+	if (sv != NULL && retain_space(sv, t->minfree_pct, t->minfree_bytes,
+	    &fs->free, &fs->size, &fs->minfree) == -1)
+		fs->free = fs->size = fs->minfree = -1;
+}
+
 /*
- * FS's free space and size now, as T's minfree judges them, read through
- * its path opened as a directory and checked to be still on DEV (-1s
- * when not, or unreadable: an unmounted file system is not guessed at).
+ * FS measured again through FD, an O_PATH descriptor of a directory no
+ * user can redirect; -1 (a user controls it) keeps the pass's figures.
  */
 static void
-fs_space(const struct status_table *t, struct status_fs *fs, dev_t dev)
+fs_space(const struct status_table *t, struct status_fs *fs, int fd)
 {
 	struct statvfs sv;
-	struct stat st;
-	int fd;
 
-	fs->free = fs->size = fs->minfree = -1;
-	if ((fd = open(fs->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if (fd == -1)
 		return;
-	if (fstat(fd, &st) == 0 && st.st_dev == dev &&
-	    fstatvfs(fd, &sv) == 0 && retain_space(&sv, t->minfree_pct,
-	    t->minfree_bytes, &fs->free, &fs->size, &fs->minfree) == -1)
-		fs->free = fs->size = fs->minfree = -1;
-	close(fd);
+	fs_figures(t, fs, fstatvfs(fd, &sv) == 0 ? &sv : NULL);
 }
 
 static void
-free_fs(struct status_fs *fs, size_t n)
+free_fs(struct status_fs *fs, int *fd, size_t n)
 {
 	size_t i;
 
-	for (i = 0; fs != NULL && i < n; i++)
+	for (i = 0; fs != NULL && i < n; i++) {
 		free((char *)fs[i].path);
+		if (fd != NULL && fd[i] != -1)
+			close(fd[i]);
+	}
 	free(fs);
+	free(fd);
 }
 
 /*
- * The file systems become REP's; one already known keeps its figures
- * until the next fill, a new one is measured now. -1 on ENOMEM.
+ * The file systems become REP's, with the figures the pass measured and
+ * a descriptor of their own. -1 on ENOMEM (the old ones stay).
  */
 static int
 replace_fs(struct status_table *t, const struct pass_report *rep)
 {
 	struct status_fs *nf;
-	dev_t *nd;
-	size_t i, j, n = rep->nfs;
+	size_t i, n = rep->nfs;
+	int *nd;
 
 	if ((nf = calloc(n + 1, sizeof(*nf))) == NULL ||
 	    (nd = calloc(n + 1, sizeof(*nd))) == NULL) {
@@ -234,26 +243,19 @@ replace_fs(struct status_table *t, const struct pass_report *rep)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
+		nd[i] = -1;
 		if ((nf[i].path = strdup(rep->fs[i].path)) == NULL) {
-			free_fs(nf, i);
-			free(nd);
+			free_fs(nf, nd, i);
 			return -1;
 		}
-		nd[i] = rep->fs[i].dev;
-		for (j = 0; j < t->nfs && (t->fsdev[j] != nd[i] ||
-		    strcmp(t->fs[j].path, nf[i].path) != 0); j++)
-			;
-		if (j < t->nfs) {
-			nf[i].free = t->fs[j].free;
-			nf[i].size = t->fs[j].size;
-			nf[i].minfree = t->fs[j].minfree;
-		} else
-			fs_space(t, &nf[i], nd[i]);
+		fs_figures(t, &nf[i], rep->fs[i].sv_ok ? &rep->fs[i].sv : NULL);
+		/* without one, the pass's figures stand until the next */
+		if (rep->fs[i].fd != -1)
+			nd[i] = fcntl(rep->fs[i].fd, F_DUPFD_CLOEXEC, 0);
 	}
-	free_fs(t->fs, t->nfs);
-	free(t->fsdev);
+	free_fs(t->fs, t->fsfd, t->nfs);
 	t->fs = nf;
-	t->fsdev = nd;
+	t->fsfd = nd;
 	t->nfs = n;
 	return 0;
 }
@@ -322,7 +324,7 @@ status_fill(struct status_table *t, struct status_snapshot *s)
 		for (i = 0; i < t->n && i < STATUS_STAT_MAX; i++)
 			t->rows[i].size = log_size(t->rows[i].path);
 		for (i = 0; i < t->nfs; i++)
-			fs_space(t, &t->fs[i], t->fsdev[i]);
+			fs_space(t, &t->fs[i], t->fsfd[i]);
 	}
 	s->rows = t->rows;
 	s->nrows = t->n;
@@ -337,7 +339,6 @@ status_free(struct status_table *t)
 		return;
 	free_rows(t->rows, t->n);
 	free(t->byname);
-	free_fs(t->fs, t->nfs);
-	free(t->fsdev);
+	free_fs(t->fs, t->fsfd, t->nfs);
 	free(t);
 }

@@ -5,11 +5,13 @@
  * to the web front (frontmsg.c).
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -511,16 +513,17 @@ Test(status, minsize_counts_from_the_moment_due_by_the_pass_clock)
 }
 
 /*
- * A report's rotated-file counts land on their rows; its file systems are
- * measured by the table (fstatvfs, as the page is built), minfree's share
- * of each from the config, and one no longer on its device is unknown.
+ * A report's rotated-file counts land on their rows; its file systems
+ * keep the pass's figures, with minfree's share of each from the config,
+ * and one the pass left a descriptor of is measured again through it (as
+ * the page is built); one the pass could not measure is unknown.
  */
 Test(status, rotated_files_and_file_systems_come_from_the_report)
 {
 	char *dir = tu_tmpdir(), *a = tu_path(dir, "a.log");
 	struct log_rule *r = rule("x", 10, SIZE_UNSET, SIZE_UNSET);
 	struct mond_conf conf = { .rules = r, .nrules = 1, .minfree_pct = 10 };
-	struct pass_fs pfs[2] = { { 0, dir }, { 0, "/" } };
+	struct pass_fs pfs[2] = { { .path = dir }, { .path = "/" } };
 	struct pass_result res;
 	struct pass_report rep = { .results = &res, .nresults = 1, .fs = pfs,
 	    .nfs = 2 };
@@ -528,15 +531,19 @@ Test(status, rotated_files_and_file_systems_come_from_the_report)
 	struct status_snapshot s = { 0 };
 	long long unit, free_now;
 	struct statvfs sv;
-	struct stat st;
 
-	cr_assert_eq(stat(dir, &st), 0);
-	pfs[0].dev = st.st_dev;
-	pfs[1].dev = st.st_dev + 1;	/* "/" is said to be elsewhere */
+	cr_assert_neq(pfs[0].fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC),
+	    -1);
+	cr_assert_eq(fstatvfs(pfs[0].fd, &pfs[0].sv), 0);
+	pfs[0].sv_ok = true;
+	pfs[1].fd = -1;		/* a user's: the pass could not measure it */
 	result(&res, a, PASS_ROTATED);
 	res.kept_files = 2;
 	res.kept_bytes = 12345;
 	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
+	/* the table holds its own descriptor: the report's may go */
+	cr_assert_eq(close(pfs[0].fd), 0);
+	tu_write_file(a, "grown since the pass\n");
 	status_fill(t, &s);
 	cr_assert_eq(s.rows[0].rotated_files, 2);
 	cr_assert_eq(s.rows[0].rotated_bytes, 12345);
@@ -550,7 +557,7 @@ Test(status, rotated_files_and_file_systems_come_from_the_report)
 	/* others write to the same file system meanwhile: 1% of slack */
 	cr_assert_leq(llabs(s.fs[0].free - free_now), s.fs[0].size / 100 + unit,
 	    "free %lld, statvfs %lld", s.fs[0].free, free_now);
-	cr_assert_eq(s.fs[1].free, -1, "not on the device the pass saw");
+	cr_assert_eq(s.fs[1].free, -1, "figures for what the pass never saw");
 	cr_assert_eq(s.fs[1].size, -1);
 	/* a pass that listed no file system (cut short) keeps the last ones */
 	rep.fs = NULL;
