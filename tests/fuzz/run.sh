@@ -15,7 +15,7 @@ TARGETS=${*:-"conf state http httpparse frontmsg"}
 CC=${FUZZ_CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -g -O1 -D_GNU_SOURCE -DMOND_VERSION=\"fuzz\" -I."
-PKGS="libconfuse libevent libevent_pthreads zlib libseccomp"
+PKGS="libconfuse libevent libevent_pthreads zlib libzstd libseccomp"
 
 mkdir -p "$OUT/obj"
 # The library as meson builds it: every source but main.c, instrumented.
