@@ -594,7 +594,7 @@ check_duplicates(const struct mond_conf *conf)
 	for (i = 0; i < conf->nrules; i++) {
 		r = &conf->rules[i];
 		for (k = 0; k < r->npatterns; k++) {
-			slot = strmap_get(&seen, r->patterns[k], i, &found);
+			slot = strmap_upsert(&seen, r->patterns[k], i, &found);
 			if (slot == NULL) {
 				errat(r->file, r->line, "%s", strerror(ENOMEM));
 				goto out;

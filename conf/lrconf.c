@@ -351,7 +351,7 @@ lr_stanza_add(struct lr_file *f, const char *word)
 
 	if ((p = expand_tilde(word)) == NULL)
 		return -1;
-	if ((slot = strmap_get(&rd->seen, p, f->cur_owner, &found)) == NULL)
+	if ((slot = strmap_upsert(&rd->seen, p, f->cur_owner, &found)) == NULL)
 		goto nomem;
 	o = &rd->owners[*slot];
 	if (found && o->dead)
@@ -718,7 +718,7 @@ seed(struct lr_reader *rd)
 		    NULL, r->ignoreduplicates) == -1)
 			return -1;
 		for (k = 0; k < r->npatterns; k++)
-			if ((slot = strmap_get(&rd->seen, r->patterns[k],
+			if ((slot = strmap_upsert(&rd->seen, r->patterns[k],
 			    rd->nowners - 1, &found)) == NULL)
 				return -1;
 	}

@@ -244,7 +244,7 @@ deflate_job(z_stream *zs, struct job *j)
 }
 
 static void *
-worker(void *arg)
+deflate_worker(void *arg)
 {
 	struct worker_arg *wa = arg;
 	struct compress_par *cp = wa->cp;
@@ -290,7 +290,8 @@ start_workers(struct compress_par *cp)
 		}
 		wa->cp = cp;
 		wa->idx = i;
-		if ((rc = pthread_create(&cp->tids[i], NULL, worker, wa)) != 0) {
+		if ((rc = pthread_create(&cp->tids[i], NULL, deflate_worker,
+		    wa)) != 0) {
 			free(wa);
 			break;
 		}

@@ -448,7 +448,7 @@ fresh_plan(struct pass *p, size_t ri, struct item *it)
 	bool found = false;
 	int rc;
 
-	if (key == NULL || strmap_get(&p->families, key, 0, &found) == NULL) {
+	if (key == NULL || strmap_upsert(&p->families, key, 0, &found) == NULL) {
 		free(key);
 		p->nomem = true;
 		it->ok = false;

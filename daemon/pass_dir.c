@@ -135,7 +135,7 @@ pass_dir_get(struct pass *p, const char *path)
 	size_t *slot;
 	bool found;
 
-	if ((slot = strmap_get(&p->dirmap, path, p->ndirs, &found)) == NULL)
+	if ((slot = strmap_upsert(&p->dirmap, path, p->ndirs, &found)) == NULL)
 		goto nomem;
 	if (found)
 		return &p->dirs[*slot];

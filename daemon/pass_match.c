@@ -53,7 +53,7 @@ add_item(struct pass *p, size_t ri, const char *path, struct item **its,
 	size_t *owner;
 	bool found;
 
-	if ((owner = strmap_get(&p->claimed, path, ri, &found)) == NULL)
+	if ((owner = strmap_upsert(&p->claimed, path, ri, &found)) == NULL)
 		return -1;
 	if (found) {
 		const struct log_rule *first = &p->conf->rules[*owner];
@@ -187,7 +187,7 @@ glob_all(struct pass *p, struct pass_match **ms, size_t *n)
 				if ((nm->path = strdup(g.gl_pathv[j])) == NULL)
 					goto nomem;
 				(*n)++;
-				if ((slot = strmap_get(&p->matched, nm->path, ri,
+				if ((slot = strmap_upsert(&p->matched, nm->path, ri,
 				    &found)) == NULL)
 					goto nomem;
 			}

@@ -117,7 +117,7 @@ state_set(struct state *st, const char *logpath, time_t when)
 	}
 	if ((path = strdup(logpath)) == NULL)
 		return -1;
-	if (strmap_get(&st->index, logpath, st->n, &found) == NULL) {
+	if (strmap_upsert(&st->index, logpath, st->n, &found) == NULL) {
 		free(path);
 		return -1;
 	}
@@ -161,7 +161,7 @@ prune(struct state *st, time_t now, time_t maxage, bool all)
 	for (i = 0; i < st->n; i++) {
 		if (doomed(&st->ents[i], now, maxage, all))
 			continue;
-		if (strmap_get(&index, st->ents[i].path, n++, &found) == NULL) {
+		if (strmap_upsert(&index, st->ents[i].path, n++, &found) == NULL) {
 			strmap_free(&index);
 			errno = ENOMEM;
 			return -1;

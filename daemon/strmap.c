@@ -23,7 +23,7 @@ hash(const char *s)
  * NULL on ENOMEM.
  */
 size_t *
-strmap_get(struct strmap *m, const char *key, size_t val, bool *found)
+strmap_upsert(struct strmap *m, const char *key, size_t val, bool *found)
 {
 	size_t i, j, ncap;
 	char **nk;

@@ -21,7 +21,8 @@ struct strmap {
  * The value slot of KEY, inserting KEY with VAL when absent (*FOUND tells
  * which). The slot stays valid until the next insertion. NULL on ENOMEM.
  */
-size_t	*strmap_get(struct strmap *m, const char *key, size_t val, bool *found);
+size_t	*strmap_upsert(struct strmap *m, const char *key, size_t val,
+	    bool *found);
 
 /* The value slot of KEY, or NULL when absent. */
 size_t	*strmap_find(const struct strmap *m, const char *key);
