@@ -1,7 +1,7 @@
 #!/bin/sh
-# Builds the libFuzzer targets of tests/fuzz/ with clang
-# (-fsanitize=fuzzer,address,undefined) against the library sources, in
-# OUT (default build-fuzz, never the meson build dirs), and runs each for
+# Builds the libFuzzer targets of tests/fuzz/ with meson (-Dfuzz=true,
+# clang, -fsanitize=fuzzer,address,undefined; tests/fuzz/meson.build) in
+# OUT (default build-fuzz, never the other build dirs), and runs each for
 # SECONDS (default 60). The seeds in tests/fuzz/corpus/TARGET are read,
 # never written: new inputs go to OUT/corpus/TARGET, crashes to
 # OUT/crash-TARGET-*. Exits 1 when any target found a crash.
@@ -12,31 +12,22 @@ OUT=${1:-build-fuzz}
 SECONDS_EACH=${2:-60}
 [ $# -gt 2 ] && shift 2 || set --
 TARGETS=${*:-"conf state http httpparse frontmsg"}
-CC=${FUZZ_CC:-clang}
-SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-CFLAGS="-std=c11 -g -O1 -D_GNU_SOURCE -DMOND_VERSION=\"fuzz\" -I."
-PKGS="libconfuse libevent libevent_pthreads zlib libzstd libseccomp"
 
-mkdir -p "$OUT/obj"
-# The library as meson builds it: every source but main.c, instrumented.
-objs=""
-for src in conf/*.c daemon/*.c web/*.c; do
-	[ "$src" = daemon/main.c ] && continue
-	obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
-	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
-		# shellcheck disable=SC2086
-		$CC $CFLAGS $SAN -fsanitize=fuzzer-no-link \
-		    $(pkg-config --cflags $PKGS) -c "$src" -o "$obj"
-	fi
-	objs="$objs $obj"
+# The criterion suites stay out: this directory only fuzzes. A directory
+# left by the old hand-written build (no build.ninja) is set up in place.
+if [ ! -f "$OUT/build.ninja" ]; then
+	CC=${FUZZ_CC:-clang} meson setup "$OUT" -Dfuzz=true -Dtests=disabled
+fi
+ninja_targets=""
+for t in $TARGETS; do
+	ninja_targets="$ninja_targets tests/fuzz/fuzz_$t"
 done
+# shellcheck disable=SC2086
+ninja -C "$OUT" $ninja_targets
 
 status=0
 for t in $TARGETS; do
-	bin="$OUT/fuzz_$t"
-	# shellcheck disable=SC2086
-	$CC $CFLAGS $SAN -fsanitize=fuzzer "tests/fuzz/fuzz_$t.c" $objs \
-	    $(pkg-config --libs $PKGS) -lpthread -o "$bin"
+	bin="$OUT/tests/fuzz/fuzz_$t"
 	mkdir -p "$OUT/corpus/$t"
 	echo "fuzz_$t: ${SECONDS_EACH}s"
 	if ! "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 \
