@@ -1,5 +1,6 @@
 /*
- * compress_prio.h: the priority compression threads run at, shared by the
+ * compress_prio.h: the priority compression threads run at (DESIGN §7),
+ * shared by the
  * gzip workers (compress_par.c) and libzstd's (compress_zstd.c), so both
  * leave the CPU to the loop and the web front the same way and are raised
  * out of SCHED_IDLE by the same rule when the machine is so busy that they

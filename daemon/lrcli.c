@@ -1,10 +1,10 @@
 /*
- * lrcli.c: mond run under the name `logrotate`: logrotate 3.21's command
- * line, exit codes and messages over mond's engine, so that cron jobs,
- * timers and scripts written for logrotate keep working. It reads the
- * files named on the command line with the logrotate reader, locks and
- * reads the state as logrotate does, makes one pass and saves the state.
- * It never rotates anything itself: pass_run() does.
+ * lrcli.c: mond run under the name `logrotate` (DESIGN §9): logrotate
+ * 3.21's command line, exit codes and messages over mond's engine, so that
+ * cron jobs, timers and scripts written for logrotate keep working. It
+ * reads the files named on the command line with the logrotate reader,
+ * locks and reads the state as logrotate does, makes one pass and saves the
+ * state. It never rotates anything itself: pass_run() does.
  */
 #include <errno.h>
 #include <fcntl.h>

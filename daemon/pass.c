@@ -1,14 +1,14 @@
 /*
- * pass.c: one pass of the engine over a config. For each rule it takes its
- * logs from pass_match.c (every pattern globbed first), gathers what the
- * planner needs (lstat, the directory's stat and listing, read once per
- * directory per pass, the state entry), plans every log, and runs the due
- * plans phase by phase so that sharedscripts, firstaction and lastaction
- * happen in logrotate's order, each log's file work as whoever controls
- * its path (pathwalk.c). The state is advanced only for a rotation that
- * fully succeeded; what the pass keeps of the state and of the disk is
- * pass_keep.c's. It never loads a config, takes the lock or saves the
- * state (once.c and the daemon do).
+ * pass.c: one pass of the engine over a config (DESIGN §3). For each rule
+ * it takes its logs from pass_match.c (every pattern globbed first),
+ * gathers what the planner needs (lstat, the directory's stat and listing,
+ * read once per directory per pass, the state entry), plans every log, and
+ * runs the due plans phase by phase so that sharedscripts, firstaction and
+ * lastaction happen in logrotate's order, each log's file work as whoever
+ * controls its path (pathwalk.c). The state is advanced only for a rotation
+ * that fully succeeded; what the pass keeps of the state and of the disk is
+ * pass_keep.c's. It never loads a config, takes the lock or saves the state
+ * (once.c and the daemon do).
  */
 #include <errno.h>
 #include <fcntl.h>

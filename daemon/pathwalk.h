@@ -1,5 +1,6 @@
 /*
- * pathwalk.h: who besides root could change what a directory path names.
+ * pathwalk.h: who besides root could change what a directory path names
+ * (DESIGN §6).
  * A path is only as safe as every directory on the way to it: a user who
  * may write any of them can swap what follows for a symlink and send
  * root somewhere else. pathwalk_dir resolves the path from "/" one

@@ -1,10 +1,11 @@
 /*
- * recover.c: the per-log half of crash recovery (fsutil's fs_clean_temps
- * and fs_recover_swaps are the per-directory half). A mond killed between
- * two steps of a rotation leaves a state no plan expects; this finishes or
- * undoes that step before the log is planned, so the next rotation neither
- * fails on the leftover nor duplicates its lines. It never removes a file
- * whose bytes are not all somewhere else, and never touches another log.
+ * recover.c: the per-log half of crash recovery (DESIGN §5; fsutil's
+ * fs_clean_temps and fs_recover_swaps are the per-directory half). A mond
+ * killed between two steps of a rotation leaves a state no plan expects;
+ * this finishes or undoes that step before the log is planned, so the next
+ * rotation neither fails on the leftover nor duplicates its lines. It never
+ * removes a file whose bytes are not all somewhere else, and never touches
+ * another log.
  */
 #include <errno.h>
 #include <fcntl.h>

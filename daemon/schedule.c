@@ -1,9 +1,9 @@
 /*
- * schedule.c: the daemon's loop. One libevent base carries the web front,
- * the control socket, the signals, the size triggers (watch.c) and one
- * timer to the earliest next-due moment; the rotation work itself runs on
- * the worker thread (worker.c). The loop never blocks on a file: it only
- * queues passes and reads their reports back.
+ * schedule.c: the daemon's loop (DESIGN §4). One libevent base carries the
+ * web front, the control socket, the signals, the size triggers (watch.c)
+ * and one timer to the earliest next-due moment; the rotation work itself
+ * runs on the worker thread (worker.c). The loop never blocks on a file: it
+ * only queues passes and reads their reports back.
  */
 #include <sys/resource.h>
 

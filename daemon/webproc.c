@@ -1,5 +1,6 @@
 /*
- * webproc.c: the web front as the root process sees it (webproc.h).
+ * webproc.c: the web front as the root process sees it (webproc.h,
+ * DESIGN §1).
  *
  * The front is executed afresh, not merely forked: the parent has threads
  * by the time a front is restarted, and a new image also gets its own

@@ -1,11 +1,11 @@
 /*
- * worker.c: the rotation thread. It runs passes one at a time, forced jobs
- * first, merging every plain "look again" request that arrives meanwhile
- * into one follow-up pass; it saves the state after a pass that changed it
- * (dropping, after a pass over every rule, the entries of the logs it did
- * not see) and hands each finished job back to the loop with event_active(). It
- * never calls into libevent except that, and never frees a config a pass
- * is still reading.
+ * worker.c: the rotation thread (DESIGN §1). It runs passes one at a time,
+ * forced jobs first, merging every plain "look again" request that arrives
+ * meanwhile into one follow-up pass; it saves the state after a pass that
+ * changed it (dropping, after a pass over every rule, the entries of the
+ * logs it did not see) and hands each finished job back to the loop with
+ * event_active(). It never calls into libevent except that, and never frees
+ * a config a pass is still reading.
  */
 #include <errno.h>
 #include <pthread.h>

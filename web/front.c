@@ -1,12 +1,12 @@
 /*
- * front.c: the web front's own process, as `mond --web-front` runs it
- * (the root process forks and executes it; webproc.c). It reads its
- * settings from the socketpair on descriptor 3, binds the listener and
- * takes mon.log's directory while still root, chroots there, becomes the
- * configured user, locks itself in with seccomp, and says READY. From
- * then on it serves HTTP and writes mon.log alone; the status routes ask
- * the parent for a snapshot at most once a second, or when told the
- * status changed, waiting for the answer a bounded time.
+ * front.c: the web front's own process (DESIGN §1, §8), as `mond
+ * --web-front` runs it (the root process forks and executes it; webproc.c).
+ * It reads its settings from the socketpair on descriptor 3, binds the
+ * listener and takes mon.log's directory while still root, chroots there,
+ * becomes the configured user, locks itself in with seccomp, and says
+ * READY. From then on it serves HTTP and writes mon.log alone; the status
+ * routes ask the parent for a snapshot at most once a second, or when told
+ * the status changed, waiting for the answer a bounded time.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
