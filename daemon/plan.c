@@ -1,11 +1,11 @@
 /*
- * plan.c: the planner's entry point and the shape of a rotation (DESIGN
- * §3). Once plan_decide() says a log is due, it lists the actions that
- * rotate it in logrotate 3.21's order (prerotateSingleLog, rotateSingleLog,
- * postrotateSingleLog), simulating the target directory from the caller's
- * sibling list to know what is shifted, compressed, mailed and removed. It
- * must never do I/O (no open, stat, clock or name lookup), so every plan is
- * a table test; rotate.c carries the actions out.
+ * plan.c: the planner's entry point and the shape of a rotation
+ * (DESIGN §3). Once plan_decide() says a log is due, it lists the actions
+ * that rotate it in logrotate 3.21's order (prerotateSingleLog,
+ * rotateSingleLog, postrotateSingleLog), simulating the target directory
+ * from the caller's sibling list to know what is shifted, compressed,
+ * mailed and removed. It must never do I/O (no open, stat, clock or name
+ * lookup), so every plan is a table test; rotate.c carries the actions out.
  */
 #include <errno.h>
 #include <stdio.h>
