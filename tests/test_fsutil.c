@@ -9,9 +9,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -198,41 +203,80 @@ Test(fsutil, create_swap_refuses_existing_old_name)
 	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
 }
 
+/*
+ * The swap race's shared page. A look the watcher made while a swap ran
+ * is the only kind that tests anything, so the swapper counts the swaps
+ * during which the watcher's count of looks moved, and goes on until
+ * enough did.
+ */
+struct swap_watch {
+	atomic_int	stop;		/* the swapper is done */
+	atomic_long	looks;		/* fstatat calls made */
+	atomic_long	misses;		/* of those, finding no a.log */
+};
+
+#define SWAPS_OVERLAPPED	200	/* swaps a look must have fallen in */
+#define SWAPS_AT_MOST		20000	/* give up (and fail) after these */
+
+/* The watcher: looks at a.log until told to stop, or its parent dies. */
 static void
+watch_name(struct swap_watch *w, pid_t parent)
+{
+	struct stat st;
+
+	/* A failed assert ends the swapper without telling us to stop. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+		_exit(1);
+	while (!atomic_load(&w->stop)) {
+		if (fstatat(tu_dirfd, "a.log", &st, AT_SYMLINK_NOFOLLOW) == -1)
+			atomic_fetch_add(&w->misses, 1);
+		atomic_fetch_add(&w->looks, 1);
+	}
+	_exit(0);
+}
+
+/* Swaps a.log until SWAPS_OVERLAPPED swaps overlapped a look; how many. */
+static int
 swap_race(int flags)
 {
 	struct fs_attr a = { 0644, (uid_t)-1, (gid_t)-1 };
-	int pipefd[2], i, misses = -1;
+	struct swap_watch *w;
+	int swaps, overlapped = 0;
 	char old[32];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	tu_write_file(tu_at("a.log"), "0\n");
-	cr_assert_eq(pipe(pipefd), 0);
+	w = mmap(NULL, sizeof(*w), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(w, MAP_FAILED);
 	pid = fork();
 	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		/* Watch the name until killed; report misses on the pipe. */
-		struct stat st;
-		int n = 0;
-		close(pipefd[0]);
-		for (i = 0; i < 200000; i++)
-			if (fstatat(tu_dirfd, "a.log", &st,
-			    AT_SYMLINK_NOFOLLOW) == -1)
-				n++;
-		if (write(pipefd[1], &n, sizeof(n)) != sizeof(n))
-			_exit(1);
-		_exit(0);
-	}
-	close(pipefd[1]);
-	for (i = 1; i <= 300; i++) {
-		snprintf(old, sizeof(old), "a.log.%d", i);
+	if (pid == 0)
+		watch_name(w, parent);
+	/* Swaps before the watcher runs would count for nothing. */
+	while (atomic_load(&w->looks) == 0)
+		sched_yield();
+	for (swaps = 0; overlapped < SWAPS_OVERLAPPED &&
+	    swaps < SWAPS_AT_MOST; swaps++) {
+		long looks_before = atomic_load(&w->looks);
+
+		snprintf(old, sizeof(old), "a.log.%d", swaps + 1);
 		cr_assert_eq(fs_create_swap(tu_dirfd, "a.log", tu_dirfd, old,
 		    &a, flags), 0, "%s", strerror(errno));
+		/* Moved past one more look: that look began inside. */
+		if (atomic_load(&w->looks) > looks_before + 1)
+			overlapped++;
 	}
-	cr_assert_eq(read(pipefd[0], &misses, sizeof(misses)),
-	    sizeof(misses));
-	waitpid(pid, NULL, 0);
-	cr_assert_eq(misses, 0, "a.log was missing %d times", misses);
+	atomic_store(&w->stop, 1);
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	cr_log_info("swap race: %d swaps, %d with a look inside, %ld looks",
+	    swaps, overlapped, atomic_load(&w->looks));
+	cr_assert_eq(atomic_load(&w->misses), 0, "a.log was missing %ld "
+	    "times", atomic_load(&w->misses));
+	cr_assert_geq(overlapped, SWAPS_OVERLAPPED, "only %d of %d swaps had "
+	    "a look inside", overlapped, swaps);
+	cr_assert_eq(munmap(w, sizeof(*w)), 0);
+	return swaps;
 }
 
 Test(fsutil, create_swap_never_leaves_path_missing)
@@ -242,8 +286,10 @@ Test(fsutil, create_swap_never_leaves_path_missing)
 
 Test(fsutil, create_swap_link_fallback_never_leaves_path_missing)
 {
-	swap_race(FS_SWAP_LINK);
-	tu_assert_file(tu_at("a.log.300"), "");
+	char last[32];
+
+	snprintf(last, sizeof(last), "a.log.%d", swap_race(FS_SWAP_LINK));
+	tu_assert_file(tu_at(last), "");
 }
 
 Test(fsutil, create_swap_link_fallback_moves_old)
