@@ -1,6 +1,7 @@
 /*
  * test_fsutil_copy.c: fsutil's data movers on real files in mkdtemp
- * directories: fs_copy (copy_file_range and read/write, from offsets) and
+ * directories: fs_copy (copy_file_range and read/write, from offsets, each
+ * proved by a seccomp filter forbidding the other) and
  * fs_copytruncate racing a real writer process: COLLAPSE_RANGE on ext4 or
  * xfs loses nothing, the TRUNCATE fallback (forced, or on tmpfs) loses a
  * bounded window, and neither ever duplicates a line.
@@ -9,6 +10,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,31 +39,85 @@ fill(const char *path, size_t n)
 	cr_assert_eq(fclose(f), 0);
 }
 
+/* Syscalls that move bytes through the caller: fs_copy's read/write path. */
+static const int rw_calls[] = {
+	SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(readv), SCMP_SYS(preadv),
+	SCMP_SYS(preadv2), SCMP_SYS(write), SCMP_SYS(pwrite64),
+	SCMP_SYS(writev), SCMP_SYS(pwritev), SCMP_SYS(pwritev2),
+};
+
+/* Syscalls that move bytes inside the kernel. */
+static const int kernel_calls[] = {
+	SCMP_SYS(copy_file_range), SCMP_SYS(sendfile), SCMP_SYS(splice),
+};
+
+/* Makes each of the N syscalls in CALLS fail with EPERM from now on. */
+static int
+forbid(const int *calls, size_t n)
+{
+	scmp_filter_ctx ctx;
+	size_t i;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), calls[i],
+		    0) != 0)
+			return -1;
+	return seccomp_load(ctx) == 0 ? 0 : -1;
+}
+
+/*
+ * In a child with the other path's syscalls forbidden (so that fs_copy
+ * succeeds only by the path FLAGS asks for): IN whole to OUT, then IN's
+ * last 5 bytes appended. Exits 0, or the number of the step that failed.
+ */
+static void
+copy_confined(int in, int out, off_t len, int flags)
+{
+	bool rw = flags & FS_COPY_NOCFR;
+	char byte;
+	off_t n;
+
+	if ((rw ? forbid(kernel_calls, sizeof(kernel_calls) /
+	    sizeof(kernel_calls[0])) : forbid(rw_calls, sizeof(rw_calls) /
+	    sizeof(rw_calls[0]))) == -1)
+		_exit(10);
+	if ((rw ? copy_file_range(in, NULL, out, NULL, 0, 0) :
+	    pread(in, &byte, 1, 0)) != -1 || errno != EPERM)
+		_exit(11);	/* the filter did not take */
+	if (fs_copy(in, 0, out, 0, flags, &n) != 0 || n != len)
+		_exit(12);
+	if (fs_copy(in, len - 5, out, len, flags, &n) != 0 || n != 5)
+		_exit(13);
+	_exit(0);
+}
+
 static void
 check_copy(int flags)
 {
-	int in, out;
-	off_t n;
+	const off_t len = 3 * 1024 * 1024 + 17;
+	int in, out, status;
 	size_t la, lb;
 	char *a, *b;
+	pid_t pid;
 
-	fill(tu_at("src"), 3 * 1024 * 1024 + 17);
+	fill(tu_at("src"), (size_t)len);
 	in = open(tu_at("src"), O_RDONLY);
 	out = open(tu_at("dst"), O_RDWR | O_CREAT | O_EXCL, 0600);
 	cr_assert(in >= 0 && out >= 0);
-	cr_assert_eq(fs_copy(in, 0, out, 0, flags, &n), 0, "%s",
-	    strerror(errno));
-	cr_assert_eq(n, 3 * 1024 * 1024 + 17);
+	cr_assert_neq(pid = fork(), -1);
+	if (pid == 0)
+		copy_confined(in, out, len, flags);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "the child died: status %d", status);
+	cr_assert_eq(WEXITSTATUS(status), 0, "step %d failed with the other "
+	    "path forbidden", WEXITSTATUS(status));
 	a = tu_read_file(tu_at("src"), &la);
 	b = tu_read_file(tu_at("dst"), &lb);
-	cr_assert_eq(la, lb);
-	cr_assert_eq(memcmp(a, b, la), 0);
-	free(b);
-	/* From an offset, appending at another. */
-	cr_assert_eq(fs_copy(in, la - 5, out, (off_t)lb, flags, &n), 0);
-	cr_assert_eq(n, 5);
-	b = tu_read_file(tu_at("dst"), &lb);
+	cr_assert_eq(la, (size_t)len);
 	cr_assert_eq(lb, la + 5);
+	cr_assert_eq(memcmp(a, b, la), 0);
 	cr_assert_eq(memcmp(a + la - 5, b + la, 5), 0);
 	free(a);
 	free(b);
@@ -68,8 +125,24 @@ check_copy(int flags)
 	close(out);
 }
 
+/*
+ * Each path is proved by the child's filter: with every read and write
+ * forbidden the copy can only be copy_file_range's, and with the
+ * kernel's copies forbidden only read/write's.
+ */
 Test(fsutil_copy, copy_with_copy_file_range)
 {
+	int in, out;
+
+	/* Where the kernel will not copy between these files, skip. */
+	tu_write_file(tu_at("probe"), "x");
+	in = open(tu_at("probe"), O_RDONLY);
+	out = open(tu_at("probe.copy"), O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert(in >= 0 && out >= 0);
+	if (copy_file_range(in, NULL, out, NULL, 1, 0) != 1)
+		cr_skip_test("copy_file_range: %s", strerror(errno));
+	close(in);
+	close(out);
 	check_copy(0);
 }
 
