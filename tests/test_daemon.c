@@ -23,6 +23,7 @@ TestSuite(daemon, .init = tu_mond_init, .fini = tu_fini, .timeout = 120);
 
 Test(daemon, a_log_crossing_size_is_rotated_within_two_seconds)
 {
+	const char *const verbose[] = { "-v", NULL };
 	char *log = tu_path(tu_dir, "app.log");
 	char *rot = tu_path(tu_dir, "app.log.1");
 	char *stanza;
@@ -32,8 +33,10 @@ Test(daemon, a_log_crossing_size_is_rotated_within_two_seconds)
 	    " rotate = 2\n create = yes\n}\n", tu_dir) != -1);
 	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "start\n");
-	tu_mond_start(NULL);
-	usleep(300000);
+	tu_mond_start(verbose);
+	/* Its first pass has looked at app.log: only then is absence news. */
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "pass done", 1, 10.0),
+	    "no first pass");
 	cr_assert_not(tu_exists(rot), "rotated before crossing its size");
 	tu_append(log, 5000);
 	took = tu_wait_for(rot, 2.0);
@@ -72,14 +75,16 @@ Test(daemon, a_daily_log_rotates_when_the_daemons_clock_passes_midnight)
 {
 	char *log = tu_path(tu_dir, "d.txt"), *rot = tu_path(tu_dir, "d.txt.1");
 	char *stanza;
-	const char *extra[] = { "--now", "2026-03-10T23:59:57", NULL };
+	const char *extra[] = { "--now", "2026-03-10T23:59:57", "-v", NULL };
 
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n frequency = daily\n"
 	    " rotate = 3\n}\n", log) != -1);
 	tu_mond_conf(stanza, NULL);
 	tu_write_file(log, "a line\n");
 	tu_mond_start(extra);
-	usleep(1000000);
+	/* The first pass, before midnight on its clock, has looked. */
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "pass done", 1, 3.0),
+	    "no first pass within the 3 s before midnight");
 	cr_assert_not(tu_exists(rot), "rotated before midnight");
 	cr_assert_geq(tu_wait_for(rot, 8.0), 0, "not rotated after midnight "
 	    "(the daemon's clock started 3 s before it)");
@@ -90,6 +95,7 @@ Test(daemon, a_daily_log_rotates_when_the_daemons_clock_passes_midnight)
 
 Test(daemon, a_good_reload_applies_the_new_rule)
 {
+	const char *const verbose[] = { "-v", NULL };
 	char *log = tu_path(tu_dir, "r.log"), *rot = tu_path(tu_dir, "r.log.1");
 	char *s1, *s2;
 
@@ -97,9 +103,11 @@ Test(daemon, a_good_reload_applies_the_new_rule)
 	cr_assert(asprintf(&s2, "log \"%s\" {\n size = 2k\n rotate = 1\n}\n", log) != -1);
 	tu_mond_conf(s1, NULL);
 	tu_write_file(log, "x\n");
-	tu_mond_start(NULL);
+	/* 3k before the start, so that the first pass sees them. */
 	tu_append(log, 3000);
-	usleep(800000);
+	tu_mond_start(verbose);
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "pass done", 1, 10.0),
+	    "no first pass");
 	cr_assert_not(tu_exists(rot), "rotated under the 1M rule");
 	tu_mond_conf(s2, NULL);
 	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
@@ -437,9 +445,12 @@ Test(daemon, writes_to_another_rules_rotated_file_do_not_trigger_passes)
 	char *main_log = tu_path(tu_dir, "d/main.log");
 	char *dated = tu_path(tu_dir, "d/main.log-20261126");
 	char *older = tu_path(tu_dir, "d/main.log-20261125");
+	char *outside = tu_path(tu_dir, "zz.log");
+	char *sentinel = tu_path(tu_dir, "d/zz.log");
 	char *stanza, *err;
 	const char *at;
 	int i, passes = 0;
+	double t0;
 
 	cr_assert_eq(mkdir(d, 0755), 0);
 	cr_assert(asprintf(&stanza, "log \"%s/main.log\" {\n dateext = yes\n"
@@ -449,21 +460,36 @@ Test(daemon, writes_to_another_rules_rotated_file_do_not_trigger_passes)
 	tu_write_file(main_log, "live\n");
 	tu_write_file(dated, "rotated by the app\n");
 	tu_mond_start(verbose);
-	usleep(500000);		/* the first pass is over */
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "pass done", 1, 10.0),
+	    "no first pass");
 	/* An application still writing its rotated file, then a new one. */
 	for (i = 0; i < 40; i++) {
 		tu_append(dated, 100);
 		usleep(50000);
 	}
 	tu_write_file(older, "another rotated name\n");
-	usleep(500000);
+	/*
+	 * Then a log that must trigger, moved in whole (one event): once it
+	 * is rotated, every earlier event has had its hold-off and its say.
+	 */
+	tu_write_file(outside, "");
+	tu_append(outside, 1100 * 1024);
+	cr_assert_eq(rename(outside, sentinel), 0, "%s", strerror(errno));
+	for (t0 = tu_now(); tu_file_len(sentinel) == 1100 * 1024 &&
+	    tu_now() - t0 < 10.0;)
+		usleep(20000);
+	cr_assert_neq(tu_file_len(sentinel), 1100 * 1024, "the 1.1M log "
+	    "moved in was not rotated");
 	err = tu_daemon_stderr(&tu_mond);
 	for (at = err; (at = strstr(at, "size trigger: looking")) != NULL; at++)
 		passes++;
-	cr_assert_leq(passes, 1, "%d passes for writes to rotated names: %s",
-	    passes, err);
+	cr_assert_geq(passes, 1, "the 1.1M log's trigger is not in: %s", err);
+	cr_assert_leq(passes, 2, "%d passes for writes to rotated names and "
+	    "one log to rotate: %s", passes - 1, err);
 	free(err);
 	free(stanza);
+	free(sentinel);
+	free(outside);
 	free(older);
 	free(dated);
 	free(main_log);
