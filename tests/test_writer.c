@@ -199,17 +199,77 @@ force_rotate(void)
 	free(log);
 }
 
-/* Sleeps SECS, then PATH must still be there plain, and no PATH.gz. */
+/* PATH must be there plain, and no PATH.gz. */
 static void
-still_plain_after(const char *path, double secs)
+still_plain(const char *path)
 {
 	char gz[512];
 
 	snprintf(gz, sizeof(gz), "%s.gz", path);
-	usleep((useconds_t)(secs * 1e6));
-	cr_assert(tu_exists(path), "%s is gone", path);
 	cr_assert_not(tu_exists(gz), "%s was compressed while its writer "
 	    "held it open", path);
+	cr_assert(tu_exists(path), "%s is gone", path);
+}
+
+/* Sleeps SECS, then still_plain(PATH). */
+static void
+still_plain_after(const char *path, double secs)
+{
+	usleep((useconds_t)(secs * 1e6));
+	still_plain(path);
+}
+
+/* The "pass done" lines of a daemon started with -v, so far. */
+static int
+passes_done(void)
+{
+	char *err = tu_daemon_stderr(&tu_mond);
+	const char *p = err;
+	int n = 0;
+
+	while ((p = strstr(p, "pass done")) != NULL) {
+		n++;
+		p++;
+	}
+	free(err);
+	return n;
+}
+
+/*
+ * Waits up to SECS until the daemon's stderr holds NEEDLE COUNT times, or
+ * the file AT exists (the wrong outcome has come: no use waiting on).
+ */
+static bool
+wait_said_or_made(const char *needle, int count, const char *at,
+    double secs)
+{
+	double t0 = tu_now();
+
+	while (!tu_daemon_wait_stderr(&tu_mond, needle, count, 0)) {
+		if (tu_exists(at))
+			return true;
+		if (tu_now() - t0 >= secs)
+			return false;
+		usleep(20000);
+	}
+	return true;
+}
+
+/*
+ * Once N more passes (of a daemon started with -v) have looked at PATH,
+ * it must still be plain: a sleep alone would pass a daemon that had not
+ * looked yet.
+ */
+static void
+still_plain_after_passes(const char *path, int n)
+{
+	int want = passes_done() + n;
+	char gz[512];
+
+	snprintf(gz, sizeof(gz), "%s.gz", path);
+	cr_assert(wait_said_or_made("pass done", want, gz, 10.0),
+	    "%d more passes did not come within 10 s", n);
+	still_plain(path);
 }
 
 Test(writer, the_rotated_file_waits_for_its_writer_to_close_it)
@@ -217,6 +277,7 @@ Test(writer, the_rotated_file_waits_for_its_writer_to_close_it)
 	char *log = tu_path(tu_dir, "app.log");
 	char *rot = tu_path(tu_dir, "app.log.1");
 	char *gz = tu_path(tu_dir, "app.log.1.gz");
+	const char *const verbose[] = { "-v", NULL };
 	char *got, *want, said[128];
 	struct writer w;
 
@@ -224,7 +285,7 @@ Test(writer, the_rotated_file_waits_for_its_writer_to_close_it)
 	tu_write_file(log, "");
 	w = writer_start(log, O_WRONLY | O_APPEND);
 	writer_do(&w, "wwwww");
-	tu_mond_start(NULL);
+	tu_mond_start(verbose);
 	force_rotate();
 	cr_assert(tu_exists(rot), "app.log was not rotated");
 	/* its descriptor still names the rotated file: lines land there */
@@ -234,7 +295,7 @@ Test(writer, the_rotated_file_waits_for_its_writer_to_close_it)
 	cr_assert(tu_daemon_wait_stderr(&tu_mond, said, 1, 3.0),
 	    "the daemon did not say who holds app.log.1");
 	/* several rechecks go by while the writer holds it */
-	still_plain_after(rot, 3.0);
+	still_plain_after_passes(rot, 3);
 	writer_do(&w, "c");
 	cr_assert_geq(tu_wait_for(gz, 5.0), 0, "app.log.1 was not compressed "
 	    "within 5 s of its writer closing it");
@@ -260,7 +321,7 @@ Test(writer, the_rotated_file_waits_for_its_writer_to_close_it)
 Test(writer, the_wait_ends_as_the_user_who_controls_the_path)
 {
 	char *home = tu_path(tu_dir, "alice"), *dir, *log, *rot, *gz, *planted;
-	char *stanza;
+	char *stanza, said[1024];
 	struct writer w;
 	uid_t alice;
 	gid_t alice_g;
@@ -295,7 +356,12 @@ Test(writer, the_wait_ends_as_the_user_who_controls_the_path)
 	cr_assert_eq(rename(planted, rot), 0);
 	writer_do(&w, "c");
 	writer_stop(&w);
-	usleep(4000000);
+	/* The closed file's compression has been tried, as her. */
+	snprintf(said, sizeof(said), "compresswhenclosed: %s: compress to ",
+	    rot);
+	cr_assert(wait_said_or_made(said, 1, gz, 10.0), "no "
+	    "compression tried once the writer closed; mond said:\n%s",
+	    tu_daemon_stderr(&tu_mond));
 	cr_assert_not(tu_exists(gz), "root's file in alice's directory was "
 	    "compressed as root; mond said:\n%s", tu_daemon_stderr(&tu_mond));
 	cr_assert(tu_file_is(rot, "root's own lines\n"));
