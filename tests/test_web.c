@@ -292,9 +292,22 @@ Test(web, http_requests_are_counted_by_code)
 	cr_assert_eq(metric("mond_http_requests_total{code=\"200\"}"), 4);
 }
 
+/* SAMPLE's value once it is WANT, within 5 s; else the last one read. */
+static long long
+metric_becomes(const char *sample, long long want)
+{
+	long long v = -1;
+	int i;
+
+	for (i = 0; i < 50 && (v = metric(sample)) != want; i++)
+		usleep(100000);
+	return v;
+}
+
 Test(web, rotation_counters_survive_a_reload)
 {
 	char *log = tu_path(tu_dir, "logs/a.log"), *sample, big[2048];
+	char *other, *other_sample;
 	long long n = -1;
 	int i;
 
@@ -320,23 +333,21 @@ Test(web, rotation_counters_survive_a_reload)
 		free(more);
 		free(text);
 	}
+	other = tu_path(tu_dir, "other.log");
+	tu_write_file(other, "o\n");
+	cr_assert(asprintf(&other_sample, "mond_rotations_total{log=\"%s\"}",
+	    other) != -1);
 	cr_assert_eq(kill(tu_mond.pid, SIGHUP), 0);
-	usleep(600000);
+	/* The new rule's row in /metrics: the front now shows the reload. */
+	cr_assert(tu_daemon_wait_stderr(&tu_mond, "configuration reloaded", 1,
+	    5.0), "no reload");
+	cr_assert_eq(metric_becomes(other_sample, 0), 0, "the reloaded rule's "
+	    "log is not in /metrics within 5 s");
 	cr_assert_eq(metric(sample), 1, "the counter follows the path");
+	free(other_sample);
+	free(other);
 	free(sample);
 	free(log);
-}
-
-/* SAMPLE's value once it is WANT, within 5 s; else the last one read. */
-static long long
-metric_becomes(const char *sample, long long want)
-{
-	long long v = -1;
-	int i;
-
-	for (i = 0; i < 50 && (v = metric(sample)) != want; i++)
-		usleep(100000);
-	return v;
 }
 
 /* ---- what the logs keep, and where ---- */
