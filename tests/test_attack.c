@@ -327,6 +327,7 @@ Test(attack, a_symlinked_mon_log_is_not_followed)
 	struct snap before;
 	struct tu_daemon refused;
 	char *target, *moved, *err;
+	double t0;
 	int i;
 
 	tu_need_root("chown of the outside file");
@@ -347,7 +348,23 @@ Test(attack, a_symlinked_mon_log_is_not_followed)
 	cr_assert(asprintf(&moved, "%s.moved", tu_mon_log) != -1);
 	cr_assert_eq(rename(tu_mon_log, moved), 0);
 	cr_assert_eq(symlink(target, tu_mon_log), 0);
-	usleep(1100 * 1000);	/* past the applog's once-a-second check */
+	/*
+	 * Requests until the front says its log is refused (its check runs
+	 * at most once a second): only then is an unchanged target news. A
+	 * target that grew ends the wait too, for snap_same to say so.
+	 */
+	for (t0 = tu_now(); !tu_daemon_wait_stderr(&tu_mond, "web front: mond: "
+	    "mon.log: is a symbolic link", 1, 0) &&
+	    tu_file_len(target) == (long)before.len;) {
+		char *resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n",
+		    3000);
+
+		cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
+		free(resp);
+		cr_assert_lt(tu_now() - t0, 10.0, "the planted link was not "
+		    "refused within 10 s:\n%s", tu_daemon_stderr(&tu_mond));
+		usleep(100000);
+	}
 	for (i = 0; i < 3; i++) {
 		char *resp = tu_http_raw(tu_mond.port, "GET / HTTP/1.0\r\n\r\n",
 		    3000);
