@@ -156,7 +156,8 @@ Test(attack_state, an_unprivileged_user_cannot_open_or_hold_the_lock)
 	char *lock, *stanza;
 	const char *argv[] = { "-c", tu_conf, "--once", NULL };
 	struct tu_run run;
-	int status;
+	int status, held[2];
+	char took = 0;
 	pid_t pid;
 
 	tu_need_root("setuid to nobody");
@@ -195,27 +196,37 @@ Test(attack_state, an_unprivileged_user_cannot_open_or_hold_the_lock)
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "nobody got at the lock: step %d", WEXITSTATUS(status));
 	/*
-	 * What nobody can hold (the directory, the state file read-only)
-	 * does not stop mond: hold them while it rotates.
+	 * What nobody can hold (the directory; the state file too, were it
+	 * open to her: here she cannot open it) does not stop mond: hold it
+	 * while it rotates.
 	 */
+	cr_assert_eq(pipe(held), 0);
 	helper = fork();
 	cr_assert_neq(helper, -1);
 	if (helper == 0) {
 		int dfd, sfd;
+		char got = 0;
 
+		close(held[0]);
 		if (setgroups(0, NULL) == -1 || setgid(65534) == -1 ||
 		    setuid(65534) == -1)
 			_exit(10);
 		dfd = open(state_dir, O_RDONLY | O_DIRECTORY);
 		sfd = open(state_path, O_RDONLY);
-		if (dfd != -1)
-			flock(dfd, LOCK_EX);
-		if (sfd != -1)
-			flock(sfd, LOCK_EX);
+		if (dfd != -1 && flock(dfd, LOCK_EX) == 0)
+			got |= 1;
+		if (sfd != -1 && flock(sfd, LOCK_EX) == 0)
+			got |= 2;
+		if (write(held[1], &got, 1) != 1)
+			_exit(11);
 		for (;;)
 			pause();
 	}
-	usleep(200000);
+	/* Held for sure before mond runs: a sleep would pass a late helper. */
+	close(held[1]);
+	cr_assert_eq(read(held[0], &took, 1), 1, "the helper said nothing");
+	close(held[0]);
+	cr_assert(took & 1, "nobody did not get the directory's lock");
 	/* Rotation goes on. */
 	tu_write_file(log, "y\n");
 	unlink(rot);
