@@ -41,7 +41,8 @@ test stress: DEPS_DEBS = $(RUN_DEBS) $(TEST_DEBS)
 test stress: TESTS_OPT = -Dtests=enabled
 run: NINJA_TARGETS = mond
 
-.PHONY: all deps bench-deps fuzz build run test stress bench install clean
+.PHONY: all deps bench-deps fuzz build run test stress bench install clean \
+        fresh-check
 
 all: build
 
@@ -85,6 +86,10 @@ fuzz:
 install: build
 	meson install -C $(BUILD)
 	@sh tools/ensure-user.sh /var/log/mon
+
+# The README's set-up in a fresh Debian 12 root (tools/fresh-check.sh).
+fresh-check:
+	@sh tools/fresh-check.sh
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD) run bench/out

@@ -1,0 +1,72 @@
+#!/bin/sh
+# tools/fresh-check.sh (make fresh-check): the README's set-up on a
+# genuinely fresh Debian 12, as a new user would meet it. A minbase root
+# is made once with debootstrap (cached in $FRESH_CACHE), copied for each
+# run, the project cloned into the copy, and there, in a private mount
+# namespace, exactly the README's commands run: `apt-get install -y make`,
+# `make test`, then `make run`, which must answer "Stage Seven!" on :5000
+# without chromium or prometheus installed. Needs root and Debian's
+# mirrors; takes as long as a CI run plus the installs.
+set -eu
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+cache=${FRESH_CACHE:-/var/cache/mond-fresh}
+mirror=${FRESH_MIRROR:-http://deb.debian.org/debian}
+base=$cache/bookworm
+run=$cache/run
+
+[ "$(id -u)" -eq 0 ] || { echo "fresh-check: needs root (debootstrap, chroot)" >&2; exit 1; }
+command -v debootstrap >/dev/null || DEBS=debootstrap sh "$src/tools/ensure-debs.sh"
+
+if [ ! -x "$base/usr/bin/apt-get" ]; then
+	echo "fresh-check: making a minbase Debian 12 in $base (once)"
+	rm -rf "$base.part"
+	mkdir -p "$cache"
+	debootstrap --variant=minbase bookworm "$base.part" "$mirror"
+	mv "$base.part" "$base"
+fi
+
+echo "fresh-check: a fresh copy of it in $run"
+rm -rf "$run"
+cp -a "$base" "$run"
+git clone -q "$src" "$run/root/mond"
+# What the new user types, nothing more: the README's set-up.
+cat > "$run/root/readme-setup.sh" <<'EOF'
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+cd /root/mond
+apt-get update -qq
+apt-get install -y -qq make
+make test
+setsid make run > /root/run.log 2>&1 &
+runpid=$!
+for i in $(seq 1 300); do
+	if out=$(python3 -c 'import urllib.request as u; print(u.urlopen("http://127.0.0.1:5000/").read().decode())' 2>/dev/null); then
+		break
+	fi
+	sleep 1
+done
+kill -TERM -- "-$runpid" 2>/dev/null || true	# make run's whole group
+echo "GET / said: ${out:-nothing}"
+[ -n "${out:-}" ] || tail -20 /root/run.log
+[ "${out:-}" = "Stage Seven!" ]
+for pkg in chromium prometheus; do
+	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q ' installed'; then
+		echo "fresh-check: $pkg is installed" >&2
+		exit 1
+	fi
+done
+echo "fresh-check: the README's commands work on a fresh Debian 12"
+EOF
+# A private mount namespace: nothing mounted for the run leaks out.
+unshare --mount --fork sh -eu -c '
+	root=$1
+	mount --make-rprivate /
+	mount -t proc proc "$root/proc"
+	mount --rbind /sys "$root/sys"
+	mount --rbind /dev "$root/dev"
+	mount -t tmpfs tmpfs "$root/tmp"
+	mount -t tmpfs tmpfs "$root/run"
+	cp /etc/resolv.conf "$root/etc/resolv.conf"
+	chroot "$root" /bin/sh /root/readme-setup.sh
+' sh "$run"
