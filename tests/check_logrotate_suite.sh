@@ -31,10 +31,18 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 command -v apt-get >/dev/null 2>&1 || skip_or_fail "no apt-get"
+# The machine's mirror, as deb-src: Debian 12's deb822 file, or the
+# one-line sources.list the installer and debootstrap write.
 src_list=/etc/apt/sources.list.d/debian.sources
-[ -r "$src_list" ] || skip_or_fail "no $src_list to take the mirror from"
+old_list=/etc/apt/sources.list
 mkdir -p "$tmp/apt/parts" "$tmp/apt/lists/partial" "$tmp/src" || exit 1
-sed 's/^Types: deb$/Types: deb-src/' "$src_list" > "$tmp/apt/parts/src.sources"
+if [ -r "$src_list" ]; then
+	sed 's/^Types: deb$/Types: deb-src/' "$src_list" > "$tmp/apt/parts/src.sources"
+elif [ -r "$old_list" ] && grep -q '^deb ' "$old_list"; then
+	sed -n 's/^deb /deb-src /p' "$old_list" > "$tmp/apt/parts/src.list"
+else
+	skip_or_fail "neither $src_list nor $old_list names a mirror"
+fi
 apt="-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$tmp/apt/parts
     -o Dir::State::Lists=$tmp/apt/lists -o Debug::NoLocking=1"
 # shellcheck disable=SC2086

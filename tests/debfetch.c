@@ -19,6 +19,7 @@
 #include "tests/debrewrite.h"
 
 #define SOURCES		"/etc/apt/sources.list.d/debian.sources"
+#define SOURCES_LIST	"/etc/apt/sources.list"
 #define MAX_ARGS	128
 
 static char *
@@ -131,8 +132,14 @@ apt_setup(const char *dir)
 			rc = -1;
 		free(p);
 	}
-	if (rc == 0 && (p = path2(dir, "apt/parts/debian.sources")) != NULL) {
+	/* Debian 12's deb822 file, or the installer's one-line list */
+	if (rc == 0 && access(SOURCES, R_OK) == 0 &&
+	    (p = path2(dir, "apt/parts/debian.sources")) != NULL) {
 		rc = copy_file(SOURCES, p);
+		free(p);
+	} else if (rc == 0 && (p = path2(dir, "apt/parts/debian.list")) !=
+	    NULL) {
+		rc = copy_file(SOURCES_LIST, p);
 		free(p);
 	}
 	return rc;
@@ -241,8 +248,9 @@ int
 dr_fetch(const char *dir, const char *const pkgs[], char **why)
 {
 	*why = NULL;
-	if (access(SOURCES, R_OK) == -1) {
-		if (asprintf(why, "no %s to take the mirror from", SOURCES) == -1)
+	if (access(SOURCES, R_OK) == -1 && access(SOURCES_LIST, R_OK) == -1) {
+		if (asprintf(why, "neither %s nor %s to take the mirror from",
+		    SOURCES, SOURCES_LIST) == -1)
 			*why = NULL;
 		return -1;
 	}

@@ -3,10 +3,10 @@
 # genuinely fresh Debian 12, as a new user would meet it. A minbase root
 # is made once with debootstrap (cached in $FRESH_CACHE), copied for each
 # run, the project cloned into the copy, and there, in a private mount
-# namespace, exactly the README's commands run: `apt-get install -y make`,
-# `make test`, then `make run`, which must answer "Stage Seven!" on :5000
-# without chromium or prometheus installed. Needs root and Debian's
-# mirrors; takes as long as a CI run plus the installs.
+# namespace, exactly the README's commands run: `apt-get install -y make`;
+# `make run`, which must answer "Stage Seven!" on :5000 without chromium
+# or prometheus installed; then `make test`, which must pass. Needs root
+# and Debian's mirrors; takes as long as a CI run plus the installs.
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +37,6 @@ export DEBIAN_FRONTEND=noninteractive
 cd /root/mond
 apt-get update -qq
 apt-get install -y -qq make
-make test
 setsid make run > /root/run.log 2>&1 &
 runpid=$!
 for i in $(seq 1 300); do
@@ -56,6 +55,8 @@ for pkg in chromium prometheus; do
 		exit 1
 	fi
 done
+# make run first: what it installed must be enough to run
+make test
 echo "fresh-check: the README's commands work on a fresh Debian 12"
 EOF
 # A private mount namespace: nothing mounted for the run leaks out.
