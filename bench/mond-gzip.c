@@ -15,9 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/compress.h"
-#include "daemon/compress_par.h"
-#include "daemon/fsutil.h"
+#include "engine/compress.h"
+#include "engine/compress_par.h"
+#include "engine/fscopy.h"
+#include "util/fsutil.h"
 
 static void
 usage(void)

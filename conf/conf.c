@@ -28,7 +28,7 @@
 #include "conf/confscan.h"
 #include "conf/confvalue.h"
 #include "conf/lrconf.h"
-#include "daemon/strmap.h"
+#include "util/strmap.h"
 
 #define DEFAULT_STATEFILE	"/var/lib/mond/status"
 #define DEFAULT_CONTROL		"/run/mond/mond.sock"

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "util/applog.h"
+
 #define CONF_DEFAULT_PATH "/etc/mond.conf"
 
 /* The compressors mond runs in process. */
@@ -28,9 +30,15 @@ enum freq {
 	FREQ_YEARLY,
 };
 
-enum applog_level {
-	APPLOG_DEBUG = 0,	/* DEBUG and INFO lines */
-	APPLOG_INFO,		/* INFO lines only */
+/*
+ * Which of a rule's options its size threshold comes from (plan_threshold):
+ * the size trigger fires on it and the status pages name it.
+ */
+enum threshold_kind {
+	THRESHOLD_NONE = 0,	/* time only: no size limit */
+	THRESHOLD_SIZE,
+	THRESHOLD_MAXSIZE,
+	THRESHOLD_MINSIZE,
 };
 
 /*
@@ -153,13 +161,6 @@ struct http_conf {
 	char		*user;		/* the front drops to it when root; "mond" */
 	int		 max_clients;	/* connections at once; default 512 */
 	char		*status_allow;	/* networks beside loopback; "" none */
-};
-
-struct applog_conf {
-	char		*path;		/* default /var/log/mon/mon.log */
-	long long	 maxbytes;	/* 0 = never roll over */
-	int		 backups;	/* 0 = never roll over */
-	enum applog_level level;
 };
 
 /*

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "conf/confscan.h"
-#include "daemon/fsutil.h"
+#include "util/fsutil.h"
 
 struct token {
 	bool		 word;	/* an unquoted word (else string or symbol) */

@@ -14,7 +14,7 @@
 #include <sys/types.h>
 
 #include "conf/conf.h"
-#include "daemon/strmap.h"
+#include "util/strmap.h"
 
 /* logrotate's bound on nested includes. */
 #define LR_MAX_NESTING	16U

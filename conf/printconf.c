@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "conf/conf.h"
-#include "daemon/mond.h"
 
 /* Collects the first write error so callers check once, at the end. */
 struct out {
@@ -308,34 +307,4 @@ conf_print(const struct mond_conf *conf, FILE *fp)
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * `mond -t`: "configuration OK" on stdout, exit 0. `mond -t -v`: ONLY the
- * canonical config on stdout (no "configuration OK"), so that its output
- * can be saved and fed back to `mond -t -c`. Errors go to stderr (conf_load
- * prints them) and the exit code is 1; nothing goes to stdout then. What
- * the logrotate files could not give (conf->problems, said as they were
- * found) also makes the exit code 1, without "configuration OK"; -v still
- * prints what did load, which is what the daemon would run.
- */
-int
-mond_check_config(const struct run_opts *opts)
-{
-	struct mond_conf *conf = conf_load(opts->conf_path);
-	int rc = EXIT_OK;
-
-	if (conf == NULL)
-		return EXIT_ERROR;
-	if (conf->nproblems > 0)
-		rc = EXIT_ERROR;
-	if (opts->verbose > 0) {
-		if (conf_print(conf, stdout) == -1) {
-			fprintf(stderr, "mond: stdout: %s\n", strerror(errno));
-			rc = EXIT_ERROR;
-		}
-	} else if (rc == EXIT_OK)
-		puts("configuration OK");
-	conf_free(conf);
-	return rc;
 }

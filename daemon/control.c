@@ -23,10 +23,10 @@
 #include <event2/keyvalq_struct.h>
 
 #include "conf/conf.h"
-#include "daemon/acceptpause.h"
+#include "util/acceptpause.h"
 #include "daemon/control.h"
-#include "daemon/log.h"
-#include "daemon/pass.h"
+#include "util/log.h"
+#include "engine/pass.h"
 
 #define MAX_PATTERNS	64
 /* Request line and headers the socket reads; the client checks it first. */

@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "daemon/log.h"
+#include "util/log.h"
 #include "daemon/mond.h"
-#include "daemon/pass.h"
-#include "daemon/plan.h"
-#include "daemon/state.h"
+#include "engine/pass.h"
+#include "engine/plan.h"
+#include "engine/state.h"
 
 #define LR_VERSION	"3.21.0"
 #define LR_STATEFILE	STATE_LOGROTATE

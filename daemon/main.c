@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf/conf.h"
 #include "daemon/control.h"
-#include "daemon/log.h"
+#include "util/log.h"
 #include "daemon/mond.h"
-#include "web/front.h"
+#include "web/frontmain.h"
 
 static void
 usage(FILE *fp)
@@ -23,6 +24,32 @@ usage(FILE *fp)
 	    "       mond --once [-v] [--dry-run] [--now TIME] [-s STATE] [-c FILE]\n"
 	    "       mond --force-rotate [--dry-run] [--now TIME] [-s STATE] [-c FILE] [PATTERN...]\n"
 	    "       mond --version | --help\n");
+}
+
+/*
+ * --now "YYYY-MM-DDTHH:MM[:SS]", local time: tests move mond's clock with
+ * it instead of sleeping.
+ */
+static int
+parse_now(const char *text, time_t *t)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(text, "%Y-%m-%dT%H:%M", &tm);
+	if (end == NULL)
+		return -1;
+	if (*end == ':') {
+		end = strptime(end, ":%S", &tm);
+		if (end == NULL)
+			return -1;
+	}
+	if (*end != '\0')
+		return -1;
+	tm.tm_isdst = -1;	/* local time: let mktime find DST */
+	*t = mktime(&tm);
+	return *t == (time_t)-1 ? -1 : 0;
 }
 
 enum mode { MODE_DAEMON, MODE_CHECK, MODE_ONCE, MODE_FORCE };
@@ -98,7 +125,7 @@ main(int argc, char *argv[])
 			opts.dry_run = true;
 			break;
 		case OPT_NOW:
-			if (mond_parse_time(optarg, &opts.now) == -1) {
+			if (parse_now(optarg, &opts.now) == -1) {
 				fprintf(stderr, "mond: --now %s: expected "
 				    "YYYY-MM-DDTHH:MM[:SS]\n", optarg);
 				return EXIT_USAGE;

@@ -10,10 +10,6 @@
 #include <stddef.h>
 #include <time.h>
 
-#ifndef MOND_VERSION
-#define MOND_VERSION "0.0.0-dev"
-#endif
-
 enum {
 	EXIT_OK = 0,
 	EXIT_ERROR = 1,		/* config error, or any log failed */
@@ -44,11 +40,5 @@ int	mond_once(const struct run_opts *opts, bool force);
  * and exit codes (0, 1 error, 2 usage, 3 the state file is locked).
  */
 int	mond_logrotate(int argc, char *argv[]);
-
-/*
- * Parses "YYYY-MM-DDTHH:MM[:SS]" as local time into *T. Returns 0, or -1
- * when TEXT is not exactly that.
- */
-int	mond_parse_time(const char *text, time_t *t);
 
 #endif

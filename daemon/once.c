@@ -12,10 +12,10 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "daemon/log.h"
+#include "util/log.h"
 #include "daemon/mond.h"
-#include "daemon/pass.h"
-#include "daemon/state.h"
+#include "engine/pass.h"
+#include "engine/state.h"
 
 static void
 print_report(const struct pass_report *rep)
@@ -82,6 +82,36 @@ out:
 	state_free(st);
 	if (lock >= 0)
 		state_unlock(lock);
+	conf_free(conf);
+	return rc;
+}
+
+/*
+ * `mond -t`: "configuration OK" on stdout, exit 0. `mond -t -v`: ONLY the
+ * canonical config on stdout (no "configuration OK"), so that its output
+ * can be saved and fed back to `mond -t -c`. Errors go to stderr (conf_load
+ * prints them) and the exit code is 1; nothing goes to stdout then. What
+ * the logrotate files could not give (conf->problems, said as they were
+ * found) also makes the exit code 1, without "configuration OK"; -v still
+ * prints what did load, which is what the daemon would run.
+ */
+int
+mond_check_config(const struct run_opts *opts)
+{
+	struct mond_conf *conf = conf_load(opts->conf_path);
+	int rc = EXIT_OK;
+
+	if (conf == NULL)
+		return EXIT_ERROR;
+	if (conf->nproblems > 0)
+		rc = EXIT_ERROR;
+	if (opts->verbose > 0) {
+		if (conf_print(conf, stdout) == -1) {
+			fprintf(stderr, "mond: stdout: %s\n", strerror(errno));
+			rc = EXIT_ERROR;
+		}
+	} else if (rc == EXIT_OK)
+		puts("configuration OK");
 	conf_free(conf);
 	return rc;
 }

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/clock.h"
-#include "daemon/plan.h"
-#include "daemon/retain.h"
+#include "util/clock.h"
+#include "engine/plan.h"
+#include "engine/retain.h"
 #include "daemon/status.h"
 
 /*
@@ -49,25 +49,6 @@ struct status_table *
 status_new(void)
 {
 	return calloc(1, sizeof(struct status_table));
-}
-
-enum threshold_kind
-status_threshold(const struct log_rule *rule, bool time_due, long long *bytes)
-{
-	enum plan_threshold_kind k;
-
-	*bytes = plan_threshold(rule, time_due, &k);
-	switch (k) {
-	case PLAN_THRESHOLD_SIZE:
-		return THRESHOLD_SIZE;
-	case PLAN_THRESHOLD_MAXSIZE:
-		return THRESHOLD_MAXSIZE;
-	case PLAN_THRESHOLD_MINSIZE:
-		return THRESHOLD_MINSIZE;
-	case PLAN_THRESHOLD_NONE:
-		break;
-	}
-	return THRESHOLD_NONE;
 }
 
 static int
@@ -115,11 +96,10 @@ apply(struct status_row *row, const struct mond_conf *conf,
 	    set_str(&row->error, r->outcome == PASS_FAILED ? r->why :
 	    NULL) == -1)
 		return -1;
-	row->threshold_kind = rule ? status_threshold(rule,
+	row->threshold_kind = THRESHOLD_NONE;
+	row->threshold = rule == NULL ? -1 : plan_threshold(rule,
 	    r->next_due != (time_t)-1 && r->next_due <= now,
-	    &row->threshold) : THRESHOLD_NONE;
-	if (rule == NULL)
-		row->threshold = -1;
+	    &row->threshold_kind);
 	row->backups = rule ? rule->rotate : 0;
 	row->size = (long long)r->size;
 	row->last = r->last;

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "daemon/pass.h"
+#include "engine/pass.h"
 #include "web/render.h"
 
 struct status_table;
@@ -49,13 +49,5 @@ void	status_fill(struct status_table *t, struct status_snapshot *s);
 #define STATUS_STAT_MAX	4096
 
 void	status_free(struct status_table *t);
-
-/*
- * RULE's size threshold as the trigger uses it (plan_threshold(): the
- * least of size and maxsize, and minsize when TIME_DUE), and which option
- * it is; *BYTES = -1 for none.
- */
-enum threshold_kind status_threshold(const struct log_rule *rule,
-	    bool time_due, long long *bytes);
 
 #endif

@@ -17,9 +17,9 @@
 
 #include <event2/event.h>
 
-#include "daemon/fsutil.h"
-#include "daemon/log.h"
-#include "daemon/plan.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "engine/plan.h"
 #include "daemon/watch.h"
 
 #define HOLDOFF_USEC	200000

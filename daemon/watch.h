@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "daemon/pass.h"
+#include "engine/pass.h"
 
 struct event_base;
 struct watch;

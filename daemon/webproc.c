@@ -30,10 +30,10 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "daemon/clock.h"
-#include "daemon/log.h"
+#include "util/clock.h"
+#include "util/log.h"
 #include "daemon/webproc.h"
-#include "web/front.h"
+#include "web/frontmain.h"
 #include "web/frontmsg.h"
 
 /* How long a starting front may take to say READY. */

@@ -15,11 +15,11 @@
 
 #include <event2/event.h>
 
-#include "daemon/clock.h"
+#include "util/clock.h"
 #include "daemon/control.h"
-#include "daemon/log.h"
-#include "daemon/pass.h"
-#include "daemon/state.h"
+#include "util/log.h"
+#include "engine/pass.h"
+#include "engine/state.h"
 #include "daemon/worker.h"
 
 struct worker {

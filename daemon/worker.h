@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "daemon/pass.h"
+#include "engine/pass.h"
 
 struct event_base;
 struct state;

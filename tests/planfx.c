@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/fsutil.h"
+#include "util/fsutil.h"
 #include "tests/planfx.h"
 
 void

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "daemon/plan.h"
+#include "engine/plan.h"
 
 struct fx {
 	struct log_rule	 r;

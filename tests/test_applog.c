@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/applog.h"
+#include "util/applog.h"
 #include "tests/testutil.h"
 
 #define MAXFILES	8

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/state.h"
+#include "engine/state.h"
 #include "tests/testutil.h"
 
 static char *state_dir;		/* tu_dir/state, 0755 */

@@ -28,9 +28,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "daemon/compress.h"
-#include "daemon/compress_par.h"
-#include "daemon/fsutil.h"
+#include "engine/compress.h"
+#include "engine/compress_par.h"
+#include "util/fsutil.h"
 #include "tests/priotest.h"
 #include "tests/testutil.h"
 

@@ -21,8 +21,9 @@
 #include <zlib.h>
 #include <linux/magic.h>
 
-#include "daemon/compress.h"
-#include "daemon/fsutil.h"
+#include "engine/compress.h"
+#include "engine/fscopy.h"
+#include "util/fsutil.h"
 #include "tests/testutil.h"
 
 TestSuite(compress_ct, .init = tu_dirfd_init, .fini = tu_fini);

@@ -16,10 +16,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "daemon/clock.h"
-#include "daemon/compress.h"
-#include "daemon/fsutil.h"
-#include "daemon/log.h"
+#include "util/clock.h"
+#include "engine/compress.h"
+#include "util/fsutil.h"
+#include "util/log.h"
 #include "tests/testutil.h"
 
 TestSuite(compress_ext, .init = tu_dirfd_init, .fini = tu_fini);

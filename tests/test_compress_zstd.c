@@ -24,9 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/compress.h"
-#include "daemon/compress_zstd.h"
-#include "daemon/fsutil.h"
+#include "engine/compress.h"
+#include "engine/compress_zstd.h"
+#include "engine/fscopy.h"
+#include "util/fsutil.h"
 #include "tests/priotest.h"
 #include "tests/testutil.h"
 

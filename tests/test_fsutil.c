@@ -21,10 +21,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemon/applog.h"
-#include "daemon/fsutil.h"
-#include "daemon/recover.h"
-#include "daemon/state.h"
+#include "util/applog.h"
+#include "util/fsutil.h"
+#include "engine/recover.h"
+#include "engine/state.h"
 #include "tests/testutil.h"
 
 TestSuite(fsutil, .init = tu_dirfd_init, .fini = tu_fini);

@@ -22,7 +22,8 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "daemon/fsutil.h"
+#include "engine/fscopy.h"
+#include "util/fsutil.h"
 #include "tests/testutil.h"
 
 TestSuite(fsutil_copy, .init = tu_dirfd_init, .fini = tu_fini);

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemon/pathwalk.h"
+#include "engine/pathwalk.h"
 #include "tests/testutil.h"
 
 static void

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/plan.h"
+#include "engine/plan.h"
 #include "tests/planfx.h"
 
 TestSuite(plan, .init = fx_utc, .fini = fx_fini);

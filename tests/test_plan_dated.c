@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/plan.h"
+#include "engine/plan.h"
 #include "tests/planfx.h"
 
 TestSuite(plan_dated, .init = fx_utc, .fini = fx_fini);

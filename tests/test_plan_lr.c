@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/plan.h"
+#include "engine/plan.h"
 #include "tests/planfx.h"
 
 TestSuite(plan_lr, .init = fx_utc, .fini = fx_fini);

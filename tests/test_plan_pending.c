@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/plan.h"
+#include "engine/plan.h"
 #include "tests/planfx.h"
 
 TestSuite(plan_pending, .init = fx_utc, .fini = fx_fini);

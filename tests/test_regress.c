@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
-#include "daemon/state.h"
+#include "engine/state.h"
 #include "tests/testutil.h"
 
 TestSuite(regress, .init = tu_dir_init, .fini = tu_fini, .timeout = 60);

@@ -15,7 +15,8 @@
 
 #include <event2/buffer.h>
 
-#include "daemon/pass.h"
+#include "engine/pass.h"
+#include "engine/plan.h"
 #include "daemon/status.h"
 #include "tests/testutil.h"
 #include "web/frontmsg.h"
@@ -375,27 +376,37 @@ rule(const char *title, long long size, long long maxsize, long long minsize)
 	return r;
 }
 
+/* The kind of RULE's threshold, its bytes in *B. */
+static enum threshold_kind
+kind_of(const struct log_rule *r, bool time_due, long long *b)
+{
+	enum threshold_kind k = THRESHOLD_NONE;
+
+	*b = plan_threshold(r, time_due, &k);
+	return k;
+}
+
 Test(status, the_threshold_is_the_one_the_size_trigger_uses)
 {
 	struct log_rule *r = rule("t", 100, 50, 10);
 	long long b;
 
 	/* the least of size and maxsize: the trigger fires at maxsize 50 */
-	cr_assert_eq(status_threshold(r, false, &b), THRESHOLD_MAXSIZE);
+	cr_assert_eq(kind_of(r, false, &b), THRESHOLD_MAXSIZE);
 	cr_assert_eq(b, 50);
 	/* minsize counts only when the time rotation is due */
-	cr_assert_eq(status_threshold(r, true, &b), THRESHOLD_MINSIZE);
+	cr_assert_eq(kind_of(r, true, &b), THRESHOLD_MINSIZE);
 	cr_assert_eq(b, 10);
 	r->maxsize = SIZE_UNSET;
-	cr_assert_eq(status_threshold(r, false, &b), THRESHOLD_SIZE);
+	cr_assert_eq(kind_of(r, false, &b), THRESHOLD_SIZE);
 	cr_assert_eq(b, 100);
 	r->size = SIZE_UNSET;
-	cr_assert_eq(status_threshold(r, false, &b), THRESHOLD_NONE);
+	cr_assert_eq(kind_of(r, false, &b), THRESHOLD_NONE);
 	cr_assert_eq(b, -1);
-	cr_assert_eq(status_threshold(r, true, &b), THRESHOLD_MINSIZE);
+	cr_assert_eq(kind_of(r, true, &b), THRESHOLD_MINSIZE);
 	cr_assert_eq(b, 10);
 	r->minsize = SIZE_UNSET;
-	cr_assert_eq(status_threshold(r, true, &b), THRESHOLD_NONE);
+	cr_assert_eq(kind_of(r, true, &b), THRESHOLD_NONE);
 	cr_assert_eq(b, -1);
 	free(r);
 }

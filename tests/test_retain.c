@@ -17,8 +17,8 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "daemon/pass.h"
-#include "daemon/state.h"
+#include "engine/pass.h"
+#include "engine/state.h"
 #include "tests/testutil.h"
 
 TestSuite(retain, .init = tu_mond_init, .fini = tu_fini);

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "daemon/state.h"
+#include "engine/state.h"
 #include "tests/testutil.h"
 
 static char *dir, *conf, *state;

@@ -18,8 +18,8 @@
 
 #include "conf/conf.h"
 #include "daemon/mond.h"
-#include "daemon/pass.h"
-#include "daemon/state.h"
+#include "engine/pass.h"
+#include "engine/state.h"
 #include "tests/testutil.h"
 
 TestSuite(state, .init = tu_dir_init, .fini = tu_fini);

@@ -22,7 +22,7 @@
 
 #include <zlib.h>
 
-#include "daemon/state.h"
+#include "engine/state.h"
 #include "tests/stressutil.h"
 #include "tests/testutil.h"
 

@@ -22,7 +22,7 @@
 #include <event2/thread.h>
 
 #include "conf/conf.h"
-#include "daemon/state.h"
+#include "engine/state.h"
 #include "daemon/worker.h"
 #include "tests/testutil.h"
 

@@ -1,6 +1,6 @@
 /*
  * http.c: the TCP web front: its listener, its routes and their pages.
- * Connections are httpconn.c's. It only reads: nothing reachable from
+ * Connections are front.c's. It only reads: nothing reachable from
  * here changes a file but mon.log's lines.
  */
 #include <sys/socket.h>
@@ -19,11 +19,11 @@
 #include <event2/util.h>
 
 #include "conf/netallow.h"
-#include "daemon/acceptpause.h"
-#include "daemon/applog.h"
-#include "daemon/log.h"
+#include "util/acceptpause.h"
+#include "util/applog.h"
+#include "util/log.h"
 #include "web/http.h"
-#include "web/httpconn.h"
+#include "web/front.h"
 #include "web/render.h"
 
 

@@ -11,13 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
-/* Which of the rule's options a log's threshold comes from. */
-enum threshold_kind {
-	THRESHOLD_NONE = 0,	/* time only: no size limit */
-	THRESHOLD_SIZE,
-	THRESHOLD_MAXSIZE,
-	THRESHOLD_MINSIZE,
-};
+#include "conf/conf.h"
 
 /* One configured log (a file a pattern matched). */
 struct status_row {

@@ -18,7 +18,7 @@
 
 #include <seccomp.h>
 
-#include "daemon/log.h"
+#include "util/log.h"
 #include "web/sandbox.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

@@ -23,7 +23,7 @@
 #include <event2/event.h>
 
 #include "conf/conf.h"
-#include "daemon/applog.h"
+#include "util/applog.h"
 #include "web/http.h"
 #include "web/render.h"
 
