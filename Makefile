@@ -57,8 +57,9 @@ build: deps
 	ninja -C $(BUILD) $(NINJA_TARGETS)
 
 # demo.conf names its logs as ${PWD}/run/log/*.log: PWD must be this directory
-# even under `make -C`.
+# even under `make -C`. Run as root, the web front drops to the user "mond".
 run: build
+	@sh tools/ensure-user.sh
 	mkdir -p run/log
 	cd $(CURDIR) && PWD=$(CURDIR) ./$(BUILD)/mond -c conf/demo.conf
 
