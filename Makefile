@@ -11,7 +11,7 @@ FUZZ_BUILD ?= build-fuzz
 
 # What building and running mond need.
 RUN_DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev \
-	   zlib1g-dev libzstd-dev libseccomp-dev
+	   zlib1g-dev libzstd-dev libseccomp-dev libsystemd-dev
 # What the test suites need on top: criterion; Debian's logrotate (the
 # differential suites' peer) and the compressors the tests name (xz-utils
 # also unpacks logrotate's source); mandoc (the man pages are linted);

@@ -26,6 +26,7 @@
 #include "daemon/control.h"
 #include "util/log.h"
 #include "daemon/mond.h"
+#include "daemon/notify.h"
 #include "engine/pass.h"
 #include "engine/state.h"
 #include "daemon/status.h"
@@ -39,7 +40,10 @@
 #define RECHECK_SECS	60
 /* A log that failed, or is due but vetoed, is looked at again after this. */
 #define RETRY_SECS	300
-/* /healthz calls the worker stuck when one job has run this long. */
+/*
+ * /healthz and the watchdog call the worker stuck when one job has run this
+ * long; $MOND_STUCK_SECS (a testing aid) when a positive number.
+ */
 #define STUCK_SECS	900
 
 struct daemon {
@@ -52,6 +56,8 @@ struct daemon {
 	struct control		*control;
 	struct worker		*worker;
 	struct watch		*watch;
+	struct notify		*notify;	/* systemd's READY, STATUS, watchdog */
+	int			 stuck_secs;
 	int			 lockfd;
 	struct event		*ev_term;
 	struct event		*ev_int;
@@ -69,6 +75,8 @@ struct daemon {
 	struct status_http_count http_listed[HTTP_NCOUNTED];
 	struct status_problem	*problems;	/* the conf's, as the pages list them */
 	time_t			 started;
+	char			*rotated_path;	/* the last log this run rotated */
+	time_t			 rotated_at;
 };
 
 static void fill_snapshot(struct status_snapshot *s, void *arg);
@@ -201,6 +209,44 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	arm_timer(d);
 }
 
+/*
+ * systemd's one-line STATUS=: the logs and failures of the last full pass,
+ * and the last rotation this run made (a state file's times include logs
+ * first seen, never rotated).
+ */
+static void
+say_status(struct daemon *d)
+{
+	size_t i, failing = 0;
+
+	for (i = 0; i < d->last.nresults; i++)
+		if (d->last.results[i].outcome == PASS_FAILED)
+			failing++;
+	notify_status(d->notify, d->last.nresults, d->rotated_path,
+	    d->rotated_at, failing);
+}
+
+/* Keeps the last log REP rotated, for say_status. */
+static void
+note_rotation(struct daemon *d, const struct pass_report *rep, time_t now)
+{
+	char *copy;
+	size_t i;
+
+	for (i = rep->nresults; i-- > 0; )
+		if (rep->results[i].outcome == PASS_ROTATED)
+			break;
+	if (i == (size_t)-1)
+		return;
+	if ((copy = strdup(rep->results[i].path)) == NULL) {
+		log_warn("status");
+		return;
+	}
+	free(d->rotated_path);
+	d->rotated_path = copy;
+	d->rotated_at = now;
+}
+
 /* The earliest moment a full report says something may become due. */
 static time_t
 earliest_due(const struct pass_report *rep, time_t now)
@@ -242,6 +288,7 @@ on_full_report(struct daemon *d, struct worker_job *job)
 		log_warn("size triggers");
 	d->due = earliest_due(&d->last, job->now);
 	arm_timer(d);
+	say_status(d);
 }
 
 /* A job is back from the worker (or cancelled at exit, now == 0). */
@@ -264,6 +311,8 @@ on_job_done(struct worker_job *job, void *arg)
 	    &job->report, job->npatterns == 0, job->now) == -1)
 		log_warn("status");
 	webproc_stale(d->web);
+	if (job->now != 0)
+		note_rotation(d, &job->report, job->now);
 	if (job->now != 0 && job->npatterns == 0)
 		on_full_report(d, job);
 	else if (job->now != 0)
@@ -368,7 +417,28 @@ worker_is_alive(void *arg)
 {
 	struct daemon *d = arg;
 
-	return worker_alive(d->worker, STUCK_SECS);
+	return worker_alive(d->worker, d->stuck_secs);
+}
+
+static bool
+watchdog_alive(void *arg)
+{
+	return worker_is_alive(arg) != 0;
+}
+
+static int
+stuck_secs(void)
+{
+	const char *env = getenv("MOND_STUCK_SECS");
+	char *end;
+	long v;
+
+	if (env == NULL || *env == '\0')
+		return STUCK_SECS;
+	errno = 0;
+	v = strtol(env, &end, 10);
+	return errno == 0 && *end == '\0' && v > 0 && v <= STUCK_SECS ?
+	    (int)v : STUCK_SECS;
 }
 
 /* GET /status.json on the control socket: the web front's JSON. */
@@ -394,6 +464,7 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	log_info("signal %d: exiting", (int)sig);
+	notify_stopping(d->notify);
 	event_base_loopexit(d->base, NULL);
 }
 
@@ -411,15 +482,13 @@ on_usr1(evutil_socket_t sig, short what, void *arg)
 		d->usr1_queued = true;
 }
 
-/* SIGHUP: the new config replaces the old only when all of it applies. */
+/* The new config replaces the old only when all of it applies. */
 static void
-on_reload(evutil_socket_t sig, short what, void *arg)
+reload(struct daemon *d)
 {
-	struct daemon *d = arg;
 	struct mond_conf *new;
 	struct watch *w;
 
-	(void)sig; (void)what;
 	if ((new = conf_load(d->opts->conf_path)) == NULL) {
 		log_warnx("%s: reload failed, keeping the running configuration",
 		    d->opts->conf_path);
@@ -452,6 +521,18 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	worker_request_pass(d->worker);
 }
 
+/* SIGHUP: systemd is told the reload ran, whether it applied or not. */
+static void
+on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)sig; (void)what;
+	notify_reloading(d->notify);
+	reload(d);
+	notify_ready(d->notify);
+}
+
 static int
 add_signal(struct daemon *d, struct event **ev, int sig,
     event_callback_fn cb)
@@ -474,6 +555,7 @@ daemon_free(struct daemon *d)
 	/* First: pending control replies still need the control server. */
 	worker_stop(d->worker);
 	watch_free(d->watch);
+	notify_free(d->notify);
 	for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (*evs[i] != NULL)
 			event_free(*evs[i]);
@@ -485,6 +567,7 @@ daemon_free(struct daemon *d)
 		state_unlock(d->lockfd);
 	pass_report_free(&d->last);
 	free(d->problems);
+	free(d->rotated_path);
 	status_free(d->status);
 	log_set_applog(NULL);
 	if (d->messages != NULL)
@@ -577,7 +660,8 @@ raise_nofile(void)
 int
 mond_daemon(const struct run_opts *opts)
 {
-	struct daemon d = { .opts = opts, .lockfd = -1, .due = (time_t)-1 };
+	struct daemon d = { .opts = opts, .lockfd = -1, .due = (time_t)-1,
+	    .stuck_secs = stuck_secs() };
 	struct applog_conf mconf;
 	int rc = EXIT_ERROR;
 
@@ -618,6 +702,10 @@ mond_daemon(const struct run_opts *opts)
 	d.started = worker_now(d.worker);
 	if ((d.web = start_web(&d, d.conf, NULL)) == NULL)
 		goto done;
+	/* The config is loaded and the control socket and the front listen. */
+	if ((d.notify = notify_start(d.base, watchdog_alive, &d)) == NULL)
+		goto done;
+	notify_ready(d.notify);
 	worker_request_pass(d.worker);
 	if (event_base_dispatch(d.base) == -1) {
 		log_warnx("event_base_dispatch failed");
