@@ -25,6 +25,7 @@
 #include "engine/compress_zstd.h"
 #include "engine/decompress.h"
 #include "engine/fscopy.h"
+#include "engine/durable.h"
 #include "util/fsutil.h"
 
 /* The source's times; after the last write, which would move them. */
@@ -65,32 +66,13 @@ attr_with(const struct stat *st, const struct compress_how *how)
 	return a;
 }
 
-/* Creates the temporary for DST_NAME (a stale one is ours to replace). */
+/* The temporary for DST_NAME, mode 0600 until its attributes are copied. */
 static int
-tmp_create(int dst_dirfd, const char *dst_name, char *tmp, size_t size)
+tmp_create(struct durable_file *out, int dst_dirfd, const char *dst_name)
 {
 	struct fs_attr tattr = { 0600, (uid_t)-1, (gid_t)-1 };
-	int out;
 
-	if (fs_tmpname(dst_name, tmp, size) == -1)
-		return -1;
-	out = fs_create_excl(dst_dirfd, tmp, &tattr, 0);
-	if (out == -1 && errno == EEXIST && unlinkat(dst_dirfd, tmp, 0) == 0)
-		out = fs_create_excl(dst_dirfd, tmp, &tattr, 0);
-	return out;
-}
-
-/* Closes OUT (if not -1) and removes TMP, keeping errno. Returns -1. */
-static int
-tmp_abandon(int out, int dst_dirfd, const char *tmp)
-{
-	int save = errno;
-
-	if (out != -1)
-		close(out);
-	unlinkat(dst_dirfd, tmp, 0);
-	errno = save;
-	return -1;
+	return durable_create(out, DURABLE_TMP, dst_dirfd, dst_name, &tattr);
 }
 
 static int
@@ -202,33 +184,29 @@ compress_range(int in, bool live, off_t limit, int out,
 	return rc;
 }
 
-/* Attributes, fsync, close, rename into place, fsync the directory. */
+/* Attributes, then into place; the source is still there on failure. */
 static int
-tmp_commit(int out, const struct stat *attr, int dst_dirfd, const char *tmp,
+tmp_commit(struct durable_file *out, const struct stat *attr,
     const char *dst_name)
 {
-	if (copy_attrs(out, attr) == -1 || fsync(out) == -1)
-		return tmp_abandon(out, dst_dirfd, tmp);
-	if (close(out) == -1)
-		return tmp_abandon(-1, dst_dirfd, tmp);
-	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1)
-		return tmp_abandon(-1, dst_dirfd, tmp);
-	return fs_fsync_dir(dst_dirfd);
+	if (copy_attrs(out->fd, attr) == -1 ||
+	    durable_commit(out, dst_name, 0) == -1)
+		return durable_abort(out);
+	return 0;
 }
 
 int
 compress_fd(int in, const struct stat *attr, int dst_dirfd,
     const char *dst_name, const struct compress_opts *opts, off_t *consumed)
 {
-	char tmp[NAME_MAX + 1];
+	struct durable_file out;
 	off_t total = 0;
-	int out;
 
-	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
+	if (tmp_create(&out, dst_dirfd, dst_name) == -1)
 		return -1;
-	if (compress_range(in, false, -1, out, opts, &total) == -1)
-		return tmp_abandon(out, dst_dirfd, tmp);
-	if (tmp_commit(out, attr, dst_dirfd, tmp, dst_name) == -1)
+	if (compress_range(in, false, -1, out.fd, opts, &total) == -1)
+		return durable_abort(&out);
+	if (tmp_commit(&out, attr, dst_name) == -1)
 		return -1;
 	if (consumed != NULL)
 		*consumed = total;
@@ -301,14 +279,13 @@ static int
 make_ext(int in, const struct stat *attr, int dst_dirfd, const char *dst_name,
     const struct compress_how *how, int *status)
 {
-	char tmp[NAME_MAX + 1];
-	int out;
+	struct durable_file out;
 
-	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
+	if (tmp_create(&out, dst_dirfd, dst_name) == -1)
 		return -1;
-	if (compress_ext_run(in, out, how, status) == -1)
-		return tmp_abandon(out, dst_dirfd, tmp);
-	return tmp_commit(out, attr, dst_dirfd, tmp, dst_name);
+	if (compress_ext_run(in, out.fd, how, status) == -1)
+		return durable_abort(&out);
+	return tmp_commit(&out, attr, dst_name);
 }
 
 int
@@ -466,19 +443,19 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
     struct fs_ct_result *res)
 {
 	struct stream cs = { NULL, NULL };
+	struct durable_file out;
 	struct stat now;
-	char tmp[NAME_MAX + 1];
 	off_t off = 0, prev;
-	int out, passes = 0;
+	int passes = 0;
 	bool last = false;
 
-	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
+	if (tmp_create(&out, dst_dirfd, dst_name) == -1)
 		return -1;
-	if (stream_open(&cs, out, opts, threads_of(opts),
+	if (stream_open(&cs, out.fd, opts, threads_of(opts),
 	    mtime_of(live, true)) == -1)
-		return tmp_abandon(out, dst_dirfd, tmp);
+		return durable_abort(&out);
 	if (stream_feed(&cs, live, &off, -1) == -1 ||
-	    fdatasync(out) == -1 || copy_attrs(out, attr) == -1)
+	    fdatasync(out.fd) == -1 || copy_attrs(out.fd, attr) == -1)
 		goto fail;
 	/* Catch up with the writers until a pass finds nothing new. */
 	do {
@@ -486,14 +463,12 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 		if (stream_feed(&cs, live, &off, -1) == -1)
 			goto fail;
 	} while (off > prev && ++passes < CT_PASSES);
-	if (stream_finish(&cs, NULL) == -1 || fdatasync(out) == -1 ||
-	    set_times(out, attr) == -1)
+	if (stream_finish(&cs, NULL) == -1 || set_times(out.fd, attr) == -1)
 		goto fail;
 	stream_free(&cs);
-	if (fs_rename(dst_dirfd, tmp, dst_dirfd, dst_name, true) == -1 ||
-	    fs_fsync_dir(dst_dirfd) == -1)
+	/* Under DST_NAME from here: LIVE keeps every byte until the cut. */
+	if (durable_publish(&out, dst_name, 0) == -1)
 		goto fail;
-	memcpy(tmp, dst_name, strlen(dst_name) + 1);	/* the name to undo */
 	/* What arrived during the syncs: more members, until nothing comes. */
 	for (passes = 0; !last; passes++) {
 		if (fstat(live, &now) == -1)
@@ -501,8 +476,8 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 		if (now.st_size <= off)
 			break;
 		last = passes + 1 >= CT_SYNCED;
-		if (append_member(live, &off, out, opts, !last) == -1 ||
-		    set_times(out, attr) == -1)
+		if (append_member(live, &off, out.fd, opts, !last) == -1 ||
+		    set_times(out.fd, attr) == -1)
 			goto fail;
 	}
 	if (ftruncate(live, 0) == -1)
@@ -511,12 +486,12 @@ ct_truncate(int live, const struct stat *attr, int dst_dirfd,
 	res->copied = off;
 	res->left = 0;
 	if (last)
-		(void)fdatasync(out);
-	close(out);
+		(void)fdatasync(out.fd);
+	close(out.fd);
 	return 0;
 fail:
 	stream_free(&cs);
-	return tmp_abandon(out, dst_dirfd, tmp);
+	return durable_discard(&out);	/* LIVE still has every byte */
 }
 
 int
@@ -524,11 +499,11 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
     const char *dst_name, const struct compress_opts *opts, int flags,
     struct fs_ct_result *res)
 {
+	struct durable_file out;
 	struct stat st;
 	off_t aligned, total = 0;
-	char tmp[NAME_MAX + 1];
 	bool retry = false;
-	int out, save, rc;
+	int save, rc;
 
 	res->method = FS_CT_TRUNCATED;
 	res->copied = res->left = res->dup = 0;
@@ -554,15 +529,15 @@ compress_copytruncate(int live, const struct stat *attr, int dst_dirfd,
 		goto truncate;
 
 	/* Exactly the prefix that will leave LIVE goes into the .gz. */
-	if ((out = tmp_create(dst_dirfd, dst_name, tmp, sizeof(tmp))) == -1)
+	if (tmp_create(&out, dst_dirfd, dst_name) == -1)
 		return -1;
-	if (compress_range(live, true, aligned, out, opts, &total) == -1)
-		return tmp_abandon(out, dst_dirfd, tmp);
+	if (compress_range(live, true, aligned, out.fd, opts, &total) == -1)
+		return durable_abort(&out);
 	if (total != aligned) {
 		errno = EAGAIN;		/* LIVE shrank under us */
-		return tmp_abandon(out, dst_dirfd, tmp);
+		return durable_abort(&out);
 	}
-	if (tmp_commit(out, attr, dst_dirfd, tmp, dst_name) == -1)
+	if (tmp_commit(&out, attr, dst_name) == -1)
 		goto undo;
 	if (aligned > 0 && fs_collapse(live, aligned) == -1) {
 		/* A file system that can't collapse after all: truncate. */

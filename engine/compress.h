@@ -4,7 +4,7 @@
  * name, is fsynced, given the source's mode/owner/atime/mtime, renamed
  * into place and the directory fsynced; only then may the source go. A
  * kill at any instant leaves the complete source or the complete output
- * (plus maybe a temporary fs_clean_temps takes).
+ * (plus maybe a temporary durable_clean_temps takes).
  */
 #ifndef MOND_COMPRESS_H
 #define MOND_COMPRESS_H

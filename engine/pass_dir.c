@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/dirwriters.h"
+#include "engine/durable.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "engine/pathwalk.h"
@@ -22,7 +23,7 @@
 #include "engine/plan.h"
 #include "util/strmap.h"
 
-/* fs_recover_swaps' report: a swap left by a crash held a log's data. */
+/* durable_recover_swaps' report: a swap left by a crash held a log's data. */
 static void
 swap_report(const char *swap, const char *to, int err, void *arg)
 {
@@ -63,9 +64,9 @@ pass_dir_list(struct pass *p, struct dir *d, bool mtimes, bool clean)
 	}
 	/* Leftovers of a crashed mond go before anything is planned. */
 	clean = clean && !p->opts->dry_run;
-	if (clean && fs_clean_temps(fd) > 0)
+	if (clean && durable_clean_temps(fd) > 0)
 		log_info("%s: removed stale mond temporaries", d->path);
-	if (clean && fs_recover_swaps(fd, swap_report, d->path) == -1)
+	if (clean && durable_recover_swaps(fd, swap_report, d->path) == -1)
 		log_warn("%s: recovering interrupted rotations", d->path);
 	if ((dp = fdopendir(fd)) == NULL) {
 		d->err = errno;

@@ -1,11 +1,13 @@
 /*
- * recover.c: the per-log half of crash recovery (DESIGN §5; fsutil's
- * fs_clean_temps and fs_recover_swaps are the per-directory half). A mond
- * killed between two steps of a rotation leaves a state no plan expects;
- * this finishes or undoes that step before the log is planned, so the next
- * rotation neither fails on the leftover nor duplicates its lines. It never
- * removes a file whose bytes are not all somewhere else, and never touches
- * another log.
+ * recover.c: the per-log half of crash recovery (DESIGN §5; durable.c's
+ * durable_clean_temps and durable_recover_swaps are the per-directory
+ * half). A mond killed between two steps of a rotation leaves a state no
+ * plan expects; this finishes or undoes that step before the log is
+ * planned, so the next rotation neither fails on the leftover nor
+ * duplicates its lines. The steps it knows are the table `stages` at the
+ * end: each names its leftover and settles it, and settling twice is
+ * settling once. It never removes a file whose bytes are not all somewhere
+ * else, and never touches another log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@
 
 #include "engine/compress.h"
 #include "engine/decompress.h"
+#include "engine/durable.h"
 #include "engine/fscopy.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -29,6 +32,16 @@
 #include "util/spawn.h"
 
 #define BUFSZ	65536
+
+/* One log's recovery: where its files are, opened once. */
+struct recover_ctx {
+	const struct log_rule	*rule;
+	const char		*tgtdir;	/* rotated files, TFD */
+	const char		*ldir;		/* the log's directory, LDFD */
+	const char		*base;		/* the log's name */
+	int			 tfd;
+	int			 ldfd;		/* -1: not opened */
+};
 
 /* Whether the file A (size ASIZE) is a byte prefix of B. -1 on errors. */
 static int
@@ -71,7 +84,7 @@ settle_copy(int tfd, const char *tgtdir, const char *copy, const char *base,
 		    "its lines are still in the log", tgtdir, copy);
 		return 1;
 	}
-	if (fs_keep_recovered(tfd, copy, base, strlen(base), ext, to,
+	if (durable_keep_recovered(tfd, copy, base, strlen(base), ext, to,
 	    sizeof(to)) == -1) {
 		log_warn("%s/%s: left by an interrupted copytruncate; not "
 		    "moved", tgtdir, copy);
@@ -147,21 +160,17 @@ refuse:
 	return -1;
 }
 
-/* A copytruncate copy under its temporary name: undo or keep it. */
+
+/* copytruncate's held copy (DURABLE_COPY): undo or keep it. */
 static int
-recover_copy(const struct log_rule *rule, int ldfd, int tfd,
-    const char *tgtdir, const char *base)
+settle_held_copy(const struct recover_ctx *c, const char *copy)
 {
-	char copy[NAME_MAX + 1];
 	struct stat cst, lst;
 	off_t cut;
 	int cfd, lfd, pre;
 
-	if (snprintf(copy, sizeof(copy), "%s%s%s", FS_TMP_PREFIX, base,
-	    RECOVER_COPY_SUFFIX) >= (int)sizeof(copy))
-		return 0;
-	if (open_pair(rule, ldfd, tfd, tgtdir, copy, base, &cfd, &cst, &lfd,
-	    &lst) == -1)
+	if (open_pair(c->rule, c->ldfd, c->tfd, c->tgtdir, copy, c->base,
+	    &cfd, &cst, &lfd, &lst) == -1)
 		return 0;
 	pre = 0;
 	cut = 0;
@@ -174,43 +183,39 @@ recover_copy(const struct log_rule *rule, int ldfd, int tfd,
 	}
 	close(cfd);
 	if (cut > 0) {
-		if ((cfd = openat(tfd, copy, O_WRONLY | O_NOFOLLOW |
+		if ((cfd = openat(c->tfd, copy, O_WRONLY | O_NOFOLLOW |
 		    O_CLOEXEC)) == -1 || ftruncate(cfd, cut) == -1 ||
 		    fdatasync(cfd) == -1)
 			log_warn("%s/%s: cutting what the log still holds",
-			    tgtdir, copy);
+			    c->tgtdir, copy);
 		else
 			log_info("%s/%s: cut to %lld bytes, the rest is still "
-			    "at the log's head", tgtdir, copy, (long long)cut);
+			    "at the log's head", c->tgtdir, copy,
+			    (long long)cut);
 		if (cfd != -1)
 			close(cfd);
 	}
 	/* Killed before any byte left the log: the copy is redundant. */
-	return settle_copy(tfd, tgtdir, copy, base, "", pre == 1);
+	return settle_copy(c->tfd, c->tgtdir, copy, c->base, "", pre == 1);
 }
 
 /*
- * copytruncate + compress's compressed copy (gzip or zstd, under
- * RECOVER_GZCOPY_SUFFIX either way) under its holding name: killed before
- * its bytes left the log, it decompresses to a prefix of the log and goes.
- * That includes a copy cut short in a catch-up member or frame, since
- * those are appended before the log is cut. Otherwise it is their only
- * home and is kept, named for what it holds, whatever the rule says now.
+ * copytruncate + compress's held copy (DURABLE_GZCOPY, gzip or zstd):
+ * killed before its bytes left the log, it decompresses to a prefix of
+ * the log and goes. That includes a copy cut short in a catch-up member
+ * or frame, since those are appended before the log is cut. Otherwise it
+ * is their only home and is kept, named for what it holds, whatever the
+ * rule says now.
  */
 static int
-recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
-    const char *tgtdir, const char *base)
+settle_held_gzcopy(const struct recover_ctx *c, const char *copy)
 {
-	char copy[NAME_MAX + 1];
 	struct stat cst, lst;
 	int cfd, lfd, pre = 0;
 	bool zstd;
 
-	if (snprintf(copy, sizeof(copy), "%s%s%s", FS_TMP_PREFIX, base,
-	    RECOVER_GZCOPY_SUFFIX) >= (int)sizeof(copy))
-		return 0;
-	if (open_pair(rule, ldfd, tfd, tgtdir, copy, base, &cfd, &cst, &lfd,
-	    &lst) == -1)
+	if (open_pair(c->rule, c->ldfd, c->tfd, c->tgtdir, copy, c->base,
+	    &cfd, &cst, &lfd, &lst) == -1)
 		return 0;
 	zstd = decompress_is_zstd(cfd);
 	if (lfd != -1) {
@@ -219,64 +224,55 @@ recover_gzcopy(const struct log_rule *rule, int ldfd, int tfd,
 		close(lfd);
 	} else
 		close(cfd);
-	return settle_copy(tfd, tgtdir, copy, base, zstd ? ".zst" : ".gz",
-	    pre == 1);
-}
-
-/* Numbered names that recover_compress can find the slot of. */
-static bool
-plain_numbers(const struct log_rule *rule)
-{
-	return rule->compress && !rule->dateext && rule->extension == NULL &&
-	    rule->addextension == NULL && *plan_compext(rule) != '\0';
+	return settle_copy(c->tfd, c->tgtdir, copy, c->base,
+	    zstd ? ".zst" : ".gz", pre == 1);
 }
 
 /*
- * The rotated file at the compression slot, left uncompressed: compressed
- * now, with the rule's compressor. compress_make also finishes a
- * compression (gzip in process) killed between its output's rename and
+ * The rotated file NAME at the compression slot, left uncompressed:
+ * compressed now, with the rule's compressor. compress_make also finishes
+ * a compression (gzip in process) killed between its output's rename and
  * the source's unlink, and leaves a different output be.
  */
 static int
-recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
-    const char *base)
+settle_uncompressed(const struct recover_ctx *c, const char *name)
 {
+	const struct log_rule *rule = c->rule;
 	struct compress_how how = { .zopts = compress_rule_opts(rule),
 	    .cmd = rule->compresscmd,
 	    .options = rule->compressoptions, .deadline = spawn_deadline(),
 	    .refuse_links = !rule->allowhardlink };
-	char name[NAME_MAX + 1], gzname[NAME_MAX + 1], path[PATH_MAX];
+	char gzname[NAME_MAX + 1], path[PATH_MAX];
 	struct compress_src src;
 	struct stat st;
-	int slot = rule->start + (plan_delays_compress(rule) ? 1 : 0);
 
-	if (snprintf(name, sizeof(name), "%s.%d", base, slot) >=
-	    (int)sizeof(name) || snprintf(gzname, sizeof(gzname), "%s%s",
-	    name, plan_compext(rule)) >= (int)sizeof(gzname) ||
-	    snprintf(path, sizeof(path), "%s/%s", tgtdir, name) >=
+	if (snprintf(gzname, sizeof(gzname), "%s%s", name,
+	    plan_compext(rule)) >= (int)sizeof(gzname) ||
+	    snprintf(path, sizeof(path), "%s/%s", c->tgtdir, name) >=
 	    (int)sizeof(path))
 		return 0;
-	if (fstatat(tfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	if (fstatat(c->tfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !S_ISREG(st.st_mode))
 		return 0;
 	how.path = path;
-	if (compress_make(tfd, name, tfd, gzname, &how, &src) == -1 ||
-	    compress_drop(tfd, name, tfd, gzname, &src, NULL, NULL) == -1) {
+	if (compress_make(c->tfd, name, c->tfd, gzname, &how, &src) == -1 ||
+	    compress_drop(c->tfd, name, c->tfd, gzname, &src, NULL,
+	    NULL) == -1) {
 		if (errno == EEXIST)
 			log_warnx("%s/%s: left uncompressed beside a different "
-			    "%s; not touched", tgtdir, name, gzname);
+			    "%s; not touched", c->tgtdir, name, gzname);
 		else if (errno == EMLINK)
 			log_warnx("%s/%s: left uncompressed, but has hard links: "
-			    "not touched", tgtdir, name);
+			    "not touched", c->tgtdir, name);
 		else if (src.status != -1)
 			log_warnx("failed to compress log %s", path);
 		else
 			log_warn("%s/%s: compressing what an interrupted "
-			    "rotation left", tgtdir, name);
+			    "rotation left", c->tgtdir, name);
 		return 0;
 	}
 	log_info("%s/%s: compressed, finishing an interrupted rotation",
-	    tgtdir, name);
+	    c->tgtdir, name);
 	return 1;
 }
 
@@ -286,78 +282,161 @@ recover_compress(const struct log_rule *rule, int tfd, const char *tgtdir,
  * rotation could not rename the log onto it. Kept aside, never removed.
  */
 static int
-recover_tmp(int ldfd, const char *ldir, const char *base)
+settle_renamecopy_tmp(const struct recover_ctx *c, const char *tmp)
 {
-	char tmp[NAME_MAX + 1], to[NAME_MAX + 1];
+	char to[NAME_MAX + 1];
 	struct stat st;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", base) >= (int)sizeof(tmp) ||
-	    fstatat(ldfd, tmp, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	if (fstatat(c->ldfd, tmp, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !S_ISREG(st.st_mode))
 		return 0;
-	if (fs_keep_recovered(ldfd, tmp, base, strlen(base), "", to,
-	    sizeof(to)) == -1) {
+	if (durable_keep_recovered(c->ldfd, tmp, c->base, strlen(c->base), "",
+	    to, sizeof(to)) == -1) {
 		log_warn("%s/%s: left by an interrupted renamecopy; not moved",
-		    ldir, tmp);
+		    c->ldir, tmp);
 		return 0;
 	}
 	log_warnx("%s/%s: left by an interrupted renamecopy; kept as %s/%s",
-	    ldir, tmp, ldir, to);
+	    c->ldir, tmp, c->ldir, to);
 	return 1;
 }
+
+static bool
+by_copytruncate(const struct log_rule *rule)
+{
+	return rule->copytruncate;
+}
+
+static bool
+by_renamecopy(const struct log_rule *rule)
+{
+	return rule->renamecopy && !rule->copy && !rule->copytruncate;
+}
+
+/* Numbered names, whose compression slot recovery can find. */
+static bool
+by_numbered_compress(const struct log_rule *rule)
+{
+	return rule->compress && !rule->dateext && rule->extension == NULL &&
+	    rule->addextension == NULL && *plan_compext(rule) != '\0';
+}
+
+static int
+held_copy_name(const struct log_rule *rule, const char *logname, char *buf,
+    size_t size)
+{
+	(void)rule;
+	return durable_name(DURABLE_COPY, logname, buf, size);
+}
+
+static int
+held_gzcopy_name(const struct log_rule *rule, const char *logname, char *buf,
+    size_t size)
+{
+	(void)rule;
+	return durable_name(DURABLE_GZCOPY, logname, buf, size);
+}
+
+static int
+renamecopy_tmp_name(const struct log_rule *rule, const char *logname,
+    char *buf, size_t size)
+{
+	(void)rule;
+	return snprintf(buf, size, "%s.tmp", logname) < (int)size ? 0 : -1;
+}
+
+/* LOG.N at the slot compression starts from (start, +1 with delay). */
+static int
+slot_name(const struct log_rule *rule, const char *logname, char *buf,
+    size_t size)
+{
+	int slot = rule->start + (plan_delays_compress(rule) ? 1 : 0);
+
+	return snprintf(buf, size, "%s.%d", logname, slot) < (int)size ? 0 : -1;
+}
+
+/*
+ * The rotation steps a kill can interrupt, each with the file it leaves
+ * (in the log's directory or the target one), under which rules, and how
+ * that is settled. DESIGN §5's table is this one in words; the next step
+ * is always the log's normal plan, which then finds nothing in its way.
+ */
+static const struct stage {
+	const char	*step;
+	bool		 in_logdir;	/* the leftover's place */
+	bool		 reads_log;	/* settling needs the log's dir */
+	bool		(*applies)(const struct log_rule *rule);
+	int		(*leftover)(const struct log_rule *rule,
+			    const char *logname, char *buf, size_t size);
+	int		(*settle)(const struct recover_ctx *c,
+			    const char *leftover);
+} stages[] = {
+	{ "copytruncate", false, true, by_copytruncate, held_copy_name,
+	  settle_held_copy },
+	{ "copytruncate with compress", false, true, by_copytruncate,
+	  held_gzcopy_name, settle_held_gzcopy },
+	{ "renamecopy", true, true, by_renamecopy, renamecopy_tmp_name,
+	  settle_renamecopy_tmp },
+	{ "compression", false, false, by_numbered_compress, slot_name,
+	  settle_uncompressed },
+};
+
+#define NSTAGES	(sizeof(stages) / sizeof(stages[0]))
 
 int
 recover_wanted(const struct log_rule *rule, const char *logname,
     int (*has)(const char *name, void *arg), void *arg)
 {
 	char name[NAME_MAX + 1];
-	int slot = rule->start + (plan_delays_compress(rule) ? 1 : 0);
+	size_t i;
 
-	if (rule->copytruncate && snprintf(name, sizeof(name), "%s%s%s",
-	    FS_TMP_PREFIX, logname, RECOVER_COPY_SUFFIX) < (int)sizeof(name) &&
-	    has(name, arg))
-		return 1;
-	if (rule->copytruncate && snprintf(name, sizeof(name), "%s%s%s",
-	    FS_TMP_PREFIX, logname, RECOVER_GZCOPY_SUFFIX) < (int)sizeof(name) &&
-	    has(name, arg))
-		return 1;
-	/* LOG.tmp lies in the log's dir: listed only without olddir. */
-	if (rule->renamecopy && (rule->olddir != NULL ||
-	    (snprintf(name, sizeof(name), "%s.tmp", logname) <
-	    (int)sizeof(name) && has(name, arg))))
-		return 1;
-	return plain_numbers(rule) && snprintf(name, sizeof(name), "%s.%d",
-	    logname, slot) < (int)sizeof(name) && has(name, arg);
+	for (i = 0; i < NSTAGES; i++) {
+		if (!stages[i].applies(rule))
+			continue;
+		/* The listing is the target dir's: the log's is elsewhere. */
+		if (stages[i].in_logdir && rule->olddir != NULL)
+			return 1;
+		if (stages[i].leftover(rule, logname, name, sizeof(name)) == 0 &&
+		    has(name, arg))
+			return 1;
+	}
+	return 0;
 }
 
 int
 recover_log(const struct log_rule *rule, const char *logpath,
     const char *tgtdir)
 {
-	const char *base;
-	char *ldir;
-	int ldfd, tfd, n = 0;
+	struct recover_ctx c = { .rule = rule, .tgtdir = tgtdir, .ldfd = -1 };
+	char name[NAME_MAX + 1], *ldir;
+	size_t i;
+	int n = 0, k;
 
 	if (strchr(logpath, '/') == NULL ||
-	    fs_split_path(logpath, &ldir, &base) == -1)
+	    fs_split_path(logpath, &ldir, &c.base) == -1)
 		return 0;
-	if ((tfd = fs_open_dir(tgtdir)) == -1) {
+	c.ldir = ldir;
+	if ((c.tfd = fs_open_dir(tgtdir)) == -1) {
 		free(ldir);
 		return 0;
 	}
-	if ((rule->copytruncate || rule->renamecopy) &&
-	    (ldfd = fs_open_dir(ldir)) != -1) {
-		if (rule->copytruncate) {
-			n += recover_copy(rule, ldfd, tfd, tgtdir, base);
-			n += recover_gzcopy(rule, ldfd, tfd, tgtdir, base);
-		}
-		if (rule->renamecopy && !rule->copy && !rule->copytruncate)
-			n += recover_tmp(ldfd, ldir, base);
-		close(ldfd);
+	for (i = 0; i < NSTAGES; i++) {
+		const struct stage *s = &stages[i];
+
+		if (!s->applies(rule) ||
+		    s->leftover(rule, c.base, name, sizeof(name)) == -1)
+			continue;
+		if (s->reads_log && c.ldfd == -1 &&
+		    (c.ldfd = fs_open_dir(ldir)) == -1)
+			continue;
+		if ((k = s->settle(&c, name)) > 0)
+			log_debug("%s: settled what an interrupted %s left",
+			    logpath, s->step);
+		n += k;
 	}
-	if (plain_numbers(rule))
-		n += recover_compress(rule, tfd, tgtdir, base);
-	close(tfd);
+	if (c.ldfd != -1)
+		close(c.ldfd);
+	close(c.tfd);
 	free(ldir);
 	return n;
 }

@@ -10,21 +10,12 @@
 #include "conf/conf.h"
 
 /*
- * "." LOGNAME ".mond-copy" in the target directory: copytruncate's copy
- * until every copied byte has left the live log; then it is renamed to the
- * rotated name.
- */
-#define RECOVER_COPY_SUFFIX	".mond-copy"
-/* The same for copytruncate + compress's gzipped copy. */
-#define RECOVER_GZCOPY_SUFFIX	".mond-copy.gz"
-
-/*
  * For the log LOGPATH of RULE, whose rotated files live in TGTDIR:
- *  - a leftover copy (RECOVER_COPY_SUFFIX) that is a byte prefix of the
- *    live log is removed (nothing had left the log yet); any other is kept
- *    as LOGNAME ".mond-recovered[.N]" and reported; the same for a gzipped
- *    one (RECOVER_GZCOPY_SUFFIX, judged by what it decompresses to), kept
- *    as LOGNAME ".mond-recovered[.N].gz";
+ *  - a leftover held copy (durable.h's DURABLE_COPY) that is a byte prefix
+ *    of the live log is removed (nothing had left the log yet); any other
+ *    is kept as LOGNAME ".mond-recovered[.N]" and reported; the same for a
+ *    compressed one (DURABLE_GZCOPY, judged by what it decompresses to),
+ *    kept as LOGNAME ".mond-recovered[.N].gz" (or .zst);
  *  - with `compress` (numbered names, no `extension` or `addextension`),
  *    a rotated file at the compression slot (start, or start+1 with
  *    delaycompress) left uncompressed is compressed now with the rule's

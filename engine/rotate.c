@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "engine/compress.h"
+#include "engine/durable.h"
 #include "engine/fscopy.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -149,7 +150,7 @@ same_log(const struct plan_action *a, const struct plan_action *b)
 
 /*
  * ACT_RENAME. The log's own rename followed by its ACT_CREATE becomes one
- * fs_create_swap, so the log's path is never missing. Returns the number
+ * durable_swap, so the log's path is never missing. Returns the number
  * of actions consumed, or -1.
  */
 static int
@@ -178,7 +179,7 @@ do_rename(struct run *r, const struct plan_action *a,
 		return -1;
 	if (next != NULL && next->kind == ACT_CREATE && same_log(a, next)) {
 		at = (struct fs_attr){ next->mode, next->uid, next->gid };
-		if (fs_create_swap(lfd, a->from_name, tfd, a->to_name, &at,
+		if (durable_swap(lfd, a->from_name, tfd, a->to_name, &at,
 		    0) == -1)
 			return fail(r, "%s: rename to %s and create", a->from,
 			    a->to);
@@ -193,7 +194,7 @@ do_rename(struct run *r, const struct plan_action *a,
  * The compressed copy of ACT_COPY's `compressed` form: the log LIVE (stat
  * ST) is read once into the .gz (or .zst), then with TRUNC the compressed part leaves the
  * log the lossless way (compress_copytruncate). Like do_copy's, a
- * copytruncate's .gz is held under RECOVER_GZCOPY_SUFFIX until its bytes
+ * copytruncate's .gz is held under DURABLE_GZCOPY's name until its bytes
  * have left the log, so a kill in between never leaves a rotated file
  * that duplicates the log. Returns 0 or -1.
  */
@@ -210,11 +211,9 @@ copy_compressed(struct run *r, const struct plan_action *a, int live,
 			errno = EEXIST;	/* checked before a byte leaves the log */
 			return fail(r, "%s: create", a->to);
 		}
-		if (snprintf(hold, sizeof(hold), "%s%s%s", FS_TMP_PREFIX,
-		    a->from_name, RECOVER_GZCOPY_SUFFIX) >= (int)sizeof(hold)) {
-			errno = ENAMETOOLONG;
+		if (durable_name(DURABLE_GZCOPY, a->from_name, hold,
+		    sizeof(hold)) == -1)
 			return fail(r, "%s: copy", a->from);
-		}
 		if (compress_copytruncate(live, st, tfd, hold, &co, 0,
 		    &res) == -1)
 			return fail(r, "%s: copytruncate to %s", a->from, a->to);
@@ -238,40 +237,66 @@ copy_compressed(struct run *r, const struct plan_action *a, int live,
  * A whole copy of LIVE (stat ST) as TO in TFD: written under its
  * temporary name, synced, then renamed into place (never over a file),
  * so a kill leaves no half copy under the rotated name, only a temporary
- * that fs_clean_temps takes (its source still exists).
+ * that durable_clean_temps takes (its source still exists).
  */
 static int
 copy_whole(struct run *r, const struct plan_action *a, int live,
     const struct stat *st, int tfd)
 {
 	struct fs_attr at = attr_of(st);
-	char tmp[NAME_MAX + 1];
-	int dst, rc = -1;
+	struct durable_file dst;
 
-	if (fs_tmpname(a->to_name, tmp, sizeof(tmp)) == -1)
-		return fail(r, "%s: copy to %s", a->from, a->to);
-	if ((dst = fs_create_tmp(tfd, tmp, &at)) == -1)
+	if (durable_create(&dst, DURABLE_TMP, tfd, a->to_name, &at) == -1)
 		return fail(r, "%s: create", a->to);
-	if (fs_copy(live, 0, dst, 0, 0, NULL) == -1 || fsync(dst) == -1)
-		fail(r, "%s: copy to %s", a->from, a->to);
-	else if (fs_rename(tfd, tmp, tfd, a->to_name, true) == -1)
-		fail(r, "%s: create", a->to);
-	else if (fs_fsync_dir(tfd) == -1)
-		fail(r, "%s: copy to %s", a->from, a->to);
-	else
-		rc = 0;
-	close(dst);
-	if (rc == -1)
-		unlinkat(tfd, tmp, 0);
-	return rc;
+	if (fs_copy(live, 0, dst.fd, 0, 0, NULL) == -1 ||
+	    durable_commit(&dst, a->to_name, 0) == -1) {
+		durable_abort(&dst);	/* the log is untouched */
+		return fail(r, "%s: copy to %s", a->from, a->to);
+	}
+	return 0;
 }
 
 /*
- * ACT_COPY, and with a following ACT_TRUNCATE the lossless copytruncate.
- * The copy gets the log's mode and owner. A copytruncate copies under
- * RECOVER_COPY_SUFFIX and takes the rotated name only once its bytes have
- * left the log: a kill in between leaves a name recover_log knows, never
- * a rotated file that duplicates the log. Returns actions consumed, or -1.
+ * The lossless copytruncate of LIVE (stat ST) to TO in TFD. The copy gets
+ * the log's mode and owner, is held under DURABLE_COPY's name and takes
+ * the rotated name only once its bytes have left the log: a kill in
+ * between leaves a name recover_log knows, never a rotated file that
+ * duplicates the log. Returns 0 or -1.
+ */
+static int
+copy_truncate(struct run *r, const struct plan_action *a, int live,
+    const struct stat *st, int tfd)
+{
+	struct fs_attr at = attr_of(st);
+	struct durable_file dst;
+	struct fs_ct_result res;
+
+	if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;	/* checked before a byte leaves the log */
+		return fail(r, "%s: create", a->to);
+	}
+	if (durable_create(&dst, DURABLE_COPY, tfd, a->from_name, &at) == -1)
+		return fail(r, "%s: create", a->to);
+	/* The held name is on disk before a byte can leave the log. */
+	if (fs_fsync_dir(tfd) == -1 ||
+	    fs_copytruncate(live, dst.fd, 0, &res) == -1) {
+		durable_abort(&dst);	/* the log kept every byte */
+		return fail(r, "%s: copy to %s", a->from, a->to);
+	}
+	log_debug("%s: copytruncate by %s, %lld bytes copied, %lld left at "
+	    "its head", a->from, res.method == FS_CT_COLLAPSED ? "collapse" :
+	    "truncate", (long long)res.copied, (long long)res.left);
+	/* The log lost these bytes: the copy is now their only home. */
+	if (durable_commit(&dst, a->to_name, 0) == -1)
+		return fail(r, "%s: rename to %s (the copied lines stay in %s)",
+		    a->from, a->to, dst.name);
+	return 0;
+}
+
+/*
+ * ACT_COPY, and with a following ACT_TRUNCATE the lossless copytruncate,
+ * compressed on the way when the action says so. Returns actions
+ * consumed, or -1.
  */
 static int
 do_copy(struct run *r, const struct plan_action *a,
@@ -279,63 +304,23 @@ do_copy(struct run *r, const struct plan_action *a,
 {
 	bool trunc = next != NULL && next->kind == ACT_TRUNCATE &&
 	    same_log(a, next);
-	char tmp[NAME_MAX + 1];
-	struct fs_ct_result res;
-	struct fs_attr at;
 	struct stat st;
-	int live, dst, tfd, rc;
+	int live, tfd, rc;
 
-	if (trunc && snprintf(tmp, sizeof(tmp), "%s%s%s", FS_TMP_PREFIX,
-	    a->from_name, RECOVER_COPY_SUFFIX) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return fail(r, "%s: copy", a->from);
-	}
 	if ((live = open_log(r, a, trunc ? O_RDWR : O_RDONLY, &st)) == -1)
 		return -1;
 	if ((tfd = dir_fd(r, a->to_dir)) == -1) {
 		close(live);
 		return -1;
 	}
-	if (a->compressed) {
+	if (a->compressed)
 		rc = copy_compressed(r, a, live, &st, tfd, trunc);
-		close(live);
-		return rc == -1 ? -1 : trunc ? 2 : 1;
-	}
-	if (!trunc) {
+	else if (trunc)
+		rc = copy_truncate(r, a, live, &st, tfd);
+	else
 		rc = copy_whole(r, a, live, &st, tfd);
-		close(live);
-		return rc == -1 ? -1 : 1;
-	}
-	at = attr_of(&st);
-	if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;	/* checked before a byte leaves the log */
-		fail(r, "%s: create", a->to);
-		close(live);
-		return -1;
-	}
-	if ((dst = fs_create_excl(tfd, tmp, &at, 0)) == -1) {
-		fail(r, "%s: create", a->to);
-		close(live);
-		return -1;
-	}
-	rc = fs_fsync_dir(tfd) == -1 ? -1 : fs_copytruncate(live, dst, 0, &res);
-	if (rc == -1) {
-		fail(r, "%s: copy to %s", a->from, a->to);
-		unlinkat(tfd, tmp, 0);
-	} else {
-		log_debug("%s: copytruncate by %s, %lld bytes copied, %lld "
-		    "left at its head", a->from, res.method == FS_CT_COLLAPSED ?
-		    "collapse" : "truncate", (long long)res.copied,
-		    (long long)res.left);
-		/* The log lost these bytes: the copy is now their only home. */
-		if (fs_rename(tfd, tmp, tfd, a->to_name, true) == -1 ||
-		    fs_fsync_dir(tfd) == -1)
-			rc = fail(r, "%s: rename to %s (the copied lines stay "
-			    "in %s)", a->from, a->to, tmp);
-	}
-	close(dst);
 	close(live);
-	return rc == -1 ? -1 : 2;
+	return rc == -1 ? -1 : trunc ? 2 : 1;
 }
 
 /* An ACT_TRUNCATE on its own (the planner pairs it with ACT_COPY). */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/durable.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "engine/pass.h"
@@ -636,18 +637,15 @@ state_save(struct state *st, const char *path)
 {
 	struct fs_attr attr = { 0640, (uid_t)-1, (gid_t)-1 };
 	struct sbuf sb = { NULL, 0, 0, 0 };
-	char tmp[NAME_MAX + 1];
+	struct durable_file f = { .fd = -1 };
 	const char *base, *op = "open directory";
 	struct stat written;
-	int dfd, fd = -1, save;
+	int dfd, save;
 	size_t i;
 
 	if (!st->dirty && still_on_disk(st, path))
 		return 0;
 	if ((dfd = open_parent(path, &base)) == -1)
-		goto fail;
-	op = "temporary name";
-	if (fs_tmpname(base, tmp, sizeof(tmp)) == -1)
 		goto fail;
 	sb_put(&sb, STATE_HEADER "\n", sizeof(STATE_HEADER));
 	for (i = 0; i < st->n; i++)
@@ -658,28 +656,17 @@ state_save(struct state *st, const char *path)
 		goto fail;
 	}
 	op = "create temporary";
-	if ((fd = fs_create_tmp(dfd, tmp, &attr)) == -1)
+	if (durable_create(&f, DURABLE_TMP, dfd, base, &attr) == -1)
 		goto fail;
 	op = "write";
-	if (fs_write_all(fd, sb.b, sb.n) == -1)
-		goto fail_tmp;
-	op = "fsync";
-	if (fsync(fd) == -1)
+	if (fs_write_all(f.fd, sb.b, sb.n) == -1)
 		goto fail_tmp;
 	op = "fstat";
-	if (fstat(fd, &written) == -1)
+	if (fstat(f.fd, &written) == -1)
 		goto fail_tmp;
-	op = "close";
-	save = close(fd);
-	fd = -1;
-	if (save == -1)
+	op = "fsync and rename";
+	if (durable_commit(&f, base, DURABLE_REPLACE) == -1)
 		goto fail_tmp;
-	op = "rename";
-	if (renameat(dfd, tmp, dfd, base) == -1)
-		goto fail_tmp;
-	op = "fsync directory";
-	if (fs_fsync_dir(dfd) == -1)
-		goto fail;
 	/* Durable: saves skip until something changes (or PATH does). */
 	st->disk = written;
 	st->on_disk = true;
@@ -688,17 +675,10 @@ state_save(struct state *st, const char *path)
 	free(sb.b);
 	return 0;
 fail_tmp:
-	save = errno;
-	if (fd != -1)
-		close(fd);
-	fd = -1;
-	unlinkat(dfd, tmp, 0);
-	errno = save;
+	durable_abort(&f);
 fail:
 	save = errno;
 	log_warnx("%s: state save: %s: %s", path, op, strerror(save));
-	if (fd != -1)
-		close(fd);
 	if (dfd != -1)
 		close(dfd);
 	free(sb.b);

@@ -30,6 +30,7 @@
 
 #include "engine/compress.h"
 #include "engine/compress_par.h"
+#include "engine/durable.h"
 #include "util/fsutil.h"
 #include "tests/priotest.h"
 #include "tests/testutil.h"
@@ -351,7 +352,7 @@ Test(compress, stale_temp_is_replaced_and_cleaned)
 	cr_assert_eq(compress_file(tu_dirfd, "a.log.1", tu_dirfd, "a.log.1.gz",
 	    NULL), 0);
 	cr_assert(!tu_exists(tu_at(".a.log.1.gz.mond-tmp")));
-	cr_assert_eq(fs_clean_temps(tu_dirfd), 1);
+	cr_assert_eq(durable_clean_temps(tu_dirfd), 1);
 	cr_assert(!tu_exists(tu_at(".b.log.1.gz.mond-tmp")));
 	cr_assert(tu_exists(tu_at("a.log.1.gz")));
 }

@@ -682,7 +682,7 @@ Test(safety, planted_temp_symlink_not_followed, .init = init, .fini = fini)
 	tu_write_file(P(0, "victim"), "precious\n");
 	cr_assert_eq(chmod(P(0, "victim"), 0644), 0);
 	tu_write_file(P(1, "a.log"), "a\n");
-	/* fs_create_swap makes the new log under this name first. */
+	/* durable_swap makes the new log under this name first. */
 	cr_assert_eq(symlink(P(0, "victim"), P(2, ".a.log.mond-swap")), 0);
 	write_conf("log \"@D/a.log\" {\n rotate = 1\n create = \"0600\"\n}\n");
 	cr_assert_eq(FORCE("--now", "2026-03-01T10:00"), 0, "%s", run.err);

@@ -4,11 +4,10 @@
  * result by fstat on the fd, never by a second lookup of the path. It never
  * logs and never follows a symlink it did not expect.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
+#include <stdio.h>	/* renameat, renameat2 */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,9 +17,6 @@
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE	(1 << 0)
-#endif
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE		(1 << 1)
 #endif
 
 /* Closes FD keeping errno, for error paths. */
@@ -188,40 +184,6 @@ fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
 }
 
 int
-fs_tmpname(const char *name, char *buf, size_t size)
-{
-	int n;
-
-	n = snprintf(buf, size, "%s%s%s", FS_TMP_PREFIX, name, FS_TMP_SUFFIX);
-	if (n < 0 || (size_t)n >= size || n > NAME_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Every ".mond-tmp" file is a copy (compress, state) whose source is still
- * in place until the copy has been renamed to its final name, so deleting
- * one loses nothing; the swap name is different (FS_SWAP_SUFFIX) because
- * after the exchange it holds a log's only copy.
- */
-int
-fs_create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr)
-{
-	int fd;
-
-	fd = fs_create_excl(dirfd, tmp, attr, 0);
-	if (fd == -1 && errno == EEXIST) {
-		/* A crashed mond's copy: its source is still in place. */
-		if (unlinkat(dirfd, tmp, 0) == -1)
-			return -1;
-		fd = fs_create_excl(dirfd, tmp, attr, 0);
-	}
-	return fd;
-}
-
-int
 fs_write_all(int fd, const void *buf, size_t n)
 {
 	const char *b = buf;
@@ -260,231 +222,6 @@ fs_pread_upto(int fd, void *buf, size_t want, off_t *off, off_t limit)
 		*off += r;
 	}
 	return (ssize_t)got;
-}
-
-static int
-exists_at(int dirfd, const char *name)
-{
-	struct stat st;
-
-	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-int
-fs_swapname(const char *name, char *buf, size_t size)
-{
-	int n;
-
-	n = snprintf(buf, size, "%s%s%s", FS_TMP_PREFIX, name, FS_SWAP_SUFFIX);
-	if (n < 0 || (size_t)n >= size || n > NAME_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Removes SWAP only when it is an empty regular file: then it is the
- * unused new file of a create that stopped before the exchange (or an
- * empty old log) and nothing is lost. Returns 0, or -1 with EEXIST for a
- * non-empty one, which only fs_recover_swaps may move.
- */
-static int
-drop_empty_swap(int dirfd, const char *swap)
-{
-	struct stat st;
-
-	if (fstatat(dirfd, swap, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISREG(st.st_mode) || st.st_size != 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return unlinkat(dirfd, swap, 0);
-}
-
-int
-fs_create_swap(int dirfd, const char *name, int olddirfd, const char *oldname,
-    const struct fs_attr *attr, int flags)
-{
-	char tmp[NAME_MAX + 1];
-	int fd, save;
-
-	if (fs_swapname(name, tmp, sizeof(tmp)) == -1)
-		return -1;
-	if (exists_at(olddirfd, oldname)) {
-		errno = EEXIST;
-		return -1;
-	}
-	if (drop_empty_swap(dirfd, tmp) == -1)
-		return -1;
-	if ((fd = fs_create_excl(dirfd, tmp, attr, 0)) == -1)
-		return -1;
-	close(fd);
-
-	if (flags & FS_SWAP_LINK)
-		goto link;
-	if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
-		/*
-		 * NAME is the new file, TMP holds the old log. If the move
-		 * on fails, neither is touched again: writers may already
-		 * append to NAME, and TMP is the old data's only home until
-		 * fs_recover_swaps (next pass) gives it a visible name.
-		 */
-		if (fs_rename(dirfd, tmp, olddirfd, oldname, true) == 0)
-			return 0;
-		return -1;
-	}
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-		goto fail;
-link:
-	/* No RENAME_EXCHANGE: a second link keeps NAME present throughout. */
-	if (linkat(dirfd, name, olddirfd, oldname, 0) == -1)
-		goto fail;
-	if (renameat(dirfd, tmp, dirfd, name) == -1) {
-		/* NAME still is the old log, so OLDNAME is a spare link. */
-		save = errno;
-		unlinkat(olddirfd, oldname, 0);
-		errno = save;
-		goto fail;
-	}
-	return 0;
-fail:
-	/* Before the exchange TMP is our own empty file. */
-	save = errno;
-	unlinkat(dirfd, tmp, 0);
-	errno = save;
-	return -1;
-}
-
-static int
-has_affixes(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), pl = strlen(FS_TMP_PREFIX),
-	    sl = strlen(suffix);
-
-	return n > pl + sl && strncmp(name, FS_TMP_PREFIX, pl) == 0 &&
-	    strcmp(name + n - sl, suffix) == 0;
-}
-
-/*
- * Calls FN(DIRFD, NAME, ARG) for each entry of DIRFD whose name is ours
- * with SUFFIX (FS_TMP_PREFIX NAME SUFFIX); FN returns 1 when it changed
- * something. Returns how many did, or -1 with errno when reading the
- * directory failed.
- */
-static int
-each_ours(int dirfd, const char *suffix,
-    int (*fn)(int dirfd, const char *name, void *arg), void *arg)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd, n = 0, save;
-
-	/* fdopendir takes the fd; keep the caller's. */
-	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close_keep(fd);
-		return -1;
-	}
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (has_affixes(de->d_name, suffix))
-			n += fn(dirfd, de->d_name, arg);
-		errno = 0;
-	}
-	save = errno;
-	closedir(d);
-	errno = save;
-	return save != 0 ? -1 : n;
-}
-
-/* A stale temporary: gone if it is a regular file. */
-static int
-clean_temp(int dirfd, const char *name, void *arg)
-{
-	struct stat st;
-
-	(void)arg;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    !S_ISREG(st.st_mode))
-		return 0;
-	return unlinkat(dirfd, name, 0) == 0 ? 1 : 0;
-}
-
-int
-fs_clean_temps(int dirfd)
-{
-	return each_ours(dirfd, FS_TMP_SUFFIX, clean_temp, NULL);
-}
-
-int
-fs_keep_recovered(int dirfd, const char *name, const char *base,
-    size_t baselen, const char *ext, char *to, size_t tosize)
-{
-	int len = (int)baselen, i, n;
-
-	for (i = 0; i < 1000; i++) {
-		if (i == 0)
-			n = snprintf(to, tosize, "%.*s%s%s", len, base,
-			    FS_RECOVERED_SUFFIX, ext);
-		else
-			n = snprintf(to, tosize, "%.*s%s.%d%s", len, base,
-			    FS_RECOVERED_SUFFIX, i, ext);
-		if (n < 0 || (size_t)n >= tosize || n > NAME_MAX) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		if (fs_rename(dirfd, name, dirfd, to, true) == 0)
-			return 0;
-		if (errno != EEXIST)
-			return -1;
-	}
-	return -1;
-}
-
-/* Moves the non-empty SWAP to NAME.mond-recovered[.N], never replacing. */
-static int
-recover_swap(int dirfd, const char *swap, char *to, size_t tosize)
-{
-	size_t pl = strlen(FS_TMP_PREFIX), sl = strlen(FS_SWAP_SUFFIX);
-
-	return fs_keep_recovered(dirfd, swap, swap + pl,
-	    strlen(swap) - pl - sl, "", to, tosize);
-}
-
-struct swap_arg {
-	fs_recover_cb	 cb;
-	void		*arg;
-};
-
-/* A swap left by a crash: dropped when empty, else made visible. */
-static int
-recover_one_swap(int dirfd, const char *name, void *arg)
-{
-	struct swap_arg *sa = arg;
-	char to[NAME_MAX + 1];
-
-	if (drop_empty_swap(dirfd, name) == 0)
-		return 1;
-	if (errno == EEXIST) {
-		/* Data (or not a file): make it visible, never drop it. */
-		if (recover_swap(dirfd, name, to, sizeof(to)) == 0) {
-			sa->cb(name, to, 0, sa->arg);
-			return 1;
-		}
-	}
-	sa->cb(name, NULL, errno, sa->arg);
-	return 0;
-}
-
-int
-fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg)
-{
-	struct swap_arg sa = { cb, arg };
-
-	return each_ours(dirfd, FS_SWAP_SUFFIX, recover_one_swap, &sa);
 }
 
 int

@@ -2,10 +2,11 @@
  * fsutil.h: the only way mond touches files next to a log. Everything works
  * relative to a directory fd opened once (its path judged by pathwalk.h),
  * and every file in it is opened O_NOFOLLOW and then judged by fstat on
- * the fd, so a name swapped for a symlink after a check is never followed. Nothing here
- * prints: errors come back as -1 with errno, and the caller names the file.
- * The primitives that move bytes (fs_copy, fs_copytruncate and its
- * pieces) are engine/fscopy.h's.
+ * the fd, so a name swapped for a symlink after a check is never
+ * followed. Nothing here prints: errors come back as -1 with errno, and
+ * the caller names the file. The primitives that move bytes (fs_copy,
+ * fs_copytruncate and its pieces) are engine/fscopy.h's; the names of
+ * mond's own files and writing a file into place, engine/durable.h's.
  */
 #ifndef MOND_FSUTIL_H
 #define MOND_FSUTIL_H
@@ -13,21 +14,6 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-
-/*
- * Temporaries mond creates are named "." NAME ".mond-tmp" in the directory
- * of their final name, so a restarted mond can find and remove its own
- * leftovers (fs_clean_temps) and nothing else.
- */
-#define FS_TMP_PREFIX	"."
-#define FS_TMP_SUFFIX	".mond-tmp"
-/*
- * fs_create_swap's temporary, "." NAME ".mond-swap": after the exchange it
- * holds the OLD log until it is moved on, so it is never deleted unless
- * empty; a non-empty one becomes NAME ".mond-recovered[.N]".
- */
-#define FS_SWAP_SUFFIX		".mond-swap"
-#define FS_RECOVERED_SUFFIX	".mond-recovered"
 
 /* Final attributes of a created file or directory; -1 ids mean "keep". */
 struct fs_attr {
@@ -56,15 +42,6 @@ int	fs_open_dirat(int dirfd, const char *name);
  * or -1 with ENOMEM (*DIR then NULL).
  */
 int	fs_split_path(const char *path, char **dir, const char **base);
-
-/*
- * Renames NAME in DIRFD to the first free BASE.mond-recovered[.N]EXT (BASE
- * being its first BASELEN bytes), never replacing a file, and leaves that
- * name in TO. For what a crash left with data only it holds. Returns 0, or
- * -1 with errno (ENAMETOOLONG when no such name fits).
- */
-int	fs_keep_recovered(int dirfd, const char *name, const char *base,
-	    size_t baselen, const char *ext, char *to, size_t tosize);
 
 /*
  * Opens the existing regular file NAME in DIRFD with O_NOFOLLOW|O_CLOEXEC
@@ -101,31 +78,6 @@ int	fs_dir_insecure(const struct stat *dirst);
 int	fs_create_excl(int dirfd, const char *name, const struct fs_attr *attr,
 	    int flags);
 
-/*
- * Rotates NAME to OLDNAME (in OLDDIRFD, same file system) and leaves a new
- * empty file with ATTR at NAME, so that NAME is never missing: the new
- * file is made under FS_TMP name with its final attributes, then swapped
- * in with renameat2(RENAME_EXCHANGE) and the old file moved on; where the
- * file system has no RENAME_EXCHANGE, by linkat(NAME, OLDNAME) and a rename
- * of the temporary over NAME. The temporary is the FS_SWAP_SUFFIX name; an
- * empty leftover there is replaced, a non-empty one fails with EEXIST.
- * OLDNAME must not exist (EEXIST otherwise, nothing moved). On failure
- * before the exchange NAME keeps the old file; if the move after the
- * exchange fails, NAME is the new file and the old data stays under the
- * swap name for fs_recover_swaps: nothing is unlinked that may hold a
- * line. Neither directory is fsynced. FLAGS: FS_SWAP_LINK. Returns 0.
- */
-#define FS_SWAP_LINK	0x1	/* skip RENAME_EXCHANGE (tests, odd fs) */
-int	fs_create_swap(int dirfd, const char *name, int olddirfd,
-	    const char *oldname, const struct fs_attr *attr, int flags);
-
-/*
- * Creates the temporary TMP (an fs_tmpname) in DIRFD as fs_create_excl
- * does; a leftover regular file or symlink at TMP is removed first, once
- * (every ".mond-tmp" is a copy whose source still exists). Returns the fd.
- */
-int	fs_create_tmp(int dirfd, const char *tmp, const struct fs_attr *attr);
-
 /* write(2) until all N bytes of BUF are out, resuming short writes and
  * EINTR. Returns 0, or -1 with errno. */
 int	fs_write_all(int fd, const void *buf, size_t n);
@@ -136,32 +88,6 @@ int	fs_write_all(int fd, const void *buf, size_t n);
  * read. Returns the count, or -1 with errno.
  */
 ssize_t	fs_pread_upto(int fd, void *buf, size_t want, off_t *off, off_t limit);
-
-/* "." NAME ".mond-tmp" into BUF; -1 with ENAMETOOLONG when it won't fit. */
-int	fs_tmpname(const char *name, char *buf, size_t size);
-
-/* "." NAME ".mond-swap" into BUF; -1 with ENAMETOOLONG when it won't fit. */
-int	fs_swapname(const char *name, char *buf, size_t size);
-
-/*
- * Removes the regular files named like mond temporaries (FS_TMP_SUFFIX) in
- * DIRFD: each is a partial copy whose source still exists, or an unused
- * empty file. Swap files are not touched (fs_recover_swaps). Returns how
- * many were removed, or -1 (errno) when the directory can't be read.
- */
-int	fs_clean_temps(int dirfd);
-
-/*
- * Leftover fs_create_swap temporaries in DIRFD: an empty regular one is
- * removed; anything else (it may be a log's only copy) is renamed, never
- * replacing, to NAME ".mond-recovered" (or ".mond-recovered.N") and CB is
- * called with (swap, recovered name, 0, ARG); when that fails CB gets
- * (swap, NULL, errno, ARG) and the file stays. Returns how many were
- * removed or recovered, or -1 (errno) when the directory can't be read.
- */
-typedef void (*fs_recover_cb)(const char *swap, const char *to, int err,
-    void *arg);
-int	fs_recover_swaps(int dirfd, fs_recover_cb cb, void *arg);
 
 /* fsync of a directory fd, so renames and creations in it are durable. */
 int	fs_fsync_dir(int dirfd);
