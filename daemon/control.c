@@ -166,6 +166,29 @@ query_patterns(struct evhttp_request *req, size_t *n)
 	return pats;
 }
 
+/*
+ * Whether REQ is from a peer allowed in and uses METHOD (named NAME);
+ * when not, it has been answered (403, or 405 with Allow).
+ */
+static bool
+admitted(struct evhttp_request *req, enum evhttp_cmd_type method,
+    const char *name)
+{
+	char only[16];
+
+	if (!peer_allowed(req)) {
+		control_reply_error(req, 403, "Forbidden", "forbidden");
+		return false;
+	}
+	if (evhttp_request_get_command(req) == method)
+		return true;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    name);
+	snprintf(only, sizeof(only), "%s only", name);
+	control_reply_error(req, HTTP_BADMETHOD, "Method Not Allowed", only);
+	return false;
+}
+
 static void
 rotate_cb(struct evhttp_request *req, void *arg)
 {
@@ -173,17 +196,8 @@ rotate_cb(struct evhttp_request *req, void *arg)
 	char **pats;
 	size_t n;
 
-	if (!peer_allowed(req)) {
-		control_reply_error(req, 403, "Forbidden", "forbidden");
+	if (!admitted(req, EVHTTP_REQ_POST, "POST"))
 		return;
-	}
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", "POST");
-		control_reply_error(req, HTTP_BADMETHOD, "Method Not Allowed",
-		    "POST only");
-		return;
-	}
 	if ((pats = query_patterns(req, &n)) == NULL) {
 		control_reply_error(req, HTTP_BADREQUEST, "Bad Request",
 		    strerror(errno));
@@ -197,17 +211,8 @@ status_cb(struct evhttp_request *req, void *arg)
 {
 	struct control *ctl = arg;
 
-	if (!peer_allowed(req)) {
-		control_reply_error(req, 403, "Forbidden", "forbidden");
+	if (!admitted(req, EVHTTP_REQ_GET, "GET"))
 		return;
-	}
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", "GET");
-		control_reply_error(req, HTTP_BADMETHOD, "Method Not Allowed",
-		    "GET only");
-		return;
-	}
 	ctl->ops.status(evhttp_request_get_output_buffer(req), ctl->ops.arg);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "application/json");
