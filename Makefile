@@ -25,6 +25,8 @@ TEST_DEBS = libcriterion-dev logrotate zstd bzip2 xz-utils mandoc systemd \
 # against (zstd, pigz, logrotate, nginx, the seed flask application) and
 # its own tools (wrk, time, bc, python3).
 BENCH_DEBS = wrk pigz zstd logrotate time nginx-light python3 python3-flask bc
+# What `make deb` needs on top: the packaging tools and lintian.
+DEB_DEBS = debhelper dpkg-dev lintian
 # What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
 FUZZ_DEBS = clang libclang-rt-14-dev
 # Seconds each libFuzzer target runs under `make fuzz`.
@@ -42,7 +44,7 @@ test stress: TESTS_OPT = -Dtests=enabled
 run: NINJA_TARGETS = mond
 
 .PHONY: all deps bench-deps fuzz build run test stress bench install clean \
-        fresh-check
+        fresh-check deb
 
 all: build
 
@@ -88,9 +90,15 @@ install: build
 	meson install -C $(BUILD)
 	@sh tools/ensure-user.sh /var/log/mon
 
+# The Debian package, built in a copy of the tree under build-deb/ (the
+# source tree stays clean), then lintian: any error or warning fails.
+deb:
+	@DEBS="$(RUN_DEBS) $(DEB_DEBS)" sh tools/ensure-debs.sh
+	sh tools/build-deb.sh build-deb
+
 # The README's set-up in a fresh Debian 12 root (tools/fresh-check.sh).
 fresh-check:
 	@sh tools/fresh-check.sh
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) run bench/out
+	rm -rf $(BUILD) $(FUZZ_BUILD) build-deb run bench/out
