@@ -18,9 +18,10 @@ RUN_DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev \
 # systemd-analyze and man-db (verify looks the unit's Documentation= up
 # with man); gdb, iproute2; python3 (JSON checks, check_install.sh); wrk
 # (the stress suite); the web front's page in a real browser (chromium)
-# and /metrics through promtool (prometheus).
+# and /metrics through promtool (prometheus); debootstrap (the .deb under
+# a real systemd, tests/check_deb.sh).
 TEST_DEBS = libcriterion-dev logrotate zstd bzip2 xz-utils mandoc systemd \
-	    man-db gdb iproute2 python3 wrk chromium prometheus
+	    man-db gdb iproute2 python3 wrk chromium prometheus debootstrap
 # What `make bench` needs on top of RUN_DEBS: the peers it measures mond
 # against (zstd, pigz, logrotate, nginx, the seed flask application) and
 # its own tools (wrk, time, bc, python3).
