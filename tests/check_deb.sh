@@ -81,6 +81,7 @@ if [ "$(cat "$base/.mond-includes" 2>/dev/null)" != "$includes $downloads" ]; th
 		rm -rf "$base.part"
 		ci_fail "debootstrap failed (log: $cache/debootstrap.log)"
 	fi
+	# shellcheck disable=SC2086
 	if ! chroot "$base.part" apt-get install -y -qq --download-only \
 	    $downloads >>"$cache/debootstrap.log" 2>&1; then
 		tail -n 20 "$cache/debootstrap.log"
@@ -182,7 +183,7 @@ upid=$!
 # PID 1 inside is unshare's child; systemd once it has exec'd.
 i=0
 while [ $i -lt 100 ]; do
-	pid1=$(cat "/proc/$upid/task/$upid/children" 2>/dev/null | tr -d ' ')
+	pid1=$(tr -d ' ' 2>/dev/null <"/proc/$upid/task/$upid/children")
 	if [ -n "$pid1" ] && [ "$(cat "/proc/$pid1/comm" 2>/dev/null)" = systemd ]; then
 		break
 	fi
