@@ -18,13 +18,16 @@ RUN_DEBS = gcc pkg-config meson ninja-build libconfuse-dev libevent-dev \
 # systemd-analyze and man-db (verify looks the unit's Documentation= up
 # with man); gdb, iproute2; python3 (JSON checks, check_install.sh); wrk
 # (the stress suite); the web front's page in a real browser (chromium)
-# and /metrics through promtool (prometheus).
+# and /metrics through promtool (prometheus); debootstrap (the .deb under
+# a real systemd, tests/check_deb.sh).
 TEST_DEBS = libcriterion-dev logrotate zstd bzip2 xz-utils mandoc systemd \
-	    man-db gdb iproute2 python3 wrk chromium prometheus
+	    man-db gdb iproute2 python3 wrk chromium prometheus debootstrap
 # What `make bench` needs on top of RUN_DEBS: the peers it measures mond
 # against (zstd, pigz, logrotate, nginx, the seed flask application) and
 # its own tools (wrk, time, bc, python3).
 BENCH_DEBS = wrk pigz zstd logrotate time nginx-light python3 python3-flask bc
+# What `make deb` needs on top: the packaging tools and lintian.
+DEB_DEBS = debhelper dpkg-dev lintian
 # What `make fuzz` needs on top: clang and its libFuzzer/sanitizer runtimes.
 FUZZ_DEBS = clang libclang-rt-14-dev
 # Seconds each libFuzzer target runs under `make fuzz`.
@@ -42,7 +45,7 @@ test stress: TESTS_OPT = -Dtests=enabled
 run: NINJA_TARGETS = mond
 
 .PHONY: all deps bench-deps fuzz build run test stress bench install clean \
-        fresh-check
+        fresh-check deb
 
 all: build
 
@@ -88,9 +91,15 @@ install: build
 	meson install -C $(BUILD)
 	@sh tools/ensure-user.sh /var/log/mon
 
+# The Debian package, built in a copy of the tree under build-deb/ (the
+# source tree stays clean), then lintian: any error or warning fails.
+deb:
+	@DEBS="$(RUN_DEBS) $(DEB_DEBS)" sh tools/ensure-debs.sh
+	sh tools/build-deb.sh build-deb
+
 # The README's set-up in a fresh Debian 12 root (tools/fresh-check.sh).
 fresh-check:
 	@sh tools/fresh-check.sh
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) run bench/out
+	rm -rf $(BUILD) $(FUZZ_BUILD) build-deb run bench/out
