@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -85,6 +86,15 @@ struct http_front {
 	size_t		 held;		/* bytes in all the connections' out */
 	time_t		 date_at;	/* second of date[] */
 	char		 date[40];	/* "Date: ...\r\n" */
+	/*
+	 * Scratch that every connection shares, used within one callback
+	 * only: in[] holds a connection's carry and what was just read after
+	 * it, parsed in place; stage[] the answers formatted for one send(2).
+	 * Both must be empty between callbacks: what was not served goes to
+	 * the connection's carry, what the socket did not take to its out,
+	 * so staged is 0 again before a callback returns (each asserts it on
+	 * entry) and nothing in in[] is read again.
+	 */
 	char		 in[HTTP_MAX_HEAD + READ_SIZE];
 	size_t		 staged;
 	char		 stage[16384];
@@ -344,9 +354,15 @@ answer(struct conn *c, const struct http_request *head)
 	    req.keep_alive);
 }
 
-/* Keeps the LEN unserved bytes at P for the next turn. */
+/*
+ * The carry: bytes read but not served yet (a head not whole, requests
+ * past a turn or past OUT_HIGH) wait in C's own memory between callbacks,
+ * since the front's buffer is every connection's.
+ */
+
+/* Keeps the LEN unserved bytes at P in C's carry; none once C is closing. */
 static int
-keep(struct conn *c, const char *p, size_t len)
+keep_carry(struct conn *c, const char *p, size_t len)
 {
 	char *carry;
 
@@ -362,6 +378,15 @@ keep(struct conn *c, const char *p, size_t len)
 	c->carry = carry;
 	c->carry_len = len;
 	return 0;
+}
+
+/* Copies C's carry to the start of the front's buffer; returns its length. */
+static size_t
+take_carry(struct conn *c)
+{
+	if (c->carry_len > 0)
+		memcpy(c->front->in, c->carry, c->carry_len);
+	return c->carry_len;
 }
 
 /*
@@ -487,35 +512,119 @@ head_may_end(const char *buf, size_t len, size_t fresh)
 	return false;
 }
 
-/* Whether C has had its turn: TURN_REQUESTS answers, or TURN_NSEC. */
+/*
+ * What a connection's serving has used of its turn on the loop: answers
+ * given and, from its second one, the time taken (the first may have
+ * waited for a whole head).
+ */
+struct turn {
+	struct timespec	 start;
+	int		 answered;
+};
+
+/* Whether the turn T is over: TURN_REQUESTS answers, or TURN_NSEC. */
 static bool
-turn_over(const struct timespec *start, int answered)
+turn_over(const struct turn *t)
 {
 	struct timespec now;
 
-	if (answered >= TURN_REQUESTS)
+	if (t->answered >= TURN_REQUESTS)
 		return true;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000000000L +
-	    (now.tv_nsec - start->tv_nsec) >= TURN_NSEC;
+	return (now.tv_sec - t->start.tv_sec) * 1000000000L +
+	    (now.tv_nsec - t->start.tv_nsec) >= TURN_NSEC;
+}
+
+/*
+ * Parses the request at the start of BUF[LEN] and stages its answer,
+ * unless C's turn T is over (C->more set then). Returns the bytes of the
+ * request answered; 0 when none was: its head is not whole yet, the turn
+ * is over, or the head was refused with an error (C closing then); -1
+ * when C is broken.
+ */
+static ssize_t
+answer_next(struct conn *c, const char *buf, size_t len, struct turn *t)
+{
+	struct http_request req;
+	ssize_t rc;
+
+	if ((rc = http_parse_head(buf, len, HTTP_MAX_HEAD, &req)) == 0)
+		return 0;
+	/* Only a whole head (or a refusal) waits a turn. */
+	if (t->answered == 1)
+		clock_gettime(CLOCK_MONOTONIC, &t->start);
+	else if (t->answered > 1 && turn_over(t)) {
+		c->more = true;
+		return 0;
+	}
+	if (rc < 0)
+		return stage_error(c, (int)-rc, false) == -1 ? -1 : 0;
+	t->answered++;
+	return answer(c, &req) == -1 ? -1 : rc;
+}
+
+/* Why serve_stretch stopped. */
+enum stop {
+	STOP_INPUT,	/* no whole request left, or C ends after its answers */
+	STOP_FULL,	/* OUT_HIGH bytes unsent: the rest waits for them */
+	STOP_TURN,	/* its turn is over: the rest at the loop's next turn */
+	STOP_BROKEN	/* out of memory or events: C must be closed */
+};
+
+/*
+ * Stages the answers to the requests in the first LEN bytes of the
+ * front's buffer while they are whole, C goes on, its turn T lasts and
+ * its unsent answers are under OUT_HIGH; keeps the rest in C's carry.
+ */
+static enum stop
+serve_stretch(struct conn *c, size_t len, struct turn *t)
+{
+	struct http_front *fr = c->front;
+	enum stop why = STOP_INPUT;
+	size_t off = 0;
+	ssize_t rc;
+
+	assert(fr->staged == 0);
+	while (off < len && !c->closing) {
+		if (unsent(c) >= OUT_HIGH) {
+			why = STOP_FULL;
+			break;
+		}
+		if ((rc = answer_next(c, fr->in + off, len - off, t)) == -1)
+			return STOP_BROKEN;
+		if (rc == 0)
+			break;
+		off += (size_t)rc;
+	}
+	if (c->more)
+		why = STOP_TURN;
+	if (keep_carry(c, fr->in + off, len - off) == -1)
+		return STOP_BROKEN;
+	/* A finished request earns the next one a whole timeout. */
+	if (off > 0 && !c->closing && evtimer_add(c->timer, fr->idle) == -1)
+		return STOP_BROKEN;
+	return why;
 }
 
 /*
  * Serves the LEN bytes at the start of the front's buffer, of which those
- * from FRESH on have just been read: every whole request in them, until
- * the connection ends, too much is unsent, or its turn is over (the rest
- * waits for the next loop turn, so one client cannot hold the loop).
+ * from FRESH on have just been read: a stretch of answers, then their
+ * write, and again while the answers backed up but were all sent, until
+ * the connection ends or waits to write, no whole request is left, or its
+ * turn is over (the rest waits for the next loop turn, so one client
+ * cannot hold the loop).
  */
 static void
 serve(struct conn *c, size_t len, size_t fresh)
 {
-	struct http_front *fr = c->front;
-	struct http_request req;
-	struct timespec start;
-	size_t off;
-	bool served, backed_up;
-	int answered = 0;
-	ssize_t rc;
+	/*
+	 * The rest at the loop's next turn, after what epoll has for others:
+	 * a timer, since an event made active now would run again in this
+	 * same turn.
+	 */
+	static const struct timeval next_turn = { 0, 0 };
+	struct turn t = { .answered = 0 };
+	enum stop why;
 
 	/*
 	 * The head did not end in what just came: it is no more complete
@@ -523,71 +632,27 @@ serve(struct conn *c, size_t len, size_t fresh)
 	 * line in it is answered once it ends, or at the size limit).
 	 */
 	if (fresh > 0 && len < HTTP_MAX_HEAD &&
-	    !head_may_end(fr->in, len, fresh)) {
-		if (keep(c, fr->in, len) == -1)
+	    !head_may_end(c->front->in, len, fresh)) {
+		if (keep_carry(c, c->front->in, len) == -1)
 			goto broken;
 		return;
 	}
 	for (;;) {
-		fr->staged = 0;
-		off = 0;
-		served = backed_up = false;
-		while (off < len && !c->closing) {
-			if (unsent(c) >= OUT_HIGH) {
-				backed_up = true;
-				break;
-			}
-			rc = http_parse_head(fr->in + off, len - off,
-			    HTTP_MAX_HEAD, &req);
-			if (rc == 0)
-				break;
-			/* Only a whole head (or a refusal) waits a turn. */
-			if (answered == 1)
-				clock_gettime(CLOCK_MONOTONIC, &start);
-			else if (answered > 1 && turn_over(&start, answered)) {
-				c->more = true;
-				break;
-			}
-			if (rc < 0) {
-				if (stage_error(c, (int)-rc, false) == -1)
-					goto broken;
-				break;
-			}
-			off += (size_t)rc;
-			served = true;
-			answered++;
-			if (answer(c, &req) == -1)
-				goto broken;
-		}
-		if (keep(c, fr->in + off, len - off) == -1)
-			goto broken;
-		/* A finished request earns the next one a whole timeout. */
-		if (served && !c->closing &&
-		    evtimer_add(c->timer, fr->idle) == -1)
+		if ((why = serve_stretch(c, len, &t)) == STOP_BROKEN)
 			goto broken;
 		if (flush(c) != 0)
 			return;		/* closed, ending, or waiting to write */
-		if (c->more) {
-			/*
-			 * The rest at the loop's next turn, after what epoll
-			 * has for others: a timer, since an event made active
-			 * now would run again in this same turn.
-			 */
-			static const struct timeval next_turn = { 0, 0 };
-
-			if (evtimer_add(c->turn, &next_turn) == -1)
-				goto broken;
-			return;
-		}
-		if (!backed_up)
-			return;
+		if (why != STOP_FULL)
+			break;
 		/* All sent, but requests still wait: serve them now. */
-		len = c->carry_len;
-		memcpy(fr->in, c->carry, len);
+		len = take_carry(c);
 	}
+	if (why == STOP_TURN && evtimer_add(c->turn, &next_turn) == -1)
+		goto broken;
+	return;
 broken:
 	log_warn("http: connection dropped");
-	fr->staged = 0;
+	c->front->staged = 0;
 	conn_close(c);
 }
 
@@ -595,13 +660,10 @@ broken:
 static void
 serve_carry(struct conn *c)
 {
-	size_t have = c->carry_len;
-
 	c->more = false;
-	if (have == 0)
+	if (c->carry_len == 0)
 		return;
-	memcpy(c->front->in, c->carry, have);
-	serve(c, have, 0);
+	serve(c, take_carry(c), 0);
 }
 
 static void
@@ -609,10 +671,11 @@ on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
 	struct http_front *fr = c->front;
-	size_t have = c->carry_len;
+	size_t have;
 	ssize_t n;
 
 	(void)what;
+	assert(fr->staged == 0);
 	if (c->lingering) {
 		n = recv(fd, fr->in, sizeof(fr->in), 0);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
@@ -623,8 +686,7 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		serve_carry(c);
 		return;
 	}
-	if (have > 0)
-		memcpy(fr->in, c->carry, have);
+	have = take_carry(c);
 	n = recv(fd, fr->in + have, sizeof(fr->in) - have, 0);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -641,6 +703,7 @@ on_write(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)what;
+	assert(c->front->staged == 0);
 	if (evbuffer_write(c->out, fd) == -1 && errno != EAGAIN &&
 	    errno != EINTR) {
 		conn_close(c);
@@ -684,6 +747,7 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	assert(c->front->staged == 0);
 	/*
 	 * Past its deadline a reader still waited for is not waited longer,
 	 * and what the kernel holds for it goes too (a reset, not a FIN
@@ -708,6 +772,7 @@ on_turn(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	assert(c->front->staged == 0);
 	if (c->more && c->reading && !c->lingering)
 		serve_carry(c);
 }
@@ -762,6 +827,7 @@ front_adopt(struct http_front *fr, evutil_socket_t fd,
 	struct conn *c;
 	int one = 1;
 
+	assert(fr->staged == 0);
 	if (fr->nconns >= fr->max_conns) {
 		turn_away(fd);
 		return;
