@@ -32,7 +32,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,6 +41,7 @@
 
 #include "util/log.h"
 #include "web/front.h"
+#include "web/reply.h"
 
 #define READ_SIZE	16384
 /* Bodies up to this size are copied into the staging buffer. */
@@ -84,16 +84,13 @@ struct http_front {
 	size_t		 max_conns;
 	time_t		 deadline;	/* a connection's whole life, seconds */
 	size_t		 held;		/* bytes in all the connections' out */
-	time_t		 date_at;	/* second of date[] */
-	char		 date[40];	/* "Date: ...\r\n" */
+	struct reply_date date;		/* of the answers of this second */
 	/*
-	 * Scratch that every connection shares, used within one callback
-	 * only: in[] holds a connection's carry and what was just read after
-	 * it, parsed in place; stage[] the answers formatted for one send(2).
-	 * Both must be empty between callbacks: what was not served goes to
-	 * the connection's carry, what the socket did not take to its out,
-	 * so staged is 0 again before a callback returns (each asserts it on
-	 * entry) and nothing in in[] is read again.
+	 * Scratch every connection shares within one callback: in[] holds a
+	 * carry and what was read after it, parsed in place; stage[] answers
+	 * for one send(2). Both must be empty between callbacks (what was not
+	 * served went to a carry, what the socket did not take to an out):
+	 * each callback asserts staged == 0 on entry.
 	 */
 	char		 in[HTTP_MAX_HEAD + READ_SIZE];
 	size_t		 staged;
@@ -110,10 +107,12 @@ mono_secs(void)
 	return ts.tv_sec;
 }
 
-static bool past_deadline(const struct conn *c);
-
-static const char error_page[] =
-    "<!doctype html>\n<title>%d %s</title>\n<h1>%s</h1>\n";
+/* Whether C has lived its whole allowed life. */
+static bool
+past_deadline(const struct conn *c)
+{
+	return mono_secs() - c->born >= c->front->deadline;
+}
 
 static void
 conn_close(struct conn *c)
@@ -140,48 +139,6 @@ conn_close(struct conn *c)
 	if (close(c->fd) == -1 && errno != EINTR)
 		log_warn("http: close");
 	free(c);
-}
-
-/* HTTP's Date field, formatted once a second from the loop's clock. */
-static const char *
-date_field(struct http_front *fr)
-{
-	static const char days[][4] = {
-		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May",
-		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct timeval tv;
-	struct tm tm;
-
-	if (event_base_gettimeofday_cached(fr->base, &tv) == -1)
-		tv.tv_sec = time(NULL);
-	if (tv.tv_sec != fr->date_at && gmtime_r(&tv.tv_sec, &tm) != NULL) {
-		fr->date_at = tv.tv_sec;
-		snprintf(fr->date, sizeof(fr->date),
-		    "Date: %s, %02d %s %04d %02d:%02d:%02d GMT\r\n",
-		    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
-		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	}
-	return fr->date;
-}
-
-static char *
-put(char *p, const char *s, size_t n)
-{
-	memcpy(p, s, n);
-	return p + n;
-}
-
-static char *
-put_num(char *p, size_t v)
-{
-	char digits[24];
-	size_t i = sizeof(digits);
-
-	do
-		digits[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	return put(p, digits + i, sizeof(digits) - i);
 }
 
 /* Keeps the front's total of unsent bytes as C's out grows and drains. */
@@ -243,12 +200,8 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
     bool keep)
 {
 	struct http_front *fr = c->front;
-	const char *date = date_field(fr);
-	size_t reason_len = strlen(r->reason), date_len = strlen(date);
-	size_t type_len = r->type != NULL ? strlen(r->type) : 0;
-	size_t extra_len = r->extra != NULL ? strlen(r->extra) : 0;
-	/* The fixed text, the longest code and length, and what varies. */
-	size_t need = 128 + reason_len + date_len + type_len + extra_len;
+	const char *date = reply_date(&fr->date, fr->base);
+	size_t need = reply_head_max(r, date);
 	bool copy = !head && r->len <= COPY_BODY_MAX;
 	char *p;
 
@@ -259,30 +212,11 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 	if (fr->staged + need + (copy ? r->len : 0) > sizeof(fr->stage) &&
 	    spill(c) == -1)
 		goto fail;
-	p = fr->stage + fr->staged;
-	p = put(p, "HTTP/1.1 ", 9);
-	p = put_num(p, (size_t)r->code);
-	*p++ = ' ';
-	p = put(p, r->reason, reason_len);
-	p = put(p, "\r\n", 2);
-	if (r->type != NULL) {
-		p = put(p, "Content-Type: ", 14);
-		p = put(p, r->type, type_len);
-		p = put(p, "\r\n", 2);
+	p = reply_head(fr->stage + fr->staged, r, date, minor, keep);
+	if (copy) {
+		memcpy(p, r->body, r->len);
+		p += r->len;
 	}
-	if (r->extra != NULL)
-		p = put(p, r->extra, extra_len);
-	p = put(p, date, date_len);
-	p = put(p, "Content-Length: ", 16);
-	p = put_num(p, r->len);
-	p = put(p, "\r\n", 2);
-	if (!keep)
-		p = put(p, "Connection: close\r\n", 19);
-	else if (minor == 0)
-		p = put(p, "Connection: keep-alive\r\n", 24);
-	p = put(p, "\r\n", 2);
-	if (copy)
-		p = put(p, r->body, r->len);
 	fr->staged = (size_t)(p - fr->stage);
 	if (copy || head) {
 		if (r->release != NULL)
@@ -304,30 +238,12 @@ fail:
 static int
 stage_error(struct conn *c, int code, bool head)
 {
-	const char *reason;
-	char body[160];
-	struct http_reply r = { .code = code,
-	    .type = "text/html; charset=utf-8", .body = body };
-	int n;
+	char body[REPLY_ERROR_PAGE];
+	struct http_reply r;
 
-	switch (code) {
-	case 413: reason = "Content Too Large"; break;
-	case 431: reason = "Request Header Fields Too Large"; break;
-	case 505: reason = "HTTP Version Not Supported"; break;
-	default: reason = "Bad Request"; r.code = 400; break;
-	}
-	r.reason = reason;
-	n = snprintf(body, sizeof(body), error_page, r.code, reason, reason);
-	r.len = n > 0 && (size_t)n < sizeof(body) ? (size_t)n : 0;
+	reply_error(&r, code, body);
 	c->closing = true;
 	return stage_reply(c, &r, head, 1, false);
-}
-
-/* Whether C has lived its whole allowed life. */
-static bool
-past_deadline(const struct conn *c)
-{
-	return mono_secs() - c->born >= c->front->deadline;
 }
 
 /*
@@ -355,12 +271,10 @@ answer(struct conn *c, const struct http_request *head)
 }
 
 /*
- * The carry: bytes read but not served yet (a head not whole, requests
- * past a turn or past OUT_HIGH) wait in C's own memory between callbacks,
- * since the front's buffer is every connection's.
+ * Keeps the LEN unserved bytes at P (a head not whole, requests past a
+ * turn or past OUT_HIGH) in C's carry, C's own memory, since the front's
+ * buffer is every connection's; none once C is closing.
  */
-
-/* Keeps the LEN unserved bytes at P in C's carry; none once C is closing. */
 static int
 keep_carry(struct conn *c, const char *p, size_t len)
 {
@@ -513,9 +427,8 @@ head_may_end(const char *buf, size_t len, size_t fresh)
 }
 
 /*
- * What a connection's serving has used of its turn on the loop: answers
- * given and, from its second one, the time taken (the first may have
- * waited for a whole head).
+ * A connection's use of its turn: answers given and, from the second
+ * (the first may have waited for its head), the time taken.
  */
 struct turn {
 	struct timespec	 start;
@@ -607,21 +520,15 @@ serve_stretch(struct conn *c, size_t len, struct turn *t)
 }
 
 /*
- * Serves the LEN bytes at the start of the front's buffer, of which those
- * from FRESH on have just been read: a stretch of answers, then their
- * write, and again while the answers backed up but were all sent, until
- * the connection ends or waits to write, no whole request is left, or its
- * turn is over (the rest waits for the next loop turn, so one client
- * cannot hold the loop).
+ * Serves the LEN bytes at the start of the front's buffer, those from
+ * FRESH on just read: stretches of answers, each written out, until C
+ * ends or waits to write, no whole request is left, or its turn is over
+ * (the rest at the loop's next turn: one client cannot hold the loop).
  */
 static void
 serve(struct conn *c, size_t len, size_t fresh)
 {
-	/*
-	 * The rest at the loop's next turn, after what epoll has for others:
-	 * a timer, since an event made active now would run again in this
-	 * same turn.
-	 */
+	/* A timer: an event made active now would run again this turn. */
 	static const struct timeval next_turn = { 0, 0 };
 	struct turn t = { .answered = 0 };
 	enum stop why;
@@ -790,7 +697,7 @@ front_new(struct event_base *base, int timeout, int max_clients,
 	fr->deadline = (time_t)timeout * FRONT_DEADLINE_TIMEOUTS;
 	fr->route = route;
 	fr->arg = arg;
-	fr->date_at = (time_t)-1;
+	reply_date_init(&fr->date);
 	fr->idle_tv.tv_sec = timeout;
 	/*
 	 * Thousands of connections share one timeout: libevent's O(1) queue,
@@ -810,12 +717,10 @@ front_new(struct event_base *base, int timeout, int max_clients,
 static void
 turn_away(evutil_socket_t fd)
 {
-	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Retry-After: 1\r\nContent-Length: 17\r\n"
-	    "Connection: close\r\n\r\ntoo many clients\n";
+	size_t len;
+	const char *busy = reply_busy(&len);
 
-	(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)send(fd, busy, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (close(fd) == -1 && errno != EINTR)
 		log_warn("http: close");
 }
