@@ -29,9 +29,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,6 +41,7 @@
 
 #include "util/log.h"
 #include "web/front.h"
+#include "web/reply.h"
 
 #define READ_SIZE	16384
 /* Bodies up to this size are copied into the staging buffer. */
@@ -83,8 +84,14 @@ struct http_front {
 	size_t		 max_conns;
 	time_t		 deadline;	/* a connection's whole life, seconds */
 	size_t		 held;		/* bytes in all the connections' out */
-	time_t		 date_at;	/* second of date[] */
-	char		 date[40];	/* "Date: ...\r\n" */
+	struct reply_date date;		/* of the answers of this second */
+	/*
+	 * Scratch every connection shares within one callback: in[] holds a
+	 * carry and what was read after it, parsed in place; stage[] answers
+	 * for one send(2). Both must be empty between callbacks (what was not
+	 * served went to a carry, what the socket did not take to an out):
+	 * each callback asserts staged == 0 on entry.
+	 */
 	char		 in[HTTP_MAX_HEAD + READ_SIZE];
 	size_t		 staged;
 	char		 stage[16384];
@@ -100,10 +107,12 @@ mono_secs(void)
 	return ts.tv_sec;
 }
 
-static bool past_deadline(const struct conn *c);
-
-static const char error_page[] =
-    "<!doctype html>\n<title>%d %s</title>\n<h1>%s</h1>\n";
+/* Whether C has lived its whole allowed life. */
+static bool
+past_deadline(const struct conn *c)
+{
+	return mono_secs() - c->born >= c->front->deadline;
+}
 
 static void
 conn_close(struct conn *c)
@@ -130,48 +139,6 @@ conn_close(struct conn *c)
 	if (close(c->fd) == -1 && errno != EINTR)
 		log_warn("http: close");
 	free(c);
-}
-
-/* HTTP's Date field, formatted once a second from the loop's clock. */
-static const char *
-date_field(struct http_front *fr)
-{
-	static const char days[][4] = {
-		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May",
-		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct timeval tv;
-	struct tm tm;
-
-	if (event_base_gettimeofday_cached(fr->base, &tv) == -1)
-		tv.tv_sec = time(NULL);
-	if (tv.tv_sec != fr->date_at && gmtime_r(&tv.tv_sec, &tm) != NULL) {
-		fr->date_at = tv.tv_sec;
-		snprintf(fr->date, sizeof(fr->date),
-		    "Date: %s, %02d %s %04d %02d:%02d:%02d GMT\r\n",
-		    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
-		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	}
-	return fr->date;
-}
-
-static char *
-put(char *p, const char *s, size_t n)
-{
-	memcpy(p, s, n);
-	return p + n;
-}
-
-static char *
-put_num(char *p, size_t v)
-{
-	char digits[24];
-	size_t i = sizeof(digits);
-
-	do
-		digits[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	return put(p, digits + i, sizeof(digits) - i);
 }
 
 /* Keeps the front's total of unsent bytes as C's out grows and drains. */
@@ -233,12 +200,8 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
     bool keep)
 {
 	struct http_front *fr = c->front;
-	const char *date = date_field(fr);
-	size_t reason_len = strlen(r->reason), date_len = strlen(date);
-	size_t type_len = r->type != NULL ? strlen(r->type) : 0;
-	size_t extra_len = r->extra != NULL ? strlen(r->extra) : 0;
-	/* The fixed text, the longest code and length, and what varies. */
-	size_t need = 128 + reason_len + date_len + type_len + extra_len;
+	const char *date = reply_date(&fr->date, fr->base);
+	size_t need = reply_head_max(r, date);
 	bool copy = !head && r->len <= COPY_BODY_MAX;
 	char *p;
 
@@ -249,30 +212,11 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 	if (fr->staged + need + (copy ? r->len : 0) > sizeof(fr->stage) &&
 	    spill(c) == -1)
 		goto fail;
-	p = fr->stage + fr->staged;
-	p = put(p, "HTTP/1.1 ", 9);
-	p = put_num(p, (size_t)r->code);
-	*p++ = ' ';
-	p = put(p, r->reason, reason_len);
-	p = put(p, "\r\n", 2);
-	if (r->type != NULL) {
-		p = put(p, "Content-Type: ", 14);
-		p = put(p, r->type, type_len);
-		p = put(p, "\r\n", 2);
+	p = reply_head(fr->stage + fr->staged, r, date, minor, keep);
+	if (copy) {
+		memcpy(p, r->body, r->len);
+		p += r->len;
 	}
-	if (r->extra != NULL)
-		p = put(p, r->extra, extra_len);
-	p = put(p, date, date_len);
-	p = put(p, "Content-Length: ", 16);
-	p = put_num(p, r->len);
-	p = put(p, "\r\n", 2);
-	if (!keep)
-		p = put(p, "Connection: close\r\n", 19);
-	else if (minor == 0)
-		p = put(p, "Connection: keep-alive\r\n", 24);
-	p = put(p, "\r\n", 2);
-	if (copy)
-		p = put(p, r->body, r->len);
 	fr->staged = (size_t)(p - fr->stage);
 	if (copy || head) {
 		if (r->release != NULL)
@@ -294,30 +238,12 @@ fail:
 static int
 stage_error(struct conn *c, int code, bool head)
 {
-	const char *reason;
-	char body[160];
-	struct http_reply r = { .code = code,
-	    .type = "text/html; charset=utf-8", .body = body };
-	int n;
+	char body[REPLY_ERROR_PAGE];
+	struct http_reply r;
 
-	switch (code) {
-	case 413: reason = "Content Too Large"; break;
-	case 431: reason = "Request Header Fields Too Large"; break;
-	case 505: reason = "HTTP Version Not Supported"; break;
-	default: reason = "Bad Request"; r.code = 400; break;
-	}
-	r.reason = reason;
-	n = snprintf(body, sizeof(body), error_page, r.code, reason, reason);
-	r.len = n > 0 && (size_t)n < sizeof(body) ? (size_t)n : 0;
+	reply_error(&r, code, body);
 	c->closing = true;
 	return stage_reply(c, &r, head, 1, false);
-}
-
-/* Whether C has lived its whole allowed life. */
-static bool
-past_deadline(const struct conn *c)
-{
-	return mono_secs() - c->born >= c->front->deadline;
 }
 
 /*
@@ -344,9 +270,13 @@ answer(struct conn *c, const struct http_request *head)
 	    req.keep_alive);
 }
 
-/* Keeps the LEN unserved bytes at P for the next turn. */
+/*
+ * Keeps the LEN unserved bytes at P (a head not whole, requests past a
+ * turn or past OUT_HIGH) in C's carry, C's own memory, since the front's
+ * buffer is every connection's; none once C is closing.
+ */
 static int
-keep(struct conn *c, const char *p, size_t len)
+keep_carry(struct conn *c, const char *p, size_t len)
 {
 	char *carry;
 
@@ -362,6 +292,15 @@ keep(struct conn *c, const char *p, size_t len)
 	c->carry = carry;
 	c->carry_len = len;
 	return 0;
+}
+
+/* Copies C's carry to the start of the front's buffer; returns its length. */
+static size_t
+take_carry(struct conn *c)
+{
+	if (c->carry_len > 0)
+		memcpy(c->front->in, c->carry, c->carry_len);
+	return c->carry_len;
 }
 
 /*
@@ -487,35 +426,112 @@ head_may_end(const char *buf, size_t len, size_t fresh)
 	return false;
 }
 
-/* Whether C has had its turn: TURN_REQUESTS answers, or TURN_NSEC. */
+/*
+ * A connection's use of its turn: answers given and, from the second
+ * (the first may have waited for its head), the time taken.
+ */
+struct turn {
+	struct timespec	 start;
+	int		 answered;
+};
+
+/* Whether the turn T is over: TURN_REQUESTS answers, or TURN_NSEC. */
 static bool
-turn_over(const struct timespec *start, int answered)
+turn_over(const struct turn *t)
 {
 	struct timespec now;
 
-	if (answered >= TURN_REQUESTS)
+	if (t->answered >= TURN_REQUESTS)
 		return true;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000000000L +
-	    (now.tv_nsec - start->tv_nsec) >= TURN_NSEC;
+	return (now.tv_sec - t->start.tv_sec) * 1000000000L +
+	    (now.tv_nsec - t->start.tv_nsec) >= TURN_NSEC;
 }
 
 /*
- * Serves the LEN bytes at the start of the front's buffer, of which those
- * from FRESH on have just been read: every whole request in them, until
- * the connection ends, too much is unsent, or its turn is over (the rest
- * waits for the next loop turn, so one client cannot hold the loop).
+ * Parses the request at the start of BUF[LEN] and stages its answer,
+ * unless C's turn T is over (C->more set then). Returns the bytes of the
+ * request answered; 0 when none was: its head is not whole yet, the turn
+ * is over, or the head was refused with an error (C closing then); -1
+ * when C is broken.
+ */
+static ssize_t
+answer_next(struct conn *c, const char *buf, size_t len, struct turn *t)
+{
+	struct http_request req;
+	ssize_t rc;
+
+	if ((rc = http_parse_head(buf, len, HTTP_MAX_HEAD, &req)) == 0)
+		return 0;
+	/* Only a whole head (or a refusal) waits a turn. */
+	if (t->answered == 1)
+		clock_gettime(CLOCK_MONOTONIC, &t->start);
+	else if (t->answered > 1 && turn_over(t)) {
+		c->more = true;
+		return 0;
+	}
+	if (rc < 0)
+		return stage_error(c, (int)-rc, false) == -1 ? -1 : 0;
+	t->answered++;
+	return answer(c, &req) == -1 ? -1 : rc;
+}
+
+/* Why serve_stretch stopped. */
+enum stop {
+	STOP_INPUT,	/* no whole request left, or C ends after its answers */
+	STOP_FULL,	/* OUT_HIGH bytes unsent: the rest waits for them */
+	STOP_TURN,	/* its turn is over: the rest at the loop's next turn */
+	STOP_BROKEN	/* out of memory or events: C must be closed */
+};
+
+/*
+ * Stages the answers to the requests in the first LEN bytes of the
+ * front's buffer while they are whole, C goes on, its turn T lasts and
+ * its unsent answers are under OUT_HIGH; keeps the rest in C's carry.
+ */
+static enum stop
+serve_stretch(struct conn *c, size_t len, struct turn *t)
+{
+	struct http_front *fr = c->front;
+	enum stop why = STOP_INPUT;
+	size_t off = 0;
+	ssize_t rc;
+
+	assert(fr->staged == 0);
+	while (off < len && !c->closing) {
+		if (unsent(c) >= OUT_HIGH) {
+			why = STOP_FULL;
+			break;
+		}
+		if ((rc = answer_next(c, fr->in + off, len - off, t)) == -1)
+			return STOP_BROKEN;
+		if (rc == 0)
+			break;
+		off += (size_t)rc;
+	}
+	if (c->more)
+		why = STOP_TURN;
+	if (keep_carry(c, fr->in + off, len - off) == -1)
+		return STOP_BROKEN;
+	/* A finished request earns the next one a whole timeout. */
+	if (off > 0 && !c->closing && evtimer_add(c->timer, fr->idle) == -1)
+		return STOP_BROKEN;
+	return why;
+}
+
+/*
+ * Serves the LEN bytes at the start of the front's buffer, those from
+ * FRESH on just read: stretches of answers, each written out, until C
+ * ends or waits to write, no whole request is left, or its turn is over
+ * (the rest at the loop's next turn: one client cannot hold the loop).
  */
 static void
 serve(struct conn *c, size_t len, size_t fresh)
 {
-	struct http_front *fr = c->front;
-	struct http_request req;
-	struct timespec start;
-	size_t off;
-	bool served, backed_up;
-	int answered = 0;
-	ssize_t rc;
+	/* A timer: an event made active now would run again this turn. */
+	static const struct timeval next_turn = { 0, 0 };
+	struct turn t = { .answered = 0 };
+	enum stop why;
 
 	/*
 	 * The head did not end in what just came: it is no more complete
@@ -523,71 +539,27 @@ serve(struct conn *c, size_t len, size_t fresh)
 	 * line in it is answered once it ends, or at the size limit).
 	 */
 	if (fresh > 0 && len < HTTP_MAX_HEAD &&
-	    !head_may_end(fr->in, len, fresh)) {
-		if (keep(c, fr->in, len) == -1)
+	    !head_may_end(c->front->in, len, fresh)) {
+		if (keep_carry(c, c->front->in, len) == -1)
 			goto broken;
 		return;
 	}
 	for (;;) {
-		fr->staged = 0;
-		off = 0;
-		served = backed_up = false;
-		while (off < len && !c->closing) {
-			if (unsent(c) >= OUT_HIGH) {
-				backed_up = true;
-				break;
-			}
-			rc = http_parse_head(fr->in + off, len - off,
-			    HTTP_MAX_HEAD, &req);
-			if (rc == 0)
-				break;
-			/* Only a whole head (or a refusal) waits a turn. */
-			if (answered == 1)
-				clock_gettime(CLOCK_MONOTONIC, &start);
-			else if (answered > 1 && turn_over(&start, answered)) {
-				c->more = true;
-				break;
-			}
-			if (rc < 0) {
-				if (stage_error(c, (int)-rc, false) == -1)
-					goto broken;
-				break;
-			}
-			off += (size_t)rc;
-			served = true;
-			answered++;
-			if (answer(c, &req) == -1)
-				goto broken;
-		}
-		if (keep(c, fr->in + off, len - off) == -1)
-			goto broken;
-		/* A finished request earns the next one a whole timeout. */
-		if (served && !c->closing &&
-		    evtimer_add(c->timer, fr->idle) == -1)
+		if ((why = serve_stretch(c, len, &t)) == STOP_BROKEN)
 			goto broken;
 		if (flush(c) != 0)
 			return;		/* closed, ending, or waiting to write */
-		if (c->more) {
-			/*
-			 * The rest at the loop's next turn, after what epoll
-			 * has for others: a timer, since an event made active
-			 * now would run again in this same turn.
-			 */
-			static const struct timeval next_turn = { 0, 0 };
-
-			if (evtimer_add(c->turn, &next_turn) == -1)
-				goto broken;
-			return;
-		}
-		if (!backed_up)
-			return;
+		if (why != STOP_FULL)
+			break;
 		/* All sent, but requests still wait: serve them now. */
-		len = c->carry_len;
-		memcpy(fr->in, c->carry, len);
+		len = take_carry(c);
 	}
+	if (why == STOP_TURN && evtimer_add(c->turn, &next_turn) == -1)
+		goto broken;
+	return;
 broken:
 	log_warn("http: connection dropped");
-	fr->staged = 0;
+	c->front->staged = 0;
 	conn_close(c);
 }
 
@@ -595,13 +567,10 @@ broken:
 static void
 serve_carry(struct conn *c)
 {
-	size_t have = c->carry_len;
-
 	c->more = false;
-	if (have == 0)
+	if (c->carry_len == 0)
 		return;
-	memcpy(c->front->in, c->carry, have);
-	serve(c, have, 0);
+	serve(c, take_carry(c), 0);
 }
 
 static void
@@ -609,10 +578,11 @@ on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
 	struct http_front *fr = c->front;
-	size_t have = c->carry_len;
+	size_t have;
 	ssize_t n;
 
 	(void)what;
+	assert(fr->staged == 0);
 	if (c->lingering) {
 		n = recv(fd, fr->in, sizeof(fr->in), 0);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
@@ -623,8 +593,7 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		serve_carry(c);
 		return;
 	}
-	if (have > 0)
-		memcpy(fr->in, c->carry, have);
+	have = take_carry(c);
 	n = recv(fd, fr->in + have, sizeof(fr->in) - have, 0);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -641,6 +610,7 @@ on_write(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)what;
+	assert(c->front->staged == 0);
 	if (evbuffer_write(c->out, fd) == -1 && errno != EAGAIN &&
 	    errno != EINTR) {
 		conn_close(c);
@@ -684,6 +654,7 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	assert(c->front->staged == 0);
 	/*
 	 * Past its deadline a reader still waited for is not waited longer,
 	 * and what the kernel holds for it goes too (a reset, not a FIN
@@ -708,6 +679,7 @@ on_turn(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	assert(c->front->staged == 0);
 	if (c->more && c->reading && !c->lingering)
 		serve_carry(c);
 }
@@ -725,7 +697,7 @@ front_new(struct event_base *base, int timeout, int max_clients,
 	fr->deadline = (time_t)timeout * FRONT_DEADLINE_TIMEOUTS;
 	fr->route = route;
 	fr->arg = arg;
-	fr->date_at = (time_t)-1;
+	reply_date_init(&fr->date);
 	fr->idle_tv.tv_sec = timeout;
 	/*
 	 * Thousands of connections share one timeout: libevent's O(1) queue,
@@ -745,12 +717,10 @@ front_new(struct event_base *base, int timeout, int max_clients,
 static void
 turn_away(evutil_socket_t fd)
 {
-	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Retry-After: 1\r\nContent-Length: 17\r\n"
-	    "Connection: close\r\n\r\ntoo many clients\n";
+	size_t len;
+	const char *busy = reply_busy(&len);
 
-	(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)send(fd, busy, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (close(fd) == -1 && errno != EINTR)
 		log_warn("http: close");
 }
@@ -762,6 +732,7 @@ front_adopt(struct http_front *fr, evutil_socket_t fd,
 	struct conn *c;
 	int one = 1;
 
+	assert(fr->staged == 0);
 	if (fr->nconns >= fr->max_conns) {
 		turn_away(fd);
 		return;
