@@ -3,10 +3,12 @@
 # genuinely fresh Debian 12, as a new user would meet it. A minbase root
 # is made once with debootstrap (cached in $FRESH_CACHE), copied for each
 # run, the project cloned into the copy, and there, in a private mount
-# namespace, exactly the README's commands run: `apt-get install -y make`;
-# `make run`, which must answer "Stage Seven!" on :5000 without chromium
-# or prometheus installed; then `make test`, which must pass. Needs root
-# and Debian's mirrors; takes as long as a CI run plus the installs.
+# and PID namespace, exactly the README's commands run: `apt-get install
+# -y make`; `make run`, which must answer "Stage Seven!" on :5000 without
+# chromium or prometheus installed; then `make test`, which must pass.
+# Needs root and Debian's mirrors; takes as long as a CI run plus the
+# installs. The chroot shares the machine's network, so a port 5000 that
+# is already taken refuses the run: GET / would ask someone else.
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +30,23 @@ mirror=${mirror:-http://deb.debian.org/debian}
 base=$cache/bookworm
 run=$cache/run
 
+# Whoever listens on :5000 (an earlier run's demo daemon, a developer's
+# server) would answer the check's GET / in place of this run's make run.
+refuse_busy_port() {
+	if ! command -v ss >/dev/null; then
+		echo "fresh-check: needs ss (iproute2) to see whether :5000 is free" >&2
+		exit 1
+	fi
+	if ss -Hltn 'sport = :5000' | grep -q .; then
+		echo "fresh-check: port 5000 is already in use; the check's GET / would" \
+		    "reach that listener, not this run's make run. Stop it first:" >&2
+		ss -Hltnp 'sport = :5000' >&2
+		exit 1
+	fi
+}
+
 [ "$(id -u)" -eq 0 ] || { echo "fresh-check: needs root (debootstrap, chroot)" >&2; exit 1; }
+refuse_busy_port
 command -v debootstrap >/dev/null || DEBS=debootstrap sh "$src/tools/ensure-debs.sh"
 
 if [ ! -x "$base/usr/bin/apt-get" ]; then
@@ -72,8 +90,17 @@ done
 make test
 echo "fresh-check: the README's commands work on a fresh Debian 12"
 EOF
-# A private mount namespace: nothing mounted for the run leaks out.
-unshare --mount --fork sh -eu -c '
+# A private mount namespace, so nothing mounted for the run leaks out, and
+# a PID namespace of its own, so nothing started in it outlives it: when
+# its PID 1 (the sh below) ends, the kernel kills all that is left in it,
+# make run's daemon included. The proc mounted for the chroot is the new
+# namespace's. unshare is exec'd, so killing this script's process kills
+# unshare, and --kill-child then takes the namespace's PID 1 with it;
+# setpriv's parent-death signal does the same when whoever started the
+# script (make) is killed.
+refuse_busy_port	# again: debootstrap and the copy took a while
+exec setpriv --pdeathsig KILL unshare --mount --pid --fork --kill-child \
+    sh -eu -c '
 	root=$1
 	mount --make-rprivate /
 	mount -t proc proc "$root/proc"
