@@ -76,10 +76,27 @@ for i in $(seq 1 300); do
 	fi
 	sleep 1
 done
-kill -TERM -- "-$runpid" 2>/dev/null || true	# make run's whole group
+# make run's whole group: make, its shell and the daemon. (dash's kill
+# takes no "--": with one, it killed nothing, and the demo daemon served
+# :5000 through all of make test.)
+kill -TERM "-$runpid" 2>/dev/null || true
+wait "$runpid" 2>/dev/null || true
 echo "GET / said: ${out:-nothing}"
 [ -n "${out:-}" ] || tail -20 /root/run.log
 [ "${out:-}" = "Stage Seven!" ]
+# make test must not run beside the demo daemon: it is gone, or this fails.
+listening() {
+	python3 -c 'import socket; socket.create_connection(("127.0.0.1", 5000), 1)' 2>/dev/null
+}
+i=0
+while listening && [ "$i" -lt 30 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+if listening; then
+	echo "fresh-check: make run's daemon still listens on :5000 after SIGTERM" >&2
+	exit 1
+fi
 for pkg in chromium prometheus; do
 	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q ' installed'; then
 		echo "fresh-check: $pkg is installed" >&2
