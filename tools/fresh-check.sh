@@ -11,6 +11,13 @@
 # is already taken refuses the run: GET / would ask someone else.
 set -eu
 
+# It dies with whoever started it (make, CI, a shell): it runs itself
+# again under a parent-death signal, which the trap below passes on.
+if [ -z "${FRESH_CHECK_PDEATH:-}" ]; then
+	FRESH_CHECK_PDEATH=1 exec setpriv --pdeathsig TERM sh "$0" "$@"
+fi
+unset FRESH_CHECK_PDEATH
+
 src=$(cd "$(dirname "$0")/.." && pwd)
 cache=${FRESH_CACHE:-/var/cache/mond-fresh}
 # The machine's own Debian mirror (a CI machine may reach no other):
@@ -111,12 +118,16 @@ EOF
 # a PID namespace of its own, so nothing started in it outlives it: when
 # its PID 1 (the sh below) ends, the kernel kills all that is left in it,
 # make run's daemon included. The proc mounted for the chroot is the new
-# namespace's. unshare is exec'd, so killing this script's process kills
-# unshare, and --kill-child then takes the namespace's PID 1 with it;
-# setpriv's parent-death signal does the same when whoever started the
-# script (make) is killed.
+# namespace's. When unshare dies, --kill-child takes that PID 1 with it;
+# unshare dies with this script (setpriv's parent-death signal), and
+# since it blocks SIGTERM and SIGINT while it waits (they are meant for
+# its child), this script turns them, and SIGHUP, into a SIGKILL for it.
+# It runs in the background for the trap to run at once, and so with
+# SIGINT and SIGQUIT ignored unless env sets them back: the README's
+# commands must meet the signals a user's shell gives them.
 refuse_busy_port	# again: debootstrap and the copy took a while
-exec setpriv --pdeathsig KILL unshare --mount --pid --fork --kill-child \
+env --default-signal=INT,QUIT \
+    setpriv --pdeathsig KILL unshare --mount --pid --fork --kill-child \
     sh -eu -c '
 	root=$1
 	mount --make-rprivate /
@@ -127,4 +138,9 @@ exec setpriv --pdeathsig KILL unshare --mount --pid --fork --kill-child \
 	mount -t tmpfs tmpfs "$root/run"
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
 	chroot "$root" /bin/sh /root/readme-setup.sh
-' sh "$run"
+' sh "$run" &
+ns=$!
+trap 'kill -KILL "$ns" 2>/dev/null; exit 129' HUP
+trap 'kill -KILL "$ns" 2>/dev/null; exit 130' INT
+trap 'kill -KILL "$ns" 2>/dev/null; exit 143' TERM
+wait "$ns"
