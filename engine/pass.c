@@ -1,9 +1,9 @@
 /*
  * pass.c: one pass of the engine over a config (DESIGN §3). For each rule
  * it takes its logs from pass_match.c (every pattern globbed first),
- * gathers what the planner needs (lstat, the directory's stat and listing,
- * read once per directory per pass, the state entry), plans every log, and
- * runs the due plans phase by phase so that sharedscripts, firstaction and
+ * plans every log (pass_plan.c: lstat, state entry and the directory's
+ * listing, read once per directory per pass, then plan_build), and runs
+ * the due plans phase by phase so that sharedscripts, firstaction and
  * lastaction happen in logrotate's order, each log's file work as whoever
  * controls its path (pathwalk.c). The state is advanced only for a rotation
  * that fully succeeded; what the pass keeps of the state and of the disk is
@@ -24,7 +24,6 @@
 #include "engine/pass.h"
 #include "engine/pass_int.h"
 #include "engine/plan.h"
-#include "engine/recover.h"
 #include "engine/rotate.h"
 #include "engine/state.h"
 #include "util/strmap.h"
@@ -65,8 +64,9 @@ add_result(struct pass *p, const char *path, size_t rule, size_t *idx)
 	return res;
 }
 
-static void
-set_outcome(struct pass *p, size_t idx, enum pass_outcome o, const char *why)
+void
+pass_set_outcome(struct pass *p, size_t idx, enum pass_outcome o,
+    const char *why)
 {
 	struct pass_result *res = &p->rep->results[idx];
 
@@ -85,8 +85,8 @@ set_outcome(struct pass *p, size_t idx, enum pass_outcome o, const char *why)
  * costs a stat of /etc/localtime, and the logs of a pattern mostly share
  * their last rotation.
  */
-static time_t
-next_due(struct pass *p, size_t ri, time_t last)
+time_t
+pass_next_due(struct pass *p, size_t ri, time_t last)
 {
 	if (!p->nd_valid || p->nd_rule != ri || p->nd_last != last) {
 		p->nd_value = plan_next_due(&p->conf->rules[ri], last,
@@ -96,231 +96,6 @@ next_due(struct pass *p, size_t ri, time_t last)
 		p->nd_valid = true;
 	}
 	return p->nd_value;
-}
-
-/* IT's log failed before it was planned, for WHY (logged). */
-static void
-fail_early(struct pass *p, struct item *it, const char *fmt, const char *a)
-{
-	snprintf(it->why, sizeof(it->why), fmt, a);
-	log_warnx("%s: %s", it->path, it->why);
-	set_outcome(p, it->res, PASS_FAILED, it->why);
-}
-
-/*
- * Whose work IT's files are: root's, su's, or, without su, that of the
- * one user who controls the path to the log's directory or to its olddir
- * (pathwalk.h), as if the stanza said su with that user. LD and TD (the
- * same for no olddir) are the two directories. Returns 0 with IT->as_uid
- * set, or 1 when the log is refused (its outcome set).
- */
-static int
-identity_of(struct pass *p, const struct log_rule *r, struct item *it,
-    struct dir *ld, struct dir *td)
-{
-	const char *why = NULL;
-
-	it->as_uid = 0;
-	if (p->euid != 0 || r->has_su)
-		return 0;
-	if (pass_dir_walk(p, ld) == -1)
-		why = ld->walk_why;	/* NULL, with p->nomem, on ENOMEM */
-	else if (td != ld && pass_dir_walk(p, td) == -1)
-		why = td->walk_why;
-	else if (td != ld && td->insecure &&
-	    !p->opts->olddir_as_found)
-		why = "the olddir is writable by others or by a non-root group";
-	else if (ld->owner != 0 && td->owner != 0 && ld->owner != td->owner)
-		why = "the log's directory and its olddir are in the hands "
-		    "of two users";
-	if (why != NULL || p->nomem) {
-		fail_early(p, it, "%s: skipped (set su to say whose work it is)",
-		    why != NULL ? why : "out of memory");
-		return 1;
-	}
-	it->as_uid = ld->owner != 0 ? ld->owner : td->owner;
-	return 0;
-}
-
-/*
- * TD listed (again when RELIST), with what a killed mond left half done
- * for IT's log NAME recovered first; run under IT's identity. Returns 0;
- * 1 when the log failed (its outcome set); -1 on ENOMEM.
- */
-static int
-list_target(struct pass *p, const struct log_rule *r, struct item *it,
-    struct dir *ld, struct dir *td, const char *name, bool relist)
-{
-	/*
-	 * Others may write TD (an olddir taken as found, logrotate's way):
-	 * root removes and renames nothing there that may be theirs.
-	 */
-	bool clean = !(p->euid == 0 && !r->has_su && td->insecure);
-
-	/* Refused by the planner (admissible): nothing in it is touched. */
-	if (p->euid == 0 && !r->has_su && ld->insecure)
-		return 0;
-	if (relist || (td->listed && r->maxage > 0 && !td->have_mtimes))
-		pass_dir_unlist(td);	/* maxage needs mtimes */
-	if (!td->listed && pass_dir_list(p, td, r->maxage > 0, clean) == -1 &&
-	    p->nomem)
-		return -1;
-	/*
-	 * What a killed mond left half done for this log, before planning;
-	 * the listing says whether anything was left, so the usual case
-	 * costs nothing.
-	 */
-	if (!p->opts->dry_run && ld->stat_ok && !ld->insecure &&
-	    td->stat_ok && !td->insecure && td->err == 0 &&
-	    recover_wanted(r, name, pass_dir_has, td) &&
-	    recover_log(r, it->path, td->path) > 0) {
-		pass_dir_unlist(td);
-		if (pass_dir_list(p, td, r->maxage > 0, clean) == -1 &&
-		    p->nomem)
-			return -1;
-	}
-	if (td->err != 0) {
-		/* Without the listing, shifting or maxage would guess. */
-		char why[sizeof(it->why)];
-
-		snprintf(why, sizeof(why), "%s: reading the directory: %s%s",
-		    td->path, strerror(td->err), it->as_uid == 0 ? "" :
-		    " (as the user who controls its path; set su to choose)");
-		fail_early(p, it, "%s", why);
-		return 1;
-	}
-	it->listed = td->listed;
-	it->tdir = (size_t)(td - p->dirs);
-	return 0;
-}
-
-/*
- * The target directory of IT's log, listed and recovered (list_target)
- * as the log's identity, into IN's siblings; IN->dir_insecure from the log's
- * directory. Returns 0; 1 when the log failed (its outcome set); -1 on
- * ENOMEM.
- */
-static int
-target_listing(struct pass *p, const struct log_rule *r, struct item *it,
-    struct plan_input *in, bool relist)
-{
-	char *logdir = NULL, *tgtdir = NULL;
-	const char *name;
-	struct dir *ld, *td;
-	struct su_ids ids;
-	size_t li;
-	int rc = -1;
-
-	it->listed = false;
-	if (pass_dir_names(r, it->path, &logdir, &tgtdir, &name) == -1 ||
-	    (ld = pass_dir_get(p, logdir)) == NULL)
-		goto done;
-	li = (size_t)(ld - p->dirs);
-	if ((td = pass_dir_get(p, tgtdir)) == NULL)
-		goto done;
-	ld = &p->dirs[li];	/* the get may have moved the array */
-	in->dir_insecure = ld->insecure;
-	rc = 0;
-	if (in->st == NULL)
-		goto done;
-	if ((rc = identity_of(p, r, it, ld, td)) != 0)
-		goto done;
-	if (!p->opts->dry_run && su_enter_for(r, it->as_uid, &ids) == -1) {
-		if (errno == ESRCH)
-			fail_early(p, it, "%s: its path is in the hands of a "
-			    "uid with no passwd entry: skipped (set su)", logdir);
-		else
-			fail_early(p, it, "taking its user's identity: %s",
-			    strerror(errno));
-		rc = 1;
-		goto done;
-	}
-	rc = list_target(p, r, it, ld, td, name, relist);
-	if (!p->opts->dry_run)
-		su_leave(&ids);
-	if (rc == 0) {
-		in->siblings = td->sib;
-		in->nsiblings = td->nsib;
-	}
-done:
-	free(logdir);
-	free(tgtdir);
-	return rc;
-}
-
-/* The outcome of a log that is not due, logged as logrotate would. */
-static void
-not_due(struct pass *p, struct item *it, bool missing)
-{
-	switch (it->plan.status) {
-	case PLAN_DUE:
-		break;
-	case PLAN_IDLE:
-		set_outcome(p, it->res, PASS_IDLE, it->plan.why);
-		break;
-	case PLAN_SKIP:
-		log_info("%s: %s", it->path, it->plan.why);
-		set_outcome(p, it->res, PASS_SKIPPED, it->plan.why);
-		break;
-	case PLAN_ERROR:
-		/* logrotate's words for a missing log: scripts grep them. */
-		if (missing)
-			log_warnx("stat of %s failed: %s", it->path,
-			    strerror(ENOENT));
-		else
-			log_warnx("%s: %s", it->path, it->plan.why);
-		set_outcome(p, it->res, PASS_FAILED, it->plan.why);
-		break;
-	}
-}
-
-/*
- * Plans the log of IT (rule RI) into IT->plan, once more after a first
- * plan (AGAIN: its target directory changed since), without a new report
- * line. Returns 1 when due, 0 when not (outcome set), -1 on ENOMEM.
- */
-static int
-build_plan(struct pass *p, size_t ri, struct item *it, bool again)
-{
-	const struct log_rule *r = &p->conf->rules[ri];
-	struct plan_input in = { .rule = r, .path = it->path, .euid = p->euid,
-	    .now = p->opts->now, .force = p->opts->force,
-	    .date_taken_fails = p->opts->date_taken_fails };
-	struct pass_result *res = &p->rep->results[it->res];
-	struct stat st;
-	time_t last;
-	int rc;
-
-	if (lstat(it->path, &st) == 0) {
-		in.st = &st;
-		/* a symlink's or device's size is not the log's */
-		res->size = S_ISREG(st.st_mode) ? st.st_size : -1;
-		state_mark_used(p->state, it->path);
-	} else if (errno != ENOENT && errno != ENOTDIR) {
-		snprintf(it->why, sizeof(it->why), "stat of %s failed: %s",
-		    it->path, strerror(errno));
-		log_warnx("%s", it->why);
-		set_outcome(p, it->res, PASS_FAILED, it->why);
-		return 0;
-	}
-	if (state_get(p->state, it->path, &last) == -1)
-		last = 0;
-	in.last = res->last = last;
-	if ((rc = target_listing(p, r, it, &in, again)) != 0)
-		return rc == 1 ? 0 : -1;
-	plan_free(&it->plan);
-	if (plan_build(&in, &it->plan) == -1)
-		return -1;
-	res->next_due = next_due(p, ri, last);
-	if (it->plan.record == PLAN_RECORD_NOW && !p->opts->dry_run) {
-		if (state_set(p->state, it->path, p->opts->now) == -1)
-			return -1;
-		res->last = p->opts->now;
-	}
-	if (it->plan.status == PLAN_DUE)
-		return 1;
-	not_due(p, it, in.st == NULL);
-	return 0;
 }
 
 /*
@@ -334,12 +109,12 @@ plan_log(struct pass *p, size_t ri, struct item *it)
 
 	if (add_result(p, it->path, ri, &it->res) == NULL)
 		return false;
-	if ((rc = build_plan(p, ri, it, false)) != -1)
+	if ((rc = pass_build_plan(p, ri, it, false)) != -1)
 		return rc == 1;
 	p->nomem = true;
 	snprintf(it->why, sizeof(it->why), "%s: out of memory", it->path);
 	log_warnx("%s", it->why);
-	set_outcome(p, it->res, PASS_FAILED, it->why);
+	pass_set_outcome(p, it->res, PASS_FAILED, it->why);
 	return false;
 }
 
@@ -448,24 +223,19 @@ fresh_plan(struct pass *p, size_t ri, struct item *it)
 	bool found = false;
 	int rc;
 
-	if (key == NULL || strmap_upsert(&p->families, key, 0, &found) == NULL) {
-		free(key);
-		p->nomem = true;
-		it->ok = false;
-		snprintf(it->why, sizeof(it->why), "out of memory");
-		return true;
-	}
+	rc = key != NULL &&
+	    strmap_upsert(&p->families, key, 0, &found) != NULL ? 1 : -1;
 	free(key);
-	if (!found)
-		return true;
-	if ((rc = build_plan(p, ri, it, true)) == 1)
-		return true;
+	if (rc == 1 && found)
+		rc = pass_build_plan(p, ri, it, true);
 	if (rc == -1) {
+		/* it fails when run; finish_due reports it */
 		p->nomem = true;
 		it->ok = false;
 		snprintf(it->why, sizeof(it->why), "out of memory");
-		return true;
 	}
+	if (rc != 0)
+		return true;
 	it->settled = true;
 	return false;
 }
@@ -547,28 +317,30 @@ finish_due(struct pass *p, struct item *its, size_t n)
 		if (its[i].settled)
 			continue;	/* not due once planned again */
 		if (its[i].stopped) {
-			set_outcome(p, its[i].res, PASS_SKIPPED,
+			pass_set_outcome(p, its[i].res, PASS_SKIPPED,
 			    "not rotated: mond is stopping");
 			continue;
 		}
 		if (!its[i].ok) {
-			set_outcome(p, its[i].res, PASS_FAILED, its[i].why);
+			pass_set_outcome(p, its[i].res, PASS_FAILED,
+			    its[i].why);
 			continue;
 		}
 		if (!p->opts->dry_run &&
 		    state_set(p->state, its[i].path, p->opts->now) == -1) {
 			p->nomem = true;
-			set_outcome(p, its[i].res, PASS_FAILED, "out of memory");
+			pass_set_outcome(p, its[i].res, PASS_FAILED,
+			    "out of memory");
 			continue;
 		}
-		set_outcome(p, its[i].res, PASS_ROTATED, its[i].plan.why);
+		pass_set_outcome(p, its[i].res, PASS_ROTATED, its[i].plan.why);
 		if (p->opts->dry_run)
 			continue;
 		if (its[i].plan.rotated != NULL &&
 		    (res->rotated = strdup(its[i].plan.rotated)) == NULL)
 			p->nomem = true;
 		res->last = p->opts->now;
-		res->next_due = next_due(p, res->rule, p->opts->now);
+		res->next_due = pass_next_due(p, res->rule, p->opts->now);
 		log_debug("%s: rotated (%s)", its[i].path, its[i].plan.why);
 		if (its[i].as_uid != 0)
 			log_info("%s: rotated as uid %lu, who controls its "
@@ -576,7 +348,6 @@ finish_due(struct pass *p, struct item *its, size_t n)
 			    (unsigned long)its[i].as_uid);
 	}
 }
-
 
 static void
 free_items(struct item *its, size_t n)
@@ -589,7 +360,6 @@ free_items(struct item *its, size_t n)
 	}
 	free(its);
 }
-
 
 /* The first log of RI's that failed before running, or NULL. */
 static const char *

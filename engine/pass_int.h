@@ -1,6 +1,7 @@
 /*
- * pass_int.h: what pass.c, pass_dir.c and pass_match.c share inside one pass: the
- * pass's own state and its logs. Nothing outside the engine includes it.
+ * pass_int.h: what pass.c and its helpers (pass_*.c) share inside one
+ * pass: the pass's own state and its logs. Nothing outside the engine
+ * includes it.
  */
 #ifndef MOND_PASS_INT_H
 #define MOND_PASS_INT_H
@@ -101,6 +102,24 @@ void	pass_keep_count(struct pass *p, const struct ruleset *rs);
  * where no user controls it, an O_PATH descriptor kept for later looks.
  */
 void	pass_list_fs(struct pass *p);
+
+/*
+ * pass.c. pass_set_outcome: the report line IDX says O for WHY, and the
+ * report's counts follow. pass_next_due: plan_next_due of rule RI after
+ * LAST, remembered for the next log that shares both.
+ */
+void	pass_set_outcome(struct pass *p, size_t idx, enum pass_outcome o,
+	    const char *why);
+time_t	pass_next_due(struct pass *p, size_t ri, time_t last);
+
+/*
+ * pass_plan.c: the log of IT (rule RI) planned into IT->plan, its inputs
+ * gathered first; AGAIN plans it once more from a fresh listing of its
+ * target directory, which changed since, into the same report line.
+ * Returns 1 when due, 0 when not (the outcome set), -1 on ENOMEM.
+ */
+int	pass_build_plan(struct pass *p, size_t ri, struct item *it,
+	    bool again);
 
 /*
  * pass.c: IT's actions of PHASES (a ROTATE_PHASE mask) as IT's identity
