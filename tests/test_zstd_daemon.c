@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/testutil.h"
@@ -62,6 +63,21 @@ wait_for(const char *name)
 		    tu_daemon_stderr(&tu_mond));
 }
 
+/* Waits until the log at PATH is the empty one create made. */
+static void
+wait_emptied(const char *path)
+{
+	double until = tu_now() + 10.0;
+	struct stat st;
+
+	while (stat(path, &st) == -1 || st.st_size != 0) {
+		if (tu_now() > until)
+			cr_assert_fail("%s not emptied by a rotation after 10 s; "
+			    "mond said:\n%s", path, tu_daemon_stderr(&tu_mond));
+		usleep(10000);
+	}
+}
+
 static void
 need_zstd(void)
 {
@@ -85,6 +101,12 @@ Test(zstd_daemon, size_triggers_with_delaycompress_leave_zst_files)
 		want[i] = append_lines(log, i * 100, 40);
 		wait_for(i == 0 ? "a.log.1" : i == 1 ? "a.log.2.zst" :
 		    "a.log.3.zst");
+		/*
+		 * The older file's compression comes before the log's own
+		 * rename: lines appended now could still go out with this
+		 * rotation. The next batch waits for the new, empty log.
+		 */
+		wait_emptied(log);
 	}
 	cr_assert(!tu_exists(tu_at("a.log.2")), "a.log.2 left plain");
 	cr_assert(!tu_exists(tu_at("a.log.1.zst")), "delaycompress ignored");
