@@ -837,6 +837,17 @@ tu_count_lines(const char *path, const char *needle)
 	return count;
 }
 
+int
+tu_wait_lines(const char *path, const char *needle, int n, double secs)
+{
+	double until = tu_now() + secs;
+	int count;
+
+	while ((count = tu_count_lines(path, needle)) < n && tu_now() < until)
+		usleep(20000);
+	return count;
+}
+
 char *
 tu_filter(const char *cmd, const char *input, int *status)
 {

@@ -184,6 +184,12 @@ bool	 tu_have(const char *prog);
 
 /* Counts lines of FILE containing NEEDLE; 0 when missing. */
 int	 tu_count_lines(const char *path, const char *needle);
+/*
+ * Polls FILE until N of its lines contain NEEDLE, for up to SECS: for a
+ * line another process writes after what the test saw. Returns the count
+ * last seen (less than N when time ran out).
+ */
+int	 tu_wait_lines(const char *path, const char *needle, int n, double secs);
 
 /*
  * Whether this build (and so the daemon the suites run) is under ASan,
