@@ -412,8 +412,8 @@ rotate_once_more(const char *log, const char *counter, size_t len, int n)
 Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 {
 	char *logs = tu_path(tu_dir, "logs"), *log = tu_path(logs, "a.log");
-	char *stanza, *bytes, *files, *rotations, *want, *resp;
-	long long disk, ndisk, before;
+	char *stanza, *bytes, *files, *rotations, *want, *resp, *in, *out;
+	long long disk, ndisk, before, gz1, gz2, gz3;
 
 	make_logs();
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n  size = 1k\n  rotate = 2\n"
@@ -427,11 +427,16 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	    != -1);
 	cr_assert(asprintf(&rotations, "mond_rotations_total{log=\"%s\"}",
 	    log) != -1);
+	cr_assert(asprintf(&in, "mond_log_compressed_input_bytes_total{log="
+	    "\"%s\"}", log) != -1);
+	cr_assert(asprintf(&out, "mond_log_compressed_output_bytes_total{log="
+	    "\"%s\"}", log) != -1);
 	cr_assert_eq(metric(files), 0, "nothing rotated yet");
+	cr_assert_eq(metric(in), 0, "nothing compressed yet");
 	cr_assert_eq(metric(bytes), 0);
 
 	rotate_once_more(log, rotations, 3000, 1);
-	disk = kept_on_disk(logs, "a.log", &ndisk);
+	disk = gz1 = kept_on_disk(logs, "a.log", &ndisk);
 	cr_assert_eq(ndisk, 1);
 	cr_assert(disk > 0 && disk < 3000, "a.log.1.gz: %lld bytes", disk);
 	cr_assert_eq(metric_becomes(bytes, disk), disk);
@@ -444,6 +449,7 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	cr_assert_eq(metric_becomes(bytes, disk), disk);
 	cr_assert_eq(metric(files), 2);
 	cr_assert_gt(disk, before);
+	gz2 = disk - gz1;	/* a.log.1.gz; a.log.2.gz is the first */
 
 	/* the third: a.log.3.gz goes (rotate = 2), the count follows */
 	rotate_once_more(log, rotations, 2000, 3);
@@ -454,18 +460,31 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	cr_assert_neq(disk, before);
 	cr_assert_eq(metric_becomes(bytes, disk), disk);
 	cr_assert_eq(metric(files), 2);
+	gz3 = disk - gz2;
 
+	/* all three compressed, the one since removed too: the log's bytes */
+	cr_assert_eq(metric(in), 3001 + 9001 + 2001);
+	cr_assert_eq(metric(out), gz1 + gz2 + gz3);
 	resp = get("/status.json");
-	cr_assert(asprintf(&want, "\"rotated_files\":2,\"rotated_bytes\":%lld}",
-	    disk) != -1);
+	cr_assert(asprintf(&want, "\"rotated_files\":2,\"rotated_bytes\":%lld,"
+	    "\"compressed_input_bytes\":14003,\"compressed_output_bytes\":%lld,"
+	    "\"compression_ratio\":%.4f,", disk, gz1 + gz2 + gz3,
+	    (double)(gz1 + gz2 + gz3) / 14003) != -1);
 	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
 	free(want);
 	free(resp);
 	resp = get("/status");
-	cr_assert_not_null(strstr(resp, "<th>Rotated files</th>"), "%s", resp);
-	cr_assert_not_null(strstr(resp, "Rotated files\">2 files, "), "%s",
+	cr_assert_not_null(strstr(resp, "<th>Kept in rotated files</th>"), "%s",
 	    resp);
+	cr_assert_not_null(strstr(resp, "rotated files\">2 files, "), "%s",
+	    resp);
+	cr_assert(asprintf(&want, "data-label=\"Compressed\">to %.1f%% ",
+	    100.0 * (double)(gz1 + gz2 + gz3) / 14003) != -1);
+	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
+	free(want);
 	free(resp);
+	free(in);
+	free(out);
 	free(rotations);
 	free(files);
 	free(bytes);
