@@ -39,6 +39,7 @@ static const char html_head[] =
     "tr.log{display:grid;grid-template-columns:1fr 1fr;margin:0 0 .8em;"
     "border:1px solid #e3e5e8}\n"
     "td{border:0;padding:.25em .6em}\n"
+    ".spark{width:100%}\n"
     "td:first-child,td:nth-child(2),td.day,td:last-child{grid-column:1/3}\n"
     "td[data-label]::before{content:attr(data-label);display:block;"
     "font-size:.75em;color:#777;text-transform:uppercase}\n"

@@ -3,8 +3,11 @@
  * (render_int.h). Its numbers come from the root process through the
  * front's strict decoding, but are clamped here again: a point outside
  * the day or the drawing is left out or pinned to its edge, never drawn
- * past it. Only presentation attributes: the page's policy allows no
- * style attribute to be needed, and a path's text never reaches the SVG.
+ * past it. The drawing is 168 by 40 and may be stretched (a phone's
+ * page makes it as wide as the screen): strokes keep their width.
+ * Only presentation attributes, no style or script of its own:
+ * nothing a strict Content-Security-Policy would forbid beyond the page's
+ * one inline <style>; and no text of a log's ever reaches the SVG.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -95,6 +98,7 @@ stretch(struct render_buf *b, const struct status_row *r, size_t from,
 	render_addf(b, " %.1f,%d\"/>", x_of(h[to - 1].at, d), SPARK_BOTTOM);
 	render_adds(b, "<polyline class=\"size\" fill=\"none\" stroke=\""
 	    LINE_COLOR "\" stroke-width=\"1.5\" stroke-linejoin=\"round\" "
+	    "vector-effect=\"non-scaling-stroke\" "
 	    "points=\"");
 	for (i = from; i < to; i++)
 		render_addf(b, "%s%.1f,%.1f", i > from ? " " : "",
@@ -142,7 +146,8 @@ rotations(struct render_buf *b, const struct status_row *r,
 		render_stamp(stamp, sizeof(stamp), r->rotated_at[i]);
 		render_addf(b, "<g class=\"rot\"><title>rotated %s</title>"
 		    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\""
-		    ROT_COLOR "\" stroke-width=\"1\"/><path d=\"M%.1f 0h6l-3 "
+		    ROT_COLOR "\" stroke-width=\"1\" "
+		    "vector-effect=\"non-scaling-stroke\"/><path d=\"M%.1f 0h6l-3 "
 		    "4z\" transform=\"translate(-3 0)\" fill=\"" ROT_COLOR
 		    "\"/></g>", stamp, x, SPARK_TOP, x, SPARK_BOTTOM, x);
 	}
@@ -194,8 +199,8 @@ render_sparkline(struct render_buf *b, const struct status_row *r,
 		    r->history[i].size >= 0);
 	render_human_size(pk, sizeof(pk), peak);
 	render_addf(b, "<svg class=\"spark\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", SPARK_W, SPARK_H,
-	    SPARK_W, SPARK_H);
+	    "viewBox=\"0 0 %d %d\" preserveAspectRatio=\"none\" role=\"img\" "
+	    "aria-label=\"", SPARK_W, SPARK_H, SPARK_W, SPARK_H);
 	if (any)
 		render_addf(b, "size over the last %s, peak %s, %zu "
 		    "rotation%s", span, pk, nrot, nrot == 1 ? "" : "s");
@@ -208,6 +213,7 @@ render_sparkline(struct render_buf *b, const struct status_row *r,
 	    r->threshold <= peak)
 		render_addf(b, "<line class=\"threshold\" x1=\"0\" y1=\"%.1f\" "
 		    "x2=\"%d\" y2=\"%.1f\" stroke=\"#f29900\" stroke-width=\"1\" "
+		    "vector-effect=\"non-scaling-stroke\" "
 		    "stroke-dasharray=\"3 2\"/>", y_of(r->threshold, peak),
 		    SPARK_W, y_of(r->threshold, peak));
 	rotations(b, r, &d);
