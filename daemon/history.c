@@ -8,18 +8,23 @@
 
 #include "daemon/history.h"
 
-/* Drops what is older than the span at NOW; all of it when NOW went back. */
+/*
+ * Drops what is older than the span at NOW, and what is after it (the
+ * samples of later steps): the clock went back, or a pass's report (of
+ * the time it began) came after later readings. Either way what stays is
+ * in order, and NOW goes at its end or into its last step.
+ */
 static void
 prune(struct size_history *h, int step, time_t now)
 {
 	time_t span = (time_t)step * STATUS_HISTORY_MAX;
 	size_t i;
 
-	if ((h->nsamples > 0 && now < h->samples[h->nsamples - 1].at) ||
-	    (h->nrotations > 0 && now < h->rotations[h->nrotations - 1])) {
-		h->nsamples = h->nrotations = 0;
-		return;
-	}
+	while (h->nsamples > 0 &&
+	    h->samples[h->nsamples - 1].at / step > now / step)
+		h->nsamples--;
+	while (h->nrotations > 0 && h->rotations[h->nrotations - 1] > now)
+		h->nrotations--;
 	for (i = 0; i < h->nsamples &&
 	    h->samples[i].at <= now - span; i++)
 		;
@@ -45,10 +50,12 @@ history_sample(struct size_history *h, int step, time_t now, long long size)
 
 	prune(h, step, now);
 	last = h->nsamples > 0 ? &h->samples[h->nsamples - 1] : NULL;
+	/* its step's: a pass's report may be older than the last reading */
 	if (last != NULL && last->at / step == now / step) {
 		if (size > last->size)
 			last->size = size;
-		last->at = now;
+		if (now > last->at)
+			last->at = now;
 		return;
 	}
 	if (h->nsamples == STATUS_HISTORY_MAX) {

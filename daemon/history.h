@@ -24,9 +24,9 @@ struct size_history {
  * SIZE (bytes, -1 for missing) seen at NOW: the newest sample when NOW is
  * in its step of STEP seconds (it keeps the larger size, and NOW), else a
  * new one. What is older than the span (STATUS_HISTORY_MAX steps) at NOW
- * goes, and the oldest sample when the array is full. A NOW before the
- * newest sample or rotation (the clock went back) empties H first: a day
- * drawn from two clocks would lie.
+ * goes, and the oldest sample when the array is full; so does what is
+ * after NOW, in a later step (the clock went back, or a pass's report of
+ * the time it began came after later readings): H stays in order.
  */
 void	history_sample(struct size_history *h, int step, time_t now,
 	    long long size);

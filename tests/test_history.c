@@ -97,17 +97,27 @@ Test(history, rotations_are_bounded_and_the_latest_kept)
 	free(h);
 }
 
-Test(history, a_clock_gone_back_starts_the_day_afresh)
+Test(history, a_time_gone_back_drops_what_came_after_it_and_stays_in_order)
 {
 	struct size_history *h = calloc(1, sizeof(*h));
+	time_t t = T0 - T0 % STEP;
 
-	history_sample(h, STEP, T0, 1);
-	history_sample(h, STEP, T0 + STEP, 2);
-	history_rotation(h, STEP, T0 + STEP);
-	history_sample(h, STEP, T0 - 3600, 7);
-	cr_assert_eq(h->nsamples, 1);
-	cr_assert_eq(h->samples[0].size, 7);
+	history_sample(h, STEP, t + 10, 1);
+	history_sample(h, STEP, t + STEP + 10, 2);
+	history_sample(h, STEP, t + 2 * STEP + 10, 3);
+	history_rotation(h, STEP, t + 2 * STEP + 10);
+	/* a report of a pass begun in the second step: the third goes */
+	history_sample(h, STEP, t + STEP + 5, 7);
+	cr_assert_eq(h->nsamples, 2);
+	cr_assert_eq(h->samples[1].size, 7, "merged into its step");
+	cr_assert_eq(h->samples[1].at, t + STEP + 10, "at its latest time");
 	cr_assert_eq(h->nrotations, 0);
+	/* a clock an hour back: all of it was after */
+	history_rotation(h, STEP, t - 3600);
+	history_sample(h, STEP, t - 3600, 5);
+	cr_assert_eq(h->nsamples, 1);
+	cr_assert_eq(h->samples[0].at, t - 3600);
+	cr_assert_eq(h->nrotations, 1);
 	free(h);
 }
 
@@ -165,6 +175,14 @@ Test(history, passes_and_page_loads_fill_each_logs_day_which_follows_its_path)
 	cr_assert_eq(s.rows[0].nhistory, 1);
 	cr_assert_eq(s.rows[0].history[0].size, -1);
 	cr_assert_eq(s.rows[0].nrotated_at, 0);
+	/* a pass begun before that reading, in its step: merged, not lost */
+	result(&res[0], b, PASS_IDLE, -1);
+	result(&res[1], a, PASS_IDLE, 9999);
+	cr_assert_eq(status_update(t, &conf, &rep, true, T0 - 1), 0);
+	status_fill(t, &s, T0);
+	cr_assert_eq(s.rows[1].nhistory, 3);
+	cr_assert_eq(s.rows[1].history[2].size, 9999);
+	cr_assert_eq(s.rows[1].history[2].at, T0);
 	status_free(t);
 	tu_rmtree(dir);
 	free(a);
