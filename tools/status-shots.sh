@@ -110,7 +110,8 @@ done
 writer=$!
 
 echo "mond on :$port, pid $pid; shooting in $secs s" >&2
-sleep "$secs"
+sleep "$secs" &
+wait $!		# a signal meanwhile cleans up at once
 
 shoot() {
 	chromium --headless --no-sandbox --disable-gpu --no-first-run \
