@@ -64,6 +64,8 @@ struct daemon {
 	struct event		*ev_hup;
 	struct event		*ev_usr1;
 	struct event		*ev_timer;
+	struct event		*ev_sample;	/* twice a history step */
+	int			 history_step;
 	bool			 usr1_queued;
 	time_t			 due;		/* earliest next-due; -1 none */
 	time_t			 armed_wall;	/* the clock when the timer was armed */
@@ -81,6 +83,38 @@ struct daemon {
 
 static void fill_snapshot(struct status_snapshot *s, void *arg);
 static int worker_is_alive(void *arg);
+
+/*
+ * The sizes read for the history, as a page would (status_fill, at most
+ * once a second whoever asks): nobody need be looking for a day to show.
+ */
+static void
+on_sample(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct status_snapshot s;
+
+	(void)fd; (void)what;
+	status_fill(d->status, &s, worker_now(d->worker));
+}
+
+/*
+ * The logs' sizes are read twice a step even when no page asks, so no
+ * step goes without a sample.
+ */
+static int
+start_sampling(struct daemon *d)
+{
+	struct timeval tv = { d->history_step / 2, d->history_step % 2 *
+	    500000 };
+
+	if ((d->ev_sample = event_new(d->base, -1, EV_PERSIST, on_sample,
+	    d)) == NULL || event_add(d->ev_sample, &tv) == -1) {
+		log_warnx("status: cannot sample the logs' sizes");
+		return -1;
+	}
+	return 0;
+}
 
 /* The web front's process on CONF, going on from OLD's (may be NULL). */
 static struct webproc *
@@ -399,10 +433,10 @@ fill_snapshot(struct status_snapshot *s, void *arg)
 	struct daemon *d = arg;
 
 	memset(s, 0, sizeof(*s));
-	status_fill(d->status, s);
+	s->now = worker_now(d->worker);
+	status_fill(d->status, s, s->now);
 	s->version = MOND_VERSION;
 	s->conf_path = d->conf->path;
-	s->now = worker_now(d->worker);
 	s->started = d->started;
 	s->worker_alive = worker_is_alive(d);
 	if (d->web != NULL)
@@ -424,6 +458,25 @@ static bool
 watchdog_alive(void *arg)
 {
 	return worker_is_alive(arg) != 0;
+}
+
+/*
+ * The history's step: STATUS_HISTORY_STEP, or as a testing aid (a day
+ * that passes in minutes) $MOND_HISTORY_STEP seconds, 1 to that.
+ */
+static int
+history_step(void)
+{
+	const char *env = getenv("MOND_HISTORY_STEP");
+	char *end;
+	long v;
+
+	if (env == NULL || *env == '\0')
+		return STATUS_HISTORY_STEP;
+	errno = 0;
+	v = strtol(env, &end, 10);
+	return errno == 0 && *end == '\0' && v > 0 &&
+	    v <= STATUS_HISTORY_STEP ? (int)v : STATUS_HISTORY_STEP;
 }
 
 static int
@@ -549,7 +602,7 @@ static void
 daemon_free(struct daemon *d)
 {
 	struct event **evs[] = { &d->ev_hup, &d->ev_int, &d->ev_term,
-	    &d->ev_usr1, &d->ev_timer };
+	    &d->ev_usr1, &d->ev_timer, &d->ev_sample };
 	size_t i;
 
 	/* First: pending control replies still need the control server. */
@@ -661,7 +714,7 @@ int
 mond_daemon(const struct run_opts *opts)
 {
 	struct daemon d = { .opts = opts, .lockfd = -1, .due = (time_t)-1,
-	    .stuck_secs = stuck_secs() };
+	    .stuck_secs = stuck_secs(), .history_step = history_step() };
 	struct applog_conf mconf;
 	int rc = EXIT_ERROR;
 
@@ -692,7 +745,7 @@ mond_daemon(const struct run_opts *opts)
 		goto done;
 	if ((d.ev_timer = evtimer_new(d.base, on_timer, &d)) == NULL)
 		goto done;
-	if ((d.status = status_new()) == NULL) {
+	if ((d.status = status_new(d.history_step)) == NULL) {
 		log_warn("status");
 		goto done;
 	}
@@ -700,7 +753,8 @@ mond_daemon(const struct run_opts *opts)
 		goto done;
 	rc = EXIT_ERROR;
 	d.started = worker_now(d.worker);
-	if ((d.web = start_web(&d, d.conf, NULL)) == NULL)
+	if (start_sampling(&d) == -1 ||
+	    (d.web = start_web(&d, d.conf, NULL)) == NULL)
 		goto done;
 	/* The config is loaded and the control socket and the front listen. */
 	if ((d.notify = notify_start(d.base, watchdog_alive, &d)) == NULL)

@@ -5,7 +5,8 @@
  * file systems the last full pass's logs are on. Only the loop thread
  * touches it; it never blocks but for one fstatat() per log and one
  * fstatvfs() per file system when a page is built, at most once a second,
- * never through a symlink.
+ * never through a symlink. Those sizes, and the pass's, are also each
+ * log's day of history (history.c) for the sparkline.
  */
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -20,6 +21,7 @@
 #include "util/clock.h"
 #include "engine/plan.h"
 #include "engine/retain.h"
+#include "daemon/history.h"
 #include "daemon/status.h"
 
 /*
@@ -28,10 +30,13 @@
  * in free_rows); outcome points at pass_outcome_name()'s static text.
  * Likewise fs, each with its path owned and, in fsfd, a descriptor to
  * measure it again by (a dup of the pass's, -1 where a user controls the
- * only directories of it: then the pass's figures stand).
+ * only directories of it: then the pass's figures stand). Each of the
+ * first STATUS_STAT_MAX rows has its last day in hist, beside it (NULL
+ * until its first sample, or when there was no memory for it).
  */
 struct status_table {
 	struct status_row *rows;	/* the last full pass's order */
+	struct size_history **hist;	/* the same order */
 	struct status_row **byname;	/* the same, sorted by path */
 	size_t		 n;
 	struct status_fs *fs;		/* the last full pass's, by path */
@@ -40,15 +45,21 @@ struct status_table {
 	/* the config's minfree, as of the last report */
 	int		 minfree_pct;
 	long long	 minfree_bytes;
+	int		 step;		/* of the histories, in seconds */
 	/* when status_fill last stat()ed the logs (CLOCK_MONOTONIC) */
 	double		 sized_at;
 	bool		 sized;
 };
 
 struct status_table *
-status_new(void)
+status_new(int step)
 {
-	return calloc(1, sizeof(struct status_table));
+	struct status_table *t;
+
+	if ((t = calloc(1, sizeof(*t))) != NULL)
+		t->step = step > 0 && step <= STATUS_HISTORY_STEP ? step :
+		    STATUS_HISTORY_STEP;
+	return t;
 }
 
 static int
@@ -83,9 +94,24 @@ set_str(const char **dst, const char *src)
 	return 0;
 }
 
+/* Row I's history, made at its first use; NULL past the bound or memory. */
+static struct size_history *
+hist_of(struct size_history **hist, size_t i)
+{
+	if (i >= STATUS_STAT_MAX)
+		return NULL;
+	if (hist[i] == NULL)
+		hist[i] = calloc(1, sizeof(*hist[i]));
+	return hist[i];
+}
+
+/*
+ * R into ROW and its history H (may be NULL): the size the pass saw is a
+ * sample, before the rotation it may have made.
+ */
 static int
-apply(struct status_row *row, const struct mond_conf *conf,
-    const struct pass_result *r, time_t now)
+apply(struct status_row *row, struct size_history *h, int step,
+    const struct mond_conf *conf, const struct pass_result *r, time_t now)
 {
 	const struct log_rule *rule = NULL;
 
@@ -107,11 +133,27 @@ apply(struct status_row *row, const struct mond_conf *conf,
 	row->outcome = pass_outcome_name(r->outcome);
 	row->rotated_files = r->kept_files;
 	row->rotated_bytes = r->kept_bytes;
-	if (r->outcome == PASS_ROTATED)
+	row->packed_in += r->packed_in;
+	row->packed_out += r->packed_out;
+	if (h != NULL && r->size >= 0)
+		history_sample(h, step, now, (long long)r->size);
+	if (r->outcome == PASS_ROTATED) {
 		row->rotations++;
-	else if (r->outcome == PASS_FAILED)
+		if (h != NULL)
+			history_rotation(h, step, now);
+	} else if (r->outcome == PASS_FAILED)
 		row->failures++;
 	return 0;
+}
+
+static void
+free_hist(struct size_history **hist, size_t n)
+{
+	size_t i;
+
+	for (i = 0; hist != NULL && i < n; i++)
+		free(hist[i]);
+	free(hist);
 }
 
 static void
@@ -134,10 +176,12 @@ replace(struct status_table *t, const struct mond_conf *conf,
     const struct pass_report *rep, time_t now)
 {
 	struct status_row *nr = NULL, **nb = NULL, *old;
+	struct size_history **nh = NULL;
 	size_t i, n = rep->nresults;
 
 	if (n > 0 && ((nr = calloc(n, sizeof(*nr))) == NULL ||
-	    (nb = calloc(n, sizeof(*nb))) == NULL))
+	    (nb = calloc(n, sizeof(*nb))) == NULL ||
+	    (nh = calloc(n, sizeof(*nh))) == NULL))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		const struct pass_result *r = &rep->results[i];
@@ -147,21 +191,32 @@ replace(struct status_table *t, const struct mond_conf *conf,
 		if ((old = find(t, r->path)) != NULL) {
 			nr[i].rotations = old->rotations;
 			nr[i].failures = old->failures;
+			nr[i].packed_in = old->packed_in;
+			nr[i].packed_out = old->packed_out;
+			/* its day goes along, whatever its place now */
+			if (i < STATUS_STAT_MAX) {
+				nh[i] = t->hist[old - t->rows];
+				t->hist[old - t->rows] = NULL;
+			}
 		}
-		if (apply(&nr[i], conf, r, now) == -1)
+		if (apply(&nr[i], hist_of(nh, i), t->step, conf, r, now) == -1)
 			goto fail;
 		nb[i] = &nr[i];
 	}
 	if (n > 0)
 		qsort(nb, n, sizeof(*nb), byname_cmp);
 	free_rows(t->rows, t->n);
+	free_hist(t->hist, t->n);
 	free(t->byname);
 	t->rows = nr;
+	t->hist = nh;
 	t->byname = nb;
 	t->n = n;
 	return 0;
 fail:
+	/* the days taken from the old rows are lost with the new ones */
 	free_rows(nr, n);
+	free_hist(nh, n);
 	free(nb);
 	errno = ENOMEM;
 	return -1;
@@ -259,7 +314,8 @@ status_update(struct status_table *t, const struct mond_conf *conf,
 	/* A forced pass over some logs: the next full pass adds new ones. */
 	for (i = 0; i < rep->nresults; i++)
 		if ((row = find(t, rep->results[i].path)) != NULL &&
-		    apply(row, conf, &rep->results[i], now) == -1) {
+		    apply(row, hist_of(t->hist, (size_t)(row - t->rows)),
+		    t->step, conf, &rep->results[i], now) == -1) {
 			errno = ENOMEM;
 			return -1;
 		}
@@ -295,21 +351,49 @@ sizes_stale(struct status_table *t)
 	return true;
 }
 
-void
-status_fill(struct status_table *t, struct status_snapshot *s)
+/* Each row's day as its history has it now. */
+static void
+point_history(struct status_table *t)
 {
+	struct status_row *row;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		row = &t->rows[i];
+		row->history = NULL;
+		row->rotated_at = NULL;
+		row->nhistory = row->nrotated_at = 0;
+		if (i >= STATUS_STAT_MAX || t->hist[i] == NULL)
+			continue;
+		row->history = t->hist[i]->samples;
+		row->nhistory = t->hist[i]->nsamples;
+		row->rotated_at = t->hist[i]->rotations;
+		row->nrotated_at = t->hist[i]->nrotations;
+	}
+}
+
+void
+status_fill(struct status_table *t, struct status_snapshot *s, time_t now)
+{
+	struct size_history *h;
 	size_t i;
 
 	if (sizes_stale(t)) {
-		for (i = 0; i < t->n && i < STATUS_STAT_MAX; i++)
+		for (i = 0; i < t->n && i < STATUS_STAT_MAX; i++) {
 			t->rows[i].size = log_size(t->rows[i].path);
+			if ((h = hist_of(t->hist, i)) != NULL)
+				history_sample(h, t->step, now,
+				    t->rows[i].size);
+		}
 		for (i = 0; i < t->nfs; i++)
 			fs_space(t, &t->fs[i], t->fsfd[i]);
 	}
+	point_history(t);
 	s->rows = t->rows;
 	s->nrows = t->n;
 	s->fs = t->fs;
 	s->nfs = t->nfs;
+	s->history_step = t->step;
 }
 
 void
@@ -318,6 +402,7 @@ status_free(struct status_table *t)
 	if (t == NULL)
 		return;
 	free_rows(t->rows, t->n);
+	free_hist(t->hist, t->n);
 	free(t->byname);
 	free_fs(t->fs, t->fsfd, t->nfs);
 	free(t);

@@ -124,9 +124,11 @@ bool
 pass_run_phases(struct pass *p, const struct log_rule *r, struct item *it,
     unsigned phases, bool shared)
 {
+	struct rotate_packed packed = { 0, 0 };
 	struct rotate_opts ro = { p->opts->dry_run, p->opts->out, shared,
 	    p->opts->cancel, p->opts->mail_command, p->opts->render,
-	    p->opts->olddir_as_found };
+	    p->opts->olddir_as_found, &packed };
+	struct pass_result *res;
 	struct su_ids ids;
 	bool as_owner = it->as_uid != 0 && !p->opts->dry_run;
 
@@ -151,6 +153,10 @@ pass_run_phases(struct pass *p, const struct log_rule *r, struct item *it,
 			    "its path; set su to choose whose work it is",
 			    it->path, (unsigned long)it->as_uid);
 	}
+	/* what was compressed stays so, even when a later step failed */
+	res = &p->rep->results[it->res];
+	res->packed_in += packed.in;
+	res->packed_out += packed.out;
 	if (it->ok)
 		pass_trim(p, r, it, phases, shared);
 	if (as_owner)

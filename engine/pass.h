@@ -100,6 +100,13 @@ struct pass_result {
 	 */
 	long long	 kept_files;
 	long long	 kept_bytes;
+	/*
+	 * What this pass compressed of the log's files (rotate.h's
+	 * rotate_packed): bytes in, and the size of what they made; 0, 0
+	 * when it compressed nothing.
+	 */
+	long long	 packed_in;
+	long long	 packed_out;
 };
 
 /* A file system holding the directories of the pass's logs. */

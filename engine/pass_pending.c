@@ -345,6 +345,7 @@ compress_now(struct pass *p, const struct waiting *w,
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.path = w->it->path;
+	tmp.res = w->it->res;	/* its compression counts as the log's */
 	tmp.plan = *plan;
 	tmp.ok = true;
 	tmp.as_uid = w->it->as_uid;

@@ -191,6 +191,22 @@ do_rename(struct run *r, const struct plan_action *a,
 }
 
 /*
+ * Counts a compression of IN bytes into NAME in DFD for the status pages:
+ * the output's st_size as it now stands. A failed look leaves it out.
+ */
+static void
+tally(struct run *r, int dfd, const char *name, long long in)
+{
+	struct stat st;
+
+	if (r->opts->packed == NULL || in < 0 ||
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return;
+	r->opts->packed->in += in;
+	r->opts->packed->out += (long long)st.st_size;
+}
+
+/*
  * The compressed copy of ACT_COPY's `compressed` form: the log LIVE (stat
  * ST) is read once into the .gz (or .zst), then with TRUNC the compressed part leaves the
  * log the lossless way (compress_copytruncate). Like do_copy's, a
@@ -205,6 +221,7 @@ copy_compressed(struct run *r, const struct plan_action *a, int live,
 	struct compress_opts co = compress_rule_opts(r->rule);
 	struct fs_ct_result res;
 	char hold[NAME_MAX + 1];
+	off_t consumed = -1;
 
 	if (trunc) {
 		if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -226,10 +243,12 @@ copy_compressed(struct run *r, const struct plan_action *a, int live,
 		    fs_fsync_dir(tfd) == -1)
 			return fail(r, "%s: rename to %s (the compressed lines "
 			    "stay in %s)", a->from, a->to, hold);
+		tally(r, tfd, a->to_name, (long long)res.copied);
 		return 0;
 	}
-	if (compress_fd(live, st, tfd, a->to_name, &co, NULL) == -1)
+	if (compress_fd(live, st, tfd, a->to_name, &co, &consumed) == -1)
 		return fail(r, "%s: copy to %s", a->from, a->to);
+	tally(r, tfd, a->to_name, (long long)consumed);
 	return 0;
 }
 
@@ -579,8 +598,13 @@ do_compress(struct run *r, const struct plan_action *a)
 		return -1;
 	}
 	if (compress_drop(dfd, a->from_name, dfd, a->to_name, &src,
-	    drop_source, &ctx) == -1 && !ctx.said)
-		return fail(r, "%s: compress to %s", a->from, a->to);
+	    drop_source, &ctx) == -1) {
+		if (!ctx.said)
+			return fail(r, "%s: compress to %s", a->from, a->to);
+		return -1;
+	}
+	/* the source was unchanged to its end: all of it is in the output */
+	tally(r, dfd, a->to_name, (long long)src.st.st_size);
 	return ctx.said ? -1 : 0;
 }
 

@@ -17,6 +17,16 @@
 #include "engine/plan.h"
 #include "util/spawn.h"
 
+/*
+ * What the actions compressed: the bytes read into compressed files and
+ * the st_size of the files they made, added to (never reset) by
+ * rotate_run for each compression that stood.
+ */
+struct rotate_packed {
+	long long	 in;
+	long long	 out;
+};
+
 /* The bit of a phase in a phase mask. */
 #define ROTATE_PHASE(p)		(1u << (p))
 #define ROTATE_ALL_PHASES	0x7fu
@@ -40,6 +50,8 @@ struct rotate_opts {
 	int	(*render)(const struct plan_action *a, char *buf, size_t len);
 	/* createolddir takes a directory already there as it is (pass.h) */
 	bool	 olddir_as_found;
+	/* When non-NULL, receives what was compressed (not in a dry run) */
+	struct rotate_packed *packed;
 };
 
 /* A script running longer than this (seconds) is killed and has failed. */

@@ -412,6 +412,14 @@ count_of(const char *text, const char *needle)
 }
 
 /*
+ * Logs for a /status of about 1.5 MB (a row with its sparkline is some
+ * 1.2 kB): more than a socket on loopback takes in one page (its send
+ * buffer grows to 2 MB or so) but not in two, so pages wait in mond; and
+ * four of them drain at 640 kB/s within a connection's lifetime.
+ */
+#define BIG_PAGE_LOGS	1300
+
+/*
  * Restarts the daemon (front timeout TIMEOUT s) with N logs matched by one
  * pattern and waits for its first pass to list them all; returns the
  * length of GET /status.
@@ -657,7 +665,7 @@ Test(front, unread_big_pages_past_the_budget_get_503_then_recover)
 	 * the first ones went before enough pages were built to pass the
 	 * budget, on a slow (ASan, busy) machine.
 	 */
-	start_with_logs(2000, 30);
+	start_with_logs(BIG_PAGE_LOGS, 30);
 	before = rss_kb(tu_front_pid(&tu_mond, 0));
 	for (i = 0; i < 120; i++) {
 		/* A small window: the kernel holds little, mond the rest. */
@@ -709,7 +717,7 @@ Test(front, a_slow_steady_reader_gets_every_byte)
 	    "GET /status HTTP/1.1\r\n\r\nGET /status HTTP/1.1\r\n\r\n"
 	    "GET /status HTTP/1.1\r\nConnection: close\r\n\r\n";
 	static char buf[32 * 1024];
-	size_t total = 0, page = start_with_logs(2000, 2);
+	size_t total = 0, page = start_with_logs(BIG_PAGE_LOGS, 2);
 	int fd = connect_small(32 * 1024);
 	ssize_t n;
 

@@ -24,12 +24,21 @@
 
 #define T0	1795600000	/* 2026-11-25 09:46:40 UTC */
 
+/* A day of the first log: test_history.c draws it; here it travels. */
+static const struct status_sample day0[] = {
+	{ T0 - 43200, 1024 }, { T0 - 42600, 512 }, { T0 - 600, -1 },
+	{ T0, 512 },
+};
+static const time_t rot0[] = { T0 - 21600, T0 - 60 };
+
 static const struct status_row rows[] = {
 	{ .path = "/var/log/<script>.log", .rule = "/var/log/*.log",
 	  .size = 512, .threshold = 1024, .threshold_kind = THRESHOLD_SIZE,
 	  .last = T0 - 3600, .next_due = (time_t)-1, .backups = 4,
 	  .outcome = "idle", .rotations = 2,
-	  .rotated_files = 3, .rotated_bytes = 1536 },
+	  .rotated_files = 3, .rotated_bytes = 1536,
+	  .history = day0, .nhistory = 4, .rotated_at = rot0,
+	  .nrotated_at = 2, .packed_in = 4096, .packed_out = 512 },
 	{ .path = "/var/log/q\"b\\s\nn\x01\xff.log", .rule = "r&<>",
 	  .size = 5000, .threshold = 4096, .threshold_kind = THRESHOLD_MAXSIZE,
 	  .last = 0, .next_due = T0 + 7200, .backups = -1,
@@ -109,13 +118,13 @@ Test(render, html_shows_rotated_files_and_file_systems)
 {
 	char *h = html();
 
-	cr_assert_not_null(strstr(h, "<th>Rotated files</th>"), "%s", h);
-	cr_assert_eq(count(h, "<td data-label=\"Rotated files\">"), 3);
-	cr_assert_not_null(strstr(h, "Rotated files\">3 files, 1.5 KiB</td>"),
+	cr_assert_not_null(strstr(h, "<th>Kept in rotated files</th>"), "%s", h);
+	cr_assert_eq(count(h, "<td data-label=\"Kept in rotated files\">"), 3);
+	cr_assert_not_null(strstr(h, "rotated files\">3 files, 1.5 KiB</td>"),
 	    "%s", h);
-	cr_assert_not_null(strstr(h, "Rotated files\"><span class=\"dim\">"
+	cr_assert_not_null(strstr(h, "rotated files\"><span class=\"dim\">"
 	    "unknown</span>"));
-	cr_assert_not_null(strstr(h, "Rotated files\">0 files, 0 B</td>"));
+	cr_assert_not_null(strstr(h, "rotated files\">0 files, 0 B</td>"));
 	cr_assert_eq(count(h, "<tr class=\"fs\""), 4, "%s", h);
 	cr_assert_not_null(strstr(h, "<code>/srv/l&quot;o&lt;g&gt;</code>"));
 	cr_assert_not_null(strstr(h, "Free\">300.0 MiB <span class=\"dim\">"
@@ -126,6 +135,22 @@ Test(render, html_shows_rotated_files_and_file_systems)
 	cr_assert_eq(count(h, "under minfree"), 1);
 	cr_assert_not_null(strstr(h, "<span class=\"err\">100.0 MiB <span "
 	    "class=\"dim\">(5%)</span> under minfree</span>"), "%s", h);
+	free(h);
+}
+
+Test(render, html_shows_a_sparkline_and_the_compression_ratio_per_log)
+{
+	char *h = html();
+
+	cr_assert_not_null(strstr(h, "<th>Last 24 hours</th>"), "%s", h);
+	cr_assert_not_null(strstr(h, "<th>Compressed</th>"));
+	cr_assert_eq(count(h, "<td class=\"day\" data-label=\"Last 24 hours\">"
+	    "<svg class=\"spark\""), 3, "one per row, days or not: %s", h);
+	/* 512 bytes out of 4096 in: to an eighth, the bytes beside it */
+	cr_assert_not_null(strstr(h, "data-label=\"Compressed\">to 12.5% "
+	    "<span class=\"dim\">(512 B of 4.0 KiB)</span></td>"), "%s", h);
+	cr_assert_eq(count(h, "data-label=\"Compressed\"><span class=\"dim\">"
+	    "none yet</span>"), 2, "nothing compressed: no ratio");
 	free(h);
 }
 
@@ -191,6 +216,8 @@ Test(render, json_parses_with_every_field_and_the_exact_path)
 	    "print(l[0][\"next_due\"], l[1][\"last_rotation\"], l[2][\"size\"], l[1][\"backups\"])\n"
 	    "print(l[1][\"error\"], l[0][\"error\"], l[0][\"rotations_total\"], l[1][\"failures_total\"])\n"
 	    "print(l[0][\"rotated_files\"], l[0][\"rotated_bytes\"], l[1][\"rotated_bytes\"], l[2][\"rotated_files\"])\n"
+	    "print(l[0][\"history\"], l[0][\"rotations_24h\"], l[1][\"history\"])\n"
+	    "print(l[0][\"compressed_input_bytes\"], l[0][\"compressed_output_bytes\"], l[0][\"compression_ratio\"], l[1][\"compression_ratio\"])\n"
 	    "f = d[\"filesystems\"]\n"
 	    "print(len(f), f[1][\"path\"], f[0][\"free_bytes\"], f[0][\"size_bytes\"], f[0][\"minfree_bytes\"], f[1][\"minfree_bytes\"], f[3][\"free_bytes\"])\n"
 	    "print(sorted(l[0]), sorted(f[0]))'", b.data, &st);
@@ -202,10 +229,15 @@ Test(render, json_parses_with_every_field_and_the_exact_path)
 	    "None None -1 -1\n"
 	    "rename to <x>.1: Permission denied None 2 3\n"
 	    "3 1536 None 0\n"
+	    "[[1795556800, 1024], [1795557400, 512], [1795599400, -1], "
+	    "[1795600000, 512]] [1795578400, 1795599940] []\n"
+	    "4096 512 0.125 None\n"
 	    "4 /srv/l\"o<g> 314572800 1073741824 104857600 None None\n"
-	    "['backups', 'error', 'failures_total', 'last_rotation', "
-	    "'next_due', 'outcome', 'path', 'rotated_bytes', 'rotated_files', "
-	    "'rotations_total', 'rule', 'size', 'threshold', 'threshold_kind'] "
+	    "['backups', 'compressed_input_bytes', 'compressed_output_bytes', "
+	    "'compression_ratio', 'error', 'failures_total', 'history', "
+	    "'last_rotation', 'next_due', 'outcome', 'path', 'rotated_bytes', "
+	    "'rotated_files', 'rotations_24h', 'rotations_total', 'rule', "
+	    "'size', 'threshold', 'threshold_kind'] "
 	    "['free_bytes', 'minfree_bytes', 'path', 'size_bytes']\n");
 	free(out);
 	render_buf_free(&b);
@@ -244,7 +276,9 @@ Test(render, metrics_have_help_type_and_one_sample_per_log)
 		"mond_config_skipped", "mond_config_problems",
 		"mond_log_rotated_files", "mond_log_rotated_bytes",
 		"mond_fs_free_bytes", "mond_fs_size_bytes",
-		"mond_fs_minfree_bytes",
+		"mond_fs_minfree_bytes", "mond_log_compressed_input_bytes_total",
+		"mond_log_compressed_output_bytes_total",
+		"mond_log_compression_ratio",
 	};
 	char *m = metrics(), *want;
 	size_t i;
@@ -275,6 +309,13 @@ Test(render, metrics_have_help_type_and_one_sample_per_log)
 	    "\"/var/log/<script>.log\"} 1536\n"));
 	cr_assert_not_null(strstr(m, "\nmond_log_rotated_files{log="
 	    "\"/var/log/gone.log\"} 0\n"));
+	cr_assert_eq(count(m, "\nmond_log_compressed_input_bytes_total{log="), 3);
+	cr_assert_not_null(strstr(m, "\nmond_log_compressed_output_bytes_total"
+	    "{log=\"/var/log/<script>.log\"} 512\n"));
+	cr_assert_eq(count(m, "\nmond_log_compression_ratio{log="), 1,
+	    "only where something was compressed: %s", m);
+	cr_assert_not_null(strstr(m, "\nmond_log_compression_ratio{log="
+	    "\"/var/log/<script>.log\"} 0.1250\n"));
 	cr_assert_eq(count(m, "\nmond_fs_free_bytes{fs="), 3);
 	cr_assert_eq(count(m, "\nmond_fs_size_bytes{fs="), 3);
 	cr_assert_eq(count(m, "\nmond_fs_minfree_bytes{fs="), 2);
@@ -350,7 +391,8 @@ Test(render, an_empty_snapshot_renders_valid_bodies)
 	cr_assert_not_null(strstr(b.data, ">down<"));
 	render_buf_free(&b);
 	cr_assert_eq(render_json(&b, &s), 0);
-	cr_assert_not_null(strstr(b.data, "\"worker_alive\":false,\"logs\":[]"), "%s", b.data);
+	cr_assert_not_null(strstr(b.data, "\"worker_alive\":false,"
+	    "\"history_step_seconds\":600,\"logs\":[]"), "%s", b.data);
 	render_buf_free(&b);
 	s.nfs = 0;
 	cr_assert_eq(render_json(&b, &s), 0);
@@ -432,7 +474,7 @@ Test(status, counters_follow_their_path_across_passes_and_new_configs)
 	struct mond_conf conf = { .rules = r, .nrules = 1 };
 	struct pass_result res[2];
 	struct pass_report rep = { .results = res, .nresults = 2 };
-	struct status_table *t = status_new();
+	struct status_table *t = status_new(0);
 	struct status_snapshot s = { 0 };
 
 	tu_write_file(a, "12345");
@@ -447,7 +489,7 @@ Test(status, counters_follow_their_path_across_passes_and_new_configs)
 	result(&res[1], a, PASS_IDLE);
 	rep.nresults = 2;
 	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
-	status_fill(t, &s);
+	status_fill(t, &s, PASS_NOW);
 	cr_assert_eq(s.nrows, 2);
 	cr_assert_str_eq(s.rows[0].path, b);
 	cr_assert_eq(s.rows[0].failures, 1);
@@ -463,7 +505,7 @@ Test(status, counters_follow_their_path_across_passes_and_new_configs)
 	rep.nresults = 1;
 	result(&res[0], a, PASS_FAILED);
 	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
-	status_fill(t, &s);
+	status_fill(t, &s, PASS_NOW);
 	cr_assert_eq(s.nrows, 1);
 	cr_assert_eq(s.rows[0].failures, 1);
 	cr_assert_eq(s.rows[0].rotations, 2);
@@ -481,13 +523,13 @@ Test(status, a_result_naming_a_rule_the_config_lacks_is_kept_without_one)
 	struct mond_conf conf = { .nrules = 0 };
 	struct pass_result res;
 	struct pass_report rep = { .results = &res, .nresults = 1 };
-	struct status_table *t = status_new();
+	struct status_table *t = status_new(0);
 	struct status_snapshot s = { 0 };
 
 	result(&res, "/nonexistent/x.log", PASS_IDLE);
 	res.rule = 7;
 	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
-	status_fill(t, &s);
+	status_fill(t, &s, PASS_NOW);
 	cr_assert_eq(s.nrows, 1);
 	cr_assert_null(s.rows[0].rule);
 	cr_assert_eq(s.rows[0].threshold_kind, THRESHOLD_NONE);
@@ -505,18 +547,18 @@ Test(status, minsize_counts_from_the_moment_due_by_the_pass_clock)
 	struct mond_conf conf = { .rules = r, .nrules = 1 };
 	struct pass_result res;
 	struct pass_report rep = { .results = &res, .nresults = 1 };
-	struct status_table *t = status_new();
+	struct status_table *t = status_new(0);
 	struct status_snapshot s = { 0 };
 	time_t due = (time_t)4083955200;	/* 2099-06-01 */
 
 	result(&res, "/nonexistent/m.log", PASS_IDLE);
 	res.next_due = due;
 	cr_assert_eq(status_update(t, &conf, &rep, true, due - 1), 0);
-	status_fill(t, &s);
+	status_fill(t, &s, PASS_NOW);
 	cr_assert_eq(s.rows[0].threshold_kind, THRESHOLD_NONE);
 	cr_assert_eq(s.rows[0].threshold, -1);
 	cr_assert_eq(status_update(t, &conf, &rep, true, due), 0);
-	status_fill(t, &s);
+	status_fill(t, &s, PASS_NOW);
 	cr_assert_eq(s.rows[0].threshold_kind, THRESHOLD_MINSIZE);
 	cr_assert_eq(s.rows[0].threshold, 10);
 	status_free(t);
@@ -538,7 +580,7 @@ Test(status, rotated_files_and_file_systems_come_from_the_report)
 	struct pass_result res;
 	struct pass_report rep = { .results = &res, .nresults = 1, .fs = pfs,
 	    .nfs = 2 };
-	struct status_table *t = status_new();
+	struct status_table *t = status_new(0);
 	struct status_snapshot s = { 0 };
 	long long unit, free_now;
 	struct statvfs sv;
@@ -555,7 +597,7 @@ Test(status, rotated_files_and_file_systems_come_from_the_report)
 	/* the table holds its own descriptor: the report's may go */
 	cr_assert_eq(close(pfs[0].fd), 0);
 	tu_write_file(a, "grown since the pass\n");
-	status_fill(t, &s);
+	status_fill(t, &s, PASS_NOW);
 	cr_assert_eq(s.rows[0].rotated_files, 2);
 	cr_assert_eq(s.rows[0].rotated_bytes, 12345);
 	cr_assert_eq(s.nfs, 2);
@@ -575,7 +617,7 @@ Test(status, rotated_files_and_file_systems_come_from_the_report)
 	rep.nfs = 0;
 	conf.minfree_pct = 0;
 	cr_assert_eq(status_update(t, &conf, &rep, true, PASS_NOW), 0);
-	status_fill(t, &s);
+	status_fill(t, &s, PASS_NOW);
 	cr_assert_eq(s.nfs, 2);
 	status_free(t);
 	free(r);
@@ -622,6 +664,102 @@ Test(fmsg, rotated_files_and_file_systems_reach_the_front)
 	cr_assert_eq(fs.s.fs[2].minfree, 200 * MiB);
 	cr_assert_eq(fs.s.fs[1].minfree, -1);
 	cr_assert_eq(fs.s.fs[3].free, -1);
+	front_snapshot_free(&fs);
+}
+
+Test(fmsg, a_logs_day_and_compression_reach_the_front)
+{
+	struct front_snapshot fs;
+	size_t len, i;
+	unsigned char *p = encoded(&len);
+
+	cr_assert_eq(fmsg_get_snapshot(p, len, &fs), 0);
+	cr_assert_eq(fs.s.rows[0].nhistory, 4);
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(fs.s.rows[0].history[i].at, day0[i].at);
+		cr_assert_eq(fs.s.rows[0].history[i].size, day0[i].size);
+	}
+	cr_assert_eq(fs.s.rows[0].nrotated_at, 2);
+	cr_assert_eq(fs.s.rows[0].rotated_at[1], T0 - 60);
+	cr_assert_eq(fs.s.rows[0].packed_in, 4096);
+	cr_assert_eq(fs.s.rows[0].packed_out, 512);
+	cr_assert_eq(fs.s.rows[1].nhistory, 0);
+	cr_assert_null(fs.s.rows[1].history);
+	front_snapshot_free(&fs);
+}
+
+/*
+ * A row's day as the root process encodes it, with COUNT samples
+ * claimed, SIZE for the second and the rotations' times given.
+ */
+static int
+decode_day(uint32_t count, long long size, time_t r0, time_t r1)
+{
+	struct status_row row = rows[1];
+	struct status_snapshot s = snap();
+	struct status_sample day[2] = { { T0 - 600, 10 }, { T0, size } };
+	time_t rot[2] = { r0, r1 };
+	struct front_snapshot fs;
+	struct evbuffer *b = evbuffer_new();
+	unsigned char *p;
+	size_t len, off;
+	int rc;
+
+	row.history = day;
+	row.nhistory = 2;
+	row.rotated_at = rot;
+	row.nrotated_at = 2;
+	s.rows = &row;
+	s.nrows = 1;
+	s.nproblems = s.nfs = 0;
+	fmsg_put_snapshot(b, &s);
+	len = evbuffer_get_length(b);
+	cr_assert_not_null(p = malloc(len));
+	evbuffer_remove(b, p, len);
+	evbuffer_free(b);
+	/* the count sits before the samples, rotations and two empty lists */
+	off = len - 4 - 4 - 2 * 8 - 4 - 2 * 16 - 4;
+	memcpy(p + off, &count, sizeof(count));
+	rc = fmsg_get_snapshot(p, len, &fs);
+	if (rc == 0)
+		front_snapshot_free(&fs);
+	else
+		free(p);
+	return rc;
+}
+
+Test(fmsg, a_day_out_of_bounds_or_out_of_order_is_refused)
+{
+	cr_assert_eq(decode_day(2, 20, T0 - 9, T0 - 5), 0, "the sound one");
+	cr_assert_eq(decode_day(STATUS_HISTORY_MAX + 1, 20, T0 - 9, T0 - 5),
+	    -1, "past the bound");
+	cr_assert_eq(decode_day(UINT32_MAX, 20, T0 - 9, T0 - 5), -1);
+	cr_assert_eq(decode_day(2, -2, T0 - 9, T0 - 5), -1, "a size below -1");
+	cr_assert_eq(decode_day(2, 20, T0 - 5, T0 - 9), -1, "rotations "
+	    "out of order");
+}
+
+/* The step sits after the two strings, two times and worker_alive. */
+Test(fmsg, a_history_step_out_of_its_range_is_refused)
+{
+	struct front_snapshot fs;
+	size_t len, off = 4 + strlen("1.2.3") + 1 + 4 +
+	    strlen("/etc/mond<1>.conf") + 1 + 8 + 8 + 4;
+	unsigned char *p = encoded(&len);
+	uint32_t step;
+
+	memcpy(&step, p + off, sizeof(step));
+	cr_assert_eq(step, STATUS_HISTORY_STEP, "none given: the default");
+	step = STATUS_HISTORY_STEP + 1;
+	memcpy(p + off, &step, sizeof(step));
+	cr_assert_eq(fmsg_get_snapshot(p, len, &fs), -1);
+	step = 0;
+	memcpy(p + off, &step, sizeof(step));
+	cr_assert_eq(fmsg_get_snapshot(p, len, &fs), -1);
+	step = 10;
+	memcpy(p + off, &step, sizeof(step));
+	cr_assert_eq(fmsg_get_snapshot(p, len, &fs), 0);
+	cr_assert_eq(fs.s.history_step, 10);
 	front_snapshot_free(&fs);
 }
 

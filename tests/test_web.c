@@ -412,8 +412,8 @@ rotate_once_more(const char *log, const char *counter, size_t len, int n)
 Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 {
 	char *logs = tu_path(tu_dir, "logs"), *log = tu_path(logs, "a.log");
-	char *stanza, *bytes, *files, *rotations, *want, *resp;
-	long long disk, ndisk, before;
+	char *stanza, *bytes, *files, *rotations, *want, *resp, *in, *out;
+	long long disk, ndisk, before, gz1, gz2, gz3;
 
 	make_logs();
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n  size = 1k\n  rotate = 2\n"
@@ -427,11 +427,16 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	    != -1);
 	cr_assert(asprintf(&rotations, "mond_rotations_total{log=\"%s\"}",
 	    log) != -1);
+	cr_assert(asprintf(&in, "mond_log_compressed_input_bytes_total{log="
+	    "\"%s\"}", log) != -1);
+	cr_assert(asprintf(&out, "mond_log_compressed_output_bytes_total{log="
+	    "\"%s\"}", log) != -1);
 	cr_assert_eq(metric(files), 0, "nothing rotated yet");
+	cr_assert_eq(metric(in), 0, "nothing compressed yet");
 	cr_assert_eq(metric(bytes), 0);
 
 	rotate_once_more(log, rotations, 3000, 1);
-	disk = kept_on_disk(logs, "a.log", &ndisk);
+	disk = gz1 = kept_on_disk(logs, "a.log", &ndisk);
 	cr_assert_eq(ndisk, 1);
 	cr_assert(disk > 0 && disk < 3000, "a.log.1.gz: %lld bytes", disk);
 	cr_assert_eq(metric_becomes(bytes, disk), disk);
@@ -444,6 +449,7 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	cr_assert_eq(metric_becomes(bytes, disk), disk);
 	cr_assert_eq(metric(files), 2);
 	cr_assert_gt(disk, before);
+	gz2 = disk - gz1;	/* a.log.1.gz; a.log.2.gz is the first */
 
 	/* the third: a.log.3.gz goes (rotate = 2), the count follows */
 	rotate_once_more(log, rotations, 2000, 3);
@@ -454,18 +460,31 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	cr_assert_neq(disk, before);
 	cr_assert_eq(metric_becomes(bytes, disk), disk);
 	cr_assert_eq(metric(files), 2);
+	gz3 = disk - gz2;
 
+	/* all three compressed, the one since removed too: the log's bytes */
+	cr_assert_eq(metric(in), 3001 + 9001 + 2001);
+	cr_assert_eq(metric(out), gz1 + gz2 + gz3);
 	resp = get("/status.json");
-	cr_assert(asprintf(&want, "\"rotated_files\":2,\"rotated_bytes\":%lld}",
-	    disk) != -1);
+	cr_assert(asprintf(&want, "\"rotated_files\":2,\"rotated_bytes\":%lld,"
+	    "\"compressed_input_bytes\":14003,\"compressed_output_bytes\":%lld,"
+	    "\"compression_ratio\":%.4f,", disk, gz1 + gz2 + gz3,
+	    (double)(gz1 + gz2 + gz3) / 14003) != -1);
 	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
 	free(want);
 	free(resp);
 	resp = get("/status");
-	cr_assert_not_null(strstr(resp, "<th>Rotated files</th>"), "%s", resp);
-	cr_assert_not_null(strstr(resp, "Rotated files\">2 files, "), "%s",
+	cr_assert_not_null(strstr(resp, "<th>Kept in rotated files</th>"), "%s",
 	    resp);
+	cr_assert_not_null(strstr(resp, "rotated files\">2 files, "), "%s",
+	    resp);
+	cr_assert(asprintf(&want, "data-label=\"Compressed\">to %.1f%% ",
+	    100.0 * (double)(gz1 + gz2 + gz3) / 14003) != -1);
+	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
+	free(want);
 	free(resp);
+	free(in);
+	free(out);
 	free(rotations);
 	free(files);
 	free(bytes);
@@ -629,20 +648,84 @@ chromium(const char *args, const char *path)
 	return out;
 }
 
+/* The DOM's row of the log whose name ends in NAME, up to the next row. */
+static char *
+dom_row(const char *dom, const char *name)
+{
+	const char *p, *end;
+
+	for (p = dom; (p = strstr(p, "<tr class=\"log\"")) != NULL; p = end) {
+		if ((end = strstr(p + 1, "<tr")) == NULL)
+			end = p + strlen(p);
+		if (memmem(p, (size_t)(end - p), name, strlen(name)) != NULL)
+			return strndup(p, (size_t)(end - p));
+	}
+	cr_assert_fail("no row of %s in %s", name, dom);
+	return NULL;
+}
+
+/*
+ * The page as a browser builds it: a row per log, each with its day as
+ * SVG (a line once a few steps have passed: one-second steps here, by
+ * MOND_HISTORY_STEP) and a rotation marked on the log forced to rotate;
+ * the kept and compressed columns beside.
+ */
 Test(web, chromium_renders_one_row_per_log)
 {
-	char *dom, *shots, *shot, *args;
+	static const char *const names[] = { "a.log", "&lt;script&gt;.log",
+	    "app.txt" };
+	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL, NULL };
+	char *dom, *shots, *shot, *args, *row, *a = tu_path(tu_dir, "logs/a.log");
+	struct tu_run r;
+	size_t i;
 
 	if (access(CHROMIUM, X_OK) != 0)
 		cr_skip_test("%s is not installed (Debian's chromium; make "
 		    "test installs it)", CHROMIUM);
-	start("");
+	setenv("MOND_HISTORY_STEP", "1", 1);
+	make_logs();
+	cr_assert(asprintf(&args, "log \"%s/logs/*.log\" {\n  size = 1k\n"
+	    "  rotate = 3\n  create = yes\n  compress = yes\n}\n"
+	    "log \"%s/logs/app.txt\" {\n  frequency = daily\n"
+	    "  maxsize = 10M\n  rotate = 7\n}\n", tu_dir, tu_dir) != -1);
+	write_conf("", args);
+	free(args);
+	tu_mond_start(NULL);
+	wait_for_rows();
+	usleep(2500000);
+	argv[3] = a;
+	r = tu_run_mond(argv);
+	cr_assert_eq(r.status, 0, "--force-rotate: %s", r.err);
+	tu_run_free(&r);
+	usleep(1500000);
 	dom = chromium("--dump-dom", "/status");
 	cr_assert_eq(count(dom, "<tr class=\"log\""), 3, "%s", dom);
 	/* The browser parsed the name as text: no script element came of it. */
 	cr_assert_null(strstr(dom, "<script"), "%s", dom);
 	cr_assert_not_null(strstr(dom, "&lt;script&gt;.log"));
+	cr_assert_not_null(strstr(dom, "<th>Last 144 seconds</th>"), "%s", dom);
+	cr_assert_not_null(strstr(dom, "<th>Compressed</th>"));
+	cr_assert_eq(count(dom, "data-label=\"Kept in rotated files\""), 3);
+	for (i = 0; i < 3; i++) {
+		row = dom_row(dom, names[i]);
+		cr_assert_eq(count(row, "<svg class=\"spark\""), 1, "%s", row);
+		cr_assert_geq(count(row, "<polyline class=\"size\""), 1,
+		    "%s: no line after 4 steps: %s", names[i], row);
+		cr_assert_eq(count(row, "<g class=\"rot\">"), i == 0 ? 1 : 0,
+		    "%s: %s", names[i], row);
+		/* only a.log's rotated file was compressed */
+		cr_assert_eq(count(row, "data-label=\"Compressed\">"
+		    "<span class=\"dim\">none yet</span>"), i == 0 ? 0 : 1,
+		    "%s", row);
+		free(row);
+	}
+	row = dom_row(dom, "a.log");
+	cr_assert_not_null(strstr(row, "rotated files\">1 file, "), "%s", row);
+	cr_assert_not_null(strstr(row, "data-label=\"Compressed\">to "),
+	    "%s", row);
+	free(row);
 	free(dom);
+	free(a);
 	/* MOND_SCREENSHOTS=DIR keeps a phone and a desktop shot for docs/. */
 	shots = getenv("MOND_SCREENSHOTS");
 	shot = shots ? strdup(shots) : tu_path(tu_dir, "");

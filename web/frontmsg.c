@@ -173,6 +173,27 @@ fmsg_get_config(struct fmsg_reader *r, struct front_config *fc)
 	return 0;
 }
 
+/* A row's compression figures and its last day (render.h's bounds). */
+static void
+put_day(struct evbuffer *b, const struct status_row *w)
+{
+	size_t i, n;
+
+	fmsg_put_u64(b, (uint64_t)w->packed_in);
+	fmsg_put_u64(b, (uint64_t)w->packed_out);
+	n = w->nhistory < STATUS_HISTORY_MAX ? w->nhistory : STATUS_HISTORY_MAX;
+	fmsg_put_u32(b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		fmsg_put_u64(b, (uint64_t)w->history[i].at);
+		fmsg_put_u64(b, (uint64_t)w->history[i].size);
+	}
+	n = w->nrotated_at < STATUS_ROTATIONS_MAX ? w->nrotated_at :
+	    STATUS_ROTATIONS_MAX;
+	fmsg_put_u32(b, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		fmsg_put_u64(b, (uint64_t)w->rotated_at[i]);
+}
+
 void
 fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s)
 {
@@ -183,6 +204,8 @@ fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s)
 	fmsg_put_u64(b, (uint64_t)s->now);
 	fmsg_put_u64(b, (uint64_t)s->started);
 	fmsg_put_u32(b, s->worker_alive);
+	fmsg_put_u32(b, (uint32_t)(s->history_step > 0 ? s->history_step :
+	    STATUS_HISTORY_STEP));
 	fmsg_put_u32(b, (uint32_t)s->nrows);
 	for (i = 0; i < s->nrows; i++) {
 		const struct status_row *w = &s->rows[i];
@@ -201,6 +224,7 @@ fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s)
 		fmsg_put_u64(b, w->failures);
 		fmsg_put_u64(b, (uint64_t)w->rotated_files);
 		fmsg_put_u64(b, (uint64_t)w->rotated_bytes);
+		put_day(b, w);
 	}
 	fmsg_put_u32(b, (uint32_t)s->nproblems);
 	for (i = 0; i < s->nproblems; i++) {
@@ -219,13 +243,61 @@ fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s)
 }
 
 /*
- * The smallest encoding of a row (four string lengths, two u32, eight
+ * The smallest encoding of a row (four string lengths, four u32, ten
  * u64), of a problem (two string lengths, two u32) and of a file system
  * (a string length, three u64): bounds a count.
  */
-#define ROW_MIN		(4 * 4 + 4 * 2 + 8 * 8)
+#define ROW_MIN		(4 * 4 + 4 * 4 + 8 * 10)
 #define PROBLEM_MIN	(4 * 4)
 #define FS_MIN		(4 + 8 * 3)
+
+/*
+ * put_day's figures, checked as render.c takes them on trust: counts
+ * within render.h's bounds and what is left, bytes not below 0 and sizes
+ * not below -1, times in order. Copied out of the payload (its 8-byte
+ * fields are not aligned) into arrays of the row's own, freed with the
+ * snapshot (free_days).
+ */
+static void
+get_day(struct fmsg_reader *r, struct status_row *w)
+{
+	struct status_sample *hs = NULL;
+	time_t *rt = NULL;
+	size_t i, n;
+
+	w->packed_in = (long long)fmsg_get_u64(r);
+	w->packed_out = (long long)fmsg_get_u64(r);
+	n = fmsg_get_u32(r);
+	if (r->bad || w->packed_in < 0 || w->packed_out < 0 ||
+	    n > STATUS_HISTORY_MAX || n > r->left / 16 ||
+	    (n > 0 && (hs = calloc(n, sizeof(*hs))) == NULL)) {
+		r->bad = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		hs[i].at = (time_t)fmsg_get_u64(r);
+		hs[i].size = (long long)fmsg_get_u64(r);
+		if (hs[i].size < -1 || (i > 0 && hs[i].at < hs[i - 1].at))
+			r->bad = true;
+	}
+	if (n > 0)
+		w->history = hs;
+	w->nhistory = n;
+	n = fmsg_get_u32(r);
+	if (r->bad || n > STATUS_ROTATIONS_MAX || n > r->left / 8 ||
+	    (n > 0 && (rt = calloc(n, sizeof(*rt))) == NULL)) {
+		r->bad = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		rt[i] = (time_t)fmsg_get_u64(r);
+		if (i > 0 && rt[i] < rt[i - 1])
+			r->bad = true;
+	}
+	if (n > 0)
+		w->rotated_at = rt;
+	w->nrotated_at = n;
+}
 
 static void
 get_row(struct fmsg_reader *r, struct status_row *w)
@@ -247,6 +319,7 @@ get_row(struct fmsg_reader *r, struct status_row *w)
 	if (w->path == NULL || w->rule == NULL || w->outcome == NULL ||
 	    w->threshold_kind > THRESHOLD_MINSIZE)
 		r->bad = true;
+	get_day(r, w);
 }
 
 /* The file systems, at the payload's end, into FS; -1 when malformed. */
@@ -271,6 +344,18 @@ get_fs(struct fmsg_reader *r, struct front_snapshot *fs)
 	return r->bad ? -1 : 0;
 }
 
+/* What get_day allocated for each of ROWS (N of them, calloc'd). */
+static void
+free_days(struct status_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rows != NULL && i < n; i++) {
+		free((void *)rows[i].history);
+		free((void *)rows[i].rotated_at);
+	}
+}
+
 int
 fmsg_get_snapshot(unsigned char *payload, size_t len, struct front_snapshot *fs)
 {
@@ -284,14 +369,17 @@ fmsg_get_snapshot(unsigned char *payload, size_t len, struct front_snapshot *fs)
 	s->now = (time_t)fmsg_get_u64(&r);
 	s->started = (time_t)fmsg_get_u64(&r);
 	s->worker_alive = fmsg_get_u32(&r) != 0;
+	s->history_step = (int)fmsg_get_u32(&r);
+	if (s->history_step < 1 || s->history_step > STATUS_HISTORY_STEP)
+		goto bad;
 	n = fmsg_get_u32(&r);
 	if (r.bad || n > r.left / ROW_MIN ||
 	    (n > 0 && (fs->rows = calloc(n, sizeof(*fs->rows))) == NULL))
 		goto bad;
-	for (i = 0; i < n && !r.bad; i++)
-		get_row(&r, &fs->rows[i]);
 	s->rows = fs->rows;
 	s->nrows = n;
+	for (i = 0; i < n && !r.bad; i++)
+		get_row(&r, &fs->rows[i]);
 	n = fmsg_get_u32(&r);
 	if (r.bad || n > r.left / PROBLEM_MIN || (n > 0 &&
 	    (fs->problems = calloc(n, sizeof(*fs->problems))) == NULL))
@@ -313,6 +401,7 @@ fmsg_get_snapshot(unsigned char *payload, size_t len, struct front_snapshot *fs)
 	fs->payload = payload;
 	return 0;
 bad:
+	free_days(fs->rows, fs->s.nrows);
 	free(fs->rows);
 	free(fs->problems);
 	free(fs->fs);
@@ -323,6 +412,7 @@ bad:
 void
 front_snapshot_free(struct front_snapshot *fs)
 {
+	free_days(fs->rows, fs->s.nrows);
 	free(fs->payload);
 	free(fs->rows);
 	free(fs->problems);

@@ -80,7 +80,7 @@ void	fmsg_put_snapshot(struct evbuffer *b, const struct status_snapshot *s);
 
 /*
  * A snapshot decoded: S's strings point into PAYLOAD, which it owns with
- * ROWS, PROBLEMS and FS.
+ * ROWS (and each row's history and rotated_at), PROBLEMS and FS.
  */
 struct front_snapshot {
 	struct status_snapshot s;

@@ -1,6 +1,7 @@
 /*
- * render.c: the status page, its JSON twin and the Prometheus exposition,
- * written from a status_snapshot into a growing buffer. Paths come from
+ * render.c: the status page's JSON twin and the Prometheus exposition,
+ * written from a status_snapshot into a growing buffer, and the buffer
+ * and escaping the page (render_html.c) shares. Paths come from
  * the file system and may hold any byte: every text is escaped for its
  * format, and bytes that are not UTF-8 become U+FFFD, so no log name can
  * inject markup, break the JSON or a label. Pure: no I/O, no clock.
@@ -13,8 +14,7 @@
 #include <string.h>
 
 #include "web/render.h"
-
-#define BAR_WIDTH	120
+#include "web/render_int.h"
 
 static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
 
@@ -170,6 +170,35 @@ add_escaped(struct render_buf *b, const char *s, enum esc mode)
 	}
 }
 
+void
+render_adds(struct render_buf *b, const char *s)
+{
+	adds(b, s);
+}
+
+void
+render_addf(struct render_buf *b, const char *fmt, ...)
+{
+	va_list ap, again;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n >= 0 && grow(b, (size_t)n) == 0) {
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
+	}
+	va_end(again);
+	va_end(ap);
+}
+
+void
+render_html_text(struct render_buf *b, const char *s)
+{
+	add_escaped(b, s, ESC_HTML);
+}
+
 const char *
 render_threshold_name(enum threshold_kind kind)
 {
@@ -192,8 +221,8 @@ render_buf_free(struct render_buf *buf)
 	memset(buf, 0, sizeof(*buf));
 }
 
-static int
-done(struct render_buf *b)
+int
+render_done(struct render_buf *b)
 {
 	if (b->failed) {
 		errno = ENOMEM;
@@ -235,6 +264,33 @@ json_count(struct render_buf *b, long long n)
 		addf(b, "%lld", n);
 }
 
+/*
+ * What was compressed and the last day: "history" as [time, size] pairs
+ * (size -1: missing), "rotations_24h" as times, the ratio null until
+ * something was compressed.
+ */
+static void
+json_day(struct render_buf *b, const struct status_row *r)
+{
+	size_t i;
+
+	addf(b, ",\"compressed_input_bytes\":%lld,"
+	    "\"compressed_output_bytes\":%lld,\"compression_ratio\":",
+	    r->packed_in, r->packed_out);
+	if (r->packed_in > 0)
+		addf(b, "%.4f", (double)r->packed_out / (double)r->packed_in);
+	else
+		adds(b, "null");
+	adds(b, ",\"history\":[");
+	for (i = 0; i < r->nhistory; i++)
+		addf(b, "%s[%lld,%lld]", i ? "," : "",
+		    (long long)r->history[i].at, r->history[i].size);
+	adds(b, "],\"rotations_24h\":[");
+	for (i = 0; i < r->nrotated_at; i++)
+		addf(b, "%s%lld", i ? "," : "", (long long)r->rotated_at[i]);
+	adds(b, "]");
+}
+
 static void
 json_row(struct render_buf *b, const struct status_row *r)
 {
@@ -257,6 +313,7 @@ json_row(struct render_buf *b, const struct status_row *r)
 	json_count(b, r->rotated_files);
 	adds(b, ",\"rotated_bytes\":");
 	json_count(b, r->rotated_bytes);
+	json_day(b, r);
 	adds(b, "}");
 }
 
@@ -285,8 +342,9 @@ render_json(struct render_buf *b, const struct status_snapshot *s)
 	    "\"config\":", (long long)s->now, (long long)s->started,
 	    (long long)(s->now - s->started));
 	json_str(b, s->conf_path);
-	addf(b, ",\"worker_alive\":%s,\"logs\":[",
-	    s->worker_alive ? "true" : "false");
+	addf(b, ",\"worker_alive\":%s,\"history_step_seconds\":%d,"
+	    "\"logs\":[", s->worker_alive ? "true" : "false",
+	    s->history_step > 0 ? s->history_step : STATUS_HISTORY_STEP);
 	for (i = 0; i < s->nrows; i++) {
 		adds(b, i ? ",\n" : "\n");
 		json_row(b, &s->rows[i]);
@@ -311,7 +369,7 @@ render_json(struct render_buf *b, const struct status_snapshot *s)
 		addf(b, "%s\"%d\":%llu", i ? "," : "", s->http[i].code,
 		    s->http[i].count);
 	adds(b, "}}\n");
-	return done(b);
+	return render_done(b);
 }
 
 /* ---- Prometheus ---- */
@@ -339,6 +397,26 @@ metric_log(struct render_buf *b, const char *name, const char *path,
 	metric_label(b, name, "log", path, value);
 }
 
+/* Output over input of what was compressed; logs with none left out. */
+static void
+metrics_ratio(struct render_buf *b, const struct status_snapshot *s)
+{
+	const struct status_row *r;
+	size_t i;
+
+	metric_head(b, "mond_log_compression_ratio", "gauge",
+	    "Compressed size over original size of what mond compressed of "
+	    "each log since the daemon started (logs with none are left out).");
+	for (i = 0; i < s->nrows; i++) {
+		if ((r = &s->rows[i])->packed_in <= 0)
+			continue;
+		adds(b, "mond_log_compression_ratio{log=\"");
+		add_escaped(b, r->path, ESC_LABEL);
+		addf(b, "\"} %.4f\n", (double)r->packed_out /
+		    (double)r->packed_in);
+	}
+}
+
 /* Rotated files per log and space per file system; unknowns left out. */
 static void
 metrics_space(struct render_buf *b, const struct status_snapshot *s)
@@ -358,6 +436,18 @@ metrics_space(struct render_buf *b, const struct status_snapshot *s)
 		if (s->rows[i].rotated_bytes >= 0)
 			metric_log(b, "mond_log_rotated_bytes", s->rows[i].path,
 			    s->rows[i].rotated_bytes);
+	metric_head(b, "mond_log_compressed_input_bytes_total", "counter",
+	    "Bytes mond compressed of each log's rotated files since the "
+	    "daemon started.");
+	for (i = 0; i < s->nrows; i++)
+		metric_log(b, "mond_log_compressed_input_bytes_total",
+		    s->rows[i].path, s->rows[i].packed_in);
+	metric_head(b, "mond_log_compressed_output_bytes_total", "counter",
+	    "Size of the compressed files those bytes made.");
+	for (i = 0; i < s->nrows; i++)
+		metric_log(b, "mond_log_compressed_output_bytes_total",
+		    s->rows[i].path, s->rows[i].packed_out);
+	metrics_ratio(b, s);
 	metric_head(b, "mond_fs_free_bytes", "gauge",
 	    "Bytes free for unprivileged users on each file system holding "
 	    "configured logs, by mount point.");
@@ -448,280 +538,5 @@ render_metrics(struct render_buf *b, const struct status_snapshot *s)
 	for (i = 0; i < s->nhttp; i++)
 		addf(b, "mond_http_requests_total{code=\"%d\"} %llu\n",
 		    s->http[i].code, s->http[i].count);
-	return done(b);
-}
-
-/* ---- HTML ---- */
-
-static const char html_head[] =
-    "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
-    "<title>mond status</title>\n<style>\n"
-    "body{font:15px/1.4 system-ui,sans-serif;margin:0;padding:1em;"
-    "color:#222;background:#f6f7f9}\n"
-    "h1{font-size:1.4em;margin:0 0 .3em}\n"
-    "h2{font-size:1.1em;margin:1.2em 0 .4em}\n"
-    ".meta{color:#555;margin:0 0 1em;overflow-wrap:anywhere}\n"
-    "table{border-collapse:collapse;width:100%;background:#fff;"
-    "box-shadow:0 1px 3px #0002}\n"
-    "th,td{text-align:left;padding:.5em .6em;border-bottom:1px solid #e3e5e8;"
-    "vertical-align:top}\n"
-    "th{background:#eef0f3;font-weight:600}\n"
-    "code{overflow-wrap:anywhere}\n"
-    ".rule{display:block;color:#777;font-size:.85em}\n"
-    ".bar{display:block;margin-bottom:.2em}\n"
-    ".err{color:#b00020}\n.ok{color:#1b7f3b}\n.dim{color:#888}\n"
-    "@media (max-width:640px){\n"
-    "thead{display:none}\ntable,tbody,tr,td{display:block;width:auto}\n"
-    "tr.log{display:grid;grid-template-columns:1fr 1fr;margin:0 0 .8em;"
-    "border:1px solid #e3e5e8}\n"
-    "td{border:0;padding:.25em .6em}\n"
-    "td:first-child,td:nth-child(2),td:last-child{grid-column:1/3}\n"
-    "td[data-label]::before{content:attr(data-label);display:block;"
-    "font-size:.75em;color:#777;text-transform:uppercase}\n"
-    "}\n</style>\n</head>\n<body>\n";
-
-static void
-human_size(char *buf, size_t size, long long n)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)n;
-	size_t u = 0;
-
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%lld B", n);
-	else
-		snprintf(buf, size, "%.1f %s", v, units[u]);
-}
-
-static void
-human_span(char *buf, size_t size, long long secs)
-{
-	if (secs < 0)
-		secs = -secs;
-	if (secs < 120)
-		snprintf(buf, size, "%llds", secs);
-	else if (secs < 7200)
-		snprintf(buf, size, "%lldm", secs / 60);
-	else if (secs < 172800)
-		snprintf(buf, size, "%lldh %lldm", secs / 3600, secs / 60 % 60);
-	else
-		snprintf(buf, size, "%lldd %lldh", secs / 86400,
-		    secs / 3600 % 24);
-}
-
-/* "2026-11-25 22:30 UTC (3h 2m ago)" */
-static void
-html_time(struct render_buf *b, time_t t, time_t now)
-{
-	char stamp[32], span[32];
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		snprintf(stamp, sizeof(stamp), "%lld", (long long)t);
-	human_span(span, sizeof(span), (long long)(t - now));
-	addf(b, "<time datetime=\"%lld\">%s</time> <span class=\"dim\">(%s%s%s)"
-	    "</span>", (long long)t, stamp, t > now ? "in " : "", span,
-	    t > now ? "" : " ago");
-}
-
-/* The size as a bar against the threshold: green, amber past 80%, red at it. */
-static void
-html_size(struct render_buf *b, const struct status_row *r)
-{
-	char sz[32], th[32];
-	double frac;
-	const char *color;
-
-	if (r->size < 0) {
-		adds(b, "<span class=\"dim\">missing</span>");
-		return;
-	}
-	human_size(sz, sizeof(sz), r->size);
-	if (r->threshold_kind == THRESHOLD_NONE || r->threshold <= 0) {
-		addf(b, "%s <span class=\"dim\">(no size limit)</span>", sz);
-		return;
-	}
-	human_size(th, sizeof(th), r->threshold);
-	frac = (double)r->size / (double)r->threshold;
-	color = frac >= 1 ? "#d93025" : frac >= 0.8 ? "#f29900" : "#1e8e3e";
-	if (frac > 1)
-		frac = 1;
-	addf(b, "<svg class=\"bar\" width=\"%d\" height=\"10\" role=\"img\" "
-	    "aria-label=\"%.0f%% of %s\"><rect width=\"%d\" height=\"10\" "
-	    "rx=\"2\" fill=\"#e3e5e8\"/><rect width=\"%.1f\" height=\"10\" "
-	    "rx=\"2\" fill=\"%s\"/></svg>%s / %s <span class=\"dim\">%s</span>",
-	    BAR_WIDTH, frac * 100, th, BAR_WIDTH, frac * BAR_WIDTH, color, sz,
-	    th, render_threshold_name(r->threshold_kind));
-}
-
-/* "3 files, 1.2 MiB", or unknown when the last pass did not read them. */
-static void
-html_kept(struct render_buf *b, const struct status_row *r)
-{
-	char sz[32];
-
-	if (r->rotated_files < 0 || r->rotated_bytes < 0) {
-		adds(b, "<span class=\"dim\">unknown</span>");
-		return;
-	}
-	human_size(sz, sizeof(sz), r->rotated_bytes);
-	addf(b, "%lld file%s, %s", r->rotated_files,
-	    r->rotated_files == 1 ? "" : "s", sz);
-}
-
-static void
-html_row(struct render_buf *b, const struct status_row *r, time_t now)
-{
-	adds(b, "<tr class=\"log\"><td data-label=\"Log\"><code>");
-	add_escaped(b, r->path, ESC_HTML);
-	adds(b, "</code><span class=\"rule\">");
-	add_escaped(b, r->rule != NULL ? r->rule : "", ESC_HTML);
-	adds(b, "</span></td><td data-label=\"Size\">");
-	html_size(b, r);
-	adds(b, "</td><td data-label=\"Last rotation\">");
-	if (r->last != 0)
-		html_time(b, r->last, now);
-	else
-		adds(b, "<span class=\"dim\">never</span>");
-	adds(b, "</td><td data-label=\"Next due\">");
-	if (r->next_due != (time_t)-1)
-		html_time(b, r->next_due, now);
-	else
-		adds(b, "<span class=\"dim\">on size</span>");
-	adds(b, "</td><td data-label=\"Backups kept\">");
-	if (r->backups < 0)
-		adds(b, "all");
-	else
-		addf(b, "%d", r->backups);
-	adds(b, "</td><td data-label=\"Rotated files\">");
-	html_kept(b, r);
-	addf(b, "</td><td data-label=\"Rotations\">%llu", r->rotations);
-	if (r->failures > 0)
-		addf(b, " <span class=\"err\">(%llu failed)</span>",
-		    r->failures);
-	adds(b, "</td><td data-label=\"Last error\">");
-	if (r->error != NULL) {
-		adds(b, "<span class=\"err\">");
-		add_escaped(b, r->error, ESC_HTML);
-		adds(b, "</span>");
-	} else
-		adds(b, "<span class=\"ok\">none</span>");
-	adds(b, "</td></tr>\n");
-}
-
-/* N bytes in human units, or "unknown". */
-static void
-html_bytes(struct render_buf *b, long long n)
-{
-	char sz[32];
-
-	if (n < 0) {
-		adds(b, "<span class=\"dim\">unknown</span>");
-		return;
-	}
-	human_size(sz, sizeof(sz), n);
-	adds(b, sz);
-}
-
-/* The file systems under the logs: free space red once under minfree. */
-static void
-html_fs(struct render_buf *b, const struct status_snapshot *s)
-{
-	const struct status_fs *f;
-	bool under;
-	size_t i;
-
-	if (s->nfs == 0)
-		return;
-	adds(b, "<h2>File systems</h2>\n<table>\n<thead><tr><th>Mounted on"
-	    "</th><th>Free</th><th>Size</th><th>minfree</th></tr></thead>\n"
-	    "<tbody>\n");
-	for (i = 0; i < s->nfs; i++) {
-		f = &s->fs[i];
-		adds(b, "<tr class=\"fs\"><td data-label=\"Mounted on\"><code>");
-		add_escaped(b, f->path, ESC_HTML);
-		adds(b, "</code></td><td data-label=\"Free\">");
-		under = f->minfree >= 0 && f->free >= 0 && f->free < f->minfree;
-		if (under)
-			adds(b, "<span class=\"err\">");
-		html_bytes(b, f->free);
-		if (f->free >= 0 && f->size > 0)
-			addf(b, " <span class=\"dim\">(%.0f%%)</span>",
-			    100.0 * (double)f->free / (double)f->size);
-		if (under)
-			adds(b, " under minfree</span>");
-		adds(b, "</td><td data-label=\"Size\">");
-		html_bytes(b, f->size);
-		adds(b, "</td><td data-label=\"minfree\">");
-		if (f->minfree >= 0)
-			html_bytes(b, f->minfree);
-		else
-			adds(b, "<span class=\"dim\">not set</span>");
-		adds(b, "</td></tr>\n");
-	}
-	adds(b, "</tbody>\n</table>\n");
-}
-
-/* What the configuration left out, under the table: FILE:LINE: what. */
-static void
-html_problems(struct render_buf *b, const struct status_snapshot *s)
-{
-	const struct status_problem *p;
-	size_t i;
-
-	if (s->nproblems == 0)
-		return;
-	addf(b, "<h2>Configuration: %zu problem%s</h2>\n<ul class=\"problems\">"
-	    "\n", s->nproblems, s->nproblems == 1 ? "" : "s");
-	for (i = 0; i < s->nproblems; i++) {
-		p = &s->problems[i];
-		adds(b, "<li><code>");
-		add_escaped(b, p->file, ESC_HTML);
-		if (p->line > 0)
-			addf(b, ":%d", p->line);
-		adds(b, "</code>: ");
-		add_escaped(b, p->what, ESC_HTML);
-		adds(b, p->skipped ? " <span class=\"err\">skipped</span>" :
-		    " <span class=\"dim\">line ignored</span>");
-		adds(b, "</li>\n");
-	}
-	adds(b, "</ul>\n");
-}
-
-int
-render_html(struct render_buf *b, const struct status_snapshot *s)
-{
-	char up[32];
-	size_t i;
-
-	adds(b, html_head);
-	human_span(up, sizeof(up), (long long)(s->now - s->started));
-	adds(b, "<h1>mond</h1>\n<p class=\"meta\">version ");
-	add_escaped(b, s->version, ESC_HTML);
-	addf(b, " &middot; up %s &middot; config <code>", up);
-	add_escaped(b, s->conf_path, ESC_HTML);
-	addf(b, "</code> &middot; worker %s &middot; %zu log%s</p>\n",
-	    s->worker_alive ? "<span class=\"ok\">alive</span>" :
-	    "<span class=\"err\">down</span>", s->nrows,
-	    s->nrows == 1 ? "" : "s");
-	adds(b, "<table>\n<thead><tr><th>Log</th><th>Size / threshold</th>"
-	    "<th>Last rotation</th><th>Next due</th><th>Backups kept</th>"
-	    "<th>Rotated files</th><th>Rotations</th><th>Last error</th></tr>"
-	    "</thead>\n<tbody>\n");
-	for (i = 0; i < s->nrows; i++)
-		html_row(b, &s->rows[i], s->now);
-	if (s->nrows == 0)
-		adds(b, "<tr><td colspan=\"8\" class=\"dim\">No log matched "
-		    "the configured patterns.</td></tr>\n");
-	adds(b, "</tbody>\n</table>\n");
-	html_fs(b, s);
-	html_problems(b, s);
-	adds(b, "</body>\n</html>\n");
-	return done(b);
+	return render_done(b);
 }

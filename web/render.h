@@ -13,6 +13,23 @@
 
 #include "conf/conf.h"
 
+/*
+ * A log's last day: the largest size seen in each step of
+ * STATUS_HISTORY_STEP seconds, oldest first, at most STATUS_HISTORY_MAX
+ * of them; and the rotations of the same span, at most
+ * STATUS_ROTATIONS_MAX (the latest). A shorter step (a testing aid,
+ * MOND_HISTORY_STEP) makes the span STATUS_HISTORY_MAX of those.
+ */
+#define STATUS_HISTORY_STEP	600
+#define STATUS_HISTORY_MAX	144
+#define STATUS_HISTORY_SPAN	(STATUS_HISTORY_MAX * STATUS_HISTORY_STEP)
+#define STATUS_ROTATIONS_MAX	64
+
+struct status_sample {
+	time_t		 at;		/* when the size was last read */
+	long long	 size;		/* bytes; -1 when missing */
+};
+
 /* One configured log (a file a pattern matched). */
 struct status_row {
 	const char	*path;
@@ -30,6 +47,17 @@ struct status_row {
 	/* its rotated files after the last pass: count, st_size sum; -1 = ? */
 	long long	 rotated_files;
 	long long	 rotated_bytes;
+	/* the last day, as above: NULL, 0 when none */
+	const struct status_sample *history;
+	size_t		 nhistory;
+	const time_t	*rotated_at;	/* oldest first */
+	size_t		 nrotated_at;
+	/*
+	 * Since the daemon started: the bytes mond compressed of the log's
+	 * rotated files, and the size of the files that made (0, 0: none).
+	 */
+	long long	 packed_in;
+	long long	 packed_out;
 };
 
 /* A file system holding configured logs (their directories or olddirs). */
@@ -68,6 +96,8 @@ struct status_snapshot {
 	size_t		 nproblems;
 	const struct status_fs *fs;
 	size_t		 nfs;
+	/* seconds each history sample stands for; 0: STATUS_HISTORY_STEP */
+	int		 history_step;
 	/* Changes with the data: pages rendered for one serial are reused. */
 	unsigned long long serial;
 };
