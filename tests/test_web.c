@@ -25,120 +25,19 @@
 #include "engine/state.h"
 #include "daemon/worker.h"
 #include "tests/testutil.h"
+#include "tests/webfx.h"
 
 TestSuite(web, .init = tu_mond_init, .fini = tu_fini, .timeout = 90);
-
-/*
- * The test's config: HTTP options HTTPOPTS, mon.log in a directory still
- * to be made, then three logs (or STANZAS).
- */
-static void
-write_conf(const char *httpopts, const char *stanzas)
-{
-	struct tu_conf c = { .http = httpopts,
-	    .mon_log = tu_at("mon/mon.log") };
-	char *logs;
-
-	cr_assert(asprintf(&logs,
-	    "log \"%s/logs/*.log\" {\n  size = 1k\n  rotate = 3\n}\n"
-	    "log \"%s/logs/app.txt\" {\n  frequency = daily\n  maxsize = 10M\n"
-	    "  rotate = 7\n}\n", tu_dir, tu_dir) != -1);
-	tu_mond_conf(stanzas ? stanzas : logs, &c);
-	free(logs);
-}
-
-static void
-make_logs(void)
-{
-	char *p;
-
-	cr_assert(asprintf(&p, "mkdir -p '%s/logs'", tu_dir) != -1);
-	cr_assert_eq(system(p), 0);
-	free(p);
-	p = tu_path(tu_dir, "logs/a.log");
-	tu_write_file(p, "0123456789\n");
-	free(p);
-	p = tu_path(tu_dir, "logs/<script>.log");
-	tu_write_file(p, "x\n");
-	free(p);
-	p = tu_path(tu_dir, "logs/app.txt");
-	tu_write_file(p, "y\n");
-	free(p);
-}
-
-/*
- * Waits until the first pass has filled the table (the control socket's
- * status.json is always on).
- */
-static void
-wait_for_rows(void)
-{
-	for (int i = 0; i < 100; i++) {
-		char *resp = tu_unix_http(tu_sock, "GET /status.json "
-		    "HTTP/1.0\r\n\r\n", 5000);
-		bool filled = resp != NULL && strstr(resp, "\"path\"") != NULL;
-
-		free(resp);
-		if (filled)
-			return;
-		usleep(50000);
-	}
-	cr_assert_fail("no log in status.json after 5 s");
-}
-
-static void
-start(const char *httpopts)
-{
-	make_logs();
-	write_conf(httpopts, NULL);
-	tu_mond_start(NULL);
-	wait_for_rows();
-}
-
-static char *
-get(const char *path)
-{
-	char *req, *resp;
-
-	cr_assert(asprintf(&req, "GET %s HTTP/1.1\r\nHost: t\r\n"
-	    "Connection: close\r\n\r\n", path) != -1);
-	resp = tu_http_raw(tu_mond.port, req, 5000);
-	cr_assert_not_null(resp, "connect: %s", strerror(errno));
-	free(req);
-	return resp;
-}
-
-static int
-status_of(const char *path)
-{
-	char *resp = get(path);
-	int code = tu_http_status(resp);
-
-	free(resp);
-	return code;
-}
-
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 Test(web, status_page_has_a_row_per_log_and_shows_names_as_text)
 {
 	char *resp;
 
-	start("");
-	resp = get("/status");
+	webfx_start("");
+	resp = webfx_get("/status");
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert_not_null(strstr(resp, "\r\nContent-Type: text/html; charset=utf-8\r\n"));
-	cr_assert_eq(count(resp, "<tr class=\"log\""), 3, "%s", resp);
+	cr_assert_eq(webfx_count(resp, "<tr class=\"log\""), 3, "%s", resp);
 	cr_assert_not_null(strstr(resp, "logs/&lt;script&gt;.log"));
 	cr_assert_null(strstr(resp, "<script>"));
 	cr_assert_not_null(strstr(resp, tu_conf), "the config path at the top");
@@ -153,8 +52,8 @@ Test(web, status_json_parses_and_matches_the_control_sockets)
 
 	if (!tu_have("python3"))
 		cr_skip_test("python3 is not installed: cannot validate JSON");
-	start("");
-	resp = get("/status.json");
+	webfx_start("");
+	resp = webfx_get("/status.json");
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert_not_null(strstr(resp, "\r\nContent-Type: application/json\r\n"));
 	cr_assert_not_null(body = tu_http_body(resp));
@@ -192,14 +91,14 @@ Test(web, metrics_from_the_daemon_pass_promtool)
 	const char *body;
 	int st;
 
-	start("");
-	resp = get("/metrics");
+	webfx_start("");
+	resp = webfx_get("/metrics");
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert_not_null(strstr(resp,
 	    "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
 	cr_assert_not_null(body = tu_http_body(resp));
-	cr_assert_eq(count(body, "\nmond_log_size_bytes{log="), 3, "%s", body);
-	cr_assert_eq(count(body, "\nmond_rotations_total{log="), 3);
+	cr_assert_eq(webfx_count(body, "\nmond_log_size_bytes{log="), 3, "%s", body);
+	cr_assert_eq(webfx_count(body, "\nmond_rotations_total{log="), 3);
 	cr_assert_not_null(strstr(body, "\nmond_build_info{version=\""));
 	cr_assert_not_null(strstr(body, "\nmond_http_requests_total{code=\"200\"} "));
 	if (!tu_have("promtool")) {
@@ -218,35 +117,35 @@ Test(web, healthz_is_ok_while_the_worker_lives)
 {
 	char *resp;
 
-	start("");
-	resp = get("/healthz");
+	webfx_start("");
+	resp = webfx_get("/healthz");
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert_str_eq(tu_http_body(resp), "ok\n");
 	free(resp);
-	cr_assert_eq(status_of("/healthz/x"), 404);
+	cr_assert_eq(webfx_status_of("/healthz/x"), 404);
 }
 
 Test(web, each_status_route_can_be_turned_off)
 {
-	start("  status = no\n  metrics = no\n");
-	cr_assert_eq(status_of("/status"), 404);
-	cr_assert_eq(status_of("/metrics"), 404);
-	cr_assert_eq(status_of("/status.json"), 200, "the one left on");
-	cr_assert_eq(status_of("/healthz"), 200);
-	cr_assert_eq(status_of("/"), 200);
+	webfx_start("  status = no\n  metrics = no\n");
+	cr_assert_eq(webfx_status_of("/status"), 404);
+	cr_assert_eq(webfx_status_of("/metrics"), 404);
+	cr_assert_eq(webfx_status_of("/status.json"), 200, "the one left on");
+	cr_assert_eq(webfx_status_of("/healthz"), 200);
+	cr_assert_eq(webfx_status_of("/"), 200);
 	tu_daemon_kill(&tu_mond);
 	memset(&tu_mond, 0, sizeof(tu_mond));
-	start("  status_json = no\n");
-	cr_assert_eq(status_of("/status.json"), 404);
-	cr_assert_eq(status_of("/status"), 200);
-	cr_assert_eq(status_of("/metrics"), 200);
+	webfx_start("  status_json = no\n");
+	cr_assert_eq(webfx_status_of("/status.json"), 404);
+	cr_assert_eq(webfx_status_of("/status"), 200);
+	cr_assert_eq(webfx_status_of("/metrics"), 200);
 }
 
 Test(web, status_routes_take_get_and_head_only)
 {
 	char *resp;
 
-	start("");
+	webfx_start("");
 	resp = tu_http_raw(tu_mond.port, "POST /metrics HTTP/1.1\r\nHost: t\r\n"
 	    "Content-Length: 0\r\nConnection: close\r\n\r\n", 5000);
 	cr_assert_eq(tu_http_status(resp), 405, "%s", resp);
@@ -264,7 +163,7 @@ Test(web, status_routes_take_get_and_head_only)
 static long long
 metric(const char *sample)
 {
-	char *resp = get("/metrics"), *want;
+	char *resp = webfx_get("/metrics"), *want;
 	const char *p;
 	long long v = -1;
 
@@ -280,11 +179,11 @@ Test(web, http_requests_are_counted_by_code)
 {
 	int i;
 
-	start("");
+	webfx_start("");
 	for (i = 0; i < 3; i++)
-		cr_assert_eq(status_of("/"), 200);
-	cr_assert_eq(status_of("/nope"), 404);
-	cr_assert_eq(status_of("/nope"), 404);
+		cr_assert_eq(webfx_status_of("/"), 200);
+	cr_assert_eq(webfx_status_of("/nope"), 404);
+	cr_assert_eq(webfx_status_of("/nope"), 404);
 	cr_assert_eq(metric("mond_http_requests_total{code=\"404\"}"), 2);
 	/* Past the second for which the front reuses a rendered page. */
 	usleep(1100 * 1000);
@@ -311,7 +210,7 @@ Test(web, rotation_counters_survive_a_reload)
 	long long n = -1;
 	int i;
 
-	start("");
+	webfx_start("");
 	cr_assert(asprintf(&sample, "mond_rotations_total{log=\"%s\"}", log) != -1);
 	cr_assert_eq(metric(sample), 0);
 	memset(big, 'z', sizeof(big) - 2);
@@ -323,7 +222,7 @@ Test(web, rotation_counters_survive_a_reload)
 	cr_assert_eq(n, 1, "rotated once within 5 s");
 	tu_write_file(log, "again\n");	/* a row exists for the log it matches */
 	/* A reload with a changed config (a rule for another log added). */
-	write_conf("", NULL);
+	webfx_write_conf("", NULL);
 	{
 		char *text = tu_read_file(tu_conf, NULL), *more;
 
@@ -415,12 +314,12 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	char *stanza, *bytes, *files, *rotations, *want, *resp, *in, *out;
 	long long disk, ndisk, before, gz1, gz2, gz3;
 
-	make_logs();
+	webfx_make_logs();
 	cr_assert(asprintf(&stanza, "log \"%s\" {\n  size = 1k\n  rotate = 2\n"
 	    "  compress = yes\n}\n", log) != -1);
-	write_conf("", stanza);
+	webfx_write_conf("", stanza);
 	tu_mond_start(NULL);
-	wait_for_rows();
+	webfx_wait_for_rows();
 	cr_assert(asprintf(&bytes, "mond_log_rotated_bytes{log=\"%s\"}", log)
 	    != -1);
 	cr_assert(asprintf(&files, "mond_log_rotated_files{log=\"%s\"}", log)
@@ -465,7 +364,7 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	/* all three compressed, the one since removed too: the log's bytes */
 	cr_assert_eq(metric(in), 3001 + 9001 + 2001);
 	cr_assert_eq(metric(out), gz1 + gz2 + gz3);
-	resp = get("/status.json");
+	resp = webfx_get("/status.json");
 	cr_assert(asprintf(&want, "\"rotated_files\":2,\"rotated_bytes\":%lld,"
 	    "\"compressed_input_bytes\":14003,\"compressed_output_bytes\":%lld,"
 	    "\"compression_ratio\":%.4f,", disk, gz1 + gz2 + gz3,
@@ -473,7 +372,7 @@ Test(web, rotated_bytes_are_the_rotated_files_on_disk)
 	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
 	free(want);
 	free(resp);
-	resp = get("/status");
+	resp = webfx_get("/status");
 	cr_assert_not_null(strstr(resp, "<th>Kept in rotated files</th>"), "%s",
 	    resp);
 	cr_assert_not_null(strstr(resp, "rotated files\">2 files, "), "%s",
@@ -542,7 +441,7 @@ Test(web, free_space_is_shown_per_file_system, .fini = unmount_fs)
 	free(p);
 	tu_mond_conf(stanza, &c);
 	tu_mond_start(NULL);
-	wait_for_rows();
+	webfx_wait_for_rows();
 	cr_assert(asprintf(&free_s, "mond_fs_free_bytes{fs=\"%s\"}", real) != -1);
 	cr_assert(asprintf(&size_s, "mond_fs_size_bytes{fs=\"%s\"}", real) != -1);
 	cr_assert(asprintf(&minfree_s, "mond_fs_minfree_bytes{fs=\"%s\"}",
@@ -566,14 +465,14 @@ Test(web, free_space_is_shown_per_file_system, .fini = unmount_fs)
 	    shown, avail);
 	cr_assert_lt(shown, size - 300 * 1024);
 
-	resp = get("/status.json");
+	resp = webfx_get("/status.json");
 	cr_assert(asprintf(&want, "{\"path\":\"%s\",\"free_bytes\":%lld,"
 	    "\"size_bytes\":%lld,\"minfree_bytes\":%lld}", real, shown, size,
 	    size / 100 * 10) != -1);
 	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
 	free(want);
 	free(resp);
-	resp = get("/status");
+	resp = webfx_get("/status");
 	cr_assert(asprintf(&want, "<tr class=\"fs\"><td data-label=\"Mounted "
 	    "on\"><code>%s</code>", real) != -1);
 	cr_assert_not_null(strstr(resp, want), "%s in %s", want, resp);
@@ -606,9 +505,9 @@ Test(web, a_minsize_threshold_shows_by_the_daemons_clock)
 	    "  minsize = 1M\n  rotate = 1\n}\n", log) != -1);
 	tu_mond_conf(stanza, NULL);
 	tu_mond_start(extra);
-	wait_for_rows();
+	webfx_wait_for_rows();
 	cr_assert_not(tu_exists(tu_at("m.log.1")), "due, but under minsize");
-	resp = get("/status.json");
+	resp = webfx_get("/status.json");
 	cr_assert_not_null(strstr(resp, want), "%s", resp);
 	free(resp);
 	resp = tu_unix_http(tu_sock, "GET /status.json HTTP/1.0\r\n\r\n",
@@ -623,124 +522,6 @@ Test(web, a_minsize_threshold_shows_by_the_daemons_clock)
 	free(stanza);
 	free(state);
 	free(log);
-}
-
-/* ---- the page in a real browser ---- */
-
-#define CHROMIUM "/usr/bin/chromium"
-
-static char *
-chromium(const char *args, const char *path)
-{
-	char *cmd, *out, *profile = tu_path(tu_dir, "chromium-profile");
-	int st;
-
-	cr_assert(asprintf(&cmd, CHROMIUM " --headless --no-sandbox "
-	    "--disable-gpu --disable-quic --no-first-run "
-	    "--disable-background-networking --disable-component-update "
-	    "--disable-sync --user-data-dir='%s' %s "
-	    "http://127.0.0.1:%d%s 2>/dev/null", profile, args, tu_mond.port,
-	    path) != -1);
-	out = tu_filter(cmd, "", &st);
-	cr_assert_eq(st, 0, "%s failed: %s", cmd, out);
-	free(cmd);
-	free(profile);
-	return out;
-}
-
-/* The DOM's row of the log whose name ends in NAME, up to the next row. */
-static char *
-dom_row(const char *dom, const char *name)
-{
-	const char *p, *end;
-
-	for (p = dom; (p = strstr(p, "<tr class=\"log\"")) != NULL; p = end) {
-		if ((end = strstr(p + 1, "<tr")) == NULL)
-			end = p + strlen(p);
-		if (memmem(p, (size_t)(end - p), name, strlen(name)) != NULL)
-			return strndup(p, (size_t)(end - p));
-	}
-	cr_assert_fail("no row of %s in %s", name, dom);
-	return NULL;
-}
-
-/*
- * The page as a browser builds it: a row per log, each with its day as
- * SVG (a line once a few steps have passed: one-second steps here, by
- * MOND_HISTORY_STEP) and a rotation marked on the log forced to rotate;
- * the kept and compressed columns beside.
- */
-Test(web, chromium_renders_one_row_per_log)
-{
-	static const char *const names[] = { "a.log", "&lt;script&gt;.log",
-	    "app.txt" };
-	const char *argv[] = { "-c", tu_conf, "--force-rotate", NULL, NULL };
-	char *dom, *shots, *shot, *args, *row, *a = tu_path(tu_dir, "logs/a.log");
-	struct tu_run r;
-	size_t i;
-
-	if (access(CHROMIUM, X_OK) != 0)
-		cr_skip_test("%s is not installed (Debian's chromium; make "
-		    "test installs it)", CHROMIUM);
-	setenv("MOND_HISTORY_STEP", "1", 1);
-	make_logs();
-	cr_assert(asprintf(&args, "log \"%s/logs/*.log\" {\n  size = 1k\n"
-	    "  rotate = 3\n  create = yes\n  compress = yes\n}\n"
-	    "log \"%s/logs/app.txt\" {\n  frequency = daily\n"
-	    "  maxsize = 10M\n  rotate = 7\n}\n", tu_dir, tu_dir) != -1);
-	write_conf("", args);
-	free(args);
-	tu_mond_start(NULL);
-	wait_for_rows();
-	usleep(2500000);
-	argv[3] = a;
-	r = tu_run_mond(argv);
-	cr_assert_eq(r.status, 0, "--force-rotate: %s", r.err);
-	tu_run_free(&r);
-	usleep(1500000);
-	dom = chromium("--dump-dom", "/status");
-	cr_assert_eq(count(dom, "<tr class=\"log\""), 3, "%s", dom);
-	/* The browser parsed the name as text: no script element came of it. */
-	cr_assert_null(strstr(dom, "<script"), "%s", dom);
-	cr_assert_not_null(strstr(dom, "&lt;script&gt;.log"));
-	cr_assert_not_null(strstr(dom, "<th>Last 144 seconds</th>"), "%s", dom);
-	cr_assert_not_null(strstr(dom, "<th>Compressed</th>"));
-	cr_assert_eq(count(dom, "data-label=\"Kept in rotated files\""), 3);
-	for (i = 0; i < 3; i++) {
-		row = dom_row(dom, names[i]);
-		cr_assert_eq(count(row, "<svg class=\"spark\""), 1, "%s", row);
-		cr_assert_geq(count(row, "<polyline class=\"size\""), 1,
-		    "%s: no line after 4 steps: %s", names[i], row);
-		cr_assert_eq(count(row, "<g class=\"rot\">"), i == 0 ? 1 : 0,
-		    "%s: %s", names[i], row);
-		/* only a.log's rotated file was compressed */
-		cr_assert_eq(count(row, "data-label=\"Compressed\">"
-		    "<span class=\"dim\">none yet</span>"), i == 0 ? 0 : 1,
-		    "%s", row);
-		free(row);
-	}
-	row = dom_row(dom, "a.log");
-	cr_assert_not_null(strstr(row, "rotated files\">1 file, "), "%s", row);
-	cr_assert_not_null(strstr(row, "data-label=\"Compressed\">to "),
-	    "%s", row);
-	free(row);
-	free(dom);
-	free(a);
-	/* MOND_SCREENSHOTS=DIR keeps a phone and a desktop shot for docs/. */
-	shots = getenv("MOND_SCREENSHOTS");
-	shot = shots ? strdup(shots) : tu_path(tu_dir, "");
-	cr_assert(asprintf(&args, "--screenshot='%s/status-phone.png' "
-	    "--window-size=412,900 --hide-scrollbars", shot) != -1);
-	free(chromium(args, "/status"));
-	free(args);
-	cr_assert(asprintf(&args, "--screenshot='%s/status.png' "
-	    "--window-size=1280,800 --hide-scrollbars", shot) != -1);
-	free(chromium(args, "/status"));
-	free(args);
-	cr_assert(asprintf(&args, "%s/status.png", shot) != -1);
-	cr_assert(tu_exists(args), "no screenshot at %s", args);
-	free(args);
-	free(shot);
 }
 
 /* ---- the worker's health, through libmond ---- */
@@ -795,17 +576,17 @@ Test(web, a_symlinked_log_never_shows_its_targets_size)
 	memset(big, 's', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	tu_write_file(target, big);	/* 123456 bytes, outside the logs */
-	make_logs();
+	webfx_make_logs();
 	link_ = tu_path(tu_dir, "logs/s.log");
 	cr_assert_eq(symlink(target, link_), 0);
-	write_conf("", NULL);
+	webfx_write_conf("", NULL);
 	cr_assert_eq(tu_daemon_start(&tu_mond, tu_conf, NULL), 0);
 	usleep(1100000);	/* past the first pass and the size cache */
-	resp = get("/metrics");
+	resp = webfx_get("/metrics");
 	cr_assert_not_null(strstr(resp, "a.log\"} 11\n"), "%s", resp);
 	cr_assert_null(strstr(resp, "123456"), "the target's size: %s", resp);
 	free(resp);
-	resp = get("/status.json");
+	resp = webfx_get("/status.json");
 	cr_assert_null(strstr(resp, "123456"), "the target's size: %s", resp);
 	free(resp);
 	free(link_);
@@ -818,7 +599,7 @@ Test(web, sizes_are_read_at_most_once_a_second)
 	long long first, again;
 	FILE *f;
 
-	start("");
+	webfx_start("");
 	cr_assert(asprintf(&sample, "mond_log_size_bytes{log=\"%s\"}", log)
 	    != -1);
 	usleep(1100000);
