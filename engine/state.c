@@ -665,8 +665,11 @@ state_save(struct state *st, const char *path)
 	if (fstat(f.fd, &written) == -1)
 		goto fail_tmp;
 	op = "fsync and rename";
-	if (durable_commit(&f, base, DURABLE_REPLACE) == -1)
+	if (durable_commit(&f, base, DURABLE_REPLACE) == -1) {
+		if (f.published)	/* in place: only its directory's sync */
+			op = "fsync directory";
 		goto fail_tmp;
+	}
 	/* Durable: saves skip until something changes (or PATH does). */
 	st->disk = written;
 	st->on_disk = true;
