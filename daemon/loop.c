@@ -461,37 +461,22 @@ watchdog_alive(void *arg)
 }
 
 /*
- * The history's step: STATUS_HISTORY_STEP, or as a testing aid (a day
- * that passes in minutes) $MOND_HISTORY_STEP seconds, 1 to that.
+ * $NAME as a count of seconds from 1 to DFLT, else DFLT: testing aids
+ * that shorten the daemon's longer intervals (MOND_HISTORY_STEP: a day
+ * that passes in minutes; MOND_STUCK_SECS: a worker judged stuck sooner).
  */
 static int
-history_step(void)
+env_secs(const char *name, int dflt)
 {
-	const char *env = getenv("MOND_HISTORY_STEP");
+	const char *env = getenv(name);
 	char *end;
 	long v;
 
 	if (env == NULL || *env == '\0')
-		return STATUS_HISTORY_STEP;
+		return dflt;
 	errno = 0;
 	v = strtol(env, &end, 10);
-	return errno == 0 && *end == '\0' && v > 0 &&
-	    v <= STATUS_HISTORY_STEP ? (int)v : STATUS_HISTORY_STEP;
-}
-
-static int
-stuck_secs(void)
-{
-	const char *env = getenv("MOND_STUCK_SECS");
-	char *end;
-	long v;
-
-	if (env == NULL || *env == '\0')
-		return STUCK_SECS;
-	errno = 0;
-	v = strtol(env, &end, 10);
-	return errno == 0 && *end == '\0' && v > 0 && v <= STUCK_SECS ?
-	    (int)v : STUCK_SECS;
+	return errno == 0 && *end == '\0' && v > 0 && v <= dflt ? (int)v : dflt;
 }
 
 /* GET /status.json on the control socket: the web front's JSON. */
@@ -714,7 +699,9 @@ int
 mond_daemon(const struct run_opts *opts)
 {
 	struct daemon d = { .opts = opts, .lockfd = -1, .due = (time_t)-1,
-	    .stuck_secs = stuck_secs(), .history_step = history_step() };
+	    .stuck_secs = env_secs("MOND_STUCK_SECS", STUCK_SECS),
+	    .history_step = env_secs("MOND_HISTORY_STEP",
+	    STATUS_HISTORY_STEP) };
 	struct applog_conf mconf;
 	int rc = EXIT_ERROR;
 

@@ -207,9 +207,23 @@ tally(struct run *r, int dfd, const char *name, long long in)
 }
 
 /*
+ * Whether a copytruncate's rotated name TO is taken already (failed, with
+ * EEXIST): asked before a byte leaves the log, which then keeps them all.
+ */
+static bool
+to_taken(struct run *r, const struct plan_action *a, int tfd)
+{
+	if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == -1)
+		return false;
+	errno = EEXIST;
+	fail(r, "%s: create", a->to);
+	return true;
+}
+
+/*
  * The compressed copy of ACT_COPY's `compressed` form: the log LIVE (stat
- * ST) is read once into the .gz (or .zst), then with TRUNC the compressed part leaves the
- * log the lossless way (compress_copytruncate). Like do_copy's, a
+ * ST) is read once into the .gz (or .zst), then with TRUNC the
+ * compressed part leaves the log the lossless way (compress_copytruncate). Like do_copy's, a
  * copytruncate's .gz is held under DURABLE_GZCOPY's name until its bytes
  * have left the log, so a kill in between never leaves a rotated file
  * that duplicates the log. Returns 0 or -1.
@@ -224,10 +238,8 @@ copy_compressed(struct run *r, const struct plan_action *a, int live,
 	off_t consumed = -1;
 
 	if (trunc) {
-		if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-			errno = EEXIST;	/* checked before a byte leaves the log */
-			return fail(r, "%s: create", a->to);
-		}
+		if (to_taken(r, a, tfd))
+			return -1;
 		if (durable_name(DURABLE_GZCOPY, a->from_name, hold,
 		    sizeof(hold)) == -1)
 			return fail(r, "%s: copy", a->from);
@@ -290,10 +302,8 @@ copy_truncate(struct run *r, const struct plan_action *a, int live,
 	struct durable_file dst;
 	struct fs_ct_result res;
 
-	if (faccessat(tfd, a->to_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;	/* checked before a byte leaves the log */
-		return fail(r, "%s: create", a->to);
-	}
+	if (to_taken(r, a, tfd))
+		return -1;
 	if (durable_create(&dst, DURABLE_COPY, tfd, a->from_name, &at) == -1)
 		return fail(r, "%s: create", a->to);
 	/* The held name is on disk before a byte can leave the log. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "util/applog.h"
+#include "util/clock.h"
 #include "util/fsutil.h"
 
 /* How often (seconds) the path is compared with the open file. */
@@ -225,16 +226,6 @@ check_identity(struct applog *al, time_t now)
 	return 0;
 }
 
-/* A clock that wall-clock steps cannot hold still; coarse is cheap enough. */
-static time_t
-mono_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return ts.tv_sec;
-}
-
 /*
  * Renames FROM to TO in DFD, TO removed first, when FROM exists (Python's
  * order). Names, not targets: a symlink is moved or removed, not followed.
@@ -377,7 +368,7 @@ applog_open(const struct applog_conf *conf)
 		goto fail;
 	if (open_file(al) == -1)
 		goto fail;
-	al->checked = mono_seconds();
+	al->checked = mond_mono_secs();
 	if ((errno = pthread_mutex_init(&al->mu, NULL)) != 0)
 		goto fail;
 	return al;
@@ -413,7 +404,7 @@ applog_reconfigure(struct applog *al, const struct applog_conf *conf)
 			goto fail;
 		if (ofd != -1)
 			close(ofd);
-		al->checked = mono_seconds();
+		al->checked = mond_mono_secs();
 		al->failing = al->roll_failing = false;
 	}
 	free(opath);
@@ -603,7 +594,7 @@ applog_write(struct applog *al, enum applog_msg_level level, const char *msg)
 	}
 
 	pthread_mutex_lock(&al->mu);
-	rc = append_line(al, line, len, mono_seconds());
+	rc = append_line(al, line, len, mond_mono_secs());
 	saved = errno;
 	note_outcome(al, rc, saved);
 	pthread_mutex_unlock(&al->mu);
@@ -669,7 +660,7 @@ applog_write_lines(struct applog *al, const struct applog_line *lines,
 		return 0;
 
 	pthread_mutex_lock(&al->mu);
-	now = mono_seconds();
+	now = mond_mono_secs();
 	/* append_line's identity check is then a no-op for this second. */
 	if (check_identity(al, now) == 0 && al->fd != -1 &&
 	    !reaches_max(al, off[k])) {

@@ -39,6 +39,7 @@
 
 #include <event2/event.h>
 
+#include "util/clock.h"
 #include "util/log.h"
 #include "web/front.h"
 #include "web/reply.h"
@@ -97,21 +98,11 @@ struct http_front {
 	char		 stage[16384];
 };
 
-/* Seconds on the monotonic clock: deadlines ignore clock steps. */
-static time_t
-mono_secs(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 /* Whether C has lived its whole allowed life. */
 static bool
 past_deadline(const struct conn *c)
 {
-	return mono_secs() - c->born >= c->front->deadline;
+	return mond_mono_secs() - c->born >= c->front->deadline;
 }
 
 static void
@@ -336,7 +327,7 @@ static int
 arm_write_timer(struct conn *c)
 {
 	struct timeval tv = c->front->idle_tv;
-	time_t left = c->born + c->front->deadline - mono_secs();
+	time_t left = c->born + c->front->deadline - mond_mono_secs();
 
 	c->outq = send_queue(c);
 	if (left >= tv.tv_sec)
@@ -745,7 +736,7 @@ front_adopt(struct http_front *fr, evutil_socket_t fd,
 		goto fail;
 	c->front = fr;
 	c->fd = fd;
-	c->born = mono_secs();
+	c->born = mond_mono_secs();
 	if (sa != NULL && salen > 0 && (size_t)salen <= sizeof(c->peer))
 		memcpy(&c->peer, sa, (size_t)salen);
 	c->rev = event_new(fr->base, fd, EV_READ | EV_PERSIST, on_read, c);

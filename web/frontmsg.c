@@ -86,25 +86,31 @@ take(struct fmsg_reader *r, size_t n)
 	return p;
 }
 
+/* N bytes into V, which stays as it was when they are not there. */
+static void
+take_into(struct fmsg_reader *r, void *v, size_t n)
+{
+	const unsigned char *p = take(r, n);
+
+	if (p != NULL)
+		memcpy(v, p, n);
+}
+
 uint32_t
 fmsg_get_u32(struct fmsg_reader *r)
 {
-	const unsigned char *p = take(r, sizeof(uint32_t));
 	uint32_t v = 0;
 
-	if (p != NULL)
-		memcpy(&v, p, sizeof(v));
+	take_into(r, &v, sizeof(v));
 	return v;
 }
 
 uint64_t
 fmsg_get_u64(struct fmsg_reader *r)
 {
-	const unsigned char *p = take(r, sizeof(uint64_t));
 	uint64_t v = 0;
 
-	if (p != NULL)
-		memcpy(&v, p, sizeof(v));
+	take_into(r, &v, sizeof(v));
 	return v;
 }
 
