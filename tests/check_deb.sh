@@ -52,18 +52,6 @@ unshare --pid --fork --mount --net --uts --ipc --cgroup true 2>/dev/null ||
 	skip "no cgroup v2 hierarchy for the inner systemd"
 echo "deb: $deb ($(date -r "$deb" '+%F %T'))"
 
-# The machine's own Debian mirror, as tools/fresh-check.sh finds it.
-host_mirror() {
-	if [ -r /etc/apt/sources.list.d/debian.sources ]; then
-		sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' \
-		    /etc/apt/sources.list.d/debian.sources
-	fi
-	if [ -r /etc/apt/sources.list ]; then
-		sed -n 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*\).*/\2/p' \
-		    /etc/apt/sources.list
-	fi
-}
-
 # The cached root, made again when the package list changes. One maker at
 # a time: a second run waits on the lock.
 base=$cache/bookworm
@@ -71,8 +59,7 @@ mkdir -p "$cache" || fail "mkdir $cache"
 exec 9>"$cache/lock"
 flock 9 || fail "flock $cache/lock"
 if [ "$(cat "$base/.mond-includes" 2>/dev/null)" != "$includes $downloads" ]; then
-	mirror=${MOND_MIRROR:-$(host_mirror | grep -v security | head -n 1)}
-	mirror=${mirror:-http://deb.debian.org/debian}
+	mirror=${MOND_MIRROR:-$(sh "$src/tools/debian-mirror.sh")}
 	echo "making a Debian 12 root with systemd in $base (once), from $mirror"
 	rm -rf "$base" "$base.part"
 	if ! debootstrap --variant=minbase --include="$includes" bookworm \

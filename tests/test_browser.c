@@ -87,22 +87,22 @@ Test(browser, chromium_renders_one_row_per_log)
 	tu_run_free(&r);
 	usleep(1500000);
 	dom = chromium("--dump-dom", "/status");
-	cr_assert_eq(webfx_count(dom, "<tr class=\"log\""), 3, "%s", dom);
+	cr_assert_eq(tu_count(dom, "<tr class=\"log\""), 3, "%s", dom);
 	/* The browser parsed the name as text: no script element came of it. */
 	cr_assert_null(strstr(dom, "<script"), "%s", dom);
 	cr_assert_not_null(strstr(dom, "&lt;script&gt;.log"));
 	cr_assert_not_null(strstr(dom, "<th>Last 144 seconds</th>"), "%s", dom);
 	cr_assert_not_null(strstr(dom, "<th>Compressed</th>"));
-	cr_assert_eq(webfx_count(dom, "data-label=\"Kept in rotated files\""), 3);
+	cr_assert_eq(tu_count(dom, "data-label=\"Kept in rotated files\""), 3);
 	for (i = 0; i < 3; i++) {
 		row = dom_row(dom, names[i]);
-		cr_assert_eq(webfx_count(row, "<svg class=\"spark\""), 1, "%s", row);
-		cr_assert_geq(webfx_count(row, "<polyline class=\"size\""), 1,
+		cr_assert_eq(tu_count(row, "<svg class=\"spark\""), 1, "%s", row);
+		cr_assert_geq(tu_count(row, "<polyline class=\"size\""), 1,
 		    "%s: no line after 4 steps: %s", names[i], row);
-		cr_assert_eq(webfx_count(row, "<g class=\"rot\">"), i == 0 ? 1 : 0,
+		cr_assert_eq(tu_count(row, "<g class=\"rot\">"), i == 0 ? 1 : 0,
 		    "%s: %s", names[i], row);
 		/* only a.log's rotated file was compressed */
-		cr_assert_eq(webfx_count(row, "data-label=\"Compressed\">"
+		cr_assert_eq(tu_count(row, "data-label=\"Compressed\">"
 		    "<span class=\"dim\">none yet</span>"), i == 0 ? 0 : 1,
 		    "%s", row);
 		free(row);

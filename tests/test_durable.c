@@ -129,17 +129,24 @@ Test(durable, swap_moves_old_and_leaves_new)
 	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
 }
 
-Test(durable, swap_refuses_existing_old_name)
+/* A swap of a.log to a.log.1 refused (EEXIST) since NAME holds data. */
+static void
+swap_refused_by(const char *name)
 {
 	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
 
 	tu_write_file(tu_at("a.log"), "live\n");
-	tu_write_file(tu_at("a.log.1"), "older\n");
+	tu_write_file(tu_at(name), "older\n");
 	cr_assert_eq(durable_swap(tu_dirfd, "a.log", tu_dirfd, "a.log.1", &a,
 	    0), -1);
 	cr_assert_eq(errno, EEXIST);
 	tu_assert_file(tu_at("a.log"), "live\n");
-	tu_assert_file(tu_at("a.log.1"), "older\n");
+	tu_assert_file(tu_at(name), "older\n");
+}
+
+Test(durable, swap_refuses_existing_old_name)
+{
+	swap_refused_by("a.log.1");
 	cr_assert(!tu_exists(tu_at(".a.log.mond-swap")));
 }
 
@@ -278,15 +285,7 @@ Test(durable, recover_swaps_keeps_data_drops_empty)
 
 Test(durable, swap_keeps_a_nonempty_leftover)
 {
-	struct fs_attr a = { 0640, (uid_t)-1, (gid_t)-1 };
-
-	tu_write_file(tu_at("a.log"), "live\n");
-	tu_write_file(tu_at(".a.log.mond-swap"), "older\n");
-	cr_assert_eq(durable_swap(tu_dirfd, "a.log", tu_dirfd, "a.log.1", &a,
-	    0), -1);
-	cr_assert_eq(errno, EEXIST);
-	tu_assert_file(tu_at(".a.log.mond-swap"), "older\n");
-	tu_assert_file(tu_at("a.log"), "live\n");
+	swap_refused_by(".a.log.mond-swap");
 }
 
 Test(durable, create_tmp_replaces_a_leftover_and_write_all_writes)

@@ -21,18 +21,6 @@
 #define STEP	STATUS_HISTORY_STEP
 #define DAY	STATUS_HISTORY_SPAN
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
-
 /* ---- the day kept ---- */
 
 Test(history, a_full_day_slides_keeping_the_latest_steps_in_order)
@@ -311,7 +299,7 @@ Test(sparkline, points_are_scaled_into_the_view_box_and_break_at_gaps)
 	    "height=\"40\" viewBox=\"0 0 168 40\" preserveAspectRatio=\"none\" "
 	    "role=\"img\""), "%s", h);
 	/* x: 0 a day ago, 168 now; y: 38 for nothing, 4 for the peak */
-	cr_assert_eq(count(h, "<polyline class=\"size\""), 2, "%s", h);
+	cr_assert_eq(tu_count(h, "<polyline class=\"size\""), 2, "%s", h);
 	cr_assert_not_null(strstr(h, "points=\"84.0,4.0 85.2,21.0\"/>"), "%s", h);
 	cr_assert_not_null(strstr(h, "points=\"166.8,29.5 168.0,21.0\"/>"));
 	cr_assert_not_null(strstr(h, "<polygon class=\"area\" fill=\"#1a73e8\" "
@@ -330,7 +318,7 @@ Test(sparkline, each_rotation_of_the_day_is_marked_with_its_time)
 	struct status_row r = row();
 	char *h = spark(&r);
 
-	cr_assert_eq(count(h, "<g class=\"rot\">"), 2, "%s", h);
+	cr_assert_eq(tu_count(h, "<g class=\"rot\">"), 2, "%s", h);
 	cr_assert_not_null(strstr(h, "<g class=\"rot\"><title>rotated "
 	    "2026-11-25 03:46 UTC</title><line x1=\"126.0\" y1=\"4\" "
 	    "x2=\"126.0\" y2=\"38\""), "%s", h);
@@ -423,7 +411,7 @@ Test(sparkline, the_page_draws_one_per_row_and_no_path_reaches_the_svg)
 	rs[1].path = "/var/log/\"><script>alert(1)</script>";
 	rs[1].nhistory = 0;
 	cr_assert_eq(render_html(&b, &s), 0);
-	cr_assert_eq(count(b.data, "<svg class=\"spark\""), 2);
+	cr_assert_eq(tu_count(b.data, "<svg class=\"spark\""), 2);
 	cr_assert_null(strstr(b.data, "<script"), "%s", b.data);
 	cr_assert_null(strstr(b.data, "<svg onload"));
 	cr_assert_not_null(strstr(b.data, "&lt;svg onload=x&gt;.log"));

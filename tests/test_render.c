@@ -93,24 +93,12 @@ html(void)
 	return b.data;
 }
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
-
 Test(render, html_has_one_row_per_log)
 {
 	char *h = html();
 
-	cr_assert_eq(count(h, "<tr class=\"log\""), 3, "%s", h);
-	cr_assert_eq(count(h, "<svg class=\"bar\""), 2, "missing/no-limit logs have no bar");
+	cr_assert_eq(tu_count(h, "<tr class=\"log\""), 3, "%s", h);
+	cr_assert_eq(tu_count(h, "<svg class=\"bar\""), 2, "missing/no-limit logs have no bar");
 	free(h);
 }
 
@@ -119,20 +107,20 @@ Test(render, html_shows_rotated_files_and_file_systems)
 	char *h = html();
 
 	cr_assert_not_null(strstr(h, "<th>Kept in rotated files</th>"), "%s", h);
-	cr_assert_eq(count(h, "<td data-label=\"Kept in rotated files\">"), 3);
+	cr_assert_eq(tu_count(h, "<td data-label=\"Kept in rotated files\">"), 3);
 	cr_assert_not_null(strstr(h, "rotated files\">3 files, 1.5 KiB</td>"),
 	    "%s", h);
 	cr_assert_not_null(strstr(h, "rotated files\"><span class=\"dim\">"
 	    "unknown</span>"));
 	cr_assert_not_null(strstr(h, "rotated files\">0 files, 0 B</td>"));
-	cr_assert_eq(count(h, "<tr class=\"fs\""), 4, "%s", h);
+	cr_assert_eq(tu_count(h, "<tr class=\"fs\""), 4, "%s", h);
 	cr_assert_not_null(strstr(h, "<code>/srv/l&quot;o&lt;g&gt;</code>"));
 	cr_assert_not_null(strstr(h, "Free\">300.0 MiB <span class=\"dim\">"
 	    "(29%)</span></td><td data-label=\"Size\">1.0 GiB</td>"
 	    "<td data-label=\"minfree\">100.0 MiB</td>"), "%s", h);
 	cr_assert_not_null(strstr(h, "minfree\"><span class=\"dim\">not set"));
 	/* 100 MiB free where minfree keeps 200: the one said to be short */
-	cr_assert_eq(count(h, "under minfree"), 1);
+	cr_assert_eq(tu_count(h, "under minfree"), 1);
 	cr_assert_not_null(strstr(h, "<span class=\"err\">100.0 MiB <span "
 	    "class=\"dim\">(5%)</span> under minfree</span>"), "%s", h);
 	free(h);
@@ -144,12 +132,12 @@ Test(render, html_shows_a_sparkline_and_the_compression_ratio_per_log)
 
 	cr_assert_not_null(strstr(h, "<th>Last 24 hours</th>"), "%s", h);
 	cr_assert_not_null(strstr(h, "<th>Compressed</th>"));
-	cr_assert_eq(count(h, "<td class=\"day\" data-label=\"Last 24 hours\">"
+	cr_assert_eq(tu_count(h, "<td class=\"day\" data-label=\"Last 24 hours\">"
 	    "<svg class=\"spark\""), 3, "one per row, days or not: %s", h);
 	/* 512 bytes out of 4096 in: to an eighth, the bytes beside it */
 	cr_assert_not_null(strstr(h, "data-label=\"Compressed\">to 12.5% "
 	    "<span class=\"dim\">(512 B of 4.0 KiB)</span></td>"), "%s", h);
-	cr_assert_eq(count(h, "data-label=\"Compressed\"><span class=\"dim\">"
+	cr_assert_eq(tu_count(h, "data-label=\"Compressed\"><span class=\"dim\">"
 	    "none yet</span>"), 2, "nothing compressed: no ratio");
 	free(h);
 }
@@ -285,40 +273,40 @@ Test(render, metrics_have_help_type_and_one_sample_per_log)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cr_assert(asprintf(&want, "# HELP %s ", names[i]) != -1);
-		cr_assert_eq(count(m, want), 1, "%s", want);
+		cr_assert_eq(tu_count(m, want), 1, "%s", want);
 		free(want);
 		cr_assert(asprintf(&want, "# TYPE %s %s\n", names[i],
 		    strstr(names[i], "_total") ? "counter" : "gauge") != -1);
-		cr_assert_eq(count(m, want), 1, "%s", want);
+		cr_assert_eq(tu_count(m, want), 1, "%s", want);
 		free(want);
 	}
-	cr_assert_eq(count(m, "\nmond_rotations_total{log="), 3);
-	cr_assert_eq(count(m, "\nmond_log_size_bytes{log="), 2, "missing log left out");
-	cr_assert_eq(count(m, "\nmond_log_threshold_bytes{log="), 2);
-	cr_assert_eq(count(m, "\nmond_last_rotation_timestamp_seconds{log="), 2);
-	cr_assert_eq(count(m, "\nmond_next_rotation_timestamp_seconds{log="), 2);
+	cr_assert_eq(tu_count(m, "\nmond_rotations_total{log="), 3);
+	cr_assert_eq(tu_count(m, "\nmond_log_size_bytes{log="), 2, "missing log left out");
+	cr_assert_eq(tu_count(m, "\nmond_log_threshold_bytes{log="), 2);
+	cr_assert_eq(tu_count(m, "\nmond_last_rotation_timestamp_seconds{log="), 2);
+	cr_assert_eq(tu_count(m, "\nmond_next_rotation_timestamp_seconds{log="), 2);
 	cr_assert_not_null(strstr(m, "\nmond_log_size_bytes{log=\"/var/log/<script>.log\"} 512\n"));
 	cr_assert_not_null(strstr(m, "\nmond_rotation_failures_total{log="
 	    "\"/var/log/q\\\"b\\\\s\\nn\x01\xef\xbf\xbd.log\"} 3\n"), "%s", m);
 	cr_assert_not_null(strstr(m, "\nmond_http_requests_total{code=\"200\"} 41\n"));
 	cr_assert_not_null(strstr(m, "\nmond_build_info{version=\"1.2.3\"} 1\n"));
 	/* unknowns are left out, not shown as -1 */
-	cr_assert_eq(count(m, "\nmond_log_rotated_bytes{log="), 2, "%s", m);
-	cr_assert_eq(count(m, "\nmond_log_rotated_files{log="), 2);
+	cr_assert_eq(tu_count(m, "\nmond_log_rotated_bytes{log="), 2, "%s", m);
+	cr_assert_eq(tu_count(m, "\nmond_log_rotated_files{log="), 2);
 	cr_assert_not_null(strstr(m, "\nmond_log_rotated_bytes{log="
 	    "\"/var/log/<script>.log\"} 1536\n"));
 	cr_assert_not_null(strstr(m, "\nmond_log_rotated_files{log="
 	    "\"/var/log/gone.log\"} 0\n"));
-	cr_assert_eq(count(m, "\nmond_log_compressed_input_bytes_total{log="), 3);
+	cr_assert_eq(tu_count(m, "\nmond_log_compressed_input_bytes_total{log="), 3);
 	cr_assert_not_null(strstr(m, "\nmond_log_compressed_output_bytes_total"
 	    "{log=\"/var/log/<script>.log\"} 512\n"));
-	cr_assert_eq(count(m, "\nmond_log_compression_ratio{log="), 1,
+	cr_assert_eq(tu_count(m, "\nmond_log_compression_ratio{log="), 1,
 	    "only where something was compressed: %s", m);
 	cr_assert_not_null(strstr(m, "\nmond_log_compression_ratio{log="
 	    "\"/var/log/<script>.log\"} 0.1250\n"));
-	cr_assert_eq(count(m, "\nmond_fs_free_bytes{fs="), 3);
-	cr_assert_eq(count(m, "\nmond_fs_size_bytes{fs="), 3);
-	cr_assert_eq(count(m, "\nmond_fs_minfree_bytes{fs="), 2);
+	cr_assert_eq(tu_count(m, "\nmond_fs_free_bytes{fs="), 3);
+	cr_assert_eq(tu_count(m, "\nmond_fs_size_bytes{fs="), 3);
+	cr_assert_eq(tu_count(m, "\nmond_fs_minfree_bytes{fs="), 2);
 	cr_assert_not_null(strstr(m, "\nmond_fs_free_bytes{fs=\"/\"} 314572800\n"));
 	cr_assert_not_null(strstr(m, "\nmond_fs_size_bytes{fs=\"/srv/l\\\"o<g>\"} "
 	    "4096\n"), "%s", m);
@@ -356,7 +344,7 @@ Test(render, skipped_stanzas_show_on_every_body)
 	    "</code>: unknown unit &#39;x&#39; <span class=\"err\">skipped"),
 	    "%s", b.data);
 	cr_assert_not_null(strstr(b.data, "<code>/etc/logrotate.d/owned</code>"));
-	cr_assert_eq(count(b.data, "line ignored"), 1);
+	cr_assert_eq(tu_count(b.data, "line ignored"), 1);
 	render_buf_free(&b);
 
 	cr_assert_eq(render_metrics(&b, &s), 0);

@@ -37,7 +37,7 @@ Test(web, status_page_has_a_row_per_log_and_shows_names_as_text)
 	resp = webfx_get("/status");
 	cr_assert_eq(tu_http_status(resp), 200, "%s", resp);
 	cr_assert_not_null(strstr(resp, "\r\nContent-Type: text/html; charset=utf-8\r\n"));
-	cr_assert_eq(webfx_count(resp, "<tr class=\"log\""), 3, "%s", resp);
+	cr_assert_eq(tu_count(resp, "<tr class=\"log\""), 3, "%s", resp);
 	cr_assert_not_null(strstr(resp, "logs/&lt;script&gt;.log"));
 	cr_assert_null(strstr(resp, "<script>"));
 	cr_assert_not_null(strstr(resp, tu_conf), "the config path at the top");
@@ -97,8 +97,8 @@ Test(web, metrics_from_the_daemon_pass_promtool)
 	cr_assert_not_null(strstr(resp,
 	    "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
 	cr_assert_not_null(body = tu_http_body(resp));
-	cr_assert_eq(webfx_count(body, "\nmond_log_size_bytes{log="), 3, "%s", body);
-	cr_assert_eq(webfx_count(body, "\nmond_rotations_total{log="), 3);
+	cr_assert_eq(tu_count(body, "\nmond_log_size_bytes{log="), 3, "%s", body);
+	cr_assert_eq(tu_count(body, "\nmond_rotations_total{log="), 3);
 	cr_assert_not_null(strstr(body, "\nmond_build_info{version=\""));
 	cr_assert_not_null(strstr(body, "\nmond_http_requests_total{code=\"200\"} "));
 	if (!tu_have("promtool")) {

@@ -837,6 +837,18 @@ tu_count_lines(const char *path, const char *needle)
 	return count;
 }
 
+size_t
+tu_count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
 int
 tu_wait_lines(const char *path, const char *needle, int n, double secs)
 {

@@ -182,6 +182,9 @@ char	*tu_filter(const char *cmd, const char *input, int *status);
 /* 1 when PROG is found in $PATH (for tests that skip without it). */
 bool	 tu_have(const char *prog);
 
+/* How many times NEEDLE occurs in HAY, not overlapping. */
+size_t	 tu_count(const char *hay, const char *needle);
+
 /* Counts lines of FILE containing NEEDLE; 0 when missing. */
 int	 tu_count_lines(const char *path, const char *needle);
 /*

@@ -103,15 +103,3 @@ webfx_status_of(const char *path)
 	free(resp);
 	return code;
 }
-
-size_t
-webfx_count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}

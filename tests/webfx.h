@@ -19,7 +19,5 @@ void	 webfx_start(const char *httpopts);
 char	*webfx_get(const char *path);
 /* The status code of GET PATH. */
 int	 webfx_status_of(const char *path);
-/* How many times NEEDLE occurs in HAY. */
-size_t	 webfx_count(const char *hay, const char *needle);
 
 #endif

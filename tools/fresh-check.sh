@@ -20,20 +20,8 @@ unset FRESH_CHECK_PDEATH
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 cache=${FRESH_CACHE:-/var/cache/mond-fresh}
-# The machine's own Debian mirror (a CI machine may reach no other):
-# Debian 12's deb822 file, or a one-line sources.list.
-host_mirror() {
-	if [ -r /etc/apt/sources.list.d/debian.sources ]; then
-		sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' \
-		    /etc/apt/sources.list.d/debian.sources
-	fi
-	if [ -r /etc/apt/sources.list ]; then
-		sed -n 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*\).*/\2/p' \
-		    /etc/apt/sources.list
-	fi
-}
-mirror=${FRESH_MIRROR:-$(host_mirror | grep -v security | head -n 1)}
-mirror=${mirror:-http://deb.debian.org/debian}
+# The machine's own Debian mirror: a CI machine may reach no other.
+mirror=${FRESH_MIRROR:-$(sh "$src/tools/debian-mirror.sh")}
 base=$cache/bookworm
 run=$cache/run
 
