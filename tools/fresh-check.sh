@@ -102,6 +102,8 @@ done
 make test
 echo "fresh-check: the README's commands work on a fresh Debian 12"
 EOF
+# The new user's own environment, not this one's: CI's MOND_CI=1 or
+# ASAN_OPTIONS would change what the README's commands do.
 # A private mount namespace, so nothing mounted for the run leaks out, and
 # a PID namespace of its own, so nothing started in it outlives it: when
 # its PID 1 (the sh below) ends, the kernel kills all that is left in it,
@@ -125,7 +127,9 @@ env --default-signal=INT,QUIT \
 	mount -t tmpfs tmpfs "$root/tmp"
 	mount -t tmpfs tmpfs "$root/run"
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
-	chroot "$root" /bin/sh /root/readme-setup.sh
+	chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
+	    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	    /bin/sh /root/readme-setup.sh
 ' sh "$run" &
 ns=$!
 trap 'kill -KILL "$ns" 2>/dev/null; exit 129' HUP
