@@ -54,8 +54,13 @@ parse_now(const char *text, time_t *t)
 
 enum mode { MODE_DAEMON, MODE_CHECK, MODE_ONCE, MODE_FORCE };
 
-int
-main(int argc, char *argv[])
+/*
+ * mond's own command line (ARGV after any logrotate or front check) into
+ * *O and *MODE, the patterns left in O. Returns -1 to go on, else the
+ * exit code (usage errors, --version, --help).
+ */
+static int
+parse_args(int argc, char *argv[], struct run_opts *o, enum mode *mode)
 {
 	enum { OPT_ONCE = 256, OPT_FORCE, OPT_DRYRUN, OPT_NOW, OPT_VERSION,
 	    OPT_HELP };
@@ -72,10 +77,91 @@ main(int argc, char *argv[])
 		{ "help",		no_argument,	   NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
+	int nmodes = 0, ch;
+
+	while ((ch = getopt_long(argc, argv, "c:s:tv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->conf_path = optarg;
+			break;
+		case 's':
+			o->state_path = optarg;
+			break;
+		case 't':
+			*mode = MODE_CHECK;
+			nmodes++;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case OPT_ONCE:
+			*mode = MODE_ONCE;
+			nmodes++;
+			break;
+		case OPT_FORCE:
+			*mode = MODE_FORCE;
+			nmodes++;
+			break;
+		case OPT_DRYRUN:
+			o->dry_run = true;
+			break;
+		case OPT_NOW:
+			if (parse_now(optarg, &o->now) == -1) {
+				fprintf(stderr, "mond: --now %s: expected "
+				    "YYYY-MM-DDTHH:MM[:SS]\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->has_now = true;
+			break;
+		case OPT_VERSION:
+			printf("mond %s\n", MOND_VERSION);
+			return EXIT_OK;
+		case OPT_HELP:
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (nmodes > 1) {
+		fprintf(stderr, "mond: -t, --once and --force-rotate exclude "
+		    "each other\n");
+		return EXIT_USAGE;
+	}
+	o->patterns = argv + optind;
+	o->npatterns = (size_t)(argc - optind);
+	return -1;
+}
+
+/* Whether O's options go with MODE; says why not. Returns 0 or -1. */
+static int
+options_fit(const struct run_opts *o, enum mode mode)
+{
+	if (o->npatterns > 0 && mode != MODE_FORCE) {
+		usage(stderr);
+		return -1;
+	}
+	/* The daemon takes --now (its clock starts there) and -s too. */
+	if (o->dry_run && mode != MODE_ONCE && mode != MODE_FORCE) {
+		fprintf(stderr, "mond: --dry-run goes with --once or "
+		    "--force-rotate\n");
+		return -1;
+	}
+	if ((o->has_now || o->state_path) && mode == MODE_CHECK) {
+		fprintf(stderr, "mond: --now and -s do not go with -t\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
 	struct run_opts opts = { .conf_path = CONF_DEFAULT_PATH };
 	enum mode mode = MODE_DAEMON;
 	const char *name;
-	int nmodes = 0, ch;
+	int rc;
 
 	/*
 	 * Without TZ, glibc stats /etc/localtime on every localtime_r() and
@@ -97,76 +183,10 @@ main(int argc, char *argv[])
 		log_init(0);
 		return front_main(FRONT_LINK_FD);
 	}
-
-	while ((ch = getopt_long(argc, argv, "c:s:tv", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			opts.conf_path = optarg;
-			break;
-		case 's':
-			opts.state_path = optarg;
-			break;
-		case 't':
-			mode = MODE_CHECK;
-			nmodes++;
-			break;
-		case 'v':
-			opts.verbose++;
-			break;
-		case OPT_ONCE:
-			mode = MODE_ONCE;
-			nmodes++;
-			break;
-		case OPT_FORCE:
-			mode = MODE_FORCE;
-			nmodes++;
-			break;
-		case OPT_DRYRUN:
-			opts.dry_run = true;
-			break;
-		case OPT_NOW:
-			if (parse_now(optarg, &opts.now) == -1) {
-				fprintf(stderr, "mond: --now %s: expected "
-				    "YYYY-MM-DDTHH:MM[:SS]\n", optarg);
-				return EXIT_USAGE;
-			}
-			opts.has_now = true;
-			break;
-		case OPT_VERSION:
-			printf("mond %s\n", MOND_VERSION);
-			return EXIT_OK;
-		case OPT_HELP:
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-
-	if (nmodes > 1) {
-		fprintf(stderr, "mond: -t, --once and --force-rotate exclude "
-		    "each other\n");
+	if ((rc = parse_args(argc, argv, &opts, &mode)) != -1)
+		return rc;
+	if (options_fit(&opts, mode) == -1)
 		return EXIT_USAGE;
-	}
-	if (argc > 0 && mode != MODE_FORCE) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	/* The daemon takes --now (its clock starts there) and -s too. */
-	if (opts.dry_run && mode != MODE_ONCE && mode != MODE_FORCE) {
-		fprintf(stderr, "mond: --dry-run goes with --once or "
-		    "--force-rotate\n");
-		return EXIT_USAGE;
-	}
-	if ((opts.has_now || opts.state_path) && mode == MODE_CHECK) {
-		fprintf(stderr, "mond: --now and -s do not go with -t\n");
-		return EXIT_USAGE;
-	}
-	opts.patterns = argv;
-	opts.npatterns = (size_t)argc;
 
 	log_init(opts.verbose);
 	switch (mode) {
@@ -174,12 +194,11 @@ main(int argc, char *argv[])
 		return mond_check_config(&opts);
 	case MODE_ONCE:
 		return mond_once(&opts, false);
-	case MODE_FORCE: {
+	case MODE_FORCE:
 		/* Through the running daemon when there is one. */
-		int rc = control_cli_force(&opts);
-
-		return rc != -1 ? rc : mond_once(&opts, true);
-	}
+		if ((rc = control_cli_force(&opts)) != -1)
+			return rc;
+		return mond_once(&opts, true);
 	case MODE_DAEMON:
 		break;
 	}
