@@ -192,7 +192,8 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 {
 	struct http_front *fr = c->front;
 	const char *date = reply_date(&fr->date, fr->base);
-	size_t need = reply_head_max(r, date);
+	struct reply_lens lens;
+	size_t need = reply_head_max(r, date, &lens);
 	bool copy = !head && r->len <= COPY_BODY_MAX;
 	char *p;
 
@@ -203,7 +204,7 @@ stage_reply(struct conn *c, const struct http_reply *r, bool head, int minor,
 	if (fr->staged + need + (copy ? r->len : 0) > sizeof(fr->stage) &&
 	    spill(c) == -1)
 		goto fail;
-	p = reply_head(fr->stage + fr->staged, r, date, minor, keep);
+	p = reply_head(fr->stage + fr->staged, r, date, &lens, minor, keep);
 	if (copy) {
 		memcpy(p, r->body, r->len);
 		p += r->len;

@@ -65,30 +65,33 @@ put_num(char *p, size_t v)
 }
 
 size_t
-reply_head_max(const struct http_reply *r, const char *date)
+reply_head_max(const struct http_reply *r, const char *date,
+    struct reply_lens *lens)
 {
-	return 128 + strlen(r->reason) + strlen(date) +
-	    (r->type != NULL ? strlen(r->type) : 0) +
-	    (r->extra != NULL ? strlen(r->extra) : 0);
+	lens->reason = strlen(r->reason);
+	lens->date = strlen(date);
+	lens->type = r->type != NULL ? strlen(r->type) : 0;
+	lens->extra = r->extra != NULL ? strlen(r->extra) : 0;
+	return 128 + lens->reason + lens->date + lens->type + lens->extra;
 }
 
 char *
-reply_head(char *p, const struct http_reply *r, const char *date, int minor,
-    bool keep)
+reply_head(char *p, const struct http_reply *r, const char *date,
+    const struct reply_lens *lens, int minor, bool keep)
 {
 	p = put(p, "HTTP/1.1 ", 9);
 	p = put_num(p, (size_t)r->code);
 	*p++ = ' ';
-	p = put(p, r->reason, strlen(r->reason));
+	p = put(p, r->reason, lens->reason);
 	p = put(p, "\r\n", 2);
 	if (r->type != NULL) {
 		p = put(p, "Content-Type: ", 14);
-		p = put(p, r->type, strlen(r->type));
+		p = put(p, r->type, lens->type);
 		p = put(p, "\r\n", 2);
 	}
 	if (r->extra != NULL)
-		p = put(p, r->extra, strlen(r->extra));
-	p = put(p, date, strlen(date));
+		p = put(p, r->extra, lens->extra);
+	p = put(p, date, lens->date);
 	p = put(p, "Content-Length: ", 16);
 	p = put_num(p, r->len);
 	p = put(p, "\r\n", 2);

@@ -31,21 +31,31 @@ void	reply_date_init(struct reply_date *d);
  */
 const char *reply_date(struct reply_date *d, struct event_base *base);
 
+/* The lengths of a head's parts, measured once per answer. */
+struct reply_lens {
+	size_t	reason;
+	size_t	date;
+	size_t	type;		/* 0 without a Content-Type */
+	size_t	extra;
+};
+
 /*
  * The most bytes reply_head writes for R with Date field DATE: the fixed
- * text, the longest code and length, and R's own fields.
+ * text, the longest code and length, and R's own fields, whose lengths it
+ * leaves in *LENS for reply_head.
  */
-size_t	reply_head_max(const struct http_reply *r, const char *date);
+size_t	reply_head_max(const struct http_reply *r, const char *date,
+	    struct reply_lens *lens);
 
 /*
  * Writes at P the head of R (status line, R's fields, DATE, its
  * Content-Length, the empty line) as answer to a request of version
  * 1.MINOR: "Connection: close" without KEEP, "Connection: keep-alive"
- * when a 1.0 request stays open. P has reply_head_max() bytes of room.
- * Returns the end of what it wrote.
+ * when a 1.0 request stays open. P has reply_head_max() bytes of room;
+ * LENS is what that measured. Returns the end of what it wrote.
  */
 char	*reply_head(char *p, const struct http_reply *r, const char *date,
-	    int minor, bool keep);
+	    const struct reply_lens *lens, int minor, bool keep);
 
 /* Room for the page reply_error writes. */
 #define REPLY_ERROR_PAGE	160
